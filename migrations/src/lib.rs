@@ -1,0 +1,20 @@
+//! Schema migrations of Epic Events CRM, for MySQL/MariaDB and SQLite.
+//!
+//! Every migration is written once for both backends with SeaORM's schema builder; where
+//! the backends must differ (how money is stored on SQLite), the migration branches on
+//! [`DbBackend`](sea_orm_migration::sea_orm::DbBackend) and says why.
+
+pub use sea_orm_migration::MigrationStatus;
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_schema;
+
+/// The ordered list of every migration of the application.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_schema::Migration)]
+    }
+}

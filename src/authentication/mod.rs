@@ -1,0 +1,3 @@
+//! Who the user is: password hashing (and, later, the signed session).
+
+pub mod password;

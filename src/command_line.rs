@@ -1,0 +1,204 @@
+//! The command line: what can be typed after `epic-events`, with French help and French
+//! error messages (clap's own are English).
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{name} {version} — {about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+/// Epic Events CRM.
+#[derive(Debug, Parser)]
+#[command(
+    name = "epic-events",
+    version,
+    about = "CRM d'Epic Events : clients, contrats et évènements",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    next_help_heading = "Options",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    arg_required_else_help = true
+)]
+pub struct CommandLine {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Afficher l'aide
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Afficher la version
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Administrer la base de données (schéma, données de démonstration)
+    #[command(subcommand, help_template = HELP_TEMPLATE)]
+    Base(DatabaseCommand),
+}
+
+/// `epic-events base …`
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Appliquer les migrations en attente
+    #[command(help_template = HELP_TEMPLATE)]
+    Migrer,
+    /// Afficher l'état des migrations
+    #[command(help_template = HELP_TEMPLATE)]
+    Etat,
+    /// Supprimer et recréer la base, appliquer les migrations, charger les données de démonstration
+    #[command(help_template = HELP_TEMPLATE)]
+    Reinitialiser(ResetArguments),
+}
+
+/// Options of `base reinitialiser`.
+#[derive(Debug, Args)]
+pub struct ResetArguments {
+    /// Ne pas demander de confirmation (toutes les données seront perdues)
+    #[arg(long)]
+    pub oui: bool,
+}
+
+/// What parsing the command line produced.
+pub enum Parsed {
+    /// A command to run.
+    Run(CommandLine),
+    /// Text to print on standard output, then exit successfully (help, version).
+    Information(String),
+    /// A French error message for standard error, then exit with status 2.
+    UsageError(String),
+}
+
+/// Parses the process arguments.
+pub fn parse() -> Parsed {
+    parse_from(std::env::args_os())
+}
+
+/// Parses `arguments` (the first one is the program name).
+pub fn parse_from<I, T>(arguments: I) -> Parsed
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match CommandLine::try_parse_from(arguments) {
+        Ok(command_line) => Parsed::Run(command_line),
+        Err(error) => match error.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                Parsed::Information(error.render().to_string())
+            }
+            _ => Parsed::UsageError(french_error(&error)),
+        },
+    }
+}
+
+fn context(error: &clap::Error, kind: ContextKind) -> String {
+    match error.get(kind) {
+        Some(ContextValue::String(value)) => value.clone(),
+        Some(ContextValue::Strings(values)) => values.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn french_error(error: &clap::Error) -> String {
+    let message = match error.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue : « {} »",
+            context(error, ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => format!(
+            "option ou argument inattendu : « {} »",
+            context(error, ContextKind::InvalidArg)
+        ),
+        ErrorKind::MissingRequiredArgument => format!(
+            "argument obligatoire manquant : {}",
+            context(error, ContextKind::InvalidArg)
+        ),
+        ErrorKind::MissingSubcommand => "il manque la commande à exécuter".to_owned(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "valeur invalide « {} » pour {}",
+            context(error, ContextKind::InvalidValue),
+            context(error, ContextKind::InvalidArg)
+        ),
+        ErrorKind::ArgumentConflict => format!(
+            "options incompatibles : {}",
+            context(error, ContextKind::InvalidArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!(
+                "nombre de valeurs incorrect pour {}",
+                context(error, ContextKind::InvalidArg)
+            )
+        }
+        _ => "ligne de commande invalide".to_owned(),
+    };
+    format!("Erreur : {message}\nPour l'aide : epic-events --help")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(arguments: &[&str]) -> (String, bool) {
+        let mut all = vec!["epic-events"];
+        all.extend_from_slice(arguments);
+        match parse_from(all) {
+            Parsed::Run(_) => (String::new(), true),
+            Parsed::Information(text) => (text, true),
+            Parsed::UsageError(text) => (text, false),
+        }
+    }
+
+    #[test]
+    fn help_is_french() {
+        let (text, success) = output(&["--help"]);
+        assert!(success);
+        assert!(text.contains("Utilisation : epic-events"), "{text}");
+        assert!(text.contains("Commandes"), "{text}");
+        assert!(text.contains("Afficher l'aide"), "{text}");
+        for english in ["Usage:", "Print help", "Commands:"] {
+            assert!(!text.contains(english), "{english} in {text}");
+        }
+        let (text, _) = output(&["base", "reinitialiser", "--help"]);
+        assert!(text.contains("Ne pas demander de confirmation"), "{text}");
+    }
+
+    #[test]
+    fn errors_are_french() {
+        let (text, success) = output(&["vendre"]);
+        assert!(!success);
+        assert!(text.contains("commande inconnue : « vendre »"), "{text}");
+        let (text, _) = output(&["base", "reinitialiser", "--non"]);
+        assert!(text.contains("« --non »"), "{text}");
+    }
+
+    #[test]
+    fn parses_reset_with_and_without_confirmation() {
+        for (arguments, expected) in [
+            (vec!["base", "reinitialiser"], false),
+            (vec!["base", "reinitialiser", "--oui"], true),
+        ] {
+            let mut all = vec!["epic-events"];
+            all.extend(arguments);
+            match parse_from(all) {
+                Parsed::Run(CommandLine {
+                    command: Command::Base(DatabaseCommand::Reinitialiser(arguments)),
+                    ..
+                }) => assert_eq!(arguments.oui, expected),
+                _ => panic!("not parsed as a reset"),
+            }
+        }
+    }
+}

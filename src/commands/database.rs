@@ -1,0 +1,98 @@
+//! `epic-events base migrer | etat | reinitialiser`.
+
+use std::io::{BufRead, Write};
+
+use super::CommandError;
+use crate::command_line::DatabaseCommand;
+use crate::config::Configuration;
+use crate::database::{self, administration};
+use crate::formatting;
+
+/// The user did not confirm a destructive action.
+#[derive(Debug, thiserror::Error)]
+#[error("réinitialisation annulée : rien n'a été modifié")]
+pub struct NotConfirmed;
+
+/// Runs one `base` command.
+pub async fn run(
+    command: &DatabaseCommand,
+    configuration: &Configuration,
+    output: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let url = &configuration.database_url;
+    match command {
+        DatabaseCommand::Migrer => {
+            let connection = database::connect(url).await?;
+            let applied = administration::migrate(&connection).await?;
+            if applied.is_empty() {
+                writeln!(output, "Base {url} : le schéma est déjà à jour.")?;
+            } else {
+                for name in &applied {
+                    writeln!(output, "Migration appliquée : {name}")?;
+                }
+                writeln!(output, "Base {url} : schéma à jour.")?;
+            }
+        }
+        DatabaseCommand::Etat => {
+            let connection = database::connect(url).await?;
+            let states = administration::migration_status(&connection).await?;
+            writeln!(output, "Base : {url}")?;
+            let width = states
+                .iter()
+                .map(|state| state.name.len())
+                .max()
+                .unwrap_or(0);
+            for state in &states {
+                let status = match state.applied_at {
+                    Some(applied_at) => {
+                        format!("appliquée le {}", formatting::date_time(applied_at))
+                    }
+                    None => "en attente".to_owned(),
+                };
+                writeln!(output, "  {:width$}  {status}", state.name)?;
+            }
+            let pending = states
+                .iter()
+                .filter(|state| state.applied_at.is_none())
+                .count();
+            match pending {
+                0 => writeln!(output, "Schéma à jour.")?,
+                1 => writeln!(
+                    output,
+                    "1 migration en attente : lancez « epic-events base migrer »."
+                )?,
+                count => writeln!(
+                    output,
+                    "{count} migrations en attente : lancez « epic-events base migrer »."
+                )?,
+            }
+        }
+        DatabaseCommand::Reinitialiser(arguments) => {
+            if !arguments.oui && !confirm_reset(configuration)? {
+                return Err(NotConfirmed.into());
+            }
+            let connection = administration::reset(url).await?;
+            connection.close().await?;
+            writeln!(
+                output,
+                "Base {url} réinitialisée : schéma créé et données de démonstration chargées."
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Asks on the terminal (or reads from piped input) whether to destroy the data.
+fn confirm_reset(configuration: &Configuration) -> std::io::Result<bool> {
+    let mut error_output = std::io::stderr().lock();
+    write!(
+        error_output,
+        "Toutes les données de la base {} seront supprimées et remplacées par les données de démonstration.\n\
+         Tapez « oui » pour confirmer : ",
+        configuration.database_url
+    )?;
+    error_output.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("oui"))
+}

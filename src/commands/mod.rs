@@ -1,0 +1,6 @@
+//! What each command of the command line does, once parsed.
+
+pub mod database;
+
+/// An error to show the user: its `Display` is French and contains nothing secret.
+pub type CommandError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,167 @@
+//! Configuration from the environment (and a `.env` file in the working directory): the one
+//! place that reads environment variables.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The default database: an SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://epic_events.db?mode=rwc";
+
+/// Names of the environment variables of SPEC §11.
+pub mod variable {
+    /// Database URL, `mysql://…` or `sqlite://…`.
+    pub const DATABASE_URL: &str = "DATABASE_URL";
+    /// Directory of the session token, the generated secret, the history and the log.
+    pub const CONFIG_DIRECTORY: &str = "EPIC_EVENTS_CONFIG_DIR";
+}
+
+/// Where the data lives. `Debug` and `Display` hide the password of a server URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+/// The database engine a [`DatabaseUrl`] designates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// MySQL or MariaDB server.
+    MySql,
+    /// Embedded SQLite file.
+    Sqlite,
+}
+
+/// A database URL that names neither MySQL nor SQLite.
+#[derive(Debug, thiserror::Error)]
+#[error("DATABASE_URL doit commencer par « mysql:// » ou « sqlite: » (reçu : « {shown} »)")]
+pub struct UnsupportedDatabaseUrl {
+    shown: String,
+}
+
+impl DatabaseUrl {
+    /// Checks that `url` designates MySQL or SQLite.
+    pub fn new(url: impl Into<String>) -> Result<Self, UnsupportedDatabaseUrl> {
+        let url = Self(url.into());
+        match url.kind() {
+            Some(_) => Ok(url),
+            None => Err(UnsupportedDatabaseUrl {
+                shown: url.to_string(),
+            }),
+        }
+    }
+
+    fn kind(&self) -> Option<DatabaseKind> {
+        if self.0.starts_with("mysql://") || self.0.starts_with("mariadb://") {
+            Some(DatabaseKind::MySql)
+        } else if self.0.starts_with("sqlite:") {
+            Some(DatabaseKind::Sqlite)
+        } else {
+            None
+        }
+    }
+
+    /// The engine this URL designates.
+    pub fn database_kind(&self) -> DatabaseKind {
+        self.kind()
+            .expect("a DatabaseUrl is checked on construction")
+    }
+
+    /// The full URL, with its password: to connect, never to show.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut parsed) if parsed.password().is_some() => {
+                // Cannot fail: the URL has a password, so it has an authority.
+                let _ = parsed.set_password(Some("***"));
+                formatter.write_str(parsed.as_str())
+            }
+            _ => formatter.write_str(&self.0),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "DatabaseUrl({self})")
+    }
+}
+
+/// The program's configuration.
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// The database to use.
+    pub database_url: DatabaseUrl,
+    /// Directory of the session token, the generated secret, the history and the log.
+    pub config_directory: PathBuf,
+}
+
+/// An environment variable holds a value the program cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigurationError {
+    /// See [`UnsupportedDatabaseUrl`].
+    #[error(transparent)]
+    DatabaseUrl(#[from] UnsupportedDatabaseUrl),
+    /// No configuration directory could be determined.
+    #[error(
+        "impossible de déterminer le dossier de configuration : définissez EPIC_EVENTS_CONFIG_DIR"
+    )]
+    NoConfigDirectory,
+    /// The `.env` file exists but cannot be read.
+    #[error("le fichier .env est illisible : {0}")]
+    DotEnv(String),
+}
+
+impl Configuration {
+    /// Reads `.env` (without overriding variables already set) then the environment.
+    pub fn from_environment() -> Result<Self, ConfigurationError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(error) if error.not_found() => {}
+            Err(error) => return Err(ConfigurationError::DotEnv(error.to_string())),
+        }
+        let database_url = non_empty_variable(variable::DATABASE_URL)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let config_directory = match non_empty_variable(variable::CONFIG_DIRECTORY) {
+            Some(directory) => PathBuf::from(directory),
+            None => directories::ProjectDirs::from("fr", "Epic Events", "epic-events")
+                .map(|directories| directories.config_dir().to_path_buf())
+                .ok_or(ConfigurationError::NoConfigDirectory)?,
+        };
+        Ok(Self {
+            database_url: DatabaseUrl::new(database_url)?,
+            config_directory,
+        })
+    }
+}
+
+fn non_empty_variable(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_passwords_are_never_shown() {
+        let url = DatabaseUrl::new("mysql://crm:s3cr3t-p4ss@db.local:3306/epic_events").unwrap();
+        assert_eq!(url.to_string(), "mysql://crm:***@db.local:3306/epic_events");
+        assert!(!format!("{url:?}").contains("s3cr3t"));
+        assert_eq!(url.database_kind(), DatabaseKind::MySql);
+    }
+
+    #[test]
+    fn recognises_the_two_backends_only() {
+        assert_eq!(
+            DatabaseUrl::new(DEFAULT_DATABASE_URL)
+                .unwrap()
+                .database_kind(),
+            DatabaseKind::Sqlite
+        );
+        assert!(DatabaseUrl::new("postgres://localhost/crm").is_err());
+    }
+}

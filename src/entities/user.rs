@@ -1,0 +1,42 @@
+//! `user`: an employee who signs in. The password is only ever held as its argon2id hash.
+
+use sea_orm::entity::prelude::*;
+
+use crate::authentication::password::PasswordHash;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "user")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub role_id: i32,
+    pub user_first_name: String,
+    pub user_last_name: String,
+    #[sea_orm(unique)]
+    pub email: String,
+    #[sea_orm(unique)]
+    pub phone_number: String,
+    #[sea_orm(unique)]
+    pub username: String,
+    pub password_hash: PasswordHash,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::role::Entity",
+        from = "Column::RoleId",
+        to = "super::role::Column::Id"
+    )]
+    Role,
+}
+
+impl Related<super::role::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Role.def()
+    }
+}
+
+super::maintain_timestamps!();

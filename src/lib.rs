@@ -1,0 +1,13 @@
+//! Epic Events CRM: the library behind the `epic-events` command.
+//!
+//! See `ARCHITECTURE.md` for the layers and the rules between them.
+
+pub mod authentication;
+pub mod command_line;
+pub mod commands;
+pub mod config;
+pub mod database;
+pub mod entities;
+pub mod formatting;
+pub mod money;
+pub mod reporting;

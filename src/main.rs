@@ -1,0 +1,58 @@
+//! `epic-events`: parse the command line, read the configuration, dispatch.
+
+use std::process::ExitCode;
+
+use epic_events::command_line::{self, Command, Parsed};
+use epic_events::commands::{self, CommandError};
+use epic_events::config::Configuration;
+use epic_events::reporting;
+
+fn main() -> ExitCode {
+    let command_line = match command_line::parse() {
+        Parsed::Run(command_line) => command_line,
+        Parsed::Information(text) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Parsed::UsageError(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let configuration = match Configuration::from_environment() {
+        Ok(configuration) => configuration,
+        Err(error) => {
+            eprintln!("Erreur : {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    reporting::initialise_logging(&configuration.config_directory);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("Erreur : impossible de démarrer ({error})");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(command_line.command, &configuration)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = ?error, "command failed");
+            eprintln!("Erreur : {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, configuration: &Configuration) -> Result<(), CommandError> {
+    let mut output = std::io::stdout().lock();
+    match command {
+        Command::Base(database_command) => {
+            commands::database::run(&database_command, configuration, &mut output).await
+        }
+    }
+}
