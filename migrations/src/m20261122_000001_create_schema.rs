@@ -4,7 +4,7 @@
 //! - every unique column has a named unique index (`<table>_<column>_unique`), so that a
 //!   unique violation can be mapped back to the field that caused it;
 //! - every foreign key is a real constraint with an index, and nothing referenced can be
-//!   deleted while something still points at it (`RESTRICT`), except the rows of the
+//!   deleted while something still points at it (`NO ACTION`), except the rows of the
 //!   `role_permission` join table, which follow their role or permission;
 //! - an event's customer is the customer of its contract (composite foreign key
 //!   `(contract_id, customer_id)` → `contract (id, customer_id)`);
@@ -15,6 +15,10 @@
 //!
 //! Date-times are stored in UTC: `DATETIME` on MySQL (no time-zone conversion, no 2038
 //! limit), RFC 3339 text with a `+00:00` offset on SQLite (which sorts chronologically).
+
+// Column identifiers mirror the column names fixed by SPEC §3 (`user_first_name`,
+// `contract_number`…), which repeat their table's name.
+#![allow(clippy::enum_variant_names)]
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -405,8 +409,8 @@ impl MigrationTrait for Migration {
                             .name("event_contract_customer_fk")
                             .from(Event::Table, (Event::ContractId, Event::CustomerId))
                             .to(Contract::Table, (Contract::Id, Contract::CustomerId))
-                            .on_delete(ForeignKeyAction::Restrict)
-                            .on_update(ForeignKeyAction::Restrict),
+                            .on_delete(ForeignKeyAction::NoAction)
+                            .on_update(ForeignKeyAction::NoAction),
                     )
                     .foreign_key(&mut restricted_foreign_key(
                         "event_user_support_fk",
@@ -523,7 +527,7 @@ fn money(backend: DbBackend, name: impl IntoIden) -> ColumnDef {
     match backend {
         DbBackend::Sqlite => {
             // Canonical text: digits, one dot, exactly two decimals, nothing else.
-            let quoted = format!("\"{}\"", name.to_string());
+            let quoted = format!("\"{name}\"");
             column
                 .string_len(SQLITE_MONEY_MAXIMUM_LENGTH)
                 .not_null()
@@ -554,6 +558,9 @@ fn amounts_check(backend: DbBackend) -> Expr {
     })
 }
 
+/// A foreign key that refuses to delete or re-key a referenced row. `NO ACTION` rather than
+/// `RESTRICT`: both refuse, but SQLite reports a `RESTRICT` refusal with an error code that
+/// SeaORM does not classify as a foreign-key violation.
 fn restricted_foreign_key(
     name: &str,
     from: (impl IntoIden, impl IntoIden),
@@ -563,8 +570,8 @@ fn restricted_foreign_key(
         .name(name)
         .from(from.0, from.1)
         .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .on_update(ForeignKeyAction::Restrict)
+        .on_delete(ForeignKeyAction::NoAction)
+        .on_update(ForeignKeyAction::NoAction)
         .to_owned()
 }
 

@@ -62,7 +62,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseEr
     let mut options = ConnectOptions::new(url.expose());
     options
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(5))
         // Statements may carry personal data: never log them.
         .sqlx_logging(false);
     Database::connect(options)

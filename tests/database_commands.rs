@@ -1,0 +1,173 @@
+//! `epic-events base migrer | etat | reinitialiser`, run as a user would: through the binary.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use epic_events::config::DatabaseUrl;
+use epic_events::entities::{contract, customer, event, permission, role, role_permission, user};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use support::{TestDatabase, run_binary};
+
+async fn assert_exactly_the_demo_data(database: &TestDatabase) {
+    assert_eq!(database.count(role::Entity).await, 3);
+    assert_eq!(database.count(permission::Entity).await, 15);
+    assert_eq!(database.count(role_permission::Entity).await, 23);
+    assert_eq!(database.count(user::Entity).await, 7);
+    assert_eq!(database.count(customer::Entity).await, 3);
+    assert_eq!(database.count(contract::Entity).await, 6);
+    assert_eq!(database.count(event::Entity).await, 4);
+    let usernames: BTreeSet<String> = user::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.username)
+        .collect();
+    assert_eq!(
+        usernames,
+        [
+            "manager1", "manager2", "sales1", "sales2", "sales3", "support1", "support2"
+        ]
+        .map(String::from)
+        .into()
+    );
+}
+
+/// Adds a customer that is not part of the demo data.
+async fn add_extra_customer(database: &TestDatabase) {
+    let sales = user::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap()[0]
+        .id;
+    customer::ActiveModel {
+        user_sales_id: Set(sales),
+        customer_first_name: Set("Extra".into()),
+        customer_last_name: Set("Client".into()),
+        email: Set("extra@exemple.fr".into()),
+        phone_number: Set("+33 9 99 99 99 99".into()),
+        company_name: Set("Extra SARL".into()),
+        ..Default::default()
+    }
+    .insert(&database.connection)
+    .await
+    .unwrap();
+}
+
+test_on_both_backends! {
+    async fn reset_twice_in_a_row_leaves_exactly_the_demo_data(backend) {
+        let mut database = TestDatabase::empty(backend).await;
+        let first = database.run_binary(&["base", "reinitialiser", "--oui"], "");
+        assert!(first.success, "{first:?}");
+        assert!(first.stdout.contains("réinitialisée"), "{first:?}");
+        database.reconnect().await;
+        assert_exactly_the_demo_data(&database).await;
+        add_extra_customer(&database).await;
+
+        let second = database.run_binary(&["base", "reinitialiser", "--oui"], "");
+        assert!(second.success, "{second:?}");
+        database.reconnect().await;
+        assert_exactly_the_demo_data(&database).await;
+    }
+
+    async fn reset_asks_for_confirmation_and_changes_nothing_without_it(backend) {
+        let mut database = TestDatabase::empty(backend).await;
+        assert!(database.run_binary(&["base", "reinitialiser", "--oui"], "").success);
+        database.reconnect().await;
+        add_extra_customer(&database).await;
+
+        for answer in ["non\n", "", "o\n"] {
+            let refused = database.run_binary(&["base", "reinitialiser"], answer);
+            assert!(!refused.success, "{answer:?}: {refused:?}");
+            assert!(refused.stderr.contains("Tapez « oui » pour confirmer"), "{refused:?}");
+            assert!(refused.stderr.contains("réinitialisation annulée : rien n'a été modifié"), "{refused:?}");
+            database.reconnect().await;
+            assert_eq!(database.count(customer::Entity).await, 4, "the extra customer is still there");
+        }
+
+        let confirmed = database.run_binary(&["base", "reinitialiser"], "oui\n");
+        assert!(confirmed.success, "{confirmed:?}");
+        database.reconnect().await;
+        assert_exactly_the_demo_data(&database).await;
+    }
+
+    async fn migrate_then_report_the_status(backend) {
+        let database = TestDatabase::empty(backend).await;
+        let status = database.run_binary(&["base", "etat"], "");
+        assert!(status.success, "{status:?}");
+        assert!(status.stdout.contains("m20261122_000001_create_schema  en attente"), "{status:?}");
+        assert!(status.stdout.contains("1 migration en attente"), "{status:?}");
+
+        let migrate = database.run_binary(&["base", "migrer"], "");
+        assert!(migrate.success, "{migrate:?}");
+        assert!(migrate.stdout.contains("Migration appliquée : m20261122_000001_create_schema"), "{migrate:?}");
+        assert_eq!(database.count(user::Entity).await, 0, "migrating loads no data");
+
+        let again = database.run_binary(&["base", "migrer"], "");
+        assert!(again.stdout.contains("le schéma est déjà à jour"), "{again:?}");
+        let status = database.run_binary(&["base", "etat"], "");
+        assert!(status.stdout.contains("appliquée le "), "{status:?}");
+        assert!(status.stdout.contains("Schéma à jour."), "{status:?}");
+    }
+}
+
+#[test]
+fn an_unreachable_server_gives_a_short_french_message() {
+    let url = DatabaseUrl::new("mysql://crm:motdepasse-secret@127.0.0.1:1/epic_events").unwrap();
+    // The connection attempt lasts a few seconds: run both commands at once.
+    let runs: Vec<_> = [
+        &["base", "etat"][..],
+        &["base", "reinitialiser", "--oui"][..],
+    ]
+    .into_iter()
+    .map(|arguments| {
+        let url = url.clone();
+        std::thread::spawn(move || run_binary(Some(&url), arguments, ""))
+    })
+    .collect();
+    for run in runs {
+        let output = run.join().unwrap();
+        assert!(!output.success);
+        assert_eq!(output.code, Some(1));
+        assert!(
+            output.stderr.starts_with(
+                "Erreur : impossible de joindre la base de données mysql://crm:***@127.0.0.1:1"
+            ),
+            "{output:?}"
+        );
+        assert!(!output.stderr.contains("motdepasse-secret"), "{output:?}");
+        assert!(!output.stderr.contains("SqlxError"), "{output:?}");
+        assert_eq!(output.stderr.lines().count(), 1, "{output:?}");
+    }
+}
+
+#[test]
+fn without_database_url_the_sqlite_file_of_the_working_directory_is_used() {
+    let output = run_binary(None, &["base", "etat"], "");
+    assert!(output.success, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .starts_with("Base : sqlite://epic_events.db?mode=rwc"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn usage_errors_are_french_with_status_2() {
+    let output = run_binary(None, &["base", "detruire"], "");
+    assert_eq!(output.code, Some(2));
+    assert!(
+        output
+            .stderr
+            .contains("Erreur : commande inconnue : « detruire »"),
+        "{output:?}"
+    );
+    let help = run_binary(None, &["--help"], "");
+    assert!(help.success);
+    assert!(
+        help.stdout.contains("Utilisation : epic-events"),
+        "{help:?}"
+    );
+}

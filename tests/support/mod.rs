@@ -1,0 +1,267 @@
+//! Test databases: each test gets its own SQLite file or MySQL database, removed at the end.
+//!
+//! MySQL tests run when `EPIC_EVENTS_TEST_MYSQL_URL` names a server
+//! (`mysql://root@127.0.0.1:3306`). Without it they are skipped, except under `CI=true`
+//! where a missing or unreachable server fails the test.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use epic_events::config::DatabaseUrl;
+use epic_events::database::{self, administration};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+/// Variable naming the MySQL server used by the tests.
+pub const MYSQL_TEST_URL_VARIABLE: &str = "EPIC_EVENTS_TEST_MYSQL_URL";
+
+/// The two backends every database test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    MySql,
+}
+
+/// The MySQL server URL for tests, or `None` when MySQL tests are to be skipped.
+///
+/// Panics under `CI=true` when the variable is missing: CI must never skip them silently.
+pub fn mysql_server_url() -> Option<String> {
+    match std::env::var(MYSQL_TEST_URL_VARIABLE) {
+        Ok(url) if !url.trim().is_empty() => Some(url.trim().trim_end_matches('/').to_owned()),
+        _ if std::env::var("CI").is_ok_and(|value| value == "true") => {
+            panic!("{MYSQL_TEST_URL_VARIABLE} must name a MySQL server when CI=true")
+        }
+        _ => None,
+    }
+}
+
+/// A database that exists for one test and is removed when dropped.
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: DatabaseUrl,
+    pub connection: DatabaseConnection,
+    location: Location,
+}
+
+pub enum Location {
+    /// The directory holding the SQLite file; removed on drop.
+    SqliteDirectory(tempfile::TempDir),
+    /// A database on the MySQL test server; dropped on drop.
+    MySql { server_url: String, name: String },
+}
+
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
+
+impl TestDatabase {
+    /// The URL and location of a new, not yet created, database.
+    pub fn reserve(backend: Backend) -> (DatabaseUrl, Location) {
+        match backend {
+            Backend::Sqlite => {
+                let directory = tempfile::tempdir().expect("temporary directory");
+                let path = directory.path().join("epic_events_test.db");
+                let url = DatabaseUrl::new(format!("sqlite://{}?mode=rwc", path.display()))
+                    .expect("sqlite url");
+                (url, Location::SqliteDirectory(directory))
+            }
+            Backend::MySql => {
+                let server_url = mysql_server_url().expect("MySQL tests need a server");
+                let name = format!(
+                    "epic_events_test_{}_{}_{}",
+                    std::process::id(),
+                    NEXT_DATABASE.fetch_add(1, Ordering::Relaxed),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .subsec_nanos()
+                );
+                let url = DatabaseUrl::new(format!("{server_url}/{name}")).expect("mysql url");
+                (url, Location::MySql { server_url, name })
+            }
+        }
+    }
+
+    /// An empty database (no table).
+    pub async fn empty(backend: Backend) -> Self {
+        let (url, location) = Self::reserve(backend);
+        if let Location::MySql { server_url, name } = &location {
+            let server = connect_to(server_url).await;
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &server,
+                &format!(
+                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                ),
+            )
+            .await
+            .expect("create the test database");
+            server.close().await.ok();
+        }
+        let connection = database::connect(&url)
+            .await
+            .unwrap_or_else(|error| panic!("cannot connect to {url}: {error:?}"));
+        Self {
+            backend,
+            url,
+            connection,
+            location,
+        }
+    }
+
+    /// A database with the schema and no row.
+    pub async fn migrated(backend: Backend) -> Self {
+        let database = Self::empty(backend).await;
+        administration::migrate(&database.connection)
+            .await
+            .expect("migrations apply");
+        database
+    }
+
+    /// A database reset to the demo data set, as `base reinitialiser` does.
+    pub async fn with_demo_data(backend: Backend) -> Self {
+        let (url, location) = Self::reserve(backend);
+        let connection = administration::reset(&url)
+            .await
+            .unwrap_or_else(|error| panic!("reset of {url} failed: {error:?}"));
+        Self {
+            backend,
+            url,
+            connection,
+            location,
+        }
+    }
+
+    /// Opens a new connection, for when another process recreated the database (an SQLite
+    /// connection keeps reading the file it opened, even once replaced).
+    pub async fn reconnect(&mut self) {
+        self.connection = database::connect(&self.url).await.expect("reconnect");
+    }
+
+    /// Runs the `epic-events` binary on this database with `input` as standard input, in an
+    /// empty working directory with its own configuration directory.
+    pub fn run_binary(&self, arguments: &[&str], input: &str) -> BinaryOutput {
+        run_binary(Some(&self.url), arguments, input)
+    }
+
+    /// Number of rows of an entity's table.
+    pub async fn count<E>(&self, _entity: E) -> u64
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        E::find().count(&self.connection).await.expect("count")
+    }
+}
+
+async fn connect_to(url: &str) -> DatabaseConnection {
+    database::connect(&DatabaseUrl::new(url).expect("url"))
+        .await
+        .unwrap_or_else(|error| panic!("the MySQL test server {url} does not answer: {error:?}"))
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Location::MySql { server_url, name } = &self.location {
+            let server_url = server_url.clone();
+            let database_name = name.clone();
+            // Drop may run inside a runtime: do the asynchronous clean-up on a thread of its own.
+            let cleanup = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    let server = connect_to(&server_url).await;
+                    sea_orm::ConnectionTrait::execute_unprepared(
+                        &server,
+                        &format!("DROP DATABASE IF EXISTS `{database_name}`"),
+                    )
+                    .await
+                    .expect("drop the test database");
+                    server.close().await.ok();
+                });
+            });
+            if cleanup.join().is_err() && !std::thread::panicking() {
+                panic!("the test database {name} could not be dropped");
+            }
+        }
+    }
+}
+
+/// Declares `async fn name(backend: Backend) { … }` as two tests, `name::sqlite` and
+/// `name::mysql`; the MySQL one is skipped (with a note) when no server is configured.
+#[macro_export]
+macro_rules! test_on_both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn scenario($backend: $crate::support::Backend) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    scenario($crate::support::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn mysql() {
+                    if $crate::support::mysql_server_url().is_none() {
+                        eprintln!(
+                            "MySQL skipped: set {} to run it",
+                            $crate::support::MYSQL_TEST_URL_VARIABLE
+                        );
+                        return;
+                    }
+                    scenario($crate::support::Backend::MySql).await;
+                }
+            }
+        )*
+    };
+}
+
+/// What a run of the binary printed and returned.
+#[derive(Debug)]
+pub struct BinaryOutput {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the `epic-events` binary with `DATABASE_URL` set to `url` (unset if `None`).
+pub fn run_binary(url: Option<&DatabaseUrl>, arguments: &[&str], input: &str) -> BinaryOutput {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let working_directory = tempfile::tempdir().expect("working directory");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
+    command
+        .args(arguments)
+        .current_dir(working_directory.path())
+        .env(
+            "EPIC_EVENTS_CONFIG_DIR",
+            working_directory.path().join("config"),
+        )
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = url {
+        command.env("DATABASE_URL", url.expose());
+    }
+    let mut child = command.spawn().expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("piped standard input")
+        .write_all(input.as_bytes())
+        .expect("write standard input");
+    let output = child.wait_with_output().expect("the binary finishes");
+    BinaryOutput {
+        success: output.status.success(),
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
