@@ -16,6 +16,14 @@ pub mod variable {
 }
 
 /// Where the data lives. `Debug` and `Display` hide the password of a server URL.
+///
+/// ```
+/// use epic_events::config::{DatabaseKind, DatabaseUrl};
+///
+/// let url = DatabaseUrl::new("mysql://crm:secret@127.0.0.1:3306/epic_events").unwrap();
+/// assert_eq!(url.to_string(), "mysql://crm:***@127.0.0.1:3306/epic_events");
+/// assert_eq!(url.database_kind(), DatabaseKind::MySql);
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl(String);
 

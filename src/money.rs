@@ -18,7 +18,17 @@ use sea_orm::{ColIdx, QueryResult, TryGetError, TryGetable, Value};
 pub const DECIMALS: u32 = 2;
 
 /// A non-negative amount of euros with at most two decimals that fits `DECIMAL(12,2)`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+///
+/// ```
+/// use epic_events::money::{Money, MoneyError};
+///
+/// let total: Money = "1 234,5 €".parse().unwrap();
+/// assert_eq!(total.to_string(), "1234.50");
+/// assert_eq!(total.cents(), 123_450);
+/// assert_eq!("12,345".parse::<Money>(), Err(MoneyError::TooManyDecimals));
+/// assert_eq!("-3".parse::<Money>(), Err(MoneyError::Negative));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
 
 /// Why a value is not a valid amount. The core turns it into a French message naming the
@@ -74,11 +84,15 @@ impl Money {
 
     /// The amount in cents, exact.
     pub fn cents(self) -> i64 {
-        // At most 999_999_999_999 cents: always fits.
-        (self.0 * Decimal::ONE_HUNDRED)
-            .trunc()
-            .try_into()
-            .unwrap_or(i64::MAX)
+        // Every constructor keeps two decimals, so the mantissa is the number of cents; at
+        // most 999_999_999_999, it always fits.
+        <i64 as TryFrom<i128>>::try_from(self.0.mantissa()).expect("at most 12 digits")
+    }
+}
+
+impl Default for Money {
+    fn default() -> Self {
+        Money::ZERO
     }
 }
 
@@ -244,5 +258,8 @@ mod tests {
     fn counts_cents_exactly() {
         assert_eq!(Money::MAXIMUM.cents(), 999_999_999_999);
         assert_eq!(money("0.10").unwrap().cents(), 10);
+        assert_eq!(money("7").unwrap().cents(), 700);
+        assert_eq!(Money::default(), Money::ZERO);
+        assert_eq!(Money::default().to_string(), "0.00");
     }
 }
