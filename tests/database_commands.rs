@@ -96,13 +96,15 @@ test_on_both_backends! {
         let database = TestDatabase::empty(backend).await;
         let status = database.run_binary(&["base", "etat"], "");
         assert!(status.success, "{status:?}");
-        assert!(status.stdout.contains("m20261122_000001_create_schema  en attente"), "{status:?}");
-        assert!(status.stdout.contains("1 migration en attente"), "{status:?}");
+        assert!(status.stdout.contains("m20261122_000001_create_schema               en attente"), "{status:?}");
+        assert!(status.stdout.contains("2 migrations en attente"), "{status:?}");
 
         let migrate = database.run_binary(&["base", "migrer"], "");
         assert!(migrate.success, "{migrate:?}");
         assert!(migrate.stdout.contains("Migration appliquée : m20261122_000001_create_schema"), "{migrate:?}");
-        assert_eq!(database.count(user::Entity).await, 0, "migrating loads no data");
+        assert!(migrate.stdout.contains("Migration appliquée : m20261122_000002_seed_roles_and_permissions"), "{migrate:?}");
+        assert_eq!(database.count(user::Entity).await, 0, "migrating loads no demo data");
+        assert_eq!(database.count(role::Entity).await, 3, "but creates the roles");
 
         let again = database.run_binary(&["base", "migrer"], "");
         assert!(again.stdout.contains("le schéma est déjà à jour"), "{again:?}");

@@ -3,15 +3,19 @@
 //! The file is embedded in the binary so that `base reinitialiser` works from any
 //! directory. Passwords are hashed with argon2id at load time, one salt per account.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::Hash;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
+};
 use serde::Deserialize;
 
 use super::DatabaseError;
 use crate::authentication::password::{self, PasswordHash};
-use crate::entities::{contract, customer, event, permission, role, role_permission, user};
+use crate::entities::{contract, customer, event, role, user};
 use crate::money::Money;
 
 /// The bundled data file.
@@ -23,8 +27,6 @@ const BUNDLED_DEMO_DATA: &str = include_str!("../../seed/demo.toml");
 pub struct DemoDataSet {
     /// The password of every demo account.
     pub password: String,
-    /// Roles with the names of their permissions.
-    pub roles: Vec<DemoRole>,
     /// Employees.
     pub users: Vec<DemoUser>,
     /// Customers.
@@ -35,23 +37,13 @@ pub struct DemoDataSet {
     pub events: Vec<DemoEvent>,
 }
 
-/// A role and its permissions.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DemoRole {
-    /// `management`, `sales` or `support`.
-    pub name: String,
-    /// Permission names such as `customer:update`.
-    pub permissions: Vec<String>,
-}
-
 /// An employee account.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoUser {
     /// Sign-in name.
     pub username: String,
-    /// Role name.
+    /// Role name (`management`, `sales` or `support`).
     pub role: String,
     /// First name.
     pub first_name: String,
@@ -155,11 +147,14 @@ fn inconsistent(message: String) -> DatabaseError {
 }
 
 /// Looks a name up in one of the maps built while loading.
-fn find<'map, T>(
-    map: &'map HashMap<&str, T>,
+fn find<'map, K, T>(
+    map: &'map HashMap<K, T>,
     kind: &str,
     name: &str,
-) -> Result<&'map T, DatabaseError> {
+) -> Result<&'map T, DatabaseError>
+where
+    K: Borrow<str> + Hash + Eq,
+{
     map.get(name)
         .ok_or_else(|| inconsistent(format!("{kind} « {name} » inconnu")))
 }
@@ -177,42 +172,13 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
 
     let transaction = database.begin().await?;
 
-    let mut role_ids = HashMap::new();
-    for demo_role in &data.roles {
-        let inserted = role::ActiveModel {
-            name: Set(demo_role.name.clone()),
-            ..Default::default()
-        }
-        .insert(&transaction)
-        .await?;
-        role_ids.insert(demo_role.name.as_str(), inserted.id);
-    }
-
-    let permission_names: BTreeSet<&str> = data
-        .roles
-        .iter()
-        .flat_map(|demo_role| demo_role.permissions.iter().map(String::as_str))
+    // The roles come from the migrations.
+    let role_ids: HashMap<String, i32> = role::Entity::find()
+        .all(&transaction)
+        .await?
+        .into_iter()
+        .map(|row| (row.name, row.id))
         .collect();
-    let mut permission_ids = HashMap::new();
-    for name in permission_names {
-        let inserted = permission::ActiveModel {
-            name: Set(name.to_owned()),
-            ..Default::default()
-        }
-        .insert(&transaction)
-        .await?;
-        permission_ids.insert(name, inserted.id);
-    }
-    for demo_role in &data.roles {
-        for permission_name in &demo_role.permissions {
-            role_permission::ActiveModel {
-                role_id: Set(role_ids[demo_role.name.as_str()]),
-                permission_id: Set(permission_ids[permission_name.as_str()]),
-            }
-            .insert(&transaction)
-            .await?;
-        }
-    }
 
     // username → (id, role name)
     let mut users = HashMap::new();
