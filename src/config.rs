@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::authentication::token::{JwtSecret, SecretTooShort};
+
 /// The default database: an SQLite file in the working directory, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://epic_events.db?mode=rwc";
 
@@ -13,7 +15,16 @@ pub mod variable {
     pub const DATABASE_URL: &str = "DATABASE_URL";
     /// Directory of the session token, the generated secret, the history and the log.
     pub const CONFIG_DIRECTORY: &str = "EPIC_EVENTS_CONFIG_DIR";
+    /// The JWT signing secret; generated and kept in the configuration directory if unset.
+    pub const JWT_SECRET: &str = "EPIC_EVENTS_JWT_SECRET";
+    /// Session lifetime in minutes.
+    pub const SESSION_MINUTES: &str = "EPIC_EVENTS_SESSION_MINUTES";
 }
+
+/// Default session lifetime: a working day.
+pub const DEFAULT_SESSION_MINUTES: i64 = 480;
+/// Longest session lifetime accepted: a week.
+pub const MAXIMUM_SESSION_MINUTES: i64 = 7 * 24 * 60;
 
 /// Where the data lives. `Debug` and `Display` hide the password of a server URL.
 ///
@@ -103,6 +114,10 @@ pub struct Configuration {
     pub database_url: DatabaseUrl,
     /// Directory of the session token, the generated secret, the history and the log.
     pub config_directory: PathBuf,
+    /// The signing secret from the environment, if set (otherwise the generated one).
+    pub jwt_secret: Option<JwtSecret>,
+    /// How long a session lasts after sign-in.
+    pub session_lifetime: chrono::Duration,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -116,6 +131,14 @@ pub enum ConfigurationError {
         "impossible de déterminer le dossier de configuration : définissez EPIC_EVENTS_CONFIG_DIR"
     )]
     NoConfigDirectory,
+    /// `EPIC_EVENTS_JWT_SECRET` is too short.
+    #[error("EPIC_EVENTS_JWT_SECRET : {0}")]
+    JwtSecret(#[from] SecretTooShort),
+    /// `EPIC_EVENTS_SESSION_MINUTES` is not a number of minutes in range.
+    #[error(
+        "EPIC_EVENTS_SESSION_MINUTES doit être un nombre entier de minutes entre 1 et {MAXIMUM_SESSION_MINUTES}"
+    )]
+    SessionMinutes,
     /// The `.env` file exists but cannot be read.
     #[error("le fichier .env est illisible : {0}")]
     DotEnv(String),
@@ -137,9 +160,23 @@ impl Configuration {
                 .map(|directories| directories.config_dir().to_path_buf())
                 .ok_or(ConfigurationError::NoConfigDirectory)?,
         };
+        let jwt_secret = non_empty_variable(variable::JWT_SECRET)
+            .map(|secret| JwtSecret::new(secret.into_bytes()))
+            .transpose()?;
+        let session_minutes = match non_empty_variable(variable::SESSION_MINUTES) {
+            None => DEFAULT_SESSION_MINUTES,
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|minutes| (1..=MAXIMUM_SESSION_MINUTES).contains(minutes))
+                .ok_or(ConfigurationError::SessionMinutes)?,
+        };
         Ok(Self {
             database_url: DatabaseUrl::new(database_url)?,
             config_directory,
+            jwt_secret,
+            session_lifetime: chrono::Duration::minutes(session_minutes),
         })
     }
 }

@@ -1,3 +1,5 @@
-//! Who the user is: password hashing (and, later, the signed session).
+//! Who the user is: password hashing, the signed session token and where it is stored.
 
 pub mod password;
+pub mod session_store;
+pub mod token;

@@ -23,6 +23,11 @@ pub const PARALLELISM: u32 = 1;
 pub struct PasswordHash(String);
 
 impl PasswordHash {
+    /// Wraps a PHC string read from elsewhere than the database.
+    pub fn from_phc_string(phc: impl Into<String>) -> Self {
+        Self(phc.into())
+    }
+
     /// The PHC string, for storage.
     pub fn as_phc_string(&self) -> &str {
         &self.0

@@ -1,0 +1,143 @@
+//! The session token: a JWT signed with HS256, and the secret that signs it.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::errors::SessionProblem;
+use crate::permissions::Role;
+
+/// The `iss` claim of every token.
+pub const ISSUER: &str = "epic-events";
+/// The `aud` claim of every token.
+pub const AUDIENCE: &str = "epic-events-cli";
+/// Minimum length of a signing secret, in bytes (256 bits).
+pub const SECRET_MINIMUM_LENGTH: usize = 32;
+
+/// What a token says about its holder. `sub` is the user's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id, as a string (RFC 7519).
+    pub sub: String,
+    /// The role's stored name at sign-in.
+    pub role: String,
+    /// The username at sign-in.
+    pub username: String,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+    /// Always [`ISSUER`].
+    pub iss: String,
+    /// Always [`AUDIENCE`].
+    pub aud: String,
+}
+
+impl Claims {
+    /// Claims for `user_id` signing in at `now` for `lifetime`.
+    pub fn new(
+        user_id: i32,
+        username: &str,
+        role: Role,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> Self {
+        Self {
+            sub: user_id.to_string(),
+            role: role.name().to_owned(),
+            username: username.to_owned(),
+            iat: now.timestamp(),
+            exp: (now + lifetime).timestamp(),
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+        }
+    }
+}
+
+/// A signed token. Its `Debug` output never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// Wraps a token read from storage.
+    pub fn new(token: String) -> Self {
+        Self(token)
+    }
+
+    /// The token text, for storage only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("SessionToken(<masqué>)")
+    }
+}
+
+/// The HS256 signing secret. Its `Debug` output never shows it.
+#[derive(Clone)]
+pub struct JwtSecret(Vec<u8>);
+
+/// A secret shorter than [`SECRET_MINIMUM_LENGTH`] bytes.
+#[derive(Debug, thiserror::Error)]
+#[error("le secret de signature doit contenir au moins {SECRET_MINIMUM_LENGTH} octets")]
+pub struct SecretTooShort;
+
+impl JwtSecret {
+    /// Checks the secret's length.
+    pub fn new(bytes: Vec<u8>) -> Result<Self, SecretTooShort> {
+        if bytes.len() < SECRET_MINIMUM_LENGTH {
+            return Err(SecretTooShort);
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The secret's bytes, for signing and for storage only.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for JwtSecret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("JwtSecret(<masqué>)")
+    }
+}
+
+/// Signs `claims` with HS256.
+pub fn sign(
+    claims: &Claims,
+    secret: &JwtSecret,
+) -> Result<SessionToken, jsonwebtoken::errors::Error> {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.expose()),
+    )
+    .map(SessionToken)
+}
+
+/// Checks the signature (HS256 only), the expiry (no leeway), the issuer and the audience,
+/// and returns the claims.
+pub fn verify(token: &SessionToken, secret: &JwtSecret) -> Result<Claims, SessionProblem> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+    jsonwebtoken::decode::<Claims>(
+        token.expose(),
+        &DecodingKey::from_secret(secret.expose()),
+        &validation,
+    )
+    .map(|data| data.claims)
+    .map_err(|error| match error.kind() {
+        ErrorKind::ExpiredSignature => SessionProblem::Expired,
+        _ => SessionProblem::Invalid,
+    })
+}

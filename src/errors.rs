@@ -1,0 +1,68 @@
+//! The core's error type, and its French rendering: the one place where what went wrong
+//! becomes words for the user.
+
+use sea_orm::DbErr;
+
+/// Everything the core can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// An input breaks a rule; nothing was written.
+    #[error("{field} : {rule}")]
+    Validation {
+        /// The field, as the user knows it (« adresse e-mail »).
+        field: &'static str,
+        /// The rule it breaks, as a French clause (« n'est pas une adresse valide »).
+        rule: String,
+    },
+    /// The operation conflicts with the current state (a duplicate, an existing record).
+    #[error("{0}")]
+    Conflict(String),
+    /// Unknown user or wrong password: deliberately the same message for both.
+    #[error("identifiant ou mot de passe incorrect")]
+    WrongCredentials,
+    /// No session, or one that can no longer be trusted.
+    #[error(
+        "votre session n'est plus valide ({0}) : veuillez vous reconnecter avec « epic-events connexion »"
+    )]
+    SessionInvalid(SessionProblem),
+    /// An unexpected failure; details go to the log, not to the user.
+    #[error("erreur inattendue ; le détail est dans le journal")]
+    Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Why a session is refused. Shown in the message so that the user knows what happened,
+/// never with the token itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SessionProblem {
+    /// No token is stored.
+    #[error("aucune session ouverte")]
+    Missing,
+    /// The token's lifetime is over.
+    #[error("session expirée")]
+    Expired,
+    /// Bad signature, altered content, wrong algorithm, issuer or audience.
+    #[error("jeton invalide")]
+    Invalid,
+    /// The user no longer exists.
+    #[error("utilisateur supprimé")]
+    UserDeleted,
+    /// The user's role or username changed since sign-in.
+    #[error("compte modifié depuis la connexion")]
+    UserChanged,
+}
+
+impl From<DbErr> for CoreError {
+    fn from(error: DbErr) -> Self {
+        CoreError::Unexpected(Box::new(error))
+    }
+}
+
+impl CoreError {
+    /// A validation error on `field`.
+    pub fn validation(field: &'static str, rule: impl Into<String>) -> Self {
+        CoreError::Validation {
+            field,
+            rule: rule.into(),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Signing in, and turning the stored session into the current user.
+
+use std::sync::LazyLock;
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, TransactionTrait};
+
+use crate::authentication::password::{self, PasswordHash};
+use crate::authentication::token::{self, Claims, JwtSecret, SessionToken};
+use crate::entities::user;
+use crate::errors::{CoreError, SessionProblem};
+use crate::permissions::Role;
+use crate::repositories::user_repository::{self, UserWithRole};
+use crate::validation;
+
+/// The signed-in user, as re-read from the database for the current command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthenticatedUser {
+    /// `user.id`.
+    pub id: i32,
+    /// Sign-in name.
+    pub username: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Current role.
+    pub role: Role,
+}
+
+impl AuthenticatedUser {
+    fn from_row((user, role): UserWithRole) -> Result<Self, CoreError> {
+        let role = Role::from_name(&role.name).ok_or_else(|| {
+            CoreError::Unexpected(format!("unknown role name {:?}", role.name).into())
+        })?;
+        Ok(Self {
+            id: user.id,
+            username: user.username,
+            first_name: user.user_first_name,
+            last_name: user.user_last_name,
+            role,
+        })
+    }
+}
+
+/// Verified against when the login matches nobody, so that an unknown user takes as long
+/// to refuse as a wrong password: a well-formed argon2id hash with the current parameters,
+/// whose password nobody knows.
+static UNKNOWN_USER_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
+    PasswordHash::from_phc_string(
+        "$argon2id$v=19$m=19456,t=2,p=1$Q8HmS5Ie0gYWnL0sw6ZDQg$IJ1s0tkuo8CmJS9Y4hbt1ds0x63V6Zn5kUpX6eAbp6o",
+    )
+});
+
+/// Checks `password` for the user whose username or e-mail is `login` and opens a session
+/// of `lifetime`. Unknown user and wrong password give the same error.
+pub async fn sign_in(
+    connection: &DatabaseConnection,
+    login: &str,
+    password_text: &str,
+    secret: &JwtSecret,
+    lifetime: Duration,
+) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
+    let found = user_repository::find_with_role_by_login(connection, login).await?;
+    let Some((user, role)) = found else {
+        password::verify_password(password_text, &UNKNOWN_USER_HASH);
+        return Err(CoreError::WrongCredentials);
+    };
+    if !password::verify_password(password_text, &user.password_hash) {
+        return Err(CoreError::WrongCredentials);
+    }
+    let authenticated = AuthenticatedUser::from_row((user, role))?;
+    let claims = Claims::new(
+        authenticated.id,
+        &authenticated.username,
+        authenticated.role,
+        Utc::now(),
+        lifetime,
+    );
+    let token =
+        token::sign(&claims, secret).map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    tracing::info!(user_id = authenticated.id, "signed in");
+    Ok((authenticated, token))
+}
+
+/// The current user for `token`: the token must be valid, and the user must still exist
+/// with the same username and role. Every command goes through here.
+pub async fn authenticate(
+    connection: &DatabaseConnection,
+    token: Option<&SessionToken>,
+    secret: &JwtSecret,
+) -> Result<AuthenticatedUser, CoreError> {
+    let token = token.ok_or(CoreError::SessionInvalid(SessionProblem::Missing))?;
+    let claims = token::verify(token, secret).map_err(CoreError::SessionInvalid)?;
+    let user_id: i32 = claims
+        .sub
+        .parse()
+        .map_err(|_| CoreError::SessionInvalid(SessionProblem::Invalid))?;
+    let found = user_repository::find_with_role_by_id(connection, user_id)
+        .await?
+        .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
+    let user = AuthenticatedUser::from_row(found)?;
+    if user.username != claims.username || user.role.name() != claims.role {
+        return Err(CoreError::SessionInvalid(SessionProblem::UserChanged));
+    }
+    Ok(user)
+}
+
+/// The fields of a new user account, as typed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewUserInput {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone_number: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Password in clear, hashed before storage.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewUserInput {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NewUserInput")
+            .field("username", &self.username)
+            .field("password", &"<masqué>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates the first management account of a database that has no user at all.
+pub async fn create_first_manager(
+    connection: &DatabaseConnection,
+    input: &NewUserInput,
+) -> Result<AuthenticatedUser, CoreError> {
+    let first_name = validation::person_name("prénom", &input.first_name)?;
+    let last_name = validation::person_name("nom", &input.last_name)?;
+    let email = validation::email("adresse e-mail", &input.email)?;
+    let phone_number = validation::phone_number("téléphone", &input.phone_number)?;
+    let username = validation::username("identifiant", &input.username)?;
+    validation::new_password("mot de passe", &input.password)?;
+    let password_hash = password::hash_password(&input.password)
+        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+
+    let transaction = connection.begin().await?;
+    // Locking the role serialises two concurrent attempts on MySQL; SQLite serialises writes.
+    let role = user_repository::find_role_by_name_for_update(&transaction, Role::Management.name())
+        .await?
+        .ok_or_else(|| {
+            CoreError::Conflict(
+                "le rôle gestion n'existe pas : appliquez d'abord les migrations avec « epic-events base migrer »".to_owned(),
+            )
+        })?;
+    if user_repository::count(&transaction).await? > 0 {
+        return Err(CoreError::Conflict(
+            "la base contient déjà des utilisateurs : le premier gestionnaire ne peut être créé que sur une base vide ; un gestionnaire crée les comptes suivants".to_owned(),
+        ));
+    }
+    let created = user_repository::insert(
+        &transaction,
+        user::ActiveModel {
+            role_id: Set(role.id),
+            user_first_name: Set(first_name),
+            user_last_name: Set(last_name),
+            email: Set(email),
+            phone_number: Set(phone_number),
+            username: Set(username),
+            password_hash: Set(password_hash),
+            ..Default::default()
+        },
+    )
+    .await?;
+    transaction.commit().await?;
+    tracing::info!(user_id = created.id, "first management account created");
+    AuthenticatedUser::from_row((created, role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unknown_user_hash_costs_as_much_as_a_real_one() {
+        let real = password::hash_password("a real password").unwrap();
+        let parameters =
+            |hash: &PasswordHash| hash.as_phc_string().split('$').nth(3).unwrap().to_owned();
+        assert_eq!(parameters(&UNKNOWN_USER_HASH), parameters(&real));
+        assert!(
+            argon2::password_hash::phc::PasswordHash::new(UNKNOWN_USER_HASH.as_phc_string())
+                .is_ok()
+        );
+        assert!(!password::verify_password("", &UNKNOWN_USER_HASH));
+    }
+}

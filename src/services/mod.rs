@@ -1,0 +1,1 @@
+pub mod authentication_service;

@@ -1,0 +1,188 @@
+//! Input rules shared by every write: each returns a [`CoreError::Validation`] naming the
+//! field and the rule, in French.
+
+use crate::errors::CoreError;
+
+/// Maximum length of a first or last name (`varchar(100)`).
+pub const NAME_MAXIMUM_LENGTH: usize = 100;
+/// Maximum length of an e-mail address (`varchar(254)`).
+pub const EMAIL_MAXIMUM_LENGTH: usize = 254;
+/// Maximum length of a phone number as typed (`varchar(32)`).
+pub const PHONE_MAXIMUM_LENGTH: usize = 32;
+/// Minimum length of a username.
+pub const USERNAME_MINIMUM_LENGTH: usize = 3;
+/// Maximum length of a username (`varchar(50)`).
+pub const USERNAME_MAXIMUM_LENGTH: usize = 50;
+/// Minimum length of a password, in characters.
+pub const PASSWORD_MINIMUM_LENGTH: usize = 12;
+/// Maximum length of a password, so that hashing cannot be abused.
+pub const PASSWORD_MAXIMUM_LENGTH: usize = 1024;
+
+/// A required text of at most `maximum` characters, trimmed.
+pub fn required_text(
+    field: &'static str,
+    value: &str,
+    maximum: usize,
+) -> Result<String, CoreError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(CoreError::validation(field, "est obligatoire"));
+    }
+    if value.chars().count() > maximum {
+        return Err(CoreError::validation(
+            field,
+            format!("ne peut pas dépasser {maximum} caractères"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(CoreError::validation(
+            field,
+            "ne peut pas contenir de caractères de contrôle",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A first or last name.
+pub fn person_name(field: &'static str, value: &str) -> Result<String, CoreError> {
+    required_text(field, value, NAME_MAXIMUM_LENGTH)
+}
+
+/// An e-mail address, stored in lower case so that uniqueness ignores case.
+pub fn email(field: &'static str, value: &str) -> Result<String, CoreError> {
+    let value = required_text(field, value, EMAIL_MAXIMUM_LENGTH)?.to_lowercase();
+    let valid = email_address::EmailAddress::parse_with_options(
+        &value,
+        email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal(),
+    )
+    .is_ok_and(|address| address.domain().contains('.'));
+    if valid {
+        Ok(value)
+    } else {
+        Err(CoreError::validation(
+            field,
+            "n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)",
+        ))
+    }
+}
+
+/// A phone number: digits with optional `+` prefix, spaces, dots, dashes or parentheses;
+/// 6 to 15 digits (the international maximum).
+pub fn phone_number(field: &'static str, value: &str) -> Result<String, CoreError> {
+    let value = required_text(field, value, PHONE_MAXIMUM_LENGTH)?;
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value.chars().enumerate().all(|(position, character)| {
+        character.is_ascii_digit()
+            || matches!(character, ' ' | '.' | '-' | '(' | ')')
+            || (character == '+' && position == 0)
+    });
+    if allowed && (6..=15).contains(&digits) {
+        Ok(value)
+    } else {
+        Err(CoreError::validation(
+            field,
+            "n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)",
+        ))
+    }
+}
+
+/// A username: 3 to 50 lower-case letters, digits, `.`, `_` or `-`.
+pub fn username(field: &'static str, value: &str) -> Result<String, CoreError> {
+    let value = value.trim().to_lowercase();
+    let length = value.chars().count();
+    let allowed = value.chars().all(|character| {
+        character.is_ascii_lowercase()
+            || character.is_ascii_digit()
+            || matches!(character, '.' | '_' | '-')
+    });
+    if allowed && (USERNAME_MINIMUM_LENGTH..=USERNAME_MAXIMUM_LENGTH).contains(&length) {
+        Ok(value)
+    } else {
+        Err(CoreError::validation(
+            field,
+            format!(
+                "doit faire de {USERNAME_MINIMUM_LENGTH} à {USERNAME_MAXIMUM_LENGTH} caractères parmi les lettres minuscules sans accent, les chiffres, « . », « _ » et « - »"
+            ),
+        ))
+    }
+}
+
+/// A new password: at least 12 characters. Never trimmed: spaces count.
+pub fn new_password(field: &'static str, value: &str) -> Result<(), CoreError> {
+    let length = value.chars().count();
+    if length < PASSWORD_MINIMUM_LENGTH {
+        return Err(CoreError::validation(
+            field,
+            format!("doit contenir au moins {PASSWORD_MINIMUM_LENGTH} caractères"),
+        ));
+    }
+    if length > PASSWORD_MAXIMUM_LENGTH {
+        return Err(CoreError::validation(
+            field,
+            format!("ne peut pas dépasser {PASSWORD_MAXIMUM_LENGTH} caractères"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email("e-mail", " Jean.Dupont@Exemple.fr ").unwrap(),
+            "jean.dupont@exemple.fr"
+        );
+        for bad in [
+            "",
+            "jean",
+            "jean@",
+            "@exemple.fr",
+            "jean@exemple",
+            "jean dupont@exemple.fr",
+            "Jean <jean@exemple.fr>",
+        ] {
+            assert!(email("e-mail", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert!(phone_number("téléphone", "+33 6 12 34 56 78").is_ok());
+        assert!(phone_number("téléphone", "01.42.00.00.01").is_ok());
+        for bad in [
+            "",
+            "12345",
+            "+33 6 12 34 56 78 90 12 34",
+            "06 12 ab 56 78",
+            "6+33",
+        ] {
+            assert!(phone_number("téléphone", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert_eq!(username("identifiant", "Manager3").unwrap(), "manager3");
+        assert!(username("identifiant", "ab").is_err());
+        assert!(username("identifiant", "jean dupont").is_err());
+        assert!(username("identifiant", "élodie").is_err());
+        assert!(new_password("mot de passe", "onze-caract").is_err());
+        assert!(new_password("mot de passe", "douze-caract").is_ok());
+    }
+
+    #[test]
+    fn messages_name_the_field_and_the_rule() {
+        let error = person_name("prénom", "   ").unwrap_err();
+        assert_eq!(error.to_string(), "prénom : est obligatoire");
+        let error = person_name("nom", &"x".repeat(101)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "nom : ne peut pas dépasser 100 caractères"
+        );
+    }
+}
