@@ -42,6 +42,15 @@ pub struct CommandLine {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Se connecter (le mot de passe est lu sans écho sur un terminal, sur l'entrée standard sinon)
+    #[command(help_template = HELP_TEMPLATE)]
+    Connexion(SignInArguments),
+    /// Se déconnecter (supprime la session enregistrée)
+    #[command(help_template = HELP_TEMPLATE)]
+    Deconnexion,
+    /// Afficher l'utilisateur connecté et son rôle
+    #[command(help_template = HELP_TEMPLATE)]
+    Moi,
     /// Administrer la base de données (schéma, données de démonstration)
     #[command(subcommand, help_template = HELP_TEMPLATE)]
     Base(DatabaseCommand),
@@ -59,6 +68,17 @@ pub enum DatabaseCommand {
     /// Supprimer et recréer la base, appliquer les migrations, charger les données de démonstration
     #[command(help_template = HELP_TEMPLATE)]
     Reinitialiser(ResetArguments),
+    /// Créer le premier compte de gestion d'une base sans utilisateur
+    #[command(help_template = HELP_TEMPLATE)]
+    PremierGestionnaire,
+}
+
+/// Options of `connexion`.
+#[derive(Debug, Args)]
+pub struct SignInArguments {
+    /// Nom d'utilisateur ou adresse e-mail (demandé s'il n'est pas donné)
+    #[arg(long, value_name = "NOM")]
+    pub utilisateur: Option<String>,
 }
 
 /// Options of `base reinitialiser`.

@@ -51,6 +51,11 @@ fn main() -> ExitCode {
 async fn run(command: Command, configuration: &Configuration) -> Result<(), CommandError> {
     let mut output = std::io::stdout().lock();
     match command {
+        Command::Connexion(arguments) => {
+            commands::session::sign_in(&arguments, configuration, &mut output).await
+        }
+        Command::Deconnexion => commands::session::sign_out(configuration, &mut output),
+        Command::Moi => commands::session::who_am_i(configuration, &mut output).await,
         Command::Base(database_command) => {
             commands::database::run(&database_command, configuration, &mut output).await
         }

@@ -19,11 +19,14 @@ pub fn initialise_logging(config_directory: &Path) {
     if create_private_directory(config_directory).is_err() {
         return;
     }
-    let Ok(file) = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(config_directory.join(LOG_FILE_NAME))
-    else {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let Ok(file) = options.open(config_directory.join(LOG_FILE_NAME)) else {
         return;
     };
     let filter =

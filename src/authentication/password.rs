@@ -90,6 +90,23 @@ mod tests {
     }
 
     #[test]
+    fn hashes_made_with_other_parameters_still_verify() {
+        for (memory, iterations, parallelism) in
+            [(8 * 1024, 3, 1), (47 * 1024, 1, 1), (19 * 1024, 2, 2)]
+        {
+            let parameters = Params::new(memory, iterations, parallelism, None).unwrap();
+            let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, parameters)
+                .hash_password(b"un autre mot de passe")
+                .unwrap()
+                .to_string();
+            assert!(other.contains(&format!("m={memory},t={iterations},p={parallelism}")));
+            let other = PasswordHash(other);
+            assert!(verify_password("un autre mot de passe", &other));
+            assert!(!verify_password("un autre mot de pass", &other));
+        }
+    }
+
+    #[test]
     fn a_malformed_hash_never_matches() {
         assert!(!verify_password("", &PasswordHash(String::new())));
         assert!(!verify_password(

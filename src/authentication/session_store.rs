@@ -60,6 +60,14 @@ impl SessionStore {
         }
     }
 
+    /// The signing secret: the one from the environment if given, else the secret file's.
+    pub fn signing_secret(&self, from_environment: Option<&JwtSecret>) -> io::Result<JwtSecret> {
+        match from_environment {
+            Some(secret) => Ok(secret.clone()),
+            None => self.load_or_create_secret(),
+        }
+    }
+
     /// The secret file's secret, generating a random 256-bit one on first use.
     pub fn load_or_create_secret(&self) -> io::Result<JwtSecret> {
         let path = self.secret_path();

@@ -2,11 +2,13 @@
 
 use std::io::{BufRead, Write};
 
-use super::CommandError;
+use super::{CommandError, prompt};
 use crate::command_line::DatabaseCommand;
 use crate::config::Configuration;
 use crate::database::{self, administration};
+use crate::errors::CoreError;
 use crate::formatting;
+use crate::services::authentication_service::{self, NewUserInput};
 
 /// The user did not confirm a destructive action.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +80,45 @@ pub async fn run(
                 "Base {url} réinitialisée : schéma créé et données de démonstration chargées."
             )?;
         }
+        DatabaseCommand::PremierGestionnaire => create_first_manager(configuration, output).await?,
     }
+    Ok(())
+}
+
+/// Asks for the fields of the first management account and creates it.
+async fn create_first_manager(
+    configuration: &Configuration,
+    output: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let connection = database::connect(&configuration.database_url).await?;
+    if !authentication_service::first_manager_needed(&connection).await? {
+        return Err(CoreError::Conflict(
+            "la base contient déjà des utilisateurs : un gestionnaire connecté crée les comptes suivants".to_owned(),
+        )
+        .into());
+    }
+    writeln!(
+        output,
+        "Création du premier compte de gestion de la base {}.",
+        configuration.database_url
+    )?;
+    let input = NewUserInput {
+        first_name: prompt::ask("Prénom")?,
+        last_name: prompt::ask("Nom")?,
+        email: prompt::ask("Adresse e-mail")?,
+        phone_number: prompt::ask("Téléphone")?,
+        username: prompt::ask("Nom d'utilisateur")?,
+        password: prompt::ask_password("Mot de passe (12 caractères au moins)")?,
+    };
+    if prompt::ask_password("Confirmez le mot de passe")? != input.password {
+        return Err(CoreError::validation("mot de passe", "les deux saisies diffèrent").into());
+    }
+    let manager = authentication_service::create_first_manager(&connection, &input).await?;
+    writeln!(
+        output,
+        "Compte de gestion « {} » créé. Connectez-vous avec « epic-events connexion ».",
+        manager.username
+    )?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, TransactionTrait};
 
 use crate::authentication::password::{self, PasswordHash};
+use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::{self, Claims, JwtSecret, SessionToken};
 use crate::entities::user;
 use crate::errors::{CoreError, SessionProblem};
@@ -104,6 +105,23 @@ pub async fn authenticate(
         return Err(CoreError::SessionInvalid(SessionProblem::UserChanged));
     }
     Ok(user)
+}
+
+/// The current user of the session stored in `store`: what every command calls first.
+pub async fn current_user(
+    connection: &DatabaseConnection,
+    store: &SessionStore,
+    secret: &JwtSecret,
+) -> Result<AuthenticatedUser, CoreError> {
+    let token = store
+        .load_token()
+        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    authenticate(connection, token.as_ref(), secret).await
+}
+
+/// Whether the database has no user yet, so that a first manager may be created.
+pub async fn first_manager_needed(connection: &DatabaseConnection) -> Result<bool, CoreError> {
+    Ok(user_repository::count(connection).await? == 0)
 }
 
 /// The fields of a new user account, as typed.

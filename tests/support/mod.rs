@@ -228,20 +228,31 @@ pub struct BinaryOutput {
     pub stderr: String,
 }
 
-/// Runs the `epic-events` binary with `DATABASE_URL` set to `url` (unset if `None`).
+/// Runs the `epic-events` binary with `DATABASE_URL` set to `url` (unset if `None`), in a
+/// fresh working and configuration directory.
 pub fn run_binary(url: Option<&DatabaseUrl>, arguments: &[&str], input: &str) -> BinaryOutput {
+    let working_directory = tempfile::tempdir().expect("working directory");
+    run_binary_in(url, working_directory.path(), arguments, input)
+}
+
+/// Runs the `epic-events` binary in `directory`, with `directory/config` as configuration
+/// directory, so that successive runs share a session.
+pub fn run_binary_in(
+    url: Option<&DatabaseUrl>,
+    directory: &std::path::Path,
+    arguments: &[&str],
+    input: &str,
+) -> BinaryOutput {
     use std::io::Write;
     use std::process::{Command, Stdio};
 
-    let working_directory = tempfile::tempdir().expect("working directory");
     let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
     command
         .args(arguments)
-        .current_dir(working_directory.path())
-        .env(
-            "EPIC_EVENTS_CONFIG_DIR",
-            working_directory.path().join("config"),
-        )
+        .current_dir(directory)
+        .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
+        .env_remove("EPIC_EVENTS_JWT_SECRET")
+        .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("DATABASE_URL")
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())

@@ -1,0 +1,113 @@
+//! `epic-events connexion`, `deconnexion` and `moi`.
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use super::{CommandError, prompt};
+use crate::authentication::session_store::SessionStore;
+use crate::command_line::SignInArguments;
+use crate::config::Configuration;
+use crate::database;
+use crate::formatting;
+use crate::services::authentication_service::{self, AuthenticatedUser};
+
+/// The session store of the configuration directory.
+pub fn session_store(configuration: &Configuration) -> SessionStore {
+    SessionStore::new(&configuration.config_directory)
+}
+
+/// Could not write or delete the session file.
+#[derive(Debug, thiserror::Error)]
+#[error("impossible d'enregistrer ou de supprimer la session dans {path}")]
+pub struct SessionFileError {
+    path: String,
+    #[source]
+    source: std::io::Error,
+}
+
+fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> SessionFileError {
+    move |source| SessionFileError {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Signs in and stores the session token.
+pub async fn sign_in(
+    arguments: &SignInArguments,
+    configuration: &Configuration,
+    output: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let store = session_store(configuration);
+    let secret = store
+        .signing_secret(configuration.jwt_secret.as_ref())
+        .map_err(file_error(store.secret_path()))?;
+    let login = match &arguments.utilisateur {
+        Some(login) => login.clone(),
+        None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
+    };
+    let password = prompt::ask_password("Mot de passe")?;
+    let connection = database::connect(&configuration.database_url).await?;
+    let (user, token) = authentication_service::sign_in(
+        &connection,
+        &login,
+        &password,
+        &secret,
+        configuration.session_lifetime,
+    )
+    .await?;
+    store
+        .save_token(&token)
+        .map_err(file_error(store.token_path()))?;
+    writeln!(
+        output,
+        "Bienvenue {} {} ! Connecté en tant que {} (rôle : {}), jusqu'au {}.",
+        user.first_name,
+        user.last_name,
+        user.username,
+        user.role,
+        formatting::date_time(Utc::now() + configuration.session_lifetime)
+    )?;
+    Ok(())
+}
+
+/// Deletes the stored session.
+pub fn sign_out(configuration: &Configuration, output: &mut dyn Write) -> Result<(), CommandError> {
+    let store = session_store(configuration);
+    let existed = store
+        .delete_token()
+        .map_err(file_error(store.token_path()))?;
+    if existed {
+        writeln!(output, "Vous êtes déconnecté.")?;
+    } else {
+        writeln!(output, "Aucune session n'était ouverte.")?;
+    }
+    Ok(())
+}
+
+/// The signed-in user, re-read from the database.
+pub async fn current_user(
+    configuration: &Configuration,
+) -> Result<AuthenticatedUser, CommandError> {
+    let store = session_store(configuration);
+    let secret = store
+        .signing_secret(configuration.jwt_secret.as_ref())
+        .map_err(file_error(store.secret_path()))?;
+    let connection = database::connect(&configuration.database_url).await?;
+    Ok(authentication_service::current_user(&connection, &store, &secret).await?)
+}
+
+/// Shows the signed-in user.
+pub async fn who_am_i(
+    configuration: &Configuration,
+    output: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let user = current_user(configuration).await?;
+    writeln!(
+        output,
+        "{} — {} {}, rôle : {}",
+        user.username, user.first_name, user.last_name, user.role
+    )?;
+    Ok(())
+}
