@@ -141,3 +141,34 @@ pub fn verify(token: &SessionToken, secret: &JwtSecret) -> Result<Claims, Sessio
         _ => SessionProblem::Invalid,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret() -> JwtSecret {
+        JwtSecret::new(vec![7; SECRET_MINIMUM_LENGTH]).unwrap()
+    }
+
+    #[test]
+    fn a_signed_token_verifies_and_never_shows_itself() {
+        let claims = Claims::new(12, "sales2", Role::Sales, Utc::now(), Duration::minutes(5));
+        let token = sign(&claims, &secret()).unwrap();
+        assert_eq!(verify(&token, &secret()).unwrap(), claims);
+        assert!(!format!("{token:?}").contains(token.expose()));
+        assert_eq!(format!("{:?}", secret()), "JwtSecret(<masqué>)");
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(JwtSecret::new(vec![1; SECRET_MINIMUM_LENGTH - 1]).is_err());
+    }
+
+    #[test]
+    fn the_header_pins_hs256() {
+        let claims = Claims::new(1, "a", Role::Support, Utc::now(), Duration::minutes(5));
+        let token = sign(&claims, &secret()).unwrap();
+        let header = jsonwebtoken::decode_header(token.expose()).unwrap();
+        assert_eq!(header.alg, Algorithm::HS256);
+    }
+}
