@@ -6,6 +6,7 @@ use chrono::Utc;
 
 use super::{CommandError, prompt};
 use crate::authentication::session_store::SessionStore;
+use crate::authentication::token::JwtSecret;
 use crate::command_line::SignInArguments;
 use crate::config::Configuration;
 use crate::database;
@@ -33,16 +34,24 @@ fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> Sessio
     }
 }
 
+/// The session store and the signing secret of `configuration`.
+fn store_and_secret(
+    configuration: &Configuration,
+) -> Result<(SessionStore, JwtSecret), SessionFileError> {
+    let store = session_store(configuration);
+    let secret = store
+        .signing_secret(configuration.jwt_secret.as_ref())
+        .map_err(file_error(store.secret_path()))?;
+    Ok((store, secret))
+}
+
 /// Signs in and stores the session token.
 pub async fn sign_in(
     arguments: &SignInArguments,
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), CommandError> {
-    let store = session_store(configuration);
-    let secret = store
-        .signing_secret(configuration.jwt_secret.as_ref())
-        .map_err(file_error(store.secret_path()))?;
+    let (store, secret) = store_and_secret(configuration)?;
     let login = match &arguments.utilisateur {
         Some(login) => login.clone(),
         None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
