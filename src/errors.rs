@@ -3,6 +3,8 @@
 
 use sea_orm::DbErr;
 
+use crate::permissions::PermissionDenied;
+
 /// Everything the core can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -14,6 +16,9 @@ pub enum CoreError {
         /// The rule it breaks, as a French clause (« n'est pas une adresse valide »).
         rule: String,
     },
+    /// The user's role or ownership does not allow the action; nothing was written.
+    #[error("action refusée : {0}")]
+    PermissionDenied(#[from] PermissionDenied),
     /// The operation conflicts with the current state (a duplicate, an existing record).
     #[error("{0}")]
     Conflict(String),

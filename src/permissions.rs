@@ -1,6 +1,12 @@
-//! Roles, and (with the core issue) resources, actions and ownership rules: the single
-//! source of truth for who may do what.
+//! Who may do what: roles, resources, actions and ownership rules. The only place where
+//! access is decided; services ask [`authorize`] before every operation, and the shell
+//! and scripts ask the same function which actions to offer.
+//!
+//! A role's rights are the `resource:action` permissions stored in the database
+//! (`role_permission`, seeded by a migration); on top of them, [`SCOPES`] says for which
+//! records a right holds (its owner's, any).
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// A department, stored in the `role` table under [`Role::name`].
@@ -45,5 +51,538 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self.french_label())
+    }
+}
+
+/// A kind of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resource {
+    /// An employee account.
+    User,
+    /// A customer.
+    Customer,
+    /// A contract.
+    Contract,
+    /// An event.
+    Event,
+}
+
+impl Resource {
+    /// Every resource.
+    pub const ALL: [Resource; 4] = [
+        Resource::User,
+        Resource::Customer,
+        Resource::Contract,
+        Resource::Event,
+    ];
+
+    /// The name used in stored permissions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Resource::User => "user",
+            Resource::Customer => "customer",
+            Resource::Contract => "contract",
+            Resource::Event => "event",
+        }
+    }
+
+    /// « cet utilisateur », « ce client »…: the record in a French sentence.
+    pub fn french_this(self) -> &'static str {
+        match self {
+            Resource::User => "cet utilisateur",
+            Resource::Customer => "ce client",
+            Resource::Contract => "ce contrat",
+            Resource::Event => "cet évènement",
+        }
+    }
+}
+
+/// What is done to a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Create a record.
+    Create,
+    /// Read records.
+    Read,
+    /// Modify a record.
+    Update,
+    /// Delete a record.
+    Delete,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 4] = [Action::Create, Action::Read, Action::Update, Action::Delete];
+
+    /// The name used in stored permissions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Read => "read",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+
+    /// The French infinitive: « créer », « consulter »…
+    pub fn french_verb(self) -> &'static str {
+        match self {
+            Action::Create => "créer",
+            Action::Read => "consulter",
+            Action::Update => "modifier",
+            Action::Delete => "supprimer",
+        }
+    }
+}
+
+/// A right as stored in `permission.name`: `resource:action`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Permission {
+    /// On what.
+    pub resource: Resource,
+    /// Doing what.
+    pub action: Action,
+}
+
+impl Permission {
+    /// The stored name, e.g. `customer:update`.
+    pub fn name(self) -> String {
+        format!("{}:{}", self.resource.name(), self.action.name())
+    }
+
+    /// The permission stored as `name`.
+    pub fn from_name(name: &str) -> Option<Permission> {
+        let (resource, action) = name.split_once(':')?;
+        Some(Permission {
+            resource: Resource::ALL.into_iter().find(|r| r.name() == resource)?,
+            action: Action::ALL.into_iter().find(|a| a.name() == action)?,
+        })
+    }
+}
+
+/// For which records a role's right holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Any record.
+    Any,
+    /// Customers whose sales user is the actor, and what belongs to them (their contracts,
+    /// their events).
+    OwnCustomers,
+    /// Events assigned to the actor.
+    AssignedEvents,
+}
+
+/// The ownership rules of SPEC §4. A right not listed here holds for any record.
+pub const SCOPES: &[(Role, Resource, Action, Scope)] = &[
+    (
+        Role::Sales,
+        Resource::Customer,
+        Action::Create,
+        Scope::OwnCustomers,
+    ),
+    (
+        Role::Sales,
+        Resource::Customer,
+        Action::Update,
+        Scope::OwnCustomers,
+    ),
+    (
+        Role::Sales,
+        Resource::Customer,
+        Action::Delete,
+        Scope::OwnCustomers,
+    ),
+    (
+        Role::Sales,
+        Resource::Contract,
+        Action::Update,
+        Scope::OwnCustomers,
+    ),
+    (
+        Role::Sales,
+        Resource::Event,
+        Action::Create,
+        Scope::OwnCustomers,
+    ),
+    (
+        Role::Support,
+        Resource::Event,
+        Action::Update,
+        Scope::AssignedEvents,
+    ),
+];
+
+/// The scope of `role`'s right to do `action` on `resource`.
+pub fn scope(role: Role, resource: Resource, action: Action) -> Scope {
+    SCOPES
+        .iter()
+        .find(|(r, res, act, _)| (*r, *res, *act) == (role, resource, action))
+        .map(|(_, _, _, scope)| *scope)
+        .unwrap_or(Scope::Any)
+}
+
+/// The signed-in user as the rules see them: who, which role, which stored rights.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// `user.id`.
+    pub user_id: i32,
+    /// Current role.
+    pub role: Role,
+    granted: BTreeSet<Permission>,
+}
+
+impl Actor {
+    /// An actor with the rights `granted` to their role (read from `role_permission`).
+    pub fn new(user_id: i32, role: Role, granted: impl IntoIterator<Item = Permission>) -> Self {
+        Self {
+            user_id,
+            role,
+            granted: granted.into_iter().collect(),
+        }
+    }
+
+    /// Whether the role holds the right at all, whatever the record.
+    pub fn holds(&self, resource: Resource, action: Action) -> bool {
+        self.granted.contains(&Permission { resource, action })
+    }
+}
+
+/// The record an action is about, with what ownership depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// No record in particular: listing, or a resource-level question (« may I create
+    /// contracts at all? »).
+    AnyOf(Resource),
+    /// A user account.
+    User {
+        /// Its id.
+        user_id: i32,
+    },
+    /// A customer (for a creation: the customer as it would be).
+    Customer {
+        /// Its sales user.
+        sales_user_id: i32,
+    },
+    /// A contract.
+    Contract {
+        /// The sales user of its customer.
+        customer_sales_user_id: i32,
+    },
+    /// An event (for a creation: the event as it would be).
+    Event {
+        /// The sales user of its customer.
+        customer_sales_user_id: i32,
+        /// Its support user, if assigned.
+        support_user_id: Option<i32>,
+    },
+}
+
+impl Target {
+    /// The kind of record.
+    pub fn resource(self) -> Resource {
+        match self {
+            Target::AnyOf(resource) => resource,
+            Target::User { .. } => Resource::User,
+            Target::Customer { .. } => Resource::Customer,
+            Target::Contract { .. } => Resource::Contract,
+            Target::Event { .. } => Resource::Event,
+        }
+    }
+
+    fn sales_user_id(self) -> Option<i32> {
+        match self {
+            Target::Customer { sales_user_id } => Some(sales_user_id),
+            Target::Contract {
+                customer_sales_user_id,
+            }
+            | Target::Event {
+                customer_sales_user_id,
+                ..
+            } => Some(customer_sales_user_id),
+            Target::AnyOf(_) | Target::User { .. } => None,
+        }
+    }
+}
+
+/// Why an action is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PermissionDenied {
+    /// The role does not hold the right at all.
+    #[error("le rôle {role} ne permet pas de {} {}", action.french_verb(), resource.french_this())]
+    Role {
+        /// The actor's role.
+        role: Role,
+        /// The refused action.
+        action: Action,
+        /// On what.
+        resource: Resource,
+    },
+    /// The role holds the right, but only for records the actor owns or is assigned.
+    #[error("vous ne pouvez {} que {}", action.french_verb(), scope_phrase(*resource, *scope))]
+    NotYours {
+        /// The refused action.
+        action: Action,
+        /// On what.
+        resource: Resource,
+        /// The scope the actor is limited to.
+        scope: Scope,
+    },
+}
+
+fn scope_phrase(resource: Resource, scope: Scope) -> &'static str {
+    match (resource, scope) {
+        (Resource::Customer, _) => "vos propres clients",
+        (Resource::Contract, _) => "les contrats de vos clients",
+        (Resource::Event, Scope::AssignedEvents) => "les évènements qui vous sont assignés",
+        (Resource::Event, _) => "des évènements pour vos clients",
+        (Resource::User, _) => "votre propre compte",
+    }
+}
+
+/// Whether `actor` may do `action` on `target`: the stored right, then its scope. A
+/// question about no record in particular ([`Target::AnyOf`]) only needs the right.
+pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), PermissionDenied> {
+    let resource = target.resource();
+    if !actor.holds(resource, action) {
+        return Err(PermissionDenied::Role {
+            role: actor.role,
+            action,
+            resource,
+        });
+    }
+    let allowed = match (scope(actor.role, resource, action), target) {
+        (Scope::Any, _) | (_, Target::AnyOf(_)) => true,
+        (Scope::OwnCustomers, target) => target.sales_user_id() == Some(actor.user_id),
+        (
+            Scope::AssignedEvents,
+            Target::Event {
+                support_user_id, ..
+            },
+        ) => support_user_id == Some(actor.user_id),
+        (Scope::AssignedEvents, _) => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(PermissionDenied::NotYours {
+            action,
+            resource,
+            scope: scope(actor.role, resource, action),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SPEC §4, as rows of the seeded `role_permission` table.
+    fn seeded(role: Role) -> Vec<Permission> {
+        let names: &[&str] = match role {
+            Role::Management => &[
+                "user:create",
+                "user:read",
+                "user:update",
+                "user:delete",
+                "customer:read",
+                "contract:create",
+                "contract:read",
+                "contract:update",
+                "contract:delete",
+                "event:read",
+                "event:update",
+            ],
+            Role::Sales => &[
+                "customer:create",
+                "customer:read",
+                "customer:update",
+                "customer:delete",
+                "contract:read",
+                "contract:update",
+                "event:create",
+                "event:read",
+            ],
+            Role::Support => &[
+                "customer:read",
+                "contract:read",
+                "event:read",
+                "event:update",
+            ],
+        };
+        names
+            .iter()
+            .map(|name| Permission::from_name(name).unwrap())
+            .collect()
+    }
+
+    const ME: i32 = 10;
+    const SOMEONE_ELSE: i32 = 20;
+
+    fn target(resource: Resource, owner: i32) -> Target {
+        match resource {
+            Resource::User => Target::User { user_id: owner },
+            Resource::Customer => Target::Customer {
+                sales_user_id: owner,
+            },
+            Resource::Contract => Target::Contract {
+                customer_sales_user_id: owner,
+            },
+            Resource::Event => Target::Event {
+                customer_sales_user_id: owner,
+                support_user_id: Some(owner),
+            },
+        }
+    }
+
+    /// Every role × resource × action × (own record, someone else's record): SPEC §4.
+    #[test]
+    fn the_whole_matrix() {
+        use Action::*;
+        use Resource::*;
+        // (role, resource, action, allowed on own record, allowed on another's record)
+        let expected: &[(Role, Resource, Action, bool, bool)] = &[
+            (Role::Management, User, Create, true, true),
+            (Role::Management, User, Read, true, true),
+            (Role::Management, User, Update, true, true),
+            (Role::Management, User, Delete, true, true),
+            (Role::Management, Customer, Create, false, false),
+            (Role::Management, Customer, Read, true, true),
+            (Role::Management, Customer, Update, false, false),
+            (Role::Management, Customer, Delete, false, false),
+            (Role::Management, Contract, Create, true, true),
+            (Role::Management, Contract, Read, true, true),
+            (Role::Management, Contract, Update, true, true),
+            (Role::Management, Contract, Delete, true, true),
+            (Role::Management, Event, Create, false, false),
+            (Role::Management, Event, Read, true, true),
+            (Role::Management, Event, Update, true, true),
+            (Role::Management, Event, Delete, false, false),
+            (Role::Sales, User, Create, false, false),
+            (Role::Sales, User, Read, false, false),
+            (Role::Sales, User, Update, false, false),
+            (Role::Sales, User, Delete, false, false),
+            (Role::Sales, Customer, Create, true, false),
+            (Role::Sales, Customer, Read, true, true),
+            (Role::Sales, Customer, Update, true, false),
+            (Role::Sales, Customer, Delete, true, false),
+            (Role::Sales, Contract, Create, false, false),
+            (Role::Sales, Contract, Read, true, true),
+            (Role::Sales, Contract, Update, true, false),
+            (Role::Sales, Contract, Delete, false, false),
+            (Role::Sales, Event, Create, true, false),
+            (Role::Sales, Event, Read, true, true),
+            (Role::Sales, Event, Update, false, false),
+            (Role::Sales, Event, Delete, false, false),
+            (Role::Support, User, Create, false, false),
+            (Role::Support, User, Read, false, false),
+            (Role::Support, User, Update, false, false),
+            (Role::Support, User, Delete, false, false),
+            (Role::Support, Customer, Create, false, false),
+            (Role::Support, Customer, Read, true, true),
+            (Role::Support, Customer, Update, false, false),
+            (Role::Support, Customer, Delete, false, false),
+            (Role::Support, Contract, Create, false, false),
+            (Role::Support, Contract, Read, true, true),
+            (Role::Support, Contract, Update, false, false),
+            (Role::Support, Contract, Delete, false, false),
+            (Role::Support, Event, Create, false, false),
+            (Role::Support, Event, Read, true, true),
+            (Role::Support, Event, Update, true, false),
+            (Role::Support, Event, Delete, false, false),
+        ];
+        assert_eq!(expected.len(), 3 * 4 * 4, "every combination is listed");
+        for &(role, resource, action, own, others) in expected {
+            let actor = Actor::new(ME, role, seeded(role));
+            for (owner, allowed) in [(ME, own), (SOMEONE_ELSE, others)] {
+                let outcome = authorize(&actor, action, target(resource, owner));
+                assert_eq!(
+                    outcome.is_ok(),
+                    allowed,
+                    "{role:?} {action:?} {resource:?} owned by {owner}: {outcome:?}"
+                );
+            }
+            assert_eq!(
+                authorize(&actor, action, Target::AnyOf(resource)).is_ok(),
+                own || others,
+                "{role:?} {action:?} any {resource:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn support_is_limited_to_the_events_assigned_to_them() {
+        let support = Actor::new(ME, Role::Support, seeded(Role::Support));
+        let unassigned = Target::Event {
+            customer_sales_user_id: SOMEONE_ELSE,
+            support_user_id: None,
+        };
+        let assigned = Target::Event {
+            customer_sales_user_id: SOMEONE_ELSE,
+            support_user_id: Some(ME),
+        };
+        assert!(authorize(&support, Action::Update, unassigned).is_err());
+        assert!(authorize(&support, Action::Update, assigned).is_ok());
+    }
+
+    #[test]
+    fn refusals_explain_themselves_in_french() {
+        let sales = Actor::new(ME, Role::Sales, seeded(Role::Sales));
+        let error = authorize(
+            &sales,
+            Action::Delete,
+            Target::Contract {
+                customer_sales_user_id: ME,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "le rôle commercial ne permet pas de supprimer ce contrat"
+        );
+        let error = authorize(
+            &sales,
+            Action::Update,
+            Target::Customer {
+                sales_user_id: SOMEONE_ELSE,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "vous ne pouvez modifier que vos propres clients"
+        );
+        let support = Actor::new(ME, Role::Support, seeded(Role::Support));
+        let error = authorize(
+            &support,
+            Action::Update,
+            Target::Event {
+                customer_sales_user_id: SOMEONE_ELSE,
+                support_user_id: Some(SOMEONE_ELSE),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "vous ne pouvez modifier que les évènements qui vous sont assignés"
+        );
+    }
+
+    #[test]
+    fn rights_come_from_the_stored_rows_only() {
+        // A management actor whose stored rights were revoked may do nothing.
+        let revoked = Actor::new(ME, Role::Management, []);
+        assert!(authorize(&revoked, Action::Read, Target::AnyOf(Resource::Customer)).is_err());
+    }
+
+    #[test]
+    fn permission_names_round_trip() {
+        for resource in Resource::ALL {
+            for action in Action::ALL {
+                let permission = Permission { resource, action };
+                assert_eq!(Permission::from_name(&permission.name()), Some(permission));
+            }
+        }
+        assert_eq!(Permission::from_name("customer:fly"), None);
+        assert_eq!(Permission::from_name("customer"), None);
     }
 }

@@ -1,4 +1,5 @@
 //! Queries, one module per aggregate. No permission logic: the services decide, the
 //! repositories fetch and store.
 
+pub mod permission_repository;
 pub mod user_repository;

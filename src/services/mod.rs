@@ -1,1 +1,2 @@
 pub mod authentication_service;
+pub mod authorization_service;
