@@ -19,6 +19,14 @@ pub enum CoreError {
     /// The user's role or ownership does not allow the action; nothing was written.
     #[error("action refusée : {0}")]
     PermissionDenied(#[from] PermissionDenied),
+    /// The record does not exist (or no longer).
+    #[error("{what} n°{id} introuvable")]
+    NotFound {
+        /// « client », « contrat »…
+        what: &'static str,
+        /// The id asked for.
+        id: i32,
+    },
     /// The operation conflicts with the current state (a duplicate, an existing record).
     #[error("{0}")]
     Conflict(String),
@@ -70,4 +78,26 @@ impl CoreError {
             rule: rule.into(),
         }
     }
+}
+
+/// Turns the database's refusal of a duplicate into a validation error naming the field.
+///
+/// `columns` lists the table's unique columns with the field name users know. The unique
+/// indexes are named `<table>_<column>_unique` (MySQL reports the index name; SQLite
+/// reports `<table>.<column>`). Any other error is unexpected.
+pub fn from_unique_violation(
+    error: DbErr,
+    table: &str,
+    columns: &[(&str, &'static str)],
+) -> CoreError {
+    if let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = error.sql_err() {
+        for (column, field) in columns {
+            let index = format!("{table}_{column}_unique");
+            let qualified = format!("{table}.{column}");
+            if message.contains(&index) || message.contains(&qualified) {
+                return CoreError::validation(field, "cette valeur est déjà utilisée");
+            }
+        }
+    }
+    CoreError::from(error)
 }

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod errors;
 pub mod formatting;
 pub mod money;
+pub mod paging;
 pub mod permissions;
 pub mod reporting;
 pub mod repositories;

@@ -1,2 +1,34 @@
+//! The core: every operation of the CRM, each checking permission, ownership and input
+//! before any write. The shell, the scripts and the commands call these functions and
+//! nothing below them.
+
 pub mod authentication_service;
 pub mod authorization_service;
+pub mod customer_service;
+
+use sea_orm::ConnectionTrait;
+
+use crate::errors::CoreError;
+use crate::permissions::Actor;
+use authentication_service::AuthenticatedUser;
+
+/// A signed-in user for one command or one script run: who they are and the rights their
+/// role holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// The user, as re-read from the database.
+    pub user: AuthenticatedUser,
+    /// What the permission rules judge.
+    pub actor: Actor,
+}
+
+impl Session {
+    /// The session of `user`, with the rights currently stored for their role.
+    pub async fn open(
+        connection: &impl ConnectionTrait,
+        user: AuthenticatedUser,
+    ) -> Result<Self, CoreError> {
+        let actor = authorization_service::actor_for(connection, &user).await?;
+        Ok(Self { user, actor })
+    }
+}

@@ -1,0 +1,67 @@
+//! Pages of a list, by key (`id > last id seen`) rather than by offset, so that a page deep
+//! in a long list costs the same as the first.
+
+/// Default number of rows per page.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// Largest page a caller may ask for.
+pub const MAXIMUM_PAGE_SIZE: u64 = 1000;
+
+/// Which page to read: the rows after `after_id`, at most `size` of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// The last id of the previous page, or `None` for the first page.
+    pub after_id: Option<i32>,
+    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
+    pub size: u64,
+}
+
+impl PageRequest {
+    /// The first page of `size` rows (clamped to 1..=[`MAXIMUM_PAGE_SIZE`]).
+    pub fn first(size: u64) -> Self {
+        Self {
+            after_id: None,
+            size: size.clamp(1, MAXIMUM_PAGE_SIZE),
+        }
+    }
+
+    /// The page after the row `after_id`.
+    pub fn after(after_id: i32, size: u64) -> Self {
+        Self {
+            after_id: Some(after_id),
+            ..Self::first(size)
+        }
+    }
+
+    /// How many rows to fetch: one more than the page, to know whether another follows.
+    pub fn fetch_limit(self) -> u64 {
+        self.size + 1
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::first(DEFAULT_PAGE_SIZE)
+    }
+}
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The rows, in id order.
+    pub items: Vec<T>,
+    /// The request for the next page, if there is one.
+    pub next: Option<PageRequest>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `request.fetch_limit()` rows fetched in id order.
+    pub fn from_rows(mut rows: Vec<T>, request: PageRequest, id: impl Fn(&T) -> i32) -> Self {
+        let has_more = rows.len() as u64 > request.size;
+        rows.truncate(request.size as usize);
+        let next = match rows.last() {
+            Some(last) if has_more => Some(PageRequest::after(id(last), request.size)),
+            _ => None,
+        };
+        Self { items: rows, next }
+    }
+}

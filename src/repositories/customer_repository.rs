@@ -1,0 +1,109 @@
+//! Customers, with the name of their sales user.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+};
+
+use crate::entities::{contract, customer, user};
+use crate::paging::PageRequest;
+
+/// A customer with the name of their sales user, as lists and details show it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct CustomerRow {
+    /// `customer.id`.
+    pub id: i32,
+    /// The owning sales user.
+    pub user_sales_id: i32,
+    /// Contact's first name.
+    pub customer_first_name: String,
+    /// Contact's last name.
+    pub customer_last_name: String,
+    /// Contact's e-mail.
+    pub email: String,
+    /// Contact's phone.
+    pub phone_number: String,
+    /// Company name.
+    pub company_name: String,
+    /// Sales user's first name.
+    pub sales_first_name: String,
+    /// Sales user's last name.
+    pub sales_last_name: String,
+    /// Creation time.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last modification time.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn with_sales_name() -> Select<customer::Entity> {
+    customer::Entity::find()
+        .join(JoinType::InnerJoin, customer::Relation::UserSales.def())
+        .column_as(user::Column::UserFirstName, "sales_first_name")
+        .column_as(user::Column::UserLastName, "sales_last_name")
+}
+
+/// A page of customers in id order, only those of `sales_user_id` if given.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    sales_user_id: Option<i32>,
+    page: PageRequest,
+) -> Result<Vec<CustomerRow>, DbErr> {
+    let mut query = with_sales_name();
+    if let Some(sales_user_id) = sales_user_id {
+        query = query.filter(customer::Column::UserSalesId.eq(sales_user_id));
+    }
+    if let Some(after_id) = page.after_id {
+        query = query.filter(customer::Column::Id.gt(after_id));
+    }
+    query
+        .order_by_asc(customer::Column::Id)
+        .limit(page.fetch_limit())
+        .into_model::<CustomerRow>()
+        .all(connection)
+        .await
+}
+
+/// The customer `id` with their sales user's name.
+pub async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<CustomerRow>, DbErr> {
+    with_sales_name()
+        .filter(customer::Column::Id.eq(id))
+        .into_model::<CustomerRow>()
+        .one(connection)
+        .await
+}
+
+/// Inserts a customer.
+pub async fn insert(
+    connection: &impl ConnectionTrait,
+    new_customer: customer::ActiveModel,
+) -> Result<customer::Model, DbErr> {
+    new_customer.insert(connection).await
+}
+
+/// Saves the changed columns of a customer.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    changes: customer::ActiveModel,
+) -> Result<customer::Model, DbErr> {
+    changes.update(connection).await
+}
+
+/// Deletes the customer `id`; returns whether it existed.
+pub async fn delete(connection: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    Ok(customer::Entity::delete_by_id(id)
+        .exec(connection)
+        .await?
+        .rows_affected
+        > 0)
+}
+
+/// Number of contracts of the customer `id`.
+pub async fn count_contracts(connection: &impl ConnectionTrait, id: i32) -> Result<u64, DbErr> {
+    contract::Entity::find()
+        .filter(contract::Column::CustomerId.eq(id))
+        .count(connection)
+        .await
+}

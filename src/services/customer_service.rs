@@ -1,0 +1,245 @@
+//! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
+
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+
+use super::Session;
+use crate::entities::customer;
+use crate::errors::{CoreError, from_unique_violation};
+use crate::paging::{Page, PageRequest};
+use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::repositories::customer_repository;
+pub use crate::repositories::customer_repository::CustomerRow;
+use crate::validation;
+
+/// Maximum length of a company name (`varchar(150)`).
+pub const COMPANY_NAME_MAXIMUM_LENGTH: usize = 150;
+
+/// Field names as users know them.
+mod field {
+    pub const FIRST_NAME: &str = "prénom";
+    pub const LAST_NAME: &str = "nom";
+    pub const EMAIL: &str = "adresse e-mail";
+    pub const PHONE_NUMBER: &str = "téléphone";
+    pub const COMPANY_NAME: &str = "entreprise";
+}
+
+const UNIQUE_COLUMNS: &[(&str, &str)] = &[
+    ("email", field::EMAIL),
+    ("phone_number", field::PHONE_NUMBER),
+    ("company_name", field::COMPANY_NAME),
+];
+
+/// Which customers to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerList {
+    /// Every customer.
+    All,
+    /// The signed-in sales user's customers (empty for other roles, who own none).
+    Mine,
+}
+
+/// A new customer, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewCustomer {
+    /// Contact's first name.
+    pub first_name: String,
+    /// Contact's last name.
+    pub last_name: String,
+    /// Contact's e-mail.
+    pub email: String,
+    /// Contact's phone.
+    pub phone_number: String,
+    /// Company name.
+    pub company_name: String,
+}
+
+/// The fields to change on a customer; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerChanges {
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New e-mail.
+    pub email: Option<String>,
+    /// New phone.
+    pub phone_number: Option<String>,
+    /// New company name.
+    pub company_name: Option<String>,
+}
+
+fn company_name(value: &str) -> Result<String, CoreError> {
+    validation::required_text(field::COMPANY_NAME, value, COMPANY_NAME_MAXIMUM_LENGTH)
+}
+
+/// A page of customers.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    which: CustomerList,
+    page: PageRequest,
+) -> Result<Page<CustomerRow>, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Customer),
+    )?;
+    let owner = match which {
+        CustomerList::All => None,
+        CustomerList::Mine if session.user.role == Role::Sales => Some(session.user.id),
+        CustomerList::Mine => {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+    };
+    let rows = customer_repository::list(connection, owner, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id))
+}
+
+/// One customer, with their sales user's name.
+pub async fn detail(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<CustomerRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Customer),
+    )?;
+    find(connection, id).await
+}
+
+async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, CoreError> {
+    customer_repository::find(connection, id)
+        .await?
+        .ok_or(CoreError::NotFound { what: "client", id })
+}
+
+/// Creates a customer owned by the signed-in sales user.
+pub async fn create(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    input: &NewCustomer,
+) -> Result<CustomerRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::Customer {
+            sales_user_id: session.user.id,
+        },
+    )?;
+    let new_customer = customer::ActiveModel {
+        user_sales_id: Set(session.user.id),
+        customer_first_name: Set(validation::person_name(
+            field::FIRST_NAME,
+            &input.first_name,
+        )?),
+        customer_last_name: Set(validation::person_name(field::LAST_NAME, &input.last_name)?),
+        email: Set(validation::email(field::EMAIL, &input.email)?),
+        phone_number: Set(validation::phone_number(
+            field::PHONE_NUMBER,
+            &input.phone_number,
+        )?),
+        company_name: Set(company_name(&input.company_name)?),
+        ..Default::default()
+    };
+    let created = customer_repository::insert(connection, new_customer)
+        .await
+        .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+    tracing::info!(
+        user_id = session.user.id,
+        customer_id = created.id,
+        "customer created"
+    );
+    find(connection, created.id).await
+}
+
+/// Changes fields of a customer owned by the signed-in sales user.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+    changes: &CustomerChanges,
+) -> Result<CustomerRow, CoreError> {
+    let current = find(connection, id).await?;
+    authorize(
+        &session.actor,
+        Action::Update,
+        Target::Customer {
+            sales_user_id: current.user_sales_id,
+        },
+    )?;
+    let mut model = customer::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        ..Default::default()
+    };
+    if let Some(value) = &changes.first_name {
+        model.customer_first_name = Set(validation::person_name(field::FIRST_NAME, value)?);
+    }
+    if let Some(value) = &changes.last_name {
+        model.customer_last_name = Set(validation::person_name(field::LAST_NAME, value)?);
+    }
+    if let Some(value) = &changes.email {
+        model.email = Set(validation::email(field::EMAIL, value)?);
+    }
+    if let Some(value) = &changes.phone_number {
+        model.phone_number = Set(validation::phone_number(field::PHONE_NUMBER, value)?);
+    }
+    if let Some(value) = &changes.company_name {
+        model.company_name = Set(company_name(value)?);
+    }
+    if changes == &CustomerChanges::default() {
+        return Ok(current);
+    }
+    customer_repository::update(connection, model)
+        .await
+        .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+    tracing::info!(
+        user_id = session.user.id,
+        customer_id = id,
+        "customer updated"
+    );
+    find(connection, id).await
+}
+
+/// Deletes a customer owned by the signed-in sales user, if no contract refers to it.
+pub async fn delete(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    let current = find(connection, id).await?;
+    authorize(
+        &session.actor,
+        Action::Delete,
+        Target::Customer {
+            sales_user_id: current.user_sales_id,
+        },
+    )?;
+    let transaction = connection.begin().await?;
+    let contracts = customer_repository::count_contracts(&transaction, id).await?;
+    if contracts > 0 {
+        return Err(CoreError::Conflict(format!(
+            "le client {} ne peut pas être supprimé : {contracts} contrat{} lui {} rattaché{}",
+            current.company_name,
+            plural(contracts),
+            if contracts > 1 { "sont" } else { "est" },
+            plural(contracts)
+        )));
+    }
+    customer_repository::delete(&transaction, id).await?;
+    transaction.commit().await?;
+    tracing::info!(
+        user_id = session.user.id,
+        customer_id = id,
+        "customer deleted"
+    );
+    Ok(())
+}
+
+fn plural(count: u64) -> &'static str {
+    if count > 1 { "s" } else { "" }
+}
