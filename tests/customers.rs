@@ -10,7 +10,9 @@ use epic_events::paging::{Page, PageRequest};
 
 use epic_events::services::Session;
 use epic_events::services::authentication_service::sign_in;
-use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
+use epic_events::services::customer_service::{
+    self, CustomerChanges, CustomerList, CustomerRow, NewCustomer,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use support::TestDatabase;
 
