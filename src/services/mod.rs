@@ -4,6 +4,7 @@
 
 pub mod authentication_service;
 pub mod authorization_service;
+pub mod contract_service;
 pub mod customer_service;
 
 use sea_orm::ConnectionTrait;

@@ -1,0 +1,325 @@
+//! Contracts: everyone reads them; management creates, modifies and deletes any; a sales
+//! user modifies those of their own customers.
+
+use chrono::{Datelike, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+
+use super::Session;
+use crate::entities::contract;
+use crate::errors::CoreError;
+use crate::formatting;
+use crate::money::Money;
+use crate::paging::{Page, PageRequest};
+use crate::permissions::{Action, Resource, Role, Target, authorize};
+pub use crate::repositories::contract_repository::ContractRow;
+use crate::repositories::contract_repository::{self, ContractFilter};
+use crate::repositories::customer_repository;
+
+/// Field names as users know them.
+mod field {
+    pub const CUSTOMER: &str = "client";
+    pub const TOTAL_AMOUNT: &str = "montant total";
+    pub const BALANCE_DUE: &str = "reste à payer";
+    pub const SIGNED: &str = "signé";
+}
+
+/// How many times a generated number is retried when another one took it meanwhile.
+const NUMBER_ATTEMPTS: usize = 5;
+
+/// Which contracts to list. « Mine » depends on the role: management — created by me;
+/// sales — of my customers; support — with an event assigned to me.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContractList {
+    /// Every contract.
+    All,
+    /// My contracts.
+    Mine,
+    /// My contracts not signed yet (offered to management and sales only).
+    MineUnsigned,
+    /// My contracts with something left to pay.
+    MineUnpaid,
+}
+
+/// A new contract, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewContract {
+    /// The customer's id.
+    pub customer_id: i32,
+    /// Total amount, as typed (`12 000,50`).
+    pub total_amount: String,
+    /// Amount still due, as typed; the total when `None`.
+    pub balance_due: Option<String>,
+    /// Signed at creation.
+    pub signed: bool,
+}
+
+/// The fields to change on a contract; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContractChanges {
+    /// New total amount, as typed.
+    pub total_amount: Option<String>,
+    /// New amount still due, as typed.
+    pub balance_due: Option<String>,
+    /// `Some(true)` signs the contract; `Some(false)` is refused once signed.
+    pub signed: Option<bool>,
+}
+
+fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
+    text.parse()
+        .map_err(|error: crate::money::MoneyError| CoreError::validation(field, error.to_string()))
+}
+
+fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
+    if balance > total {
+        return Err(CoreError::validation(
+            field::BALANCE_DUE,
+            format!(
+                "ne peut pas dépasser le montant total ({})",
+                formatting::money(total)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The filter for `which` as seen by `session`.
+fn filter_for(session: &Session, which: ContractList) -> ContractFilter {
+    let me = session.user.id;
+    let mut filter = ContractFilter::default();
+    if which != ContractList::All {
+        match session.user.role {
+            Role::Management => filter.management_user_id = Some(me),
+            Role::Sales => filter.customer_sales_user_id = Some(me),
+            Role::Support => filter.event_support_user_id = Some(me),
+        }
+    }
+    filter.unsigned_only = which == ContractList::MineUnsigned;
+    filter.unpaid_only = which == ContractList::MineUnpaid;
+    filter
+}
+
+/// A page of contracts.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    which: ContractList,
+    page: PageRequest,
+) -> Result<Page<ContractRow>, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    let rows = contract_repository::list(connection, filter_for(session, which), page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id))
+}
+
+/// One contract.
+pub async fn detail(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<ContractRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    find(connection, id, false).await
+}
+
+async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+) -> Result<ContractRow, CoreError> {
+    contract_repository::find(connection, id, for_update)
+        .await?
+        .ok_or(CoreError::NotFound {
+            what: "contrat",
+            id,
+        })
+}
+
+/// The next free number of the year, e.g. `CTR-2026-0007`.
+async fn next_number(connection: &impl ConnectionTrait) -> Result<String, CoreError> {
+    let prefix = format!("CTR-{}-", Utc::now().year());
+    let last = contract_repository::last_number_with_prefix(connection, &prefix).await?;
+    let sequence = last
+        .and_then(|number| number[prefix.len()..].parse::<u32>().ok())
+        .unwrap_or(0)
+        + 1;
+    Ok(format!("{prefix}{sequence:04}"))
+}
+
+/// Creates a contract for an existing customer, by the signed-in management user.
+pub async fn create(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    input: &NewContract,
+) -> Result<ContractRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    let customer = customer_repository::find(connection, input.customer_id)
+        .await?
+        .ok_or_else(|| {
+            CoreError::validation(
+                field::CUSTOMER,
+                format!("le client n°{} n'existe pas", input.customer_id),
+            )
+        })?;
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::Contract {
+            customer_sales_user_id: customer.user_sales_id,
+        },
+    )?;
+    let total = amount(field::TOTAL_AMOUNT, &input.total_amount)?;
+    let balance = match &input.balance_due {
+        Some(text) => amount(field::BALANCE_DUE, text)?,
+        None => total,
+    };
+    check_balance(total, balance)?;
+
+    for _ in 0..NUMBER_ATTEMPTS {
+        let number = next_number(connection).await?;
+        let new_contract = contract::ActiveModel {
+            customer_id: Set(customer.id),
+            user_management_id: Set(session.user.id),
+            contract_number: Set(number),
+            total_amount: Set(total),
+            balance_due: Set(balance),
+            signed: Set(input.signed),
+            ..Default::default()
+        };
+        match contract_repository::insert(connection, new_contract).await {
+            Ok(created) => {
+                tracing::info!(
+                    user_id = session.user.id,
+                    contract_id = created.id,
+                    "contract created"
+                );
+                return find(connection, created.id, false).await;
+            }
+            // Another contract took the number meanwhile: take the next one.
+            Err(error)
+                if matches!(
+                    error.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(CoreError::Conflict(
+        "impossible d'attribuer un numéro de contrat : réessayez".to_owned(),
+    ))
+}
+
+/// Changes amounts or signs a contract: management on any contract, a sales user on the
+/// contracts of their customers.
+pub async fn update(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+    changes: &ContractChanges,
+) -> Result<ContractRow, CoreError> {
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id, true).await?;
+    authorize(
+        &session.actor,
+        Action::Update,
+        Target::Contract {
+            customer_sales_user_id: current.customer_sales_user_id,
+        },
+    )?;
+    let total = match &changes.total_amount {
+        Some(text) => amount(field::TOTAL_AMOUNT, text)?,
+        None => current.total_amount,
+    };
+    let balance = match &changes.balance_due {
+        Some(text) => amount(field::BALANCE_DUE, text)?,
+        None => current.balance_due,
+    };
+    check_balance(total, balance)?;
+    let signed = match changes.signed {
+        Some(false) if current.signed => {
+            return Err(CoreError::validation(
+                field::SIGNED,
+                "un contrat signé ne peut pas redevenir non signé",
+            ));
+        }
+        Some(signed) => signed,
+        None => current.signed,
+    };
+    if (total, balance, signed) == (current.total_amount, current.balance_due, current.signed) {
+        return Ok(current);
+    }
+    contract_repository::update(
+        &transaction,
+        contract::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id),
+            total_amount: Set(total),
+            balance_due: Set(balance),
+            signed: Set(signed),
+            ..Default::default()
+        },
+    )
+    .await?;
+    transaction.commit().await?;
+    if signed && !current.signed {
+        tracing::info!(
+            user_id = session.user.id,
+            contract_id = id,
+            "contract signed"
+        );
+    } else {
+        tracing::info!(
+            user_id = session.user.id,
+            contract_id = id,
+            "contract updated"
+        );
+    }
+    find(connection, id, false).await
+}
+
+/// Deletes a contract that has no event (management only).
+pub async fn delete(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id, true).await?;
+    authorize(
+        &session.actor,
+        Action::Delete,
+        Target::Contract {
+            customer_sales_user_id: current.customer_sales_user_id,
+        },
+    )?;
+    let events = contract_repository::count_events(&transaction, id).await?;
+    if events > 0 {
+        return Err(CoreError::Conflict(format!(
+            "le contrat {} ne peut pas être supprimé : {events} évènement{} lui {} rattaché{}",
+            current.contract_number,
+            if events > 1 { "s" } else { "" },
+            if events > 1 { "sont" } else { "est" },
+            if events > 1 { "s" } else { "" },
+        )));
+    }
+    contract_repository::delete(&transaction, id).await?;
+    transaction.commit().await?;
+    tracing::info!(
+        user_id = session.user.id,
+        contract_id = id,
+        "contract deleted"
+    );
+    Ok(())
+}
