@@ -24,6 +24,24 @@ pub fn money(amount: crate::money::Money) -> String {
     format!("{grouped},{cents} €")
 }
 
+/// Reads a date-time typed by a person: `22/11/2026 14:30` (local time) or RFC 3339
+/// (`2026-11-22T14:30:00+01:00`). `None` when it is neither, or names a local time that
+/// does not exist or is ambiguous (daylight-saving change).
+pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
+        return Some(moment.with_timezone(&Utc));
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%d/%m/%Y %H:%M").ok()?;
+    naive
+        .and_local_timezone(Local)
+        .single()
+        .map(|moment| moment.with_timezone(&Utc))
+}
+
+/// The example shown when a date-time cannot be read.
+pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +54,15 @@ mod tests {
         assert_eq!(show("1000"), "1 000,00 €");
         assert_eq!(show("12345.67"), "12 345,67 €");
         assert_eq!(show("9999999999.99"), "9 999 999 999,99 €");
+    }
+
+    #[test]
+    fn date_times_are_read_in_french_or_rfc_3339() {
+        let utc = parse_date_time("2027-05-20T18:00:00+02:00").unwrap();
+        assert_eq!(utc.to_rfc3339(), "2027-05-20T16:00:00+00:00");
+        assert!(parse_date_time("20/05/2027 18:00").is_some());
+        assert!(parse_date_time("20/05/2027").is_none());
+        assert!(parse_date_time("31/02/2027 10:00").is_none());
+        assert!(parse_date_time("demain").is_none());
     }
 }

@@ -304,6 +304,50 @@ impl Target {
     }
 }
 
+/// A field of an event, for the rule of who modifies which: the assigned support user
+/// runs the event, management only chooses who that is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventField {
+    /// Name.
+    Name,
+    /// Start.
+    Start,
+    /// End.
+    End,
+    /// Location.
+    Location,
+    /// Number of attendees.
+    Attendees,
+    /// Notes.
+    Note,
+    /// The assigned support user.
+    Support,
+}
+
+impl EventField {
+    /// The field's name as users know it.
+    pub fn french_name(self) -> &'static str {
+        match self {
+            EventField::Name => "nom",
+            EventField::Start => "début",
+            EventField::End => "fin",
+            EventField::Location => "lieu",
+            EventField::Attendees => "participants",
+            EventField::Note => "notes",
+            EventField::Support => "support",
+        }
+    }
+}
+
+/// Whether `role` may modify `field` of an event it may update at all.
+pub fn may_edit_event_field(role: Role, field: EventField) -> bool {
+    match role {
+        Role::Management => field == EventField::Support,
+        Role::Support => field != EventField::Support,
+        Role::Sales => false,
+    }
+}
+
 /// Why an action is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PermissionDenied {
@@ -316,6 +360,14 @@ pub enum PermissionDenied {
         action: Action,
         /// On what.
         resource: Resource,
+    },
+    /// The role may modify the record, but not this field.
+    #[error("le rôle {role} ne permet pas de modifier le champ « {} » d'un évènement", field.french_name())]
+    Field {
+        /// The actor's role.
+        role: Role,
+        /// The refused field.
+        field: EventField,
     },
     /// The role holds the right, but only for records the actor owns or is assigned.
     #[error("vous ne pouvez {} que {}", action.french_verb(), scope_phrase(*resource, *scope))]
@@ -572,6 +624,18 @@ mod tests {
         // A management actor whose stored rights were revoked may do nothing.
         let revoked = Actor::new(ME, Role::Management, []);
         assert!(authorize(&revoked, Action::Read, Target::AnyOf(Resource::Customer)).is_err());
+    }
+
+    #[test]
+    fn event_fields_split_between_support_and_management() {
+        use EventField::*;
+        for field in [Name, Start, End, Location, Attendees, Note] {
+            assert!(may_edit_event_field(Role::Support, field));
+            assert!(!may_edit_event_field(Role::Management, field));
+            assert!(!may_edit_event_field(Role::Sales, field));
+        }
+        assert!(may_edit_event_field(Role::Management, Support));
+        assert!(!may_edit_event_field(Role::Support, Support));
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub mod contract_repository;
 pub mod customer_repository;
+pub mod event_repository;
 pub mod permission_repository;
 pub mod user_repository;

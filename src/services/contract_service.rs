@@ -1,10 +1,9 @@
 //! Contracts: everyone reads them; management creates, modifies and deletes any; a sales
 //! user modifies those of their own customers.
 
-use chrono::{Datelike, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
-use super::Session;
+use super::{Session, numbering};
 use crate::entities::contract;
 use crate::errors::CoreError;
 use crate::formatting;
@@ -22,9 +21,6 @@ mod field {
     pub const BALANCE_DUE: &str = "reste à payer";
     pub const SIGNED: &str = "signé";
 }
-
-/// How many times a generated number is retried when another one took it meanwhile.
-const NUMBER_ATTEMPTS: usize = 5;
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
 /// sales — of my customers; support — with an event assigned to me.
@@ -143,13 +139,9 @@ async fn find(
 
 /// The next free number of the year, e.g. `CTR-2026-0007`.
 async fn next_number(connection: &impl ConnectionTrait) -> Result<String, CoreError> {
-    let prefix = format!("CTR-{}-", Utc::now().year());
+    let prefix = numbering::yearly_prefix("CTR");
     let last = contract_repository::last_number_with_prefix(connection, &prefix).await?;
-    let sequence = last
-        .and_then(|number| number[prefix.len()..].parse::<u32>().ok())
-        .unwrap_or(0)
-        + 1;
-    Ok(format!("{prefix}{sequence:04}"))
+    Ok(numbering::next_number(&prefix, last.as_deref()))
 }
 
 /// Creates a contract for an existing customer, by the signed-in management user.
@@ -185,7 +177,7 @@ pub async fn create(
     };
     check_balance(total, balance)?;
 
-    for _ in 0..NUMBER_ATTEMPTS {
+    for _ in 0..numbering::ATTEMPTS {
         let number = next_number(connection).await?;
         let new_contract = contract::ActiveModel {
             customer_id: Set(customer.id),

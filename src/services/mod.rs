@@ -6,6 +6,8 @@ pub mod authentication_service;
 pub mod authorization_service;
 pub mod contract_service;
 pub mod customer_service;
+pub mod event_service;
+pub mod numbering;
 
 use sea_orm::ConnectionTrait;
 

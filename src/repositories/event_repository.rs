@@ -1,0 +1,161 @@
+//! Events, with their contract number, customer and support user's name.
+
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+};
+
+use crate::entities::{contract, customer, event, user};
+use crate::paging::PageRequest;
+
+/// An event as lists and details show it.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct EventRow {
+    /// `event.id`.
+    pub id: i32,
+    /// Its number, e.g. `EVT-2026-0001`.
+    pub event_number: String,
+    /// Its name.
+    pub event_name: String,
+    /// The contract.
+    pub contract_id: i32,
+    /// The contract's number.
+    pub contract_number: String,
+    /// The customer (the contract's).
+    pub customer_id: i32,
+    /// The customer's company.
+    pub customer_company_name: String,
+    /// The customer contact's first name.
+    pub customer_first_name: String,
+    /// The customer contact's last name.
+    pub customer_last_name: String,
+    /// The customer's sales user.
+    pub customer_sales_user_id: i32,
+    /// The assigned support user, if any.
+    pub user_support_id: Option<i32>,
+    /// Support user's first name.
+    pub support_first_name: Option<String>,
+    /// Support user's last name.
+    pub support_last_name: Option<String>,
+    /// Start (UTC).
+    pub start_datetime: chrono::DateTime<chrono::Utc>,
+    /// End (UTC).
+    pub end_datetime: chrono::DateTime<chrono::Utc>,
+    /// Where.
+    pub location: String,
+    /// Expected attendees.
+    pub attendees: i32,
+    /// Notes.
+    pub note: String,
+    /// Creation time.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last modification time.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Which events, before paging. All conditions given must hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Assigned to this support user.
+    pub support_user_id: Option<i32>,
+    /// Of the customers of this sales user.
+    pub customer_sales_user_id: Option<i32>,
+    /// Only events without a support user.
+    pub without_support_only: bool,
+}
+
+fn with_names() -> Select<event::Entity> {
+    let support = Alias::new("support");
+    event::Entity::find()
+        .join(JoinType::InnerJoin, event::Relation::Contract.def())
+        .join(JoinType::InnerJoin, event::Relation::Customer.def())
+        .join_as(
+            JoinType::LeftJoin,
+            event::Relation::UserSupport.def(),
+            support.clone(),
+        )
+        .column_as(contract::Column::ContractNumber, "contract_number")
+        .column_as(customer::Column::CompanyName, "customer_company_name")
+        .column_as(customer::Column::CustomerFirstName, "customer_first_name")
+        .column_as(customer::Column::CustomerLastName, "customer_last_name")
+        .column_as(customer::Column::UserSalesId, "customer_sales_user_id")
+        .column_as(
+            Expr::col((support.clone(), user::Column::UserFirstName)),
+            "support_first_name",
+        )
+        .column_as(
+            Expr::col((support, user::Column::UserLastName)),
+            "support_last_name",
+        )
+}
+
+/// A page of events in id order.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    filter: EventFilter,
+    page: PageRequest,
+) -> Result<Vec<EventRow>, DbErr> {
+    let mut query = with_names();
+    if let Some(id) = filter.support_user_id {
+        query = query.filter(event::Column::UserSupportId.eq(id));
+    }
+    if let Some(id) = filter.customer_sales_user_id {
+        query = query.filter(customer::Column::UserSalesId.eq(id));
+    }
+    if filter.without_support_only {
+        query = query.filter(event::Column::UserSupportId.is_null());
+    }
+    if let Some(after_id) = page.after_id {
+        query = query.filter(event::Column::Id.gt(after_id));
+    }
+    query
+        .order_by_asc(event::Column::Id)
+        .limit(page.fetch_limit())
+        .into_model::<EventRow>()
+        .all(connection)
+        .await
+}
+
+/// The event `id`, locked until the end of the transaction when `for_update` (MySQL).
+pub async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+) -> Result<Option<EventRow>, DbErr> {
+    let mut query = with_names().filter(event::Column::Id.eq(id));
+    if for_update {
+        query = query.lock_exclusive();
+    }
+    query.into_model::<EventRow>().one(connection).await
+}
+
+/// The highest event number starting with `prefix` (by length, then text).
+pub async fn last_number_with_prefix(
+    connection: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<Option<String>, DbErr> {
+    Ok(event::Entity::find()
+        .filter(event::Column::EventNumber.starts_with(prefix))
+        .order_by_desc(Expr::cust("LENGTH(event_number)"))
+        .order_by_desc(event::Column::EventNumber)
+        .one(connection)
+        .await?
+        .map(|row| row.event_number))
+}
+
+/// Inserts an event.
+pub async fn insert(
+    connection: &impl ConnectionTrait,
+    new_event: event::ActiveModel,
+) -> Result<event::Model, DbErr> {
+    new_event.insert(connection).await
+}
+
+/// Saves the changed columns of an event.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    changes: event::ActiveModel,
+) -> Result<event::Model, DbErr> {
+    changes.update(connection).await
+}

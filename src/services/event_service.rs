@@ -1,0 +1,368 @@
+//! Events: everyone reads them; a sales user creates them for a signed contract of their
+//! customer; the assigned support user runs them; management chooses the support user.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+
+use super::{Session, numbering};
+use crate::entities::event;
+use crate::errors::CoreError;
+use crate::formatting;
+use crate::paging::{Page, PageRequest};
+use crate::permissions::{
+    Action, EventField, PermissionDenied, Resource, Role, Target, authorize, may_edit_event_field,
+};
+use crate::repositories::contract_repository;
+pub use crate::repositories::event_repository::EventRow;
+use crate::repositories::event_repository::{self, EventFilter};
+use crate::repositories::user_repository;
+use crate::validation;
+
+/// Maximum length of an event name (`varchar(150)`).
+pub const NAME_MAXIMUM_LENGTH: usize = 150;
+/// Maximum length of a location (`varchar(255)`).
+pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
+/// Maximum length of the notes.
+pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
+
+/// Field names as users know them.
+mod field {
+    pub const CONTRACT: &str = "contrat";
+    pub const NAME: &str = "nom";
+    pub const START: &str = "début";
+    pub const END: &str = "fin";
+    pub const LOCATION: &str = "lieu";
+    pub const ATTENDEES: &str = "participants";
+    pub const NOTE: &str = "notes";
+    pub const SUPPORT: &str = "support";
+}
+
+/// Which events to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventList {
+    /// Every event.
+    All,
+    /// Support: assigned to me; sales: of my customers; management: none.
+    Mine,
+    /// Events nobody supports yet.
+    WithoutSupport,
+}
+
+/// A new event, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The signed contract it belongs to.
+    pub contract_id: i32,
+    /// Name.
+    pub event_name: String,
+    /// Start, `22/11/2026 14:30` or RFC 3339.
+    pub start: String,
+    /// End, same formats.
+    pub end: String,
+    /// Where.
+    pub location: String,
+    /// Expected attendees.
+    pub attendees: i64,
+    /// Notes (may be empty).
+    pub note: String,
+}
+
+/// The fields to change on an event; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventChanges {
+    /// New name.
+    pub event_name: Option<String>,
+    /// New start.
+    pub start: Option<String>,
+    /// New end.
+    pub end: Option<String>,
+    /// New location.
+    pub location: Option<String>,
+    /// New number of attendees.
+    pub attendees: Option<i64>,
+    /// New notes.
+    pub note: Option<String>,
+    /// `Some(Some(id))` assigns a support user, `Some(None)` removes the assignment.
+    pub support_user_id: Option<Option<i32>>,
+}
+
+fn date_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError> {
+    formatting::parse_date_time(text).ok_or_else(|| {
+        CoreError::validation(
+            field,
+            format!(
+                "n'est pas une date valide ({})",
+                formatting::DATE_TIME_EXAMPLE
+            ),
+        )
+    })
+}
+
+fn attendees(value: i64) -> Result<i32, CoreError> {
+    if value < 0 {
+        return Err(CoreError::validation(
+            field::ATTENDEES,
+            "ne peut pas être négatif",
+        ));
+    }
+    i32::try_from(value).map_err(|_| CoreError::validation(field::ATTENDEES, "est trop grand"))
+}
+
+fn note(text: &str) -> Result<String, CoreError> {
+    if text.chars().count() > NOTE_MAXIMUM_LENGTH {
+        return Err(CoreError::validation(
+            field::NOTE,
+            format!("ne peuvent pas dépasser {NOTE_MAXIMUM_LENGTH} caractères"),
+        ));
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {
+    if start >= end {
+        return Err(CoreError::validation(
+            field::END,
+            "doit être postérieure au début",
+        ));
+    }
+    Ok(())
+}
+
+/// A page of events.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    which: EventList,
+    page: PageRequest,
+) -> Result<Page<EventRow>, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
+    let me = session.user.id;
+    let filter = match (which, session.user.role) {
+        (EventList::All, _) => EventFilter::default(),
+        (EventList::Mine, Role::Support) => EventFilter {
+            support_user_id: Some(me),
+            ..Default::default()
+        },
+        (EventList::Mine, Role::Sales) => EventFilter {
+            customer_sales_user_id: Some(me),
+            ..Default::default()
+        },
+        (EventList::Mine, Role::Management) => {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        (EventList::WithoutSupport, _) => EventFilter {
+            without_support_only: true,
+            ..Default::default()
+        },
+    };
+    let rows = event_repository::list(connection, filter, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id))
+}
+
+/// One event.
+pub async fn detail(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<EventRow, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
+    find(connection, id, false).await
+}
+
+async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+) -> Result<EventRow, CoreError> {
+    event_repository::find(connection, id, for_update)
+        .await?
+        .ok_or(CoreError::NotFound {
+            what: "évènement",
+            id,
+        })
+}
+
+/// Creates an event for a signed contract of one of the signed-in sales user's customers.
+pub async fn create(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    input: &NewEvent,
+) -> Result<EventRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::AnyOf(Resource::Event),
+    )?;
+    let contract = contract_repository::find(connection, input.contract_id, false)
+        .await?
+        .ok_or_else(|| {
+            CoreError::validation(
+                field::CONTRACT,
+                format!("le contrat n°{} n'existe pas", input.contract_id),
+            )
+        })?;
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::Event {
+            customer_sales_user_id: contract.customer_sales_user_id,
+            support_user_id: None,
+        },
+    )?;
+    if !contract.signed {
+        return Err(CoreError::validation(
+            field::CONTRACT,
+            format!(
+                "le contrat {} n'est pas signé : un évènement n'est créé que pour un contrat signé",
+                contract.contract_number
+            ),
+        ));
+    }
+    let event_name =
+        validation::required_text(field::NAME, &input.event_name, NAME_MAXIMUM_LENGTH)?;
+    let start = date_time(field::START, &input.start)?;
+    let end = date_time(field::END, &input.end)?;
+    check_dates(start, end)?;
+    let location =
+        validation::required_text(field::LOCATION, &input.location, LOCATION_MAXIMUM_LENGTH)?;
+    let attendees = attendees(input.attendees)?;
+    let note = note(&input.note)?;
+
+    let prefix = numbering::yearly_prefix("EVT");
+    for _ in 0..numbering::ATTEMPTS {
+        let last = event_repository::last_number_with_prefix(connection, &prefix).await?;
+        let new_event = event::ActiveModel {
+            contract_id: Set(contract.id),
+            customer_id: Set(contract.customer_id),
+            user_support_id: Set(None),
+            event_name: Set(event_name.clone()),
+            event_number: Set(numbering::next_number(&prefix, last.as_deref())),
+            start_datetime: Set(start),
+            end_datetime: Set(end),
+            location: Set(location.clone()),
+            attendees: Set(attendees),
+            note: Set(note.clone()),
+            ..Default::default()
+        };
+        match event_repository::insert(connection, new_event).await {
+            Ok(created) => {
+                tracing::info!(
+                    user_id = session.user.id,
+                    event_id = created.id,
+                    "event created"
+                );
+                return find(connection, created.id, false).await;
+            }
+            Err(error)
+                if matches!(
+                    error.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(CoreError::Conflict(
+        "impossible d'attribuer un numéro d'évènement : réessayez".to_owned(),
+    ))
+}
+
+/// Modifies an event: its assigned support user changes what they run; management changes
+/// who supports it.
+pub async fn update(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+    changes: &EventChanges,
+) -> Result<EventRow, CoreError> {
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id, true).await?;
+    authorize(
+        &session.actor,
+        Action::Update,
+        Target::Event {
+            customer_sales_user_id: current.customer_sales_user_id,
+            support_user_id: current.user_support_id,
+        },
+    )?;
+    let requested = [
+        (EventField::Name, changes.event_name.is_some()),
+        (EventField::Start, changes.start.is_some()),
+        (EventField::End, changes.end.is_some()),
+        (EventField::Location, changes.location.is_some()),
+        (EventField::Attendees, changes.attendees.is_some()),
+        (EventField::Note, changes.note.is_some()),
+        (EventField::Support, changes.support_user_id.is_some()),
+    ];
+    for (event_field, changed) in requested {
+        if changed && !may_edit_event_field(session.user.role, event_field) {
+            return Err(PermissionDenied::Field {
+                role: session.user.role,
+                field: event_field,
+            }
+            .into());
+        }
+    }
+
+    let mut model = event::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        ..Default::default()
+    };
+    if let Some(text) = &changes.event_name {
+        model.event_name = Set(validation::required_text(
+            field::NAME,
+            text,
+            NAME_MAXIMUM_LENGTH,
+        )?);
+    }
+    let start = match &changes.start {
+        Some(text) => date_time(field::START, text)?,
+        None => current.start_datetime,
+    };
+    let end = match &changes.end {
+        Some(text) => date_time(field::END, text)?,
+        None => current.end_datetime,
+    };
+    check_dates(start, end)?;
+    model.start_datetime = Set(start);
+    model.end_datetime = Set(end);
+    if let Some(text) = &changes.location {
+        model.location = Set(validation::required_text(
+            field::LOCATION,
+            text,
+            LOCATION_MAXIMUM_LENGTH,
+        )?);
+    }
+    if let Some(value) = changes.attendees {
+        model.attendees = Set(attendees(value)?);
+    }
+    if let Some(text) = &changes.note {
+        model.note = Set(note(text)?);
+    }
+    if let Some(support) = changes.support_user_id {
+        if let Some(support_id) = support {
+            let is_support = user_repository::find_with_role_by_id(&transaction, support_id)
+                .await?
+                .is_some_and(|(_, role)| role.name == Role::Support.name());
+            if !is_support {
+                return Err(CoreError::validation(
+                    field::SUPPORT,
+                    format!("l'utilisateur n°{support_id} n'est pas un membre du support"),
+                ));
+            }
+        }
+        model.user_support_id = Set(support);
+    }
+    if changes == &EventChanges::default() {
+        return Ok(current);
+    }
+    event_repository::update(&transaction, model).await?;
+    transaction.commit().await?;
+    tracing::info!(user_id = session.user.id, event_id = id, "event updated");
+    find(connection, id, false).await
+}

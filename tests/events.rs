@@ -1,0 +1,226 @@
+//! Events through the core, for each role, on both backends.
+
+mod support;
+
+use chrono::{Datelike, Duration, TimeZone, Utc};
+use epic_events::authentication::token::JwtSecret;
+use epic_events::entities::{contract, event, user};
+use epic_events::errors::CoreError;
+use epic_events::paging::PageRequest;
+use epic_events::services::Session;
+use epic_events::services::authentication_service::sign_in;
+use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use support::TestDatabase;
+
+async fn session(database: &TestDatabase, username: &str) -> Session {
+    let secret = JwtSecret::new(vec![5; 32]).unwrap();
+    let (user, _) = sign_in(
+        &database.connection,
+        username,
+        "demo-epic-events",
+        &secret,
+        Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    Session::open(&database.connection, user).await.unwrap()
+}
+
+async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
+    contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn event_id(database: &TestDatabase, number: &str) -> i32 {
+    event::Entity::find()
+        .filter(event::Column::EventNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn user_id(database: &TestDatabase, username: &str) -> i32 {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn all_events(database: &TestDatabase) -> Vec<event::Model> {
+    event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap()
+}
+
+async fn listed(database: &TestDatabase, session: &Session, which: EventList) -> Vec<String> {
+    event_service::list(
+        &database.connection,
+        session,
+        which,
+        PageRequest::first(100),
+    )
+    .await
+    .unwrap()
+    .items
+    .iter()
+    .map(|row| {
+        row.event_number
+            .trim_start_matches("EVT-2026-000")
+            .to_owned()
+    })
+    .collect()
+}
+
+fn new_event(contract_id: i32) -> NewEvent {
+    NewEvent {
+        contract_id,
+        event_name: "Lancement de la collection d'été".into(),
+        start: "2027-05-20T18:00:00+02:00".into(),
+        end: "2027-05-20T23:30:00+02:00".into(),
+        location: "Halle Tony Garnier, 69007 Lyon".into(),
+        attendees: 300,
+        note: "Traiteur à confirmer.".into(),
+    }
+}
+
+fn is_permission_denied<T: std::fmt::Debug>(outcome: &Result<T, CoreError>) -> bool {
+    matches!(outcome, Err(CoreError::PermissionDenied(_)))
+}
+
+test_on_both_backends! {
+    async fn filters_return_each_users_events(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        for (username, mine) in [
+            ("support1", vec!["2"]),
+            ("support2", vec!["3"]),
+            ("sales1", vec![]),
+            ("sales2", vec!["1", "2"]),
+            ("sales3", vec!["3", "4"]),
+            ("manager1", vec![]),
+        ] {
+            let someone = session(&database, username).await;
+            assert_eq!(listed(&database, &someone, EventList::Mine).await, mine, "{username}");
+            assert_eq!(listed(&database, &someone, EventList::WithoutSupport).await, ["1", "4"], "{username}");
+            assert_eq!(listed(&database, &someone, EventList::All).await, ["1", "2", "3", "4"], "{username}");
+        }
+        let support1 = session(&database, "support1").await;
+        let gala = &event_service::list(&database.connection, &support1, EventList::Mine, PageRequest::default())
+            .await
+            .unwrap()
+            .items[0];
+        assert_eq!(gala.customer_company_name, "Maison Durand");
+        assert_eq!(gala.contract_number, "CTR-2026-0004");
+        assert_eq!((gala.support_first_name.as_deref(), gala.support_last_name.as_deref()), (Some("Inès"), Some("Fontaine")));
+        assert_eq!(gala.start_datetime, Utc.with_ymd_and_hms(2026, 12, 12, 18, 0, 0).unwrap());
+    }
+
+    async fn sales_users_create_events_for_their_signed_contracts(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let connection = &database.connection;
+        let partly_paid = contract_id(&database, "CTR-2026-0002").await;
+        let unsigned = contract_id(&database, "CTR-2026-0001").await;
+        let before = all_events(&database).await;
+        for username in ["sales3", "manager1", "support1"] {
+            let outcome = event_service::create(connection, &session(&database, username).await, &new_event(partly_paid)).await;
+            assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
+        }
+        let sales2 = session(&database, "sales2").await;
+        let error = event_service::create(connection, &sales2, &new_event(unsigned)).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "contrat : le contrat CTR-2026-0001 n'est pas signé : un évènement n'est créé que pour un contrat signé"
+        );
+        let bad: Vec<(&str, NewEvent, &str)> = vec![
+            ("end before start", NewEvent { end: "2027-05-20T17:00:00+02:00".into(), ..new_event(partly_paid) }, "fin : doit être postérieure au début"),
+            ("negative attendees", NewEvent { attendees: -5, ..new_event(partly_paid) }, "participants : ne peut pas être négatif"),
+            ("unreadable date", NewEvent { start: "demain soir".into(), ..new_event(partly_paid) }, "début : n'est pas une date valide (JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30)"),
+            ("no name", NewEvent { event_name: "".into(), ..new_event(partly_paid) }, "nom : est obligatoire"),
+            ("missing contract", new_event(999_999), "contrat : le contrat n°999999 n'existe pas"),
+        ];
+        for (case, input, message) in bad {
+            let error = event_service::create(connection, &sales2, &input).await.unwrap_err();
+            assert_eq!(error.to_string(), message, "{case}");
+        }
+        assert_eq!(all_events(&database).await, before, "nothing written");
+
+        let created = event_service::create(connection, &sales2, &new_event(partly_paid)).await.unwrap();
+        let year = Utc::now().year();
+        let expected_number = if year == 2026 { "EVT-2026-0005".to_owned() } else { format!("EVT-{year}-0001") };
+        assert_eq!(created.event_number, expected_number);
+        assert_eq!(created.customer_company_name, "Maison Durand", "customer derived from the contract");
+        assert_eq!(created.user_support_id, None);
+        assert_eq!(created.start_datetime, Utc.with_ymd_and_hms(2027, 5, 20, 16, 0, 0).unwrap());
+        let french = event_service::create(
+            connection,
+            &sales2,
+            &NewEvent { start: "20/05/2027 18:00".into(), end: "20/05/2027 23:30".into(), ..new_event(partly_paid) },
+        )
+        .await
+        .unwrap();
+        assert!(french.start_datetime < french.end_datetime);
+    }
+
+    async fn support_runs_their_events_and_management_assigns_support(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let connection = &database.connection;
+        let gala = event_id(&database, "EVT-2026-0002").await;
+        let inauguration = event_id(&database, "EVT-2026-0003").await;
+        let seminar = event_id(&database, "EVT-2026-0001").await;
+        let support1 = session(&database, "support1").await;
+        let manager1 = session(&database, "manager1").await;
+        let sales2 = session(&database, "sales2").await;
+        let moving = EventChanges { location: Some("Salle Wagram, 75017 Paris".into()), ..Default::default() };
+        let before = all_events(&database).await;
+
+        let refusals: Vec<(&str, Result<_, CoreError>, &str)> = vec![
+            ("support1 on support2's event", event_service::update(connection, &support1, inauguration, &moving).await,
+             "action refusée : vous ne pouvez modifier que les évènements qui vous sont assignés"),
+            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support_user_id: Some(None), ..Default::default() }).await,
+             "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement"),
+            ("management moving an event", event_service::update(connection, &manager1, gala, &moving).await,
+             "action refusée : le rôle gestion ne permet pas de modifier le champ « lieu » d'un évènement"),
+            ("sales modifying", event_service::update(connection, &sales2, gala, &moving).await,
+             "action refusée : le rôle commercial ne permet pas de modifier cet évènement"),
+        ];
+        for (case, outcome, message) in refusals {
+            assert_eq!(outcome.unwrap_err().to_string(), message, "{case}");
+        }
+        let sales1 = user_id(&database, "sales1").await;
+        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support_user_id: Some(Some(sales1)), ..Default::default() })
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"));
+        let error = event_service::update(connection, &support1, gala, &EventChanges { end: Some("2026-12-12T17:00:00Z".into()), ..Default::default() })
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), "fin : doit être postérieure au début");
+        assert_eq!(all_events(&database).await, before, "refusals change nothing");
+
+        let moved = event_service::update(connection, &support1, gala, &moving).await.unwrap();
+        assert_eq!(moved.location, "Salle Wagram, 75017 Paris");
+        let assigned = event_service::update(
+            connection,
+            &manager1,
+            seminar,
+            &EventChanges { support_user_id: Some(Some(support1.user.id)), ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!(assigned.user_support_id, Some(support1.user.id));
+        assert_eq!(listed(&database, &support1, EventList::Mine).await, ["1", "2"]);
+        assert_eq!(listed(&database, &manager1, EventList::WithoutSupport).await, ["4"]);
+    }
+}
