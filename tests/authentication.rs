@@ -10,8 +10,9 @@ use epic_events::entities::{role, user};
 use epic_events::errors::{CoreError, SessionProblem};
 use epic_events::permissions::Role;
 use epic_events::services::authentication_service::{
-    self, AuthenticatedUser, NewUserInput, authenticate, sign_in,
+    self, AuthenticatedUser, authenticate, sign_in,
 };
+use epic_events::services::user_service::NewUserInput;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };

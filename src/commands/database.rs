@@ -8,7 +8,8 @@ use crate::config::Configuration;
 use crate::database::{self, administration};
 use crate::errors::CoreError;
 use crate::formatting;
-use crate::services::authentication_service::{self, NewUserInput};
+use crate::services::authentication_service;
+use crate::services::user_service::NewUserInput;
 
 /// The user did not confirm a destructive action.
 #[derive(Debug, thiserror::Error)]

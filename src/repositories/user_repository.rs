@@ -2,7 +2,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::entities::{role, user};
@@ -77,4 +77,127 @@ pub async fn insert(
     new_user: user::ActiveModel,
 ) -> Result<user::Model, DbErr> {
     new_user.insert(connection).await
+}
+
+/// A user with their role's name, as lists and details show it (never the hash).
+#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct UserRow {
+    /// `user.id`.
+    pub id: i32,
+    /// Sign-in name.
+    pub username: String,
+    /// First name.
+    pub user_first_name: String,
+    /// Last name.
+    pub user_last_name: String,
+    /// E-mail.
+    pub email: String,
+    /// Phone.
+    pub phone_number: String,
+    /// Stored role name.
+    pub role_name: String,
+    /// Creation time.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last modification time.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn rows() -> sea_orm::Select<user::Entity> {
+    user::Entity::find()
+        .select_only()
+        .columns([
+            user::Column::Id,
+            user::Column::Username,
+            user::Column::UserFirstName,
+            user::Column::UserLastName,
+            user::Column::Email,
+            user::Column::PhoneNumber,
+            user::Column::CreatedAt,
+            user::Column::UpdatedAt,
+        ])
+        .join(sea_orm::JoinType::InnerJoin, user::Relation::Role.def())
+        .column_as(role::Column::Name, "role_name")
+}
+
+/// A page of users in id order, only those of the role named `role_name` if given.
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    role_name: Option<&str>,
+    page: crate::paging::PageRequest,
+) -> Result<Vec<UserRow>, DbErr> {
+    let mut query = rows();
+    if let Some(role_name) = role_name {
+        query = query.filter(role::Column::Name.eq(role_name));
+    }
+    if let Some(after_id) = page.after_id {
+        query = query.filter(user::Column::Id.gt(after_id));
+    }
+    query
+        .order_by_asc(user::Column::Id)
+        .limit(page.fetch_limit())
+        .into_model::<UserRow>()
+        .all(connection)
+        .await
+}
+
+/// The user `id`, without the hash.
+pub async fn find_row(
+    connection: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<UserRow>, DbErr> {
+    rows()
+        .filter(user::Column::Id.eq(id))
+        .into_model::<UserRow>()
+        .one(connection)
+        .await
+}
+
+/// The role named `name`.
+pub async fn find_role_by_name(
+    connection: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<role::Model>, DbErr> {
+    role::Entity::find()
+        .filter(role::Column::Name.eq(name))
+        .one(connection)
+        .await
+}
+
+/// What the user `id` is responsible for: customers (as sales), contracts (as management),
+/// events (as support).
+pub async fn count_owned_records(
+    connection: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(u64, u64, u64), DbErr> {
+    use crate::entities::{contract, customer, event};
+    let customers = customer::Entity::find()
+        .filter(customer::Column::UserSalesId.eq(id))
+        .count(connection)
+        .await?;
+    let contracts = contract::Entity::find()
+        .filter(contract::Column::UserManagementId.eq(id))
+        .count(connection)
+        .await?;
+    let events = event::Entity::find()
+        .filter(event::Column::UserSupportId.eq(id))
+        .count(connection)
+        .await?;
+    Ok((customers, contracts, events))
+}
+
+/// Saves the changed columns of a user.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    changes: user::ActiveModel,
+) -> Result<user::Model, DbErr> {
+    changes.update(connection).await
+}
+
+/// Deletes the user `id`.
+pub async fn delete(connection: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    Ok(user::Entity::delete_by_id(id)
+        .exec(connection)
+        .await?
+        .rows_affected
+        > 0)
 }

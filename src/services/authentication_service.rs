@@ -5,14 +5,13 @@ use std::sync::LazyLock;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, TransactionTrait};
 
+use super::user_service::{self, NewUserInput};
 use crate::authentication::password::{self, PasswordHash};
 use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::{self, Claims, JwtSecret, SessionToken};
-use crate::entities::user;
 use crate::errors::{CoreError, SessionProblem};
 use crate::permissions::Role;
 use crate::repositories::user_repository::{self, UserWithRole};
-use crate::validation;
 
 /// The signed-in user, as re-read from the database for the current command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,46 +123,13 @@ pub async fn first_manager_needed(connection: &DatabaseConnection) -> Result<boo
     Ok(user_repository::count(connection).await? == 0)
 }
 
-/// The fields of a new user account, as typed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct NewUserInput {
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number.
-    pub phone_number: String,
-    /// Sign-in name.
-    pub username: String,
-    /// Password in clear, hashed before storage.
-    pub password: String,
-}
-
-impl std::fmt::Debug for NewUserInput {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("NewUserInput")
-            .field("username", &self.username)
-            .field("password", &"<masqué>")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Creates the first management account of a database that has no user at all.
 pub async fn create_first_manager(
     connection: &DatabaseConnection,
     input: &NewUserInput,
 ) -> Result<AuthenticatedUser, CoreError> {
-    let first_name = validation::person_name("prénom", &input.first_name)?;
-    let last_name = validation::person_name("nom", &input.last_name)?;
-    let email = validation::email("adresse e-mail", &input.email)?;
-    let phone_number = validation::phone_number("téléphone", &input.phone_number)?;
-    let username = validation::username("identifiant", &input.username)?;
-    validation::new_password("mot de passe", &input.password)?;
-    let password_hash = password::hash_password(&input.password)
-        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    // Validated (and the password hashed) before the transaction: hashing is slow.
+    let mut new_user = user_service::new_user_model(input, 0)?;
 
     let transaction = connection.begin().await?;
     // Locking the role serialises two concurrent attempts on MySQL; SQLite serialises writes.
@@ -179,20 +145,8 @@ pub async fn create_first_manager(
             "la base contient déjà des utilisateurs : le premier gestionnaire ne peut être créé que sur une base vide ; un gestionnaire crée les comptes suivants".to_owned(),
         ));
     }
-    let created = user_repository::insert(
-        &transaction,
-        user::ActiveModel {
-            role_id: Set(role.id),
-            user_first_name: Set(first_name),
-            user_last_name: Set(last_name),
-            email: Set(email),
-            phone_number: Set(phone_number),
-            username: Set(username),
-            password_hash: Set(password_hash),
-            ..Default::default()
-        },
-    )
-    .await?;
+    new_user.role_id = Set(role.id);
+    let created = user_repository::insert(&transaction, new_user).await?;
     transaction.commit().await?;
     tracing::info!(user_id = created.id, "first management account created");
     AuthenticatedUser::from_row((created, role))

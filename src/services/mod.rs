@@ -8,6 +8,7 @@ pub mod contract_service;
 pub mod customer_service;
 pub mod event_service;
 pub mod numbering;
+pub mod user_service;
 
 use sea_orm::ConnectionTrait;
 

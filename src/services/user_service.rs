@@ -1,0 +1,358 @@
+//! Employee accounts: management lists, creates, modifies and deletes them; everyone
+//! changes their own password.
+
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+
+use super::Session;
+use crate::authentication::password;
+use crate::entities::user;
+use crate::errors::{CoreError, from_unique_violation};
+use crate::paging::{Page, PageRequest};
+use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::repositories::user_repository;
+pub use crate::repositories::user_repository::UserRow;
+use crate::validation;
+
+/// Field names as users know them.
+pub(crate) mod field {
+    pub const FIRST_NAME: &str = "prénom";
+    pub const LAST_NAME: &str = "nom";
+    pub const EMAIL: &str = "adresse e-mail";
+    pub const PHONE_NUMBER: &str = "téléphone";
+    pub const USERNAME: &str = "identifiant";
+    pub const PASSWORD: &str = "mot de passe";
+    pub const CURRENT_PASSWORD: &str = "mot de passe actuel";
+    pub const ROLE: &str = "rôle";
+}
+
+const UNIQUE_COLUMNS: &[(&str, &str)] = &[
+    ("email", field::EMAIL),
+    ("phone_number", field::PHONE_NUMBER),
+    ("username", field::USERNAME),
+];
+
+/// The fields of a new user account, as typed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct NewUserInput {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone_number: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Password in clear, hashed before storage.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewUserInput {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NewUserInput")
+            .field("username", &self.username)
+            .field("password", &"<masqué>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The fields to change on a user; `None` leaves a field as it is.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct UserChanges {
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New e-mail.
+    pub email: Option<String>,
+    /// New phone.
+    pub phone_number: Option<String>,
+    /// New username.
+    pub username: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// A new password (reset by management).
+    pub new_password: Option<String>,
+}
+
+impl std::fmt::Debug for UserChanges {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UserChanges")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field(
+                "new_password",
+                &self.new_password.as_ref().map(|_| "<masqué>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates `input` and hashes its password: the row to insert for a user of `role_id`.
+pub(crate) fn new_user_model(
+    input: &NewUserInput,
+    role_id: i32,
+) -> Result<user::ActiveModel, CoreError> {
+    let first_name = validation::person_name(field::FIRST_NAME, &input.first_name)?;
+    let last_name = validation::person_name(field::LAST_NAME, &input.last_name)?;
+    let email = validation::email(field::EMAIL, &input.email)?;
+    let phone_number = validation::phone_number(field::PHONE_NUMBER, &input.phone_number)?;
+    let username = validation::username(field::USERNAME, &input.username)?;
+    validation::new_password(field::PASSWORD, &input.password)?;
+    let password_hash = password::hash_password(&input.password)
+        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    Ok(user::ActiveModel {
+        role_id: Set(role_id),
+        user_first_name: Set(first_name),
+        user_last_name: Set(last_name),
+        email: Set(email),
+        phone_number: Set(phone_number),
+        username: Set(username),
+        password_hash: Set(password_hash),
+        ..Default::default()
+    })
+}
+
+async fn role_id(connection: &impl ConnectionTrait, role: Role) -> Result<i32, CoreError> {
+    user_repository::find_role_by_name(connection, role.name())
+        .await?
+        .map(|row| row.id)
+        .ok_or_else(|| {
+            CoreError::validation(field::ROLE, format!("le rôle {role} n'existe pas en base"))
+        })
+}
+
+async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<UserRow, CoreError> {
+    user_repository::find_row(connection, id)
+        .await?
+        .ok_or(CoreError::NotFound {
+            what: "utilisateur",
+            id,
+        })
+}
+
+/// A page of users (management).
+pub async fn list(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    page: PageRequest,
+) -> Result<Page<UserRow>, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
+    let rows = user_repository::list(connection, None, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id))
+}
+
+/// The support users, to choose who supports an event (management).
+pub async fn support_users(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    page: PageRequest,
+) -> Result<Page<UserRow>, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
+    let rows = user_repository::list(connection, Some(Role::Support.name()), page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id))
+}
+
+/// One user (management).
+pub async fn detail(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<UserRow, CoreError> {
+    authorize(&session.actor, Action::Read, Target::User { user_id: id })?;
+    find(connection, id).await
+}
+
+/// Creates an account with `role` (management).
+pub async fn create(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    input: &NewUserInput,
+    role: Role,
+) -> Result<UserRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::AnyOf(Resource::User),
+    )?;
+    let model = new_user_model(input, role_id(connection, role).await?)?;
+    let created = user_repository::insert(connection, model)
+        .await
+        .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
+    tracing::info!(
+        user_id = session.user.id,
+        created_user_id = created.id,
+        "user created"
+    );
+    find(connection, created.id).await
+}
+
+/// Modifies an account (management). A role change is refused while the user is
+/// responsible for records that need their current role, and on one's own account.
+pub async fn update(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+    changes: &UserChanges,
+) -> Result<UserRow, CoreError> {
+    authorize(&session.actor, Action::Update, Target::User { user_id: id })?;
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id).await?;
+    let mut model = user::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        ..Default::default()
+    };
+    if let Some(value) = &changes.first_name {
+        model.user_first_name = Set(validation::person_name(field::FIRST_NAME, value)?);
+    }
+    if let Some(value) = &changes.last_name {
+        model.user_last_name = Set(validation::person_name(field::LAST_NAME, value)?);
+    }
+    if let Some(value) = &changes.email {
+        model.email = Set(validation::email(field::EMAIL, value)?);
+    }
+    if let Some(value) = &changes.phone_number {
+        model.phone_number = Set(validation::phone_number(field::PHONE_NUMBER, value)?);
+    }
+    if let Some(value) = &changes.username {
+        model.username = Set(validation::username(field::USERNAME, value)?);
+    }
+    if let Some(role) = changes.role.filter(|role| role.name() != current.role_name) {
+        if id == session.user.id {
+            return Err(CoreError::validation(
+                field::ROLE,
+                "vous ne pouvez pas changer votre propre rôle",
+            ));
+        }
+        let owned = user_repository::count_owned_records(&transaction, id).await?;
+        if let Some(description) = describe_owned(owned) {
+            return Err(CoreError::Conflict(format!(
+                "le rôle de {} ne peut pas changer : {description} lui {} rattaché{}",
+                current.username,
+                if owned.0 + owned.1 + owned.2 > 1 {
+                    "sont"
+                } else {
+                    "est"
+                },
+                if owned.0 + owned.1 + owned.2 > 1 {
+                    "s"
+                } else {
+                    ""
+                },
+            )));
+        }
+        model.role_id = Set(role_id(&transaction, role).await?);
+    }
+    if let Some(new_password) = &changes.new_password {
+        validation::new_password(field::PASSWORD, new_password)?;
+        model.password_hash = Set(password::hash_password(new_password)
+            .map_err(|error| CoreError::Unexpected(Box::new(error)))?);
+    }
+    if changes == &UserChanges::default() {
+        return Ok(current);
+    }
+    user_repository::update(&transaction, model)
+        .await
+        .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
+    transaction.commit().await?;
+    tracing::info!(
+        user_id = session.user.id,
+        updated_user_id = id,
+        "user updated"
+    );
+    find(connection, id).await
+}
+
+/// « 2 clients, 1 contrat » for the counts (customers, contracts, events), or `None`.
+fn describe_owned((customers, contracts, events): (u64, u64, u64)) -> Option<String> {
+    let parts: Vec<String> = [
+        (customers, "client"),
+        (contracts, "contrat"),
+        (events, "évènement"),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, noun)| format!("{count} {noun}{}", if count > 1 { "s" } else { "" }))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Deletes an account (management): never one's own, never one still responsible for
+/// customers, contracts or events.
+pub async fn delete(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    authorize(&session.actor, Action::Delete, Target::User { user_id: id })?;
+    if id == session.user.id {
+        return Err(CoreError::Conflict(
+            "vous ne pouvez pas supprimer votre propre compte".to_owned(),
+        ));
+    }
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id).await?;
+    let owned = user_repository::count_owned_records(&transaction, id).await?;
+    if let Some(description) = describe_owned(owned) {
+        return Err(CoreError::Conflict(format!(
+            "l'utilisateur {} ne peut pas être supprimé : {description} lui {} rattaché{}",
+            current.username,
+            if owned.0 + owned.1 + owned.2 > 1 {
+                "sont"
+            } else {
+                "est"
+            },
+            if owned.0 + owned.1 + owned.2 > 1 {
+                "s"
+            } else {
+                ""
+            },
+        )));
+    }
+    user_repository::delete(&transaction, id).await?;
+    transaction.commit().await?;
+    tracing::info!(
+        user_id = session.user.id,
+        deleted_user_id = id,
+        "user deleted"
+    );
+    Ok(())
+}
+
+/// Changes the signed-in user's own password, after checking the current one.
+pub async fn change_own_password(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(), CoreError> {
+    let (stored, _) = user_repository::find_with_role_by_id(connection, session.user.id)
+        .await?
+        .ok_or(CoreError::NotFound {
+            what: "utilisateur",
+            id: session.user.id,
+        })?;
+    if !password::verify_password(current_password, &stored.password_hash) {
+        return Err(CoreError::validation(
+            field::CURRENT_PASSWORD,
+            "est incorrect",
+        ));
+    }
+    validation::new_password(field::PASSWORD, new_password)?;
+    let hash = password::hash_password(new_password)
+        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    user_repository::update(
+        connection,
+        user::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(session.user.id),
+            password_hash: Set(hash),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tracing::info!(user_id = session.user.id, "own password changed");
+    Ok(())
+}
