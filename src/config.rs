@@ -19,6 +19,8 @@ pub mod variable {
     pub const JWT_SECRET: &str = "EPIC_EVENTS_JWT_SECRET";
     /// Session lifetime in minutes.
     pub const SESSION_MINUTES: &str = "EPIC_EVENTS_SESSION_MINUTES";
+    /// Sentry project DSN; reporting is off when unset.
+    pub const SENTRY_DSN: &str = "SENTRY_DSN";
 }
 
 /// Default session lifetime: a working day.
@@ -118,6 +120,8 @@ pub struct Configuration {
     pub jwt_secret: Option<JwtSecret>,
     /// How long a session lasts after sign-in.
     pub session_lifetime: chrono::Duration,
+    /// Sentry DSN, if reporting is on.
+    pub sentry_dsn: Option<String>,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -177,6 +181,7 @@ impl Configuration {
             config_directory,
             jwt_secret,
             session_lifetime: chrono::Duration::minutes(session_minutes),
+            sentry_dsn: non_empty_variable(variable::SENTRY_DSN),
         })
     }
 }

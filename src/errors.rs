@@ -66,11 +66,17 @@ pub enum SessionProblem {
 
 impl From<DbErr> for CoreError {
     fn from(error: DbErr) -> Self {
-        CoreError::Unexpected(Box::new(error))
+        CoreError::unexpected(error)
     }
 }
 
 impl CoreError {
+    /// An unexpected failure, logged and reported once, here, where it is created.
+    pub fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        crate::reporting::unexpected_error(&error);
+        CoreError::Unexpected(Box::new(error))
+    }
+
     /// A validation error on `field`.
     pub fn validation(field: &'static str, rule: impl Into<String>) -> Self {
         CoreError::Validation {

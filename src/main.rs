@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         }
     };
     reporting::initialise_logging(&configuration.config_directory);
+    let _sentry = reporting::initialise_sentry(configuration.sentry_dsn.as_deref());
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

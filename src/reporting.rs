@@ -1,8 +1,13 @@
-//! Local logging: `tracing` events go to `epic-events.log` in the configuration directory,
-//! never to the terminal, whose output belongs to the user.
+//! Logging and error reporting, in one place.
 //!
-//! The level comes from `EPIC_EVENTS_LOG` (a `tracing` filter such as `debug`; default
-//! `info`). Nothing logged may contain a password, a hash, a token or a secret.
+//! Local logging: `tracing` events go to `epic-events.log` in the configuration directory,
+//! never to the terminal, whose output belongs to the user. The level comes from
+//! `EPIC_EVENTS_LOG` (a `tracing` filter such as `debug`; default `info`).
+//!
+//! Sentry (`SENTRY_DSN`; off when unset) receives every unexpected error, every user
+//! creation and modification and every contract signature, tagged with the acting user's
+//! id and the record's id. Nothing logged or reported may contain a password, a hash, a
+//! token or a secret: reports carry ids and field names, never values.
 
 use std::fs::{self, OpenOptions};
 use std::path::Path;
@@ -48,4 +53,66 @@ pub fn create_private_directory(directory: &Path) -> std::io::Result<()> {
         builder.mode(0o700);
     }
     builder.create(directory)
+}
+
+/// Starts Sentry when a DSN is configured; keep the guard alive until the program ends so
+/// that pending events are sent.
+pub fn initialise_sentry(dsn: Option<&str>) -> Option<sentry::ClientInitGuard> {
+    let dsn = dsn?;
+    let mut options = sentry::ClientOptions::default();
+    options.release = sentry::release_name!();
+    options.send_default_pii = false;
+    let guard = sentry::init((dsn, options));
+    guard.is_enabled().then_some(guard)
+}
+
+fn report(message: &str, tags: &[(&str, String)]) {
+    sentry::with_scope(
+        |scope| {
+            for (key, value) in tags {
+                scope.set_tag(key, value);
+            }
+        },
+        || sentry::capture_message(message, sentry::Level::Info),
+    );
+}
+
+/// A management user created an account.
+pub fn user_created(acting_user_id: i32, user_id: i32) {
+    report(
+        "user created",
+        &[
+            ("acting_user_id", acting_user_id.to_string()),
+            ("user_id", user_id.to_string()),
+        ],
+    );
+}
+
+/// A management user modified an account; `fields` names what changed (never values).
+pub fn user_updated(acting_user_id: i32, user_id: i32, fields: &[&str]) {
+    report(
+        "user updated",
+        &[
+            ("acting_user_id", acting_user_id.to_string()),
+            ("user_id", user_id.to_string()),
+            ("fields", fields.join(",")),
+        ],
+    );
+}
+
+/// A contract was signed.
+pub fn contract_signed(acting_user_id: i32, contract_id: i32) {
+    report(
+        "contract signed",
+        &[
+            ("acting_user_id", acting_user_id.to_string()),
+            ("contract_id", contract_id.to_string()),
+        ],
+    );
+}
+
+/// An unexpected error: logged, and reported to Sentry.
+pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
+    tracing::error!(error = %error, source = ?error.source(), "unexpected error");
+    sentry::capture_error(error);
 }

@@ -31,7 +31,10 @@ pub struct AuthenticatedUser {
 impl AuthenticatedUser {
     fn from_row((user, role): UserWithRole) -> Result<Self, CoreError> {
         let role = Role::from_name(&role.name).ok_or_else(|| {
-            CoreError::Unexpected(format!("unknown role name {:?}", role.name).into())
+            CoreError::unexpected(std::io::Error::other(format!(
+                "unknown role name {:?}",
+                role.name
+            )))
         })?;
         Ok(Self {
             id: user.id,
@@ -77,8 +80,7 @@ pub async fn sign_in(
         Utc::now(),
         lifetime,
     );
-    let token =
-        token::sign(&claims, secret).map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    let token = token::sign(&claims, secret).map_err(CoreError::unexpected)?;
     tracing::info!(user_id = authenticated.id, "signed in");
     Ok((authenticated, token))
 }
@@ -112,9 +114,7 @@ pub async fn current_user(
     store: &SessionStore,
     secret: &JwtSecret,
 ) -> Result<AuthenticatedUser, CoreError> {
-    let token = store
-        .load_token()
-        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    let token = store.load_token().map_err(CoreError::unexpected)?;
     authenticate(connection, token.as_ref(), secret).await
 }
 

@@ -10,6 +10,7 @@ use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::reporting;
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::customer_repository;
@@ -195,6 +196,9 @@ pub async fn create(
                     contract_id = created.id,
                     "contract created"
                 );
+                if created.signed {
+                    reporting::contract_signed(session.user.id, created.id);
+                }
                 return find(connection, created.id, false).await;
             }
             // Another contract took the number meanwhile: take the next one.
@@ -271,6 +275,7 @@ pub async fn update(
             contract_id = id,
             "contract signed"
         );
+        reporting::contract_signed(session.user.id, id);
     } else {
         tracing::info!(
             user_id = session.user.id,

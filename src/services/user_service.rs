@@ -9,6 +9,7 @@ use crate::entities::user;
 use crate::errors::{CoreError, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::reporting;
 use crate::repositories::user_repository;
 pub use crate::repositories::user_repository::UserRow;
 use crate::validation;
@@ -102,8 +103,7 @@ pub(crate) fn new_user_model(
     let phone_number = validation::phone_number(field::PHONE_NUMBER, &input.phone_number)?;
     let username = validation::username(field::USERNAME, &input.username)?;
     validation::new_password(field::PASSWORD, &input.password)?;
-    let password_hash = password::hash_password(&input.password)
-        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    let password_hash = password::hash_password(&input.password).map_err(CoreError::unexpected)?;
     Ok(user::ActiveModel {
         role_id: Set(role_id),
         user_first_name: Set(first_name),
@@ -187,6 +187,7 @@ pub async fn create(
         created_user_id = created.id,
         "user created"
     );
+    reporting::user_created(session.user.id, created.id);
     find(connection, created.id).await
 }
 
@@ -248,8 +249,8 @@ pub async fn update(
     }
     if let Some(new_password) = &changes.new_password {
         validation::new_password(field::PASSWORD, new_password)?;
-        model.password_hash = Set(password::hash_password(new_password)
-            .map_err(|error| CoreError::Unexpected(Box::new(error)))?);
+        model.password_hash =
+            Set(password::hash_password(new_password).map_err(CoreError::unexpected)?);
     }
     if changes == &UserChanges::default() {
         return Ok(current);
@@ -263,7 +264,25 @@ pub async fn update(
         updated_user_id = id,
         "user updated"
     );
+    reporting::user_updated(session.user.id, id, &changed_fields(changes));
     find(connection, id).await
+}
+
+/// Names of the columns `changes` touches, for reports (never the values).
+fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
+    [
+        ("user_first_name", changes.first_name.is_some()),
+        ("user_last_name", changes.last_name.is_some()),
+        ("email", changes.email.is_some()),
+        ("phone_number", changes.phone_number.is_some()),
+        ("username", changes.username.is_some()),
+        ("role", changes.role.is_some()),
+        ("password", changes.new_password.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(name, _)| name)
+    .collect()
 }
 
 /// « 2 clients, 1 contrat » for the counts (customers, contracts, events), or `None`.
@@ -342,8 +361,7 @@ pub async fn change_own_password(
         ));
     }
     validation::new_password(field::PASSWORD, new_password)?;
-    let hash = password::hash_password(new_password)
-        .map_err(|error| CoreError::Unexpected(Box::new(error)))?;
+    let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
     user_repository::update(
         connection,
         user::ActiveModel {
