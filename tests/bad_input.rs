@@ -1,0 +1,268 @@
+//! The bad-input table: every rejected input gets its own French message naming the field
+//! and the rule, and nothing is written. On both backends.
+
+mod support;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::Duration;
+use epic_events::authentication::token::JwtSecret;
+use epic_events::entities::{contract, customer, event, user};
+use epic_events::errors::CoreError;
+use epic_events::permissions::Role;
+use epic_events::services::Session;
+use epic_events::services::authentication_service::sign_in;
+use epic_events::services::contract_service::{self, ContractChanges, NewContract};
+use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
+use epic_events::services::event_service::{self, EventChanges, NewEvent};
+use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use support::TestDatabase;
+
+type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
+
+/// Boxes a service call, forgetting what it returns on success.
+macro_rules! operation {
+    ($call:expr) => {
+        Box::pin(async { $call.await.map(|_| ()) }) as Operation<'_>
+    };
+}
+
+/// Every row of the four business tables.
+#[derive(Debug, PartialEq)]
+struct Snapshot(
+    Vec<user::Model>,
+    Vec<customer::Model>,
+    Vec<contract::Model>,
+    Vec<event::Model>,
+);
+
+async fn snapshot(database: &TestDatabase) -> Snapshot {
+    let connection = &database.connection;
+    Snapshot(
+        user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        customer::Entity::find()
+            .order_by_asc(customer::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        contract::Entity::find()
+            .order_by_asc(contract::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+    )
+}
+
+async fn session(database: &TestDatabase, username: &str) -> Session {
+    let secret = JwtSecret::new(vec![5; 32]).unwrap();
+    let (user, _) = sign_in(
+        &database.connection,
+        username,
+        "demo-epic-events",
+        &secret,
+        Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    Session::open(&database.connection, user).await.unwrap()
+}
+
+async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
+    customer::Entity::find()
+        .filter(customer::Column::CompanyName.eq(company))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
+    contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn event_id(database: &TestDatabase, number: &str) -> i32 {
+    event::Entity::find()
+        .filter(event::Column::EventNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn user_id(database: &TestDatabase, username: &str) -> i32 {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn customer_input() -> NewCustomer {
+    NewCustomer {
+        first_name: "Claire".into(),
+        last_name: "Vasseur".into(),
+        email: "claire.vasseur@vasseur-traiteur.fr".into(),
+        phone_number: "+33 3 20 00 00 01".into(),
+        company_name: "Vasseur Traiteur".into(),
+    }
+}
+
+fn user_input() -> NewUserInput {
+    NewUserInput {
+        first_name: "Yanis".into(),
+        last_name: "Benali".into(),
+        email: "yanis.benali@epic-events.fr".into(),
+        phone_number: "+33 6 40 00 00 01".into(),
+        username: "support3".into(),
+        password: "un mot de passe solide".into(),
+    }
+}
+
+fn event_input(contract_id: i32) -> NewEvent {
+    NewEvent {
+        contract_id,
+        event_name: "Cocktail de printemps".into(),
+        start: "2027-04-10T18:00:00+02:00".into(),
+        end: "2027-04-10T22:00:00+02:00".into(),
+        location: "Lyon".into(),
+        attendees: 50,
+        note: String::new(),
+    }
+}
+
+test_on_both_backends! {
+    async fn each_bad_input_is_refused_with_its_message_and_nothing_written(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let connection = &database.connection;
+        let manager1 = session(&database, "manager1").await;
+        let sales2 = session(&database, "sales2").await;
+        let support1 = session(&database, "support1").await;
+        let durand = customer_id(&database, "Maison Durand").await;
+        let unsigned = contract_id(&database, "CTR-2026-0001").await;
+        let partly_paid = contract_id(&database, "CTR-2026-0002").await;
+        let with_events = contract_id(&database, "CTR-2026-0004").await;
+        let gala = event_id(&database, "EVT-2026-0002").await;
+        let seminar = event_id(&database, "EVT-2026-0001").await;
+        let sales1 = user_id(&database, "sales1").await;
+        let sales2_id = sales2.user.id;
+        let manager2 = user_id(&database, "manager2").await;
+        let support1_id = support1.user.id;
+        let long = |length: usize| "x".repeat(length);
+
+        let cases: Vec<(&str, String, Operation<'_>)> = vec![
+            // Customers (sales2).
+            ("e-mail without @", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "claire.vasseur.fr".into(), ..customer_input() }))),
+            ("e-mail without domain dot", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "claire@localhost".into(), ..customer_input() }))),
+            ("e-mail with a space", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "claire vasseur@exemple.fr".into(), ..customer_input() }))),
+            ("duplicate customer e-mail", "adresse e-mail : cette valeur est déjà utilisée".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "PAUL.DURAND@maison-durand.fr".into(), ..customer_input() }))),
+            ("duplicate customer phone", "téléphone : cette valeur est déjà utilisée".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { phone_number: "+33 2 40 00 00 03".into(), ..customer_input() }))),
+            ("duplicate company", "entreprise : cette valeur est déjà utilisée".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { company_name: "Brasserie des Quais".into(), ..customer_input() }))),
+            ("phone with letters", "téléphone : n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { phone_number: "06 12 AB CD EF".into(), ..customer_input() }))),
+            ("empty first name", "prénom : est obligatoire".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { first_name: "".into(), ..customer_input() }))),
+            ("blank last name", "nom : est obligatoire".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { last_name: "   ".into(), ..customer_input() }))),
+            ("over-long company", "entreprise : ne peut pas dépasser 150 caractères".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { company_name: long(151), ..customer_input() }))),
+            ("over-long e-mail", "adresse e-mail : ne peut pas dépasser 254 caractères".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: format!("{}@exemple.fr", long(250)), ..customer_input() }))),
+            ("control character in a name", "prénom : ne peut pas contenir de caractères de contrôle".into(),
+             operation!(customer_service::update(connection, &sales2, durand, &CustomerChanges { first_name: Some("Paul\u{1b}[31m".into()), ..Default::default() }))),
+            ("deleting a customer that has contracts", "le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés".into(),
+             operation!(customer_service::delete(connection, &sales2, durand))),
+            // Contracts (manager1).
+            ("negative total", "montant total : ne peut pas être négatif".into(),
+             operation!(contract_service::create(connection, &manager1, &NewContract { customer_id: durand, total_amount: "-100".into(), balance_due: None, signed: false }))),
+            ("negative balance", "reste à payer : ne peut pas être négatif".into(),
+             operation!(contract_service::update(connection, &manager1, partly_paid, &ContractChanges { balance_due: Some("-0,01".into()), ..Default::default() }))),
+            ("three decimals", "montant total : ne peut pas avoir plus de deux décimales".into(),
+             operation!(contract_service::create(connection, &manager1, &NewContract { customer_id: durand, total_amount: "100.005".into(), balance_due: None, signed: false }))),
+            ("balance above total", "reste à payer : ne peut pas dépasser le montant total (1 000,00 €)".into(),
+             operation!(contract_service::create(connection, &manager1, &NewContract { customer_id: durand, total_amount: "1000".into(), balance_due: Some("1000.01".into()), signed: false }))),
+            ("amount that is not a number", "montant total : n'est pas un montant (exemple : 1234,50)".into(),
+             operation!(contract_service::create(connection, &manager1, &NewContract { customer_id: durand, total_amount: "mille euros".into(), balance_due: None, signed: false }))),
+            ("contract for a missing customer", "client : le client n°424242 n'existe pas".into(),
+             operation!(contract_service::create(connection, &manager1, &NewContract { customer_id: 424242, total_amount: "10".into(), balance_due: None, signed: false }))),
+            ("unsigning a signed contract", "signé : un contrat signé ne peut pas redevenir non signé".into(),
+             operation!(contract_service::update(connection, &manager1, partly_paid, &ContractChanges { signed: Some(false), ..Default::default() }))),
+            ("deleting a contract that has events", "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés".into(),
+             operation!(contract_service::delete(connection, &manager1, with_events))),
+            // Events.
+            ("event on an unsigned contract", "contrat : le contrat CTR-2026-0001 n'est pas signé : un évènement n'est créé que pour un contrat signé".into(),
+             operation!(event_service::create(connection, &sales2, &event_input(unsigned)))),
+            ("end before start", "fin : doit être postérieure au début".into(),
+             operation!(event_service::create(connection, &sales2, &NewEvent { end: "2027-04-10T17:00:00+02:00".into(), ..event_input(partly_paid) }))),
+            ("end equal to start", "fin : doit être postérieure au début".into(),
+             operation!(event_service::update(connection, &support1, gala, &EventChanges { end: Some("2026-12-12T18:00:00Z".into()), ..Default::default() }))),
+            ("negative attendees", "participants : ne peut pas être négatif".into(),
+             operation!(event_service::update(connection, &support1, gala, &EventChanges { attendees: Some(-1), ..Default::default() }))),
+            ("unreadable date", "début : n'est pas une date valide (JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30)".into(),
+             operation!(event_service::create(connection, &sales2, &NewEvent { start: "32/13/2027 25:00".into(), ..event_input(partly_paid) }))),
+            ("over-long location", "lieu : ne peut pas dépasser 255 caractères".into(),
+             operation!(event_service::update(connection, &support1, gala, &EventChanges { location: Some(long(256)), ..Default::default() }))),
+            ("support that is not support", format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"),
+             operation!(event_service::update(connection, &manager1, seminar, &EventChanges { support_user_id: Some(Some(sales1)), ..Default::default() }))),
+            // Users (manager1).
+            ("duplicate username", "identifiant : cette valeur est déjà utilisée".into(),
+             operation!(user_service::create(connection, &manager1, &NewUserInput { username: "sales2".into(), ..user_input() }, Role::Support))),
+            ("duplicate user e-mail", "adresse e-mail : cette valeur est déjà utilisée".into(),
+             operation!(user_service::create(connection, &manager1, &NewUserInput { email: "hugo.lefevre@epic-events.fr".into(), ..user_input() }, Role::Support))),
+            ("duplicate user phone", "téléphone : cette valeur est déjà utilisée".into(),
+             operation!(user_service::update(connection, &manager1, sales1, &UserChanges { phone_number: Some("+33 6 10 00 00 02".into()), ..Default::default() }))),
+            ("password too short", "mot de passe : doit contenir au moins 12 caractères".into(),
+             operation!(user_service::create(connection, &manager1, &NewUserInput { password: "0123456789a".into(), ..user_input() }, Role::Support))),
+            ("deleting a user who owns customers", "l'utilisateur sales2 ne peut pas être supprimé : 2 clients lui sont rattachés".into(),
+             operation!(user_service::delete(connection, &manager1, sales2_id))),
+            ("deleting a user who owns contracts", "l'utilisateur manager2 ne peut pas être supprimé : 2 contrats lui sont rattachés".into(),
+             operation!(user_service::delete(connection, &manager1, manager2))),
+            ("deleting a support user with events", "l'utilisateur support1 ne peut pas être supprimé : 1 évènement lui est rattaché".into(),
+             operation!(user_service::delete(connection, &manager1, support1_id))),
+            ("deleting oneself", "vous ne pouvez pas supprimer votre propre compte".into(),
+             operation!(user_service::delete(connection, &manager1, manager1.user.id))),
+            ("changing the role of a user who owns customers", "le rôle de sales2 ne peut pas changer : 2 clients lui sont rattachés".into(),
+             operation!(user_service::update(connection, &manager1, sales2_id, &UserChanges { role: Some(Role::Support), ..Default::default() }))),
+            ("SQL in a username", "identifiant : doit faire de 3 à 50 caractères parmi les lettres minuscules sans accent, les chiffres, « . », « _ » et « - »".into(),
+             operation!(user_service::create(connection, &manager1, &NewUserInput { username: "'; DROP TABLE user; --".into(), ..user_input() }, Role::Support))),
+            ("SQL in an e-mail", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
+             operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "x'; DROP TABLE user; --@exemple.fr".into(), ..customer_input() }))),
+        ];
+        assert!(cases.len() >= 30, "{} cases", cases.len());
+
+        let before = snapshot(&database).await;
+        for (case, message, operation) in cases {
+            match operation.await {
+                Ok(()) => panic!("{case}: accepted"),
+                Err(error) => assert_eq!(error.to_string(), message, "{case}"),
+            }
+            assert_eq!(snapshot(&database).await, before, "{case}: something was written");
+        }
+    }
+}
