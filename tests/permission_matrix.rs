@@ -1,0 +1,677 @@
+//! The whole permission matrix through the core services: every role × resource × action
+//! × own / someone else's record. Each allowed case changes exactly what it should; each
+//! refused case returns the permission error and leaves the database unchanged.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::Duration;
+use epic_events::authentication::token::JwtSecret;
+use epic_events::entities::{contract, customer, event, user};
+use epic_events::errors::CoreError;
+use epic_events::paging::PageRequest;
+use epic_events::permissions::{Action, Resource, Role, Target, authorize};
+use epic_events::services::Session;
+use epic_events::services::authentication_service::sign_in;
+use epic_events::services::contract_service::{self, ContractChanges, NewContract};
+use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
+use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
+use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use support::{Backend, TestDatabase};
+
+type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
+
+macro_rules! operation {
+    ($call:expr) => {
+        Box::pin(async { $call.await.map(|_| ()) }) as Operation<'_>
+    };
+}
+
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    users: Vec<user::Model>,
+    customers: Vec<customer::Model>,
+    contracts: Vec<contract::Model>,
+    events: Vec<event::Model>,
+}
+
+impl Snapshot {
+    /// (rows only before, rows only after) per resource.
+    fn difference(&self, after: &Snapshot, resource: Resource) -> (usize, usize) {
+        fn count<T: PartialEq>(before: &[T], after: &[T]) -> (usize, usize) {
+            (
+                before.iter().filter(|row| !after.contains(row)).count(),
+                after.iter().filter(|row| !before.contains(row)).count(),
+            )
+        }
+        match resource {
+            Resource::User => count(&self.users, &after.users),
+            Resource::Customer => count(&self.customers, &after.customers),
+            Resource::Contract => count(&self.contracts, &after.contracts),
+            Resource::Event => count(&self.events, &after.events),
+        }
+    }
+}
+
+async fn snapshot(database: &TestDatabase) -> Snapshot {
+    let connection = &database.connection;
+    Snapshot {
+        users: user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        customers: customer::Entity::find()
+            .order_by_asc(customer::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        contracts: contract::Entity::find()
+            .order_by_asc(contract::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        events: event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+    }
+}
+
+async fn session(database: &TestDatabase, username: &str) -> Session {
+    let secret = JwtSecret::new(vec![5; 32]).unwrap();
+    let (user, _) = sign_in(
+        &database.connection,
+        username,
+        "demo-epic-events",
+        &secret,
+        Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    Session::open(&database.connection, user).await.unwrap()
+}
+
+async fn ids(database: &TestDatabase) -> Ids {
+    let connection = &database.connection;
+    let customer = |company: &'static str| async move {
+        customer::Entity::find()
+            .filter(customer::Column::CompanyName.eq(company))
+            .one(connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let contract = |number: &'static str| async move {
+        contract::Entity::find()
+            .filter(contract::Column::ContractNumber.eq(number))
+            .one(connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let event = |number: &'static str| async move {
+        event::Entity::find()
+            .filter(event::Column::EventNumber.eq(number))
+            .one(connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let user = |username: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    Ids {
+        atelier: customer("Atelier Lumière").await,
+        brasserie: customer("Brasserie des Quais").await,
+        durand_partly_paid: contract("CTR-2026-0002").await,
+        durand_paid: contract("CTR-2026-0003").await,
+        brasserie_unpaid: contract("CTR-2026-0005").await,
+        gala: event("EVT-2026-0002").await,
+        inauguration: event("EVT-2026-0003").await,
+        sales1: user("sales1").await,
+        sales3: user("sales3").await,
+    }
+}
+
+/// Demo records used as "own" (from sales2's, support1's and manager1's point of view) and
+/// "someone else's".
+struct Ids {
+    atelier: i32,
+    brasserie: i32,
+    durand_partly_paid: i32,
+    durand_paid: i32,
+    brasserie_unpaid: i32,
+    gala: i32,
+    inauguration: i32,
+    sales1: i32,
+    sales3: i32,
+}
+
+fn customer_input(suffix: &str) -> NewCustomer {
+    NewCustomer {
+        first_name: "Claire".into(),
+        last_name: "Vasseur".into(),
+        email: format!("claire{suffix}@vasseur.fr"),
+        phone_number: format!("+33 3 20 00 00 {suffix}"),
+        company_name: format!("Vasseur {suffix}"),
+    }
+}
+
+fn event_input(contract_id: i32) -> NewEvent {
+    NewEvent {
+        contract_id,
+        event_name: "Cocktail".into(),
+        start: "2027-04-10T18:00:00+02:00".into(),
+        end: "2027-04-10T22:00:00+02:00".into(),
+        location: "Lyon".into(),
+        attendees: 50,
+        note: String::new(),
+    }
+}
+
+fn user_input() -> NewUserInput {
+    NewUserInput {
+        first_name: "Yanis".into(),
+        last_name: "Benali".into(),
+        email: "yanis.benali@epic-events.fr".into(),
+        phone_number: "+33 6 40 00 00 01".into(),
+        username: "support3".into(),
+        password: "un mot de passe solide".into(),
+    }
+}
+
+/// One row of the matrix: what is tried, on whose record, and whether it must succeed.
+struct Case<'a> {
+    resource: Resource,
+    action: Action,
+    own: bool,
+    allowed: bool,
+    operation: Operation<'a>,
+}
+
+fn case(
+    resource: Resource,
+    action: Action,
+    own: bool,
+    allowed: bool,
+    operation: Operation<'_>,
+) -> Case<'_> {
+    Case {
+        resource,
+        action,
+        own,
+        allowed,
+        operation,
+    }
+}
+
+async fn run_matrix(backend: Backend, username: &str) {
+    use Action::*;
+    use Resource::*;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let me = session(&database, username).await;
+    let ids = ids(&database).await;
+    let role = me.user.role;
+    let (management, sales, support) = (
+        role == Role::Management,
+        role == Role::Sales,
+        role == Role::Support,
+    );
+    let page = PageRequest::default();
+    let all_contracts = contract_service::ContractList::All;
+
+    // "Own" means: sales2's customers and what belongs to them, support1's assigned event,
+    // manager1's own account and contracts. Reads first, then creations, updates, deletions.
+    let cases = vec![
+        case(
+            User,
+            Read,
+            true,
+            management,
+            operation!(user_service::detail(connection, &me, me.user.id)),
+        ),
+        case(
+            User,
+            Read,
+            false,
+            management,
+            operation!(user_service::list(connection, &me, page)),
+        ),
+        case(
+            Customer,
+            Read,
+            true,
+            true,
+            operation!(customer_service::detail(connection, &me, ids.atelier)),
+        ),
+        case(
+            Customer,
+            Read,
+            false,
+            true,
+            operation!(customer_service::list(
+                connection,
+                &me,
+                CustomerList::All,
+                page
+            )),
+        ),
+        case(
+            Contract,
+            Read,
+            true,
+            true,
+            operation!(contract_service::detail(
+                connection,
+                &me,
+                ids.durand_partly_paid
+            )),
+        ),
+        case(
+            Contract,
+            Read,
+            false,
+            true,
+            operation!(contract_service::list(connection, &me, all_contracts, page)),
+        ),
+        case(
+            Event,
+            Read,
+            true,
+            true,
+            operation!(event_service::detail(connection, &me, ids.gala)),
+        ),
+        case(
+            Event,
+            Read,
+            false,
+            true,
+            operation!(event_service::list(connection, &me, EventList::All, page)),
+        ),
+        case(
+            User,
+            Create,
+            true,
+            management,
+            operation!(user_service::create(
+                connection,
+                &me,
+                &user_input(),
+                Role::Support
+            )),
+        ),
+        case(
+            User,
+            Create,
+            false,
+            management,
+            operation!(user_service::create(
+                connection,
+                &me,
+                &NewUserInput {
+                    username: "sales4".into(),
+                    email: "sales4@epic-events.fr".into(),
+                    phone_number: "+33 6 40 00 00 02".into(),
+                    ..user_input()
+                },
+                Role::Sales
+            )),
+        ),
+        // A customer is created for its creator: "someone else's" cannot even be expressed.
+        case(
+            Customer,
+            Create,
+            true,
+            sales,
+            operation!(customer_service::create(
+                connection,
+                &me,
+                &customer_input("01")
+            )),
+        ),
+        case(
+            Customer,
+            Create,
+            false,
+            sales,
+            operation!(customer_service::create(
+                connection,
+                &me,
+                &customer_input("02")
+            )),
+        ),
+        case(
+            Contract,
+            Create,
+            true,
+            management,
+            operation!(contract_service::create(
+                connection,
+                &me,
+                &NewContract {
+                    customer_id: ids.atelier,
+                    total_amount: "100".into(),
+                    balance_due: None,
+                    signed: false
+                }
+            )),
+        ),
+        case(
+            Contract,
+            Create,
+            false,
+            management,
+            operation!(contract_service::create(
+                connection,
+                &me,
+                &NewContract {
+                    customer_id: ids.brasserie,
+                    total_amount: "100".into(),
+                    balance_due: None,
+                    signed: false
+                }
+            )),
+        ),
+        case(
+            Event,
+            Create,
+            true,
+            sales,
+            operation!(event_service::create(
+                connection,
+                &me,
+                &event_input(ids.durand_partly_paid)
+            )),
+        ),
+        case(
+            Event,
+            Create,
+            false,
+            false,
+            operation!(event_service::create(
+                connection,
+                &me,
+                &event_input(ids.brasserie_unpaid)
+            )),
+        ),
+        case(
+            User,
+            Update,
+            true,
+            management,
+            operation!(user_service::update(
+                connection,
+                &me,
+                me.user.id,
+                &UserChanges {
+                    first_name: Some("Nat".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            User,
+            Update,
+            false,
+            management,
+            operation!(user_service::update(
+                connection,
+                &me,
+                ids.sales3,
+                &UserChanges {
+                    first_name: Some("Léna".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            Customer,
+            Update,
+            true,
+            sales,
+            operation!(customer_service::update(
+                connection,
+                &me,
+                ids.atelier,
+                &CustomerChanges {
+                    first_name: Some("Sophia".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            Customer,
+            Update,
+            false,
+            false,
+            operation!(customer_service::update(
+                connection,
+                &me,
+                ids.brasserie,
+                &CustomerChanges {
+                    first_name: Some("Manu".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            Contract,
+            Update,
+            true,
+            management || sales,
+            operation!(contract_service::update(
+                connection,
+                &me,
+                ids.durand_partly_paid,
+                &ContractChanges {
+                    balance_due: Some("3000".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            Contract,
+            Update,
+            false,
+            management,
+            operation!(contract_service::update(
+                connection,
+                &me,
+                ids.brasserie_unpaid,
+                &ContractChanges {
+                    balance_due: Some("9000".into()),
+                    ..Default::default()
+                }
+            )),
+        ),
+        case(
+            Event,
+            Update,
+            true,
+            support || management,
+            if management {
+                operation!(event_service::update(
+                    connection,
+                    &me,
+                    ids.gala,
+                    &EventChanges {
+                        support_user_id: Some(None),
+                        ..Default::default()
+                    }
+                ))
+            } else {
+                operation!(event_service::update(
+                    connection,
+                    &me,
+                    ids.gala,
+                    &EventChanges {
+                        attendees: Some(260),
+                        ..Default::default()
+                    }
+                ))
+            },
+        ),
+        case(
+            Event,
+            Update,
+            false,
+            management,
+            if management {
+                operation!(event_service::update(
+                    connection,
+                    &me,
+                    ids.inauguration,
+                    &EventChanges {
+                        support_user_id: Some(None),
+                        ..Default::default()
+                    }
+                ))
+            } else {
+                operation!(event_service::update(
+                    connection,
+                    &me,
+                    ids.inauguration,
+                    &EventChanges {
+                        attendees: Some(90),
+                        ..Default::default()
+                    }
+                ))
+            },
+        ),
+        case(
+            User,
+            Delete,
+            true,
+            false,
+            operation!(user_service::delete(connection, &me, me.user.id)),
+        ),
+        case(
+            User,
+            Delete,
+            false,
+            management,
+            operation!(user_service::delete(connection, &me, ids.sales1)),
+        ),
+        case(
+            Customer,
+            Delete,
+            true,
+            sales,
+            operation!(customer_service::delete(connection, &me, ids.atelier)),
+        ),
+        case(
+            Customer,
+            Delete,
+            false,
+            false,
+            operation!(customer_service::delete(connection, &me, ids.brasserie)),
+        ),
+        case(
+            Contract,
+            Delete,
+            true,
+            management,
+            operation!(contract_service::delete(connection, &me, ids.durand_paid)),
+        ),
+        case(
+            Contract,
+            Delete,
+            false,
+            management,
+            operation!(contract_service::delete(
+                connection,
+                &me,
+                ids.brasserie_unpaid
+            )),
+        ),
+    ];
+
+    let covered: BTreeSet<(Resource, Action, bool)> = cases
+        .iter()
+        .map(|case| (case.resource, case.action, case.own))
+        .collect();
+    assert_eq!(
+        covered.len(),
+        30,
+        "every combination but deleting an event, which has no operation"
+    );
+
+    for Case {
+        resource,
+        action,
+        own,
+        allowed,
+        operation,
+    } in cases
+    {
+        let label = format!("{username} {action:?} {resource:?} (own: {own})");
+        let before = snapshot(&database).await;
+        let outcome = operation.await;
+        let after = snapshot(&database).await;
+        if allowed {
+            outcome.unwrap_or_else(|error| panic!("{label}: refused with « {error} »"));
+            let expected = match action {
+                Read => (0, 0),
+                Create => (0, 1),
+                Update => (1, 1),
+                Delete => (1, 0),
+            };
+            assert_eq!(
+                before.difference(&after, resource),
+                expected,
+                "{label}: wrong effect"
+            );
+            for other in Resource::ALL.into_iter().filter(|other| *other != resource) {
+                assert_eq!(
+                    before.difference(&after, other),
+                    (0, 0),
+                    "{label}: touched {other:?}"
+                );
+            }
+        } else {
+            match outcome {
+                Err(CoreError::PermissionDenied(_)) => {}
+                // Management holds the right to delete users, but never its own account:
+                // that refusal is a rule of deletion, not of permission.
+                Err(CoreError::Conflict(_))
+                    if management && (resource, action, own) == (User, Delete, true) => {}
+                Err(other) => panic!("{label}: expected a permission refusal, got « {other} »"),
+                Ok(()) => panic!("{label}: allowed"),
+            }
+            assert_eq!(before, after, "{label}: the database changed");
+        }
+    }
+
+    // Nobody may delete an event: there is no such operation, and the rules agree.
+    assert!(authorize(&me.actor, Delete, Target::AnyOf(Event)).is_err());
+}
+
+test_on_both_backends! {
+    async fn management_column(backend) {
+        run_matrix(backend, "manager1").await;
+    }
+
+    async fn sales_column(backend) {
+        run_matrix(backend, "sales2").await;
+    }
+
+    async fn support_column(backend) {
+        run_matrix(backend, "support1").await;
+    }
+}
