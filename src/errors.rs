@@ -107,3 +107,25 @@ pub fn from_unique_violation(
     }
     CoreError::from(error)
 }
+
+/// The refusal to remove or change a record that others still depend on, e.g. « le client
+/// X ne peut pas être supprimé : 2 contrats lui sont rattachés », or `None` when `counts`
+/// (number, singular noun) are all zero.
+pub fn attached_records_conflict(subject: &str, counts: &[(u64, &str)]) -> Option<CoreError> {
+    let total: u64 = counts.iter().map(|(count, _)| count).sum();
+    if total == 0 {
+        return None;
+    }
+    let plural = |count: u64| if count > 1 { "s" } else { "" };
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, noun)| format!("{count} {noun}{}", plural(*count)))
+        .collect();
+    let verb = if total > 1 { "sont" } else { "est" };
+    Some(CoreError::Conflict(format!(
+        "{subject} : {} lui {verb} rattaché{}",
+        parts.join(", "),
+        plural(total)
+    )))
+}

@@ -6,19 +6,15 @@ mod support;
 use std::future::Future;
 use std::pin::Pin;
 
-use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
 use epic_events::entities::{contract, customer, event, user};
 use epic_events::errors::CoreError;
 use epic_events::permissions::Role;
-use epic_events::services::Session;
-use epic_events::services::authentication_service::sign_in;
 use epic_events::services::contract_service::{self, ContractChanges, NewContract};
 use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::TestDatabase;
+use support::{TestDatabase, session};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -62,20 +58,6 @@ async fn snapshot(database: &TestDatabase) -> Snapshot {
             .await
             .unwrap(),
     )
-}
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let secret = JwtSecret::new(vec![5; 32]).unwrap();
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret,
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
 }
 
 async fn customer_id(database: &TestDatabase, company: &str) -> i32 {

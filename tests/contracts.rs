@@ -2,30 +2,14 @@
 
 mod support;
 
-use chrono::{Datelike, Duration, Utc};
-use epic_events::authentication::token::JwtSecret;
+use chrono::{Datelike, Utc};
 use epic_events::entities::contract;
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
-use epic_events::services::authentication_service::sign_in;
 use epic_events::services::contract_service::{self, ContractChanges, ContractList, NewContract};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::TestDatabase;
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let secret = JwtSecret::new(vec![5; 32]).unwrap();
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret,
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
-}
+use support::{TestDatabase, session};
 
 async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
     contract::Entity::find()

@@ -2,33 +2,15 @@
 
 mod support;
 
-use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
 use epic_events::entities::customer;
 use epic_events::errors::CoreError;
 use epic_events::paging::{Page, PageRequest};
 
-use epic_events::services::Session;
-use epic_events::services::authentication_service::sign_in;
 use epic_events::services::customer_service::{
     self, CustomerChanges, CustomerList, CustomerRow, NewCustomer,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::TestDatabase;
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let secret = JwtSecret::new(vec![5; 32]).unwrap();
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret,
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
-}
+use support::{TestDatabase, session};
 
 async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
     customer::Entity::find()

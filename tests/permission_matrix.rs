@@ -8,20 +8,16 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
-use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
 use epic_events::entities::{contract, customer, event, user};
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::{Action, Resource, Role, Target, authorize};
-use epic_events::services::Session;
-use epic_events::services::authentication_service::sign_in;
 use epic_events::services::contract_service::{self, ContractChanges, NewContract};
 use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{Backend, TestDatabase};
+use support::{Backend, TestDatabase, session};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -81,20 +77,6 @@ async fn snapshot(database: &TestDatabase) -> Snapshot {
             .await
             .unwrap(),
     }
-}
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let secret = JwtSecret::new(vec![5; 32]).unwrap();
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret,
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
 }
 
 async fn ids(database: &TestDatabase) -> Ids {

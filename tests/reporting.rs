@@ -5,36 +5,18 @@ mod support;
 
 use std::sync::Arc;
 
-use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
 use epic_events::entities::contract;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::Role;
-use epic_events::services::Session;
-use epic_events::services::authentication_service::sign_in;
 use epic_events::services::contract_service::{self, ContractChanges};
 use epic_events::services::event_service::{self, EventList};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sentry::test::TestTransport;
-use support::{Backend, TestDatabase, mysql_server_url};
+use support::{Backend, TestDatabase, mysql_server_url, session};
 
 const NEW_PASSWORD: &str = "un mot de passe solide";
 const RESET_PASSWORD: &str = "un autre mot de passe";
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let secret = JwtSecret::new(vec![5; 32]).unwrap();
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret,
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
-}
 
 /// Creates and modifies a user, signs a contract, changes another without signing it, then
 /// provokes an unexpected database error. Returns the ids involved.

@@ -8,27 +8,13 @@ use epic_events::entities::user;
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::Role;
-use epic_events::services::Session;
 use epic_events::services::authentication_service::sign_in;
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::TestDatabase;
+use support::{TestDatabase, session};
 
 fn secret() -> JwtSecret {
     JwtSecret::new(vec![5; 32]).unwrap()
-}
-
-async fn session(database: &TestDatabase, username: &str) -> Session {
-    let (user, _) = sign_in(
-        &database.connection,
-        username,
-        "demo-epic-events",
-        &secret(),
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
-    Session::open(&database.connection, user).await.unwrap()
 }
 
 async fn user_id(database: &TestDatabase, username: &str) -> i32 {

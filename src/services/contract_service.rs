@@ -5,7 +5,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, Transaction
 
 use super::{Session, numbering};
 use crate::entities::contract;
-use crate::errors::CoreError;
+use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
@@ -302,14 +302,12 @@ pub async fn delete(
         },
     )?;
     let events = contract_repository::count_events(&transaction, id).await?;
-    if events > 0 {
-        return Err(CoreError::Conflict(format!(
-            "le contrat {} ne peut pas être supprimé : {events} évènement{} lui {} rattaché{}",
-            current.contract_number,
-            if events > 1 { "s" } else { "" },
-            if events > 1 { "sont" } else { "est" },
-            if events > 1 { "s" } else { "" },
-        )));
+    let subject = format!(
+        "le contrat {} ne peut pas être supprimé",
+        current.contract_number
+    );
+    if let Some(conflict) = attached_records_conflict(&subject, &[(events, "évènement")]) {
+        return Err(conflict);
     }
     contract_repository::delete(&transaction, id).await?;
     transaction.commit().await?;

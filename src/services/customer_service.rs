@@ -4,7 +4,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, Transaction
 
 use super::Session;
 use crate::entities::customer;
-use crate::errors::{CoreError, from_unique_violation};
+use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
 use crate::repositories::customer_repository;
@@ -221,14 +221,12 @@ pub async fn delete(
     )?;
     let transaction = connection.begin().await?;
     let contracts = customer_repository::count_contracts(&transaction, id).await?;
-    if contracts > 0 {
-        return Err(CoreError::Conflict(format!(
-            "le client {} ne peut pas être supprimé : {contracts} contrat{} lui {} rattaché{}",
-            current.company_name,
-            plural(contracts),
-            if contracts > 1 { "sont" } else { "est" },
-            plural(contracts)
-        )));
+    let subject = format!(
+        "le client {} ne peut pas être supprimé",
+        current.company_name
+    );
+    if let Some(conflict) = attached_records_conflict(&subject, &[(contracts, "contrat")]) {
+        return Err(conflict);
     }
     customer_repository::delete(&transaction, id).await?;
     transaction.commit().await?;
@@ -238,8 +236,4 @@ pub async fn delete(
         "customer deleted"
     );
     Ok(())
-}
-
-fn plural(count: u64) -> &'static str {
-    if count > 1 { "s" } else { "" }
 }

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, Transaction
 use super::Session;
 use crate::authentication::password;
 use crate::entities::user;
-use crate::errors::{CoreError, from_unique_violation};
+use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
 use crate::reporting;
@@ -228,22 +228,9 @@ pub async fn update(
                 "vous ne pouvez pas changer votre propre rôle",
             ));
         }
-        let owned = user_repository::count_owned_records(&transaction, id).await?;
-        if let Some(description) = describe_owned(owned) {
-            return Err(CoreError::Conflict(format!(
-                "le rôle de {} ne peut pas changer : {description} lui {} rattaché{}",
-                current.username,
-                if owned.0 + owned.1 + owned.2 > 1 {
-                    "sont"
-                } else {
-                    "est"
-                },
-                if owned.0 + owned.1 + owned.2 > 1 {
-                    "s"
-                } else {
-                    ""
-                },
-            )));
+        let subject = format!("le rôle de {} ne peut pas changer", current.username);
+        if let Some(conflict) = owned_records_conflict(&transaction, id, &subject).await? {
+            return Err(conflict);
         }
         model.role_id = Set(role_id(&transaction, role).await?);
     }
@@ -285,18 +272,22 @@ fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
     .collect()
 }
 
-/// « 2 clients, 1 contrat » for the counts (customers, contracts, events), or `None`.
-fn describe_owned((customers, contracts, events): (u64, u64, u64)) -> Option<String> {
-    let parts: Vec<String> = [
-        (customers, "client"),
-        (contracts, "contrat"),
-        (events, "évènement"),
-    ]
-    .into_iter()
-    .filter(|(count, _)| *count > 0)
-    .map(|(count, noun)| format!("{count} {noun}{}", if count > 1 { "s" } else { "" }))
-    .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
+/// The refusal for a user still responsible for customers, contracts or events.
+async fn owned_records_conflict(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    subject: &str,
+) -> Result<Option<CoreError>, CoreError> {
+    let (customers, contracts, events) =
+        user_repository::count_owned_records(connection, id).await?;
+    Ok(attached_records_conflict(
+        subject,
+        &[
+            (customers, "client"),
+            (contracts, "contrat"),
+            (events, "évènement"),
+        ],
+    ))
 }
 
 /// Deletes an account (management): never one's own, never one still responsible for
@@ -314,22 +305,12 @@ pub async fn delete(
     }
     let transaction = connection.begin().await?;
     let current = find(&transaction, id).await?;
-    let owned = user_repository::count_owned_records(&transaction, id).await?;
-    if let Some(description) = describe_owned(owned) {
-        return Err(CoreError::Conflict(format!(
-            "l'utilisateur {} ne peut pas être supprimé : {description} lui {} rattaché{}",
-            current.username,
-            if owned.0 + owned.1 + owned.2 > 1 {
-                "sont"
-            } else {
-                "est"
-            },
-            if owned.0 + owned.1 + owned.2 > 1 {
-                "s"
-            } else {
-                ""
-            },
-        )));
+    let subject = format!(
+        "l'utilisateur {} ne peut pas être supprimé",
+        current.username
+    );
+    if let Some(conflict) = owned_records_conflict(&transaction, id, &subject).await? {
+        return Err(conflict);
     }
     user_repository::delete(&transaction, id).await?;
     transaction.commit().await?;

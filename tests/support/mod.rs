@@ -276,3 +276,20 @@ pub fn run_binary_in(
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// The core session of the demo user `username` (password `demo-epic-events`).
+pub async fn session(database: &TestDatabase, username: &str) -> epic_events::services::Session {
+    let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret");
+    let (user, _) = epic_events::services::authentication_service::sign_in(
+        &database.connection,
+        username,
+        "demo-epic-events",
+        &secret,
+        chrono::Duration::hours(1),
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
+    epic_events::services::Session::open(&database.connection, user)
+        .await
+        .expect("session")
+}
