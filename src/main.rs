@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use epic_events::command_line::{self, Command, Parsed};
 use epic_events::commands::{self, CommandError};
 use epic_events::config::Configuration;
+use epic_events::database::DatabaseError;
 use epic_events::reporting;
 
 fn main() -> ExitCode {
@@ -43,10 +44,27 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = ?error, "command failed");
+            if is_unexpected_infrastructure_failure(error.as_ref()) {
+                reporting::unexpected_error(error.as_ref());
+            }
             eprintln!("Erreur : {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Database failures outside the core (the core reports its own when it creates them);
+/// refusals, bad input and an unreachable server are the user's to fix, not reported.
+fn is_unexpected_infrastructure_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    matches!(
+        error.downcast_ref::<DatabaseError>(),
+        Some(
+            DatabaseError::Unexpected(_)
+                | DatabaseError::Migration(_)
+                | DatabaseError::File { .. }
+                | DatabaseError::DemoData(_)
+        )
+    )
 }
 
 async fn run(command: Command, configuration: &Configuration) -> Result<(), CommandError> {
