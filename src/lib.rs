@@ -15,5 +15,6 @@ pub mod paging;
 pub mod permissions;
 pub mod reporting;
 pub mod repositories;
+pub mod scripting;
 pub mod services;
 pub mod validation;

@@ -1,0 +1,92 @@
+//! A rhai engine that cannot reach the file system, the network, the environment or other
+//! processes, and that stops a runaway script: limits on operations, call depth, sizes and
+//! wall-clock time. `rhai::Engine::new()` alone is not a sandbox (`eval`, `import`).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rhai::module_resolvers::DummyModuleResolver;
+use rhai::{Dynamic, Engine};
+
+/// What stopped a script that ran out of time (the value of rhai's termination token).
+pub const DEADLINE_TOKEN: &str = "deadline";
+
+/// The limits of one script run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScriptLimits {
+    /// Operations (rhai's unit of work) before the script is stopped.
+    pub maximum_operations: u64,
+    /// Depth of nested function calls.
+    pub maximum_call_depth: usize,
+    /// Depth of nested expressions.
+    pub maximum_expression_depth: usize,
+    /// Length of one string, in bytes.
+    pub maximum_string_size: usize,
+    /// Number of items of one array. rhai checks it when an array is assigned, not when
+    /// `push` grows it in place: such a loop is stopped by the deadline instead.
+    pub maximum_array_size: usize,
+    /// Number of entries of one object map.
+    pub maximum_map_size: usize,
+    /// Wall-clock time of the whole run.
+    pub deadline: Duration,
+}
+
+impl Default for ScriptLimits {
+    fn default() -> Self {
+        Self {
+            maximum_operations: 20_000_000,
+            maximum_call_depth: 48,
+            maximum_expression_depth: 64,
+            maximum_string_size: 1024 * 1024,
+            maximum_array_size: 100_000,
+            maximum_map_size: 10_000,
+            deadline: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What a script printed with `print` or `debug`, in order.
+pub type PrintedLines = Arc<Mutex<Vec<String>>>;
+
+/// A sandboxed engine for one run starting now, and the lines the script prints.
+pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines) {
+    let mut engine = Engine::new();
+    // No code from strings, no modules from disk.
+    engine.disable_symbol("eval");
+    engine.set_module_resolver(DummyModuleResolver::new());
+
+    engine.set_max_operations(limits.maximum_operations);
+    engine.set_max_call_levels(limits.maximum_call_depth);
+    engine.set_max_expr_depths(
+        limits.maximum_expression_depth,
+        limits.maximum_expression_depth,
+    );
+    engine.set_max_string_size(limits.maximum_string_size);
+    engine.set_max_array_size(limits.maximum_array_size);
+    engine.set_max_map_size(limits.maximum_map_size);
+
+    let started = Instant::now();
+    engine.on_progress(move |operations| {
+        // Reading the clock at every operation would slow scripts down.
+        if operations % 4096 == 0 && started.elapsed() > limits.deadline {
+            Some(Dynamic::from(DEADLINE_TOKEN))
+        } else {
+            None
+        }
+    });
+
+    let printed: PrintedLines = Arc::default();
+    let print_sink = Arc::clone(&printed);
+    engine.on_print(move |text| {
+        if let Ok(mut lines) = print_sink.lock() {
+            lines.push(text.to_owned());
+        }
+    });
+    let debug_sink = Arc::clone(&printed);
+    engine.on_debug(move |text, _source, _position| {
+        if let Ok(mut lines) = debug_sink.lock() {
+            lines.push(text.to_owned());
+        }
+    });
+    (engine, printed)
+}
