@@ -13,8 +13,8 @@ use epic_events::services::contract_service::{self, ContractChanges, NewContract
 use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{TestDatabase, session};
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{TestDatabase, contract_id, customer_id, event_id, session, user_id};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -58,46 +58,6 @@ async fn snapshot(database: &TestDatabase) -> Snapshot {
             .await
             .unwrap(),
     )
-}
-
-async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
-    customer::Entity::find()
-        .filter(customer::Column::CompanyName.eq(company))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
-    contract::Entity::find()
-        .filter(contract::Column::ContractNumber.eq(number))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn event_id(database: &TestDatabase, number: &str) -> i32 {
-    event::Entity::find()
-        .filter(event::Column::EventNumber.eq(number))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn user_id(database: &TestDatabase, username: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 fn customer_input() -> NewCustomer {

@@ -8,18 +8,8 @@ use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
 use epic_events::services::contract_service::{self, ContractChanges, ContractList, NewContract};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{TestDatabase, session};
-
-async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
-    contract::Entity::find()
-        .filter(contract::Column::ContractNumber.eq(number))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{TestDatabase, contract_id, session};
 
 async fn all_contracts(database: &TestDatabase) -> Vec<contract::Model> {
     contract::Entity::find()

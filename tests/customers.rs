@@ -9,18 +9,8 @@ use epic_events::paging::{Page, PageRequest};
 use epic_events::services::customer_service::{
     self, CustomerChanges, CustomerList, CustomerRow, NewCustomer,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::{TestDatabase, session};
-
-async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
-    customer::Entity::find()
-        .filter(customer::Column::CompanyName.eq(company))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use sea_orm::EntityTrait;
+use support::{TestDatabase, customer_id, session};
 
 async fn all_customers(database: &TestDatabase) -> Vec<customer::Model> {
     customer::Entity::find()

@@ -3,43 +3,13 @@
 mod support;
 
 use chrono::{Datelike, TimeZone, Utc};
-use epic_events::entities::{contract, event, user};
+use epic_events::entities::event;
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
 use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{TestDatabase, session};
-
-async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
-    contract::Entity::find()
-        .filter(contract::Column::ContractNumber.eq(number))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn event_id(database: &TestDatabase, number: &str) -> i32 {
-    event::Entity::find()
-        .filter(event::Column::EventNumber.eq(number))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn user_id(database: &TestDatabase, username: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{TestDatabase, contract_id, event_id, session, user_id};
 
 async fn all_events(database: &TestDatabase) -> Vec<event::Model> {
     event::Entity::find()

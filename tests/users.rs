@@ -10,21 +10,11 @@ use epic_events::paging::PageRequest;
 use epic_events::permissions::Role;
 use epic_events::services::authentication_service::sign_in;
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{TestDatabase, session};
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{TestDatabase, session, user_id};
 
 fn secret() -> JwtSecret {
     JwtSecret::new(vec![5; 32]).unwrap()
-}
-
-async fn user_id(database: &TestDatabase, username: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(&database.connection)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 async fn all_users(database: &TestDatabase) -> Vec<user::Model> {

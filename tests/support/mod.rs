@@ -293,3 +293,55 @@ pub async fn session(database: &TestDatabase, username: &str) -> epic_events::se
         .await
         .expect("session")
 }
+
+/// The id of the customer of company `company`.
+pub async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
+    use epic_events::entities::customer;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    customer::Entity::find()
+        .filter(customer::Column::CompanyName.eq(company))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no customer {company}"))
+        .id
+}
+
+/// The id of the contract numbered `number`.
+pub async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
+    use epic_events::entities::contract;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no contract {number}"))
+        .id
+}
+
+/// The id of the event numbered `number`.
+pub async fn event_id(database: &TestDatabase, number: &str) -> i32 {
+    use epic_events::entities::event;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    event::Entity::find()
+        .filter(event::Column::EventNumber.eq(number))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no event {number}"))
+        .id
+}
+
+/// The id of the user `username`.
+pub async fn user_id(database: &TestDatabase, username: &str) -> i32 {
+    use epic_events::entities::user;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {username}"))
+        .id
+}
