@@ -16,8 +16,8 @@ use epic_events::services::contract_service::{self, ContractChanges, NewContract
 use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{Backend, TestDatabase, session};
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{Backend, TestDatabase, contract_id, customer_id, event_id, session, user_id};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -80,53 +80,16 @@ async fn snapshot(database: &TestDatabase) -> Snapshot {
 }
 
 async fn ids(database: &TestDatabase) -> Ids {
-    let connection = &database.connection;
-    let customer = |company: &'static str| async move {
-        customer::Entity::find()
-            .filter(customer::Column::CompanyName.eq(company))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let contract = |number: &'static str| async move {
-        contract::Entity::find()
-            .filter(contract::Column::ContractNumber.eq(number))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let event = |number: &'static str| async move {
-        event::Entity::find()
-            .filter(event::Column::EventNumber.eq(number))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let user = |username: &'static str| async move {
-        user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
     Ids {
-        atelier: customer("Atelier Lumière").await,
-        brasserie: customer("Brasserie des Quais").await,
-        durand_partly_paid: contract("CTR-2026-0002").await,
-        durand_paid: contract("CTR-2026-0003").await,
-        brasserie_unpaid: contract("CTR-2026-0005").await,
-        gala: event("EVT-2026-0002").await,
-        inauguration: event("EVT-2026-0003").await,
-        sales1: user("sales1").await,
-        sales3: user("sales3").await,
+        atelier: customer_id(database, "Atelier Lumière").await,
+        brasserie: customer_id(database, "Brasserie des Quais").await,
+        durand_partly_paid: contract_id(database, "CTR-2026-0002").await,
+        durand_paid: contract_id(database, "CTR-2026-0003").await,
+        brasserie_unpaid: contract_id(database, "CTR-2026-0005").await,
+        gala: event_id(database, "EVT-2026-0002").await,
+        inauguration: event_id(database, "EVT-2026-0003").await,
+        sales1: user_id(database, "sales1").await,
+        sales3: user_id(database, "sales3").await,
     }
 }
 

@@ -5,15 +5,14 @@ mod support;
 
 use std::sync::Arc;
 
-use epic_events::entities::contract;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::Role;
 use epic_events::services::contract_service::{self, ContractChanges};
 use epic_events::services::event_service::{self, EventList};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use sentry::test::TestTransport;
-use support::{Backend, TestDatabase, mysql_server_url, session};
+use support::{Backend, TestDatabase, contract_id, mysql_server_url, session};
 
 const NEW_PASSWORD: &str = "un mot de passe solide";
 const RESET_PASSWORD: &str = "un autre mot de passe";
@@ -52,16 +51,7 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
     )
     .await
     .unwrap();
-    let contract_id = |number: &'static str| async move {
-        contract::Entity::find()
-            .filter(contract::Column::ContractNumber.eq(number))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let unsigned = contract_id("CTR-2026-0001").await;
+    let unsigned = contract_id(&database, "CTR-2026-0001").await;
     contract_service::update(
         connection,
         &sales2,
@@ -73,7 +63,7 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
     )
     .await
     .unwrap();
-    let already_signed = contract_id("CTR-2026-0002").await;
+    let already_signed = contract_id(&database, "CTR-2026-0002").await;
     contract_service::update(
         connection,
         &sales2,

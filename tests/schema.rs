@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, SqlErr, Statement,
 };
-use support::{Backend, TestDatabase};
+use support::{Backend, TestDatabase, contract_id, customer_id, user_id};
 
 fn amount(text: &str) -> Money {
     text.parse().unwrap()
@@ -34,33 +34,6 @@ struct DemoIds {
 
 async fn demo_ids(database: &TestDatabase) -> DemoIds {
     let connection = &database.connection;
-    let user_id = |username: &'static str| async move {
-        user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let customer_id = |company: &'static str| async move {
-        customer::Entity::find()
-            .filter(customer::Column::CompanyName.eq(company))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let contract_id = |number: &'static str| async move {
-        contract::Entity::find()
-            .filter(contract::Column::ContractNumber.eq(number))
-            .one(connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
     DemoIds {
         sales_role: role::Entity::find()
             .filter(role::Column::Name.eq("sales"))
@@ -69,13 +42,13 @@ async fn demo_ids(database: &TestDatabase) -> DemoIds {
             .unwrap()
             .unwrap()
             .id,
-        sales2: user_id("sales2").await,
-        manager1: user_id("manager1").await,
-        support1: user_id("support1").await,
-        maison_durand: customer_id("Maison Durand").await,
-        brasserie: customer_id("Brasserie des Quais").await,
-        contract_with_events: contract_id("CTR-2026-0004").await,
-        unsigned_contract: contract_id("CTR-2026-0001").await,
+        sales2: user_id(database, "sales2").await,
+        manager1: user_id(database, "manager1").await,
+        support1: user_id(database, "support1").await,
+        maison_durand: customer_id(database, "Maison Durand").await,
+        brasserie: customer_id(database, "Brasserie des Quais").await,
+        contract_with_events: contract_id(database, "CTR-2026-0004").await,
+        unsigned_contract: contract_id(database, "CTR-2026-0001").await,
     }
 }
 

@@ -138,13 +138,6 @@ async fn find(
         })
 }
 
-/// The next free number of the year, e.g. `CTR-2026-0007`.
-async fn next_number(connection: &impl ConnectionTrait) -> Result<String, CoreError> {
-    let prefix = numbering::yearly_prefix("CTR");
-    let last = contract_repository::last_number_with_prefix(connection, &prefix).await?;
-    Ok(numbering::next_number(&prefix, last.as_deref()))
-}
-
 /// Creates a contract for an existing customer, by the signed-in management user.
 pub async fn create(
     connection: &impl ConnectionTrait,
@@ -178,44 +171,37 @@ pub async fn create(
     };
     check_balance(total, balance)?;
 
-    for _ in 0..numbering::ATTEMPTS {
-        let number = next_number(connection).await?;
-        let new_contract = contract::ActiveModel {
-            customer_id: Set(customer.id),
-            user_management_id: Set(session.user.id),
-            contract_number: Set(number),
-            total_amount: Set(total),
-            balance_due: Set(balance),
-            signed: Set(input.signed),
-            ..Default::default()
-        };
-        match contract_repository::insert(connection, new_contract).await {
-            Ok(created) => {
-                tracing::info!(
-                    user_id = session.user.id,
-                    contract_id = created.id,
-                    "contract created"
-                );
-                if created.signed {
-                    reporting::contract_signed(session.user.id, created.id);
-                }
-                return find(connection, created.id, false).await;
-            }
-            // Another contract took the number meanwhile: take the next one.
-            Err(error)
-                if matches!(
-                    error.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) =>
-            {
-                continue;
-            }
-            Err(error) => return Err(error.into()),
-        }
+    let created = numbering::insert_numbered(
+        "CTR",
+        "de contrat",
+        move |prefix| async move {
+            contract_repository::last_number_with_prefix(connection, &prefix).await
+        },
+        move |number| {
+            contract_repository::insert(
+                connection,
+                contract::ActiveModel {
+                    customer_id: Set(customer.id),
+                    user_management_id: Set(session.user.id),
+                    contract_number: Set(number),
+                    total_amount: Set(total),
+                    balance_due: Set(balance),
+                    signed: Set(input.signed),
+                    ..Default::default()
+                },
+            )
+        },
+    )
+    .await?;
+    tracing::info!(
+        user_id = session.user.id,
+        contract_id = created.id,
+        "contract created"
+    );
+    if created.signed {
+        reporting::contract_signed(session.user.id, created.id);
     }
-    Err(CoreError::Conflict(
-        "impossible d'attribuer un numéro de contrat : réessayez".to_owned(),
-    ))
+    find(connection, created.id, false).await
 }
 
 /// Changes amounts or signs a contract: management on any contract, a sales user on the

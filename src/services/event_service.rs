@@ -231,45 +231,38 @@ pub async fn create(
     let attendees = attendees(input.attendees)?;
     let note = note(&input.note)?;
 
-    let prefix = numbering::yearly_prefix("EVT");
-    for _ in 0..numbering::ATTEMPTS {
-        let last = event_repository::last_number_with_prefix(connection, &prefix).await?;
-        let new_event = event::ActiveModel {
-            contract_id: Set(contract.id),
-            customer_id: Set(contract.customer_id),
-            user_support_id: Set(None),
-            event_name: Set(event_name.clone()),
-            event_number: Set(numbering::next_number(&prefix, last.as_deref())),
-            start_datetime: Set(start),
-            end_datetime: Set(end),
-            location: Set(location.clone()),
-            attendees: Set(attendees),
-            note: Set(note.clone()),
-            ..Default::default()
-        };
-        match event_repository::insert(connection, new_event).await {
-            Ok(created) => {
-                tracing::info!(
-                    user_id = session.user.id,
-                    event_id = created.id,
-                    "event created"
-                );
-                return find(connection, created.id, false).await;
-            }
-            Err(error)
-                if matches!(
-                    error.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) =>
-            {
-                continue;
-            }
-            Err(error) => return Err(error.into()),
-        }
-    }
-    Err(CoreError::Conflict(
-        "impossible d'attribuer un numéro d'évènement : réessayez".to_owned(),
-    ))
+    let created = numbering::insert_numbered(
+        "EVT",
+        "d'évènement",
+        move |prefix| async move {
+            event_repository::last_number_with_prefix(connection, &prefix).await
+        },
+        |number| {
+            event_repository::insert(
+                connection,
+                event::ActiveModel {
+                    contract_id: Set(contract.id),
+                    customer_id: Set(contract.customer_id),
+                    user_support_id: Set(None),
+                    event_name: Set(event_name.clone()),
+                    event_number: Set(number),
+                    start_datetime: Set(start),
+                    end_datetime: Set(end),
+                    location: Set(location.clone()),
+                    attendees: Set(attendees),
+                    note: Set(note.clone()),
+                    ..Default::default()
+                },
+            )
+        },
+    )
+    .await?;
+    tracing::info!(
+        user_id = session.user.id,
+        event_id = created.id,
+        "event created"
+    );
+    find(connection, created.id, false).await
 }
 
 /// Modifies an event: its assigned support user changes what they run; management changes
