@@ -51,9 +51,65 @@ pub enum Command {
     /// Afficher l'utilisateur connecté et son rôle
     #[command(help_template = HELP_TEMPLATE)]
     Moi,
+    /// Exécuter un script rhai avec votre session (une seule transaction : tout ou rien)
+    #[command(help_template = HELP_TEMPLATE)]
+    Executer(ScriptArguments),
+    /// Lister les fonctions des scripts, avec leur description
+    #[command(help_template = HELP_TEMPLATE)]
+    Aide,
     /// Administrer la base de données (schéma, données de démonstration)
     #[command(subcommand, help_template = HELP_TEMPLATE)]
     Base(DatabaseCommand),
+}
+
+/// How `executer` writes its results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tableaux lisibles
+    #[default]
+    Table,
+    /// CSV (virgules, montants exacts avec un point, dates RFC 3339)
+    Csv,
+    /// JSON (montants exacts en texte, dates RFC 3339)
+    Json,
+}
+
+/// Options of `executer`.
+#[derive(Debug, Args)]
+pub struct ScriptArguments {
+    /// Le script à exécuter (fichier .rhai)
+    #[arg(value_name = "FICHIER.rhai")]
+    pub fichier: std::path::PathBuf,
+
+    /// Exécuter puis tout annuler, en affichant ce qui aurait été modifié
+    #[arg(long)]
+    pub simulation: bool,
+
+    /// Format des résultats
+    #[arg(long, value_enum, default_value_t = Format::Table, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Paramètres du script, lisibles dans parametres.clé ; un fichier donné ainsi peut être lu par lire_csv
+    #[arg(value_name = "CLÉ=VALEUR", value_parser = parse_parameter)]
+    pub parametres: Vec<(String, String)>,
+}
+
+/// Reads `clé=valeur`; the key must be a name a script can write after `parametres.`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| "attendu sous la forme clé=valeur".to_owned())?;
+    let mut characters = key.chars();
+    let valid_key = characters
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && characters.all(|character| character.is_alphanumeric() || character == '_');
+    if !valid_key {
+        return Err(format!(
+            "« {key} » n'est pas un nom de paramètre (lettres, chiffres et « _ »)"
+        ));
+    }
+    Ok((key.to_owned(), value.to_owned()))
 }
 
 /// `epic-events base …`
@@ -202,6 +258,43 @@ mod tests {
         assert!(text.contains("commande inconnue : « vendre »"), "{text}");
         let (text, _) = output(&["base", "reinitialiser", "--non"]);
         assert!(text.contains("« --non »"), "{text}");
+    }
+
+    #[test]
+    fn parses_script_runs() {
+        let all = [
+            "epic-events",
+            "executer",
+            "rapport.rhai",
+            "--simulation",
+            "--format",
+            "csv",
+            "lieu=Nantes",
+            "du=01/01/2027 00:00",
+        ];
+        match parse_from(all) {
+            Parsed::Run(CommandLine {
+                command: Command::Executer(arguments),
+                ..
+            }) => {
+                assert!(arguments.simulation);
+                assert_eq!(arguments.format, Format::Csv);
+                assert_eq!(
+                    arguments.parametres,
+                    [
+                        ("lieu".to_owned(), "Nantes".to_owned()),
+                        ("du".to_owned(), "01/01/2027 00:00".to_owned())
+                    ]
+                );
+            }
+            _ => panic!("not parsed as a script run"),
+        }
+        let (text, success) = output(&["executer", "rapport.rhai", "sans-egal"]);
+        assert!(!success);
+        assert!(text.contains("sans-egal"), "{text}");
+        let (text, success) = output(&["executer", "rapport.rhai", "--format", "xml"]);
+        assert!(!success);
+        assert!(text.contains("xml"), "{text}");
     }
 
     #[test]

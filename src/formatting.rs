@@ -12,16 +12,62 @@ pub fn date_time(value: DateTime<Utc>) -> String {
 
 /// `12 345,67 €`: digits grouped by three, a decimal comma, two decimals.
 pub fn money(amount: crate::money::Money) -> String {
-    let canonical = amount.to_string();
-    let (units, cents) = canonical.split_once('.').unwrap_or((&canonical, "00"));
-    let mut grouped = String::new();
+    euros(amount.amount())
+}
+
+/// Any exact number of euros the French way: `-1 234,50 €`; two decimals at least, more
+/// only when the value has them (a computed share), never rounded.
+pub fn euros(amount: rust_decimal::Decimal) -> String {
+    let mut amount = amount.normalize();
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    format!("{} €", decimal_number(amount))
+}
+
+/// A decimal number the French way: digits grouped by three, a decimal comma.
+pub fn decimal_number(value: rust_decimal::Decimal) -> String {
+    let canonical = value.abs().to_string();
+    let (units, decimals) = match canonical.split_once('.') {
+        Some((units, decimals)) => (units, Some(decimals)),
+        None => (canonical.as_str(), None),
+    };
+    let mut text = String::new();
+    if value.is_sign_negative() && !value.is_zero() {
+        text.push('-');
+    }
     for (position, digit) in units.chars().enumerate() {
         if position > 0 && (units.len() - position) % 3 == 0 {
-            grouped.push(' ');
+            text.push(' ');
         }
-        grouped.push(digit);
+        text.push(digit);
     }
-    format!("{grouped},{cents} €")
+    if let Some(decimals) = decimals {
+        text.push(',');
+        text.push_str(decimals);
+    }
+    text
+}
+
+/// `text` safe to print on a terminal: control characters other than line breaks and tabs
+/// (escape sequences that could move the cursor, change colours or the window title)
+/// become `�`.
+pub fn neutralise_control_characters(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|character| character.is_control() && !matches!(character, '\n' | '\t'))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|character| {
+            if character.is_control() && !matches!(character, '\n' | '\t') {
+                '\u{fffd}'
+            } else {
+                character
+            }
+        })
+        .collect()
 }
 
 /// Reads a date-time typed by a person: `22/11/2026 14:30` (local time) or RFC 3339
@@ -54,6 +100,22 @@ mod tests {
         assert_eq!(show("1000"), "1 000,00 €");
         assert_eq!(show("12345.67"), "12 345,67 €");
         assert_eq!(show("9999999999.99"), "9 999 999 999,99 €");
+        let euros_of = |text: &str| euros(text.parse().unwrap());
+        assert_eq!(euros_of("-1234.5"), "-1 234,50 €");
+        assert_eq!(euros_of("12345678901.125"), "12 345 678 901,125 €");
+        assert_eq!(euros_of("7"), "7,00 €");
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        assert_eq!(
+            neutralise_control_characters("a\u{1b}[2Jb\nc\u{7}"),
+            "a\u{fffd}[2Jb\nc\u{fffd}"
+        );
+        assert!(matches!(
+            neutralise_control_characters("Château de Chantilly"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -75,6 +75,11 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Comm
         }
         Command::Deconnexion => commands::session::sign_out(configuration, &mut output),
         Command::Moi => commands::session::who_am_i(configuration, &mut output).await,
+        Command::Executer(arguments) => {
+            drop(output);
+            commands::script::execute(&arguments, configuration).await
+        }
+        Command::Aide => commands::script::help(&mut output),
         Command::Base(database_command) => {
             commands::database::run(&database_command, configuration, &mut output).await
         }

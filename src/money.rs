@@ -149,6 +149,23 @@ impl From<Money> for Decimal {
     }
 }
 
+/// An exact amount of `cents` as a decimal number of euros. Totals are not [`Money`]: a sum
+/// of many amounts may exceed what one contract holds.
+pub fn decimal_from_cents(cents: i64) -> Decimal {
+    Decimal::new(cents, DECIMALS)
+}
+
+/// SQL summing the amount column `column` (e.g. `contract.balance_due`) as an exact
+/// integer number of cents (`NULL` over no row), on `backend`.
+pub fn sum_of_cents_sql(backend: sea_orm::DbBackend, column: &str) -> String {
+    match backend {
+        // DECIMAL(12,2) × 100 is an exact integer.
+        sea_orm::DbBackend::MySql => format!("CAST(SUM({column} * 100) AS SIGNED)"),
+        // The canonical text `1234.50` without its dot is the number of cents.
+        _ => format!("SUM(CAST(REPLACE({column}, '.', '') AS INTEGER))"),
+    }
+}
+
 // --- Database conversions -------------------------------------------------------------
 //
 // Writing: a `Value::Decimal`, which MySQL stores exactly and which SeaORM binds as its

@@ -38,6 +38,15 @@ impl Role {
         Role::ALL.into_iter().find(|role| role.name() == name)
     }
 
+    /// The role a user typed: its French name (`gestion`, `commercial`, `support`) or its
+    /// stored name, letter case ignored.
+    pub fn parse(text: &str) -> Option<Role> {
+        let text = text.trim().to_lowercase();
+        Role::ALL
+            .into_iter()
+            .find(|role| role.french_label() == text || role.name() == text)
+    }
+
     /// The French name shown to users.
     pub fn french_label(self) -> &'static str {
         match self {

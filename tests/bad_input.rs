@@ -11,7 +11,7 @@ use epic_events::errors::CoreError;
 use epic_events::permissions::Role;
 use epic_events::services::contract_service::{self, ContractChanges, NewContract};
 use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
-use epic_events::services::event_service::{self, EventChanges, NewEvent};
+use epic_events::services::event_service::{self, EventChanges, NewEvent, SupportUser};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, contract_id, customer_id, event_id, session, user_id};
@@ -171,7 +171,7 @@ test_on_both_backends! {
             ("over-long location", "lieu : ne peut pas dépasser 255 caractères".into(),
              operation!(event_service::update(connection, &support1, gala, &EventChanges { location: Some(long(256)), ..Default::default() }))),
             ("support that is not support", format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"),
-             operation!(event_service::update(connection, &manager1, seminar, &EventChanges { support_user_id: Some(Some(sales1)), ..Default::default() }))),
+             operation!(event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Id(sales1))), ..Default::default() }))),
             // Users (manager1).
             ("duplicate username", "identifiant : cette valeur est déjà utilisée".into(),
              operation!(user_service::create(connection, &manager1, &NewUserInput { username: "sales2".into(), ..user_input() }, Role::Support))),

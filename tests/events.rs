@@ -7,7 +7,7 @@ use epic_events::entities::event;
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
-use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
+use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent, SupportUser};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, contract_id, event_id, session, user_id};
 
@@ -142,7 +142,7 @@ test_on_both_backends! {
         let refusals: Vec<(&str, Result<_, CoreError>, &str)> = vec![
             ("support1 on support2's event", event_service::update(connection, &support1, inauguration, &moving).await,
              "action refusée : vous ne pouvez modifier que les évènements qui vous sont assignés"),
-            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support_user_id: Some(None), ..Default::default() }).await,
+            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support: Some(None), ..Default::default() }).await,
              "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement"),
             ("management moving an event", event_service::update(connection, &manager1, gala, &moving).await,
              "action refusée : le rôle gestion ne permet pas de modifier le champ « lieu » d'un évènement"),
@@ -153,7 +153,7 @@ test_on_both_backends! {
             assert_eq!(outcome.unwrap_err().to_string(), message, "{case}");
         }
         let sales1 = user_id(&database, "sales1").await;
-        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support_user_id: Some(Some(sales1)), ..Default::default() })
+        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Id(sales1))), ..Default::default() })
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"));
@@ -169,7 +169,7 @@ test_on_both_backends! {
             connection,
             &manager1,
             seminar,
-            &EventChanges { support_user_id: Some(Some(support1.user.id)), ..Default::default() },
+            &EventChanges { support: Some(Some(SupportUser::Id(support1.user.id))), ..Default::default() },
         )
         .await
         .unwrap();

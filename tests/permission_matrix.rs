@@ -456,7 +456,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                     &me,
                     ids.gala,
                     &EventChanges {
-                        support_user_id: Some(None),
+                        support: Some(None),
                         ..Default::default()
                     }
                 ))
@@ -483,7 +483,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                     &me,
                     ids.inauguration,
                     &EventChanges {
-                        support_user_id: Some(None),
+                        support: Some(None),
                         ..Default::default()
                     }
                 ))

@@ -2,6 +2,7 @@
 
 pub mod database;
 pub mod prompt;
+pub mod script;
 pub mod session;
 
 /// An error to show the user: its `Display` is French and contains nothing secret.

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use chrono::Utc;
+use sea_orm::DatabaseConnection;
 
 use super::{CommandError, prompt};
 use crate::authentication::session_store::SessionStore;
@@ -99,12 +100,17 @@ pub fn sign_out(configuration: &Configuration, output: &mut dyn Write) -> Result
 pub async fn current_user(
     configuration: &Configuration,
 ) -> Result<AuthenticatedUser, CommandError> {
-    let store = session_store(configuration);
-    let secret = store
-        .signing_secret(configuration.jwt_secret.as_ref())
-        .map_err(file_error(store.secret_path()))?;
+    Ok(signed_in(configuration).await?.1)
+}
+
+/// A connection to the database and the signed-in user, re-read through it.
+pub async fn signed_in(
+    configuration: &Configuration,
+) -> Result<(DatabaseConnection, AuthenticatedUser), CommandError> {
+    let (store, secret) = store_and_secret(configuration)?;
     let connection = database::connect(&configuration.database_url).await?;
-    Ok(authentication_service::current_user(&connection, &store, &secret).await?)
+    let user = authentication_service::current_user(&connection, &store, &secret).await?;
+    Ok((connection, user))
 }
 
 /// Shows the signed-in user.

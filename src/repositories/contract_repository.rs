@@ -163,6 +163,18 @@ pub async fn find(
     query.into_model::<ContractRow>().one(connection).await
 }
 
+/// The contract numbered `number`.
+pub async fn find_by_number(
+    connection: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<ContractRow>, DbErr> {
+    with_names()
+        .filter(contract::Column::ContractNumber.eq(number))
+        .into_model::<ContractRow>()
+        .one(connection)
+        .await
+}
+
 /// The highest contract number starting with `prefix`, by length then text, so that
 /// `…-10000` comes after `…-9999`.
 pub async fn last_number_with_prefix(

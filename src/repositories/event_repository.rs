@@ -1,6 +1,6 @@
 //! Events, with their contract number, customer and support user's name.
 
-use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::sea_query::{Alias, Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -55,7 +55,7 @@ pub struct EventRow {
 }
 
 /// Which events, before paging. All conditions given must hold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
     /// Assigned to this support user.
     pub support_user_id: Option<i32>,
@@ -63,6 +63,37 @@ pub struct EventFilter {
     pub customer_sales_user_id: Option<i32>,
     /// Only events without a support user.
     pub without_support_only: bool,
+    /// The location contains this text (letter case ignored).
+    pub location_contains: Option<String>,
+    /// Starting at or after this moment.
+    pub starts_from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Starting at or before this moment.
+    pub starts_until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// In which order a list of events comes; pages follow each other by the last id seen in
+/// both orders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventOrder {
+    /// By id: creation order.
+    #[default]
+    Creation,
+    /// By start, then id: the soonest first.
+    SoonestFirst,
+}
+
+/// `text` as a `LIKE` pattern matching any value that contains it.
+fn contains_pattern(text: &str) -> LikeExpr {
+    let mut pattern = String::from("%");
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '!') {
+            pattern.push('!');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    // Not a backslash: MySQL and SQLite disagree on backslashes in string literals.
+    LikeExpr::new(pattern).escape('!')
 }
 
 fn with_names() -> Select<event::Entity> {
@@ -90,10 +121,11 @@ fn with_names() -> Select<event::Entity> {
         )
 }
 
-/// A page of events in id order.
+/// A page of events in `order`.
 pub async fn list(
     connection: &impl ConnectionTrait,
-    filter: EventFilter,
+    filter: &EventFilter,
+    order: EventOrder,
     page: PageRequest,
 ) -> Result<Vec<EventRow>, DbErr> {
     let mut query = with_names();
@@ -106,8 +138,33 @@ pub async fn list(
     if filter.without_support_only {
         query = query.filter(event::Column::UserSupportId.is_null());
     }
-    if let Some(after_id) = page.after_id {
-        query = query.filter(event::Column::Id.gt(after_id));
+    if let Some(text) = &filter.location_contains {
+        query = query.filter(event::Column::Location.like(contains_pattern(text)));
+    }
+    if let Some(moment) = filter.starts_from {
+        query = query.filter(event::Column::StartDatetime.gte(moment));
+    }
+    if let Some(moment) = filter.starts_until {
+        query = query.filter(event::Column::StartDatetime.lte(moment));
+    }
+    match order {
+        EventOrder::Creation => {
+            if let Some(after_id) = page.after_id {
+                query = query.filter(event::Column::Id.gt(after_id));
+            }
+        }
+        EventOrder::SoonestFirst => {
+            if let Some(after_id) = page.after_id {
+                // The row after the last one seen in (start, id) order, whose start is
+                // read from its id so that a page request stays a single id.
+                query = query.filter(Expr::cust_with_values(
+                    "(`event`.`start_datetime`, `event`.`id`) > \
+                     (SELECT `seen`.`start_datetime`, `seen`.`id` FROM `event` AS `seen` WHERE `seen`.`id` = ?)",
+                    [after_id],
+                ));
+            }
+            query = query.order_by_asc(event::Column::StartDatetime);
+        }
     }
     query
         .order_by_asc(event::Column::Id)

@@ -5,4 +5,5 @@ pub mod contract_repository;
 pub mod customer_repository;
 pub mod event_repository;
 pub mod permission_repository;
+pub mod report_repository;
 pub mod user_repository;

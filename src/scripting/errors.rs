@@ -1,42 +1,46 @@
 //! rhai's errors in French: what a script author reads when their script stops.
 
-use rhai::{EvalAltResult, Position};
+use rhai::EvalAltResult;
 
 use super::sandbox::{DEADLINE_TOKEN, ScriptLimits};
 
-fn at(position: Position) -> String {
-    match position.line() {
-        Some(line) => format!(" (ligne {line})"),
-        None => String::new(),
+/// The line of the script where `error` happened, looking into the functions it called.
+pub fn line_of(error: &EvalAltResult) -> Option<usize> {
+    match error {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, position)
+        | EvalAltResult::ErrorInModule(_, inner, position) => {
+            line_of(inner).or_else(|| position.line())
+        }
+        other => other.position().line(),
     }
 }
 
-/// The French message for a script that stopped with `error` under `limits`.
+/// The French message for a script that stopped with `error` under `limits` (without the
+/// line: see [`line_of`]).
 pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
     use EvalAltResult::*;
     match error {
         // Errors raised by the core or by `throw`: already the user's words.
         ErrorRuntime(value, _) => value.to_string(),
+        // An unexpected failure of the core: its French message; details are in the log.
+        ErrorSystem(message, _) => message.clone(),
         ErrorInFunctionCall(_, _, inner, _) | ErrorInModule(_, inner, _) => {
             french_message(inner, limits)
         }
-        ErrorTerminated(token, position) if token.to_string() == DEADLINE_TOKEN => format!(
-            "le script a dépassé le temps maximal d'exécution ({} s){}",
-            limits.deadline.as_secs(),
-            at(*position)
+        ErrorTerminated(token, _) if token.to_string() == DEADLINE_TOKEN => format!(
+            "le script a dépassé le temps maximal d'exécution ({} s)",
+            limits.deadline.as_secs()
         ),
-        ErrorTerminated(_, position) => format!("le script a été interrompu{}", at(*position)),
-        ErrorTooManyOperations(position) => format!(
-            "le script a dépassé la limite de {} opérations (boucle sans fin ?){}",
-            limits.maximum_operations,
-            at(*position)
+        ErrorTerminated(_, _) => "le script a été interrompu".to_owned(),
+        ErrorTooManyOperations(_) => format!(
+            "le script a dépassé la limite de {} opérations (boucle sans fin ?)",
+            limits.maximum_operations
         ),
-        ErrorStackOverflow(position) => format!(
-            "le script imbrique trop d'appels (plus de {} ; récursion sans fin ?){}",
-            limits.maximum_call_depth,
-            at(*position)
+        ErrorStackOverflow(_) => format!(
+            "le script imbrique trop d'appels (plus de {} ; récursion sans fin ?)",
+            limits.maximum_call_depth
         ),
-        ErrorDataTooLarge(what, position) => {
+        ErrorDataTooLarge(what, _) => {
             let what = what.to_lowercase();
             let detail = if what.contains("string") {
                 format!(
@@ -50,39 +54,42 @@ pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
             } else {
                 "une donnée est trop volumineuse".to_owned()
             };
-            format!(
-                "le script a dépassé une limite de taille : {detail}{}",
-                at(*position)
-            )
+            format!("le script a dépassé une limite de taille : {detail}")
         }
-        ErrorParsing(_, position) => format!("erreur de syntaxe dans le script{}", at(*position)),
-        ErrorVariableNotFound(name, position) => {
-            format!("variable inconnue : {name}{}", at(*position))
+        ErrorParsing(_, _) => "erreur de syntaxe dans le script".to_owned(),
+        ErrorVariableNotFound(name, _) => format!("variable inconnue : {name}"),
+        ErrorPropertyNotFound(name, _) => format!("champ inconnu : {name}"),
+        ErrorDotExpr(_, _) => {
+            "champ inconnu ou en lecture seule (les enregistrements ne se modifient que par les fonctions modifier_…)".to_owned()
         }
-        ErrorPropertyNotFound(name, position) => format!("champ inconnu : {name}{}", at(*position)),
-        ErrorFunctionNotFound(signature, position) => format!(
-            "fonction inconnue, ou appelée avec de mauvais arguments : {signature}{}",
-            at(*position)
-        ),
-        ErrorModuleNotFound(_, position) => format!(
-            "les scripts ne peuvent pas importer de module{}",
-            at(*position)
-        ),
-        ErrorMismatchDataType(expected, actual, position) => format!(
-            "type inattendu : {actual} au lieu de {expected}{}",
-            at(*position)
-        ),
-        ErrorArrayBounds(_, index, position) | ErrorStringBounds(_, index, position) => {
-            format!("indice {index} hors limites{}", at(*position))
+        ErrorFunctionNotFound(signature, _) => {
+            format!("fonction inconnue, ou appelée avec de mauvais arguments : {signature}")
         }
-        ErrorArithmetic(_, position) => format!(
-            "erreur de calcul (division par zéro ou dépassement){}",
-            at(*position)
-        ),
-        ErrorAssignmentToConstant(name, position) => {
-            format!("{name} est une constante{}", at(*position))
+        ErrorModuleNotFound(_, _) => "les scripts ne peuvent pas importer de module".to_owned(),
+        ErrorMismatchDataType(expected, actual, _) => {
+            format!("type inattendu : {actual} au lieu de {expected}")
         }
-        other => format!("erreur du script{}", at(other.position())),
+        ErrorArrayBounds(_, index, _) | ErrorStringBounds(_, index, _) => {
+            format!("indice {index} hors limites")
+        }
+        ErrorArithmetic(_, _) => "erreur de calcul (division par zéro ou dépassement)".to_owned(),
+        ErrorAssignmentToConstant(name, _) => format!("{name} est une constante"),
+        ErrorFor(_) => "for ne peut parcourir qu'une liste, un texte ou un intervalle".to_owned(),
+        ErrorIndexingType(type_name, _) => format!("une valeur de type {type_name} ne s'indexe pas"),
+        ErrorIndexNotFound(index, _) => format!("indice ou clé introuvable : {index}"),
+        ErrorBitFieldBounds(_, index, _) => format!("bit {index} hors limites"),
+        ErrorUnboundThis(_) => "this n'est pas défini ici".to_owned(),
+        ErrorVariableExists(name, _) => format!("la variable {name} existe déjà"),
+        ErrorForbiddenVariable(name, _) => format!("le nom {name} est réservé"),
+        ErrorNonPureMethodCallOnConstant(name, _) => {
+            format!("{name} modifierait une constante")
+        }
+        ErrorMismatchOutputType(expected, actual, _) => {
+            format!("résultat inattendu : {actual} au lieu de {expected}")
+        }
+        ErrorTooManyVariables(_) => "le script déclare trop de variables".to_owned(),
+        ErrorTooManyModules(_) => "les scripts ne peuvent pas importer de module".to_owned(),
+        _ => "erreur du script".to_owned(),
     }
 }
 

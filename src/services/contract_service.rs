@@ -3,6 +3,7 @@
 
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
+use super::journal::{ChangeKind, Notice};
 use super::{Session, numbering};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
@@ -10,7 +11,6 @@ use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
-use crate::reporting;
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::customer_repository;
@@ -21,6 +21,8 @@ mod field {
     pub const TOTAL_AMOUNT: &str = "montant total";
     pub const BALANCE_DUE: &str = "reste à payer";
     pub const SIGNED: &str = "signé";
+    pub const PAYMENT: &str = "montant payé";
+    pub const NUMBER: &str = "numéro de contrat";
 }
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
@@ -29,6 +31,10 @@ mod field {
 pub enum ContractList {
     /// Every contract.
     All,
+    /// Every contract not signed yet.
+    Unsigned,
+    /// Every contract with something left to pay.
+    Unpaid,
     /// My contracts.
     Mine,
     /// My contracts not signed yet (offered to management and sales only).
@@ -83,15 +89,19 @@ fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
 fn filter_for(session: &Session, which: ContractList) -> ContractFilter {
     let me = session.user.id;
     let mut filter = ContractFilter::default();
-    if which != ContractList::All {
+    let mine = matches!(
+        which,
+        ContractList::Mine | ContractList::MineUnsigned | ContractList::MineUnpaid
+    );
+    if mine {
         match session.user.role {
             Role::Management => filter.management_user_id = Some(me),
             Role::Sales => filter.customer_sales_user_id = Some(me),
             Role::Support => filter.event_support_user_id = Some(me),
         }
     }
-    filter.unsigned_only = which == ContractList::MineUnsigned;
-    filter.unpaid_only = which == ContractList::MineUnpaid;
+    filter.unsigned_only = matches!(which, ContractList::Unsigned | ContractList::MineUnsigned);
+    filter.unpaid_only = matches!(which, ContractList::Unpaid | ContractList::MineUnpaid);
     filter
 }
 
@@ -123,6 +133,28 @@ pub async fn detail(
         Target::AnyOf(Resource::Contract),
     )?;
     find(connection, id, false).await
+}
+
+/// The contract numbered `number` (`CTR-2026-0001`, letter case ignored).
+pub async fn detail_by_number(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    number: &str,
+) -> Result<ContractRow, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    let number = number.trim().to_uppercase();
+    contract_repository::find_by_number(connection, &number)
+        .await?
+        .ok_or_else(|| {
+            CoreError::validation(
+                field::NUMBER,
+                format!("aucun contrat ne porte le numéro « {number} »"),
+            )
+        })
 }
 
 async fn find(
@@ -198,8 +230,17 @@ pub async fn create(
         contract_id = created.id,
         "contract created"
     );
+    session.journal.record(
+        Resource::Contract,
+        ChangeKind::Created,
+        created.id,
+        &created.contract_number,
+    );
     if created.signed {
-        reporting::contract_signed(session.user.id, created.id);
+        session.journal.notify(Notice::ContractSigned {
+            acting_user_id: session.user.id,
+            contract_id: created.id,
+        });
     }
     find(connection, created.id, false).await
 }
@@ -240,9 +281,74 @@ pub async fn update(
         Some(signed) => signed,
         None => current.signed,
     };
-    if (total, balance, signed) == (current.total_amount, current.balance_due, current.signed) {
-        return Ok(current);
+    save(transaction, session, &current, total, balance, signed).await?;
+    find(connection, id, false).await
+}
+
+/// Records a payment received for a contract: its balance due goes down by `amount`
+/// (as typed), which must be more than zero and at most the balance. The same users may
+/// do it as may modify the contract.
+pub async fn record_payment(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    id: i32,
+    amount_text: &str,
+) -> Result<ContractRow, CoreError> {
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id, true).await?;
+    authorize(
+        &session.actor,
+        Action::Update,
+        Target::Contract {
+            customer_sales_user_id: current.customer_sales_user_id,
+        },
+    )?;
+    let payment = amount(field::PAYMENT, amount_text)?;
+    if payment.is_zero() {
+        return Err(CoreError::validation(
+            field::PAYMENT,
+            "doit être supérieur à zéro",
+        ));
     }
+    if payment > current.balance_due {
+        return Err(CoreError::validation(
+            field::PAYMENT,
+            format!(
+                "{} dépasse le reste à payer du contrat {} ({})",
+                formatting::money(payment),
+                current.contract_number,
+                formatting::money(current.balance_due)
+            ),
+        ));
+    }
+    let balance = Money::new(current.balance_due.amount() - payment.amount())
+        .map_err(|error| CoreError::validation(field::BALANCE_DUE, error.to_string()))?;
+    save(
+        transaction,
+        session,
+        &current,
+        current.total_amount,
+        balance,
+        current.signed,
+    )
+    .await?;
+    find(connection, id, false).await
+}
+
+/// Writes the checked amounts and signature of `current` (locked in `transaction`), then
+/// commits, journals and reports; does nothing when nothing changes.
+async fn save(
+    transaction: impl TransactionSession + ConnectionTrait,
+    session: &Session,
+    current: &ContractRow,
+    total: Money,
+    balance: Money,
+    signed: bool,
+) -> Result<(), CoreError> {
+    if (total, balance, signed) == (current.total_amount, current.balance_due, current.signed) {
+        return Ok(());
+    }
+    let id = current.id;
     contract_repository::update(
         &transaction,
         contract::ActiveModel {
@@ -255,13 +361,22 @@ pub async fn update(
     )
     .await?;
     transaction.commit().await?;
+    session.journal.record(
+        Resource::Contract,
+        ChangeKind::Modified,
+        id,
+        &current.contract_number,
+    );
     if signed && !current.signed {
         tracing::info!(
             user_id = session.user.id,
             contract_id = id,
             "contract signed"
         );
-        reporting::contract_signed(session.user.id, id);
+        session.journal.notify(Notice::ContractSigned {
+            acting_user_id: session.user.id,
+            contract_id: id,
+        });
     } else {
         tracing::info!(
             user_id = session.user.id,
@@ -269,7 +384,7 @@ pub async fn update(
             "contract updated"
         );
     }
-    find(connection, id, false).await
+    Ok(())
 }
 
 /// Deletes a contract that has no event (management only).
@@ -297,6 +412,12 @@ pub async fn delete(
     }
     contract_repository::delete(&transaction, id).await?;
     transaction.commit().await?;
+    session.journal.record(
+        Resource::Contract,
+        ChangeKind::Deleted,
+        id,
+        &current.contract_number,
+    );
     tracing::info!(
         user_id = session.user.id,
         contract_id = id,

@@ -3,6 +3,7 @@
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::Session;
+use super::journal::ChangeKind;
 use crate::entities::customer;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -154,6 +155,12 @@ pub async fn create(
         customer_id = created.id,
         "customer created"
     );
+    session.journal.record(
+        Resource::Customer,
+        ChangeKind::Created,
+        created.id,
+        &created.company_name,
+    );
     find(connection, created.id).await
 }
 
@@ -194,9 +201,15 @@ pub async fn update(
     if changes == &CustomerChanges::default() {
         return Ok(current);
     }
-    customer_repository::update(connection, model)
+    let updated = customer_repository::update(connection, model)
         .await
         .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+    session.journal.record(
+        Resource::Customer,
+        ChangeKind::Modified,
+        id,
+        &updated.company_name,
+    );
     tracing::info!(
         user_id = session.user.id,
         customer_id = id,
@@ -230,6 +243,12 @@ pub async fn delete(
     }
     customer_repository::delete(&transaction, id).await?;
     transaction.commit().await?;
+    session.journal.record(
+        Resource::Customer,
+        ChangeKind::Deleted,
+        id,
+        &current.company_name,
+    );
     tracing::info!(
         user_id = session.user.id,
         customer_id = id,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
+use super::journal::ChangeKind;
 use super::{Session, numbering};
 use crate::entities::event;
 use crate::errors::CoreError;
@@ -14,7 +15,7 @@ use crate::permissions::{
 };
 use crate::repositories::contract_repository;
 pub use crate::repositories::event_repository::EventRow;
-use crate::repositories::event_repository::{self, EventFilter};
+use crate::repositories::event_repository::{self, EventFilter, EventOrder};
 use crate::repositories::user_repository;
 use crate::validation;
 
@@ -35,6 +36,9 @@ mod field {
     pub const ATTENDEES: &str = "participants";
     pub const NOTE: &str = "notes";
     pub const SUPPORT: &str = "support";
+    pub const LOCATION_CRITERION: &str = "lieu recherché";
+    pub const STARTS_FROM: &str = "début au plus tôt";
+    pub const STARTS_UNTIL: &str = "début au plus tard";
 }
 
 /// Which events to list.
@@ -82,8 +86,30 @@ pub struct EventChanges {
     pub attendees: Option<i64>,
     /// New notes.
     pub note: Option<String>,
-    /// `Some(Some(id))` assigns a support user, `Some(None)` removes the assignment.
-    pub support_user_id: Option<Option<i32>>,
+    /// `Some(Some(user))` assigns a support user, `Some(None)` removes the assignment.
+    pub support: Option<Option<SupportUser>>,
+}
+
+/// The support user to assign to an event, as the user designates them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SupportUser {
+    /// By id.
+    Id(i32),
+    /// By username or e-mail.
+    Login(String),
+}
+
+/// Conditions narrowing a list of events, as typed; all given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventSearch {
+    /// The location contains this text (letter case ignored).
+    pub location_contains: Option<String>,
+    /// Starting at or after this date-time.
+    pub starts_from: Option<String>,
+    /// Starting at or before this date-time.
+    pub starts_until: Option<String>,
+    /// Soonest first rather than in creation order.
+    pub soonest_first: bool,
 }
 
 fn date_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError> {
@@ -128,16 +154,27 @@ fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError
     Ok(())
 }
 
-/// A page of events.
+/// A page of events, in creation order.
 pub async fn list(
     connection: &impl ConnectionTrait,
     session: &Session,
     which: EventList,
     page: PageRequest,
 ) -> Result<Page<EventRow>, CoreError> {
+    search(connection, session, which, &EventSearch::default(), page).await
+}
+
+/// A page of the events of `which` that meet `search`.
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    which: EventList,
+    search: &EventSearch,
+    page: PageRequest,
+) -> Result<Page<EventRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
     let me = session.user.id;
-    let filter = match (which, session.user.role) {
+    let mut filter = match (which, session.user.role) {
         (EventList::All, _) => EventFilter::default(),
         (EventList::Mine, Role::Support) => EventFilter {
             support_user_id: Some(me),
@@ -158,7 +195,25 @@ pub async fn list(
             ..Default::default()
         },
     };
-    let rows = event_repository::list(connection, filter, page).await?;
+    if let Some(text) = &search.location_contains {
+        filter.location_contains = Some(validation::required_text(
+            field::LOCATION_CRITERION,
+            text,
+            LOCATION_MAXIMUM_LENGTH,
+        )?);
+    }
+    if let Some(text) = &search.starts_from {
+        filter.starts_from = Some(date_time(field::STARTS_FROM, text)?);
+    }
+    if let Some(text) = &search.starts_until {
+        filter.starts_until = Some(date_time(field::STARTS_UNTIL, text)?);
+    }
+    let order = if search.soonest_first {
+        EventOrder::SoonestFirst
+    } else {
+        EventOrder::Creation
+    };
+    let rows = event_repository::list(connection, &filter, order, page).await?;
     Ok(Page::from_rows(rows, page, |row| row.id))
 }
 
@@ -262,6 +317,12 @@ pub async fn create(
         event_id = created.id,
         "event created"
     );
+    session.journal.record(
+        Resource::Event,
+        ChangeKind::Created,
+        created.id,
+        &created.event_number,
+    );
     find(connection, created.id, false).await
 }
 
@@ -290,7 +351,7 @@ pub async fn update(
         (EventField::Location, changes.location.is_some()),
         (EventField::Attendees, changes.attendees.is_some()),
         (EventField::Note, changes.note.is_some()),
-        (EventField::Support, changes.support_user_id.is_some()),
+        (EventField::Support, changes.support.is_some()),
     ];
     for (event_field, changed) in requested {
         if changed && !may_edit_event_field(session.user.role, event_field) {
@@ -337,25 +398,52 @@ pub async fn update(
     if let Some(text) = &changes.note {
         model.note = Set(note(text)?);
     }
-    if let Some(support) = changes.support_user_id {
-        if let Some(support_id) = support {
-            let is_support = user_repository::find_with_role_by_id(&transaction, support_id)
-                .await?
-                .is_some_and(|(_, role)| role.name == Role::Support.name());
-            if !is_support {
-                return Err(CoreError::validation(
-                    field::SUPPORT,
-                    format!("l'utilisateur n°{support_id} n'est pas un membre du support"),
-                ));
-            }
-        }
-        model.user_support_id = Set(support);
+    if let Some(support) = &changes.support {
+        let support_id = match support {
+            Some(user) => Some(support_user_id(&transaction, user).await?),
+            None => None,
+        };
+        model.user_support_id = Set(support_id);
     }
     if changes == &EventChanges::default() {
         return Ok(current);
     }
     event_repository::update(&transaction, model).await?;
     transaction.commit().await?;
+    session.journal.record(
+        Resource::Event,
+        ChangeKind::Modified,
+        id,
+        &current.event_number,
+    );
     tracing::info!(user_id = session.user.id, event_id = id, "event updated");
     find(connection, id, false).await
+}
+
+/// The id of `user`, who must be a member of the support team.
+async fn support_user_id(
+    connection: &impl ConnectionTrait,
+    user: &SupportUser,
+) -> Result<i32, CoreError> {
+    let (found, shown) = match user {
+        SupportUser::Id(id) => (
+            user_repository::find_with_role_by_id(connection, *id).await?,
+            format!("n°{id}"),
+        ),
+        SupportUser::Login(login) => (
+            user_repository::find_with_role_by_login(connection, login).await?,
+            format!("« {} »", login.trim()),
+        ),
+    };
+    match found {
+        Some((user, role)) if role.name == Role::Support.name() => Ok(user.id),
+        Some(_) => Err(CoreError::validation(
+            field::SUPPORT,
+            format!("l'utilisateur {shown} n'est pas un membre du support"),
+        )),
+        None => Err(CoreError::validation(
+            field::SUPPORT,
+            format!("aucun utilisateur {shown}"),
+        )),
+    }
 }

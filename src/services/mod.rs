@@ -7,7 +7,9 @@ pub mod authorization_service;
 pub mod contract_service;
 pub mod customer_service;
 pub mod event_service;
+pub mod journal;
 pub mod numbering;
+pub mod report_service;
 pub mod user_service;
 
 use sea_orm::ConnectionTrait;
@@ -15,24 +17,42 @@ use sea_orm::ConnectionTrait;
 use crate::errors::CoreError;
 use crate::permissions::Actor;
 use authentication_service::AuthenticatedUser;
+use journal::Journal;
 
-/// A signed-in user for one command or one script run: who they are and the rights their
-/// role holds.
+/// A signed-in user for one command or one script run: who they are, the rights their
+/// role holds, and the journal of what the core wrote for them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     /// The user, as re-read from the database.
     pub user: AuthenticatedUser,
     /// What the permission rules judge.
     pub actor: Actor,
+    /// Every write of the core for this session, and its audit reports.
+    pub journal: Journal,
 }
 
 impl Session {
-    /// The session of `user`, with the rights currently stored for their role.
+    /// The session of `user`, with the rights currently stored for their role; its writes
+    /// are reported as they happen.
     pub async fn open(
         connection: &impl ConnectionTrait,
         user: AuthenticatedUser,
     ) -> Result<Self, CoreError> {
+        Self::open_with_journal(connection, user, Journal::immediate()).await
+    }
+
+    /// The session of `user`, recording into `journal` (a script run holds its reports
+    /// until it commits).
+    pub async fn open_with_journal(
+        connection: &impl ConnectionTrait,
+        user: AuthenticatedUser,
+        journal: Journal,
+    ) -> Result<Self, CoreError> {
         let actor = authorization_service::actor_for(connection, &user).await?;
-        Ok(Self { user, actor })
+        Ok(Self {
+            user,
+            actor,
+            journal,
+        })
     }
 }

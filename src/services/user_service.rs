@@ -4,12 +4,12 @@
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::Session;
+use super::journal::{ChangeKind, Notice};
 use crate::authentication::password;
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Resource, Role, Target, authorize};
-use crate::reporting;
 use crate::repositories::user_repository;
 pub use crate::repositories::user_repository::UserRow;
 use crate::validation;
@@ -187,7 +187,16 @@ pub async fn create(
         created_user_id = created.id,
         "user created"
     );
-    reporting::user_created(session.user.id, created.id);
+    session.journal.record(
+        Resource::User,
+        ChangeKind::Created,
+        created.id,
+        &created.username,
+    );
+    session.journal.notify(Notice::UserCreated {
+        acting_user_id: session.user.id,
+        user_id: created.id,
+    });
     find(connection, created.id).await
 }
 
@@ -242,16 +251,23 @@ pub async fn update(
     if changes == &UserChanges::default() {
         return Ok(current);
     }
-    user_repository::update(&transaction, model)
+    let updated = user_repository::update(&transaction, model)
         .await
         .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
     transaction.commit().await?;
+    session
+        .journal
+        .record(Resource::User, ChangeKind::Modified, id, &updated.username);
     tracing::info!(
         user_id = session.user.id,
         updated_user_id = id,
         "user updated"
     );
-    reporting::user_updated(session.user.id, id, &changed_fields(changes));
+    session.journal.notify(Notice::UserUpdated {
+        acting_user_id: session.user.id,
+        user_id: id,
+        fields: changed_fields(changes),
+    });
     find(connection, id).await
 }
 
@@ -314,6 +330,9 @@ pub async fn delete(
     }
     user_repository::delete(&transaction, id).await?;
     transaction.commit().await?;
+    session
+        .journal
+        .record(Resource::User, ChangeKind::Deleted, id, &current.username);
     tracing::info!(
         user_id = session.user.id,
         deleted_user_id = id,
@@ -352,6 +371,12 @@ pub async fn change_own_password(
         },
     )
     .await?;
+    session.journal.record(
+        Resource::User,
+        ChangeKind::Modified,
+        session.user.id,
+        &session.user.username,
+    );
     tracing::info!(user_id = session.user.id, "own password changed");
     Ok(())
 }

@@ -345,3 +345,125 @@ pub async fn user_id(database: &TestDatabase, username: &str) -> i32 {
         .unwrap_or_else(|| panic!("no user {username}"))
         .id
 }
+
+/// A buffer that a script run writes to and the test reads.
+#[derive(Clone, Default)]
+pub struct SharedBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedBuffer {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).expect("UTF-8 output")
+    }
+}
+
+/// What a script run returned and wrote.
+#[derive(Debug)]
+pub struct ScriptResult {
+    pub outcome: Result<
+        epic_events::scripting::runner::RunOutcome,
+        epic_events::scripting::runner::ScriptFailure,
+    >,
+    /// Results (standard output of `executer`).
+    pub data: String,
+    /// Messages (standard error of `executer`).
+    pub messages: String,
+}
+
+impl ScriptResult {
+    /// The failure's message; panics if the run succeeded.
+    pub fn failure(&self) -> String {
+        match &self.outcome {
+            Ok(outcome) => panic!("the script succeeded: {outcome:?}\n{}", self.data),
+            Err(failure) => failure.message.clone(),
+        }
+    }
+
+    /// The outcome; panics with the failure if the run failed.
+    pub fn success(&self) -> &epic_events::scripting::runner::RunOutcome {
+        match &self.outcome {
+            Ok(outcome) => outcome,
+            Err(failure) => panic!("the script failed: {failure}\n{}", self.data),
+        }
+    }
+}
+
+/// A script run to make in a test, as the demo user `username`.
+pub struct Script<'a> {
+    pub username: &'a str,
+    pub source: String,
+    pub parameters: Vec<(String, String)>,
+    pub simulation: bool,
+    pub format: epic_events::scripting::output::OutputFormat,
+}
+
+impl<'a> Script<'a> {
+    pub fn new(username: &'a str, source: impl Into<String>) -> Self {
+        Self {
+            username,
+            source: source.into(),
+            parameters: Vec::new(),
+            simulation: false,
+            format: epic_events::scripting::output::OutputFormat::Table,
+        }
+    }
+
+    /// The bundled script `scripts/NAME.rhai`.
+    pub fn bundled(username: &'a str, name: &str) -> Self {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scripts")
+            .join(format!("{name}.rhai"));
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        Self::new(username, source)
+    }
+
+    pub fn parameter(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.parameters.push((key.to_owned(), value.into()));
+        self
+    }
+
+    pub fn simulation(mut self) -> Self {
+        self.simulation = true;
+        self
+    }
+
+    pub fn format(mut self, format: epic_events::scripting::output::OutputFormat) -> Self {
+        self.format = format;
+        self
+    }
+
+    pub async fn run(self, database: &TestDatabase) -> ScriptResult {
+        use epic_events::scripting::output::ScriptOutput;
+        use epic_events::scripting::runner::{self, ScriptRun};
+        let user = session(database, self.username).await.user;
+        let (data, messages) = (SharedBuffer::default(), SharedBuffer::default());
+        let output = ScriptOutput::new(
+            self.format,
+            Box::new(data.clone()),
+            Box::new(messages.clone()),
+        );
+        let run = ScriptRun {
+            source: self.source,
+            parameters: self.parameters,
+            simulation: self.simulation,
+            limits: Default::default(),
+        };
+        let outcome = runner::run(&database.connection, user, run, output).await;
+        ScriptResult {
+            outcome,
+            data: data.text(),
+            messages: messages.text(),
+        }
+    }
+}

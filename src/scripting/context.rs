@@ -1,0 +1,156 @@
+//! The bridge between rhai, which is synchronous, and the core, which is async: done once,
+//! here.
+//!
+//! A script runs on a blocking thread of the tokio runtime (never on a worker thread), and
+//! each call into the core waits for its future through the runtime's handle. The script
+//! never holds a connection: the [`ScriptContext`] lives in the engine's tag, out of the
+//! script's reach, and owns the run's transaction and session.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
+use sea_orm::DatabaseTransaction;
+
+use super::output::ScriptOutput;
+use super::sandbox::ScriptLimits;
+use crate::errors::CoreError;
+use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
+use crate::services::Session;
+
+/// What a registered function returns to the engine.
+pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// The message of an unexpected failure; the details are in the log.
+pub const UNEXPECTED_FAILURE: &str = "erreur inattendue ; le détail est dans le journal";
+
+/// A refusal the script may catch: `catch (erreur)` receives `message`.
+pub fn refusal(message: impl Into<String>) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(Dynamic::from(message.into()), Position::NONE).into()
+}
+
+/// The core's error as the script sees it. Refusals and bad input are catchable and carry
+/// the core's French message; an unexpected failure stops the script (`ErrorSystem` cannot
+/// be caught), so that a run never commits after one.
+pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
+    match error {
+        CoreError::Unexpected(source) => {
+            EvalAltResult::ErrorSystem(UNEXPECTED_FAILURE.to_owned(), source).into()
+        }
+        other => refusal(other.to_string()),
+    }
+}
+
+/// Everything a run's registered functions need: the transaction every call goes through,
+/// the signed-in session, the limits, the files the command line named and the output.
+pub struct ScriptContext {
+    runtime: tokio::runtime::Handle,
+    /// The run's transaction: every core call of the script goes through it.
+    pub transaction: DatabaseTransaction,
+    /// The signed-in user, with the run's journal.
+    pub session: Session,
+    /// The run's limits.
+    pub limits: ScriptLimits,
+    /// Files the command line named, canonicalised: the only ones `lire_csv` may read.
+    pub readable_files: Vec<PathBuf>,
+    output: Mutex<ScriptOutput>,
+    expected_changes: Mutex<Option<usize>>,
+}
+
+impl ScriptContext {
+    /// A context for one run.
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        transaction: DatabaseTransaction,
+        session: Session,
+        limits: ScriptLimits,
+        readable_files: Vec<PathBuf>,
+        output: ScriptOutput,
+    ) -> Self {
+        Self {
+            runtime,
+            transaction,
+            session,
+            limits,
+            readable_files,
+            output: Mutex::new(output),
+            expected_changes: Mutex::new(None),
+        }
+    }
+
+    /// The context of the run a registered function is called from.
+    pub fn of(call: &NativeCallContext) -> ScriptResult<Arc<ScriptContext>> {
+        call.tag()
+            .and_then(|tag| tag.clone().try_cast::<Arc<ScriptContext>>())
+            .ok_or_else(|| {
+                refusal(
+                    "cette fonction n'est disponible que dans un script exécuté par epic-events",
+                )
+            })
+    }
+
+    /// Waits for a call into the core, from the script's (blocking) thread.
+    pub fn wait<T>(
+        &self,
+        operation: impl Future<Output = Result<T, CoreError>>,
+    ) -> ScriptResult<T> {
+        self.runtime.block_on(operation).map_err(from_core_error)
+    }
+
+    /// Every page of a list, fetched page by page (each page a bounded query), as an array
+    /// of records; refused past the array limit rather than loaded whole.
+    pub fn all_pages<T, Fetch, PageFuture>(&self, mut fetch: Fetch) -> ScriptResult<rhai::Array>
+    where
+        T: Clone + Send + Sync + 'static,
+        Fetch: FnMut(PageRequest) -> PageFuture,
+        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
+    {
+        let mut items = rhai::Array::new();
+        let mut request = Some(PageRequest::first(MAXIMUM_PAGE_SIZE));
+        while let Some(page_request) = request {
+            let page = self.wait(fetch(page_request))?;
+            if items.len() + page.items.len() > self.limits.maximum_array_size {
+                return Err(refusal(format!(
+                    "la liste dépasse {} éléments : précisez votre recherche",
+                    self.limits.maximum_array_size
+                )));
+            }
+            items.extend(page.items.into_iter().map(Dynamic::from));
+            request = page.next;
+        }
+        Ok(items)
+    }
+
+    /// The run's output.
+    pub fn output(&self) -> MutexGuard<'_, ScriptOutput> {
+        self.output
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Declares how many records the run must change; checked before anything is written.
+    pub fn expect_changes(&self, count: usize) {
+        *self
+            .expected_changes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(count);
+    }
+
+    /// The number of changed records the script declared, if it did.
+    pub fn expected_changes(&self) -> Option<usize> {
+        *self
+            .expected_changes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The output and transaction, once the script is over.
+    pub fn finish(self) -> (DatabaseTransaction, ScriptOutput) {
+        let output = self
+            .output
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (self.transaction, output)
+    }
+}

@@ -1,0 +1,444 @@
+//! What a script shows: tables for a person (tabled, French amounts and dates), or CSV and
+//! JSON for other tools (exact amounts as text, RFC 3339 dates).
+//!
+//! Results (`afficher(…)` and the script's final value) go to the data output, standard
+//! output for the command. Messages go to standard error, and so do the lines a script
+//! prints when the data output is CSV or JSON, so that it stays machine-readable.
+
+use std::io::Write;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rhai::Dynamic;
+use rust_decimal::Decimal;
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Alignment, Style};
+
+use super::records::{ScriptDate, record_fields};
+use crate::formatting;
+
+/// How results are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Tables for a person.
+    #[default]
+    Table,
+    /// Comma-separated values with a header line; tables separated by an empty line.
+    Csv,
+    /// One JSON array of objects per table.
+    Json,
+}
+
+/// A value in a table, typed so that each format shows it its own way.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Integer(i64),
+    Decimal(Decimal),
+    Boolean(bool),
+    Date(DateTime<Utc>),
+}
+
+impl Cell {
+    fn from_value(value: &Dynamic) -> Cell {
+        if value.is_unit() {
+            Cell::Empty
+        } else if let Ok(integer) = value.as_int() {
+            Cell::Integer(integer)
+        } else if let Ok(decimal) = value.as_decimal() {
+            Cell::Decimal(decimal)
+        } else if let Ok(boolean) = value.as_bool() {
+            Cell::Boolean(boolean)
+        } else if let Some(date) = value.read_lock::<ScriptDate>() {
+            Cell::Date(date.0)
+        } else if value.is_string() {
+            Cell::Text(value.to_string())
+        } else {
+            Cell::Text(display(value))
+        }
+    }
+
+    fn for_person(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => formatting::neutralise_control_characters(text).into_owned(),
+            Cell::Integer(integer) => integer.to_string(),
+            Cell::Decimal(decimal) => formatting::euros(*decimal),
+            Cell::Boolean(true) => "oui".to_owned(),
+            Cell::Boolean(false) => "non".to_owned(),
+            Cell::Date(date) => formatting::date_time(*date),
+        }
+    }
+
+    fn for_tools(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Integer(integer) => integer.to_string(),
+            Cell::Decimal(decimal) => decimal.to_string(),
+            Cell::Boolean(boolean) => boolean.to_string(),
+            Cell::Date(date) => date.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            Cell::Empty => serde_json::Value::Null,
+            Cell::Integer(integer) => (*integer).into(),
+            Cell::Boolean(boolean) => (*boolean).into(),
+            // Exact: a JSON number would become a float in most readers.
+            other => other.for_tools().into(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Integer(_) | Cell::Decimal(_))
+    }
+}
+
+/// How a value that is not a table shows: records by their summary, the rest by rhai.
+fn display(value: &Dynamic) -> String {
+    if let Some(date) = value.read_lock::<ScriptDate>() {
+        return date.to_string();
+    }
+    value.to_string()
+}
+
+/// The header of the column `name` for a person: script names are written without
+/// accents (`reste_a_payer`), headers are French (`reste à payer`).
+fn column_header(name: &str) -> String {
+    name.split('_')
+        .map(|word| match word {
+            "a" => "à",
+            "cree" => "créé",
+            "debut" => "début",
+            "encaisse" => "encaissé",
+            "evenement" => "évènement",
+            "evenements" => "évènements",
+            "modifie" => "modifié",
+            "numero" => "numéro",
+            "paye" => "payé",
+            "prenom" => "prénom",
+            "role" => "rôle",
+            "signe" => "signé",
+            "signes" => "signés",
+            "telephone" => "téléphone",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rows with named columns.
+#[derive(Debug, Default, PartialEq)]
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+/// The named values of one row, or `None` for a value that is not a record or a map.
+fn row_fields(value: &Dynamic) -> Option<Vec<(String, Dynamic)>> {
+    if let Some(fields) = record_fields(value) {
+        return Some(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        );
+    }
+    let map = value.read_lock::<rhai::Map>()?;
+    Some(
+        map.iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect(),
+    )
+}
+
+impl Table {
+    /// `value` as a table: an array of records or maps (one row each), an array of plain
+    /// values (one column, « valeur »), or a single record or map (one row). `None` for a
+    /// plain value. `columns` chooses and orders the columns.
+    fn from_value(value: &Dynamic, columns: Option<&[String]>) -> Result<Option<Table>, String> {
+        let items: Vec<Dynamic> = if let Some(array) = value.read_lock::<rhai::Array>() {
+            array.iter().cloned().collect()
+        } else if row_fields(value).is_some() {
+            vec![value.clone()]
+        } else {
+            return Ok(None);
+        };
+        let named_rows: Vec<Vec<(String, Dynamic)>> = items
+            .iter()
+            .map(|item| {
+                row_fields(item).unwrap_or_else(|| vec![("valeur".to_owned(), item.clone())])
+            })
+            .collect();
+        let mut found: Vec<String> = Vec::new();
+        for row in &named_rows {
+            for (name, _) in row {
+                if !found.contains(name) {
+                    found.push(name.clone());
+                }
+            }
+        }
+        let columns = match columns {
+            None => found,
+            Some(chosen) => {
+                if !named_rows.is_empty()
+                    && let Some(unknown) = chosen.iter().find(|name| !found.contains(name))
+                {
+                    return Err(format!(
+                        "afficher : colonne inconnue « {unknown} » (colonnes : {})",
+                        found.join(", ")
+                    ));
+                }
+                chosen.to_vec()
+            }
+        };
+        let rows = named_rows
+            .iter()
+            .map(|row| {
+                columns
+                    .iter()
+                    .map(|column| {
+                        row.iter()
+                            .find(|(name, _)| name == column)
+                            .map_or(Cell::Empty, |(_, value)| Cell::from_value(value))
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(Some(Table { columns, rows }))
+    }
+
+    fn for_person(&self) -> String {
+        if self.rows.is_empty() {
+            return "(aucun résultat)".to_owned();
+        }
+        let mut builder = Builder::default();
+        builder.push_record(self.columns.iter().map(|column| column_header(column)));
+        for row in &self.rows {
+            builder.push_record(row.iter().map(Cell::for_person));
+        }
+        let mut table = builder.build();
+        table.with(Style::rounded());
+        for index in 0..self.columns.len() {
+            let numeric = self
+                .rows
+                .iter()
+                .map(|row| &row[index])
+                .filter(|cell| **cell != Cell::Empty)
+                .all(Cell::is_number);
+            if numeric {
+                table.modify(Columns::one(index), Alignment::right());
+            }
+        }
+        table.to_string()
+    }
+
+    fn write_csv(&self, output: &mut dyn Write) -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(output);
+        writer.write_record(&self.columns)?;
+        for row in &self.rows {
+            writer.write_record(row.iter().map(Cell::for_tools))?;
+        }
+        writer.flush()
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    serde_json::Value::Object(
+                        self.columns
+                            .iter()
+                            .cloned()
+                            .zip(row.iter().map(Cell::to_json))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Where a run writes, and how.
+pub struct ScriptOutput {
+    format: OutputFormat,
+    data: Box<dyn Write + Send>,
+    messages: Box<dyn Write + Send>,
+    results_written: usize,
+}
+
+impl ScriptOutput {
+    /// Results in `format` to `data`; messages to `messages`.
+    pub fn new(
+        format: OutputFormat,
+        data: Box<dyn Write + Send>,
+        messages: Box<dyn Write + Send>,
+    ) -> Self {
+        Self {
+            format,
+            data,
+            messages,
+            results_written: 0,
+        }
+    }
+
+    /// A line the script printed: with the results on a table output, with the messages
+    /// otherwise.
+    pub fn printed_line(&mut self, text: &str) -> std::io::Result<()> {
+        let text = formatting::neutralise_control_characters(text);
+        match self.format {
+            OutputFormat::Table => writeln!(self.data, "{text}"),
+            OutputFormat::Csv | OutputFormat::Json => writeln!(self.messages, "{text}"),
+        }
+    }
+
+    /// A message about the run (never data).
+    pub fn message(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.messages, "{text}")
+    }
+
+    /// Writes `value` as a result; `columns` chooses the columns of a table. An error names
+    /// what is wrong with `columns`.
+    pub fn result(&mut self, value: &Dynamic, columns: Option<&[String]>) -> Result<(), String> {
+        if value.is_unit() {
+            return Ok(());
+        }
+        let table = Table::from_value(value, columns)?;
+        let first = self.results_written == 0;
+        self.results_written += 1;
+        let written = match (self.format, table) {
+            (OutputFormat::Table, Some(table)) => writeln!(self.data, "{}", table.for_person()),
+            (OutputFormat::Table, None) => writeln!(
+                self.data,
+                "{}",
+                formatting::neutralise_control_characters(&Cell::from_value(value).for_person())
+            ),
+            (OutputFormat::Csv, table) => {
+                if !first {
+                    let _ = writeln!(self.data);
+                }
+                let table = table.unwrap_or_else(|| Table {
+                    columns: vec!["valeur".to_owned()],
+                    rows: vec![vec![Cell::from_value(value)]],
+                });
+                table.write_csv(&mut self.data)
+            }
+            (OutputFormat::Json, table) => {
+                let json = match table {
+                    Some(table) => table.to_json(),
+                    None => Cell::from_value(value).to_json(),
+                };
+                serde_json::to_writer_pretty(&mut self.data, &json)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| writeln!(self.data))
+            }
+        };
+        written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
+    }
+
+    /// Flushes both outputs.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.data.flush()?;
+        self.messages.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Buffer {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn rows() -> Dynamic {
+        let mut first = rhai::Map::new();
+        first.insert("nom".into(), "Quai \u{1b}[31m".into());
+        first.insert(
+            "montant".into(),
+            Dynamic::from_decimal("1234.5".parse().unwrap()),
+        );
+        first.insert("nombre".into(), Dynamic::from(3_i64));
+        let mut second = rhai::Map::new();
+        second.insert("nom".into(), "Durand, \"fils\"".into());
+        second.insert(
+            "montant".into(),
+            Dynamic::from_decimal("0.10".parse().unwrap()),
+        );
+        second.insert("nombre".into(), Dynamic::UNIT);
+        Dynamic::from_array(vec![first.into(), second.into()])
+    }
+
+    fn written(format: OutputFormat, columns: Option<&[String]>) -> String {
+        let data = Buffer::default();
+        let mut output =
+            ScriptOutput::new(format, Box::new(data.clone()), Box::new(Buffer::default()));
+        output.result(&rows(), columns).unwrap();
+        data.text()
+    }
+
+    #[test]
+    fn tables_are_french_and_safe() {
+        let columns = ["nom".to_owned(), "montant".to_owned()];
+        let text = written(OutputFormat::Table, Some(&columns));
+        assert!(text.contains("1 234,50 €"), "{text}");
+        assert!(text.contains("0,10 €"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(!text.contains("nombre"), "{text}");
+    }
+
+    #[test]
+    fn csv_is_exact_and_quoted() {
+        let text = written(OutputFormat::Csv, None);
+        assert_eq!(
+            text,
+            "montant,nom,nombre\n1234.5,Quai \u{1b}[31m,3\n0.10,\"Durand, \"\"fils\"\"\",\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_amounts_exact() {
+        let columns = ["nom".to_owned(), "montant".to_owned(), "nombre".to_owned()];
+        let value: serde_json::Value =
+            serde_json::from_str(&written(OutputFormat::Json, Some(&columns))).unwrap();
+        assert_eq!(value[1]["montant"], "0.10");
+        assert_eq!(value[0]["nombre"], 3);
+        assert_eq!(value[1]["nombre"], serde_json::Value::Null);
+        let keys: Vec<&String> = value[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["nom", "montant", "nombre"]);
+    }
+
+    #[test]
+    fn unknown_columns_are_named() {
+        let data = Buffer::default();
+        let mut output = ScriptOutput::new(
+            OutputFormat::Table,
+            Box::new(data),
+            Box::new(Buffer::default()),
+        );
+        let error = output
+            .result(&rows(), Some(&["montnat".to_owned()]))
+            .unwrap_err();
+        assert!(error.contains("colonne inconnue « montnat »"), "{error}");
+    }
+}

@@ -1,0 +1,309 @@
+//! Running a script: one transaction per run, committed only when the whole script
+//! succeeded, its expected number of changes (if it stated one) matches, and it is not a
+//! simulation. Otherwise everything is rolled back and nothing is reported to Sentry.
+
+use std::sync::Arc;
+
+use rhai::{Dynamic, Map, Scope};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use super::api;
+use super::context::{ScriptContext, UNEXPECTED_FAILURE};
+use super::errors::{french_message, line_of};
+use super::files;
+use super::output::ScriptOutput;
+use super::sandbox::{ScriptLimits, sandboxed_engine};
+use crate::errors::CoreError;
+use crate::permissions::Resource;
+use crate::services::Session;
+use crate::services::authentication_service::AuthenticatedUser;
+use crate::services::journal::{Change, ChangeKind, Journal};
+
+/// The name of the variable holding the command line's `clé=valeur` parameters.
+pub const PARAMETERS_VARIABLE: &str = "parametres";
+
+/// A script to run, and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptRun {
+    /// The script's text.
+    pub source: String,
+    /// The `clé=valeur` parameters, readable as `parametres.clé`; a value naming a file
+    /// makes that file readable by `lire_csv`.
+    pub parameters: Vec<(String, String)>,
+    /// Run, then roll back and report what would have changed.
+    pub simulation: bool,
+    /// The sandbox's limits.
+    pub limits: ScriptLimits,
+}
+
+/// What a run did (or, in a simulation, would have done).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// Every write, in order.
+    pub changes: Vec<Change>,
+    /// Whether the writes were committed (not in a simulation).
+    pub committed: bool,
+}
+
+/// A run that stopped: nothing was written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", line.map(|line| format!(" (ligne {line})")).unwrap_or_default())]
+pub struct ScriptFailure {
+    /// Why, in French: the core's own message for a refusal.
+    pub message: String,
+    /// The script line where it stopped, when known.
+    pub line: Option<usize>,
+}
+
+impl ScriptFailure {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            line: None,
+        }
+    }
+
+    fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        // Logged and reported where it is turned into a core error.
+        let _ = CoreError::unexpected(error);
+        Self::new(UNEXPECTED_FAILURE)
+    }
+}
+
+impl From<CoreError> for ScriptFailure {
+    fn from(error: CoreError) -> Self {
+        Self::new(error.to_string())
+    }
+}
+
+fn plural(count: usize, singular: &str) -> String {
+    if count > 1 {
+        format!("{count} {singular}s")
+    } else {
+        format!("{count} {singular}")
+    }
+}
+
+fn french_noun(resource: Resource) -> &'static str {
+    match resource {
+        Resource::User => "utilisateur",
+        Resource::Customer => "client",
+        Resource::Contract => "contrat",
+        Resource::Event => "évènement",
+    }
+}
+
+/// How many labels a summary line lists before « … et N autres ».
+const LISTED_LABELS: usize = 10;
+
+impl RunOutcome {
+    /// The changes as French lines, one per kind of record and of change: « modifié 2
+    /// contrats : CTR-2026-0002, CTR-2026-0005 ». A record changed twice counts once.
+    pub fn change_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for resource in Resource::ALL {
+            for kind in ChangeKind::ALL {
+                let mut labels: Vec<(i32, &str)> = Vec::new();
+                for change in &self.changes {
+                    if change.resource == resource
+                        && change.kind == kind
+                        && !labels.iter().any(|(id, _)| *id == change.id)
+                    {
+                        labels.push((change.id, &change.label));
+                    }
+                }
+                if labels.is_empty() {
+                    continue;
+                }
+                let listed: Vec<&str> = labels
+                    .iter()
+                    .take(LISTED_LABELS)
+                    .map(|(_, label)| *label)
+                    .collect();
+                let others = labels.len().saturating_sub(LISTED_LABELS);
+                let more = if others > 0 {
+                    format!(" … et {others} autres")
+                } else {
+                    String::new()
+                };
+                lines.push(format!(
+                    "{} {} : {}{more}",
+                    kind.french_participle(),
+                    plural(labels.len(), french_noun(resource)),
+                    listed.join(", ")
+                ));
+            }
+        }
+        lines
+    }
+
+    /// What to tell the user once the run is over, or `None` when a committed run changed
+    /// nothing (a report).
+    pub fn summary(&self) -> Option<String> {
+        let lines = self.change_lines();
+        match (self.committed, lines.is_empty()) {
+            (true, true) => None,
+            (true, false) => Some(format!("Enregistré :\n- {}", lines.join("\n- "))),
+            (false, true) => Some(
+                "Simulation : rien n'a été enregistré ; le script ne modifierait rien.".to_owned(),
+            ),
+            (false, false) => Some(format!(
+                "Simulation : rien n'a été enregistré. Le script aurait :\n- {}",
+                lines.join("\n- ")
+            )),
+        }
+    }
+}
+
+/// Runs `run` as `user` on `connection`, writing results and printed lines to `output`.
+///
+/// The script runs on a blocking thread of the current tokio runtime (which must be
+/// multi-threaded); its calls into the core wait on the runtime from there.
+pub async fn run(
+    connection: &DatabaseConnection,
+    user: AuthenticatedUser,
+    run: ScriptRun,
+    output: ScriptOutput,
+) -> Result<RunOutcome, ScriptFailure> {
+    let (mut engine, _) = sandboxed_engine(run.limits);
+    api::register(&mut engine);
+    let ast = engine.compile(&run.source).map_err(|error| ScriptFailure {
+        message: "erreur de syntaxe dans le script".to_owned(),
+        line: error.position().line(),
+    })?;
+
+    let journal = Journal::holding_notices();
+    let transaction = connection
+        .begin()
+        .await
+        .map_err(ScriptFailure::unexpected)?;
+    let session = Session::open_with_journal(&transaction, user, journal.clone()).await?;
+    let context = Arc::new(ScriptContext::new(
+        tokio::runtime::Handle::current(),
+        transaction,
+        session,
+        run.limits,
+        files::files_named_in(&run.parameters),
+        output,
+    ));
+
+    engine.set_default_tag(Dynamic::from(Arc::clone(&context)));
+    let print_context = Arc::clone(&context);
+    engine.on_print(move |text| {
+        let _ = print_context.output().printed_line(text);
+    });
+    let debug_context = Arc::clone(&context);
+    engine.on_debug(move |text, _, _| {
+        let _ = debug_context.output().printed_line(text);
+    });
+    let parameters: Map = run
+        .parameters
+        .iter()
+        .map(|(key, value)| (key.as_str().into(), Dynamic::from(value.clone())))
+        .collect();
+    let limits = run.limits;
+    let result_context = Arc::clone(&context);
+    let evaluated = tokio::task::spawn_blocking(move || {
+        let mut scope = Scope::new();
+        scope.push_constant(PARAMETERS_VARIABLE, parameters);
+        let result = engine
+            .eval_ast_with_scope::<Dynamic>(&mut scope, &ast)
+            .map_err(|error| ScriptFailure {
+                message: french_message(&error, &limits),
+                line: line_of(&error),
+            })
+            .and_then(|value| {
+                result_context
+                    .output()
+                    .result(&value, None)
+                    .map_err(ScriptFailure::new)
+            });
+        // The engine holds the context (tag, print callbacks): release it on this thread.
+        drop(engine);
+        drop(result_context);
+        result
+    })
+    .await
+    .map_err(ScriptFailure::unexpected)
+    .flatten();
+
+    let context = Arc::try_unwrap(context).map_err(|_| {
+        ScriptFailure::unexpected(std::io::Error::other(
+            "the script context is still shared after the run",
+        ))
+    })?;
+    let expected_changes = context.expected_changes();
+    let (transaction, mut output) = context.finish();
+    let _ = output.flush();
+
+    let checked = evaluated.and_then(|()| match expected_changes {
+        Some(expected) if expected != journal.changed_record_count() => {
+            Err(ScriptFailure::new(format!(
+                "le script devait modifier {} mais en modifie {}",
+                plural(expected, "enregistrement"),
+                journal.changed_record_count()
+            )))
+        }
+        _ => Ok(()),
+    });
+    let outcome = RunOutcome {
+        changes: journal.changes(),
+        committed: !run.simulation,
+    };
+    match checked {
+        Ok(()) if !run.simulation => {
+            transaction
+                .commit()
+                .await
+                .map_err(ScriptFailure::unexpected)?;
+            journal.release_notices();
+            Ok(outcome)
+        }
+        other => {
+            journal.discard_notices();
+            transaction
+                .rollback()
+                .await
+                .map_err(ScriptFailure::unexpected)?;
+            other.map(|()| outcome)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(resource: Resource, kind: ChangeKind, id: i32, label: &str) -> Change {
+        Change {
+            resource,
+            kind,
+            id,
+            label: label.to_owned(),
+        }
+    }
+
+    #[test]
+    fn summaries_group_records_by_kind() {
+        let outcome = RunOutcome {
+            changes: vec![
+                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
+                change(Resource::Contract, ChangeKind::Modified, 2, "CTR-2026-0002"),
+                change(Resource::Event, ChangeKind::Modified, 4, "EVT-2026-0004"),
+                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
+            ],
+            committed: false,
+        };
+        assert_eq!(
+            outcome.summary().unwrap(),
+            "Simulation : rien n'a été enregistré. Le script aurait :\n\
+             - modifié 1 contrat : CTR-2026-0002\n\
+             - modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"
+        );
+        let report = RunOutcome {
+            changes: Vec::new(),
+            committed: true,
+        };
+        assert_eq!(report.summary(), None);
+    }
+}

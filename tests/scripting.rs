@@ -1,0 +1,348 @@
+//! Script runs over the demo data, on both backends: one transaction per run, the dry run,
+//! the expected-count guard, catchable refusals, French records, and the sandbox.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use epic_events::entities::{contract, customer, event, user};
+use epic_events::permissions::Resource;
+use epic_events::services::journal::ChangeKind;
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{Script, TestDatabase, contract_id, event_id};
+
+/// Every row of the four business tables, to prove that nothing changed.
+async fn everything(database: &TestDatabase) -> String {
+    let connection = &database.connection;
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}",
+        user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        customer::Entity::find()
+            .order_by_asc(customer::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        contract::Entity::find()
+            .order_by_asc(contract::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+    )
+}
+
+/// Signs CTR-2026-0001, assigns support1 to both events without support, creates a
+/// contract for Atelier Lumière: four records.
+fn four_writes(database_ids: &Ids) -> String {
+    format!(
+        r#"
+        signer_contrat({unsigned});
+        assigner_support({seminar}, "support1");
+        assigner_support({anniversary}, {support1});
+        let nouveau = creer_contrat(#{{ client: {atelier}, montant_total: "1 500,00" }});
+        "#,
+        unsigned = database_ids.unsigned,
+        seminar = database_ids.seminar,
+        anniversary = database_ids.anniversary,
+        support1 = database_ids.support1,
+        atelier = database_ids.atelier,
+    )
+}
+
+struct Ids {
+    unsigned: i32,
+    seminar: i32,
+    anniversary: i32,
+    support1: i32,
+    atelier: i32,
+}
+
+async fn ids(database: &TestDatabase) -> Ids {
+    Ids {
+        unsigned: contract_id(database, "CTR-2026-0001").await,
+        seminar: event_id(database, "EVT-2026-0001").await,
+        anniversary: event_id(database, "EVT-2026-0004").await,
+        support1: support::user_id(database, "support1").await,
+        atelier: support::customer_id(database, "Atelier Lumière").await,
+    }
+}
+
+fn stops_quickly(started: Instant) {
+    // Generous: this checks that the run ends, not how fast the machine is.
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+test_on_both_backends! {
+    async fn a_run_commits_all_its_writes(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let ids = ids(&database).await;
+        let result = Script::new("manager1", four_writes(&ids)).run(&database).await;
+        let outcome = result.success();
+        assert!(outcome.committed);
+        let kinds: Vec<(Resource, ChangeKind, &str)> = outcome
+            .changes
+            .iter()
+            .map(|change| (change.resource, change.kind, change.label.as_str()))
+            .collect();
+        let new_contract = kinds[3].2.to_owned();
+        assert!(new_contract.starts_with("CTR-"), "{new_contract}");
+        assert_eq!(
+            kinds,
+            [
+                (Resource::Contract, ChangeKind::Modified, "CTR-2026-0001"),
+                (Resource::Event, ChangeKind::Modified, "EVT-2026-0001"),
+                (Resource::Event, ChangeKind::Modified, "EVT-2026-0004"),
+                (Resource::Contract, ChangeKind::Created, new_contract.as_str()),
+            ]
+        );
+        let signed = contract::Entity::find_by_id(ids.unsigned)
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(signed.signed);
+        let supports: Vec<Option<i32>> = event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(&database.connection)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.user_support_id)
+            .collect();
+        assert!(supports.iter().all(Option::is_some), "{supports:?}");
+        assert_eq!(database.count(contract::Entity).await, 7);
+    }
+
+    async fn a_failure_after_writes_changes_nothing(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let ids = ids(&database).await;
+        let before = everything(&database).await;
+        let with_events = contract_id(&database, "CTR-2026-0004").await;
+
+        let source = format!("{}\nsupprimer_contrat({with_events});", four_writes(&ids));
+        let result = Script::new("manager1", source).run(&database).await;
+        assert_eq!(
+            result.failure(),
+            "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés"
+        );
+        assert!(result.outcome.as_ref().unwrap_err().line.is_some());
+        assert_eq!(everything(&database).await, before);
+
+        let source = format!("{}\nthrow \"arrêt volontaire\";", four_writes(&ids));
+        let result = Script::new("manager1", source).run(&database).await;
+        assert_eq!(result.failure(), "arrêt volontaire");
+        assert_eq!(everything(&database).await, before);
+    }
+
+    async fn refusals_are_catchable_with_the_core_message(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let unsigned = contract_id(&database, "CTR-2026-0001").await;
+        let source = format!(
+            r#"
+            let message = "";
+            try {{ supprimer_contrat({unsigned}); }} catch (erreur) {{ message = erreur; }}
+            let doublon = "";
+            try {{
+                creer_client(#{{ prenom: "Paul", nom: "Durand", email: "paul.durand@maison-durand.fr",
+                                telephone: "+33 4 78 00 00 99", entreprise: "Durand Fils" }});
+            }} catch (erreur) {{ doublon = erreur; }}
+            creer_client(#{{ prenom: "Claire", nom: "Vasseur", email: "claire@vasseur.fr",
+                            telephone: "+33 3 20 00 00 01", entreprise: "Vasseur" }});
+            [message, doublon]
+            "#
+        );
+        let result = Script::new("sales2", source).run(&database).await;
+        result.success();
+        assert!(
+            result.data.contains("action refusée : le rôle commercial ne permet pas de supprimer ce contrat"),
+            "{}",
+            result.data
+        );
+        assert!(
+            result.data.contains("adresse e-mail : cette valeur est déjà utilisée"),
+            "{}",
+            result.data
+        );
+        assert_eq!(database.count(customer::Entity).await, 4, "the script went on after catching");
+    }
+
+    async fn the_dry_run_changes_nothing_and_says_what_it_would_do(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let ids = ids(&database).await;
+        let before = everything(&database).await;
+        let result = Script::new("manager1", four_writes(&ids))
+            .simulation()
+            .run(&database)
+            .await;
+        let outcome = result.success();
+        assert!(!outcome.committed);
+        assert_eq!(everything(&database).await, before);
+        let summary = outcome.summary().unwrap();
+        assert!(
+            summary.starts_with("Simulation : rien n'a été enregistré. Le script aurait :\n"),
+            "{summary}"
+        );
+        assert!(summary.contains("- modifié 1 contrat : CTR-2026-0001\n"), "{summary}");
+        assert!(summary.contains("- créé 1 contrat : CTR-"), "{summary}");
+        assert!(
+            summary.ends_with("- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
+            "{summary}"
+        );
+    }
+
+    async fn the_expected_count_guard(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let ids = ids(&database).await;
+        let before = everything(&database).await;
+        let source = format!("modifications_attendues(5);\n{}", four_writes(&ids));
+        let result = Script::new("manager1", source).run(&database).await;
+        assert_eq!(
+            result.failure(),
+            "le script devait modifier 5 enregistrements mais en modifie 4"
+        );
+        assert_eq!(everything(&database).await, before);
+
+        // Modifying the same record twice counts once.
+        let source = format!(
+            "modifications_attendues(4);\n{}\nmodifier_contrat({}, #{{ reste_a_payer: 100 }});",
+            four_writes(&ids),
+            ids.unsigned
+        );
+        let result = Script::new("manager1", source).run(&database).await;
+        assert!(result.success().committed);
+        assert_ne!(everything(&database).await, before);
+    }
+
+    async fn records_read_in_french(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let gala = event_id(&database, "EVT-2026-0002").await;
+        let source = format!(
+            r#"
+            let c = contrat_par_numero("ctr-2026-0002");
+            let e = evenement({gala});
+            let client = client(e.client_id);
+            afficher([
+                #{{ cle: "type", valeur: type_of(c) }},
+                #{{ cle: "montant_total", valeur: c.montant_total }},
+                #{{ cle: "reste_a_payer", valeur: c.reste_a_payer }},
+                #{{ cle: "paye", valeur: c.montant_total - c.reste_a_payer }},
+                #{{ cle: "signe", valeur: c.signe }},
+                #{{ cle: "lieu", valeur: e.lieu }},
+                #{{ cle: "support", valeur: e.support }},
+                #{{ cle: "entreprise", valeur: client.entreprise }},
+                #{{ cle: "index", valeur: c["client"] }},
+                #{{ cle: "avant", valeur: e.debut < date("01/01/2027 00:00") }},
+            ], ["cle", "valeur"]);
+            "#
+        );
+        let result = Script::new("support1", source)
+            .format(epic_events::scripting::output::OutputFormat::Csv)
+            .run(&database)
+            .await;
+        result.success();
+        assert_eq!(
+            result.data,
+            "cle,valeur\n\
+             type,Contrat\n\
+             montant_total,8500.00\n\
+             reste_a_payer,3250.50\n\
+             paye,5249.50\n\
+             signe,true\n\
+             lieu,\"Pavillon Ledoyen, 75008 Paris\"\n\
+             support,Inès Fontaine\n\
+             entreprise,Maison Durand\n\
+             index,Maison Durand\n\
+             avant,true\n"
+        );
+
+        let result = Script::new("support1", format!("let e = evenement({gala}); e.lieu = \"ailleurs\";"))
+            .run(&database)
+            .await;
+        assert!(result.failure().starts_with("champ inconnu ou en lecture seule"), "{}", result.failure());
+    }
+
+    async fn runaway_scripts_stop_with_nothing_written(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let unsigned = contract_id(&database, "CTR-2026-0001").await;
+        let before = everything(&database).await;
+        for (body, expected) in [
+            ("loop { }", "le script a dépassé"),
+            ("fn descendre(n) { descendre(n + 1) } descendre(0);", "le script imbrique trop d'appels"),
+            ("let texte = \"x\"; loop { texte += texte; }", "le script a dépassé une limite de taille : une chaîne de caractères"),
+            ("let liste = [1]; loop { liste += liste; }", "le script a dépassé une limite de taille : un tableau"),
+            ("let liste = []; loop { liste.push(1); }", "le script a dépassé"),
+        ] {
+            let source = format!("signer_contrat({unsigned});\n{body}");
+            let started = Instant::now();
+            let result = Script::new("manager1", source).run(&database).await;
+            stops_quickly(started);
+            let message = result.failure();
+            assert!(message.starts_with(expected), "{body}: {message}");
+            assert_eq!(everything(&database).await, before, "{body}");
+        }
+    }
+
+    async fn scripts_reach_no_file_and_no_environment(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let given = directory.path().join("donnees.csv");
+        std::fs::write(&given, "a;b\n1;2\n").unwrap();
+        let not_given = directory.path().join("secret.csv");
+        std::fs::write(&not_given, "a;b\n3;4\n").unwrap();
+        let given = given.display().to_string();
+        let not_given = not_given.display().to_string();
+
+        let read = |path: &str| format!("lire_csv({path:?})");
+        for (source, expected) in [
+            (read("/etc/passwd"), "lire_csv : le fichier « /etc/passwd » n'a pas été donné sur la ligne de commande"),
+            (read(&not_given), "lire_csv : le fichier"),
+            (read("../../../etc/passwd"), "lire_csv : le fichier"),
+            ("import \"/etc/passwd\" as secrets;".to_owned(), "les scripts ne peuvent pas importer de module"),
+            ("env(\"HOME\")".to_owned(), "fonction inconnue"),
+            ("eval(\"1 + 1\")".to_owned(), "erreur de syntaxe"),
+            ("open(\"/etc/passwd\")".to_owned(), "fonction inconnue"),
+        ] {
+            let result = Script::new("sales2", source.clone())
+                .parameter("fichier", given.clone())
+                .run(&database)
+                .await;
+            let message = result.failure();
+            assert!(message.starts_with(expected), "{source}: {message}");
+        }
+        let result = Script::new("sales2", "let lignes = lire_csv(parametres.fichier); lignes[0].b")
+            .parameter("fichier", given)
+            .run(&database)
+            .await;
+        result.success();
+        assert_eq!(result.data, "2\n");
+    }
+
+    async fn parameters_and_help(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let result = Script::new(
+            "support2",
+            r#"print(parametres.lieu); print(parametres.absent ?? "défaut"); aide("signer_contrat"); moi().identifiant"#,
+        )
+        .parameter("lieu", "Nantes")
+        .run(&database)
+        .await;
+        result.success();
+        let lines: Vec<&str> = result.data.lines().collect();
+        assert_eq!(lines[0], "Nantes");
+        assert_eq!(lines[1], "défaut");
+        assert!(result.data.contains("signer_contrat(id)"), "{}", result.data);
+        assert_eq!(lines.last(), Some(&"support2"));
+    }
+}
