@@ -1,6 +1,8 @@
-//! The whole permission matrix through the core services: every role × resource × action
-//! × own / someone else's record. Each allowed case changes exactly what it should; each
-//! refused case returns the permission error and leaves the database unchanged.
+//! The whole permission matrix through the core services, then through scripts: every
+//! role × resource × action × own / someone else's record. Each allowed case changes
+//! exactly what it should; each refused case returns the permission error and leaves the
+//! database unchanged; and a script gets the same outcome, with the same message, as the
+//! service it calls.
 
 mod support;
 
@@ -17,7 +19,9 @@ use epic_events::services::customer_service::{self, CustomerChanges, CustomerLis
 use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{EntityTrait, QueryOrder};
-use support::{Backend, TestDatabase, contract_id, customer_id, event_id, session, user_id};
+use support::{
+    Backend, Script, TestDatabase, contract_id, customer_id, event_id, session, user_id,
+};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -140,13 +144,15 @@ fn user_input() -> NewUserInput {
     }
 }
 
-/// One row of the matrix: what is tried, on whose record, and whether it must succeed.
+/// One row of the matrix: what is tried, on whose record, and whether it must succeed;
+/// the same attempt as a service call and as a script.
 struct Case<'a> {
     resource: Resource,
     action: Action,
     own: bool,
     allowed: bool,
     operation: Operation<'a>,
+    script: String,
 }
 
 fn case(
@@ -155,6 +161,7 @@ fn case(
     own: bool,
     allowed: bool,
     operation: Operation<'_>,
+    script: String,
 ) -> Case<'_> {
     Case {
         resource,
@@ -162,10 +169,40 @@ fn case(
         own,
         allowed,
         operation,
+        script,
     }
 }
 
-async fn run_matrix(backend: Backend, username: &str) {
+/// How the matrix calls the core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    /// The Rust services.
+    Services,
+    /// A script run per case, calling the French API.
+    Scripts,
+}
+
+fn customer_script(suffix: &str) -> String {
+    format!(
+        r#"creer_client(#{{ prenom: "Claire", nom: "Vasseur", email: "claire{suffix}@vasseur.fr", telephone: "+33 3 20 00 00 {suffix}", entreprise: "Vasseur {suffix}" }})"#
+    )
+}
+
+fn event_script(contract_id: i32) -> String {
+    format!(
+        r#"creer_evenement(#{{ contrat: {contract_id}, nom: "Cocktail", debut: "2027-04-10T18:00:00+02:00", fin: "2027-04-10T22:00:00+02:00", lieu: "Lyon", participants: 50, notes: "" }})"#
+    )
+}
+
+fn user_script(username: &str, email: &str, phone: &str, role: &str) -> String {
+    format!(
+        r#"creer_utilisateur(#{{ prenom: "Yanis", nom: "Benali", email: "{email}", telephone: "{phone}", identifiant: "{username}", mot_de_passe: "un mot de passe solide", role: "{role}" }})"#
+    )
+}
+
+/// Runs the matrix for `username` via `via` on a new demo database; returns each case's
+/// outcome: `Ok` or the refusal's French message.
+async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<(), String>> {
     use Action::*;
     use Resource::*;
     let database = TestDatabase::with_demo_data(backend).await;
@@ -190,6 +227,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             management,
             operation!(user_service::detail(connection, &me, me.user.id)),
+            format!("utilisateur({})", me.user.id),
         ),
         case(
             User,
@@ -197,6 +235,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             false,
             management,
             operation!(user_service::list(connection, &me, page)),
+            "utilisateurs()".to_owned(),
         ),
         case(
             Customer,
@@ -204,6 +243,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             true,
             operation!(customer_service::detail(connection, &me, ids.atelier)),
+            format!("client({})", ids.atelier),
         ),
         case(
             Customer,
@@ -216,6 +256,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 CustomerList::All,
                 page
             )),
+            "clients()".to_owned(),
         ),
         case(
             Contract,
@@ -227,6 +268,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 ids.durand_partly_paid
             )),
+            format!("contrat({})", ids.durand_partly_paid),
         ),
         case(
             Contract,
@@ -234,6 +276,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             false,
             true,
             operation!(contract_service::list(connection, &me, all_contracts, page)),
+            "contrats()".to_owned(),
         ),
         case(
             Event,
@@ -241,6 +284,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             true,
             operation!(event_service::detail(connection, &me, ids.gala)),
+            format!("evenement({})", ids.gala),
         ),
         case(
             Event,
@@ -248,6 +292,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             false,
             true,
             operation!(event_service::list(connection, &me, EventList::All, page)),
+            "evenements()".to_owned(),
         ),
         case(
             User,
@@ -260,6 +305,12 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &user_input(),
                 Role::Support
             )),
+            user_script(
+                "support3",
+                "yanis.benali@epic-events.fr",
+                "+33 6 40 00 00 01",
+                "support",
+            ),
         ),
         case(
             User,
@@ -277,6 +328,12 @@ async fn run_matrix(backend: Backend, username: &str) {
                 },
                 Role::Sales
             )),
+            user_script(
+                "sales4",
+                "sales4@epic-events.fr",
+                "+33 6 40 00 00 02",
+                "commercial",
+            ),
         ),
         // A customer is created for its creator: "someone else's" cannot even be expressed.
         case(
@@ -289,6 +346,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 &customer_input("01")
             )),
+            customer_script("01"),
         ),
         case(
             Customer,
@@ -300,6 +358,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 &customer_input("02")
             )),
+            customer_script("02"),
         ),
         case(
             Contract,
@@ -316,6 +375,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     signed: false
                 }
             )),
+            format!(
+                r#"creer_contrat(#{{ client: {}, montant_total: "100", signe: false }})"#,
+                ids.atelier
+            ),
         ),
         case(
             Contract,
@@ -332,6 +395,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     signed: false
                 }
             )),
+            format!(
+                r#"creer_contrat(#{{ client: {}, montant_total: "100", signe: false }})"#,
+                ids.brasserie
+            ),
         ),
         case(
             Event,
@@ -343,6 +410,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 &event_input(ids.durand_partly_paid)
             )),
+            event_script(ids.durand_partly_paid),
         ),
         case(
             Event,
@@ -354,6 +422,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 &event_input(ids.brasserie_unpaid)
             )),
+            event_script(ids.brasserie_unpaid),
         ),
         case(
             User,
@@ -369,6 +438,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_utilisateur({}, #{{ prenom: "Nat" }})"#,
+                me.user.id
+            ),
         ),
         case(
             User,
@@ -384,6 +457,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_utilisateur({}, #{{ prenom: "Léna" }})"#,
+                ids.sales3
+            ),
         ),
         case(
             Customer,
@@ -399,6 +476,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_client({}, #{{ prenom: "Sophia" }})"#,
+                ids.atelier
+            ),
         ),
         case(
             Customer,
@@ -414,6 +495,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_client({}, #{{ prenom: "Manu" }})"#,
+                ids.brasserie
+            ),
         ),
         case(
             Contract,
@@ -429,6 +514,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_contrat({}, #{{ reste_a_payer: "3000" }})"#,
+                ids.durand_partly_paid
+            ),
         ),
         case(
             Contract,
@@ -444,6 +533,10 @@ async fn run_matrix(backend: Backend, username: &str) {
                     ..Default::default()
                 }
             )),
+            format!(
+                r#"modifier_contrat({}, #{{ reste_a_payer: "9000" }})"#,
+                ids.brasserie_unpaid
+            ),
         ),
         case(
             Event,
@@ -470,6 +563,11 @@ async fn run_matrix(backend: Backend, username: &str) {
                         ..Default::default()
                     }
                 ))
+            },
+            if management {
+                format!("retirer_support({})", ids.gala)
+            } else {
+                format!("modifier_evenement({}, #{{ participants: 260 }})", ids.gala)
             },
         ),
         case(
@@ -498,6 +596,14 @@ async fn run_matrix(backend: Backend, username: &str) {
                     }
                 ))
             },
+            if management {
+                format!("retirer_support({})", ids.inauguration)
+            } else {
+                format!(
+                    "modifier_evenement({}, #{{ participants: 90 }})",
+                    ids.inauguration
+                )
+            },
         ),
         case(
             User,
@@ -505,6 +611,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             false,
             operation!(user_service::delete(connection, &me, me.user.id)),
+            format!("supprimer_utilisateur({})", me.user.id),
         ),
         case(
             User,
@@ -512,6 +619,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             false,
             management,
             operation!(user_service::delete(connection, &me, ids.sales1)),
+            format!("supprimer_utilisateur({})", ids.sales1),
         ),
         case(
             Customer,
@@ -519,6 +627,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             sales,
             operation!(customer_service::delete(connection, &me, ids.atelier)),
+            format!("supprimer_client({})", ids.atelier),
         ),
         case(
             Customer,
@@ -526,6 +635,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             false,
             false,
             operation!(customer_service::delete(connection, &me, ids.brasserie)),
+            format!("supprimer_client({})", ids.brasserie),
         ),
         case(
             Contract,
@@ -533,6 +643,7 @@ async fn run_matrix(backend: Backend, username: &str) {
             true,
             management,
             operation!(contract_service::delete(connection, &me, ids.durand_paid)),
+            format!("supprimer_contrat({})", ids.durand_paid),
         ),
         case(
             Contract,
@@ -544,6 +655,7 @@ async fn run_matrix(backend: Backend, username: &str) {
                 &me,
                 ids.brasserie_unpaid
             )),
+            format!("supprimer_contrat({})", ids.brasserie_unpaid),
         ),
     ];
 
@@ -557,20 +669,48 @@ async fn run_matrix(backend: Backend, username: &str) {
         "every combination but deleting an event, which has no operation"
     );
 
+    let mut outcomes = Vec::new();
     for Case {
         resource,
         action,
         own,
         allowed,
         operation,
+        script,
     } in cases
     {
-        let label = format!("{username} {action:?} {resource:?} (own: {own})");
+        let label = format!("{username} {action:?} {resource:?} (own: {own}) via {via:?}");
         let before = snapshot(&database).await;
-        let outcome = operation.await;
+        let outcome = match via {
+            Via::Services => match operation.await {
+                Ok(()) => Ok(()),
+                Err(CoreError::PermissionDenied(denied)) => {
+                    Err(CoreError::PermissionDenied(denied).to_string())
+                }
+                // Management holds the right to delete users, but never its own account:
+                // that refusal is a rule of deletion, not of permission.
+                Err(CoreError::Conflict(message))
+                    if management && (resource, action, own) == (User, Delete, true) =>
+                {
+                    Err(message)
+                }
+                Err(other) => panic!("{label}: expected a permission refusal, got « {other} »"),
+            },
+            Via::Scripts => {
+                drop(operation);
+                Script::new(username, script.clone())
+                    .run(&database)
+                    .await
+                    .outcome
+                    .map(|_| ())
+                    .map_err(|failure| failure.message)
+            }
+        };
         let after = snapshot(&database).await;
         if allowed {
-            outcome.unwrap_or_else(|error| panic!("{label}: refused with « {error} »"));
+            if let Err(message) = &outcome {
+                panic!("{label}: refused with « {message} » ({script})");
+            }
             let expected = match action {
                 Read => (0, 0),
                 Create => (0, 1),
@@ -590,33 +730,39 @@ async fn run_matrix(backend: Backend, username: &str) {
                 );
             }
         } else {
-            match outcome {
-                Err(CoreError::PermissionDenied(_)) => {}
-                // Management holds the right to delete users, but never its own account:
-                // that refusal is a rule of deletion, not of permission.
-                Err(CoreError::Conflict(_))
-                    if management && (resource, action, own) == (User, Delete, true) => {}
-                Err(other) => panic!("{label}: expected a permission refusal, got « {other} »"),
-                Ok(()) => panic!("{label}: allowed"),
-            }
+            assert!(outcome.is_err(), "{label}: allowed");
             assert_eq!(before, after, "{label}: the database changed");
         }
+        outcomes.push(outcome);
     }
 
     // Nobody may delete an event: there is no such operation, and the rules agree.
     assert!(authorize(&me.actor, Delete, Target::AnyOf(Event)).is_err());
+    outcomes
+}
+
+/// The matrix through the services, then through scripts on another demo database: the
+/// same cases allowed and refused, with the same messages.
+async fn services_and_scripts_agree(backend: Backend, username: &str) {
+    let through_services = run_matrix(backend, username, Via::Services).await;
+    let through_scripts = run_matrix(backend, username, Via::Scripts).await;
+    assert_eq!(through_services, through_scripts);
+    assert!(
+        through_scripts.iter().any(Result::is_err) && through_scripts.iter().any(Result::is_ok),
+        "{through_scripts:?}"
+    );
 }
 
 test_on_both_backends! {
     async fn management_column(backend) {
-        run_matrix(backend, "manager1").await;
+        services_and_scripts_agree(backend, "manager1").await;
     }
 
     async fn sales_column(backend) {
-        run_matrix(backend, "sales2").await;
+        services_and_scripts_agree(backend, "sales2").await;
     }
 
     async fn support_column(backend) {
-        run_matrix(backend, "support1").await;
+        services_and_scripts_agree(backend, "support1").await;
     }
 }
