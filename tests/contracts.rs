@@ -191,4 +191,37 @@ test_on_both_backends! {
         contract_service::delete(connection, &manager2, paid_without_event).await.unwrap();
         assert_eq!(all_contracts(&database).await.len(), 5);
     }
+
+    async fn everyone_lists_all_unsigned_and_unpaid_contracts(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        for username in ["manager2", "sales1", "support2"] {
+            let me = session(&database, username).await;
+            assert_eq!(listed(&database, &me, ContractList::Unsigned).await, ["1"], "{username}");
+            assert_eq!(listed(&database, &me, ContractList::Unpaid).await, ["1", "2", "5"], "{username}");
+            let found = contract_service::detail_by_number(&database.connection, &me, " ctr-2026-0005 ").await.unwrap();
+            assert_eq!(found.contract_number, "CTR-2026-0005");
+        }
+    }
+
+    async fn payments_lower_the_balance_for_those_who_may_modify(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let partly_paid = contract_id(&database, "CTR-2026-0002").await;
+        let other_customer = contract_id(&database, "CTR-2026-0005").await;
+        let sales2 = session(&database, "sales2").await;
+        let paid = contract_service::record_payment(&database.connection, &sales2, partly_paid, "1 000,25").await.unwrap();
+        assert_eq!(paid.balance_due.to_string(), "2250.25");
+        assert_eq!(paid.total_amount.to_string(), "8500.00");
+        let paid = contract_service::record_payment(&database.connection, &sales2, partly_paid, "2250.25").await.unwrap();
+        assert!(paid.balance_due.is_zero());
+        assert_eq!(
+            sales2.journal.changes().len(),
+            2,
+            "each payment is journalled"
+        );
+        let refused = contract_service::record_payment(&database.connection, &sales2, other_customer, "1").await;
+        assert!(is_permission_denied(&refused), "{refused:?}");
+        let support1 = session(&database, "support1").await;
+        let refused = contract_service::record_payment(&database.connection, &support1, partly_paid, "1").await;
+        assert!(is_permission_denied(&refused), "{refused:?}");
+    }
 }

@@ -7,7 +7,9 @@ use epic_events::entities::event;
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
-use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent, SupportUser};
+use epic_events::services::event_service::{
+    self, EventChanges, EventList, EventSearch, NewEvent, SupportUser,
+};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, contract_id, event_id, session, user_id};
 
@@ -176,5 +178,33 @@ test_on_both_backends! {
         assert_eq!(assigned.user_support_id, Some(support1.user.id));
         assert_eq!(listed(&database, &support1, EventList::Mine).await, ["1", "2"]);
         assert_eq!(listed(&database, &manager1, EventList::WithoutSupport).await, ["4"]);
+    }
+
+    async fn searches_page_soonest_first(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let support2 = session(&database, "support2").await;
+        let all = EventSearch { soonest_first: true, ..Default::default() };
+        // One event per page: every page follows the previous one in (start, id) order.
+        let mut numbers = Vec::new();
+        let mut request = Some(PageRequest::first(1));
+        while let Some(page) = request {
+            let found = event_service::search(&database.connection, &support2, EventList::All, &all, page).await.unwrap();
+            numbers.extend(found.items.iter().map(|row| row.event_number.clone()));
+            request = found.next;
+        }
+        assert_eq!(numbers, ["EVT-2026-0002", "EVT-2026-0003", "EVT-2026-0001", "EVT-2026-0004"]);
+
+        let in_nantes_in_2027 = EventSearch {
+            location_contains: Some("NANTES".into()),
+            starts_from: Some("2027-01-01T00:00:00Z".into()),
+            starts_until: Some("2027-06-05T10:00:00Z".into()),
+            soonest_first: true,
+        };
+        let found = event_service::search(&database.connection, &support2, EventList::All, &in_nantes_in_2027, PageRequest::first(10)).await.unwrap();
+        let numbers: Vec<&str> = found.items.iter().map(|row| row.event_number.as_str()).collect();
+        assert_eq!(numbers, ["EVT-2026-0003", "EVT-2026-0004"], "bounds are inclusive");
+        let wildcard = EventSearch { location_contains: Some("%".into()), ..Default::default() };
+        let found = event_service::search(&database.connection, &support2, EventList::All, &wildcard, PageRequest::first(10)).await.unwrap();
+        assert!(found.items.is_empty(), "% is a character, not a wildcard");
     }
 }

@@ -22,8 +22,8 @@ pub struct ScriptLimits {
     pub maximum_expression_depth: usize,
     /// Length of one string, in bytes.
     pub maximum_string_size: usize,
-    /// Number of items of one array. rhai checks it when an array is assigned, not when
-    /// `push` grows it in place: such a loop is stopped by the deadline instead.
+    /// Number of items of one array. rhai measures the whole array after each change, so a
+    /// loop growing one item by item slows down as it grows and meets the deadline first.
     pub maximum_array_size: usize,
     /// Number of entries of one object map.
     pub maximum_map_size: usize,

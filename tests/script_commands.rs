@@ -1,0 +1,120 @@
+//! `epic-events executer` and `epic-events aide` through the binary: results on standard
+//! output, messages on standard error, exit status, and the database afterwards.
+
+mod support;
+
+use epic_events::entities::event;
+use sea_orm::{EntityTrait, QueryOrder};
+use support::{TestDatabase, run_binary, run_binary_in};
+
+fn scripts_directory() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")
+}
+
+async fn supports(database: &TestDatabase) -> Vec<Option<i32>> {
+    event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.user_support_id)
+        .collect()
+}
+
+#[test]
+fn help_lists_every_function_in_french_without_signing_in() {
+    let help = run_binary(None, &["aide"], "");
+    assert!(help.success, "{help:?}");
+    for expected in [
+        "Fonctions des scripts rhai",
+        "creer_client(#{prenom, nom, email, telephone, entreprise})",
+        "evenements_sans_support(#{lieu, du, au})",
+        "enregistrer_paiement(id, montant)",
+        "modifications_attendues(nombre)",
+        "Contrat",
+        "reste_a_payer",
+    ] {
+        assert!(
+            help.stdout.contains(expected),
+            "{expected}:\n{}",
+            help.stdout
+        );
+    }
+    let usage = run_binary(None, &["executer", "--help"], "");
+    assert!(usage.stdout.contains("--simulation"), "{usage:?}");
+    assert!(usage.stdout.contains("CLÉ=VALEUR"), "{usage:?}");
+}
+
+test_on_both_backends! {
+    async fn scripts_run_as_the_signed_in_user(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let run = |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
+        let assign = scripts_directory().join("assigner_support.rhai").display().to_string();
+
+        let without_session = run(&["executer", &assign, "support=support1", "tous=oui"]);
+        assert_eq!(without_session.code, Some(1), "{without_session:?}");
+        assert!(without_session.stderr.contains("veuillez vous reconnecter"), "{without_session:?}");
+
+        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "manager1"], "demo-epic-events\n");
+        assert!(signed_in.success, "{signed_in:?}");
+        let before = supports(&database).await;
+
+        let simulation = run(&["executer", &assign, "--simulation", "support=support1", "tous=oui", "--format", "csv"]);
+        assert!(simulation.success, "{simulation:?}");
+        assert!(simulation.stdout.starts_with("numero,debut,nom,client,lieu,support\nEVT-2026-0001,"), "{simulation:?}");
+        assert!(
+            simulation.stderr.contains("Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
+            "{simulation:?}"
+        );
+        assert_eq!(supports(&database).await, before);
+
+        let mismatch = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=3"]);
+        assert_eq!(mismatch.code, Some(1), "{mismatch:?}");
+        assert_eq!(
+            mismatch.stderr,
+            "Erreur : le script s'est arrêté : le script devait modifier 3 enregistrements mais en modifie 2 ; rien n'a été enregistré\n"
+        );
+        assert_eq!(supports(&database).await, before);
+
+        let done = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=2", "--format", "json"]);
+        assert!(done.success, "{done:?}");
+        let assigned: serde_json::Value = serde_json::from_str(&done.stdout).unwrap();
+        assert_eq!(assigned.as_array().unwrap().len(), 2);
+        assert_eq!(assigned[0]["support"], "Inès Fontaine");
+        assert_eq!(done.stderr, "Enregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n");
+        assert!(supports(&database).await.iter().all(Option::is_some));
+    }
+
+    async fn script_mistakes_are_french_and_change_nothing(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let run = |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
+        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "sales2"], "demo-epic-events\n");
+        assert!(signed_in.success, "{signed_in:?}");
+
+        let script = directory.path().join("essai.rhai");
+        std::fs::write(&script, "let c = mes_contrats_non_payes();\nafficher(c, [\"numero\", \"reste_a_payer\"]);\nsupprimer_contrat(c[0].id);\n").unwrap();
+        let refused = run(&["executer", script.to_str().unwrap()]);
+        assert_eq!(refused.code, Some(1), "{refused:?}");
+        assert!(refused.stdout.contains("│ CTR-2026-0002 │    3 250,50 € │"), "{refused:?}");
+        assert_eq!(
+            refused.stderr,
+            "Erreur : le script s'est arrêté : action refusée : le rôle commercial ne permet pas de supprimer ce contrat (ligne 3) ; rien n'a été enregistré\n"
+        );
+
+        std::fs::write(&script, "let x = ;").unwrap();
+        let syntax = run(&["executer", script.to_str().unwrap()]);
+        assert_eq!(syntax.code, Some(1));
+        assert_eq!(syntax.stderr, "Erreur : le script s'est arrêté : erreur de syntaxe dans le script (ligne 1) ; rien n'a été enregistré\n");
+
+        let missing = run(&["executer", "absent.rhai"]);
+        assert_eq!(missing.code, Some(1));
+        assert_eq!(missing.stderr, "Erreur : impossible de lire le script « absent.rhai » (fichier introuvable)\n");
+
+        let bad_parameter = run(&["executer", script.to_str().unwrap(), "sans-egal"]);
+        assert_eq!(bad_parameter.code, Some(2), "{bad_parameter:?}");
+        assert!(bad_parameter.stderr.contains("sans-egal"), "{bad_parameter:?}");
+    }
+}
