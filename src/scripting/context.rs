@@ -14,7 +14,7 @@ use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
 use sea_orm::DatabaseTransaction;
 
 use super::output::ScriptOutput;
-use super::sandbox::ScriptLimits;
+use super::sandbox::{ScriptClock, ScriptLimits};
 use crate::errors::CoreError;
 use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
 use crate::services::Session;
@@ -52,6 +52,7 @@ pub struct ScriptContext {
     pub session: Session,
     /// The run's limits.
     pub limits: ScriptLimits,
+    clock: Arc<ScriptClock>,
     /// Files the command line named, canonicalised: the only ones `lire_csv` may read.
     pub readable_files: Vec<PathBuf>,
     output: Mutex<ScriptOutput>,
@@ -65,6 +66,7 @@ impl ScriptContext {
         transaction: DatabaseTransaction,
         session: Session,
         limits: ScriptLimits,
+        clock: Arc<ScriptClock>,
         readable_files: Vec<PathBuf>,
         output: ScriptOutput,
     ) -> Self {
@@ -73,6 +75,7 @@ impl ScriptContext {
             transaction,
             session,
             limits,
+            clock,
             readable_files,
             output: Mutex::new(output),
             expected_changes: Mutex::new(None),
@@ -90,12 +93,16 @@ impl ScriptContext {
             })
     }
 
-    /// Waits for a call into the core, from the script's (blocking) thread.
+    /// Waits for a call into the core, from the script's (blocking) thread. The wait does
+    /// not count as the script's own time.
     pub fn wait<T>(
         &self,
         operation: impl Future<Output = Result<T, CoreError>>,
     ) -> ScriptResult<T> {
-        self.runtime.block_on(operation).map_err(from_core_error)
+        let started = std::time::Instant::now();
+        let result = self.runtime.block_on(operation);
+        self.clock.add_waiting(started.elapsed());
+        result.map_err(from_core_error)
     }
 
     /// Every page of a list, fetched page by page (each page a bounded query), as an array

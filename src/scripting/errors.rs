@@ -2,7 +2,7 @@
 
 use rhai::EvalAltResult;
 
-use super::sandbox::{DEADLINE_TOKEN, ScriptLimits};
+use super::sandbox::{DEADLINE_TOKEN, MAXIMUM_DURATION_TOKEN, ScriptLimits};
 
 /// The line of the script where `error` happened, looking into the functions it called.
 pub fn line_of(error: &EvalAltResult) -> Option<usize> {
@@ -30,6 +30,10 @@ pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
         ErrorTerminated(token, _) if token.to_string() == DEADLINE_TOKEN => format!(
             "le script a dépassé le temps maximal d'exécution ({} s)",
             limits.deadline.as_secs()
+        ),
+        ErrorTerminated(token, _) if token.to_string() == MAXIMUM_DURATION_TOKEN => format!(
+            "l'exécution a dépassé sa durée maximale ({} min, base de données comprise)",
+            limits.maximum_duration.as_secs() / 60
         ),
         ErrorTerminated(_, _) => "le script a été interrompu".to_owned(),
         ErrorTooManyOperations(_) => format!(
@@ -102,7 +106,7 @@ mod tests {
 
     fn run(script: &str) -> Result<rhai::Dynamic, String> {
         let limits = ScriptLimits::default();
-        let (engine, _) = sandboxed_engine(limits);
+        let (engine, _, _) = sandboxed_engine(limits);
         engine
             .eval::<rhai::Dynamic>(script)
             .map_err(|error| french_message(&error, &limits))
@@ -166,6 +170,46 @@ mod tests {
     }
 
     #[test]
+    fn waiting_for_the_database_is_not_the_scripts_time() {
+        let limits = ScriptLimits {
+            deadline: Duration::from_millis(200),
+            ..ScriptLimits::default()
+        };
+        let (mut engine, _, clock) = sandboxed_engine(limits);
+        // Stands for a slow core call: it waits, and says so on the clock.
+        engine.register_fn("attendre_la_base", move || {
+            std::thread::sleep(Duration::from_millis(150));
+            clock.add_waiting(Duration::from_millis(150));
+        });
+        let result = engine.eval::<rhai::Dynamic>(
+            "let x = 0; for tour in 0..3 { attendre_la_base(); for i in 0..10000 { x += i; } }",
+        );
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    #[test]
+    fn a_run_stops_at_its_maximum_duration() {
+        let limits = ScriptLimits {
+            maximum_duration: Duration::from_millis(100),
+            ..ScriptLimits::default()
+        };
+        let (mut engine, _, clock) = sandboxed_engine(limits);
+        engine.register_fn("attendre_la_base", move || {
+            std::thread::sleep(Duration::from_millis(20));
+            clock.add_waiting(Duration::from_millis(20));
+        });
+        let error = engine
+            .eval::<rhai::Dynamic>(
+                "let x = 0; loop { attendre_la_base(); for i in 0..5000 { x += i; } }",
+            )
+            .unwrap_err();
+        assert_eq!(
+            french_message(&error, &limits),
+            "l'exécution a dépassé sa durée maximale (0 min, base de données comprise)"
+        );
+    }
+
+    #[test]
     fn no_eval_no_import() {
         assert!(
             run(r#"eval("40 + 2")"#)
@@ -200,7 +244,7 @@ mod tests {
 
     #[test]
     fn printing_is_captured_not_written() {
-        let (engine, printed) = sandboxed_engine(ScriptLimits::default());
+        let (engine, printed, _) = sandboxed_engine(ScriptLimits::default());
         engine.run(r#"print("bonjour"); debug("détail");"#).unwrap();
         let lines = printed.lock().unwrap().clone();
         assert_eq!(lines, ["bonjour", "\"détail\""]);

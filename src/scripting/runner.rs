@@ -165,7 +165,7 @@ pub async fn run(
     run: ScriptRun,
     output: ScriptOutput,
 ) -> Result<RunOutcome, ScriptFailure> {
-    let (mut engine, _) = sandboxed_engine(run.limits);
+    let (mut engine, _, clock) = sandboxed_engine(run.limits);
     api::register(&mut engine);
     let ast = engine.compile(&run.source).map_err(|error| ScriptFailure {
         message: "erreur de syntaxe dans le script".to_owned(),
@@ -183,6 +183,7 @@ pub async fn run(
         transaction,
         session,
         run.limits,
+        clock,
         files::files_named_in(&run.parameters),
         output,
     ));

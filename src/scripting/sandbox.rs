@@ -1,15 +1,54 @@
 //! A rhai engine that cannot reach the file system, the network, the environment or other
 //! processes, and that stops a runaway script: limits on operations, call depth, sizes and
-//! wall-clock time. `rhai::Engine::new()` alone is not a sandbox (`eval`, `import`).
+//! time. `rhai::Engine::new()` alone is not a sandbox (`eval`, `import`).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rhai::module_resolvers::DummyModuleResolver;
 use rhai::{Dynamic, Engine};
 
-/// What stopped a script that ran out of time (the value of rhai's termination token).
+/// What stopped a script that ran out of its own time (the value of rhai's termination
+/// token).
 pub const DEADLINE_TOKEN: &str = "deadline";
+/// What stopped a run that lasted too long in all, database included.
+pub const MAXIMUM_DURATION_TOKEN: &str = "maximum duration";
+
+/// The time of one run: in all, and spent waiting for the core (the database).
+#[derive(Debug)]
+pub struct ScriptClock {
+    started: Instant,
+    waiting_nanoseconds: AtomicU64,
+}
+
+impl ScriptClock {
+    fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            waiting_nanoseconds: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts `duration` spent waiting for the core: it is not the script's own time.
+    pub fn add_waiting(&self, duration: Duration) {
+        let nanoseconds = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.waiting_nanoseconds
+            .fetch_add(nanoseconds, Ordering::Relaxed);
+    }
+
+    /// Time since the run started.
+    pub fn total(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Time the script itself ran: the total less the time spent in the core.
+    pub fn script_time(&self) -> Duration {
+        self.total().saturating_sub(Duration::from_nanos(
+            self.waiting_nanoseconds.load(Ordering::Relaxed),
+        ))
+    }
+}
 
 /// The limits of one script run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +66,12 @@ pub struct ScriptLimits {
     pub maximum_array_size: usize,
     /// Number of entries of one object map.
     pub maximum_map_size: usize,
-    /// Wall-clock time of the whole run.
+    /// Time the script itself may run, not counting its waits for the database: what
+    /// stops a runaway loop.
     pub deadline: Duration,
+    /// Wall-clock time of the whole run, database included: a bulk update may take long,
+    /// but not hold its transaction for ever.
+    pub maximum_duration: Duration,
 }
 
 impl Default for ScriptLimits {
@@ -41,6 +84,7 @@ impl Default for ScriptLimits {
             maximum_array_size: 100_000,
             maximum_map_size: 10_000,
             deadline: Duration::from_secs(2),
+            maximum_duration: Duration::from_secs(10 * 60),
         }
     }
 }
@@ -48,8 +92,9 @@ impl Default for ScriptLimits {
 /// What a script printed with `print` or `debug`, in order.
 pub type PrintedLines = Arc<Mutex<Vec<String>>>;
 
-/// A sandboxed engine for one run starting now, and the lines the script prints.
-pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines) {
+/// A sandboxed engine for one run starting now, the lines the script prints, and the
+/// run's clock (the core calls count their waits on it).
+pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines, Arc<ScriptClock>) {
     let mut engine = Engine::new();
     // No code from strings, no modules from disk.
     engine.disable_symbol("eval");
@@ -65,11 +110,20 @@ pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines) {
     engine.set_max_array_size(limits.maximum_array_size);
     engine.set_max_map_size(limits.maximum_map_size);
 
-    let started = Instant::now();
+    let clock = Arc::new(ScriptClock::start());
+    let progress_clock = Arc::clone(&clock);
+    let next_check = AtomicU64::new(0);
     engine.on_progress(move |operations| {
-        // Reading the clock at every operation would slow scripts down.
-        if operations % 4096 == 0 && started.elapsed() > limits.deadline {
+        // Reading the clock at every operation would slow scripts down: every 4096 or so
+        // (the count may advance by more than one at a time).
+        if operations < next_check.load(Ordering::Relaxed) {
+            return None;
+        }
+        next_check.store(operations.saturating_add(4096), Ordering::Relaxed);
+        if progress_clock.script_time() > limits.deadline {
             Some(Dynamic::from(DEADLINE_TOKEN))
+        } else if progress_clock.total() > limits.maximum_duration {
+            Some(Dynamic::from(MAXIMUM_DURATION_TOKEN))
         } else {
             None
         }
@@ -88,5 +142,5 @@ pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines) {
             lines.push(text.to_owned());
         }
     });
-    (engine, printed)
+    (engine, printed, clock)
 }
