@@ -237,6 +237,10 @@ impl Table {
     }
 
     fn write_csv(&self, output: &mut dyn Write) -> std::io::Result<()> {
+        if self.columns.is_empty() {
+            // An empty list whose columns nobody named: nothing to write.
+            return Ok(());
+        }
         let mut writer = csv::Writer::from_writer(output);
         writer.write_record(&self.columns)?;
         for row in &self.rows {
@@ -426,6 +430,24 @@ mod tests {
         assert_eq!(value[1]["nombre"], serde_json::Value::Null);
         let keys: Vec<&String> = value[0].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["nom", "montant", "nombre"]);
+    }
+
+    #[test]
+    fn empty_lists_in_each_format() {
+        let empty = Dynamic::from_array(Vec::new());
+        let columns = ["numero".to_owned()];
+        for (format, columns, expected) in [
+            (OutputFormat::Table, None, "(aucun résultat)\n"),
+            (OutputFormat::Csv, None, ""),
+            (OutputFormat::Csv, Some(&columns[..]), "numero\n"),
+            (OutputFormat::Json, None, "[]\n"),
+        ] {
+            let data = Buffer::default();
+            let mut output =
+                ScriptOutput::new(format, Box::new(data.clone()), Box::new(Buffer::default()));
+            output.result(&empty, columns).unwrap();
+            assert_eq!(data.text(), expected, "{format:?}");
+        }
     }
 
     #[test]
