@@ -6,15 +6,13 @@ mod support;
 use std::future::Future;
 use std::pin::Pin;
 
-use epic_events::entities::{contract, customer, event, user};
 use epic_events::errors::CoreError;
 use epic_events::permissions::Role;
 use epic_events::services::contract_service::{self, ContractChanges, NewContract};
 use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, NewEvent, SupportUser};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{EntityTrait, QueryOrder};
-use support::{TestDatabase, contract_id, customer_id, event_id, session, user_id};
+use support::{TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -23,41 +21,6 @@ macro_rules! operation {
     ($call:expr) => {
         Box::pin(async { $call.await.map(|_| ()) }) as Operation<'_>
     };
-}
-
-/// Every row of the four business tables.
-#[derive(Debug, PartialEq)]
-struct Snapshot(
-    Vec<user::Model>,
-    Vec<customer::Model>,
-    Vec<contract::Model>,
-    Vec<event::Model>,
-);
-
-async fn snapshot(database: &TestDatabase) -> Snapshot {
-    let connection = &database.connection;
-    Snapshot(
-        user::Entity::find()
-            .order_by_asc(user::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        customer::Entity::find()
-            .order_by_asc(customer::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        contract::Entity::find()
-            .order_by_asc(contract::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        event::Entity::find()
-            .order_by_asc(event::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-    )
 }
 
 fn customer_input() -> NewCustomer {

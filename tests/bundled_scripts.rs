@@ -3,22 +3,10 @@
 
 mod support;
 
-use epic_events::entities::{contract, event};
+use epic_events::entities::contract;
 use epic_events::scripting::output::OutputFormat;
 use sea_orm::{EntityTrait, QueryOrder};
-use support::{Script, TestDatabase, user_id};
-
-/// (event number, support user id) of every event, in id order.
-async fn supports(database: &TestDatabase) -> Vec<(String, Option<i32>)> {
-    event::Entity::find()
-        .order_by_asc(event::Column::Id)
-        .all(&database.connection)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| (row.event_number, row.user_support_id))
-        .collect()
-}
+use support::{Script, TestDatabase, event_supports, user_id};
 
 /// (contract number, balance due as text) of every contract, in id order.
 async fn balances(database: &TestDatabase) -> Vec<(String, String)> {
@@ -152,7 +140,7 @@ test_on_both_backends! {
         let database = TestDatabase::with_demo_data(backend).await;
         let support1 = user_id(&database, "support1").await;
         let support2 = user_id(&database, "support2").await;
-        let before = supports(&database).await;
+        let before = event_supports(&database).await;
         let assign = || Script::bundled("manager1", "assigner_support");
 
         // No criterion, no `tous=oui`: refused.
@@ -186,7 +174,7 @@ test_on_both_backends! {
             .run(&database)
             .await;
         assert_eq!(result.failure(), "le script devait modifier 2 enregistrements mais en modifie 1");
-        assert_eq!(supports(&database).await, before);
+        assert_eq!(event_supports(&database).await, before);
 
         // Location: only the unassigned event in Nantes, not the one support2 already has.
         let result = assign()
@@ -204,7 +192,7 @@ test_on_both_backends! {
         );
         let mut expected = before.clone();
         expected[3].1 = Some(support2);
-        assert_eq!(supports(&database).await, expected);
+        assert_eq!(event_supports(&database).await, expected);
 
         // Date range: the seminar in March 2027, by the support user's id.
         let result = assign()
@@ -215,7 +203,7 @@ test_on_both_backends! {
             .await;
         result.success();
         expected[0].1 = Some(support1);
-        assert_eq!(supports(&database).await, expected);
+        assert_eq!(event_supports(&database).await, expected);
 
         // Nothing left to assign.
         let result = assign().parameter("support", "support1").parameter("tous", "oui").run(&database).await;

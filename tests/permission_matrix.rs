@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
-use epic_events::entities::{contract, customer, event, user};
 use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::{Action, Resource, Role, Target, authorize};
@@ -18,9 +17,8 @@ use epic_events::services::contract_service::{self, ContractChanges, NewContract
 use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use sea_orm::{EntityTrait, QueryOrder};
 use support::{
-    Backend, Script, TestDatabase, contract_id, customer_id, event_id, session, user_id,
+    Backend, Script, TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id,
 };
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
@@ -29,58 +27,6 @@ macro_rules! operation {
     ($call:expr) => {
         Box::pin(async { $call.await.map(|_| ()) }) as Operation<'_>
     };
-}
-
-#[derive(Debug, PartialEq)]
-struct Snapshot {
-    users: Vec<user::Model>,
-    customers: Vec<customer::Model>,
-    contracts: Vec<contract::Model>,
-    events: Vec<event::Model>,
-}
-
-impl Snapshot {
-    /// (rows only before, rows only after) per resource.
-    fn difference(&self, after: &Snapshot, resource: Resource) -> (usize, usize) {
-        fn count<T: PartialEq>(before: &[T], after: &[T]) -> (usize, usize) {
-            (
-                before.iter().filter(|row| !after.contains(row)).count(),
-                after.iter().filter(|row| !before.contains(row)).count(),
-            )
-        }
-        match resource {
-            Resource::User => count(&self.users, &after.users),
-            Resource::Customer => count(&self.customers, &after.customers),
-            Resource::Contract => count(&self.contracts, &after.contracts),
-            Resource::Event => count(&self.events, &after.events),
-        }
-    }
-}
-
-async fn snapshot(database: &TestDatabase) -> Snapshot {
-    let connection = &database.connection;
-    Snapshot {
-        users: user::Entity::find()
-            .order_by_asc(user::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        customers: customer::Entity::find()
-            .order_by_asc(customer::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        contracts: contract::Entity::find()
-            .order_by_asc(contract::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        events: event::Entity::find()
-            .order_by_asc(event::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-    }
 }
 
 async fn ids(database: &TestDatabase) -> Ids {

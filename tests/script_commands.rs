@@ -3,23 +3,10 @@
 
 mod support;
 
-use epic_events::entities::event;
-use sea_orm::{EntityTrait, QueryOrder};
-use support::{TestDatabase, run_binary, run_binary_in};
+use support::{TestDatabase, event_supports, run_binary, run_binary_in};
 
 fn scripts_directory() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts")
-}
-
-async fn supports(database: &TestDatabase) -> Vec<Option<i32>> {
-    event::Entity::find()
-        .order_by_asc(event::Column::Id)
-        .all(&database.connection)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.user_support_id)
-        .collect()
 }
 
 #[test]
@@ -59,7 +46,7 @@ test_on_both_backends! {
 
         let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "manager1"], "demo-epic-events\n");
         assert!(signed_in.success, "{signed_in:?}");
-        let before = supports(&database).await;
+        let before = event_supports(&database).await;
 
         let simulation = run(&["executer", &assign, "--simulation", "support=support1", "tous=oui", "--format", "csv"]);
         assert!(simulation.success, "{simulation:?}");
@@ -68,7 +55,7 @@ test_on_both_backends! {
             simulation.stderr.contains("Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
             "{simulation:?}"
         );
-        assert_eq!(supports(&database).await, before);
+        assert_eq!(event_supports(&database).await, before);
 
         let mismatch = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=3"]);
         assert_eq!(mismatch.code, Some(1), "{mismatch:?}");
@@ -76,7 +63,7 @@ test_on_both_backends! {
             mismatch.stderr,
             "Erreur : le script s'est arrêté : le script devait modifier 3 enregistrements mais en modifie 2 ; rien n'a été enregistré\n"
         );
-        assert_eq!(supports(&database).await, before);
+        assert_eq!(event_supports(&database).await, before);
 
         let done = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=2", "--format", "json"]);
         assert!(done.success, "{done:?}");
@@ -84,7 +71,7 @@ test_on_both_backends! {
         assert_eq!(assigned.as_array().unwrap().len(), 2);
         assert_eq!(assigned[0]["support"], "Inès Fontaine");
         assert_eq!(done.stderr, "Enregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n");
-        assert!(supports(&database).await.iter().all(Option::is_some));
+        assert!(event_supports(&database).await.iter().all(|(_, support)| support.is_some()));
     }
 
     async fn script_mistakes_are_french_and_change_nothing(backend) {

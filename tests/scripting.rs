@@ -5,39 +5,11 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use epic_events::entities::{contract, customer, event, user};
+use epic_events::entities::{contract, customer, event};
 use epic_events::permissions::Resource;
 use epic_events::services::journal::ChangeKind;
 use sea_orm::{EntityTrait, QueryOrder};
-use support::{Script, TestDatabase, contract_id, event_id};
-
-/// Every row of the four business tables, to prove that nothing changed.
-async fn everything(database: &TestDatabase) -> String {
-    let connection = &database.connection;
-    format!(
-        "{:?}\n{:?}\n{:?}\n{:?}",
-        user::Entity::find()
-            .order_by_asc(user::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        customer::Entity::find()
-            .order_by_asc(customer::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        contract::Entity::find()
-            .order_by_asc(contract::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-        event::Entity::find()
-            .order_by_asc(event::Column::Id)
-            .all(connection)
-            .await
-            .unwrap(),
-    )
-}
+use support::{Script, TestDatabase, contract_id, event_id, snapshot};
 
 /// Signs CTR-2026-0001, assigns support1 to both events without support, creates a
 /// contract for Atelier Lumière: four records.
@@ -128,7 +100,7 @@ test_on_both_backends! {
     async fn a_failure_after_writes_changes_nothing(backend) {
         let database = TestDatabase::with_demo_data(backend).await;
         let ids = ids(&database).await;
-        let before = everything(&database).await;
+        let before = snapshot(&database).await;
         let with_events = contract_id(&database, "CTR-2026-0004").await;
 
         let source = format!("{}\nsupprimer_contrat({with_events});", four_writes(&ids));
@@ -138,12 +110,12 @@ test_on_both_backends! {
             "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés"
         );
         assert!(result.outcome.as_ref().unwrap_err().line.is_some());
-        assert_eq!(everything(&database).await, before);
+        assert_eq!(snapshot(&database).await, before);
 
         let source = format!("{}\nthrow \"arrêt volontaire\";", four_writes(&ids));
         let result = Script::new("manager1", source).run(&database).await;
         assert_eq!(result.failure(), "arrêt volontaire");
-        assert_eq!(everything(&database).await, before);
+        assert_eq!(snapshot(&database).await, before);
     }
 
     async fn refusals_are_catchable_with_the_core_message(backend) {
@@ -181,14 +153,14 @@ test_on_both_backends! {
     async fn the_dry_run_changes_nothing_and_says_what_it_would_do(backend) {
         let database = TestDatabase::with_demo_data(backend).await;
         let ids = ids(&database).await;
-        let before = everything(&database).await;
+        let before = snapshot(&database).await;
         let result = Script::new("manager1", four_writes(&ids))
             .simulation()
             .run(&database)
             .await;
         let outcome = result.success();
         assert!(!outcome.committed);
-        assert_eq!(everything(&database).await, before);
+        assert_eq!(snapshot(&database).await, before);
         let summary = outcome.summary().unwrap();
         assert!(
             summary.starts_with("Simulation : rien n'a été enregistré. Le script aurait :\n"),
@@ -205,14 +177,14 @@ test_on_both_backends! {
     async fn the_expected_count_guard(backend) {
         let database = TestDatabase::with_demo_data(backend).await;
         let ids = ids(&database).await;
-        let before = everything(&database).await;
+        let before = snapshot(&database).await;
         let source = format!("modifications_attendues(5);\n{}", four_writes(&ids));
         let result = Script::new("manager1", source).run(&database).await;
         assert_eq!(
             result.failure(),
             "le script devait modifier 5 enregistrements mais en modifie 4"
         );
-        assert_eq!(everything(&database).await, before);
+        assert_eq!(snapshot(&database).await, before);
 
         // Modifying the same record twice counts once.
         let source = format!(
@@ -222,7 +194,7 @@ test_on_both_backends! {
         );
         let result = Script::new("manager1", source).run(&database).await;
         assert!(result.success().committed);
-        assert_ne!(everything(&database).await, before);
+        assert_ne!(snapshot(&database).await, before);
     }
 
     async fn records_read_in_french(backend) {
@@ -276,7 +248,7 @@ test_on_both_backends! {
     async fn runaway_scripts_stop_with_nothing_written(backend) {
         let database = TestDatabase::with_demo_data(backend).await;
         let unsigned = contract_id(&database, "CTR-2026-0001").await;
-        let before = everything(&database).await;
+        let before = snapshot(&database).await;
         for (body, expected) in [
             ("loop { }", "le script a dépassé"),
             ("fn descendre(n) { descendre(n + 1) } descendre(0);", "le script imbrique trop d'appels"),
@@ -290,7 +262,7 @@ test_on_both_backends! {
             stops_quickly(started);
             let message = result.failure();
             assert!(message.starts_with(expected), "{body}: {message}");
-            assert_eq!(everything(&database).await, before, "{body}");
+            assert_eq!(snapshot(&database).await, before, "{body}");
         }
     }
 

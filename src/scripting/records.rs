@@ -546,55 +546,80 @@ pub fn register_record<T: ScriptRecord>(engine: &mut Engine) {
     engine.register_fn("to_debug", |record: &mut T| record.summary());
 }
 
+/// A record's fields with their values, in table order.
+pub type NamedValues = Vec<(&'static str, Dynamic)>;
+
+/// A record type's name and its fields with their descriptions, for the help.
+pub type TypeDescription = (&'static str, Vec<(&'static str, &'static str)>);
+
+/// What the rest of the scripting layer needs of one record type, without naming it.
+struct RecordType {
+    register: fn(&mut Engine),
+    fields_of: fn(&Dynamic) -> Option<NamedValues>,
+    describe: fn() -> TypeDescription,
+}
+
+impl RecordType {
+    const fn of<T: ScriptRecord>() -> Self {
+        Self {
+            register: register_record::<T>,
+            fields_of: fields_of::<T>,
+            describe: describe::<T>,
+        }
+    }
+}
+
+/// Every record type scripts receive: the one list to extend with a new one.
+const RECORD_TYPES: [RecordType; 6] = [
+    RecordType::of::<UserRow>(),
+    RecordType::of::<CustomerRow>(),
+    RecordType::of::<ContractRow>(),
+    RecordType::of::<EventRow>(),
+    RecordType::of::<UnpaidContracts>(),
+    RecordType::of::<SalesActivity>(),
+];
+
+fn fields_of<T: ScriptRecord>(value: &Dynamic) -> Option<NamedValues> {
+    let record = value.read_lock::<T>()?;
+    Some(
+        T::FIELDS
+            .iter()
+            .map(|field| (field.name, (field.read)(&record)))
+            .collect(),
+    )
+}
+
+fn describe<T: ScriptRecord>() -> TypeDescription {
+    (
+        T::TYPE_NAME,
+        T::FIELDS
+            .iter()
+            .map(|field| (field.name, field.description))
+            .collect(),
+    )
+}
+
 /// The fields of a record held in `value`, as (name, value) in table order, if `value` is
 /// one of the record types.
-pub fn record_fields(value: &Dynamic) -> Option<Vec<(&'static str, Dynamic)>> {
-    fn fields_of<T: ScriptRecord>(value: &Dynamic) -> Option<Vec<(&'static str, Dynamic)>> {
-        let record = value.read_lock::<T>()?;
-        Some(
-            T::FIELDS
-                .iter()
-                .map(|field| (field.name, (field.read)(&record)))
-                .collect(),
-        )
-    }
-    fields_of::<ContractRow>(value)
-        .or_else(|| fields_of::<EventRow>(value))
-        .or_else(|| fields_of::<CustomerRow>(value))
-        .or_else(|| fields_of::<UserRow>(value))
-        .or_else(|| fields_of::<UnpaidContracts>(value))
-        .or_else(|| fields_of::<SalesActivity>(value))
+pub fn record_fields(value: &Dynamic) -> Option<NamedValues> {
+    RECORD_TYPES
+        .iter()
+        .find_map(|record_type| (record_type.fields_of)(value))
 }
 
 /// Every record type with its fields, for the help: (type name, [(field, description)]).
-pub fn record_types() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-    fn describe<T: ScriptRecord>() -> (&'static str, Vec<(&'static str, &'static str)>) {
-        (
-            T::TYPE_NAME,
-            T::FIELDS
-                .iter()
-                .map(|field| (field.name, field.description))
-                .collect(),
-        )
-    }
-    vec![
-        describe::<UserRow>(),
-        describe::<CustomerRow>(),
-        describe::<ContractRow>(),
-        describe::<EventRow>(),
-        describe::<UnpaidContracts>(),
-        describe::<SalesActivity>(),
-    ]
+pub fn record_types() -> Vec<TypeDescription> {
+    RECORD_TYPES
+        .iter()
+        .map(|record_type| (record_type.describe)())
+        .collect()
 }
 
 /// Registers every record type and the `Date` type with its comparisons.
 pub fn register_all(engine: &mut Engine) {
-    register_record::<UserRow>(engine);
-    register_record::<CustomerRow>(engine);
-    register_record::<ContractRow>(engine);
-    register_record::<EventRow>(engine);
-    register_record::<UnpaidContracts>(engine);
-    register_record::<SalesActivity>(engine);
+    for record_type in &RECORD_TYPES {
+        (record_type.register)(engine);
+    }
 
     engine.register_type_with_name::<ScriptDate>("Date");
     engine.register_fn("to_string", |date: &mut ScriptDate| date.to_string());

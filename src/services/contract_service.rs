@@ -157,6 +157,26 @@ pub async fn detail_by_number(
         })
 }
 
+/// Opens a transaction, locks the contract `id` in it, and checks that `session` may do
+/// `action` on it as it is.
+async fn lock_authorized<Connection: ConnectionTrait + TransactionTrait>(
+    connection: &Connection,
+    session: &Session,
+    id: i32,
+    action: Action,
+) -> Result<(Connection::Transaction, ContractRow), CoreError> {
+    let transaction = connection.begin().await?;
+    let current = find(&transaction, id, true).await?;
+    authorize(
+        &session.actor,
+        action,
+        Target::Contract {
+            customer_sales_user_id: current.customer_sales_user_id,
+        },
+    )?;
+    Ok((transaction, current))
+}
+
 async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
@@ -253,15 +273,7 @@ pub async fn update(
     id: i32,
     changes: &ContractChanges,
 ) -> Result<ContractRow, CoreError> {
-    let transaction = connection.begin().await?;
-    let current = find(&transaction, id, true).await?;
-    authorize(
-        &session.actor,
-        Action::Update,
-        Target::Contract {
-            customer_sales_user_id: current.customer_sales_user_id,
-        },
-    )?;
+    let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
     let total = match &changes.total_amount {
         Some(text) => amount(field::TOTAL_AMOUNT, text)?,
         None => current.total_amount,
@@ -294,15 +306,7 @@ pub async fn record_payment(
     id: i32,
     amount_text: &str,
 ) -> Result<ContractRow, CoreError> {
-    let transaction = connection.begin().await?;
-    let current = find(&transaction, id, true).await?;
-    authorize(
-        &session.actor,
-        Action::Update,
-        Target::Contract {
-            customer_sales_user_id: current.customer_sales_user_id,
-        },
-    )?;
+    let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
     let payment = amount(field::PAYMENT, amount_text)?;
     if payment.is_zero() {
         return Err(CoreError::validation(
@@ -393,15 +397,7 @@ pub async fn delete(
     session: &Session,
     id: i32,
 ) -> Result<(), CoreError> {
-    let transaction = connection.begin().await?;
-    let current = find(&transaction, id, true).await?;
-    authorize(
-        &session.actor,
-        Action::Delete,
-        Target::Contract {
-            customer_sales_user_id: current.customer_sales_user_id,
-        },
-    )?;
+    let (transaction, current) = lock_authorized(connection, session, id, Action::Delete).await?;
     let events = contract_repository::count_events(&transaction, id).await?;
     let subject = format!(
         "le contrat {} ne peut pas être supprimé",

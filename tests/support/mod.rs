@@ -467,3 +467,79 @@ impl<'a> Script<'a> {
         }
     }
 }
+
+/// Every row of the four business tables, to prove what an operation changed, or that it
+/// changed nothing.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    pub users: Vec<epic_events::entities::user::Model>,
+    pub customers: Vec<epic_events::entities::customer::Model>,
+    pub contracts: Vec<epic_events::entities::contract::Model>,
+    pub events: Vec<epic_events::entities::event::Model>,
+}
+
+impl Snapshot {
+    /// (rows only before, rows only after) of `resource`'s table.
+    pub fn difference(
+        &self,
+        after: &Snapshot,
+        resource: epic_events::permissions::Resource,
+    ) -> (usize, usize) {
+        use epic_events::permissions::Resource;
+        fn count<T: PartialEq>(before: &[T], after: &[T]) -> (usize, usize) {
+            (
+                before.iter().filter(|row| !after.contains(row)).count(),
+                after.iter().filter(|row| !before.contains(row)).count(),
+            )
+        }
+        match resource {
+            Resource::User => count(&self.users, &after.users),
+            Resource::Customer => count(&self.customers, &after.customers),
+            Resource::Contract => count(&self.contracts, &after.contracts),
+            Resource::Event => count(&self.events, &after.events),
+        }
+    }
+}
+
+/// The rows of the four business tables now, in id order.
+pub async fn snapshot(database: &TestDatabase) -> Snapshot {
+    use epic_events::entities::{contract, customer, event, user};
+    use sea_orm::QueryOrder;
+    let connection = &database.connection;
+    Snapshot {
+        users: user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        customers: customer::Entity::find()
+            .order_by_asc(customer::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        contracts: contract::Entity::find()
+            .order_by_asc(contract::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+        events: event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(connection)
+            .await
+            .unwrap(),
+    }
+}
+
+/// (event number, support user id) of every event, in id order.
+pub async fn event_supports(database: &TestDatabase) -> Vec<(String, Option<i32>)> {
+    use epic_events::entities::event;
+    use sea_orm::QueryOrder;
+    event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.event_number, row.user_support_id))
+        .collect()
+}
