@@ -70,6 +70,41 @@ pub fn neutralise_control_characters(text: &str) -> std::borrow::Cow<'_, str> {
         .collect()
 }
 
+/// A table for a person: a header line, rows, numeric columns aligned right, and — when
+/// `width` is given (a terminal's) — cells wrapped between words so that it fits. Cells
+/// must already be neutralised ([`neutralise_control_characters`]).
+pub fn table(
+    headers: &[String],
+    rows: &[Vec<String>],
+    right_aligned: &[bool],
+    width: Option<usize>,
+) -> String {
+    use tabled::settings::object::Columns;
+    use tabled::settings::peaker::PriorityMax;
+    use tabled::settings::{Alignment, Style, Width};
+
+    let mut builder = tabled::builder::Builder::default();
+    builder.push_record(headers.iter().cloned());
+    for row in rows {
+        builder.push_record(row.iter().cloned());
+    }
+    let mut table = builder.build();
+    table.with(Style::rounded());
+    for (index, right) in right_aligned.iter().enumerate() {
+        if *right {
+            table.modify(Columns::one(index), Alignment::right());
+        }
+    }
+    if let Some(width) = width {
+        table.with(
+            Width::wrap(width)
+                .keep_words(true)
+                .priority(PriorityMax::default()),
+        );
+    }
+    table.to_string()
+}
+
 /// Reads a date-time typed by a person: `22/11/2026 14:30` (local time) or RFC 3339
 /// (`2026-11-22T14:30:00+01:00`). `None` when it is neither, or names a local time that
 /// does not exist or is ambiguous (daylight-saving change).

@@ -357,9 +357,111 @@ pub fn may_edit_event_field(role: Role, field: EventField) -> bool {
     }
 }
 
+/// What a menu of the shell offers, beyond a single record: the lists and the creation
+/// screens. [`allows`] says which a user may open; the shell shows those only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Feature {
+    /// Users' management (lists, creation).
+    Users,
+    /// Every customer.
+    Customers,
+    /// The customers one owns.
+    MyCustomers,
+    /// Creating a customer (for oneself).
+    CreateCustomer,
+    /// Every contract.
+    Contracts,
+    /// One's contracts.
+    MyContracts,
+    /// One's contracts not signed yet.
+    MyUnsignedContracts,
+    /// One's contracts not fully paid.
+    MyUnpaidContracts,
+    /// Creating a contract.
+    CreateContract,
+    /// Every event.
+    Events,
+    /// The events assigned to oneself.
+    MyEvents,
+    /// Events nobody supports yet, to assign them.
+    EventsWithoutSupport,
+}
+
+impl Feature {
+    /// The feature's name in a French sentence.
+    pub fn french_name(self) -> &'static str {
+        match self {
+            Feature::Users => "la gestion des utilisateurs",
+            Feature::Customers => "la liste des clients",
+            Feature::MyCustomers => "« Mes clients »",
+            Feature::CreateCustomer => "la création de clients",
+            Feature::Contracts => "la liste des contrats",
+            Feature::MyContracts => "« Mes contrats »",
+            Feature::MyUnsignedContracts => "« Mes contrats non signés »",
+            Feature::MyUnpaidContracts => "« Mes contrats non payés »",
+            Feature::CreateContract => "la création de contrats",
+            Feature::Events => "la liste des évènements",
+            Feature::MyEvents => "« Mes évènements »",
+            Feature::EventsWithoutSupport => "« Évènements sans support »",
+        }
+    }
+}
+
+/// Whether `actor` may use `feature`, from the same rights and scopes as [`authorize`].
+pub fn allows(actor: &Actor, feature: Feature) -> Result<(), PermissionDenied> {
+    use Feature::*;
+    let any = Target::AnyOf;
+    let refused = || PermissionDenied::Feature {
+        role: actor.role,
+        feature,
+    };
+    match feature {
+        Users => authorize(actor, Action::Read, any(Resource::User)),
+        Customers => authorize(actor, Action::Read, any(Resource::Customer)),
+        // « Mine » and creating: for those who may create customers of their own.
+        MyCustomers | CreateCustomer => authorize(
+            actor,
+            Action::Create,
+            Target::Customer {
+                sales_user_id: actor.user_id,
+            },
+        )
+        .map_err(|_| refused()),
+        Contracts | MyContracts | MyUnpaidContracts => {
+            authorize(actor, Action::Read, any(Resource::Contract))
+        }
+        // Unsigned contracts concern those who may sign them.
+        MyUnsignedContracts => {
+            authorize(actor, Action::Update, any(Resource::Contract)).map_err(|_| refused())
+        }
+        CreateContract => authorize(actor, Action::Create, any(Resource::Contract)),
+        Events => authorize(actor, Action::Read, any(Resource::Event)),
+        // For those who run the events assigned to them.
+        MyEvents => {
+            let runs_assigned_events = actor.holds(Resource::Event, Action::Update)
+                && scope(actor.role, Resource::Event, Action::Update) == Scope::AssignedEvents;
+            if runs_assigned_events { Ok(()) } else { Err(refused()) }
+        }
+        // For those who choose who supports an event.
+        EventsWithoutSupport => {
+            let assigns_support = actor.holds(Resource::Event, Action::Update)
+                && may_edit_event_field(actor.role, EventField::Support);
+            if assigns_support { Ok(()) } else { Err(refused()) }
+        }
+    }
+}
+
 /// Why an action is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PermissionDenied {
+    /// The role has no use for a feature of the menus.
+    #[error("le rôle {role} ne donne pas accès à {}", feature.french_name())]
+    Feature {
+        /// The actor's role.
+        role: Role,
+        /// The refused feature.
+        feature: Feature,
+    },
     /// The role does not hold the right at all.
     #[error("le rôle {role} ne permet pas de {} {}", action.french_verb(), resource.french_this())]
     Role {
@@ -568,6 +670,58 @@ mod tests {
                 "{role:?} {action:?} any {resource:?}"
             );
         }
+    }
+
+    #[test]
+    fn features_per_role() {
+        use Feature::*;
+        let all = [
+            Users,
+            Customers,
+            MyCustomers,
+            CreateCustomer,
+            Contracts,
+            MyContracts,
+            MyUnsignedContracts,
+            MyUnpaidContracts,
+            CreateContract,
+            Events,
+            MyEvents,
+            EventsWithoutSupport,
+        ];
+        let expected: [(Role, &[Feature]); 3] = [
+            (
+                Role::Management,
+                &[Users, Customers, Contracts, MyContracts, MyUnsignedContracts, MyUnpaidContracts, CreateContract, Events, EventsWithoutSupport],
+            ),
+            (
+                Role::Sales,
+                &[Customers, MyCustomers, CreateCustomer, Contracts, MyContracts, MyUnsignedContracts, MyUnpaidContracts, Events],
+            ),
+            (
+                Role::Support,
+                &[Customers, Contracts, MyContracts, MyUnpaidContracts, Events, MyEvents],
+            ),
+        ];
+        for (role, allowed) in expected {
+            let actor = Actor::new(ME, role, seeded(role));
+            for feature in all {
+                assert_eq!(
+                    allows(&actor, feature).is_ok(),
+                    allowed.contains(&feature),
+                    "{role:?} {feature:?}"
+                );
+            }
+        }
+        let support = Actor::new(ME, Role::Support, seeded(Role::Support));
+        assert_eq!(
+            allows(&support, Users).unwrap_err().to_string(),
+            "le rôle support ne permet pas de consulter cet utilisateur"
+        );
+        assert_eq!(
+            allows(&support, MyUnsignedContracts).unwrap_err().to_string(),
+            "le rôle support ne donne pas accès à « Mes contrats non signés »"
+        );
     }
 
     #[test]

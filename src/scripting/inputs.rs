@@ -10,7 +10,7 @@ use crate::permissions::Role;
 use crate::services::contract_service::{ContractChanges, NewContract};
 use crate::services::customer_service::{CustomerChanges, NewCustomer};
 use crate::services::event_service::{EventChanges, EventSearch, NewEvent, SupportUser};
-use crate::services::user_service::{NewUserInput, UserChanges};
+use crate::services::user_service::{self, NewUserInput, UserChanges};
 
 /// The keys of a map given to `function`, checked against the keys it knows.
 struct Fields<'a> {
@@ -131,13 +131,7 @@ pub fn id(value: INT, what: &str) -> ScriptResult<i32> {
 fn role(fields: &Fields<'_>) -> ScriptResult<Option<Role>> {
     fields
         .text("role")?
-        .map(|text| {
-            Role::parse(&text).ok_or_else(|| {
-                refusal(format!(
-                    "rôle : « {text} » n'est pas un rôle (gestion, commercial ou support)"
-                ))
-            })
-        })
+        .map(|text| user_service::parse_role(&text).map_err(|error| refusal(error.to_string())))
         .transpose()
 }
 

@@ -10,9 +10,6 @@ use std::io::Write;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rhai::Dynamic;
 use rust_decimal::Decimal;
-use tabled::builder::Builder;
-use tabled::settings::object::Columns;
-use tabled::settings::{Alignment, Style};
 
 use super::records::{ScriptDate, record_fields};
 use crate::formatting;
@@ -215,25 +212,26 @@ impl Table {
         if self.rows.is_empty() {
             return "(aucun résultat)".to_owned();
         }
-        let mut builder = Builder::default();
-        builder.push_record(self.columns.iter().map(|column| column_header(column)));
-        for row in &self.rows {
-            builder.push_record(row.iter().map(Cell::for_person));
-        }
-        let mut table = builder.build();
-        table.with(Style::rounded());
-        for index in 0..self.columns.len() {
-            let numeric = self
-                .rows
-                .iter()
-                .map(|row| &row[index])
-                .filter(|cell| **cell != Cell::Empty)
-                .all(Cell::is_number);
-            if numeric {
-                table.modify(Columns::one(index), Alignment::right());
-            }
-        }
-        table.to_string()
+        let headers: Vec<String> = self
+            .columns
+            .iter()
+            .map(|column| column_header(column))
+            .collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().map(Cell::for_person).collect())
+            .collect();
+        let numeric: Vec<bool> = (0..self.columns.len())
+            .map(|index| {
+                self.rows
+                    .iter()
+                    .map(|row| &row[index])
+                    .filter(|cell| **cell != Cell::Empty)
+                    .all(Cell::is_number)
+            })
+            .collect();
+        formatting::table(&headers, &rows, &numeric, None)
     }
 
     fn write_csv(&self, output: &mut dyn Write) -> std::io::Result<()> {

@@ -10,13 +10,13 @@ use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::customer_repository;
 
 /// Field names as users know them.
-mod field {
+pub mod field {
     pub const CUSTOMER: &str = "client";
     pub const TOTAL_AMOUNT: &str = "montant total";
     pub const BALANCE_DUE: &str = "reste à payer";
@@ -167,14 +167,24 @@ async fn lock_authorized<Connection: ConnectionTrait + TransactionTrait>(
 ) -> Result<(Connection::Transaction, ContractRow), CoreError> {
     let transaction = connection.begin().await?;
     let current = find(&transaction, id, true).await?;
+    permits(session, action, &current)?;
+    Ok((transaction, current))
+}
+
+/// Whether `session` may do `action` on `contract` as it is: what the services check, and
+/// what the shell asks before offering an action.
+pub fn permits(
+    session: &Session,
+    action: Action,
+    contract: &ContractRow,
+) -> Result<(), PermissionDenied> {
     authorize(
         &session.actor,
         action,
         Target::Contract {
-            customer_sales_user_id: current.customer_sales_user_id,
+            customer_sales_user_id: contract.customer_sales_user_id,
         },
-    )?;
-    Ok((transaction, current))
+    )
 }
 
 async fn find(

@@ -7,7 +7,7 @@ use super::journal::ChangeKind;
 use crate::entities::customer;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 use crate::repositories::customer_repository;
 pub use crate::repositories::customer_repository::CustomerRow;
 use crate::validation;
@@ -16,7 +16,7 @@ use crate::validation;
 pub const COMPANY_NAME_MAXIMUM_LENGTH: usize = 150;
 
 /// Field names as users know them.
-mod field {
+pub mod field {
     pub const FIRST_NAME: &str = "prénom";
     pub const LAST_NAME: &str = "nom";
     pub const EMAIL: &str = "adresse e-mail";
@@ -113,6 +113,22 @@ pub async fn detail(
     find(connection, id).await
 }
 
+/// Whether `session` may do `action` on `customer` as it is: what the services check, and
+/// what the shell asks before offering an action.
+pub fn permits(
+    session: &Session,
+    action: Action,
+    customer: &CustomerRow,
+) -> Result<(), PermissionDenied> {
+    authorize(
+        &session.actor,
+        action,
+        Target::Customer {
+            sales_user_id: customer.user_sales_id,
+        },
+    )
+}
+
 async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, CoreError> {
     customer_repository::find(connection, id)
         .await?
@@ -172,13 +188,7 @@ pub async fn update(
     changes: &CustomerChanges,
 ) -> Result<CustomerRow, CoreError> {
     let current = find(connection, id).await?;
-    authorize(
-        &session.actor,
-        Action::Update,
-        Target::Customer {
-            sales_user_id: current.user_sales_id,
-        },
-    )?;
+    permits(session, Action::Update, &current)?;
     let mut model = customer::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(id),
         ..Default::default()
@@ -225,13 +235,7 @@ pub async fn delete(
     id: i32,
 ) -> Result<(), CoreError> {
     let current = find(connection, id).await?;
-    authorize(
-        &session.actor,
-        Action::Delete,
-        Target::Customer {
-            sales_user_id: current.user_sales_id,
-        },
-    )?;
+    permits(session, Action::Delete, &current)?;
     let transaction = connection.begin().await?;
     let contracts = customer_repository::count_contracts(&transaction, id).await?;
     let subject = format!(

@@ -13,7 +13,7 @@ use crate::paging::{Page, PageRequest};
 use crate::permissions::{
     Action, EventField, PermissionDenied, Resource, Role, Target, authorize, may_edit_event_field,
 };
-use crate::repositories::contract_repository;
+use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
 use crate::repositories::user_repository;
@@ -27,7 +27,7 @@ pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
 pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
 
 /// Field names as users know them.
-mod field {
+pub mod field {
     pub const CONTRACT: &str = "contrat";
     pub const NAME: &str = "nom";
     pub const START: &str = "début";
@@ -240,6 +240,42 @@ async fn find(
         })
 }
 
+/// Whether `session` may do `action` on `event` as it is: what the services check, and
+/// what the shell asks before offering an action.
+pub fn permits(session: &Session, action: Action, event: &EventRow) -> Result<(), PermissionDenied> {
+    authorize(
+        &session.actor,
+        action,
+        Target::Event {
+            customer_sales_user_id: event.customer_sales_user_id,
+            support_user_id: event.user_support_id,
+        },
+    )
+}
+
+/// Whether `session` may create an event for `contract`: one of their customers' contracts,
+/// and signed.
+pub fn may_create_for(session: &Session, contract: &ContractRow) -> Result<(), CoreError> {
+    authorize(
+        &session.actor,
+        Action::Create,
+        Target::Event {
+            customer_sales_user_id: contract.customer_sales_user_id,
+            support_user_id: None,
+        },
+    )?;
+    if !contract.signed {
+        return Err(CoreError::validation(
+            field::CONTRACT,
+            format!(
+                "le contrat {} n'est pas signé : un évènement n'est créé que pour un contrat signé",
+                contract.contract_number
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates an event for a signed contract of one of the signed-in sales user's customers.
 pub async fn create(
     connection: &impl ConnectionTrait,
@@ -259,23 +295,7 @@ pub async fn create(
                 format!("le contrat n°{} n'existe pas", input.contract_id),
             )
         })?;
-    authorize(
-        &session.actor,
-        Action::Create,
-        Target::Event {
-            customer_sales_user_id: contract.customer_sales_user_id,
-            support_user_id: None,
-        },
-    )?;
-    if !contract.signed {
-        return Err(CoreError::validation(
-            field::CONTRACT,
-            format!(
-                "le contrat {} n'est pas signé : un évènement n'est créé que pour un contrat signé",
-                contract.contract_number
-            ),
-        ));
-    }
+    may_create_for(session, &contract)?;
     let event_name =
         validation::required_text(field::NAME, &input.event_name, NAME_MAXIMUM_LENGTH)?;
     let start = date_time(field::START, &input.start)?;
@@ -336,14 +356,7 @@ pub async fn update(
 ) -> Result<EventRow, CoreError> {
     let transaction = connection.begin().await?;
     let current = find(&transaction, id, true).await?;
-    authorize(
-        &session.actor,
-        Action::Update,
-        Target::Event {
-            customer_sales_user_id: current.customer_sales_user_id,
-            support_user_id: current.user_support_id,
-        },
-    )?;
+    permits(session, Action::Update, &current)?;
     let requested = [
         (EventField::Name, changes.event_name.is_some()),
         (EventField::Start, changes.start.is_some()),

@@ -9,13 +9,13 @@ use crate::authentication::password;
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Resource, Role, Target, authorize};
+use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 use crate::repositories::user_repository;
 pub use crate::repositories::user_repository::UserRow;
 use crate::validation;
 
 /// Field names as users know them.
-pub(crate) mod field {
+pub mod field {
     pub const FIRST_NAME: &str = "prénom";
     pub const LAST_NAME: &str = "nom";
     pub const EMAIL: &str = "adresse e-mail";
@@ -92,6 +92,16 @@ impl std::fmt::Debug for UserChanges {
     }
 }
 
+/// The role a user typed (`gestion`, `commercial`, `support`, or the stored names).
+pub fn parse_role(text: &str) -> Result<Role, CoreError> {
+    Role::parse(text).ok_or_else(|| {
+        CoreError::validation(
+            field::ROLE,
+            format!("« {} » n'est pas un rôle (gestion, commercial ou support)", text.trim()),
+        )
+    })
+}
+
 /// Validates `input` and hashes its password: the row to insert for a user of `role_id`.
 pub(crate) fn new_user_model(
     input: &NewUserInput,
@@ -123,6 +133,12 @@ async fn role_id(connection: &impl ConnectionTrait, role: Role) -> Result<i32, C
         .ok_or_else(|| {
             CoreError::validation(field::ROLE, format!("le rôle {role} n'existe pas en base"))
         })
+}
+
+/// Whether `session` may do `action` on the account `user`: what the services check, and
+/// what the shell asks before offering an action.
+pub fn permits(session: &Session, action: Action, user: &UserRow) -> Result<(), PermissionDenied> {
+    authorize(&session.actor, action, Target::User { user_id: user.id })
 }
 
 async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<UserRow, CoreError> {
