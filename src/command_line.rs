@@ -10,25 +10,25 @@ Utilisation : {usage}
 
 {all-args}{after-help}";
 
-/// Epic Events CRM.
+/// Epic Events CRM. Without a command, opens the interactive shell.
 #[derive(Debug, Parser)]
 #[command(
     name = "epic-events",
     version,
     about = "CRM d'Epic Events : clients, contrats et évènements",
+    after_help = "Sans commande, epic-events ouvre le shell interactif (menus numérotés et commandes).",
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "Commandes",
     subcommand_value_name = "COMMANDE",
     next_help_heading = "Options",
     disable_help_flag = true,
     disable_version_flag = true,
-    disable_help_subcommand = true,
-    arg_required_else_help = true
+    disable_help_subcommand = true
 )]
 pub struct CommandLine {
-    /// What to do.
+    /// What to do; the interactive shell when none is given.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 
     /// Afficher l'aide
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
@@ -274,7 +274,7 @@ mod tests {
         ];
         match parse_from(all) {
             Parsed::Run(CommandLine {
-                command: Command::Executer(arguments),
+                command: Some(Command::Executer(arguments)),
                 ..
             }) => {
                 assert!(arguments.simulation);
@@ -307,7 +307,7 @@ mod tests {
             all.extend(arguments);
             match parse_from(all) {
                 Parsed::Run(CommandLine {
-                    command: Command::Base(DatabaseCommand::Reinitialiser(arguments)),
+                    command: Some(Command::Base(DatabaseCommand::Reinitialiser(arguments))),
                     ..
                 }) => assert_eq!(arguments.oui, expected),
                 _ => panic!("not parsed as a reset"),

@@ -17,4 +17,5 @@ pub mod reporting;
 pub mod repositories;
 pub mod scripting;
 pub mod services;
+pub mod shell;
 pub mod validation;

@@ -40,7 +40,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(command_line.command, &configuration)) {
+    let outcome = match command_line.command {
+        Some(command) => runtime.block_on(run(command, &configuration)),
+        // The shell waits for the user on this thread, and for the core through the runtime.
+        None => epic_events::shell::run(&configuration, &runtime),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = ?error, "command failed");

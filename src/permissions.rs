@@ -440,13 +440,21 @@ pub fn allows(actor: &Actor, feature: Feature) -> Result<(), PermissionDenied> {
         MyEvents => {
             let runs_assigned_events = actor.holds(Resource::Event, Action::Update)
                 && scope(actor.role, Resource::Event, Action::Update) == Scope::AssignedEvents;
-            if runs_assigned_events { Ok(()) } else { Err(refused()) }
+            if runs_assigned_events {
+                Ok(())
+            } else {
+                Err(refused())
+            }
         }
         // For those who choose who supports an event.
         EventsWithoutSupport => {
             let assigns_support = actor.holds(Resource::Event, Action::Update)
                 && may_edit_event_field(actor.role, EventField::Support);
-            if assigns_support { Ok(()) } else { Err(refused()) }
+            if assigns_support {
+                Ok(())
+            } else {
+                Err(refused())
+            }
         }
     }
 }
@@ -692,15 +700,41 @@ mod tests {
         let expected: [(Role, &[Feature]); 3] = [
             (
                 Role::Management,
-                &[Users, Customers, Contracts, MyContracts, MyUnsignedContracts, MyUnpaidContracts, CreateContract, Events, EventsWithoutSupport],
+                &[
+                    Users,
+                    Customers,
+                    Contracts,
+                    MyContracts,
+                    MyUnsignedContracts,
+                    MyUnpaidContracts,
+                    CreateContract,
+                    Events,
+                    EventsWithoutSupport,
+                ],
             ),
             (
                 Role::Sales,
-                &[Customers, MyCustomers, CreateCustomer, Contracts, MyContracts, MyUnsignedContracts, MyUnpaidContracts, Events],
+                &[
+                    Customers,
+                    MyCustomers,
+                    CreateCustomer,
+                    Contracts,
+                    MyContracts,
+                    MyUnsignedContracts,
+                    MyUnpaidContracts,
+                    Events,
+                ],
             ),
             (
                 Role::Support,
-                &[Customers, Contracts, MyContracts, MyUnpaidContracts, Events, MyEvents],
+                &[
+                    Customers,
+                    Contracts,
+                    MyContracts,
+                    MyUnpaidContracts,
+                    Events,
+                    MyEvents,
+                ],
             ),
         ];
         for (role, allowed) in expected {
@@ -719,7 +753,9 @@ mod tests {
             "le rôle support ne permet pas de consulter cet utilisateur"
         );
         assert_eq!(
-            allows(&support, MyUnsignedContracts).unwrap_err().to_string(),
+            allows(&support, MyUnsignedContracts)
+                .unwrap_err()
+                .to_string(),
             "le rôle support ne donne pas accès à « Mes contrats non signés »"
         );
     }

@@ -242,7 +242,11 @@ async fn find(
 
 /// Whether `session` may do `action` on `event` as it is: what the services check, and
 /// what the shell asks before offering an action.
-pub fn permits(session: &Session, action: Action, event: &EventRow) -> Result<(), PermissionDenied> {
+pub fn permits(
+    session: &Session,
+    action: Action,
+    event: &EventRow,
+) -> Result<(), PermissionDenied> {
     authorize(
         &session.actor,
         action,

@@ -97,7 +97,10 @@ pub fn parse_role(text: &str) -> Result<Role, CoreError> {
     Role::parse(text).ok_or_else(|| {
         CoreError::validation(
             field::ROLE,
-            format!("« {} » n'est pas un rôle (gestion, commercial ou support)", text.trim()),
+            format!(
+                "« {} » n'est pas un rôle (gestion, commercial ou support)",
+                text.trim()
+            ),
         )
     })
 }

@@ -1,0 +1,165 @@
+//! Reading what the user types: with rustyline on a terminal (history, completion, hints,
+//! Ctrl-C to cancel a line, Ctrl-D to leave), or line by line from piped standard input
+//! for automation and tests, where each answer is echoed after its prompt so that the
+//! transcript reads like a terminal session (never a password).
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Editor};
+
+use super::completion::ShellHelper;
+
+/// What a read produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line, without its line break.
+    Text(String),
+    /// Ctrl-C: the line is cancelled.
+    Interrupted,
+    /// Ctrl-D or the end of the input: the user leaves.
+    End,
+}
+
+/// Where the shell reads from.
+pub trait Console {
+    /// Reads a line after `prompt`.
+    fn read_line(&mut self, prompt: &str) -> io::Result<Line>;
+    /// Reads a secret (a password) after `prompt`, without echo; never kept in history.
+    fn read_secret(&mut self, prompt: &str) -> io::Result<Line>;
+    /// Keeps `line` in the history (a typed command).
+    fn remember(&mut self, line: &str);
+    /// Uses the history file `path` (the signed-in user's), or none.
+    fn use_history(&mut self, path: Option<PathBuf>);
+}
+
+/// The console for standard input: a terminal's or a pipe's.
+pub fn standard(helper: ShellHelper) -> io::Result<Box<dyn Console>> {
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        Ok(Box::new(TerminalConsole::new(helper)?))
+    } else {
+        Ok(Box::new(PipedConsole {
+            input: Box::new(io::BufReader::new(io::stdin())),
+        }))
+    }
+}
+
+/// rustyline on a terminal.
+struct TerminalConsole {
+    editor: Editor<ShellHelper, DefaultHistory>,
+    history: Option<PathBuf>,
+}
+
+impl TerminalConsole {
+    fn new(helper: ShellHelper) -> io::Result<Self> {
+        let config = Config::builder()
+            .auto_add_history(false)
+            .history_ignore_dups(true)
+            .map_err(io::Error::other)?
+            .max_history_size(1000)
+            .map_err(io::Error::other)?
+            .build();
+        let mut editor = Editor::with_config(config).map_err(io::Error::other)?;
+        editor.set_helper(Some(helper));
+        Ok(Self {
+            editor,
+            history: None,
+        })
+    }
+
+    fn save_history(&mut self) {
+        if let Some(path) = &self.history {
+            if self.editor.save_history(path).is_ok() {
+                restrict_to_owner(path);
+            }
+        }
+    }
+}
+
+/// The file is readable by its owner only: it holds what they typed.
+fn restrict_to_owner(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+impl Console for TerminalConsole {
+    fn read_line(&mut self, prompt: &str) -> io::Result<Line> {
+        match self.editor.readline(prompt) {
+            Ok(line) => Ok(Line::Text(line)),
+            Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
+            Err(ReadlineError::Eof) => Ok(Line::End),
+            Err(ReadlineError::Io(error)) => Err(error),
+            Err(other) => Err(io::Error::other(other)),
+        }
+    }
+
+    fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
+        match rpassword::prompt_password(prompt) {
+            Ok(secret) => Ok(Line::Text(secret)),
+            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(Line::End),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn remember(&mut self, line: &str) {
+        let _ = self.editor.add_history_entry(line);
+        self.save_history();
+    }
+
+    fn use_history(&mut self, path: Option<PathBuf>) {
+        let _ = self.editor.clear_history();
+        if let Some(path) = &path {
+            let _ = self.editor.load_history(path);
+        }
+        self.history = path;
+    }
+}
+
+/// Lines from a pipe.
+struct PipedConsole {
+    input: Box<dyn BufRead>,
+}
+
+impl PipedConsole {
+    fn read(&mut self, prompt: &str, echo: bool) -> io::Result<Line> {
+        let mut output = io::stdout().lock();
+        write!(output, "{prompt}")?;
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            writeln!(output)?;
+            output.flush()?;
+            return Ok(Line::End);
+        }
+        let line = line.trim_end_matches(['\n', '\r']).to_owned();
+        if echo {
+            writeln!(
+                output,
+                "{}",
+                crate::formatting::neutralise_control_characters(&line)
+            )?;
+        } else {
+            writeln!(output)?;
+        }
+        output.flush()?;
+        Ok(Line::Text(line))
+    }
+}
+
+impl Console for PipedConsole {
+    fn read_line(&mut self, prompt: &str) -> io::Result<Line> {
+        self.read(prompt, true)
+    }
+
+    fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
+        self.read(prompt, false)
+    }
+
+    fn remember(&mut self, _line: &str) {}
+
+    fn use_history(&mut self, _path: Option<PathBuf>) {}
+}

@@ -1,0 +1,99 @@
+//! How the shell shows things: titles, messages, record details and tables, in French
+//! formats, with colours only where they can be seen (anstream drops them when standard
+//! output is not a terminal, and when `NO_COLOR` is set).
+
+use anstyle::{AnsiColor, Style};
+
+use crate::formatting;
+
+/// Screen titles.
+pub const TITLE: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+/// Errors and refusals.
+pub const ERROR: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+/// Confirmations of a change.
+pub const SUCCESS: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+/// Menu numbers.
+pub const NUMBER: Style = Style::new().bold();
+
+/// `text` in `style` (the codes vanish where colours are off).
+pub fn styled(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// A record, one « label : value » line per field, labels aligned.
+pub fn detail(fields: &[(&str, String)]) -> String {
+    let width = fields
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for (label, value) in fields {
+        let value = formatting::neutralise_control_characters(value);
+        let padding = width - label.chars().count();
+        let mut lines = value.lines();
+        let first = lines.next().unwrap_or_default();
+        text.push_str(&format!("  {label}{} : {first}\n", " ".repeat(padding)));
+        for line in lines {
+            text.push_str(&format!("  {}   {line}\n", " ".repeat(width)));
+        }
+    }
+    text
+}
+
+/// A table of `rows` under `headers`, fitted to `width` when given; numeric columns (by
+/// `right_aligned`) to the right.
+pub fn table(
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+    right_aligned: &[bool],
+    width: Option<usize>,
+) -> String {
+    let headers: Vec<String> = headers.iter().map(|header| (*header).to_owned()).collect();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| formatting::neutralise_control_characters(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    formatting::table(&headers, &rows, right_aligned, width)
+}
+
+/// « oui » or « non ».
+pub fn yes_no(value: bool) -> String {
+    if value { "oui" } else { "non" }.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_align_and_neutralise() {
+        let text = detail(&[
+            ("Nom", "Durand\u{1b}]0;titre\u{7}".to_owned()),
+            ("Notes", "ligne 1\nligne 2".to_owned()),
+        ]);
+        assert_eq!(
+            text,
+            "  Nom   : Durand\u{fffd}]0;titre\u{fffd}\n  Notes : ligne 1\n          ligne 2\n"
+        );
+    }
+
+    #[test]
+    fn tables_fit_the_width() {
+        let rows = vec![vec![
+            "1".to_owned(),
+            "Séminaire annuel de la Maison Durand au château".to_owned(),
+        ]];
+        let text = table(&["n°", "nom"], rows, &[true, false], Some(30));
+        assert!(
+            text.lines().all(|line| line.chars().count() <= 30),
+            "{text}"
+        );
+    }
+}
