@@ -255,6 +255,8 @@ pub fn run_binary_in(
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("DATABASE_URL")
         .env("NO_COLOR", "1")
+        // Local times are shown: the same everywhere.
+        .env("TZ", "UTC")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -542,4 +544,23 @@ pub async fn event_supports(database: &TestDatabase) -> Vec<(String, Option<i32>
         .into_iter()
         .map(|row| (row.event_number, row.user_support_id))
         .collect()
+}
+
+/// `text` with the creation and modification times of records (which change at every
+/// reset) replaced by a placeholder, for snapshots.
+pub fn without_timestamps(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("Créé le") || trimmed.starts_with("Modifié le") {
+                match line.split_once(" : ") {
+                    Some((label, _)) => format!("{label} : <horodatage>"),
+                    None => line.to_owned(),
+                }
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,0 +1,236 @@
+//! The interactive shell driven through the real binary with piped input, one journey per
+//! role, checking what the screen said and what the database holds afterwards; the menus
+//! each role sees against what the core allows; the main screens pinned by snapshots.
+
+mod support;
+
+use epic_events::entities::{contract, customer, event, user};
+use epic_events::permissions::{Feature, allows};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use support::{BinaryOutput, TestDatabase, contract_id, event_id, run_binary_in, session};
+
+/// Runs the shell with `lines` as the user's input.
+fn shell(database: &TestDatabase, lines: &[&str]) -> BinaryOutput {
+    let directory = tempfile::tempdir().unwrap();
+    let mut input = lines.join("\n");
+    input.push('\n');
+    let output = run_binary_in(Some(&database.url), directory.path(), &[], &input);
+    assert!(output.success, "{output:?}");
+    assert!(output.stdout.ends_with("Au revoir.\n"), "{}", output.stdout);
+    assert!(
+        !output.stdout.contains('\u{1b}'),
+        "no escape code on a pipe"
+    );
+    output
+}
+
+/// The entries `(number, label)` of the first menu titled `title` after `after` in `text`.
+fn menu(text: &str, after: &str, title: &str) -> Vec<(u32, String)> {
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after:?} in\n{text}"));
+    let text = &text[start..];
+    let title_start = text
+        .find(&format!("\n{title}"))
+        .unwrap_or_else(|| panic!("no menu {title:?} in\n{text}"))
+        + 1;
+    text[title_start..]
+        .lines()
+        .skip(1)
+        .map_while(|line| {
+            let (number, label) = line.trim_start().split_once(". ")?;
+            Some((number.parse().ok()?, label.to_owned()))
+        })
+        .collect()
+}
+
+const SIGN_IN: &[&str] = &["1"];
+
+fn signed_in<'a>(username: &'a str, then: &[&'a str]) -> Vec<&'a str> {
+    let mut lines = SIGN_IN.to_vec();
+    lines.extend([username, "demo-epic-events"]);
+    lines.extend_from_slice(then);
+    lines.extend(["5", "2"]);
+    lines
+}
+
+test_on_both_backends! {
+    async fn sales_journey(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let partly_paid = contract_id(&database, "CTR-2026-0002").await.to_string();
+        let output = shell(&database, &signed_in("sales2", &[
+            "2", "4",
+            "Claire", "Vasseur", "pas-une-adresse", "+33 3 20 00 00 01", "Vasseur Conseil",
+            "claire@vasseur.fr",
+            "1", "1", "Clara", "5", "Vasseur & Fils", "0",
+            "0", "0",
+            "3", "4", "0",
+            "5", &partly_paid, "3",
+            "Cocktail de printemps", "10/04/2027 18:00", "10/04/2027 22:00", "Lyon", "50", "",
+            "0", "0", "0",
+        ]));
+        let screen = &output.stdout;
+        assert!(!screen.contains("demo-epic-events"), "the password is never shown");
+        assert!(screen.contains("Erreur : adresse e-mail : n'est pas une adresse e-mail valide"), "{screen}");
+        assert!(screen.contains("Client créé : n°4 Vasseur Conseil."), "{screen}");
+        assert!(screen.contains("  Prénom         : Clara\n"), "the detail is shown again after a change: {screen}");
+        assert!(screen.contains("  Entreprise     : Vasseur & Fils\n"), "{screen}");
+        let unpaid = &screen[screen.find("\nMes contrats non payés\n").expect("the unpaid list")..];
+        assert!(unpaid.contains("│  1 │ CTR-2026-0001 │   12 000,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │   12 000,00 € │"), "{unpaid}");
+        assert!(unpaid.contains("│  2 │ CTR-2026-0002 │    8 500,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │    3 250,50 € │"), "{unpaid}");
+        assert!(!unpaid[..unpaid.find("Que faire").unwrap()].contains("CTR-2026-0005"), "{unpaid}");
+        assert!(screen.contains("Évènement créé : EVT-"), "{screen}");
+
+        let created = customer::Entity::find()
+            .filter(customer::Column::Email.eq("claire@vasseur.fr"))
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .expect("the customer exists");
+        assert_eq!(created.customer_first_name, "Clara");
+        assert_eq!(created.company_name, "Vasseur & Fils");
+        assert_eq!(created.user_sales_id, support::user_id(&database, "sales2").await);
+        let cocktail = event::Entity::find()
+            .filter(event::Column::EventName.eq("Cocktail de printemps"))
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .expect("the event exists");
+        assert_eq!(cocktail.contract_id.to_string(), partly_paid);
+        assert_eq!(cocktail.location, "Lyon");
+        assert_eq!(cocktail.attendees, 50);
+        assert_eq!(cocktail.start_datetime.to_rfc3339(), "2027-04-10T18:00:00+00:00");
+        assert_eq!(cocktail.user_support_id, None);
+    }
+
+    async fn management_journey(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let atelier = support::customer_id(&database, "Atelier Lumière").await.to_string();
+        let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
+        let output = shell(&database, &signed_in("manager1", &[
+            "1", "3",
+            "Yanis", "Benali", "yanis.benali@epic-events.fr", "+33 6 40 00 00 01", "support3", "support",
+            "un mot de passe solide", "un mot de passe solide",
+            "0", "0",
+            "3", "6", &atelier, "5 000", "", "",
+            "1", "3", "oui", "0", "0", "0",
+            "4", "3", "3", &seminar, "1", "7", "support2", "0", "0", "0",
+        ]));
+        let screen = &output.stdout;
+        assert!(!screen.contains("un mot de passe solide"), "passwords are never shown");
+        assert!(screen.contains("Utilisateur créé : n°8 support3."), "{screen}");
+        assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
+        assert!(screen.contains("Contrat signé."), "{screen}");
+        assert!(screen.contains("  Signé          : oui\n"), "{screen}");
+        assert!(screen.contains("Membres du support :"), "{screen}");
+        assert!(screen.contains("  Support        : Thomas Mercier\n"), "{screen}");
+
+        let created = user::Entity::find()
+            .filter(user::Column::Username.eq("support3"))
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .expect("the user exists");
+        assert_eq!(created.email, "yanis.benali@epic-events.fr");
+        let new_contract = contract::Entity::find()
+            .filter(contract::Column::CustomerId.eq(atelier.parse::<i32>().unwrap()))
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .expect("the contract exists");
+        assert!(new_contract.signed);
+        assert_eq!(new_contract.total_amount.to_string(), "5000.00");
+        assert_eq!(new_contract.balance_due.to_string(), "5000.00");
+        let assigned = event::Entity::find_by_id(seminar.parse::<i32>().unwrap())
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(assigned.user_support_id, Some(support::user_id(&database, "support2").await));
+    }
+
+    async fn support_journey(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let gala = event_id(&database, "EVT-2026-0002").await;
+        let inauguration = event_id(&database, "EVT-2026-0003").await;
+        let before = event::Entity::find_by_id(inauguration).one(&database.connection).await.unwrap().unwrap();
+        let (gala_text, inauguration_text) = (gala.to_string(), inauguration.to_string());
+        let output = shell(&database, &signed_in("support1", &[
+            "4", "2", "3", &gala_text, "1", "5", "beaucoup", "300", "4", "Salle Wagram, 75017 Paris", "7", "0", "0",
+            "4", &inauguration_text, "1", "0",
+            "0",
+        ]));
+        let screen = &output.stdout;
+        let mine = &screen[screen.find("\nMes évènements\n").expect("the list of my events")..];
+        assert!(mine.contains("EVT-2026-0002"), "{mine}");
+        assert!(!mine[..mine.find("Que faire").unwrap()].contains("EVT-2026-0003"), "{mine}");
+        assert!(screen.contains("Erreur : participants : « beaucoup » n'est pas un nombre entier"), "{screen}");
+        assert!(screen.contains("  Participants   : 300\n"), "{screen}");
+        assert!(screen.contains("Erreur : choix refusé : le rôle support ne permet pas de modifier le champ « support » d'un évènement"), "{screen}");
+        assert!(
+            screen.contains("Erreur : choix refusé : vous ne pouvez modifier que les évènements qui vous sont assignés"),
+            "{screen}"
+        );
+        let changed = event::Entity::find_by_id(gala).one(&database.connection).await.unwrap().unwrap();
+        assert_eq!(changed.attendees, 300);
+        assert_eq!(changed.location, "Salle Wagram, 75017 Paris");
+        let untouched = event::Entity::find_by_id(inauguration).one(&database.connection).await.unwrap().unwrap();
+        assert_eq!(untouched, before);
+    }
+
+    async fn menus_offer_what_the_core_allows(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        // (menu, number, feature) for every entry the core may hide.
+        let table: [(&str, &str, u32, Feature); 12] = [
+            ("Menu principal", "", 1, Feature::Users),
+            ("Menu principal", "", 2, Feature::Customers),
+            ("Menu principal", "", 3, Feature::Contracts),
+            ("Menu principal", "", 4, Feature::Events),
+            ("Gestion des clients", "2", 2, Feature::MyCustomers),
+            ("Gestion des clients", "2", 4, Feature::CreateCustomer),
+            ("Gestion des contrats", "3", 2, Feature::MyContracts),
+            ("Gestion des contrats", "3", 3, Feature::MyUnsignedContracts),
+            ("Gestion des contrats", "3", 4, Feature::MyUnpaidContracts),
+            ("Gestion des contrats", "3", 6, Feature::CreateContract),
+            ("Gestion des évènements", "4", 2, Feature::MyEvents),
+            ("Gestion des évènements", "4", 3, Feature::EventsWithoutSupport),
+        ];
+        for username in ["manager1", "sales2", "support1"] {
+            let me = session(&database, username).await;
+            for (title, opening, number, feature) in table {
+                let allowed = allows(&me.actor, feature);
+                let mut then = Vec::new();
+                if !opening.is_empty() {
+                    then.push(opening);
+                }
+                let typed = number.to_string();
+                then.push(&typed);
+                // Leave whatever the entry opened (an empty line cancels a form and is
+                // ignored by a menu), then the menus.
+                then.extend(["", "0", "0"]);
+                let output = shell(&database, &signed_in(username, &then));
+                let shown = menu(&output.stdout, "Connecté en tant que", title);
+                let offered = shown.iter().any(|(shown_number, _)| *shown_number == number);
+                assert_eq!(offered, allowed.is_ok(), "{username}: {title} entry {number} ({feature:?}): {shown:?}");
+                if let Err(refusal) = allowed {
+                    let expected = format!("Erreur : choix refusé : {refusal}");
+                    assert!(output.stdout.contains(&expected), "{username} typing {number} in {title}: {}", output.stdout);
+                }
+            }
+        }
+    }
+
+    async fn main_screens(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let durand_paid = contract_id(&database, "CTR-2026-0004").await.to_string();
+        let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
+        let output = shell(&database, &signed_in("manager2", &[
+            "3", "1", "0", "5", &durand_paid, "0", "0",
+            "4", "3", "0", "4", &seminar, "0", "0",
+        ]));
+        let screens = support::without_timestamps(&output.stdout);
+        insta::assert_snapshot!("manager2_contracts_and_events", screens);
+        let output = shell(&database, &signed_in("support2", &["2", "0"]));
+        insta::assert_snapshot!("support2_welcome_and_menus", support::without_timestamps(&output.stdout));
+    }
+}
