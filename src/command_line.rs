@@ -57,6 +57,9 @@ pub enum Command {
     /// Lister les fonctions des scripts, avec leur description
     #[command(help_template = HELP_TEMPLATE)]
     Aide,
+    /// Ouvrir le shell sur la base de démonstration epic_events_demo.db (créée au premier lancement)
+    #[command(help_template = HELP_TEMPLATE)]
+    Demo(DemoArguments),
     /// Administrer la base de données (schéma, données de démonstration)
     #[command(subcommand, help_template = HELP_TEMPLATE)]
     Base(DatabaseCommand),
@@ -135,6 +138,14 @@ pub struct SignInArguments {
     /// Nom d'utilisateur ou adresse e-mail (demandé s'il n'est pas donné)
     #[arg(long, value_name = "NOM")]
     pub utilisateur: Option<String>,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArguments {
+    /// Recréer la base de démonstration (ses modifications sont perdues)
+    #[arg(long)]
+    pub reinitialiser: bool,
 }
 
 /// Options of `base reinitialiser`.

@@ -40,10 +40,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The shell waits for the user on this thread, and for the core through the runtime.
     let outcome = match command_line.command {
-        Some(command) => runtime.block_on(run(command, &configuration)),
-        // The shell waits for the user on this thread, and for the core through the runtime.
         None => epic_events::shell::run(&configuration, &runtime),
+        Some(Command::Demo(arguments)) => {
+            epic_events::shell::demo(&configuration, &runtime, arguments.reinitialiser)
+        }
+        Some(command) => runtime.block_on(run(command, &configuration)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -85,6 +88,7 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Comm
             commands::script::execute(&arguments, configuration).await
         }
         Command::Aide => commands::script::help(&mut output),
+        Command::Demo(_) => unreachable!("the shell runs outside the runtime"),
         Command::Base(database_command) => {
             commands::database::run(&database_command, configuration, &mut output).await
         }

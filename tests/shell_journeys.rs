@@ -234,3 +234,56 @@ test_on_both_backends! {
         insta::assert_snapshot!("support2_welcome_and_menus", support::without_timestamps(&output.stdout));
     }
 }
+
+test_on_both_backends! {
+    async fn a_database_without_schema_is_explained(backend) {
+        let database = TestDatabase::empty(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let output = run_binary_in(Some(&database.url), directory.path(), &[], "1\n");
+        assert_eq!(output.code, Some(1), "{output:?}");
+        assert!(output.stderr.contains("n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer »"), "{output:?}");
+    }
+}
+
+/// `epic-events demo` on a fresh machine: the demo database is created beside the user,
+/// whatever `DATABASE_URL` names, and the shell opens on it.
+#[test]
+fn demo_opens_the_shell_on_a_demo_database() {
+    let directory = tempfile::tempdir().unwrap();
+    let elsewhere = epic_events::config::DatabaseUrl::new(format!(
+        "sqlite://{}?mode=rwc",
+        directory.path().join("production.db").display()
+    ))
+    .unwrap();
+    let input = "1\nsupport2\ndemo-epic-events\n4\n2\n0\n0\n5\n2\n";
+    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], input);
+    assert!(output.success, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .starts_with("Base de démonstration créée : epic_events_demo.db."),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("│  3 │ EVT-2026-0003 │ Inauguration de la Brasserie des Quais │"),
+        "{}",
+        output.stdout
+    );
+    assert!(directory.path().join("epic_events_demo.db").exists());
+    assert!(
+        !directory.path().join("production.db").exists(),
+        "DATABASE_URL is left alone"
+    );
+
+    // Later runs keep the demo database as it is.
+    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], "2\n");
+    assert!(output.success, "{output:?}");
+    assert!(
+        output.stdout.starts_with("Bienvenue dans Epic Events CRM."),
+        "{}",
+        output.stdout
+    );
+}

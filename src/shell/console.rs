@@ -70,10 +70,10 @@ impl TerminalConsole {
     }
 
     fn save_history(&mut self) {
-        if let Some(path) = &self.history {
-            if self.editor.save_history(path).is_ok() {
-                restrict_to_owner(path);
-            }
+        if let Some(path) = &self.history
+            && self.editor.save_history(path).is_ok()
+        {
+            restrict_to_owner(path);
         }
     }
 }

@@ -25,7 +25,6 @@ use crate::config::Configuration;
 use crate::errors::CoreError;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Feature, allows};
-use crate::reporting;
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
 use crate::services::Session;
@@ -126,7 +125,6 @@ struct Shell<'a> {
     runtime: &'a tokio::runtime::Runtime,
     connection: DatabaseConnection,
     configuration: &'a Configuration,
-    store: SessionStore,
     secret: JwtSecret,
     console: Box<dyn Console>,
     output: anstream::AutoStream<std::io::Stdout>,
@@ -134,7 +132,42 @@ struct Shell<'a> {
     token: Option<SessionToken>,
 }
 
-/// Opens the shell: the welcome screen, then the menus until the user leaves.
+/// The demo database of `epic-events demo`, in the working directory.
+pub const DEMO_DATABASE_URL: &str = "sqlite://epic_events_demo.db?mode=rwc";
+
+/// The database has no schema, or not the current one.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "la base {0} n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer », ou essayez le CRM sur des données de démonstration avec « epic-events demo »"
+)]
+pub struct SchemaNotReady(String);
+
+/// Opens the shell on the demo database (`epic_events_demo.db` in the working directory,
+/// whatever `DATABASE_URL` says), created with the demo data set when it does not exist
+/// yet or when `recreate`.
+pub fn demo(
+    configuration: &Configuration,
+    runtime: &tokio::runtime::Runtime,
+    recreate: bool,
+) -> Result<(), CommandError> {
+    let url = crate::config::DatabaseUrl::new(DEMO_DATABASE_URL)?;
+    let exists =
+        crate::database::administration::sqlite_file(&url).is_some_and(|path| path.exists());
+    if recreate || !exists {
+        runtime.block_on(crate::database::administration::reset(&url))?;
+        println!(
+            "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
+        );
+    }
+    let configuration = Configuration {
+        database_url: url,
+        ..configuration.clone()
+    };
+    run(&configuration, runtime)
+}
+
+/// Opens the shell: the welcome screen, then the menus until the user leaves. Its session
+/// lives in memory: it neither uses nor replaces the one `epic-events connexion` stores.
 pub fn run(
     configuration: &Configuration,
     runtime: &tokio::runtime::Runtime,
@@ -149,6 +182,14 @@ pub fn run(
             ))
         })?;
     let connection = runtime.block_on(crate::database::connect(&configuration.database_url))?;
+    let schema_ready = runtime
+        .block_on(crate::database::administration::migration_status(
+            &connection,
+        ))
+        .is_ok_and(|states| states.iter().all(|state| state.applied_at.is_some()));
+    if !schema_ready {
+        return Err(SchemaNotReady(configuration.database_url.to_string()).into());
+    }
     let width = if std::io::stdout().is_terminal() {
         terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
     } else {
@@ -158,7 +199,6 @@ pub fn run(
         runtime,
         connection,
         configuration,
-        store,
         secret,
         console: console::standard(completion::ShellHelper::new())?,
         output: anstream::stdout(),
@@ -222,7 +262,6 @@ impl Shell<'_> {
 
     fn end_session(&mut self) {
         self.token = None;
-        let _ = self.store.delete_token();
         self.console.use_history(None);
     }
 
@@ -633,11 +672,6 @@ impl Shell<'_> {
                 return Ok(Next::Back);
             }
         };
-        if let Err(error) = self.store.save_token(&token) {
-            reporting::unexpected_error(&error);
-            self.error("impossible d'enregistrer la session ; le détail est dans le journal");
-            return Ok(Next::Back);
-        }
         self.token = Some(token);
         let history = self
             .configuration
