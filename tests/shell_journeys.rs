@@ -287,3 +287,31 @@ fn demo_opens_the_shell_on_a_demo_database() {
         output.stdout
     );
 }
+
+test_on_both_backends! {
+    async fn lists_page_by_ten(backend) {
+        use epic_events::services::customer_service::{self, NewCustomer};
+        let database = TestDatabase::with_demo_data(backend).await;
+        let sales1 = session(&database, "sales1").await;
+        for number in 10..22 {
+            customer_service::create(&database.connection, &sales1, &NewCustomer {
+                first_name: "Client".into(),
+                last_name: format!("Numéro {number}"),
+                email: format!("client{number}@exemple.fr"),
+                phone_number: format!("+33 5 00 00 00 {number}"),
+                company_name: format!("Entreprise {number}"),
+            })
+            .await
+            .unwrap();
+        }
+        let output = shell(&database, &signed_in("sales1", &["2", "1", "1", "2", "0", "0"]));
+        let pages: Vec<&str> = output.stdout.split("\nTous les clients\n").skip(1).collect();
+        assert_eq!(pages.len(), 3, "first page, second page, first page again");
+        let table = |page: &str| page[..page.find("Que faire").unwrap()].to_owned();
+        assert!(table(pages[0]).contains("│ 10 │") && !table(pages[0]).contains("│ 11 │"), "{}", pages[0]);
+        assert!(table(pages[1]).contains("│ 11 │") && table(pages[1]).contains("│ 15 │"), "{}", pages[1]);
+        assert!(pages[0].contains(" 1. Page suivante") && !pages[0].contains("Page précédente"), "{}", pages[0]);
+        assert!(pages[1].contains(" 2. Page précédente") && !pages[1].contains("Page suivante"), "{}", pages[1]);
+        assert_eq!(table(pages[2]), table(pages[0]));
+    }
+}

@@ -46,6 +46,13 @@ test_on_both_backends! {
             expect(&mut terminal, "Nom d'utilisateur ou adresse e-mail (vide pour revenir) : ");
             terminal.send_line("sales2").unwrap();
             expect(&mut terminal, "Mot de passe : ");
+            // Ctrl-C at the password prompt gives up signing in, without killing the shell.
+            terminal.send_control('c').unwrap();
+            expect(&mut terminal, "Votre choix");
+            terminal.send_line("1").unwrap();
+            expect(&mut terminal, "Nom d'utilisateur ou adresse e-mail (vide pour revenir) : ");
+            terminal.send_line("sales2").unwrap();
+            expect(&mut terminal, "Mot de passe : ");
             terminal.send_line("demo-epic-events").unwrap();
             expect(&mut terminal, "en tant que sales2");
             expect(&mut terminal, "Votre choix");
@@ -80,5 +87,33 @@ test_on_both_backends! {
         assert!(kept.contains("mes_clients().len()"), "{kept}");
         assert!(!kept.contains("demo-epic-events"), "{kept}");
         assert_eq!(std::fs::metadata(&history).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    async fn no_colours_with_no_color(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let url = database.url.expose().to_owned();
+        let working_directory = directory.path().to_path_buf();
+        let transcript = tokio::task::spawn_blocking(move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
+            command
+                .current_dir(&working_directory)
+                .env("DATABASE_URL", url)
+                .env("EPIC_EVENTS_CONFIG_DIR", working_directory.join("config"))
+                .env("TERM", "xterm")
+                .env("NO_COLOR", "1");
+            let mut terminal = rexpect::session::spawn_command(command, Some(TIMEOUT_MS)).unwrap();
+            let transcript = terminal.exp_string("Votre choix").unwrap();
+            terminal.send_line("2").unwrap();
+            terminal.exp_string("Au revoir.").unwrap();
+            transcript
+        })
+        .await
+        .unwrap();
+        assert!(transcript.contains("Accueil"), "{transcript:?}");
+        // rustyline's own cursor codes remain; the shell's colours do not.
+        for colour in ["\u{1b}[1m", "\u{1b}[36m", "\u{1b}[0m"] {
+            assert!(!transcript.contains(colour), "{colour:?} in {transcript:?}");
+        }
     }
 }

@@ -38,6 +38,10 @@ pub trait Console {
 /// The console for standard input: a terminal's or a pipe's.
 pub fn standard(helper: ShellHelper) -> io::Result<Box<dyn Console>> {
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        // rustyline reads Ctrl-C as a key; elsewhere (the password prompt, a long wait for
+        // the database) it would kill the shell, possibly leaving the terminal without
+        // echo. Ignore the signal: Ctrl-C cancels lines, Ctrl-D leaves.
+        let _ = ctrlc::set_handler(|| {});
         Ok(Box::new(TerminalConsole::new(helper)?))
     } else {
         Ok(Box::new(PipedConsole {
@@ -101,6 +105,11 @@ impl Console for TerminalConsole {
     fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
         match rpassword::prompt_password(prompt) {
             Ok(secret) => Ok(Line::Text(secret)),
+            // Ctrl-C (the signal is ignored, the read is interrupted).
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {
+                println!();
+                Ok(Line::Interrupted)
+            }
             Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(Line::End),
             Err(error) => Err(error),
         }
