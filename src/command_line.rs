@@ -130,6 +130,23 @@ pub enum DatabaseCommand {
     /// Créer le premier compte de gestion d'une base sans utilisateur
     #[command(help_template = HELP_TEMPLATE)]
     PremierGestionnaire,
+    /// Supprimer et recréer la base, puis la remplir d'un grand jeu de données (mesures de vitesse)
+    #[command(help_template = HELP_TEMPLATE)]
+    Generer(GenerateArguments),
+}
+
+/// Options of `base generer`.
+#[derive(Debug, Args)]
+pub struct GenerateArguments {
+    /// Taille par rapport au jeu complet (200 utilisateurs, 100 000 clients, 300 000 contrats, 500 000 évènements)
+    #[arg(long, default_value_t = 1.0, value_name = "FACTEUR")]
+    pub echelle: f64,
+    /// Graine du générateur (le même jeu pour la même graine)
+    #[arg(long, default_value_t = 2026)]
+    pub graine: u64,
+    /// Ne pas demander de confirmation (toutes les données seront perdues)
+    #[arg(long)]
+    pub oui: bool,
 }
 
 /// Options of `connexion`.

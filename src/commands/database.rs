@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use super::{CommandError, prompt};
 use crate::command_line::DatabaseCommand;
 use crate::config::Configuration;
-use crate::database::{self, administration};
+use crate::database::{self, administration, large_data};
 use crate::errors::CoreError;
 use crate::formatting;
 use crate::services::authentication_service;
@@ -71,7 +71,7 @@ pub async fn run(
             }
         }
         DatabaseCommand::Reinitialiser(arguments) => {
-            if !arguments.oui && !confirm_reset(configuration)? {
+            if !arguments.oui && !confirm(configuration, "remplacées par les données de démonstration")? {
                 return Err(NotConfirmed.into());
             }
             let connection = administration::reset(url).await?;
@@ -82,6 +82,39 @@ pub async fn run(
             )?;
         }
         DatabaseCommand::PremierGestionnaire => create_first_manager(configuration, output).await?,
+        DatabaseCommand::Generer(arguments) => {
+            if !(arguments.echelle > 0.0 && arguments.echelle <= 10.0) {
+                return Err(CoreError::validation(
+                    "échelle",
+                    "doit être un nombre entre 0 (exclu) et 10",
+                )
+                .into());
+            }
+            if !arguments.oui
+                && !confirm(
+                    configuration,
+                    "remplacées par un grand jeu de données générées",
+                )?
+            {
+                return Err(NotConfirmed.into());
+            }
+            let connection = administration::recreate(url).await?;
+            let scale = large_data::Scale::times(arguments.echelle);
+            let generated = large_data::generate(&connection, scale, arguments.graine).await?;
+            connection.close().await?;
+            let rows: Vec<String> = generated
+                .rows
+                .iter()
+                .map(|(what, count)| format!("{count} {what}"))
+                .collect();
+            writeln!(
+                output,
+                "Base {url} remplie en {:.1} s : {}. Mot de passe de tous les comptes : {}.",
+                generated.seconds,
+                rows.join(", "),
+                large_data::PASSWORD
+            )?;
+        }
     }
     Ok(())
 }
@@ -123,12 +156,13 @@ async fn create_first_manager(
     Ok(())
 }
 
-/// Asks on the terminal (or reads from piped input) whether to destroy the data.
-fn confirm_reset(configuration: &Configuration) -> std::io::Result<bool> {
+/// Asks on the terminal (or reads from piped input) whether to destroy the data, which
+/// will be `replaced_by` something else.
+fn confirm(configuration: &Configuration, replaced_by: &str) -> std::io::Result<bool> {
     let mut error_output = std::io::stderr().lock();
     write!(
         error_output,
-        "Toutes les données de la base {} seront supprimées et remplacées par les données de démonstration.\n\
+        "Toutes les données de la base {} seront supprimées et {replaced_by}.\n\
          Tapez « oui » pour confirmer : ",
         configuration.database_url
     )?;

@@ -63,13 +63,22 @@ pub async fn migration_status(
 ///
 /// Destroys every record: callers must have asked for confirmation.
 pub async fn reset(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseError> {
+    let database = recreate(url).await?;
+    demo_data::load(&database, &demo_data::DemoDataSet::bundled()?).await?;
+    Ok(database)
+}
+
+/// Drops and recreates the database named by `url` and migrates it: the schema and the
+/// reference data (roles, permissions), no record.
+///
+/// Destroys every record: callers must have asked for confirmation.
+pub async fn recreate(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseError> {
     match url.database_kind() {
         DatabaseKind::MySql => recreate_mysql_database(url).await?,
         DatabaseKind::Sqlite => recreate_sqlite_file(url)?,
     }
     let database = connect(url).await?;
     migrate(&database).await?;
-    demo_data::load(&database, &demo_data::DemoDataSet::bundled()?).await?;
     Ok(database)
 }
 

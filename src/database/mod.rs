@@ -5,6 +5,7 @@
 
 pub mod administration;
 pub mod demo_data;
+pub mod large_data;
 
 use std::time::Duration;
 

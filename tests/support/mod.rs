@@ -129,6 +129,21 @@ impl TestDatabase {
         }
     }
 
+    /// A database created elsewhere at a reserved location, removed when dropped.
+    pub fn adopt(
+        backend: Backend,
+        url: DatabaseUrl,
+        connection: DatabaseConnection,
+        location: Location,
+    ) -> Self {
+        Self {
+            backend,
+            url,
+            connection,
+            location,
+        }
+    }
+
     /// Opens a new connection, for when another process recreated the database (an SQLite
     /// connection keeps reading the file it opened, even once replaced).
     pub async fn reconnect(&mut self) {

@@ -1,0 +1,51 @@
+//! The large data set generator (`epic-events base generer`), at a small scale, on both
+//! backends: the counts asked for, valid under the invariants, and usable by the core.
+
+mod support;
+
+use epic_events::database::{administration, large_data};
+use epic_events::entities::{contract, customer, event, user};
+use epic_events::paging::PageRequest;
+use epic_events::services::contract_service::{self, ContractList};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use support::TestDatabase;
+
+test_on_both_backends! {
+    async fn generates_a_valid_data_set(backend) {
+        let (url, location) = TestDatabase::reserve(backend);
+        let connection = administration::recreate(&url).await.unwrap();
+        let database = TestDatabase::adopt(backend, url, connection, location);
+        let scale = large_data::Scale::times(0.005);
+        let generated = large_data::generate(&database.connection, scale, 7).await.unwrap();
+        assert_eq!(
+            generated.rows.map(|(_, count)| count),
+            [scale.managers + scale.sales + scale.support, scale.customers, scale.contracts, scale.events]
+        );
+        assert_eq!(database.count(user::Entity).await as usize, generated.rows[0].1);
+        assert_eq!(database.count(customer::Entity).await as usize, 500);
+        assert_eq!(database.count(contract::Entity).await as usize, 1500);
+        assert_eq!(database.count(event::Entity).await as usize, 2500);
+
+        let contracts = contract::Entity::find().all(&database.connection).await.unwrap();
+        let events = event::Entity::find().all(&database.connection).await.unwrap();
+        for event in &events {
+            let contract = contracts.iter().find(|row| row.id == event.contract_id).unwrap();
+            assert!(contract.signed, "events only for signed contracts");
+            assert_eq!(event.customer_id, contract.customer_id);
+            assert!(event.start_datetime < event.end_datetime);
+        }
+        assert!(contracts.iter().all(|row| row.balance_due <= row.total_amount));
+        assert!(contracts.iter().any(|row| !row.signed));
+        assert!(contracts.iter().any(|row| row.signed && row.balance_due.is_zero()));
+        assert!(contracts.iter().any(|row| row.signed && !row.balance_due.is_zero() && row.balance_due < row.total_amount));
+        let without_support = events.iter().filter(|row| row.user_support_id.is_none()).count();
+        assert!((600..=1100).contains(&without_support), "about a third: {without_support}");
+
+        // The generated accounts sign in, and the core lists their records.
+        let sales = support::session(&database, "commercial001").await;
+        let mine = contract_service::list(&database.connection, &sales, ContractList::Mine, PageRequest::first(1000)).await.unwrap();
+        assert!(mine.items.iter().all(|row| row.customer_sales_user_id == sales.user.id));
+        let all = contract::Entity::find().count(&database.connection).await.unwrap();
+        assert!((mine.items.len() as u64) < all);
+    }
+}
