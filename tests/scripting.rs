@@ -317,4 +317,28 @@ test_on_both_backends! {
         assert!(result.data.contains("signer_contrat(id)"), "{}", result.data);
         assert_eq!(lines.last(), Some(&"support2"));
     }
+
+    async fn lists_by_page(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let seminar = event_id(&database, "EVT-2026-0001").await;
+        let source = format!(
+            r#"
+            let numeros = |liste| liste.map(|element| element.numero);
+            print(numeros.call(contrats(#{{ apres: {after}, limite: 2 }})));
+            print(numeros.call(mes_contrats_non_payes(#{{ limite: 1 }})));
+            print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", limite: 1 }})));
+            print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", apres: {seminar}, limite: 1 }})));
+            print(clients(#{{}}).len());
+            "#,
+            after = contract_id(&database, "CTR-2026-0002").await,
+        );
+        let result = Script::new("manager1", source).run(&database).await;
+        result.success();
+        assert_eq!(
+            result.data,
+            "[\"CTR-2026-0003\", \"CTR-2026-0004\"]\n[\"CTR-2026-0001\"]\n[\"EVT-2026-0001\"]\n[\"EVT-2026-0004\"]\n3\n"
+        );
+        let result = Script::new("manager1", "contrats(#{ limite: 0 })").run(&database).await;
+        assert_eq!(result.failure(), "contrats : le champ « limite » doit être un nombre de 1 à 1000");
+    }
 }

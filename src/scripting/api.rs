@@ -133,6 +133,11 @@ pub fn help() -> String {
     help_text(&catalogue(), None)
 }
 
+/// How the one-page variant of a list is called, and its help.
+const PAGE_PARAMETERS: &str = "#{apres, limite}";
+const PAGE_DESCRIPTION: &str =
+    "une page de la même liste : « limite » éléments (20 par défaut, 1000 au plus) après le numéro « apres »";
+
 fn context(call: &NativeCallContext) -> ScriptResult<Arc<ScriptContext>> {
     ScriptContext::of(call)
 }
@@ -456,6 +461,19 @@ fn register_customers(api: &mut Registrar<'_>) {
                 })
             }
         );
+        function!(
+            api,
+            name,
+            PAGE_PARAMETERS,
+            PAGE_DESCRIPTION,
+            move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
+                let context = context(&call)?;
+                let request = inputs::page_options(&options, name)?;
+                context.pages(request, |page| {
+                    customer_service::list(&context.transaction, &context.session, which, page)
+                })
+            }
+        );
     }
     function!(
         api,
@@ -564,6 +582,19 @@ fn register_contracts(api: &mut Registrar<'_>) {
             move |call: NativeCallContext| -> ScriptResult<Array> {
                 let context = context(&call)?;
                 context.all_pages(|page| {
+                    contract_service::list(&context.transaction, &context.session, which, page)
+                })
+            }
+        );
+        function!(
+            api,
+            name,
+            PAGE_PARAMETERS,
+            PAGE_DESCRIPTION,
+            move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
+                let context = context(&call)?;
+                let request = inputs::page_options(&options, name)?;
+                context.pages(request, |page| {
                     contract_service::list(&context.transaction, &context.session, which, page)
                 })
             }
@@ -723,16 +754,32 @@ fn register_events(api: &mut Registrar<'_>) {
                 })
             }
         );
+        // Events without support take their page with their criteria, below.
+        if which != EventList::WithoutSupport {
+            function!(
+                api,
+                name,
+                PAGE_PARAMETERS,
+                PAGE_DESCRIPTION,
+                move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
+                    let context = context(&call)?;
+                    let request = inputs::page_options(&options, name)?;
+                    context.pages(request, |page| {
+                        event_service::list(&context.transaction, &context.session, which, page)
+                    })
+                }
+            );
+        }
     }
     function!(
         api,
         "evenements_sans_support",
-        "#{lieu, du, au}",
-        "les évènements sans support dont le lieu contient « lieu » et qui commencent entre du et au, les plus proches d'abord",
+        "#{lieu, du, au, apres, limite}",
+        "les évènements sans support dont le lieu contient « lieu » et qui commencent entre du et au, les plus proches d'abord (une page avec apres et limite)",
         |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let search: EventSearch = inputs::event_search(&criteria)?;
-            context.all_pages(|page| {
+            let (search, request): (EventSearch, _) = inputs::event_search(&criteria)?;
+            context.pages(request, |page| {
                 event_service::search(
                     &context.transaction,
                     &context.session,

@@ -129,6 +129,28 @@ impl ScriptContext {
         Ok(items)
     }
 
+    /// The page `request` of a list, or every page when `None`.
+    pub fn pages<T, Fetch, PageFuture>(
+        &self,
+        request: Option<PageRequest>,
+        mut fetch: Fetch,
+    ) -> ScriptResult<rhai::Array>
+    where
+        T: Clone + Send + Sync + 'static,
+        Fetch: FnMut(PageRequest) -> PageFuture,
+        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
+    {
+        match request {
+            Some(request) => Ok(self
+                .wait(fetch(request))?
+                .items
+                .into_iter()
+                .map(Dynamic::from)
+                .collect()),
+            None => self.all_pages(fetch),
+        }
+    }
+
     /// The run's output.
     pub fn output(&self) -> MutexGuard<'_, ScriptOutput> {
         self.output

@@ -5,6 +5,7 @@
 use rhai::{Dynamic, INT, Map};
 
 use super::context::{ScriptResult, refusal};
+use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
 use super::records::ScriptDate;
 use crate::permissions::Role;
 use crate::services::contract_service::{ContractChanges, NewContract};
@@ -268,15 +269,56 @@ pub fn event_changes(map: &Map) -> ScriptResult<EventChanges> {
     })
 }
 
-/// The criteria of `evenements_sans_support(#{lieu, du, au})`, soonest first.
-pub fn event_search(map: &Map) -> ScriptResult<EventSearch> {
-    let fields = Fields::new(map, "evenements_sans_support", &["lieu", "du", "au"])?;
-    Ok(EventSearch {
-        location_contains: fields.text("lieu")?,
-        starts_from: fields.date("du")?,
-        starts_until: fields.date("au")?,
-        soonest_first: true,
-    })
+/// The keys that ask for one page of a list.
+pub const PAGE_KEYS: [&str; 2] = ["apres", "limite"];
+
+/// One page of a list, when `#{apres, limite}` asks for it (`apres`: the last id seen, 0
+/// or absent for the first page; `limite`: 1 to 1000 rows, 20 when absent); `None` for
+/// the whole list.
+fn page_request(fields: &Fields<'_>) -> ScriptResult<Option<PageRequest>> {
+    let after = fields.id("apres")?;
+    let limit = fields.integer("limite")?;
+    if after.is_none() && limit.is_none() {
+        return Ok(None);
+    }
+    let size = match limit {
+        None => DEFAULT_PAGE_SIZE,
+        Some(limit) if (1..=MAXIMUM_PAGE_SIZE as INT).contains(&limit) => limit as u64,
+        Some(_) => {
+            return Err(fields.wrong_kind(
+                "limite",
+                &format!("un nombre de 1 à {MAXIMUM_PAGE_SIZE}"),
+            ));
+        }
+    };
+    Ok(Some(match after {
+        Some(after) if after > 0 => PageRequest::after(after, size),
+        _ => PageRequest::first(size),
+    }))
+}
+
+/// `#{apres, limite}` given to the list `function`.
+pub fn page_options(map: &Map, function: &'static str) -> ScriptResult<Option<PageRequest>> {
+    page_request(&Fields::new(map, function, &PAGE_KEYS)?)
+}
+
+/// The criteria of `evenements_sans_support(#{lieu, du, au, apres, limite})`, soonest
+/// first, and the page asked for, if any.
+pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>)> {
+    let fields = Fields::new(
+        map,
+        "evenements_sans_support",
+        &["lieu", "du", "au", "apres", "limite"],
+    )?;
+    Ok((
+        EventSearch {
+            location_contains: fields.text("lieu")?,
+            starts_from: fields.date("du")?,
+            starts_until: fields.date("au")?,
+            soonest_first: true,
+        },
+        page_request(&fields)?,
+    ))
 }
 
 /// The support user given to `assigner_support`: an id or a username.
