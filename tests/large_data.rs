@@ -48,4 +48,31 @@ test_on_both_backends! {
         let all = contract::Entity::find().count(&database.connection).await.unwrap();
         assert!((mine.items.len() as u64) < all);
     }
+
+    async fn exports_stream_every_page(backend) {
+        use epic_events::scripting::output::OutputFormat;
+        let (url, location) = TestDatabase::reserve(backend);
+        let connection = administration::recreate(&url).await.unwrap();
+        let database = TestDatabase::adopt(backend, url, connection, location);
+        large_data::generate(&database.connection, large_data::Scale::times(0.005), 11).await.unwrap();
+
+        let csv = support::Script::new("gestion001", "exporter_contrats();")
+            .format(OutputFormat::Csv)
+            .run(&database)
+            .await;
+        csv.success();
+        let lines: Vec<&str> = csv.data.lines().collect();
+        assert_eq!(lines.len(), 1 + 1500, "one header, every contract over two pages");
+        assert!(lines[0].starts_with("id,numero,client_id,"), "{}", lines[0]);
+        assert!(lines[1000].starts_with("1000,") && lines[1001].starts_with("1001,"), "{} / {}", lines[1000], lines[1001]);
+
+        let json = support::Script::new("gestion001", "exporter_evenements(); print(\"fini\");")
+            .format(OutputFormat::Json)
+            .run(&database)
+            .await;
+        json.success();
+        let events: serde_json::Value = serde_json::from_str(&json.data).expect("one JSON array");
+        assert_eq!(events.as_array().unwrap().len(), 2500);
+        assert_eq!(json.messages, "fini\n");
+    }
 }

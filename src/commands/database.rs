@@ -71,7 +71,9 @@ pub async fn run(
             }
         }
         DatabaseCommand::Reinitialiser(arguments) => {
-            if !arguments.oui && !confirm(configuration, "remplacées par les données de démonstration")? {
+            if !arguments.oui
+                && !confirm(configuration, "remplacées par les données de démonstration")?
+            {
                 return Err(NotConfirmed.into());
             }
             let connection = administration::reset(url).await?;

@@ -79,15 +79,57 @@ const FIRST_NAMES: &[&str] = &[
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
-    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert",
-    "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
 ];
 
 const COMPANY_KINDS: &[&str] = &[
-    "Atelier", "Maison", "Brasserie", "Cabinet", "Studio", "Domaine", "Librairie", "Galerie",
-    "Boulangerie", "Agence", "Laboratoire", "Coopérative", "Fromagerie", "Imprimerie",
+    "Atelier",
+    "Maison",
+    "Brasserie",
+    "Cabinet",
+    "Studio",
+    "Domaine",
+    "Librairie",
+    "Galerie",
+    "Boulangerie",
+    "Agence",
+    "Laboratoire",
+    "Coopérative",
+    "Fromagerie",
+    "Imprimerie",
 ];
 
 const CITIES: &[(&str, &str)] = &[
@@ -150,9 +192,9 @@ async fn insert_rows(
                 .columns(columns.iter().map(|column| Alias::new(*column)))
                 .to_owned()
         });
-        current
-            .values(row)
-            .map_err(|error| DatabaseError::Unexpected(sea_orm::DbErr::Custom(error.to_string())))?;
+        current.values(row).map_err(|error| {
+            DatabaseError::Unexpected(sea_orm::DbErr::Custom(error.to_string()))
+        })?;
         count += 1;
         if count % ROWS_PER_STATEMENT == 0
             && let Some(full) = statement.take()
@@ -179,9 +221,8 @@ pub async fn generate(
     let started = Instant::now();
     let mut random = fastrand::Rng::with_seed(seed);
     let now = Utc::now().with_nanosecond(0).unwrap_or_else(Utc::now);
-    let hash = password::hash_password(PASSWORD).map_err(|error| {
-        DatabaseError::Unexpected(sea_orm::DbErr::Custom(error.to_string()))
-    })?;
+    let hash = password::hash_password(PASSWORD)
+        .map_err(|error| DatabaseError::Unexpected(sea_orm::DbErr::Custom(error.to_string())))?;
 
     let role_id = |roles: &[role::Model], role: Role| {
         roles
@@ -203,7 +244,12 @@ pub async fn generate(
     for (role, prefix, count) in groups {
         let role_id = role_id(&roles, role)?;
         for number in 1..=count {
-            users.push((users.len() as i32 + 1, role, role_id, format!("{prefix}{number:03}")));
+            users.push((
+                users.len() as i32 + 1,
+                role,
+                role_id,
+                format!("{prefix}{number:03}"),
+            ));
         }
     }
     let ids_of = |wanted: Role| -> Vec<i32> {
@@ -229,7 +275,13 @@ pub async fn generate(
             value(first_name),
             value(last_name),
             value(format!("{username}@epic-events.fr")),
-            value(format!("+33 6 {:02} {:02} {:02} {:02}", 90, id / 10_000, id / 100 % 100, id % 100)),
+            value(format!(
+                "+33 6 {:02} {:02} {:02} {:02}",
+                90,
+                id / 10_000,
+                id / 100 % 100,
+                id % 100
+            )),
             value(username.clone()),
             value(hash.as_phc_string().to_owned()),
             value(now),
@@ -240,8 +292,16 @@ pub async fn generate(
         &transaction,
         user::Entity,
         &[
-            "id", "role_id", "user_first_name", "user_last_name", "email", "phone_number",
-            "username", "password_hash", "created_at", "updated_at",
+            "id",
+            "role_id",
+            "user_first_name",
+            "user_last_name",
+            "email",
+            "phone_number",
+            "username",
+            "password_hash",
+            "created_at",
+            "updated_at",
         ],
         user_rows.collect::<Vec<_>>().into_iter(),
     )
@@ -265,7 +325,13 @@ pub async fn generate(
                 value(first_name),
                 value(last_name),
                 value(format!("contact{id}@client{id}.fr")),
-                value(format!("+33 1 {:02} {:02} {:02} {:02}", id / 1_000_000, id / 10_000 % 100, id / 100 % 100, id % 100)),
+                value(format!(
+                    "+33 1 {:02} {:02} {:02} {:02}",
+                    id / 1_000_000,
+                    id / 10_000 % 100,
+                    id / 100 % 100,
+                    id % 100
+                )),
                 value(format!("{kind} {last_name} de {city} n°{id}")),
                 value(now),
                 value(now),
@@ -276,8 +342,15 @@ pub async fn generate(
         &transaction,
         customer::Entity,
         &[
-            "id", "user_sales_id", "customer_first_name", "customer_last_name", "email",
-            "phone_number", "company_name", "created_at", "updated_at",
+            "id",
+            "user_sales_id",
+            "customer_first_name",
+            "customer_last_name",
+            "email",
+            "phone_number",
+            "company_name",
+            "created_at",
+            "updated_at",
         ],
         customer_rows.into_iter(),
     )
@@ -325,8 +398,15 @@ pub async fn generate(
         &transaction,
         contract::Entity,
         &[
-            "id", "customer_id", "user_management_id", "contract_number", "total_amount",
-            "balance_due", "signed", "created_at", "updated_at",
+            "id",
+            "customer_id",
+            "user_management_id",
+            "contract_number",
+            "total_amount",
+            "balance_due",
+            "signed",
+            "created_at",
+            "updated_at",
         ],
         contract_rows.into_iter(),
     )
@@ -335,7 +415,10 @@ pub async fn generate(
 
     // Events, on signed contracts only, a third without support.
     let transaction = connection.begin().await?;
-    let first_start = Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).single().expect("valid date");
+    let first_start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 8, 0, 0)
+        .single()
+        .expect("valid date");
     let event_count = if signed_contracts.is_empty() {
         0
     } else {
@@ -374,9 +457,19 @@ pub async fn generate(
             &transaction,
             event::Entity,
             &[
-                "id", "contract_id", "customer_id", "user_support_id", "event_name",
-                "event_number", "start_datetime", "end_datetime", "location", "attendees",
-                "note", "created_at", "updated_at",
+                "id",
+                "contract_id",
+                "customer_id",
+                "user_support_id",
+                "event_name",
+                "event_number",
+                "start_datetime",
+                "end_datetime",
+                "location",
+                "attendees",
+                "note",
+                "created_at",
+                "updated_at",
             ],
             event_rows.into_iter(),
         )

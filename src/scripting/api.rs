@@ -135,8 +135,7 @@ pub fn help() -> String {
 
 /// How the one-page variant of a list is called, and its help.
 const PAGE_PARAMETERS: &str = "#{apres, limite}";
-const PAGE_DESCRIPTION: &str =
-    "une page de la même liste : « limite » éléments (20 par défaut, 1000 au plus) après le numéro « apres »";
+const PAGE_DESCRIPTION: &str = "une page de la même liste : « limite » éléments (20 par défaut, 1000 au plus) après le numéro « apres »";
 
 fn context(call: &NativeCallContext) -> ScriptResult<Arc<ScriptContext>> {
     ScriptContext::of(call)
@@ -886,6 +885,53 @@ fn register_events(api: &mut Registrar<'_>) {
 }
 
 fn register_reports(api: &mut Registrar<'_>) {
+    api.section = "Exports (écrits page par page, de toute taille)";
+    function!(
+        api,
+        "exporter_clients",
+        "",
+        "écrit tous les clients (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                customer_service::list(
+                    &context.transaction,
+                    &context.session,
+                    CustomerList::All,
+                    page,
+                )
+            })
+        },
+    );
+    function!(
+        api,
+        "exporter_contrats",
+        "",
+        "écrit tous les contrats (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                contract_service::list(
+                    &context.transaction,
+                    &context.session,
+                    ContractList::All,
+                    page,
+                )
+            })
+        },
+    );
+    function!(
+        api,
+        "exporter_evenements",
+        "",
+        "écrit tous les évènements (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                event_service::list(&context.transaction, &context.session, EventList::All, page)
+            })
+        },
+    );
     api.section = "Rapports (calculés par la base)";
     function!(
         api,

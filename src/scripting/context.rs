@@ -151,6 +151,28 @@ impl ScriptContext {
         }
     }
 
+    /// Writes every page of a list to the output as it comes, without keeping the list:
+    /// an export of any size.
+    pub fn export<T, Fetch, PageFuture>(&self, mut fetch: Fetch) -> ScriptResult<()>
+    where
+        T: Clone + Send + Sync + 'static,
+        Fetch: FnMut(PageRequest) -> PageFuture,
+        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
+    {
+        let mut request = Some(PageRequest::first(MAXIMUM_PAGE_SIZE));
+        let mut first = true;
+        while let Some(page_request) = request {
+            let page = self.wait(fetch(page_request))?;
+            request = page.next;
+            let rows = page.items.into_iter().map(Dynamic::from).collect();
+            self.output()
+                .streamed_page(rows, first, request.is_none())
+                .map_err(refusal)?;
+            first = false;
+        }
+        Ok(())
+    }
+
     /// The run's output.
     pub fn output(&self) -> MutexGuard<'_, ScriptOutput> {
         self.output

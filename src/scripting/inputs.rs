@@ -5,8 +5,8 @@
 use rhai::{Dynamic, INT, Map};
 
 use super::context::{ScriptResult, refusal};
-use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
 use super::records::ScriptDate;
+use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
 use crate::permissions::Role;
 use crate::services::contract_service::{ContractChanges, NewContract};
 use crate::services::customer_service::{CustomerChanges, NewCustomer};
@@ -285,10 +285,9 @@ fn page_request(fields: &Fields<'_>) -> ScriptResult<Option<PageRequest>> {
         None => DEFAULT_PAGE_SIZE,
         Some(limit) if (1..=MAXIMUM_PAGE_SIZE as INT).contains(&limit) => limit as u64,
         Some(_) => {
-            return Err(fields.wrong_kind(
-                "limite",
-                &format!("un nombre de 1 à {MAXIMUM_PAGE_SIZE}"),
-            ));
+            return Err(
+                fields.wrong_kind("limite", &format!("un nombre de 1 à {MAXIMUM_PAGE_SIZE}"))
+            );
         }
     };
     Ok(Some(match after {

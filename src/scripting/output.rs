@@ -234,34 +234,35 @@ impl Table {
         formatting::table(&headers, &rows, &numeric, None)
     }
 
-    fn write_csv(&self, output: &mut dyn Write) -> std::io::Result<()> {
+    fn write_csv(&self, output: &mut dyn Write, with_header: bool) -> std::io::Result<()> {
         if self.columns.is_empty() {
             // An empty list whose columns nobody named: nothing to write.
             return Ok(());
         }
         let mut writer = csv::Writer::from_writer(output);
-        writer.write_record(&self.columns)?;
+        if with_header {
+            writer.write_record(&self.columns)?;
+        }
         for row in &self.rows {
             writer.write_record(row.iter().map(Cell::for_tools))?;
         }
         writer.flush()
     }
 
+    fn json_objects(&self) -> impl Iterator<Item = serde_json::Value> + '_ {
+        self.rows.iter().map(|row| {
+            serde_json::Value::Object(
+                self.columns
+                    .iter()
+                    .cloned()
+                    .zip(row.iter().map(Cell::to_json))
+                    .collect(),
+            )
+        })
+    }
+
     fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Array(
-            self.rows
-                .iter()
-                .map(|row| {
-                    serde_json::Value::Object(
-                        self.columns
-                            .iter()
-                            .cloned()
-                            .zip(row.iter().map(Cell::to_json))
-                            .collect(),
-                    )
-                })
-                .collect(),
-        )
+        serde_json::Value::Array(self.json_objects().collect())
     }
 }
 
@@ -327,7 +328,7 @@ impl ScriptOutput {
                     columns: vec!["valeur".to_owned()],
                     rows: vec![vec![Cell::from_value(value)]],
                 });
-                table.write_csv(&mut self.data)
+                table.write_csv(&mut self.data, true)
             }
             (OutputFormat::Json, table) => {
                 let json = match table {
@@ -339,6 +340,44 @@ impl ScriptOutput {
                     .and_then(|()| writeln!(self.data))
             }
         };
+        written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
+    }
+
+    /// Writes one page of a list streamed page by page, `first` and `last` saying where
+    /// the page stands, so that a long export never sits whole in memory: one CSV header,
+    /// one JSON array, and a table per page for a person.
+    pub fn streamed_page(
+        &mut self,
+        rows: rhai::Array,
+        first: bool,
+        last: bool,
+    ) -> Result<(), String> {
+        let table = Table::from_value(&Dynamic::from_array(rows), None)?.unwrap_or_default();
+        let written = match self.format {
+            OutputFormat::Table if table.rows.is_empty() && !first => Ok(()),
+            OutputFormat::Table => writeln!(self.data, "{}", table.for_person()),
+            OutputFormat::Csv => {
+                if first && self.results_written > 0 {
+                    let _ = writeln!(self.data);
+                }
+                table.write_csv(&mut self.data, first)
+            }
+            OutputFormat::Json => {
+                let mut text = String::new();
+                for (index, object) in table.json_objects().enumerate() {
+                    if index > 0 || !first {
+                        text.push_str(",\n");
+                    }
+                    text.push_str(&object.to_string());
+                }
+                let opening = if first { "[\n" } else { "" };
+                let closing = if last { "\n]\n" } else { "" };
+                write!(self.data, "{opening}{text}{closing}")
+            }
+        };
+        if last {
+            self.results_written += 1;
+        }
         written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
     }
 
