@@ -207,4 +207,24 @@ test_on_both_backends! {
         let found = event_service::search(&database.connection, &support2, EventList::All, &wildcard, PageRequest::first(10)).await.unwrap();
         assert!(found.items.is_empty(), "% is a character, not a wildcard");
     }
+
+    async fn support_is_assigned_to_many_events_at_once(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let connection = &database.connection;
+        let (seminar, anniversary) = (event_id(&database, "EVT-2026-0001").await, event_id(&database, "EVT-2026-0004").await);
+        let before = all_events(&database).await;
+        let support1 = session(&database, "support1").await;
+        let refused = event_service::assign_support_to_many(connection, &support1, &[seminar], Some(&SupportUser::Login("support1".into()))).await;
+        assert_eq!(refused.unwrap_err().to_string(), "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement");
+        let manager1 = session(&database, "manager1").await;
+        let missing = event_service::assign_support_to_many(connection, &manager1, &[seminar, 424242], Some(&SupportUser::Id(support1.user.id))).await;
+        assert_eq!(missing.unwrap_err().to_string(), "évènement n°424242 introuvable");
+        assert_eq!(all_events(&database).await, before, "refusals change nothing");
+
+        let updated = event_service::assign_support_to_many(connection, &manager1, &[anniversary, seminar, seminar], Some(&SupportUser::Login("support1".into()))).await.unwrap();
+        let numbers: Vec<(&str, Option<i32>)> = updated.iter().map(|row| (row.event_number.as_str(), row.user_support_id)).collect();
+        assert_eq!(numbers, [("EVT-2026-0001", Some(support1.user.id)), ("EVT-2026-0004", Some(support1.user.id))]);
+        assert_eq!(manager1.journal.changed_record_count(), 2);
+        assert_eq!(listed(&database, &manager1, EventList::WithoutSupport).await, Vec::<String>::new());
+    }
 }

@@ -16,7 +16,7 @@ fn help_lists_every_function_in_french_without_signing_in() {
     for expected in [
         "Fonctions des scripts rhai",
         "creer_client(#{prenom, nom, email, telephone, entreprise})",
-        "evenements_sans_support(#{lieu, du, au})",
+        "evenements_sans_support(#{lieu, du, au, apres, limite})",
         "enregistrer_paiement(id, montant)",
         "modifications_attendues(nombre)",
         "Contrat",

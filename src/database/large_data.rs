@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 
@@ -220,7 +220,7 @@ pub async fn generate(
 ) -> Result<Generated, DatabaseError> {
     let started = Instant::now();
     let mut random = fastrand::Rng::with_seed(seed);
-    let now = Utc::now().with_nanosecond(0).unwrap_or_else(Utc::now);
+    let now = crate::entities::now();
     let hash = password::hash_password(PASSWORD)
         .map_err(|error| DatabaseError::Unexpected(sea_orm::DbErr::Custom(error.to_string())))?;
 

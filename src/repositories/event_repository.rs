@@ -187,6 +187,41 @@ pub async fn find(
     query.into_model::<EventRow>().one(connection).await
 }
 
+/// The events whose ids are in `ids` (at most a thousand), in id order, locked until the
+/// end of the transaction when `for_update` (MySQL).
+pub async fn find_many(
+    connection: &impl ConnectionTrait,
+    ids: &[i32],
+    for_update: bool,
+) -> Result<Vec<EventRow>, DbErr> {
+    let mut query = with_names()
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(event::Column::Id);
+    if for_update {
+        query = query.lock_exclusive();
+    }
+    query.into_model::<EventRow>().all(connection).await
+}
+
+/// Sets the support user of the events `ids` in one statement (and their `updated_at`,
+/// which bulk updates must set themselves).
+pub async fn set_support_of_many(
+    connection: &impl ConnectionTrait,
+    ids: &[i32],
+    support_user_id: Option<i32>,
+) -> Result<u64, DbErr> {
+    Ok(event::Entity::update_many()
+        .col_expr(event::Column::UserSupportId, Expr::value(support_user_id))
+        .col_expr(
+            event::Column::UpdatedAt,
+            Expr::value(crate::entities::now()),
+        )
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .exec(connection)
+        .await?
+        .rows_affected)
+}
+
 /// The highest event number starting with `prefix` (by length, then text).
 pub async fn last_number_with_prefix(
     connection: &impl ConnectionTrait,

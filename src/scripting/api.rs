@@ -864,6 +864,24 @@ fn register_events(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "assigner_support_en_masse",
+        "evenements, support",
+        "(gestion) assigne un membre du support à tous les évènements donnés (une liste d'évènements ou de numéros), en une fois",
+        |call: NativeCallContext, events: Array, support: Dynamic| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let ids = inputs::event_ids(&events)?;
+            let support = inputs::support_user(&support)?;
+            let updated = context.wait(event_service::assign_support_to_many(
+                &context.transaction,
+                &context.session,
+                &ids,
+                Some(&support),
+            ))?;
+            Ok(updated.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    function!(
+        api,
         "retirer_support",
         "evenement_id",
         "(gestion) retire le support assigné à un évènement",

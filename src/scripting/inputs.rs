@@ -320,6 +320,24 @@ pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>
     ))
 }
 
+/// The ids of the events given as a list of `Évènement` records or of numbers.
+pub fn event_ids(events: &rhai::Array) -> ScriptResult<Vec<i32>> {
+    events
+        .iter()
+        .map(|item| {
+            if let Some(event) = item.read_lock::<crate::services::event_service::EventRow>() {
+                Ok(event.id)
+            } else if let Ok(number) = item.as_int() {
+                id(number, "évènement")
+            } else {
+                Err(refusal(
+                    "les évènements se donnent comme une liste d'évènements ou de numéros",
+                ))
+            }
+        })
+        .collect()
+}
+
 /// The support user given to `assigner_support`: an id or a username.
 pub fn support_user(value: &Dynamic) -> ScriptResult<SupportUser> {
     if let Ok(number) = value.as_int() {

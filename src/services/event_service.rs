@@ -464,3 +464,85 @@ async fn support_user_id(
         )),
     }
 }
+
+/// How many events one statement of a bulk assignment handles.
+const BULK_CHUNK: usize = 1000;
+
+/// Assigns `support` (or nobody, with `None`) to every event of `ids` at once, in one
+/// transaction: the same rules as [`update`] for each event (management only, the support
+/// field only, a support user), checked for all before anything is written, then one
+/// statement per thousand events instead of several queries per event.
+pub async fn assign_support_to_many(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    ids: &[i32],
+    support: Option<&SupportUser>,
+) -> Result<Vec<EventRow>, CoreError> {
+    if !may_edit_event_field(session.user.role, EventField::Support) {
+        authorize(
+            &session.actor,
+            Action::Update,
+            Target::AnyOf(Resource::Event),
+        )?;
+        return Err(PermissionDenied::Field {
+            role: session.user.role,
+            field: EventField::Support,
+        }
+        .into());
+    }
+    let mut unique: Vec<i32> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let transaction = connection.begin().await?;
+    let support_id = match support {
+        Some(user) => Some(support_user_id(&transaction, user).await?),
+        None => None,
+    };
+    let mut current = Vec::with_capacity(unique.len());
+    for chunk in unique.chunks(BULK_CHUNK) {
+        let found = event_repository::find_many(&transaction, chunk, true).await?;
+        if let Some(missing) = chunk
+            .iter()
+            .find(|id| !found.iter().any(|event| event.id == **id))
+        {
+            return Err(CoreError::NotFound {
+                what: "évènement",
+                id: *missing,
+            });
+        }
+        for event in &found {
+            permits(session, Action::Update, event)?;
+        }
+        current.extend(found);
+    }
+    let changing: Vec<i32> = current
+        .iter()
+        .filter(|event| event.user_support_id != support_id)
+        .map(|event| event.id)
+        .collect();
+    for chunk in changing.chunks(BULK_CHUNK) {
+        event_repository::set_support_of_many(&transaction, chunk, support_id).await?;
+    }
+    let mut updated = Vec::with_capacity(unique.len());
+    for chunk in unique.chunks(BULK_CHUNK) {
+        updated.extend(event_repository::find_many(&transaction, chunk, false).await?);
+    }
+    transaction.commit().await?;
+    for event in current
+        .iter()
+        .filter(|event| event.user_support_id != support_id)
+    {
+        session.journal.record(
+            Resource::Event,
+            ChangeKind::Modified,
+            event.id,
+            &event.event_number,
+        );
+    }
+    tracing::info!(
+        user_id = session.user.id,
+        events = changing.len(),
+        "support assigned to many events"
+    );
+    Ok(updated)
+}
