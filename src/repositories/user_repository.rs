@@ -102,6 +102,7 @@ pub struct UserRow {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+// LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
 fn rows() -> sea_orm::Select<user::Entity> {
     user::Entity::find()
         .select_only()
@@ -115,7 +116,7 @@ fn rows() -> sea_orm::Select<user::Entity> {
             user::Column::CreatedAt,
             user::Column::UpdatedAt,
         ])
-        .join(sea_orm::JoinType::InnerJoin, user::Relation::Role.def())
+        .join(sea_orm::JoinType::LeftJoin, user::Relation::Role.def())
         .column_as(role::Column::Name, "role_name")
 }
 

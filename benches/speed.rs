@@ -1,0 +1,368 @@
+//! Speed at scale: whole-process runs of the release `epic-events` binary on the large data
+//! set, each beside the same query through the database's own command-line client, in the
+//! same run. `cargo bench --bench speed` (see docs/benchmarks.md).
+//!
+//! Environment: `EPIC_EVENTS_BENCH_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`, the
+//! database `epic_events_bench` is dropped and recreated on it; `none` to skip MySQL),
+//! `EPIC_EVENTS_BENCH_RUNS` (runs per case, default 7), `EPIC_EVENTS_BENCH_SCALE`
+//! (fraction of the full data set, default 1).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_epic-events");
+
+/// One measured command: its median and range of wall-clock milliseconds, and the largest
+/// peak resident memory seen (KiB).
+struct Measure {
+    median: f64,
+    minimum: f64,
+    maximum: f64,
+    peak_kib: u64,
+}
+
+impl Measure {
+    fn text(&self) -> String {
+        format!(
+            "{:.1} ms ({:.1}–{:.1})",
+            self.median, self.minimum, self.maximum
+        )
+    }
+}
+
+/// A database to measure on.
+struct Backend {
+    name: &'static str,
+    url: String,
+    /// The raw client's command for `sql`.
+    raw: Box<dyn Fn(&str) -> Command>,
+}
+
+fn runs() -> usize {
+    std::env::var("EPIC_EVENTS_BENCH_RUNS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(7)
+}
+
+/// Runs `make()` `runs` times (after one warm-up run), feeding `input`, under
+/// `/usr/bin/time` for the peak memory; panics if a run fails.
+fn measure(label: &str, runs: usize, input: &str, make: &dyn Fn() -> Command) -> Measure {
+    let mut times = Vec::with_capacity(runs);
+    let mut peak_kib = 0;
+    for run in 0..=runs {
+        let command = make();
+        let program = command.get_program().to_owned();
+        let arguments: Vec<_> = command
+            .get_args()
+            .map(|argument| argument.to_owned())
+            .collect();
+        let mut timed = Command::new("/usr/bin/time");
+        timed.arg("-f").arg("%M").arg(program).args(arguments);
+        for (key, value) in command.get_envs() {
+            match value {
+                Some(value) => timed.env(key, value),
+                None => timed.env_remove(key),
+            };
+        }
+        if let Some(directory) = command.get_current_dir() {
+            timed.current_dir(directory);
+        }
+        timed
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let mut child = timed.spawn().expect("the command starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .ok();
+        let output = child.wait_with_output().expect("the command ends");
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{label} failed:\n{stderr}");
+        let kib = stderr
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        if run > 0 {
+            times.push(elapsed);
+            peak_kib = peak_kib.max(kib);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Measure {
+        median: times[times.len() / 2],
+        minimum: times[0],
+        maximum: times[times.len() - 1],
+        peak_kib,
+    }
+}
+
+fn epic_events(backend: &Backend, config: &Path, arguments: &[&str]) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .args(arguments)
+        .env("DATABASE_URL", &backend.url)
+        .env("EPIC_EVENTS_CONFIG_DIR", config)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env_remove("EPIC_EVENTS_JWT_SECRET");
+    command
+}
+
+fn run_once(mut command: Command, input: &str) -> String {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .ok();
+    let output = child.wait_with_output().expect("ends");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn script(directory: &Path, name: &str, text: &str) -> String {
+    let path = directory.join(name);
+    std::fs::write(&path, text).expect("write a bench script");
+    path.display().to_string()
+}
+
+/// The columns of a contract as the export writes them, for the raw client.
+const CONTRACT_COLUMNS_SQL: &str = "SELECT contract.id, contract.contract_number, contract.customer_id, customer.company_name, customer.user_sales_id, sales.user_first_name, sales.user_last_name, contract.user_management_id, management.user_first_name, management.user_last_name, contract.total_amount, contract.balance_due, contract.signed, contract.created_at, contract.updated_at FROM contract JOIN customer ON customer.id = contract.customer_id JOIN `user` AS sales ON sales.id = customer.user_sales_id JOIN `user` AS management ON management.id = contract.user_management_id";
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is expected.
+    let workspace = tempfile_directory();
+    let scale = std::env::var("EPIC_EVENTS_BENCH_SCALE").unwrap_or_else(|_| "1".to_owned());
+    let runs = runs();
+    let mut backends = Vec::new();
+    let sqlite_file = workspace.join("bench.db");
+    let sqlite_path = sqlite_file.display().to_string();
+    backends.push(Backend {
+        name: "SQLite",
+        url: format!("sqlite://{sqlite_path}?mode=rwc"),
+        raw: Box::new(move |sql| {
+            let mut command = Command::new("sqlite3");
+            command.arg("-csv").arg(&sqlite_path).arg(sql);
+            command
+        }),
+    });
+    let mysql_server = std::env::var("EPIC_EVENTS_BENCH_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned());
+    if mysql_server != "none" {
+        backends.push(Backend {
+            name: "MySQL",
+            url: format!("{}/epic_events_bench", mysql_server.trim_end_matches('/')),
+            raw: Box::new(|sql| {
+                let mut command = Command::new("mariadb");
+                command
+                    .args([
+                        "-h127.0.0.1",
+                        "-uroot",
+                        "--batch",
+                        "epic_events_bench",
+                        "-e",
+                    ])
+                    .arg(sql);
+                command
+            }),
+        });
+    }
+
+    let mut table: Vec<[String; 6]> = Vec::new();
+    for backend in &backends {
+        eprintln!("== {} : génération du jeu de données", backend.name);
+        let started = Instant::now();
+        let generated = run_once(
+            epic_events(
+                backend,
+                &workspace.join("config-base"),
+                &["base", "generer", "--oui", "--echelle", &scale],
+            ),
+            "",
+        );
+        eprintln!(
+            "{} ({:.1} s)",
+            generated.trim(),
+            started.elapsed().as_secs_f64()
+        );
+
+        let manager = workspace.join(format!("config-gestion-{}", backend.name));
+        let sales = workspace.join(format!("config-commercial-{}", backend.name));
+        run_once(
+            epic_events(
+                backend,
+                &manager,
+                &["connexion", "--utilisateur", "gestion001"],
+            ),
+            "demo-epic-events\n",
+        );
+        run_once(
+            epic_events(
+                backend,
+                &sales,
+                &["connexion", "--utilisateur", "commercial001"],
+            ),
+            "demo-epic-events\n",
+        );
+
+        let raw_value = |sql: &str| -> String {
+            let output = (backend.raw)(sql).output().expect("raw client");
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            text.lines().last().unwrap_or_default().trim().to_owned()
+        };
+        let sales_id = raw_value("SELECT id FROM `user` WHERE username = 'commercial001'");
+        let support_id = raw_value("SELECT id FROM `user` WHERE username = 'support001'");
+        let deep = raw_value("SELECT MAX(id) - 50000 FROM contract");
+        let sql_without_support_dates = |offset: usize| {
+            format!(
+                "SELECT start_datetime FROM event WHERE user_support_id IS NULL ORDER BY start_datetime, id LIMIT 1 OFFSET {offset}"
+            )
+        };
+        let unassigned: usize =
+            raw_value("SELECT COUNT(*) FROM event WHERE user_support_id IS NULL")
+                .parse()
+                .expect("a count");
+        let bulk_first = raw_value(&sql_without_support_dates(0));
+        let bulk_last = raw_value(&sql_without_support_dates(unassigned.min(10_000) - 1));
+        let bulk_ids_sql = format!(
+            "SELECT id FROM event WHERE user_support_id IS NULL AND start_datetime >= '{bulk_first}' AND start_datetime <= '{bulk_last}'"
+        );
+        let bulk_ids: Vec<String> = {
+            let output = (backend.raw)(&bulk_ids_sql).output().expect("raw client");
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter(|line| {
+                    line.trim().chars().all(|c| c.is_ascii_digit()) && !line.trim().is_empty()
+                })
+                .map(|line| line.trim().to_owned())
+                .collect()
+        };
+        let french = |stored: &str| {
+            // 2025-03-04 08:00:00 (MySQL) or 2025-03-04T08:00:00+00:00 (SQLite) → 04/03/2025 08:00
+            let digits: String = stored.chars().take(16).collect();
+            format!(
+                "{}/{}/{} {}",
+                &digits[8..10],
+                &digits[5..7],
+                &digits[0..4],
+                &digits[11..16]
+            )
+        };
+
+        let page = |limit_after: &str| {
+            script(
+                &workspace,
+                &format!("page-{}-{limit_after}.rhai", backend.name),
+                &format!("afficher(contrats(#{{ {limit_after} }}));"),
+            )
+        };
+        let first_page = page("limite: 20");
+        let deep_page = page(&format!("apres: {deep}, limite: 20"));
+        let unpaid = script(
+            &workspace,
+            "unpaid.rhai",
+            "afficher(mes_contrats_non_payes(#{ limite: 20 }));",
+        );
+        let without_support = script(
+            &workspace,
+            "without.rhai",
+            "afficher(evenements_sans_support(#{ limite: 20 }));",
+        );
+        let export = script(&workspace, "export.rhai", "exporter_contrats();");
+        let report = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scripts/impayes_par_commercial.rhai")
+            .display()
+            .to_string();
+        let bulk = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scripts/assigner_support.rhai")
+            .display()
+            .to_string();
+        let (bulk_from, bulk_until) = (french(&bulk_first), french(&bulk_last));
+
+        let page_sql = |condition: &str| {
+            format!("{CONTRACT_COLUMNS_SQL} WHERE {condition} ORDER BY contract.id LIMIT 21")
+        };
+        let zero = if backend.name == "MySQL" {
+            "0"
+        } else {
+            "'0.00'"
+        };
+        let unpaid_report_sql = format!(
+            "SELECT `user`.id, `user`.username, `user`.user_first_name, `user`.user_last_name, COUNT(*), {}, {} FROM contract JOIN customer ON customer.id = contract.customer_id JOIN `user` ON `user`.id = customer.user_sales_id WHERE contract.balance_due <> {zero} GROUP BY `user`.id, `user`.username, `user`.user_first_name, `user`.user_last_name ORDER BY `user`.user_last_name, `user`.user_first_name, `user`.id",
+            if backend.name == "MySQL" {
+                "SUM(contract.total_amount)"
+            } else {
+                "SUM(CAST(REPLACE(contract.total_amount, '.', '') AS INTEGER))"
+            },
+            if backend.name == "MySQL" {
+                "SUM(contract.balance_due)"
+            } else {
+                "SUM(CAST(REPLACE(contract.balance_due, '.', '') AS INTEGER))"
+            },
+        );
+        let bulk_sql = format!(
+            "BEGIN; UPDATE event SET user_support_id = {support_id} WHERE id IN ({}); ROLLBACK;",
+            bulk_ids.join(",")
+        );
+
+        type Case<'a> = (&'a str, Box<dyn Fn() -> Command + 'a>, &'a str, String);
+        let cases: Vec<Case> = vec![
+            ("1. démarrage → premier menu → quitter", Box::new(|| epic_events(backend, &manager, &[])), "2\n", "SELECT 1".to_owned()),
+            ("2. connexion (argon2id)", Box::new(|| epic_events(backend, &manager, &["connexion", "--utilisateur", "gestion001"])), "demo-epic-events\n", "SELECT id, password_hash FROM `user` WHERE username = 'gestion001'".to_owned()),
+            ("3. première page, tous les contrats", Box::new(|| epic_events(backend, &manager, &["executer", &first_page, "--format", "csv"])), "", page_sql("1 = 1")),
+            ("3. page profonde, tous les contrats", Box::new(|| epic_events(backend, &manager, &["executer", &deep_page, "--format", "csv"])), "", page_sql(&format!("contract.id > {deep}"))),
+            ("4. Mes contrats non payés (commercial)", Box::new(|| epic_events(backend, &sales, &["executer", &unpaid, "--format", "csv"])), "", page_sql(&format!("customer.user_sales_id = {sales_id} AND contract.balance_due <> {zero}"))),
+            ("4. Évènements sans support (gestion)", Box::new(|| epic_events(backend, &manager, &["executer", &without_support, "--format", "csv"])), "", "SELECT event.* FROM event JOIN contract ON contract.id = event.contract_id JOIN customer ON customer.id = event.customer_id WHERE event.user_support_id IS NULL ORDER BY event.start_datetime, event.id LIMIT 21".to_owned()),
+            ("5. export CSV des contrats", Box::new(|| epic_events(backend, &manager, &["executer", &export, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} ORDER BY contract.id")),
+            ("6. impayés par commercial", Box::new(|| epic_events(backend, &manager, &["executer", &report, "--format", "csv"])), "", unpaid_report_sql),
+            ("7. assignation de 10 000 évènements (simulation)", Box::new(|| epic_events(backend, &manager, &["executer", &bulk, "--simulation", "--format", "csv", "support=support001", &format!("du={bulk_from}"), &format!("au={bulk_until}")])), "", bulk_sql),
+        ];
+        for (label, make, input, sql) in &cases {
+            eprintln!("-- {} : {label}", backend.name);
+            let ours = measure(label, runs, input, make.as_ref());
+            let reference = measure(label, runs, "", &|| (backend.raw)(sql));
+            table.push([
+                (*label).to_owned(),
+                backend.name.to_owned(),
+                ours.text(),
+                reference.text(),
+                format!("{:.2}", ours.median / reference.median),
+                format!("{} / {}", ours.peak_kib / 1024, reference.peak_kib / 1024),
+            ]);
+        }
+        eprintln!("({} évènements assignés dans le cas 7)", bulk_ids.len());
+    }
+
+    println!(
+        "\n| cas | base | epic-events (médiane, min–max) | client brut | rapport | mémoire max Mio (epic-events / brut) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for [case, backend, ours, raw, ratio, memory] in &table {
+        println!("| {case} | {backend} | {ours} | {raw} | {ratio} | {memory} |");
+    }
+    let _ = std::fs::remove_dir_all(&workspace);
+}
+
+fn tempfile_directory() -> PathBuf {
+    let directory = std::env::temp_dir().join(format!("epic-events-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("a working directory");
+    directory
+}
