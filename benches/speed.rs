@@ -144,8 +144,9 @@ fn script(directory: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
-/// The columns of a contract as the export writes them, for the raw client.
-const CONTRACT_COLUMNS_SQL: &str = "SELECT contract.id, contract.contract_number, contract.customer_id, customer.company_name, customer.user_sales_id, sales.user_first_name, sales.user_last_name, contract.user_management_id, management.user_first_name, management.user_last_name, contract.total_amount, contract.balance_due, contract.signed, contract.created_at, contract.updated_at FROM contract JOIN customer ON customer.id = contract.customer_id JOIN `user` AS sales ON sales.id = customer.user_sales_id JOIN `user` AS management ON management.id = contract.user_management_id";
+/// The columns of a contract as the export writes them, for the raw client, joined as the
+/// core joins them.
+const CONTRACT_COLUMNS_SQL: &str = "SELECT contract.id, contract.contract_number, contract.customer_id, customer.company_name, customer.user_sales_id, sales.user_first_name, sales.user_last_name, contract.user_management_id, management.user_first_name, management.user_last_name, contract.total_amount, contract.balance_due, contract.signed, contract.created_at, contract.updated_at FROM contract LEFT JOIN customer ON customer.id = contract.customer_id LEFT JOIN `user` AS sales ON sales.id = customer.user_sales_id LEFT JOIN `user` AS management ON management.id = contract.user_management_id";
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
@@ -330,7 +331,7 @@ fn main() {
             ("3. première page, tous les contrats", Box::new(|| epic_events(backend, &manager, &["executer", &first_page, "--format", "csv"])), "", page_sql("1 = 1")),
             ("3. page profonde, tous les contrats", Box::new(|| epic_events(backend, &manager, &["executer", &deep_page, "--format", "csv"])), "", page_sql(&format!("contract.id > {deep}"))),
             ("4. Mes contrats non payés (commercial)", Box::new(|| epic_events(backend, &sales, &["executer", &unpaid, "--format", "csv"])), "", page_sql(&format!("customer.user_sales_id = {sales_id} AND contract.balance_due <> {zero}"))),
-            ("4. Évènements sans support (gestion)", Box::new(|| epic_events(backend, &manager, &["executer", &without_support, "--format", "csv"])), "", "SELECT event.* FROM event JOIN contract ON contract.id = event.contract_id JOIN customer ON customer.id = event.customer_id WHERE event.user_support_id IS NULL ORDER BY event.start_datetime, event.id LIMIT 21".to_owned()),
+            ("4. Évènements sans support (gestion)", Box::new(|| epic_events(backend, &manager, &["executer", &without_support, "--format", "csv"])), "", "SELECT event.*, contract.contract_number, customer.company_name, support.user_first_name FROM event LEFT JOIN contract ON contract.id = event.contract_id LEFT JOIN customer ON customer.id = event.customer_id LEFT JOIN `user` AS support ON support.id = event.user_support_id WHERE event.user_support_id IS NULL ORDER BY event.start_datetime, event.id LIMIT 21".to_owned()),
             ("5. export CSV des contrats", Box::new(|| epic_events(backend, &manager, &["executer", &export, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} ORDER BY contract.id")),
             ("6. impayés par commercial", Box::new(|| epic_events(backend, &manager, &["executer", &report, "--format", "csv"])), "", unpaid_report_sql),
             ("7. assignation de 10 000 évènements (simulation)", Box::new(|| epic_events(backend, &manager, &["executer", &bulk, "--simulation", "--format", "csv", "support=support001", &format!("du={bulk_from}"), &format!("au={bulk_until}")])), "", bulk_sql),

@@ -54,7 +54,8 @@ test_on_both_backends! {
         let (url, location) = TestDatabase::reserve(backend);
         let connection = administration::recreate(&url).await.unwrap();
         let database = TestDatabase::adopt(backend, url, connection, location);
-        large_data::generate(&database.connection, large_data::Scale::times(0.005), 11).await.unwrap();
+        // More rows than one export page (5,000) of contracts and of events.
+        large_data::generate(&database.connection, large_data::Scale::times(0.02), 11).await.unwrap();
 
         let csv = support::Script::new("gestion001", "exporter_contrats();")
             .format(OutputFormat::Csv)
@@ -62,9 +63,9 @@ test_on_both_backends! {
             .await;
         csv.success();
         let lines: Vec<&str> = csv.data.lines().collect();
-        assert_eq!(lines.len(), 1 + 1500, "one header, every contract over two pages");
+        assert_eq!(lines.len(), 1 + 6000, "one header, every contract over two pages");
         assert!(lines[0].starts_with("id,numero,client_id,"), "{}", lines[0]);
-        assert!(lines[1000].starts_with("1000,") && lines[1001].starts_with("1001,"), "{} / {}", lines[1000], lines[1001]);
+        assert!(lines[5000].starts_with("5000,") && lines[5001].starts_with("5001,"), "{} / {}", lines[5000], lines[5001]);
 
         let json = support::Script::new("gestion001", "exporter_evenements(); print(\"fini\");")
             .format(OutputFormat::Json)
@@ -72,7 +73,7 @@ test_on_both_backends! {
             .await;
         json.success();
         let events: serde_json::Value = serde_json::from_str(&json.data).expect("one JSON array");
-        assert_eq!(events.as_array().unwrap().len(), 2500);
+        assert_eq!(events.as_array().unwrap().len(), 10000);
         assert_eq!(json.messages, "fini\n");
     }
 }

@@ -14,6 +14,7 @@ use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
 use sea_orm::DatabaseTransaction;
 
 use super::output::ScriptOutput;
+use super::records::ScriptRecord;
 use super::sandbox::{ScriptClock, ScriptLimits};
 use crate::errors::CoreError;
 use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
@@ -21,6 +22,10 @@ use crate::services::Session;
 
 /// What a registered function returns to the engine.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// Rows per query of an export: larger than a page a person reads, few enough to keep
+/// memory low.
+pub const EXPORT_PAGE_SIZE: u64 = 5_000;
 
 /// The message of an unexpected failure; the details are in the log.
 pub const UNEXPECTED_FAILURE: &str = "erreur inattendue ; le détail est dans le journal";
@@ -152,21 +157,23 @@ impl ScriptContext {
     }
 
     /// Writes every page of a list to the output as it comes, without keeping the list:
-    /// an export of any size.
+    /// an export of any size, in pages of [`EXPORT_PAGE_SIZE`].
     pub fn export<T, Fetch, PageFuture>(&self, mut fetch: Fetch) -> ScriptResult<()>
     where
-        T: Clone + Send + Sync + 'static,
+        T: ScriptRecord,
         Fetch: FnMut(PageRequest) -> PageFuture,
         PageFuture: Future<Output = Result<Page<T>, CoreError>>,
     {
-        let mut request = Some(PageRequest::first(MAXIMUM_PAGE_SIZE));
+        let mut request = Some(PageRequest {
+            after_id: None,
+            size: EXPORT_PAGE_SIZE,
+        });
         let mut first = true;
         while let Some(page_request) = request {
             let page = self.wait(fetch(page_request))?;
             request = page.next;
-            let rows = page.items.into_iter().map(Dynamic::from).collect();
             self.output()
-                .streamed_page(rows, first, request.is_none())
+                .streamed_records(&page.items, first, request.is_none())
                 .map_err(refusal)?;
             first = false;
         }

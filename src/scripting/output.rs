@@ -11,7 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rhai::Dynamic;
 use rust_decimal::Decimal;
 
-use super::records::{ScriptDate, record_fields};
+use super::records::{ScriptDate, ScriptRecord, record_fields};
 use crate::formatting;
 
 /// How results are written.
@@ -343,16 +343,30 @@ impl ScriptOutput {
         written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
     }
 
-    /// Writes one page of a list streamed page by page, `first` and `last` saying where
-    /// the page stands, so that a long export never sits whole in memory: one CSV header,
-    /// one JSON array, and a table per page for a person.
-    pub fn streamed_page(
+    /// Writes one page of records of a list streamed page by page, `first` and `last`
+    /// saying where the page stands, so that a long export never sits whole in memory: one
+    /// CSV header, one JSON array, and a table per page for a person.
+    pub fn streamed_records<T: ScriptRecord>(
         &mut self,
-        rows: rhai::Array,
+        records: &[T],
         first: bool,
         last: bool,
     ) -> Result<(), String> {
-        let table = Table::from_value(&Dynamic::from_array(rows), None)?.unwrap_or_default();
+        let table = Table {
+            columns: T::FIELDS
+                .iter()
+                .map(|field| field.name.to_owned())
+                .collect(),
+            rows: records
+                .iter()
+                .map(|record| {
+                    T::FIELDS
+                        .iter()
+                        .map(|field| Cell::from_value(&(field.read)(record)))
+                        .collect()
+                })
+                .collect(),
+        };
         let written = match self.format {
             OutputFormat::Table if table.rows.is_empty() && !first => Ok(()),
             OutputFormat::Table => writeln!(self.data, "{}", table.for_person()),
