@@ -350,6 +350,10 @@ fn main() {
             ]);
         }
         eprintln!("({} évènements assignés dans le cas 7)", bulk_ids.len());
+        if backend.name == "MySQL" {
+            // Leave nothing behind on the server.
+            let _ = (backend.raw)("DROP DATABASE IF EXISTS epic_events_bench").output();
+        }
     }
 
     println!(
