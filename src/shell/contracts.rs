@@ -1,7 +1,7 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
-use super::{Browse, Choice, CommandError, Entry, FormField, Next, Shell, render};
+use super::{Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render};
 use crate::errors::CoreError;
 use crate::formatting;
 use crate::permissions::{Action, Feature, allows};
@@ -203,23 +203,18 @@ impl Shell<'_> {
                 Choice::Entry(1) => self.modify_contract(contract)?,
                 Choice::Entry(2) => {
                     let question = format!("Supprimer le contrat {} ?", contract.contract_number);
-                    match self.confirm(&question)? {
-                        Some(true) => {
-                            let deleted = self.block_on(contract_service::delete(
-                                &self.connection,
+                    let deletion =
+                        self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {
+                            shell.block_on(contract_service::delete(
+                                &shell.connection,
                                 &session,
                                 id,
-                            ));
-                            if self.report(deleted, "Contrat supprimé.").is_some() {
-                                return Ok(Next::Back);
-                            }
-                            Next::Back
-                        }
-                        Some(false) => {
-                            self.say("Suppression annulée.");
-                            Next::Back
-                        }
-                        None => Next::Quit,
+                            ))
+                        })?;
+                    match deletion {
+                        Deletion::Deleted => return Ok(Next::Back),
+                        Deletion::Kept => Next::Back,
+                        Deletion::Quit => Next::Quit,
                     }
                 }
                 Choice::Entry(_) => self.create_event(&contract)?,

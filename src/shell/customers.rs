@@ -1,6 +1,6 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
-use super::{Browse, Choice, CommandError, Entry, FormField, Next, Shell, render};
+use super::{Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render};
 use crate::formatting;
 use crate::permissions::{Action, Feature, allows};
 use crate::services::customer_service::{
@@ -161,23 +161,18 @@ impl Shell<'_> {
                 Choice::Entry(1) => self.modify_customer(customer)?,
                 Choice::Entry(_) => {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
-                    match self.confirm(&question)? {
-                        Some(true) => {
-                            let deleted = self.block_on(customer_service::delete(
-                                &self.connection,
+                    let deletion =
+                        self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
+                            shell.block_on(customer_service::delete(
+                                &shell.connection,
                                 &session,
                                 id,
-                            ));
-                            if self.report(deleted, "Client supprimé.").is_some() {
-                                return Ok(Next::Back);
-                            }
-                            Next::Back
-                        }
-                        Some(false) => {
-                            self.say("Suppression annulée.");
-                            Next::Back
-                        }
-                        None => Next::Quit,
+                            ))
+                        })?;
+                    match deletion {
+                        Deletion::Deleted => return Ok(Next::Back),
+                        Deletion::Kept => Next::Back,
+                        Deletion::Quit => Next::Quit,
                     }
                 }
                 Choice::Back => return Ok(Next::Back),

@@ -610,6 +610,29 @@ impl Shell<'_> {
         }
     }
 
+    /// Asks `question`, and deletes with `delete` only on « oui »; says what happened.
+    fn delete_after_confirmation(
+        &mut self,
+        question: &str,
+        done: &str,
+        delete: impl FnOnce(&Self) -> Result<(), CoreError>,
+    ) -> Result<Deletion, CommandError> {
+        match self.confirm(question)? {
+            Some(true) => {
+                let deleted = delete(self);
+                Ok(match self.report(deleted, done) {
+                    Some(()) => Deletion::Deleted,
+                    None => Deletion::Kept,
+                })
+            }
+            Some(false) => {
+                self.say("Suppression annulée.");
+                Ok(Deletion::Kept)
+            }
+            None => Ok(Deletion::Quit),
+        }
+    }
+
     /// After a change: the core's refusal, or the confirmation.
     fn report<T>(&mut self, outcome: Result<T, CoreError>, done: &str) -> Option<T> {
         match outcome {
@@ -739,6 +762,16 @@ impl Shell<'_> {
             }
         }
     }
+}
+
+/// What a confirmed deletion ended with.
+enum Deletion {
+    /// The record is gone: leave its screen.
+    Deleted,
+    /// Not confirmed, or refused by the core: the record stays.
+    Kept,
+    /// End of input.
+    Quit,
 }
 
 /// What browsing a list ended with.

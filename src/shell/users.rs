@@ -1,7 +1,9 @@
 //! « Gestion des utilisateurs » (management): lists, detail, creation, modification,
 //! deletion; and, for everyone, changing one's own password.
 
-use super::{Answer, Browse, Choice, CommandError, Entry, FormField, Next, Shell, render};
+use super::{
+    Answer, Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render,
+};
 use crate::formatting;
 use crate::permissions::{Action, Feature, Role, allows};
 use crate::services::user_service::{self, NewUserInput, UserChanges, UserRow, field};
@@ -126,20 +128,17 @@ impl Shell<'_> {
                 Choice::Entry(1) => self.modify_user(user)?,
                 Choice::Entry(_) => {
                     let question = format!("Supprimer le compte {} ?", user.username);
-                    match self.confirm(&question)? {
-                        Some(true) => {
-                            let deleted =
-                                self.block_on(user_service::delete(&self.connection, &session, id));
-                            if self.report(deleted, "Utilisateur supprimé.").is_some() {
-                                return Ok(Next::Back);
-                            }
-                            Next::Back
-                        }
-                        Some(false) => {
-                            self.say("Suppression annulée.");
-                            Next::Back
-                        }
-                        None => Next::Quit,
+                    let deletion = self.delete_after_confirmation(
+                        &question,
+                        "Utilisateur supprimé.",
+                        |shell| {
+                            shell.block_on(user_service::delete(&shell.connection, &session, id))
+                        },
+                    )?;
+                    match deletion {
+                        Deletion::Deleted => return Ok(Next::Back),
+                        Deletion::Kept => Next::Back,
+                        Deletion::Quit => Next::Quit,
                     }
                 }
                 Choice::Back => return Ok(Next::Back),
