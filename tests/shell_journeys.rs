@@ -6,7 +6,7 @@ mod support;
 
 use epic_events::entities::{contract, customer, event, user};
 use epic_events::permissions::{Feature, allows};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use support::{BinaryOutput, TestDatabase, contract_id, event_id, run_binary_in, session};
 
 /// Runs the shell with `lines` as the user's input.
@@ -313,5 +313,30 @@ test_on_both_backends! {
         assert!(pages[0].contains(" 1. Page suivante") && !pages[0].contains("Page précédente"), "{}", pages[0]);
         assert!(pages[1].contains(" 2. Page précédente") && !pages[1].contains("Page suivante"), "{}", pages[1]);
         assert_eq!(table(pages[2]), table(pages[0]));
+    }
+}
+
+test_on_both_backends! {
+    async fn deletion_asks_for_confirmation(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let atelier = support::customer_id(&database, "Atelier Lumière").await.to_string();
+        let durand = support::customer_id(&database, "Maison Durand").await.to_string();
+        let output = shell(&database, &signed_in("sales2", &[
+            "2", "3", &atelier, "2", "non", "2", "oui",
+            "3", &durand, "2", "oui", "0", "0",
+        ]));
+        let screen = &output.stdout;
+        assert!(screen.contains("Supprimer le client Atelier Lumière ? Tapez « oui » pour confirmer : non\nSuppression annulée."), "{screen}");
+        assert!(screen.contains("Client supprimé."), "{screen}");
+        assert!(screen.contains("Erreur : le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"), "{screen}");
+        let remaining: Vec<String> = customer::Entity::find()
+            .order_by_asc(customer::Column::Id)
+            .all(&database.connection)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.company_name)
+            .collect();
+        assert_eq!(remaining, ["Maison Durand", "Brasserie des Quais"]);
     }
 }
