@@ -62,6 +62,40 @@ macro_rules! function {
     }};
 }
 
+/// `list_functions!(api, service::list, name, description, which, paged)`: registers the
+/// list `name` whole (`name()`) and, when `paged`, by page (`name(#{apres, limite})`),
+/// both through `service::list(connection, session, which, page)`.
+macro_rules! list_functions {
+    ($api:expr, $list:path, $name:expr, $description:expr, $which:expr, $paged:expr) => {{
+        let (name, which): (&'static str, _) = ($name, $which);
+        function!(
+            $api,
+            name,
+            "",
+            $description,
+            move |call: NativeCallContext| -> ScriptResult<Array> {
+                let context = context(&call)?;
+                context.all_pages(|page| $list(&context.transaction, &context.session, which, page))
+            }
+        );
+        if $paged {
+            function!(
+                $api,
+                name,
+                PAGE_PARAMETERS,
+                PAGE_DESCRIPTION,
+                move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
+                    let context = context(&call)?;
+                    let request = inputs::page_options(&options, name)?;
+                    context.pages(request, |page| {
+                        $list(&context.transaction, &context.session, which, page)
+                    })
+                }
+            );
+        }
+    }};
+}
+
 /// The help text of the whole API, or of the functions and record types named `name`.
 fn help_text(functions: &[FunctionHelp], name: Option<&str>) -> String {
     let mut text = String::new();
@@ -448,31 +482,7 @@ fn register_customers(api: &mut Registrar<'_>) {
             CustomerList::Mine,
         ),
     ] {
-        function!(
-            api,
-            name,
-            "",
-            description,
-            move |call: NativeCallContext| -> ScriptResult<Array> {
-                let context = context(&call)?;
-                context.all_pages(|page| {
-                    customer_service::list(&context.transaction, &context.session, which, page)
-                })
-            }
-        );
-        function!(
-            api,
-            name,
-            PAGE_PARAMETERS,
-            PAGE_DESCRIPTION,
-            move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
-                let context = context(&call)?;
-                let request = inputs::page_options(&options, name)?;
-                context.pages(request, |page| {
-                    customer_service::list(&context.transaction, &context.session, which, page)
-                })
-            }
-        );
+        list_functions!(api, customer_service::list, name, description, which, true);
     }
     function!(
         api,
@@ -573,31 +583,7 @@ fn register_contracts(api: &mut Registrar<'_>) {
             ContractList::MineUnpaid,
         ),
     ] {
-        function!(
-            api,
-            name,
-            "",
-            description,
-            move |call: NativeCallContext| -> ScriptResult<Array> {
-                let context = context(&call)?;
-                context.all_pages(|page| {
-                    contract_service::list(&context.transaction, &context.session, which, page)
-                })
-            }
-        );
-        function!(
-            api,
-            name,
-            PAGE_PARAMETERS,
-            PAGE_DESCRIPTION,
-            move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
-                let context = context(&call)?;
-                let request = inputs::page_options(&options, name)?;
-                context.pages(request, |page| {
-                    contract_service::list(&context.transaction, &context.session, which, page)
-                })
-            }
-        );
+        list_functions!(api, contract_service::list, name, description, which, true);
     }
     function!(
         api,
@@ -741,34 +727,9 @@ fn register_events(api: &mut Registrar<'_>) {
             EventList::WithoutSupport,
         ),
     ] {
-        function!(
-            api,
-            name,
-            "",
-            description,
-            move |call: NativeCallContext| -> ScriptResult<Array> {
-                let context = context(&call)?;
-                context.all_pages(|page| {
-                    event_service::list(&context.transaction, &context.session, which, page)
-                })
-            }
-        );
         // Events without support take their page with their criteria, below.
-        if which != EventList::WithoutSupport {
-            function!(
-                api,
-                name,
-                PAGE_PARAMETERS,
-                PAGE_DESCRIPTION,
-                move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
-                    let context = context(&call)?;
-                    let request = inputs::page_options(&options, name)?;
-                    context.pages(request, |page| {
-                        event_service::list(&context.transaction, &context.session, which, page)
-                    })
-                }
-            );
-        }
+        let paged = which != EventList::WithoutSupport;
+        list_functions!(api, event_service::list, name, description, which, paged);
     }
     function!(
         api,
