@@ -86,6 +86,21 @@ impl CoreError {
     }
 }
 
+/// What went wrong with a file or a stream, in French (the system's own text is English).
+pub fn french_io_error(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match error.kind() {
+        NotFound => "fichier introuvable",
+        PermissionDenied => "accès refusé",
+        InvalidData => "ce n'est pas un texte UTF-8",
+        BrokenPipe => "la sortie a été fermée",
+        AlreadyExists => "le fichier existe déjà",
+        IsADirectory => "c'est un dossier",
+        StorageFull => "disque plein",
+        _ => "erreur d'entrée-sortie",
+    }
+}
+
 /// Turns the database's refusal of a duplicate into a validation error naming the field.
 ///
 /// `columns` lists the table's unique columns with the field name users know. The unique

@@ -58,8 +58,12 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, request: PageRequest, id: impl Fn(&T) -> i32) -> Self {
         let has_more = rows.len() as u64 > request.size;
         rows.truncate(request.size as usize);
+        // The same size as asked (an export reads more than a person's page).
         let next = match rows.last() {
-            Some(last) if has_more => Some(PageRequest::after(id(last), request.size)),
+            Some(last) if has_more => Some(PageRequest {
+                after_id: Some(id(last)),
+                size: request.size,
+            }),
             _ => None,
         };
         Self { items: rows, next }

@@ -224,4 +224,26 @@ test_on_both_backends! {
         let refused = contract_service::record_payment(&database.connection, &support1, partly_paid, "1").await;
         assert!(is_permission_denied(&refused), "{refused:?}");
     }
+
+    async fn numbers_step_past_those_taken_during_a_long_transaction(backend) {
+        use sea_orm::TransactionTrait;
+        // SQLite serialises writers: another connection cannot create a contract while a
+        // transaction is open, so the race exists on MySQL only.
+        if backend == support::Backend::Sqlite {
+            return;
+        }
+        let database = TestDatabase::with_demo_data(backend).await;
+        let manager1 = session(&database, "manager1").await;
+        let atelier = support::customer_id(&database, "Atelier Lumière").await;
+        let input = NewContract { customer_id: atelier, total_amount: "100".into(), balance_due: None, signed: false };
+        let long = database.connection.begin().await.unwrap();
+        // The transaction's snapshot starts here, as a script run's does.
+        contract_service::list(&long, &manager1, ContractList::All, PageRequest::first(10)).await.unwrap();
+        let meanwhile = contract_service::create(&database.connection, &manager1, &input).await.unwrap();
+        let inside = contract_service::create(&long, &manager1, &input).await.unwrap();
+        long.commit().await.unwrap();
+        let year = Utc::now().year();
+        assert_eq!(meanwhile.contract_number, format!("CTR-{year}-0007"));
+        assert_eq!(inside.contract_number, format!("CTR-{year}-0008"));
+    }
 }

@@ -39,11 +39,7 @@ pub async fn execute(
 ) -> Result<(), CommandError> {
     let source = std::fs::read_to_string(&arguments.fichier).map_err(|error| ScriptFileError {
         path: arguments.fichier.display().to_string(),
-        reason: match error.kind() {
-            std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
-            std::io::ErrorKind::InvalidData => "ce n'est pas un texte UTF-8".to_owned(),
-            _ => error.to_string(),
-        },
+        reason: crate::errors::french_io_error(&error).to_owned(),
     })?;
     let (connection, user) = signed_in(configuration).await?;
     let output = ScriptOutput::new(

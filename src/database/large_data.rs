@@ -218,6 +218,11 @@ pub async fn generate(
     scale: Scale,
     seed: u64,
 ) -> Result<Generated, DatabaseError> {
+    if [scale.managers, scale.sales, scale.support, scale.customers].contains(&0) {
+        return Err(DatabaseError::Unexpected(sea_orm::DbErr::Custom(
+            "a generated data set needs at least one user of each role and one customer".to_owned(),
+        )));
+    }
     let started = Instant::now();
     let mut random = fastrand::Rng::with_seed(seed);
     let now = crate::entities::now();
@@ -310,34 +315,31 @@ pub async fn generate(
 
     // Customers.
     let transaction = connection.begin().await?;
-    let mut customer_sales = Vec::with_capacity(scale.customers);
-    let customer_rows: Vec<Vec<SimpleExpr>> = (1..=scale.customers)
-        .map(|id| {
-            let sales_user = *pick(&mut random, &sales);
-            customer_sales.push(sales_user);
-            let first_name = *pick(&mut random, FIRST_NAMES);
-            let last_name = *pick(&mut random, LAST_NAMES);
-            let kind = *pick(&mut random, COMPANY_KINDS);
-            let (city, _) = *pick(&mut random, CITIES);
-            vec![
-                value(id as i32),
-                value(sales_user),
-                value(first_name),
-                value(last_name),
-                value(format!("contact{id}@client{id}.fr")),
-                value(format!(
-                    "+33 1 {:02} {:02} {:02} {:02}",
-                    id / 1_000_000,
-                    id / 10_000 % 100,
-                    id / 100 % 100,
-                    id % 100
-                )),
-                value(format!("{kind} {last_name} de {city} n°{id}")),
-                value(now),
-                value(now),
-            ]
-        })
-        .collect();
+    // Rows are made as they are inserted: a large scale never sits whole in memory.
+    let customer_rows = (1..=scale.customers).map(|id| {
+        let sales_user = *pick(&mut random, &sales);
+        let first_name = *pick(&mut random, FIRST_NAMES);
+        let last_name = *pick(&mut random, LAST_NAMES);
+        let kind = *pick(&mut random, COMPANY_KINDS);
+        let (city, _) = *pick(&mut random, CITIES);
+        vec![
+            value(id as i32),
+            value(sales_user),
+            value(first_name),
+            value(last_name),
+            value(format!("contact{id}@client{id}.fr")),
+            value(format!(
+                "+33 1 {:02} {:02} {:02} {:02}",
+                id / 1_000_000,
+                id / 10_000 % 100,
+                id / 100 % 100,
+                id % 100
+            )),
+            value(format!("{kind} {last_name} de {city} n°{id}")),
+            value(now),
+            value(now),
+        ]
+    });
     let customer_count = insert_rows(
         &transaction,
         customer::Entity,
@@ -352,7 +354,7 @@ pub async fn generate(
             "created_at",
             "updated_at",
         ],
-        customer_rows.into_iter(),
+        customer_rows,
     )
     .await?;
     transaction.commit().await?;
@@ -361,39 +363,37 @@ pub async fn generate(
     let transaction = connection.begin().await?;
     let mut signed_contracts: Vec<(i32, i32)> = Vec::new();
     let year = now.format("%Y").to_string();
-    let contract_rows: Vec<Vec<SimpleExpr>> = (1..=scale.contracts)
-        .map(|id| {
-            let customer_id = random.usize(1..=scale.customers) as i32;
-            let total_cents = random.i64(50_000..=5_000_000);
-            let signed = random.u8(0..10) < 8;
-            let balance_cents = if !signed {
-                total_cents
-            } else {
-                match random.u8(0..10) {
-                    0..=3 => 0,
-                    4..=6 => random.i64(1..total_cents),
-                    _ => total_cents,
-                }
-            };
-            if signed {
-                signed_contracts.push((id as i32, customer_id));
+    let contract_rows = (1..=scale.contracts).map(|id| {
+        let customer_id = random.usize(1..=scale.customers) as i32;
+        let total_cents = random.i64(50_000..=5_000_000);
+        let signed = random.u8(0..10) < 8;
+        let balance_cents = if !signed {
+            total_cents
+        } else {
+            match random.u8(0..10) {
+                0..=3 => 0,
+                4..=6 => random.i64(1..total_cents),
+                _ => total_cents,
             }
-            let money = |cents: i64| {
-                Money::new(crate::money::decimal_from_cents(cents)).expect("generated amounts fit")
-            };
-            vec![
-                value(id as i32),
-                value(customer_id),
-                value(*pick(&mut random, &managers)),
-                value(format!("CTR-{year}-{id:06}")),
-                value(money(total_cents)),
-                value(money(balance_cents)),
-                value(signed),
-                value(now),
-                value(now),
-            ]
-        })
-        .collect();
+        };
+        if signed {
+            signed_contracts.push((id as i32, customer_id));
+        }
+        let money = |cents: i64| {
+            Money::new(crate::money::decimal_from_cents(cents)).expect("generated amounts fit")
+        };
+        vec![
+            value(id as i32),
+            value(customer_id),
+            value(*pick(&mut random, &managers)),
+            value(format!("CTR-{year}-{id:06}")),
+            value(money(total_cents)),
+            value(money(balance_cents)),
+            value(signed),
+            value(now),
+            value(now),
+        ]
+    });
     let contract_count = insert_rows(
         &transaction,
         contract::Entity,
@@ -408,7 +408,7 @@ pub async fn generate(
             "created_at",
             "updated_at",
         ],
-        contract_rows.into_iter(),
+        contract_rows,
     )
     .await?;
     transaction.commit().await?;
@@ -422,37 +422,34 @@ pub async fn generate(
     let event_count = if signed_contracts.is_empty() {
         0
     } else {
-        let event_rows: Vec<Vec<SimpleExpr>> = (1..=scale.events)
-            .map(|id| {
-                let (contract_id, customer_id) = *pick(&mut random, &signed_contracts);
-                let support: Option<i32> = if random.u8(0..3) == 0 {
-                    None
-                } else {
-                    Some(*pick(&mut random, &supports))
-                };
-                let start: DateTime<Utc> =
-                    first_start + Duration::hours(random.i64(0..4 * 365 * 24));
-                let end = start + Duration::hours(random.i64(2..=12));
-                let (city, postcode) = *pick(&mut random, CITIES);
-                let venue = *pick(&mut random, VENUES);
-                let kind = *pick(&mut random, EVENT_KINDS);
-                vec![
-                    value(id as i32),
-                    value(contract_id),
-                    value(customer_id),
-                    value(support),
-                    value(format!("{kind} n°{id}")),
-                    value(format!("EVT-{year}-{id:06}")),
-                    value(start),
-                    value(end),
-                    value(format!("{venue}, {postcode} {city}")),
-                    value(random.i32(10..=500)),
-                    value(String::new()),
-                    value(now),
-                    value(now),
-                ]
-            })
-            .collect();
+        let event_rows = (1..=scale.events).map(|id| {
+            let (contract_id, customer_id) = *pick(&mut random, &signed_contracts);
+            let support: Option<i32> = if random.u8(0..3) == 0 {
+                None
+            } else {
+                Some(*pick(&mut random, &supports))
+            };
+            let start: DateTime<Utc> = first_start + Duration::hours(random.i64(0..4 * 365 * 24));
+            let end = start + Duration::hours(random.i64(2..=12));
+            let (city, postcode) = *pick(&mut random, CITIES);
+            let venue = *pick(&mut random, VENUES);
+            let kind = *pick(&mut random, EVENT_KINDS);
+            vec![
+                value(id as i32),
+                value(contract_id),
+                value(customer_id),
+                value(support),
+                value(format!("{kind} n°{id}")),
+                value(format!("EVT-{year}-{id:06}")),
+                value(start),
+                value(end),
+                value(format!("{venue}, {postcode} {city}")),
+                value(random.i32(10..=500)),
+                value(String::new()),
+                value(now),
+                value(now),
+            ]
+        });
         insert_rows(
             &transaction,
             event::Entity,
@@ -471,7 +468,7 @@ pub async fn generate(
                 "created_at",
                 "updated_at",
             ],
-            event_rows.into_iter(),
+            event_rows,
         )
         .await?
     };

@@ -165,11 +165,22 @@ pub async fn find(
     id: i32,
     for_update: bool,
 ) -> Result<Option<ContractRow>, DbErr> {
-    let mut query = with_names().filter(contract::Column::Id.eq(id));
     if for_update {
-        query = query.lock_exclusive();
+        // Lock the contract's row only: a locking read of the joined query would also lock
+        // its customer and users for the rest of the transaction (MySQL).
+        contract::Entity::find_by_id(id)
+            .select_only()
+            .column(contract::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<i32>()
+            .one(connection)
+            .await?;
     }
-    query.into_model::<ContractRow>().one(connection).await
+    with_names()
+        .filter(contract::Column::Id.eq(id))
+        .into_model::<ContractRow>()
+        .one(connection)
+        .await
 }
 
 /// The contract numbered `number`.

@@ -190,11 +190,29 @@ pub async fn find(
     id: i32,
     for_update: bool,
 ) -> Result<Option<EventRow>, DbErr> {
-    let mut query = with_names().filter(event::Column::Id.eq(id));
     if for_update {
-        query = query.lock_exclusive();
+        lock(connection, &[id]).await?;
     }
-    query.into_model::<EventRow>().one(connection).await
+    with_names()
+        .filter(event::Column::Id.eq(id))
+        .into_model::<EventRow>()
+        .one(connection)
+        .await
+}
+
+/// Locks the rows of the events `ids` until the end of the transaction (MySQL), and only
+/// them: a locking read of the joined query would also lock their contracts, customers
+/// and users.
+async fn lock(connection: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
+    event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .lock_exclusive()
+        .into_tuple::<i32>()
+        .all(connection)
+        .await?;
+    Ok(())
 }
 
 /// The events whose ids are in `ids` (at most a thousand), in id order, locked until the
@@ -204,13 +222,15 @@ pub async fn find_many(
     ids: &[i32],
     for_update: bool,
 ) -> Result<Vec<EventRow>, DbErr> {
-    let mut query = with_names()
-        .filter(event::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(event::Column::Id);
     if for_update {
-        query = query.lock_exclusive();
+        lock(connection, ids).await?;
     }
-    query.into_model::<EventRow>().all(connection).await
+    with_names()
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(event::Column::Id)
+        .into_model::<EventRow>()
+        .all(connection)
+        .await
 }
 
 /// Sets the support user of the events `ids` in one statement (and their `updated_at`,

@@ -357,9 +357,12 @@ fn print_lines(call: &NativeCallContext, text: &str) -> ScriptResult<()> {
     let context = context(call)?;
     let mut output = context.output();
     for line in text.lines() {
-        output
-            .printed_line(line)
-            .map_err(|error| refusal(format!("impossible d'écrire : {error}")))?;
+        output.printed_line(line).map_err(|error| {
+            refusal(format!(
+                "impossible d'écrire ({})",
+                crate::errors::french_io_error(&error)
+            ))
+        })?;
     }
     Ok(())
 }

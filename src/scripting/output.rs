@@ -340,7 +340,12 @@ impl ScriptOutput {
                     .and_then(|()| writeln!(self.data))
             }
         };
-        written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
+        written.map_err(|error| {
+            format!(
+                "impossible d'écrire le résultat ({})",
+                crate::errors::french_io_error(&error)
+            )
+        })
     }
 
     /// Writes one page of records of a list streamed page by page, `first` and `last`
@@ -392,7 +397,12 @@ impl ScriptOutput {
         if last {
             self.results_written += 1;
         }
-        written.map_err(|error| format!("impossible d'écrire le résultat : {error}"))
+        written.map_err(|error| {
+            format!(
+                "impossible d'écrire le résultat ({})",
+                crate::errors::french_io_error(&error)
+            )
+        })
     }
 
     /// Flushes both outputs.

@@ -103,11 +103,10 @@ impl RunOutcome {
         let mut lines = Vec::new();
         for resource in Resource::ALL {
             for kind in ChangeKind::ALL {
+                let mut seen = std::collections::HashSet::new();
                 let mut labels: Vec<(i32, &str)> = Vec::new();
                 for change in &self.changes {
-                    if change.resource == resource
-                        && change.kind == kind
-                        && !labels.iter().any(|(id, _)| *id == change.id)
+                    if change.resource == resource && change.kind == kind && seen.insert(change.id)
                     {
                         labels.push((change.id, &change.label));
                     }

@@ -257,6 +257,20 @@ pub fn permits(
     )
 }
 
+/// Whether `session` may change `field` of an event it may modify: the support user runs
+/// the event, management chooses who that is. What [`update`] checks, and what the shell
+/// asks before offering a field.
+pub fn permits_field(session: &Session, field: EventField) -> Result<(), PermissionDenied> {
+    if may_edit_event_field(session.user.role, field) {
+        Ok(())
+    } else {
+        Err(PermissionDenied::Field {
+            role: session.user.role,
+            field,
+        })
+    }
+}
+
 /// Whether `session` may create an event for `contract`: one of their customers' contracts,
 /// and signed.
 pub fn may_create_for(session: &Session, contract: &ContractRow) -> Result<(), CoreError> {
@@ -371,26 +385,15 @@ pub async fn update(
         (EventField::Support, changes.support.is_some()),
     ];
     for (event_field, changed) in requested {
-        if changed && !may_edit_event_field(session.user.role, event_field) {
-            return Err(PermissionDenied::Field {
-                role: session.user.role,
-                field: event_field,
-            }
-            .into());
+        if changed {
+            permits_field(session, event_field)?;
         }
     }
 
-    let mut model = event::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(id),
-        ..Default::default()
+    let event_name = match &changes.event_name {
+        Some(text) => validation::required_text(field::NAME, text, NAME_MAXIMUM_LENGTH)?,
+        None => current.event_name.clone(),
     };
-    if let Some(text) = &changes.event_name {
-        model.event_name = Set(validation::required_text(
-            field::NAME,
-            text,
-            NAME_MAXIMUM_LENGTH,
-        )?);
-    }
     let start = match &changes.start {
         Some(text) => date_time(field::START, text)?,
         None => current.start_datetime,
@@ -400,31 +403,54 @@ pub async fn update(
         None => current.end_datetime,
     };
     check_dates(start, end)?;
-    model.start_datetime = Set(start);
-    model.end_datetime = Set(end);
-    if let Some(text) = &changes.location {
-        model.location = Set(validation::required_text(
-            field::LOCATION,
-            text,
-            LOCATION_MAXIMUM_LENGTH,
-        )?);
-    }
-    if let Some(value) = changes.attendees {
-        model.attendees = Set(attendees(value)?);
-    }
-    if let Some(text) = &changes.note {
-        model.note = Set(note(text)?);
-    }
-    if let Some(support) = &changes.support {
-        let support_id = match support {
-            Some(user) => Some(support_user_id(&transaction, user).await?),
-            None => None,
-        };
-        model.user_support_id = Set(support_id);
-    }
-    if changes == &EventChanges::default() {
+    let location = match &changes.location {
+        Some(text) => validation::required_text(field::LOCATION, text, LOCATION_MAXIMUM_LENGTH)?,
+        None => current.location.clone(),
+    };
+    let attendees = match changes.attendees {
+        Some(value) => attendees(value)?,
+        None => current.attendees,
+    };
+    let note = match &changes.note {
+        Some(text) => note(text)?,
+        None => current.note.clone(),
+    };
+    let support_id = match &changes.support {
+        Some(Some(user)) => Some(support_user_id(&transaction, user).await?),
+        Some(None) => None,
+        None => current.user_support_id,
+    };
+    // Nothing differs: nothing is written, and nothing counts as modified.
+    if (
+        &event_name,
+        start,
+        end,
+        &location,
+        attendees,
+        &note,
+        support_id,
+    ) == (
+        &current.event_name,
+        current.start_datetime,
+        current.end_datetime,
+        &current.location,
+        current.attendees,
+        &current.note,
+        current.user_support_id,
+    ) {
         return Ok(current);
     }
+    let model = event::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        event_name: Set(event_name),
+        start_datetime: Set(start),
+        end_datetime: Set(end),
+        location: Set(location),
+        attendees: Set(attendees),
+        note: Set(note),
+        user_support_id: Set(support_id),
+        ..Default::default()
+    };
     event_repository::update(&transaction, model).await?;
     transaction.commit().await?;
     session.journal.record(
@@ -478,18 +504,12 @@ pub async fn assign_support_to_many(
     ids: &[i32],
     support: Option<&SupportUser>,
 ) -> Result<Vec<EventRow>, CoreError> {
-    if !may_edit_event_field(session.user.role, EventField::Support) {
-        authorize(
-            &session.actor,
-            Action::Update,
-            Target::AnyOf(Resource::Event),
-        )?;
-        return Err(PermissionDenied::Field {
-            role: session.user.role,
-            field: EventField::Support,
-        }
-        .into());
-    }
+    authorize(
+        &session.actor,
+        Action::Update,
+        Target::AnyOf(Resource::Event),
+    )?;
+    permits_field(session, EventField::Support)?;
     let mut unique: Vec<i32> = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();

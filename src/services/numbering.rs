@@ -9,7 +9,7 @@ use sea_orm::{DbErr, SqlErr};
 use crate::errors::CoreError;
 
 /// How many times a generated number is retried when another writer took it meanwhile.
-pub const ATTEMPTS: usize = 5;
+pub const ATTEMPTS: usize = 20;
 
 /// `CTR-2026-` for `kind` `CTR` in 2026.
 pub fn yearly_prefix(kind: &str) -> String {
@@ -41,12 +41,26 @@ where
     InsertFuture: Future<Output = Result<T, DbErr>>,
 {
     let prefix = yearly_prefix(kind);
+    let sequence = |number: &str| {
+        number
+            .strip_prefix(prefix.as_str())
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut taken: Option<String> = None;
     for _ in 0..ATTEMPTS {
         let last = last_number(prefix.clone()).await?;
-        match insert(next_number(&prefix, last.as_deref())).await {
+        // Past the number found taken too: inside a long transaction (a script run on
+        // MySQL), the read sees the snapshot of its start, not a number taken since.
+        let highest = match (last, taken.take()) {
+            (Some(last), Some(taken)) if sequence(&taken) > sequence(&last) => Some(taken),
+            (last, taken) => last.or(taken),
+        };
+        let candidate = next_number(&prefix, highest.as_deref());
+        match insert(candidate.clone()).await {
             Ok(created) => return Ok(created),
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                continue;
+                taken = Some(candidate);
             }
             Err(error) => return Err(error.into()),
         }

@@ -12,6 +12,12 @@ use rustyline::{Config, Editor};
 
 use super::completion::ShellHelper;
 
+/// Whether a typed line mentions a password (`changer_mon_mot_de_passe(…)`, a
+/// `mot_de_passe` field): such a line is neither kept in the history nor echoed.
+pub fn mentions_password(line: &str) -> bool {
+    line.contains("mot_de_passe")
+}
+
 /// What a read produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
@@ -145,12 +151,14 @@ impl PipedConsole {
             return Ok(Line::End);
         }
         let line = line.trim_end_matches(['\n', '\r']).to_owned();
-        if echo {
+        if echo && !mentions_password(&line) {
             writeln!(
                 output,
                 "{}",
                 crate::formatting::neutralise_control_characters(&line)
             )?;
+        } else if echo {
+            writeln!(output, "(ligne masquée : elle contient un mot de passe)")?;
         } else {
             writeln!(output)?;
         }

@@ -5,9 +5,7 @@ use super::{Browse, Choice, CommandError, Entry, Next, Shell, render};
 use crate::errors::CoreError;
 use crate::formatting;
 use crate::paging::PageRequest;
-use crate::permissions::{
-    Action, EventField, Feature, PermissionDenied, allows, may_edit_event_field,
-};
+use crate::permissions::{Action, EventField, Feature, allows};
 use crate::services::event_service::{self, EventChanges, EventList, EventRow, SupportUser};
 use crate::services::user_service::{self, UserRow};
 
@@ -190,21 +188,16 @@ impl Shell<'_> {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
-            let role = session.user.role;
             self.title(&format!("Modifier l'évènement {}", event.event_number));
             self.say(render::detail(&fields(&event)).trim_end());
             let entries: Vec<Entry> = EDITABLE
                 .iter()
                 .map(|(number, field)| {
-                    let verdict = if may_edit_event_field(role, *field) {
-                        Ok(())
-                    } else {
-                        Err(PermissionDenied::Field {
-                            role,
-                            field: *field,
-                        })
-                    };
-                    Entry::when(*number, super::capitalised(field.french_name()), verdict)
+                    Entry::when(
+                        *number,
+                        super::capitalised(field.french_name()),
+                        event_service::permits_field(&session, *field),
+                    )
                 })
                 .collect();
             let field = match self.choose("Champ à modifier", &entries, Some("Retour"))? {

@@ -177,8 +177,9 @@ pub fn run(
         .signing_secret(configuration.jwt_secret.as_ref())
         .map_err(|error| {
             std::io::Error::other(format!(
-                "impossible de lire ou de créer le secret de session dans {} ({error})",
-                store.secret_path().display()
+                "impossible de lire ou de créer le secret de session dans {} ({})",
+                store.secret_path().display(),
+                crate::errors::french_io_error(&error)
             ))
         })?;
     let connection = runtime.block_on(crate::database::connect(&configuration.database_url))?;
@@ -390,7 +391,7 @@ impl Shell<'_> {
             return Ok(None);
         }
         // Never keep a password in the history.
-        if !line.contains("mot_de_passe") {
+        if !console::mentions_password(line) {
             self.console.remember(line);
         }
         let Some(session) = self.session()? else {
