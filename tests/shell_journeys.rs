@@ -340,3 +340,25 @@ test_on_both_backends! {
         assert_eq!(remaining, ["Maison Durand", "Brasserie des Quais"]);
     }
 }
+
+test_on_both_backends! {
+    async fn a_typed_command_with_a_password_is_not_echoed(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let output = shell(&database, &signed_in("support2", &[
+            r#"changer_mon_mot_de_passe("demo-epic-events", "un nouveau mot de passe")"#,
+        ]));
+        assert!(!output.stdout.contains("un nouveau mot de passe"), "{}", output.stdout);
+        assert!(output.stdout.contains("(ligne masquée : elle contient un mot de passe)"), "{}", output.stdout);
+        assert!(output.stdout.contains("Enregistré :\n- modifié 1 utilisateur : support2"), "{}", output.stdout);
+        let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).unwrap();
+        let signed_in = epic_events::services::authentication_service::sign_in(
+            &database.connection,
+            "support2",
+            "un nouveau mot de passe",
+            &secret,
+            chrono::Duration::hours(1),
+        )
+        .await;
+        assert!(signed_in.is_ok(), "the new password works");
+    }
+}
