@@ -340,5 +340,7 @@ test_on_both_backends! {
         );
         let result = Script::new("manager1", "contrats(#{ limite: 0 })").run(&database).await;
         assert_eq!(result.failure(), "contrats : le champ « limite » doit être un nombre de 1 à 1000");
+        let result = Script::new("manager1", "evenements_sans_support(#{ apres: 424242, limite: 5 })").run(&database).await;
+        assert_eq!(result.failure(), "après : l'évènement n°424242 n'existe pas (plus)");
     }
 }

@@ -39,6 +39,7 @@ pub mod field {
     pub const LOCATION_CRITERION: &str = "lieu recherché";
     pub const STARTS_FROM: &str = "début au plus tôt";
     pub const STARTS_UNTIL: &str = "début au plus tard";
+    pub const AFTER: &str = "après";
 }
 
 /// Which events to list.
@@ -213,6 +214,18 @@ pub async fn search(
     } else {
         EventOrder::Creation
     };
+    // In start order a page continues from the start of the event last seen: that event
+    // must exist, or the page would silently come back empty.
+    if let (EventOrder::SoonestFirst, Some(after_id)) = (order, page.after_id)
+        && event_repository::find(connection, after_id, false)
+            .await?
+            .is_none()
+    {
+        return Err(CoreError::validation(
+            field::AFTER,
+            format!("l'évènement n°{after_id} n'existe pas (plus)"),
+        ));
+    }
     let rows = event_repository::list(connection, &filter, order, page).await?;
     Ok(Page::from_rows(rows, page, |row| row.id))
 }
