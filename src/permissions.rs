@@ -388,6 +388,22 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// Every feature.
+    pub const ALL: [Feature; 12] = [
+        Feature::Users,
+        Feature::Customers,
+        Feature::MyCustomers,
+        Feature::CreateCustomer,
+        Feature::Contracts,
+        Feature::MyContracts,
+        Feature::MyUnsignedContracts,
+        Feature::MyUnpaidContracts,
+        Feature::CreateContract,
+        Feature::Events,
+        Feature::MyEvents,
+        Feature::EventsWithoutSupport,
+    ];
+
     /// The feature's name in a French sentence.
     pub fn french_name(self) -> &'static str {
         match self {
@@ -683,20 +699,6 @@ mod tests {
     #[test]
     fn features_per_role() {
         use Feature::*;
-        let all = [
-            Users,
-            Customers,
-            MyCustomers,
-            CreateCustomer,
-            Contracts,
-            MyContracts,
-            MyUnsignedContracts,
-            MyUnpaidContracts,
-            CreateContract,
-            Events,
-            MyEvents,
-            EventsWithoutSupport,
-        ];
         let expected: [(Role, &[Feature]); 3] = [
             (
                 Role::Management,
@@ -739,7 +741,7 @@ mod tests {
         ];
         for (role, allowed) in expected {
             let actor = Actor::new(ME, role, seeded(role));
-            for feature in all {
+            for feature in Feature::ALL {
                 assert_eq!(
                     allows(&actor, feature).is_ok(),
                     allowed.contains(&feature),
