@@ -38,6 +38,19 @@ pub enum CoreError {
         "votre session n'est plus valide ({0}) : veuillez vous reconnecter avec « epic-events connexion »"
     )]
     SessionInvalid(SessionProblem),
+    /// Someone else holds the record (or, on SQLite, the database) and the retries are
+    /// spent; nothing was written.
+    #[error("{}", busy_message(*.whole_database))]
+    Busy {
+        /// SQLite's database-wide write lock rather than a record's lock.
+        whole_database: bool,
+    },
+    /// The database does not answer, or the connection is lost; nothing was written.
+    #[error("base injoignable : la base de données ne répond pas ; réessayez dans un instant")]
+    Unavailable,
+    /// The record changed since it was read; nothing was written.
+    #[error("{0}")]
+    Stale(StaleRecord),
     /// An unexpected failure; details go to the log, not to the user.
     #[error("erreur inattendue ; le détail est dans le journal")]
     Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -64,13 +77,78 @@ pub enum SessionProblem {
     UserChanged,
 }
 
+fn busy_message(whole_database: bool) -> &'static str {
+    if whole_database {
+        "base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant"
+    } else {
+        "la fiche est en cours de modification par quelqu'un d'autre ; réessayez dans un instant"
+    }
+}
+
+/// A change made from a record as it was read, refused because the record changed since:
+/// says who changed it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleRecord {
+    /// « le contrat », « le client »…
+    pub what: &'static str,
+    /// Its number or name: « CTR-2026-0002 ».
+    pub label: String,
+    /// The full name of who changed it last, if known.
+    pub changed_by: Option<String>,
+    /// When.
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl std::fmt::Display for StaleRecord {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let by = self
+            .changed_by
+            .as_deref()
+            .map(|name| format!(" par {name}"))
+            .unwrap_or_default();
+        write!(
+            formatter,
+            "{} {} a été modifié{by} le {} depuis que vous l'avez lu ; rien n'a été enregistré : \
+             relisez-le et refaites votre modification",
+            self.what,
+            self.label,
+            crate::formatting::date_time(self.changed_at)
+        )
+    }
+}
+
 impl From<DbErr> for CoreError {
+    /// A lock held by someone else and a database that does not answer are expected in a
+    /// team's work: they become [`CoreError::Busy`] and [`CoreError::Unavailable`]
+    /// (logged, not reported as bugs); anything else is unexpected.
     fn from(error: DbErr) -> Self {
-        CoreError::unexpected(error)
+        match crate::database::classify(&error) {
+            crate::database::Failure::Contention { whole_database } => {
+                tracing::info!(error = %error, "database contention");
+                CoreError::Busy { whole_database }
+            }
+            crate::database::Failure::Unavailable => {
+                tracing::warn!(error = %error, "database unavailable");
+                CoreError::Unavailable
+            }
+            crate::database::Failure::Other => CoreError::unexpected(error),
+        }
     }
 }
 
 impl CoreError {
+    /// Whether retrying the whole transaction may succeed: someone else held a lock.
+    pub fn is_contention(&self) -> bool {
+        matches!(self, CoreError::Busy { .. })
+    }
+
+    /// Whether the error comes from the database's state at this moment (a lock held by
+    /// someone else, a database that does not answer) rather than from what was asked:
+    /// the same request may succeed later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, CoreError::Busy { .. } | CoreError::Unavailable)
+    }
+
     /// An unexpected failure, logged and reported once, here, where it is created.
     pub fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         crate::reporting::unexpected_error(&error);

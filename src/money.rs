@@ -166,6 +166,35 @@ pub fn sum_of_cents_sql(backend: sea_orm::DbBackend, column: &str) -> String {
     }
 }
 
+/// The SQL of lowering the amount column `column` by `amount`, exactly, as one
+/// conditional statement can use it: `(new value, condition)`, the condition being that the
+/// column holds at least `amount` (so the result is never negative). On MySQL, DECIMAL
+/// arithmetic; on SQLite, where amounts are canonical text, integer cents turned back into
+/// the canonical text.
+pub fn subtraction_sql(
+    backend: sea_orm::DbBackend,
+    column: &str,
+    amount: Money,
+) -> (sea_orm::sea_query::SimpleExpr, sea_orm::sea_query::SimpleExpr) {
+    use sea_orm::sea_query::Expr;
+    match backend {
+        sea_orm::DbBackend::MySql => (
+            Expr::cust_with_values(format!("{column} - ?"), [amount.0]),
+            Expr::cust_with_values(format!("{column} >= ?"), [amount.0]),
+        ),
+        _ => {
+            let cents = format!("CAST(REPLACE({column}, '.', '') AS INTEGER)");
+            (
+                Expr::cust_with_values(
+                    format!("printf('%d.%02d', ({cents} - ?) / 100, ({cents} - ?) % 100)"),
+                    [amount.cents(), amount.cents()],
+                ),
+                Expr::cust_with_values(format!("{cents} >= ?"), [amount.cents()]),
+            )
+        }
+    }
+}
+
 // --- Database conversions -------------------------------------------------------------
 //
 // Writing: a `Value::Decimal`, which MySQL stores exactly and which SeaORM binds as its

@@ -122,19 +122,19 @@ test_on_both_backends! {
         let signing = ContractChanges { signed: Some(true), ..Default::default() };
         let before = all_contracts(&database).await;
         for username in ["sales1", "sales3", "support1"] {
-            let outcome = contract_service::update(connection, &session(&database, username).await, unsigned, &signing).await;
+            let outcome = contract_service::update(connection, &session(&database, username).await, unsigned, &signing, None).await;
             assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
         }
         assert_eq!(all_contracts(&database).await, before, "refusals change nothing");
 
         let sales2 = session(&database, "sales2").await;
-        let signed = contract_service::update(connection, &sales2, unsigned, &signing).await.unwrap();
+        let signed = contract_service::update(connection, &sales2, unsigned, &signing, None).await.unwrap();
         assert!(signed.signed);
         let paid = contract_service::update(
             connection,
             &sales2,
             unsigned,
-            &ContractChanges { balance_due: Some("11000".into()), ..Default::default() },
+            &ContractChanges { balance_due: Some("11000".into()), ..Default::default() }, None,
         )
         .await
         .unwrap();
@@ -147,7 +147,7 @@ test_on_both_backends! {
             connection,
             &manager2,
             unsigned,
-            &ContractChanges { total_amount: Some("13000".into()), ..Default::default() },
+            &ContractChanges { total_amount: Some("13000".into()), ..Default::default() }, None,
         )
         .await
         .unwrap();
@@ -170,7 +170,7 @@ test_on_both_backends! {
         ];
         let before = all_contracts(&database).await;
         for (case, changes, message) in cases {
-            let error = contract_service::update(connection, &manager1, partly_paid, &changes).await.unwrap_err();
+            let error = contract_service::update(connection, &manager1, partly_paid, &changes, None).await.unwrap_err();
             assert_eq!(error.to_string(), message, "{case}");
             assert_eq!(all_contracts(&database).await, before, "{case}: nothing written");
         }

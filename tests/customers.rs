@@ -66,7 +66,7 @@ test_on_both_backends! {
         let changes = CustomerChanges { first_name: Some("Sophia".into()), ..Default::default() };
         for username in ["sales1", "sales3", "manager1", "support1"] {
             let someone = session(&database, username).await;
-            let update = customer_service::update(connection, &someone, atelier, &changes).await;
+            let update = customer_service::update(connection, &someone, atelier, &changes, None).await;
             assert!(is_permission_denied(&update), "{username}: {update:?}");
             let deletion = customer_service::delete(connection, &someone, atelier).await;
             assert!(is_permission_denied(&deletion), "{username}: {deletion:?}");
@@ -78,7 +78,7 @@ test_on_both_backends! {
             connection,
             &sales2,
             atelier,
-            &CustomerChanges { first_name: Some("Sophia".into()), email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()), ..Default::default() },
+            &CustomerChanges { first_name: Some("Sophia".into()), email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()), ..Default::default() }, None,
         )
         .await
         .unwrap();
@@ -130,7 +130,7 @@ test_on_both_backends! {
             connection,
             &sales2,
             durand,
-            &CustomerChanges { company_name: Some("Atelier Lumière".into()), ..Default::default() },
+            &CustomerChanges { company_name: Some("Atelier Lumière".into()), ..Default::default() }, None,
         )
         .await
         .unwrap_err();

@@ -97,12 +97,13 @@ test_on_both_backends! {
         let status = database.run_binary(&["base", "etat"], "");
         assert!(status.success, "{status:?}");
         assert!(status.stdout.contains("m20261122_000001_create_schema               en attente"), "{status:?}");
-        assert!(status.stdout.contains("2 migrations en attente"), "{status:?}");
+        assert!(status.stdout.contains("3 migrations en attente"), "{status:?}");
 
         let migrate = database.run_binary(&["base", "migrer"], "");
         assert!(migrate.success, "{migrate:?}");
         assert!(migrate.stdout.contains("Migration appliquée : m20261122_000001_create_schema"), "{migrate:?}");
         assert!(migrate.stdout.contains("Migration appliquée : m20261122_000002_seed_roles_and_permissions"), "{migrate:?}");
+        assert!(migrate.stdout.contains("Migration appliquée : m20261124_000003_concurrent_use"), "{migrate:?}");
         assert_eq!(database.count(user::Entity).await, 0, "migrating loads no demo data");
         assert_eq!(database.count(role::Entity).await, 3, "but creates the roles");
 
@@ -134,7 +135,7 @@ fn an_unreachable_server_gives_a_short_french_message() {
         assert_eq!(output.code, Some(1));
         assert!(
             output.stderr.starts_with(
-                "Erreur : impossible de joindre la base de données mysql://crm:***@127.0.0.1:1"
+                "Erreur : impossible d'utiliser la base de données mysql://crm:***@127.0.0.1:1 : le serveur ne répond pas à cette adresse : vérifiez DATABASE_URL et que le serveur est démarré"
             ),
             "{output:?}"
         );

@@ -8,6 +8,7 @@ use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
 use epic_events::services::event_service::{
+    BulkTarget,
     self, EventChanges, EventList, EventSearch, NewEvent, SupportUser,
 };
 use sea_orm::{EntityTrait, QueryOrder};
@@ -142,36 +143,36 @@ test_on_both_backends! {
         let before = all_events(&database).await;
 
         let refusals: Vec<(&str, Result<_, CoreError>, &str)> = vec![
-            ("support1 on support2's event", event_service::update(connection, &support1, inauguration, &moving).await,
+            ("support1 on support2's event", event_service::update(connection, &support1, inauguration, &moving, None).await,
              "action refusée : vous ne pouvez modifier que les évènements qui vous sont assignés"),
-            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support: Some(None), ..Default::default() }).await,
+            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support: Some(None), ..Default::default() }, None).await,
              "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement"),
-            ("management moving an event", event_service::update(connection, &manager1, gala, &moving).await,
+            ("management moving an event", event_service::update(connection, &manager1, gala, &moving, None).await,
              "action refusée : le rôle gestion ne permet pas de modifier le champ « lieu » d'un évènement"),
-            ("sales modifying", event_service::update(connection, &sales2, gala, &moving).await,
+            ("sales modifying", event_service::update(connection, &sales2, gala, &moving, None).await,
              "action refusée : le rôle commercial ne permet pas de modifier cet évènement"),
         ];
         for (case, outcome, message) in refusals {
             assert_eq!(outcome.unwrap_err().to_string(), message, "{case}");
         }
         let sales1 = user_id(&database, "sales1").await;
-        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Id(sales1))), ..Default::default() })
+        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Id(sales1))), ..Default::default() }, None)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"));
-        let error = event_service::update(connection, &support1, gala, &EventChanges { end: Some("2026-12-12T17:00:00Z".into()), ..Default::default() })
+        let error = event_service::update(connection, &support1, gala, &EventChanges { end: Some("2026-12-12T17:00:00Z".into()), ..Default::default() }, None)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), "fin : doit être postérieure au début");
         assert_eq!(all_events(&database).await, before, "refusals change nothing");
 
-        let moved = event_service::update(connection, &support1, gala, &moving).await.unwrap();
+        let moved = event_service::update(connection, &support1, gala, &moving, None).await.unwrap();
         assert_eq!(moved.location, "Salle Wagram, 75017 Paris");
         let assigned = event_service::update(
             connection,
             &manager1,
             seminar,
-            &EventChanges { support: Some(Some(SupportUser::Id(support1.user.id))), ..Default::default() },
+            &EventChanges { support: Some(Some(SupportUser::Id(support1.user.id))), ..Default::default() }, None,
         )
         .await
         .unwrap();
@@ -214,14 +215,14 @@ test_on_both_backends! {
         let (seminar, anniversary) = (event_id(&database, "EVT-2026-0001").await, event_id(&database, "EVT-2026-0004").await);
         let before = all_events(&database).await;
         let support1 = session(&database, "support1").await;
-        let refused = event_service::assign_support_to_many(connection, &support1, &[seminar], Some(&SupportUser::Login("support1".into()))).await;
+        let refused = event_service::assign_support_to_many(connection, &support1, &[seminar].map(BulkTarget::current), Some(&SupportUser::Login("support1".into()))).await;
         assert_eq!(refused.unwrap_err().to_string(), "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement");
         let manager1 = session(&database, "manager1").await;
-        let missing = event_service::assign_support_to_many(connection, &manager1, &[seminar, 424242], Some(&SupportUser::Id(support1.user.id))).await;
+        let missing = event_service::assign_support_to_many(connection, &manager1, &[seminar, 424242].map(BulkTarget::current), Some(&SupportUser::Id(support1.user.id))).await;
         assert_eq!(missing.unwrap_err().to_string(), "évènement n°424242 introuvable");
         assert_eq!(all_events(&database).await, before, "refusals change nothing");
 
-        let updated = event_service::assign_support_to_many(connection, &manager1, &[anniversary, seminar, seminar], Some(&SupportUser::Login("support1".into()))).await.unwrap();
+        let updated = event_service::assign_support_to_many(connection, &manager1, &[anniversary, seminar, seminar].map(BulkTarget::current), Some(&SupportUser::Login("support1".into()))).await.unwrap().assigned;
         let numbers: Vec<(&str, Option<i32>)> = updated.iter().map(|row| (row.event_number.as_str(), row.user_support_id)).collect();
         assert_eq!(numbers, [("EVT-2026-0001", Some(support1.user.id)), ("EVT-2026-0004", Some(support1.user.id))]);
         assert_eq!(manager1.journal.changed_record_count(), 2);

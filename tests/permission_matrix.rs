@@ -383,7 +383,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     first_name: Some("Nat".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_utilisateur({}, #{{ prenom: "Nat" }})"#,
                 me.user.id
@@ -402,7 +402,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     first_name: Some("Léna".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_utilisateur({}, #{{ prenom: "Léna" }})"#,
                 ids.sales3
@@ -421,7 +421,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     first_name: Some("Sophia".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_client({}, #{{ prenom: "Sophia" }})"#,
                 ids.atelier
@@ -440,7 +440,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     first_name: Some("Manu".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_client({}, #{{ prenom: "Manu" }})"#,
                 ids.brasserie
@@ -459,7 +459,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     balance_due: Some("3000".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_contrat({}, #{{ reste_a_payer: "3000" }})"#,
                 ids.durand_partly_paid
@@ -478,7 +478,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     balance_due: Some("9000".into()),
                     ..Default::default()
                 }
-            )),
+            , None)),
             format!(
                 r#"modifier_contrat({}, #{{ reste_a_payer: "9000" }})"#,
                 ids.brasserie_unpaid
@@ -498,7 +498,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                         support: Some(None),
                         ..Default::default()
                     }
-                ))
+                , None))
             } else {
                 operation!(event_service::update(
                     connection,
@@ -508,7 +508,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                         attendees: Some(260),
                         ..Default::default()
                     }
-                ))
+                , None))
             },
             if management {
                 format!("retirer_support({})", ids.gala)
@@ -530,7 +530,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                         support: Some(None),
                         ..Default::default()
                     }
-                ))
+                , None))
             } else {
                 operation!(event_service::update(
                     connection,
@@ -540,7 +540,7 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                         attendees: Some(90),
                         ..Default::default()
                     }
-                ))
+                , None))
             },
             if management {
                 format!("retirer_support({})", ids.inauguration)

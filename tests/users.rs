@@ -85,16 +85,16 @@ test_on_both_backends! {
         let sales2 = user_id(&database, "sales2").await;
         let before = all_users(&database).await;
 
-        let error = user_service::update(connection, &manager1, sales2, &UserChanges { role: Some(Role::Support), ..Default::default() })
+        let error = user_service::update(connection, &manager1, sales2, &UserChanges { role: Some(Role::Support), ..Default::default() }, None)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), "le rôle de sales2 ne peut pas changer : 2 clients lui sont rattachés");
-        let error = user_service::update(connection, &manager1, manager1.user.id, &UserChanges { role: Some(Role::Sales), ..Default::default() })
+        let error = user_service::update(connection, &manager1, manager1.user.id, &UserChanges { role: Some(Role::Sales), ..Default::default() }, None)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), "rôle : vous ne pouvez pas changer votre propre rôle");
         let sales2_session = session(&database, "sales2").await;
-        let refused = user_service::update(connection, &sales2_session, sales1, &UserChanges { first_name: Some("X".into()), ..Default::default() }).await;
+        let refused = user_service::update(connection, &sales2_session, sales1, &UserChanges { first_name: Some("X".into()), ..Default::default() }, None).await;
         assert!(matches!(refused, Err(CoreError::PermissionDenied(_))), "{refused:?}");
         assert_eq!(all_users(&database).await, before, "refusals change nothing");
 
@@ -107,7 +107,7 @@ test_on_both_backends! {
                 role: Some(Role::Support),
                 new_password: Some("nouveau mot de passe".into()),
                 ..Default::default()
-            },
+            }, None,
         )
         .await
         .unwrap();

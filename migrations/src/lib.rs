@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_schema;
 mod m20261122_000002_seed_roles_and_permissions;
+mod m20261124_000003_concurrent_use;
 
 /// The ordered list of every migration of the application.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261122_000002_seed_roles_and_permissions::Migration),
+            Box::new(m20261124_000003_concurrent_use::Migration),
         ]
     }
 }

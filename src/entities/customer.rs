@@ -19,6 +19,12 @@ pub struct Model {
     pub company_name: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// 1 at creation, incremented by every write of the core: a change made from the
+    /// record as it was read carries the version it saw.
+    pub version: i64,
+    /// Who made the current version (a trace, not a relation; `None` for the `base`
+    /// commands' rows).
+    pub updated_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

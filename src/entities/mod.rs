@@ -8,6 +8,7 @@
 pub mod contract;
 pub mod customer;
 pub mod event;
+pub mod number_sequence;
 pub mod permission;
 pub mod role;
 pub mod role_permission;

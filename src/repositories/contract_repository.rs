@@ -1,6 +1,6 @@
 //! Contracts, with their customer's company and the names of the users concerned.
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -43,6 +43,24 @@ pub struct ContractRow {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Last modification time.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Its version (see `repositories::write_version`).
+    pub version: i64,
+    /// Who made that version.
+    pub updated_by: Option<i32>,
+}
+
+impl ContractRow {
+    /// Takes the contract's own columns from `stored`, read under its lock.
+    fn with_stored(mut self, stored: contract::Model) -> Self {
+        self.contract_number = stored.contract_number;
+        self.total_amount = stored.total_amount;
+        self.balance_due = stored.balance_due;
+        self.signed = stored.signed;
+        self.updated_at = stored.updated_at;
+        self.version = stored.version;
+        self.updated_by = stored.updated_by;
+        self
+    }
 }
 
 /// Which contracts, before paging. All conditions given must hold.
@@ -79,6 +97,8 @@ fn with_names() -> Select<contract::Entity> {
             contract::Column::Signed,
             contract::Column::CreatedAt,
             contract::Column::UpdatedAt,
+            contract::Column::Version,
+            contract::Column::UpdatedBy,
         ])
         .join(JoinType::LeftJoin, contract::Relation::Customer.def())
         .join_as(
@@ -158,29 +178,37 @@ pub fn list_query(filter: ContractFilter, page: PageRequest) -> Select<contract:
         .limit(page.fetch_limit())
 }
 
-/// The contract `id`, locked until the end of the transaction where the backend supports
-/// it, when `for_update`.
+/// The contract `id`. With `for_update`, its row is read and locked until the end of the
+/// transaction by one locking read (MySQL; SQLite's write transaction holds the whole
+/// database), and the values returned for its own columns are those of that read: the
+/// latest committed ones, whatever the isolation level. Only the contract's row is locked,
+/// not its customer's or users' rows, which the names come from.
 pub async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
     for_update: bool,
 ) -> Result<Option<ContractRow>, DbErr> {
-    if for_update {
-        // Lock the contract's row only: a locking read of the joined query would also lock
-        // its customer and users for the rest of the transaction (MySQL).
-        contract::Entity::find_by_id(id)
-            .select_only()
-            .column(contract::Column::Id)
+    let stored = if for_update {
+        match contract::Entity::find_by_id(id)
             .lock_exclusive()
-            .into_tuple::<i32>()
             .one(connection)
-            .await?;
-    }
-    with_names()
+            .await?
+        {
+            Some(stored) => Some(stored),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    let row = with_names()
         .filter(contract::Column::Id.eq(id))
         .into_model::<ContractRow>()
         .one(connection)
-        .await
+        .await?;
+    Ok(match (row, stored) {
+        (Some(row), Some(stored)) => Some(row.with_stored(stored)),
+        (row, _) => row,
+    })
 }
 
 /// The contract numbered `number`.
@@ -218,12 +246,37 @@ pub async fn insert(
     new_contract.insert(connection).await
 }
 
-/// Saves the changed columns of a contract.
+/// Writes the changed columns of the contract `id` as a new version by `author`.
 pub async fn update(
     connection: &impl ConnectionTrait,
-    changes: contract::ActiveModel,
-) -> Result<contract::Model, DbErr> {
-    changes.update(connection).await
+    id: i32,
+    changes: Vec<(contract::Column, SimpleExpr)>,
+    author: i32,
+) -> Result<bool, DbErr> {
+    super::write_version::<contract::Entity>(connection, id, changes, None, author).await
+}
+
+/// Lowers the balance due of the contract `id` by `payment` in one statement, only if the
+/// balance is at least `payment`; returns whether it did.
+pub async fn pay(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    payment: Money,
+    author: i32,
+) -> Result<bool, DbErr> {
+    let (lowered, covered) = crate::money::subtraction_sql(
+        connection.get_database_backend(),
+        "balance_due",
+        payment,
+    );
+    super::write_version::<contract::Entity>(
+        connection,
+        id,
+        vec![(contract::Column::BalanceDue, lowered)],
+        Some(covered),
+        author,
+    )
+    .await
 }
 
 /// Deletes the contract `id`.

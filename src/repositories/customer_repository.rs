@@ -1,5 +1,6 @@
 //! Customers, with the name of their sales user.
 
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -33,6 +34,25 @@ pub struct CustomerRow {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Last modification time.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Its version (see `repositories::write_version`).
+    pub version: i64,
+    /// Who made that version.
+    pub updated_by: Option<i32>,
+}
+
+impl CustomerRow {
+    /// Takes the customer's own columns from `stored`, read under its lock.
+    fn with_stored(mut self, stored: customer::Model) -> Self {
+        self.customer_first_name = stored.customer_first_name;
+        self.customer_last_name = stored.customer_last_name;
+        self.email = stored.email;
+        self.phone_number = stored.phone_number;
+        self.company_name = stored.company_name;
+        self.updated_at = stored.updated_at;
+        self.version = stored.version;
+        self.updated_by = stored.updated_by;
+        self
+    }
 }
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
@@ -69,16 +89,35 @@ pub fn list_query(sales_user_id: Option<i32>, page: PageRequest) -> Select<custo
         .limit(page.fetch_limit())
 }
 
-/// The customer `id` with their sales user's name.
+/// The customer `id` with their sales user's name. With `for_update`, the customer's row
+/// is read and locked until the end of the transaction by one locking read, and its own
+/// columns are those of that read (see `contract_repository::find`).
 pub async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
+    for_update: bool,
 ) -> Result<Option<CustomerRow>, DbErr> {
-    with_sales_name()
+    let stored = if for_update {
+        match customer::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(connection)
+            .await?
+        {
+            Some(stored) => Some(stored),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    let row = with_sales_name()
         .filter(customer::Column::Id.eq(id))
         .into_model::<CustomerRow>()
         .one(connection)
-        .await
+        .await?;
+    Ok(match (row, stored) {
+        (Some(row), Some(stored)) => Some(row.with_stored(stored)),
+        (row, _) => row,
+    })
 }
 
 /// Inserts a customer.
@@ -89,12 +128,14 @@ pub async fn insert(
     new_customer.insert(connection).await
 }
 
-/// Saves the changed columns of a customer.
+/// Writes the changed columns of the customer `id` as a new version by `author`.
 pub async fn update(
     connection: &impl ConnectionTrait,
-    changes: customer::ActiveModel,
-) -> Result<customer::Model, DbErr> {
-    changes.update(connection).await
+    id: i32,
+    changes: Vec<(customer::Column, SimpleExpr)>,
+    author: i32,
+) -> Result<bool, DbErr> {
+    super::write_version::<customer::Entity>(connection, id, changes, None, author).await
 }
 
 /// Deletes the customer `id`; returns whether it existed.

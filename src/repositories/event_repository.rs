@@ -1,6 +1,6 @@
 //! Events, with their contract number, customer and support user's name.
 
-use sea_orm::sea_query::{Alias, Expr, LikeExpr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -52,6 +52,27 @@ pub struct EventRow {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Last modification time.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Its version (see `repositories::write_version`).
+    pub version: i64,
+    /// Who made that version.
+    pub updated_by: Option<i32>,
+}
+
+impl EventRow {
+    /// Takes the event's own columns from `stored`, read under its lock.
+    fn with_stored(mut self, stored: event::Model) -> Self {
+        self.event_name = stored.event_name;
+        self.user_support_id = stored.user_support_id;
+        self.start_datetime = stored.start_datetime;
+        self.end_datetime = stored.end_datetime;
+        self.location = stored.location;
+        self.attendees = stored.attendees;
+        self.note = stored.note;
+        self.updated_at = stored.updated_at;
+        self.version = stored.version;
+        self.updated_by = stored.updated_by;
+        self
+    }
 }
 
 /// Which events, before paging. All conditions given must hold.
@@ -184,72 +205,81 @@ pub fn list_query(
         .limit(page.fetch_limit())
 }
 
-/// The event `id`, locked until the end of the transaction when `for_update` (MySQL).
+/// The event `id`. With `for_update`, its row is read and locked until the end of the
+/// transaction by one locking read, and its own columns are those of that read (see
+/// `contract_repository::find`).
 pub async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
     for_update: bool,
 ) -> Result<Option<EventRow>, DbErr> {
-    if for_update {
-        lock(connection, &[id]).await?;
-    }
-    with_names()
-        .filter(event::Column::Id.eq(id))
-        .into_model::<EventRow>()
-        .one(connection)
-        .await
+    Ok(find_many(connection, &[id], for_update).await?.pop())
 }
 
-/// Locks the rows of the events `ids` until the end of the transaction (MySQL), and only
-/// them: a locking read of the joined query would also lock their contracts, customers
-/// and users.
-async fn lock(connection: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
-    event::Entity::find()
-        .select_only()
-        .column(event::Column::Id)
-        .filter(event::Column::Id.is_in(ids.iter().copied()))
-        .lock_exclusive()
-        .into_tuple::<i32>()
-        .all(connection)
-        .await?;
-    Ok(())
-}
-
-/// The events whose ids are in `ids` (at most a thousand), in id order, locked until the
-/// end of the transaction when `for_update` (MySQL).
+/// The events whose ids are in `ids` (at most a thousand), in id order. With
+/// `for_update`, their rows (and only theirs, not their contracts', customers' or users')
+/// are read and locked until the end of the transaction, and their own columns are those
+/// of that locking read.
 pub async fn find_many(
     connection: &impl ConnectionTrait,
     ids: &[i32],
     for_update: bool,
 ) -> Result<Vec<EventRow>, DbErr> {
-    if for_update {
-        lock(connection, ids).await?;
-    }
-    with_names()
+    let stored = if for_update {
+        Some(
+            event::Entity::find()
+                .filter(event::Column::Id.is_in(ids.iter().copied()))
+                .order_by_asc(event::Column::Id)
+                .lock_exclusive()
+                .all(connection)
+                .await?,
+        )
+    } else {
+        None
+    };
+    let rows = with_names()
         .filter(event::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(event::Column::Id)
         .into_model::<EventRow>()
         .all(connection)
-        .await
+        .await?;
+    Ok(match stored {
+        None => rows,
+        Some(stored) => {
+            let mut stored = stored.into_iter().peekable();
+            rows.into_iter()
+                .filter_map(|row| {
+                    while stored.next_if(|model| model.id < row.id).is_some() {}
+                    stored
+                        .next_if(|model| model.id == row.id)
+                        .map(|model| row.with_stored(model))
+                })
+                .collect()
+        }
+    })
 }
 
-/// Sets the support user of the events `ids` in one statement (and their `updated_at`,
-/// which bulk updates must set themselves).
+/// Sets the support user of the events `ids` in one statement, as a new version of each
+/// by `author`. Returns how many changed.
 pub async fn set_support_of_many(
     connection: &impl ConnectionTrait,
     ids: &[i32],
     support_user_id: Option<i32>,
+    author: i32,
 ) -> Result<u64, DbErr> {
-    Ok(event::Entity::update_many()
+    let update = event::Entity::update_many()
         .col_expr(event::Column::UserSupportId, Expr::value(support_user_id))
+        .col_expr(
+            event::Column::Version,
+            event::Column::Version.into_expr().add(1),
+        )
+        .col_expr(event::Column::UpdatedBy, Expr::value(author))
         .col_expr(
             event::Column::UpdatedAt,
             Expr::value(crate::entities::now()),
         )
-        .filter(event::Column::Id.is_in(ids.iter().copied()))
-        .exec(connection)
-        .await?
-        .rows_affected)
+        .filter(event::Column::Id.is_in(ids.iter().copied()));
+    Ok(update.exec(connection).await?.rows_affected)
 }
 
 /// The highest event number starting with `prefix` (by length, then text).
@@ -274,10 +304,12 @@ pub async fn insert(
     new_event.insert(connection).await
 }
 
-/// Saves the changed columns of an event.
+/// Writes the changed columns of the event `id` as a new version by `author`.
 pub async fn update(
     connection: &impl ConnectionTrait,
-    changes: event::ActiveModel,
-) -> Result<event::Model, DbErr> {
-    changes.update(connection).await
+    id: i32,
+    changes: Vec<(event::Column, SimpleExpr)>,
+    author: i32,
+) -> Result<bool, DbErr> {
+    super::write_version::<event::Entity>(connection, id, changes, None, author).await
 }

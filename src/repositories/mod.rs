@@ -1,9 +1,101 @@
 //! Queries, one module per aggregate. No permission logic: the services decide, the
 //! repositories fetch and store.
+//!
+//! Two rules every write follows (ARCHITECTURE.md, « Concurrency »): a write transaction
+//! is opened by [`begin_write`], and a record is changed by [`write_version`], which
+//! stores only the columns that change and makes a new version of the record.
 
 pub mod contract_repository;
 pub mod customer_repository;
 pub mod event_repository;
+pub mod numbering_repository;
 pub mod permission_repository;
 pub mod report_repository;
 pub mod user_repository;
+
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::entities::{contract, customer, event, user};
+
+/// Opens a write transaction (a savepoint inside one). On SQLite it takes the database's
+/// write lock at once (`BEGIN IMMEDIATE`): a transaction that read first and wrote later
+/// would fail at once when another writer is busy, whereas taking the lock at the start
+/// waits for it (the busy timeout). On MySQL the connection's READ COMMITTED applies
+/// (`database::connect`).
+pub async fn begin_write<C: TransactionTrait>(connection: &C) -> Result<C::Transaction, DbErr> {
+    connection
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+}
+
+/// A table of records that people edit: it has `version`, `updated_by` and `updated_at`.
+pub trait VersionedEntity: EntityTrait {
+    /// The primary key.
+    const ID: Self::Column;
+    /// `version`.
+    const VERSION: Self::Column;
+    /// `updated_by`.
+    const UPDATED_BY: Self::Column;
+    /// `updated_at`.
+    const UPDATED_AT: Self::Column;
+}
+
+macro_rules! versioned_entity {
+    ($($module:ident),*) => {$(
+        impl VersionedEntity for $module::Entity {
+            const ID: $module::Column = $module::Column::Id;
+            const VERSION: $module::Column = $module::Column::Version;
+            const UPDATED_BY: $module::Column = $module::Column::UpdatedBy;
+            const UPDATED_AT: $module::Column = $module::Column::UpdatedAt;
+        }
+    )*};
+}
+versioned_entity!(user, customer, contract, event);
+
+/// Writes `changes` to the record `id` as a new version made by the user `author`: the
+/// given columns only, `version + 1`, `updated_by` and `updated_at`. `condition`, when
+/// given, must also hold for the row to change. Returns whether the row changed (the
+/// record exists and meets `condition`).
+pub async fn write_version<E: VersionedEntity>(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    changes: Vec<(E::Column, SimpleExpr)>,
+    condition: Option<SimpleExpr>,
+    author: i32,
+) -> Result<bool, DbErr> {
+    let mut update = E::update_many();
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    let mut update = update
+        .col_expr(E::VERSION, E::VERSION.into_expr().add(1))
+        .col_expr(E::UPDATED_BY, Expr::value(author))
+        .col_expr(E::UPDATED_AT, Expr::value(crate::entities::now()))
+        .filter(E::ID.eq(id));
+    if let Some(condition) = condition {
+        update = update.filter(condition);
+    }
+    Ok(update.exec(connection).await?.rows_affected > 0)
+}
+
+/// The full name of the user `id`, to say who changed a record; `None` if that user no
+/// longer exists.
+pub async fn author_name(
+    connection: &impl ConnectionTrait,
+    id: Option<i32>,
+) -> Result<Option<String>, DbErr> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(user::Entity::find_by_id(id)
+        .one(connection)
+        .await?
+        .map(|user| format!("{} {}", user.user_first_name, user.user_last_name)))
+}

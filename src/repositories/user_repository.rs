@@ -1,5 +1,6 @@
 //! Users and their roles.
 
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -100,6 +101,10 @@ pub struct UserRow {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Last modification time.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Its version (see `repositories::write_version`).
+    pub version: i64,
+    /// Who made that version.
+    pub updated_by: Option<i32>,
 }
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
@@ -115,6 +120,8 @@ fn rows() -> sea_orm::Select<user::Entity> {
             user::Column::PhoneNumber,
             user::Column::CreatedAt,
             user::Column::UpdatedAt,
+            user::Column::Version,
+            user::Column::UpdatedBy,
         ])
         .join(sea_orm::JoinType::LeftJoin, user::Relation::Role.def())
         .column_as(role::Column::Name, "role_name")
@@ -141,11 +148,26 @@ pub async fn list(
         .await
 }
 
-/// The user `id`, without the hash.
+/// The user `id`, without the hash. With `for_update`, the user's row is locked until the
+/// end of the transaction first (READ COMMITTED then reads it as locked, see
+/// `database::connect`).
 pub async fn find_row(
     connection: &impl ConnectionTrait,
     id: i32,
+    for_update: bool,
 ) -> Result<Option<UserRow>, DbErr> {
+    if for_update
+        && user::Entity::find_by_id(id)
+            .select_only()
+            .column(user::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<i32>()
+            .one(connection)
+            .await?
+            .is_none()
+    {
+        return Ok(None);
+    }
     rows()
         .filter(user::Column::Id.eq(id))
         .into_model::<UserRow>()
@@ -186,12 +208,14 @@ pub async fn count_owned_records(
     Ok((customers, contracts, events))
 }
 
-/// Saves the changed columns of a user.
+/// Writes the changed columns of the user `id` as a new version by `author`.
 pub async fn update(
     connection: &impl ConnectionTrait,
-    changes: user::ActiveModel,
-) -> Result<user::Model, DbErr> {
-    changes.update(connection).await
+    id: i32,
+    changes: Vec<(user::Column, SimpleExpr)>,
+    author: i32,
+) -> Result<bool, DbErr> {
+    super::write_version::<user::Entity>(connection, id, changes, None, author).await
 }
 
 /// Deletes the user `id`.

@@ -440,6 +440,27 @@ fn register_users(api: &mut Registrar<'_>) {
                 &context.session,
                 user_id,
                 &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "modifier_utilisateur",
+        "utilisateur, #{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
+        "la même chose à partir d'un compte lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+        |call: NativeCallContext,
+         user: user_service::UserRow,
+         fields: Map|
+         -> ScriptResult<user_service::UserRow> {
+            let context = context(&call)?;
+            let changes = inputs::user_changes(&fields)?;
+            context.wait(user_service::update(
+                &context.transaction,
+                &context.session,
+                user.id,
+                &changes,
+                Some(&user),
             ))
         },
     );
@@ -536,6 +557,27 @@ fn register_customers(api: &mut Registrar<'_>) {
                 &context.session,
                 customer_id,
                 &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "modifier_client",
+        "client, #{prenom, nom, email, telephone, entreprise}",
+        "la même chose à partir d'un client lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+        |call: NativeCallContext,
+         customer: customer_service::CustomerRow,
+         fields: Map|
+         -> ScriptResult<customer_service::CustomerRow> {
+            let context = context(&call)?;
+            let changes = inputs::customer_changes(&fields)?;
+            context.wait(customer_service::update(
+                &context.transaction,
+                &context.session,
+                customer.id,
+                &changes,
+                Some(&customer),
             ))
         },
     );
@@ -651,6 +693,27 @@ fn register_contracts(api: &mut Registrar<'_>) {
                 &context.session,
                 contract_id,
                 &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "modifier_contrat",
+        "contrat, #{montant_total, reste_a_payer, signe}",
+        "la même chose à partir d'un contrat lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+        |call: NativeCallContext,
+         contract: contract_service::ContractRow,
+         fields: Map|
+         -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            let changes = inputs::contract_changes(&fields)?;
+            context.wait(contract_service::update(
+                &context.transaction,
+                &context.session,
+                contract.id,
+                &changes,
+                Some(&contract),
             ))
         },
     );
@@ -673,6 +736,7 @@ fn register_contracts(api: &mut Registrar<'_>) {
                 &context.session,
                 contract_id,
                 &changes,
+                None,
             ))
         },
     );
@@ -800,6 +864,27 @@ fn register_events(api: &mut Registrar<'_>) {
                 &context.session,
                 event_id,
                 &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "modifier_evenement",
+        "evenement, #{nom, debut, fin, lieu, participants, notes}",
+        "la même chose à partir d'un évènement lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+        |call: NativeCallContext,
+         event: event_service::EventRow,
+         fields: Map|
+         -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let changes = inputs::event_changes(&fields)?;
+            context.wait(event_service::update(
+                &context.transaction,
+                &context.session,
+                event.id,
+                &changes,
+                Some(&event),
             ))
         },
     );
@@ -823,6 +908,30 @@ fn register_events(api: &mut Registrar<'_>) {
                 &context.session,
                 event_id,
                 &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "assigner_support",
+        "evenement, support",
+        "la même chose à partir d'un évènement lu plus tôt : refusé si son support a changé entre-temps",
+        |call: NativeCallContext,
+         event: event_service::EventRow,
+         support: Dynamic|
+         -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let changes = EventChanges {
+                support: Some(Some(inputs::support_user(&support)?)),
+                ..Default::default()
+            };
+            context.wait(event_service::update(
+                &context.transaction,
+                &context.session,
+                event.id,
+                &changes,
+                Some(&event),
             ))
         },
     );
@@ -830,18 +939,18 @@ fn register_events(api: &mut Registrar<'_>) {
         api,
         "assigner_support_en_masse",
         "evenements, support",
-        "(gestion) assigne un membre du support à tous les évènements donnés (une liste d'évènements ou de numéros), en une fois",
+        "(gestion) assigne un membre du support à tous les évènements donnés (une liste d'évènements ou de numéros), en une fois ; un évènement lu plus tôt dont le support a changé entre-temps est laissé tel quel et n'est pas dans la liste rendue",
         |call: NativeCallContext, events: Array, support: Dynamic| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let ids = inputs::event_ids(&events)?;
+            let targets = inputs::bulk_targets(&events)?;
             let support = inputs::support_user(&support)?;
-            let updated = context.wait(event_service::assign_support_to_many(
+            let done = context.wait(event_service::assign_support_to_many(
                 &context.transaction,
                 &context.session,
-                &ids,
+                &targets,
                 Some(&support),
             ))?;
-            Ok(updated.into_iter().map(Dynamic::from).collect())
+            Ok(done.assigned.into_iter().map(Dynamic::from).collect())
         },
     );
     function!(
@@ -861,6 +970,7 @@ fn register_events(api: &mut Registrar<'_>) {
                 &context.session,
                 event_id,
                 &changes,
+                None,
             ))
         },
     );

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
@@ -18,7 +19,7 @@ use super::records::ScriptRecord;
 use super::sandbox::{ScriptClock, ScriptLimits};
 use crate::errors::CoreError;
 use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
-use crate::services::Session;
+use crate::services::{Session, retry};
 
 /// What a registered function returns to the engine.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
@@ -35,13 +36,20 @@ pub fn refusal(message: impl Into<String>) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(Dynamic::from(message.into()), Position::NONE).into()
 }
 
-/// The core's error as the script sees it. Refusals and bad input are catchable and carry
-/// the core's French message; an unexpected failure stops the script (`ErrorSystem` cannot
-/// be caught), so that a run never commits after one.
+/// The core's error as the script sees it. Refusals, bad input and a record changed since
+/// it was read are catchable and carry the core's French message. An unexpected failure, a
+/// conflict with another writer or a database that does not answer stops the script
+/// (`ErrorSystem` cannot be caught): a run never commits after one — after a deadlock the
+/// database has already rolled the whole transaction back — and a conflict retries the
+/// whole run.
 pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
     match error {
         CoreError::Unexpected(source) => {
             EvalAltResult::ErrorSystem(UNEXPECTED_FAILURE.to_owned(), source).into()
+        }
+        transient if transient.is_transient() => {
+            let message = transient.to_string();
+            EvalAltResult::ErrorSystem(message.clone(), Box::new(transient)).into()
         }
         other => refusal(other.to_string()),
     }
@@ -62,6 +70,7 @@ pub struct ScriptContext {
     pub readable_files: Vec<PathBuf>,
     output: Mutex<ScriptOutput>,
     expected_changes: Mutex<Option<usize>>,
+    contention: AtomicBool,
 }
 
 impl ScriptContext {
@@ -84,6 +93,7 @@ impl ScriptContext {
             readable_files,
             output: Mutex::new(output),
             expected_changes: Mutex::new(None),
+            contention: AtomicBool::new(false),
         }
     }
 
@@ -98,16 +108,28 @@ impl ScriptContext {
             })
     }
 
-    /// Waits for a call into the core, from the script's (blocking) thread. The wait does
-    /// not count as the script's own time.
+    /// Waits for a call into the core, from the script's (blocking) thread, at most
+    /// [`crate::database::limits::call_deadline`]. The wait does not count as the script's
+    /// own time.
     pub fn wait<T>(
         &self,
         operation: impl Future<Output = Result<T, CoreError>>,
     ) -> ScriptResult<T> {
         let started = std::time::Instant::now();
-        let result = self.runtime.block_on(operation);
+        let result = self.runtime.block_on(retry::bounded(operation));
         self.clock.add_waiting(started.elapsed());
+        if let Err(error) = &result
+            && error.is_contention()
+        {
+            self.contention.store(true, Ordering::Relaxed);
+        }
         result.map_err(from_core_error)
+    }
+
+    /// Whether a call of this run met a conflict with another writer: the run may be
+    /// retried as a whole.
+    pub fn met_contention(&self) -> bool {
+        self.contention.load(Ordering::Relaxed)
     }
 
     /// Every page of a list, fetched page by page (each page a bounded query), as an array

@@ -320,15 +320,26 @@ pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>
     ))
 }
 
-/// The ids of the events given as a list of `Évènement` records or of numbers.
-pub fn event_ids(events: &rhai::Array) -> ScriptResult<Vec<i32>> {
+/// The events given as a list of `Évènement` records (read earlier: their support is checked
+/// again under lock) or of numbers.
+pub fn bulk_targets(
+    events: &rhai::Array,
+) -> ScriptResult<Vec<crate::services::event_service::BulkTarget>> {
+    use crate::services::event_service::{BulkTarget, EventRow};
     events
         .iter()
         .map(|item| {
-            if let Some(event) = item.read_lock::<crate::services::event_service::EventRow>() {
-                Ok(event.id)
+            if let Some(event) = item.read_lock::<EventRow>() {
+                // Read earlier: assigned only if its support is still what was read.
+                Ok(BulkTarget {
+                    id: event.id,
+                    seen_support: Some(event.user_support_id),
+                })
             } else if let Ok(number) = item.as_int() {
-                id(number, "évènement")
+                Ok(BulkTarget {
+                    id: id(number, "évènement")?,
+                    seen_support: None,
+                })
             } else {
                 Err(refusal(
                     "les évènements se donnent comme une liste d'évènements ou de numéros",

@@ -11,3 +11,4 @@ pub mod output;
 pub mod records;
 pub mod runner;
 pub mod sandbox;
+pub mod spool;

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use rhai::{Dynamic, Map, Scope};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 use super::api;
 use super::context::{ScriptContext, UNEXPECTED_FAILURE};
@@ -13,9 +16,10 @@ use super::errors::{french_message, line_of};
 use super::files;
 use super::output::ScriptOutput;
 use super::sandbox::{ScriptLimits, sandboxed_engine};
+use super::spool::{Channel, Spool};
 use crate::errors::CoreError;
 use crate::permissions::Resource;
-use crate::services::Session;
+use crate::services::{Session, retry};
 use crate::services::authentication_service::AuthenticatedUser;
 use crate::services::journal::{Change, ChangeKind, Journal};
 
@@ -158,25 +162,136 @@ impl RunOutcome {
 ///
 /// The script runs on a blocking thread of the current tokio runtime (which must be
 /// multi-threaded); its calls into the core wait on the runtime from there.
+///
+/// Everything the script writes is held until the run commits (see [`Spool`]): a run that
+/// stops writes its error and no result, and a run that met a conflict with another writer
+/// (a deadlock, a lock held past its bound, SQLite's busy database) is run again from the
+/// start, at most [`retry::ATTEMPTS`] times in all, then stops with the French
+/// « réessayez » message. A simulation shows what it wrote, then rolls back.
 pub async fn run(
     connection: &DatabaseConnection,
     user: AuthenticatedUser,
     run: ScriptRun,
     output: ScriptOutput,
 ) -> Result<RunOutcome, ScriptFailure> {
+    let (format, mut data, mut messages) = output.into_parts();
+    let mut attempt = 1;
+    loop {
+        let spool = Spool::new();
+        let attempt_output = ScriptOutput::new(
+            format,
+            Box::new(spool.writer(Channel::Data)),
+            Box::new(spool.writer(Channel::Messages)),
+        );
+        // The first attempt reads without taking SQLite's write lock (a report never
+        // needs it); an attempt after a conflict takes it from the start, and waits its
+        // turn.
+        let mode = if attempt == 1 {
+            SqliteTransactionMode::Deferred
+        } else {
+            SqliteTransactionMode::Immediate
+        };
+        let attempted = run_once(connection, user.clone(), &run, attempt_output, mode).await;
+        match attempted {
+            Attempt::Conflict(_) if attempt < retry::ATTEMPTS => {
+                tokio::time::sleep(retry::pause_after(attempt)).await;
+                attempt += 1;
+            }
+            Attempt::Conflict(failure) | Attempt::Failed(failure) => return Err(failure),
+            Attempt::Done(outcome) => {
+                spool
+                    .release(&mut data, &mut messages)
+                    .map_err(|error| {
+                        ScriptFailure::new(format!(
+                            "enregistré, mais impossible d'écrire le résultat ({})",
+                            crate::errors::french_io_error(&error)
+                        ))
+                    })?;
+                return Ok(outcome);
+            }
+        }
+    }
+}
+
+/// How one attempt of a run ended.
+enum Attempt {
+    /// Committed (or simulated): the outcome.
+    Done(RunOutcome),
+    /// Stopped by a conflict with another writer: nothing was written; may be retried.
+    Conflict(ScriptFailure),
+    /// Stopped for any other reason: nothing was written.
+    Failed(ScriptFailure),
+}
+
+impl From<ScriptFailure> for Attempt {
+    fn from(failure: ScriptFailure) -> Self {
+        Attempt::Failed(failure)
+    }
+}
+
+/// Opens the run's transaction; a conflict there may be retried.
+async fn begin(
+    connection: &DatabaseConnection,
+    mode: SqliteTransactionMode,
+) -> Result<DatabaseTransaction, Attempt> {
+    let begun = retry::bounded(async {
+        Ok(connection
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(mode),
+                ..Default::default()
+            })
+            .await?)
+    })
+    .await;
+    begun.map_err(|error: CoreError| {
+        let contention = error.is_contention();
+        let failure = ScriptFailure::from(error);
+        if contention {
+            Attempt::Conflict(failure)
+        } else {
+            Attempt::Failed(failure)
+        }
+    })
+}
+
+/// One attempt of `run`, writing to `output`.
+async fn run_once(
+    connection: &DatabaseConnection,
+    user: AuthenticatedUser,
+    run: &ScriptRun,
+    output: ScriptOutput,
+    mode: SqliteTransactionMode,
+) -> Attempt {
     let (mut engine, _, clock) = sandboxed_engine(run.limits);
     api::register(&mut engine);
-    let ast = engine.compile(&run.source).map_err(|error| ScriptFailure {
-        message: "erreur de syntaxe dans le script".to_owned(),
-        line: error.position().line(),
-    })?;
+    let ast = match engine.compile(&run.source) {
+        Ok(ast) => ast,
+        Err(error) => {
+            return Attempt::Failed(ScriptFailure {
+                message: "erreur de syntaxe dans le script".to_owned(),
+                line: error.position().line(),
+            });
+        }
+    };
 
     let journal = Journal::holding_notices();
-    let transaction = connection
-        .begin()
-        .await
-        .map_err(ScriptFailure::unexpected)?;
-    let session = Session::open_with_journal(&transaction, user, journal.clone()).await?;
+    let transaction = match begin(connection, mode).await {
+        Ok(transaction) => transaction,
+        Err(attempt) => return attempt,
+    };
+    let session = match retry::bounded(Session::open_with_journal(
+        &transaction,
+        user,
+        journal.clone(),
+    ))
+    .await
+    {
+        Ok(session) => session,
+        Err(error) if error.is_contention() => {
+            return Attempt::Conflict(ScriptFailure::from(error));
+        }
+        Err(error) => return Attempt::Failed(ScriptFailure::from(error)),
+    };
     let context = Arc::new(ScriptContext::new(
         tokio::runtime::Handle::current(),
         transaction,
@@ -227,11 +342,15 @@ pub async fn run(
     .map_err(ScriptFailure::unexpected)
     .flatten();
 
-    let context = Arc::try_unwrap(context).map_err(|_| {
-        ScriptFailure::unexpected(std::io::Error::other(
-            "the script context is still shared after the run",
-        ))
-    })?;
+    let context = match Arc::try_unwrap(context) {
+        Ok(context) => context,
+        Err(_) => {
+            return Attempt::Failed(ScriptFailure::unexpected(std::io::Error::other(
+                "the script context is still shared after the run",
+            )));
+        }
+    };
+    let met_contention = context.met_contention();
     let expected_changes = context.expected_changes();
     let (transaction, mut output) = context.finish();
     let _ = output.flush();
@@ -252,20 +371,31 @@ pub async fn run(
     };
     match checked {
         Ok(()) if !run.simulation => {
-            transaction
-                .commit()
-                .await
-                .map_err(ScriptFailure::unexpected)?;
-            journal.release_notices();
-            Ok(outcome)
+            match retry::bounded(async { Ok(transaction.commit().await?) }).await {
+                Ok(()) => {
+                    journal.release_notices();
+                    Attempt::Done(outcome)
+                }
+                Err(error) => {
+                    journal.discard_notices();
+                    if error.is_contention() {
+                        Attempt::Conflict(ScriptFailure::from(error))
+                    } else {
+                        Attempt::Failed(ScriptFailure::from(error))
+                    }
+                }
+            }
         }
         other => {
             journal.discard_notices();
-            transaction
-                .rollback()
-                .await
-                .map_err(ScriptFailure::unexpected)?;
-            other.map(|()| outcome)
+            // A rollback that fails or does not answer leaves nothing committed either:
+            // the transaction ends with its connection.
+            let _ = retry::bounded(async { Ok(transaction.rollback().await?) }).await;
+            match other {
+                Ok(()) => Attempt::Done(outcome),
+                Err(failure) if met_contention => Attempt::Conflict(failure),
+                Err(failure) => Attempt::Failed(failure),
+            }
         }
     }
 }

@@ -1,19 +1,20 @@
 //! Contracts: everyone reads them; management creates, modifies and deletes any; a sales
 //! user modifies those of their own customers.
 
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
 use super::{Session, numbering};
 use crate::entities::contract;
-use crate::errors::{CoreError, attached_records_conflict};
+use crate::errors::{CoreError, StaleRecord, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
-use crate::repositories::customer_repository;
+use crate::repositories::{author_name, begin_write, customer_repository};
 
 /// Field names as users know them.
 pub mod field {
@@ -157,15 +158,15 @@ pub async fn detail_by_number(
         })
 }
 
-/// Opens a transaction, locks the contract `id` in it, and checks that `session` may do
-/// `action` on it as it is.
+/// Opens a write transaction, locks the contract `id` in it (reading its current values),
+/// and checks that `session` may do `action` on it as it is.
 async fn lock_authorized<Connection: ConnectionTrait + TransactionTrait>(
     connection: &Connection,
     session: &Session,
     id: i32,
     action: Action,
 ) -> Result<(Connection::Transaction, ContractRow), CoreError> {
-    let transaction = connection.begin().await?;
+    let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, action, &current)?;
     Ok((transaction, current))
@@ -202,7 +203,7 @@ async fn find(
 
 /// Creates a contract for an existing customer, by the signed-in management user.
 pub async fn create(
-    connection: &impl ConnectionTrait,
+    connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     input: &NewContract,
 ) -> Result<ContractRow, CoreError> {
@@ -211,7 +212,7 @@ pub async fn create(
         Action::Create,
         Target::AnyOf(Resource::Contract),
     )?;
-    let customer = customer_repository::find(connection, input.customer_id)
+    let customer = customer_repository::find(connection, input.customer_id, false)
         .await?
         .ok_or_else(|| {
             CoreError::validation(
@@ -233,15 +234,17 @@ pub async fn create(
     };
     check_balance(total, balance)?;
 
+    let transaction = begin_write(connection).await?;
     let created = numbering::insert_numbered(
+        &transaction,
         "CTR",
-        "de contrat",
-        move |prefix| async move {
-            contract_repository::last_number_with_prefix(connection, &prefix).await
+        |prefix| {
+            let transaction = &transaction;
+            async move { contract_repository::last_number_with_prefix(transaction, &prefix).await }
         },
-        move |number| {
+        |number| {
             contract_repository::insert(
-                connection,
+                &transaction,
                 contract::ActiveModel {
                     customer_id: Set(customer.id),
                     user_management_id: Set(session.user.id),
@@ -249,12 +252,14 @@ pub async fn create(
                     total_amount: Set(total),
                     balance_due: Set(balance),
                     signed: Set(input.signed),
+                    updated_by: Set(Some(session.user.id)),
                     ..Default::default()
                 },
             )
         },
     )
     .await?;
+    transaction.commit().await?;
     tracing::info!(
         user_id = session.user.id,
         contract_id = created.id,
@@ -277,13 +282,28 @@ pub async fn create(
 
 /// Changes amounts or signs a contract: management on any contract, a sales user on the
 /// contracts of their customers.
+///
+/// `seen` is the contract as the person (or script) read it before deciding the change,
+/// if the change was made from it: when a field the change sets has changed since, the
+/// change is refused ([`CoreError::Stale`]) and nothing is written. Without `seen`, the
+/// change applies to the contract as it is now, under its lock.
 pub async fn update(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     id: i32,
     changes: &ContractChanges,
+    seen: Option<&ContractRow>,
 ) -> Result<ContractRow, CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
+    if let Some(seen) = seen {
+        let changed_since = seen.version != current.version
+            && ((changes.total_amount.is_some() && seen.total_amount != current.total_amount)
+                || (changes.balance_due.is_some() && seen.balance_due != current.balance_due)
+                || (changes.signed.is_some() && seen.signed != current.signed));
+        if changed_since {
+            return Err(stale(&transaction, &current).await?);
+        }
+    }
     let total = match &changes.total_amount {
         Some(text) => amount(field::TOTAL_AMOUNT, text)?,
         None => current.total_amount,
@@ -303,13 +323,44 @@ pub async fn update(
         Some(signed) => signed,
         None => current.signed,
     };
-    save(transaction, session, &current, total, balance, signed).await?;
+    // Only what changes is written: a concurrent change of another field stays.
+    let mut columns: Vec<(contract::Column, SimpleExpr)> = Vec::new();
+    if total != current.total_amount {
+        columns.push((contract::Column::TotalAmount, Expr::value(total)));
+    }
+    if balance != current.balance_due {
+        columns.push((contract::Column::BalanceDue, Expr::value(balance)));
+    }
+    if signed != current.signed {
+        columns.push((contract::Column::Signed, Expr::value(signed)));
+    }
+    if columns.is_empty() {
+        return Ok(current);
+    }
+    contract_repository::update(&transaction, id, columns, session.user.id).await?;
+    transaction.commit().await?;
+    saved(session, &current, signed);
     find(connection, id, false).await
+}
+
+/// The refusal of a change made from an older reading of `current`.
+async fn stale(
+    connection: &impl ConnectionTrait,
+    current: &ContractRow,
+) -> Result<CoreError, CoreError> {
+    Ok(CoreError::Stale(StaleRecord {
+        what: "le contrat",
+        label: current.contract_number.clone(),
+        changed_by: author_name(connection, current.updated_by).await?,
+        changed_at: current.updated_at,
+    }))
 }
 
 /// Records a payment received for a contract: its balance due goes down by `amount`
 /// (as typed), which must be more than zero and at most the balance. The same users may
-/// do it as may modify the contract.
+/// do it as may modify the contract. The balance is lowered by one conditional statement,
+/// relative to the balance at that moment: concurrent payments add up, and together they
+/// can never exceed the balance.
 pub async fn record_payment(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
@@ -324,8 +375,8 @@ pub async fn record_payment(
             "doit être supérieur à zéro",
         ));
     }
-    if payment > current.balance_due {
-        return Err(CoreError::validation(
+    let too_much = || {
+        CoreError::validation(
             field::PAYMENT,
             format!(
                 "{} dépasse le reste à payer du contrat {} ({})",
@@ -333,48 +384,22 @@ pub async fn record_payment(
                 current.contract_number,
                 formatting::money(current.balance_due)
             ),
-        ));
+        )
+    };
+    if payment > current.balance_due {
+        return Err(too_much());
     }
-    let balance = Money::new(current.balance_due.amount() - payment.amount())
-        .map_err(|error| CoreError::validation(field::BALANCE_DUE, error.to_string()))?;
-    save(
-        transaction,
-        session,
-        &current,
-        current.total_amount,
-        balance,
-        current.signed,
-    )
-    .await?;
+    if !contract_repository::pay(&transaction, id, payment, session.user.id).await? {
+        return Err(too_much());
+    }
+    transaction.commit().await?;
+    saved(session, &current, current.signed);
     find(connection, id, false).await
 }
 
-/// Writes the checked amounts and signature of `current` (locked in `transaction`), then
-/// commits, journals and reports; does nothing when nothing changes.
-async fn save(
-    transaction: impl TransactionSession + ConnectionTrait,
-    session: &Session,
-    current: &ContractRow,
-    total: Money,
-    balance: Money,
-    signed: bool,
-) -> Result<(), CoreError> {
-    if (total, balance, signed) == (current.total_amount, current.balance_due, current.signed) {
-        return Ok(());
-    }
+/// Journals and reports a committed change of `current`, signed or not now.
+fn saved(session: &Session, current: &ContractRow, signed: bool) {
     let id = current.id;
-    contract_repository::update(
-        &transaction,
-        contract::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id),
-            total_amount: Set(total),
-            balance_due: Set(balance),
-            signed: Set(signed),
-            ..Default::default()
-        },
-    )
-    .await?;
-    transaction.commit().await?;
     session.journal.record(
         Resource::Contract,
         ChangeKind::Modified,
@@ -398,7 +423,6 @@ async fn save(
             "contract updated"
         );
     }
-    Ok(())
 }
 
 /// Deletes a contract that has no event (management only).

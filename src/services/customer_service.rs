@@ -1,14 +1,15 @@
 //! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
 
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::Session;
 use super::journal::ChangeKind;
 use crate::entities::customer;
-use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
+use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
-use crate::repositories::customer_repository;
+use crate::repositories::{author_name, begin_write, customer_repository};
 pub use crate::repositories::customer_repository::CustomerRow;
 use crate::validation;
 
@@ -110,7 +111,7 @@ pub async fn detail(
         Action::Read,
         Target::AnyOf(Resource::Customer),
     )?;
-    find(connection, id).await
+    find(connection, id, false).await
 }
 
 /// Whether `session` may do `action` on `customer` as it is: what the services check, and
@@ -129,8 +130,12 @@ pub fn permits(
     )
 }
 
-async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<CustomerRow, CoreError> {
-    customer_repository::find(connection, id)
+async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+) -> Result<CustomerRow, CoreError> {
+    customer_repository::find(connection, id, for_update)
         .await?
         .ok_or(CoreError::NotFound { what: "client", id })
 }
@@ -161,6 +166,7 @@ pub async fn create(
             &input.phone_number,
         )?),
         company_name: Set(company_name(&input.company_name)?),
+        updated_by: Set(Some(session.user.id)),
         ..Default::default()
     };
     let created = customer_repository::insert(connection, new_customer)
@@ -177,43 +183,92 @@ pub async fn create(
         created.id,
         &created.company_name,
     );
-    find(connection, created.id).await
+    find(connection, created.id, false).await
 }
 
 /// Changes fields of a customer owned by the signed-in sales user.
+///
+/// `seen` is the customer as the person (or script) read it before deciding the change, if
+/// the change was made from it: when a field the change sets has changed since, the change
+/// is refused ([`CoreError::Stale`]) and nothing is written.
 pub async fn update(
-    connection: &impl ConnectionTrait,
+    connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     id: i32,
     changes: &CustomerChanges,
+    seen: Option<&CustomerRow>,
 ) -> Result<CustomerRow, CoreError> {
-    let current = find(connection, id).await?;
+    let transaction = begin_write(connection).await?;
+    let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
-    let mut model = customer::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(id),
-        ..Default::default()
+    if let Some(seen) = seen
+        && seen.version != current.version
+    {
+        let changed_since = (changes.first_name.is_some()
+            && seen.customer_first_name != current.customer_first_name)
+            || (changes.last_name.is_some()
+                && seen.customer_last_name != current.customer_last_name)
+            || (changes.email.is_some() && seen.email != current.email)
+            || (changes.phone_number.is_some() && seen.phone_number != current.phone_number)
+            || (changes.company_name.is_some() && seen.company_name != current.company_name);
+        if changed_since {
+            return Err(CoreError::Stale(StaleRecord {
+                what: "le client",
+                label: current.company_name.clone(),
+                changed_by: author_name(&transaction, current.updated_by).await?,
+                changed_at: current.updated_at,
+            }));
+        }
+    }
+    let mut columns: Vec<(customer::Column, SimpleExpr)> = Vec::new();
+    let mut change = |column: customer::Column, value: String, stored: &String| {
+        if &value != stored {
+            columns.push((column, Expr::value(value)));
+        }
     };
     if let Some(value) = &changes.first_name {
-        model.customer_first_name = Set(validation::person_name(field::FIRST_NAME, value)?);
+        change(
+            customer::Column::CustomerFirstName,
+            validation::person_name(field::FIRST_NAME, value)?,
+            &current.customer_first_name,
+        );
     }
     if let Some(value) = &changes.last_name {
-        model.customer_last_name = Set(validation::person_name(field::LAST_NAME, value)?);
+        change(
+            customer::Column::CustomerLastName,
+            validation::person_name(field::LAST_NAME, value)?,
+            &current.customer_last_name,
+        );
     }
     if let Some(value) = &changes.email {
-        model.email = Set(validation::email(field::EMAIL, value)?);
+        change(
+            customer::Column::Email,
+            validation::email(field::EMAIL, value)?,
+            &current.email,
+        );
     }
     if let Some(value) = &changes.phone_number {
-        model.phone_number = Set(validation::phone_number(field::PHONE_NUMBER, value)?);
+        change(
+            customer::Column::PhoneNumber,
+            validation::phone_number(field::PHONE_NUMBER, value)?,
+            &current.phone_number,
+        );
     }
     if let Some(value) = &changes.company_name {
-        model.company_name = Set(company_name(value)?);
+        change(
+            customer::Column::CompanyName,
+            company_name(value)?,
+            &current.company_name,
+        );
     }
-    if changes == &CustomerChanges::default() {
+    if columns.is_empty() {
         return Ok(current);
     }
-    let updated = customer_repository::update(connection, model)
+    customer_repository::update(&transaction, id, columns, session.user.id)
         .await
         .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+    transaction.commit().await?;
+    let updated = find(connection, id, false).await?;
     session.journal.record(
         Resource::Customer,
         ChangeKind::Modified,
@@ -225,7 +280,7 @@ pub async fn update(
         customer_id = id,
         "customer updated"
     );
-    find(connection, id).await
+    Ok(updated)
 }
 
 /// Deletes a customer owned by the signed-in sales user, if no contract refers to it.
@@ -234,9 +289,9 @@ pub async fn delete(
     session: &Session,
     id: i32,
 ) -> Result<(), CoreError> {
-    let current = find(connection, id).await?;
+    let transaction = begin_write(connection).await?;
+    let current = find(&transaction, id, true).await?;
     permits(session, Action::Delete, &current)?;
-    let transaction = connection.begin().await?;
     let contracts = customer_repository::count_contracts(&transaction, id).await?;
     let subject = format!(
         "le client {} ne peut pas être supprimé",

@@ -2,12 +2,13 @@
 //! customer; the assigned support user runs them; management chooses the support user.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Session, numbering};
 use crate::entities::event;
-use crate::errors::CoreError;
+use crate::errors::{CoreError, StaleRecord};
 use crate::formatting;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
@@ -16,7 +17,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
-use crate::repositories::user_repository;
+use crate::repositories::{author_name, begin_write, user_repository};
 use crate::validation;
 
 /// Maximum length of an event name (`varchar(150)`).
@@ -309,7 +310,7 @@ pub fn may_create_for(session: &Session, contract: &ContractRow) -> Result<(), C
 
 /// Creates an event for a signed contract of one of the signed-in sales user's customers.
 pub async fn create(
-    connection: &impl ConnectionTrait,
+    connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     input: &NewEvent,
 ) -> Result<EventRow, CoreError> {
@@ -318,7 +319,9 @@ pub async fn create(
         Action::Create,
         Target::AnyOf(Resource::Event),
     )?;
-    let contract = contract_repository::find(connection, input.contract_id, false)
+    let transaction = begin_write(connection).await?;
+    // Locked: the contract cannot be deleted while its event is being created.
+    let contract = contract_repository::find(&transaction, input.contract_id, true)
         .await?
         .ok_or_else(|| {
             CoreError::validation(
@@ -338,14 +341,15 @@ pub async fn create(
     let note = note(&input.note)?;
 
     let created = numbering::insert_numbered(
+        &transaction,
         "EVT",
-        "d'évènement",
-        move |prefix| async move {
-            event_repository::last_number_with_prefix(connection, &prefix).await
+        |prefix| {
+            let transaction = &transaction;
+            async move { event_repository::last_number_with_prefix(transaction, &prefix).await }
         },
         |number| {
             event_repository::insert(
-                connection,
+                &transaction,
                 event::ActiveModel {
                     contract_id: Set(contract.id),
                     customer_id: Set(contract.customer_id),
@@ -357,12 +361,14 @@ pub async fn create(
                     location: Set(location.clone()),
                     attendees: Set(attendees),
                     note: Set(note.clone()),
+                    updated_by: Set(Some(session.user.id)),
                     ..Default::default()
                 },
             )
         },
     )
     .await?;
+    transaction.commit().await?;
     tracing::info!(
         user_id = session.user.id,
         event_id = created.id,
@@ -379,13 +385,19 @@ pub async fn create(
 
 /// Modifies an event: its assigned support user changes what they run; management changes
 /// who supports it.
+///
+/// `seen` is the event as the person (or script) read it before deciding the change, if
+/// the change was made from it: when a field the change sets has changed since, the change
+/// is refused ([`CoreError::Stale`]) and nothing is written. Changes to other fields made
+/// meanwhile are kept: only the fields that change are written.
 pub async fn update(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     id: i32,
     changes: &EventChanges,
+    seen: Option<&EventRow>,
 ) -> Result<EventRow, CoreError> {
-    let transaction = connection.begin().await?;
+    let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
     let requested = [
@@ -402,11 +414,33 @@ pub async fn update(
             permits_field(session, event_field)?;
         }
     }
+    if let Some(seen) = seen
+        && seen.version != current.version
+    {
+        let changed_since = [
+            (EventField::Name, seen.event_name != current.event_name),
+            (EventField::Start, seen.start_datetime != current.start_datetime),
+            (EventField::End, seen.end_datetime != current.end_datetime),
+            (EventField::Location, seen.location != current.location),
+            (EventField::Attendees, seen.attendees != current.attendees),
+            (EventField::Note, seen.note != current.note),
+            (EventField::Support, seen.user_support_id != current.user_support_id),
+        ];
+        let conflict = requested.iter().zip(changed_since).any(
+            |((_, requested), (_, changed_since))| *requested && changed_since,
+        );
+        if conflict {
+            return Err(stale(&transaction, &current).await?);
+        }
+    }
 
-    let event_name = match &changes.event_name {
-        Some(text) => validation::required_text(field::NAME, text, NAME_MAXIMUM_LENGTH)?,
-        None => current.event_name.clone(),
-    };
+    let mut columns: Vec<(event::Column, SimpleExpr)> = Vec::new();
+    if let Some(text) = &changes.event_name {
+        let value = validation::required_text(field::NAME, text, NAME_MAXIMUM_LENGTH)?;
+        if value != current.event_name {
+            columns.push((event::Column::EventName, Expr::value(value)));
+        }
+    }
     let start = match &changes.start {
         Some(text) => date_time(field::START, text)?,
         None => current.start_datetime,
@@ -416,55 +450,44 @@ pub async fn update(
         None => current.end_datetime,
     };
     check_dates(start, end)?;
-    let location = match &changes.location {
-        Some(text) => validation::required_text(field::LOCATION, text, LOCATION_MAXIMUM_LENGTH)?,
-        None => current.location.clone(),
-    };
-    let attendees = match changes.attendees {
-        Some(value) => attendees(value)?,
-        None => current.attendees,
-    };
-    let note = match &changes.note {
-        Some(text) => note(text)?,
-        None => current.note.clone(),
-    };
-    let support_id = match &changes.support {
-        Some(Some(user)) => Some(support_user_id(&transaction, user).await?),
-        Some(None) => None,
-        None => current.user_support_id,
-    };
+    if start != current.start_datetime {
+        columns.push((event::Column::StartDatetime, Expr::value(start)));
+    }
+    if end != current.end_datetime {
+        columns.push((event::Column::EndDatetime, Expr::value(end)));
+    }
+    if let Some(text) = &changes.location {
+        let value = validation::required_text(field::LOCATION, text, LOCATION_MAXIMUM_LENGTH)?;
+        if value != current.location {
+            columns.push((event::Column::Location, Expr::value(value)));
+        }
+    }
+    if let Some(value) = changes.attendees {
+        let value = attendees(value)?;
+        if value != current.attendees {
+            columns.push((event::Column::Attendees, Expr::value(value)));
+        }
+    }
+    if let Some(text) = &changes.note {
+        let value = note(text)?;
+        if value != current.note {
+            columns.push((event::Column::Note, Expr::value(value)));
+        }
+    }
+    if let Some(support) = &changes.support {
+        let support_id = match support {
+            Some(user) => Some(support_user_id(&transaction, user).await?),
+            None => None,
+        };
+        if support_id != current.user_support_id {
+            columns.push((event::Column::UserSupportId, Expr::value(support_id)));
+        }
+    }
     // Nothing differs: nothing is written, and nothing counts as modified.
-    if (
-        &event_name,
-        start,
-        end,
-        &location,
-        attendees,
-        &note,
-        support_id,
-    ) == (
-        &current.event_name,
-        current.start_datetime,
-        current.end_datetime,
-        &current.location,
-        current.attendees,
-        &current.note,
-        current.user_support_id,
-    ) {
+    if columns.is_empty() {
         return Ok(current);
     }
-    let model = event::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(id),
-        event_name: Set(event_name),
-        start_datetime: Set(start),
-        end_datetime: Set(end),
-        location: Set(location),
-        attendees: Set(attendees),
-        note: Set(note),
-        user_support_id: Set(support_id),
-        ..Default::default()
-    };
-    event_repository::update(&transaction, model).await?;
+    event_repository::update(&transaction, id, columns, session.user.id).await?;
     transaction.commit().await?;
     session.journal.record(
         Resource::Event,
@@ -474,6 +497,19 @@ pub async fn update(
     );
     tracing::info!(user_id = session.user.id, event_id = id, "event updated");
     find(connection, id, false).await
+}
+
+/// The refusal of a change made from an older reading of `current`.
+async fn stale(
+    connection: &impl ConnectionTrait,
+    current: &EventRow,
+) -> Result<CoreError, CoreError> {
+    Ok(CoreError::Stale(StaleRecord {
+        what: "l'évènement",
+        label: current.event_number.clone(),
+        changed_by: author_name(connection, current.updated_by).await?,
+        changed_at: current.updated_at,
+    }))
 }
 
 /// The id of `user`, who must be a member of the support team.
@@ -507,34 +543,69 @@ async fn support_user_id(
 /// How many events one statement of a bulk assignment handles.
 const BULK_CHUNK: usize = 1000;
 
-/// Assigns `support` (or nobody, with `None`) to every event of `ids` at once, in one
+/// An event a bulk assignment is asked to change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkTarget {
+    /// The event.
+    pub id: i32,
+    /// Its support user as it was read when the event was chosen (`Some(None)`: it had
+    /// none), if it was chosen from a reading: the assignment then applies only if that
+    /// has not changed since — the criteria it was chosen by are checked again under lock.
+    pub seen_support: Option<Option<i32>>,
+}
+
+impl BulkTarget {
+    /// The event `id` as it is when the assignment runs.
+    pub fn current(id: i32) -> Self {
+        Self {
+            id,
+            seen_support: None,
+        }
+    }
+}
+
+/// What a bulk assignment did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BulkAssignment {
+    /// The events now supported as asked, as they are after the assignment.
+    pub assigned: Vec<EventRow>,
+    /// The events left alone because their support changed since they were read (someone
+    /// else assigned them meanwhile), as they are now.
+    pub taken: Vec<EventRow>,
+}
+
+/// Assigns `support` (or nobody, with `None`) to every event of `targets` at once, in one
 /// transaction: the same rules as [`update`] for each event (management only, the support
-/// field only, a support user), checked for all before anything is written, then one
-/// statement per thousand events instead of several queries per event.
+/// field only, a support user), checked for all under their locks before anything is
+/// written, then one statement per thousand events instead of several queries per event.
+/// An event whose support changed since it was read is not changed (see [`BulkTarget`]).
 pub async fn assign_support_to_many(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
-    ids: &[i32],
+    targets: &[BulkTarget],
     support: Option<&SupportUser>,
-) -> Result<Vec<EventRow>, CoreError> {
+) -> Result<BulkAssignment, CoreError> {
     authorize(
         &session.actor,
         Action::Update,
         Target::AnyOf(Resource::Event),
     )?;
     permits_field(session, EventField::Support)?;
-    let mut unique: Vec<i32> = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    let transaction = connection.begin().await?;
+    let mut unique: Vec<BulkTarget> = targets.to_vec();
+    unique.sort_unstable_by_key(|target| target.id);
+    unique.dedup_by_key(|target| target.id);
+    let transaction = begin_write(connection).await?;
     let support_id = match support {
         Some(user) => Some(support_user_id(&transaction, user).await?),
         None => None,
     };
-    let mut current = Vec::with_capacity(unique.len());
+    let mut changing: Vec<EventRow> = Vec::new();
+    let mut kept: Vec<i32> = Vec::new();
+    let mut taken: Vec<EventRow> = Vec::new();
     for chunk in unique.chunks(BULK_CHUNK) {
-        let found = event_repository::find_many(&transaction, chunk, true).await?;
-        if let Some(missing) = chunk
+        let ids: Vec<i32> = chunk.iter().map(|target| target.id).collect();
+        let found = event_repository::find_many(&transaction, &ids, true).await?;
+        if let Some(missing) = ids
             .iter()
             .find(|id| !found.iter().any(|event| event.id == **id))
         {
@@ -543,28 +614,33 @@ pub async fn assign_support_to_many(
                 id: *missing,
             });
         }
-        for event in &found {
-            permits(session, Action::Update, event)?;
+        for (target, event) in chunk.iter().zip(found) {
+            permits(session, Action::Update, &event)?;
+            match target.seen_support {
+                Some(seen) if seen != event.user_support_id => taken.push(event),
+                _ if event.user_support_id == support_id => kept.push(event.id),
+                _ => changing.push(event),
+            }
         }
-        current.extend(found);
     }
-    let changing: Vec<i32> = current
-        .iter()
-        .filter(|event| event.user_support_id != support_id)
-        .map(|event| event.id)
-        .collect();
-    for chunk in changing.chunks(BULK_CHUNK) {
-        event_repository::set_support_of_many(&transaction, chunk, support_id).await?;
+    let changing_ids: Vec<i32> = changing.iter().map(|event| event.id).collect();
+    for chunk in changing_ids.chunks(BULK_CHUNK) {
+        event_repository::set_support_of_many(
+            &transaction,
+            chunk,
+            support_id,
+            session.user.id,
+        )
+        .await?;
     }
-    let mut updated = Vec::with_capacity(unique.len());
-    for chunk in unique.chunks(BULK_CHUNK) {
-        updated.extend(event_repository::find_many(&transaction, chunk, false).await?);
+    let mut assigned_ids: Vec<i32> = changing_ids.iter().chain(&kept).copied().collect();
+    assigned_ids.sort_unstable();
+    let mut assigned = Vec::with_capacity(assigned_ids.len());
+    for chunk in assigned_ids.chunks(BULK_CHUNK) {
+        assigned.extend(event_repository::find_many(&transaction, chunk, false).await?);
     }
     transaction.commit().await?;
-    for event in current
-        .iter()
-        .filter(|event| event.user_support_id != support_id)
-    {
+    for event in &changing {
         session.journal.record(
             Resource::Event,
             ChangeKind::Modified,
@@ -575,7 +651,8 @@ pub async fn assign_support_to_many(
     tracing::info!(
         user_id = session.user.id,
         events = changing.len(),
+        taken = taken.len(),
         "support assigned to many events"
     );
-    Ok(updated)
+    Ok(BulkAssignment { assigned, taken })
 }

@@ -10,6 +10,7 @@ pub mod event_service;
 pub mod journal;
 pub mod numbering;
 pub mod report_service;
+pub mod retry;
 pub mod user_service;
 
 use sea_orm::ConnectionTrait;

@@ -1,16 +1,17 @@
 //! Employee accounts: management lists, creates, modifies and deletes them; everyone
 //! changes their own password.
 
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::Session;
 use super::journal::{ChangeKind, Notice};
 use crate::authentication::password;
 use crate::entities::user;
-use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
+use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
-use crate::repositories::user_repository;
+use crate::repositories::{author_name, begin_write, user_repository};
 pub use crate::repositories::user_repository::UserRow;
 use crate::validation;
 
@@ -144,8 +145,12 @@ pub fn permits(session: &Session, action: Action, user: &UserRow) -> Result<(), 
     authorize(&session.actor, action, Target::User { user_id: user.id })
 }
 
-async fn find(connection: &impl ConnectionTrait, id: i32) -> Result<UserRow, CoreError> {
-    user_repository::find_row(connection, id)
+async fn find(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+) -> Result<UserRow, CoreError> {
+    user_repository::find_row(connection, id, for_update)
         .await?
         .ok_or(CoreError::NotFound {
             what: "utilisateur",
@@ -182,7 +187,7 @@ pub async fn detail(
     id: i32,
 ) -> Result<UserRow, CoreError> {
     authorize(&session.actor, Action::Read, Target::User { user_id: id })?;
-    find(connection, id).await
+    find(connection, id, false).await
 }
 
 /// Creates an account with `role` (management).
@@ -197,7 +202,8 @@ pub async fn create(
         Action::Create,
         Target::AnyOf(Resource::User),
     )?;
-    let model = new_user_model(input, role_id(connection, role).await?)?;
+    let mut model = new_user_model(input, role_id(connection, role).await?)?;
+    model.updated_by = Set(Some(session.user.id));
     let created = user_repository::insert(connection, model)
         .await
         .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
@@ -216,38 +222,84 @@ pub async fn create(
         acting_user_id: session.user.id,
         user_id: created.id,
     });
-    find(connection, created.id).await
+    find(connection, created.id, false).await
 }
 
 /// Modifies an account (management). A role change is refused while the user is
 /// responsible for records that need their current role, and on one's own account.
+///
+/// `seen` is the account as the person read it before deciding the change, if the change
+/// was made from it: when a field the change sets has changed since, the change is refused
+/// ([`CoreError::Stale`]) and nothing is written.
 pub async fn update(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
     id: i32,
     changes: &UserChanges,
+    seen: Option<&UserRow>,
 ) -> Result<UserRow, CoreError> {
     authorize(&session.actor, Action::Update, Target::User { user_id: id })?;
-    let transaction = connection.begin().await?;
-    let current = find(&transaction, id).await?;
-    let mut model = user::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(id),
-        ..Default::default()
+    let transaction = begin_write(connection).await?;
+    let current = find(&transaction, id, true).await?;
+    if let Some(seen) = seen
+        && seen.version != current.version
+    {
+        let changed_since = (changes.first_name.is_some()
+            && seen.user_first_name != current.user_first_name)
+            || (changes.last_name.is_some() && seen.user_last_name != current.user_last_name)
+            || (changes.email.is_some() && seen.email != current.email)
+            || (changes.phone_number.is_some() && seen.phone_number != current.phone_number)
+            || (changes.username.is_some() && seen.username != current.username)
+            || (changes.role.is_some() && seen.role_name != current.role_name);
+        if changed_since {
+            return Err(CoreError::Stale(StaleRecord {
+                what: "l'utilisateur",
+                label: current.username.clone(),
+                changed_by: author_name(&transaction, current.updated_by).await?,
+                changed_at: current.updated_at,
+            }));
+        }
+    }
+    let mut columns: Vec<(user::Column, SimpleExpr)> = Vec::new();
+    let mut change = |column: user::Column, value: String, stored: &String| {
+        if &value != stored {
+            columns.push((column, Expr::value(value)));
+        }
     };
     if let Some(value) = &changes.first_name {
-        model.user_first_name = Set(validation::person_name(field::FIRST_NAME, value)?);
+        change(
+            user::Column::UserFirstName,
+            validation::person_name(field::FIRST_NAME, value)?,
+            &current.user_first_name,
+        );
     }
     if let Some(value) = &changes.last_name {
-        model.user_last_name = Set(validation::person_name(field::LAST_NAME, value)?);
+        change(
+            user::Column::UserLastName,
+            validation::person_name(field::LAST_NAME, value)?,
+            &current.user_last_name,
+        );
     }
     if let Some(value) = &changes.email {
-        model.email = Set(validation::email(field::EMAIL, value)?);
+        change(
+            user::Column::Email,
+            validation::email(field::EMAIL, value)?,
+            &current.email,
+        );
     }
     if let Some(value) = &changes.phone_number {
-        model.phone_number = Set(validation::phone_number(field::PHONE_NUMBER, value)?);
+        change(
+            user::Column::PhoneNumber,
+            validation::phone_number(field::PHONE_NUMBER, value)?,
+            &current.phone_number,
+        );
     }
     if let Some(value) = &changes.username {
-        model.username = Set(validation::username(field::USERNAME, value)?);
+        change(
+            user::Column::Username,
+            validation::username(field::USERNAME, value)?,
+            &current.username,
+        );
     }
     if let Some(role) = changes.role.filter(|role| role.name() != current.role_name) {
         if id == session.user.id {
@@ -260,20 +312,24 @@ pub async fn update(
         if let Some(conflict) = owned_records_conflict(&transaction, id, &subject).await? {
             return Err(conflict);
         }
-        model.role_id = Set(role_id(&transaction, role).await?);
+        columns.push((
+            user::Column::RoleId,
+            Expr::value(role_id(&transaction, role).await?),
+        ));
     }
     if let Some(new_password) = &changes.new_password {
         validation::new_password(field::PASSWORD, new_password)?;
-        model.password_hash =
-            Set(password::hash_password(new_password).map_err(CoreError::unexpected)?);
+        let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
+        columns.push((user::Column::PasswordHash, Expr::value(hash)));
     }
-    if changes == &UserChanges::default() {
+    if columns.is_empty() {
         return Ok(current);
     }
-    let updated = user_repository::update(&transaction, model)
+    user_repository::update(&transaction, id, columns, session.user.id)
         .await
         .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
     transaction.commit().await?;
+    let updated = find(connection, id, false).await?;
     session
         .journal
         .record(Resource::User, ChangeKind::Modified, id, &updated.username);
@@ -287,7 +343,7 @@ pub async fn update(
         user_id: id,
         fields: changed_fields(changes),
     });
-    find(connection, id).await
+    Ok(updated)
 }
 
 /// Names of the columns `changes` touches, for reports (never the values).
@@ -338,8 +394,8 @@ pub async fn delete(
             "vous ne pouvez pas supprimer votre propre compte".to_owned(),
         ));
     }
-    let transaction = connection.begin().await?;
-    let current = find(&transaction, id).await?;
+    let transaction = begin_write(connection).await?;
+    let current = find(&transaction, id, true).await?;
     let subject = format!(
         "l'utilisateur {} ne peut pas être supprimé",
         current.username
@@ -383,11 +439,9 @@ pub async fn change_own_password(
     let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
     user_repository::update(
         connection,
-        user::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(session.user.id),
-            password_hash: Set(hash),
-            ..Default::default()
-        },
+        session.user.id,
+        vec![(user::Column::PasswordHash, Expr::value(hash))],
+        session.user.id,
     )
     .await?;
     session.journal.record(

@@ -205,11 +205,9 @@ impl Shell<'_> {
                     let question = format!("Supprimer le contrat {} ?", contract.contract_number);
                     let deletion =
                         self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {
-                            shell.block_on(contract_service::delete(
-                                &shell.connection,
-                                &session,
-                                id,
-                            ))
+                            shell.write(async || {
+                                contract_service::delete(&shell.connection, &session, id).await
+                            })
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -228,8 +226,22 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_contract(&mut self, mut contract: ContractRow) -> Result<Next, CommandError> {
+    fn modify_contract(&mut self, contract: ContractRow) -> Result<Next, CommandError> {
+        let id = contract.id;
         loop {
+            // Shown as it is now: after a change, and after a refusal because someone else
+            // changed it meanwhile; what is shown is what a change is made from.
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let contract =
+                match self.block_on(contract_service::detail(&self.connection, &session, id)) {
+                    Ok(contract) => contract,
+                    Err(error) => {
+                        self.error(&error.to_string());
+                        return Ok(Next::Back);
+                    }
+                };
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract)).trim_end());
             let entries = [
@@ -239,7 +251,7 @@ impl Shell<'_> {
                 Entry::offered(4, "Enregistrer un paiement"),
             ];
             let choice = self.choose("Champ à modifier", &entries, Some("Retour"))?;
-            let id = contract.id;
+            let seen = &contract;
             let outcome = match choice {
                 Choice::Entry(1) => self.change_field(
                     field::TOTAL_AMOUNT,
@@ -249,12 +261,16 @@ impl Shell<'_> {
                             total_amount: Some(value),
                             ..Default::default()
                         };
-                        shell.block_on(contract_service::update(
-                            &shell.connection,
-                            session,
-                            id,
-                            &changes,
-                        ))
+                        shell.write(async || {
+                            contract_service::update(
+                                &shell.connection,
+                                session,
+                                id,
+                                &changes,
+                                Some(seen),
+                            )
+                            .await
+                        })
                     },
                 )?,
                 Choice::Entry(2) => self.change_field(
@@ -265,12 +281,16 @@ impl Shell<'_> {
                             balance_due: Some(value),
                             ..Default::default()
                         };
-                        shell.block_on(contract_service::update(
-                            &shell.connection,
-                            session,
-                            id,
-                            &changes,
-                        ))
+                        shell.write(async || {
+                            contract_service::update(
+                                &shell.connection,
+                                session,
+                                id,
+                                &changes,
+                                Some(seen),
+                            )
+                            .await
+                        })
                     },
                 )?,
                 Choice::Entry(3) => {
@@ -287,12 +307,16 @@ impl Shell<'_> {
                                 signed: Some(true),
                                 ..Default::default()
                             };
-                            let signed = self.block_on(contract_service::update(
-                                &self.connection,
-                                &session,
-                                id,
-                                &changes,
-                            ));
+                            let signed = self.write(async || {
+                                contract_service::update(
+                                    &self.connection,
+                                    &session,
+                                    id,
+                                    &changes,
+                                    None,
+                                )
+                                .await
+                            });
                             Ok(self.report(signed, "Contrat signé."))
                         }
                         Some(false) => {
@@ -306,21 +330,23 @@ impl Shell<'_> {
                     field::PAYMENT,
                     Some("montant reçu, par exemple 1 250,50"),
                     |shell, session, value| {
-                        shell.block_on(contract_service::record_payment(
-                            &shell.connection,
-                            session,
-                            id,
-                            &value,
-                        ))
+                        shell.write(async || {
+                            contract_service::record_payment(
+                                &shell.connection,
+                                session,
+                                id,
+                                &value,
+                            )
+                            .await
+                        })
                     },
                 )?,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
-            match outcome {
-                Ok(updated) => super::modified(updated, &mut contract),
-                Err(next) => return Ok(next),
+            if let Err(next) = outcome {
+                return Ok(next);
             }
         }
     }
@@ -340,7 +366,7 @@ impl Shell<'_> {
                 balance_due: (!values[2].is_empty()).then(|| values[2].clone()),
                 signed: yes_or_no(field::SIGNED, &values[3])?,
             };
-            shell.block_on(contract_service::create(&shell.connection, session, &input))
+            shell.write(async || contract_service::create(&shell.connection, session, &input).await)
         })?;
         match created {
             Ok(contract) => {
@@ -376,7 +402,7 @@ impl Shell<'_> {
                 attendees: whole_number(event_field::ATTENDEES, &values[4])?,
                 note: values[5].clone(),
             };
-            shell.block_on(event_service::create(&shell.connection, session, &input))
+            shell.write(async || event_service::create(&shell.connection, session, &input).await)
         })?;
         match created {
             Ok(event) => {

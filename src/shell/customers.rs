@@ -163,11 +163,9 @@ impl Shell<'_> {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
                     let deletion =
                         self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
-                            shell.block_on(customer_service::delete(
-                                &shell.connection,
-                                &session,
-                                id,
-                            ))
+                            shell.write(async || {
+                                customer_service::delete(&shell.connection, &session, id).await
+                            })
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -185,8 +183,21 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_customer(&mut self, mut customer: CustomerRow) -> Result<Next, CommandError> {
+    fn modify_customer(&mut self, customer: CustomerRow) -> Result<Next, CommandError> {
+        let id = customer.id;
         loop {
+            // Shown as it is now (see `modify_contract`).
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let customer =
+                match self.block_on(customer_service::detail(&self.connection, &session, id)) {
+                    Ok(customer) => customer,
+                    Err(error) => {
+                        self.error(&error.to_string());
+                        return Ok(Next::Back);
+                    }
+                };
             self.title(&format!("Modifier le client {}", customer.company_name));
             self.say(render::detail(&fields(&customer)).trim_end());
             let entries: Vec<Entry> = EDITABLE
@@ -202,17 +213,16 @@ impl Shell<'_> {
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
-            let id = customer.id;
-            match self.change_field(chosen, None, |shell, session, value| {
-                shell.block_on(customer_service::update(
-                    &shell.connection,
-                    session,
-                    id,
-                    &changes(chosen, value),
-                ))
-            })? {
-                Ok(updated) => super::modified(updated, &mut customer),
-                Err(next) => return Ok(next),
+            let seen = &customer;
+            let outcome = self.change_field(chosen, None, |shell, session, value| {
+                let changes = changes(chosen, value);
+                shell.write(async || {
+                    customer_service::update(&shell.connection, session, id, &changes, Some(seen))
+                        .await
+                })
+            })?;
+            if let Err(next) = outcome {
+                return Ok(next);
             }
         }
     }
@@ -234,7 +244,7 @@ impl Shell<'_> {
                 phone_number: values[3].clone(),
                 company_name: values[4].clone(),
             };
-            shell.block_on(customer_service::create(&shell.connection, session, &input))
+            shell.write(async || customer_service::create(&shell.connection, session, &input).await)
         })?;
         match created {
             Ok(customer) => {

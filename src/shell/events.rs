@@ -183,10 +183,19 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_event(&mut self, mut event: EventRow) -> Result<Next, CommandError> {
+    fn modify_event(&mut self, event: EventRow) -> Result<Next, CommandError> {
+        let id = event.id;
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
+            };
+            // Shown as it is now (see `modify_contract`).
+            let event = match self.block_on(event_service::detail(&self.connection, &session, id)) {
+                Ok(event) => event,
+                Err(error) => {
+                    self.error(&error.to_string());
+                    return Ok(Next::Back);
+                }
             };
             self.title(&format!("Modifier l'évènement {}", event.event_number));
             self.say(render::detail(&fields(&event)).trim_end());
@@ -217,18 +226,16 @@ impl Shell<'_> {
                 }
                 _ => None,
             };
-            let id = event.id;
-            match self.change_field(field.french_name(), hint, |shell, session, value| {
+            let seen = &event;
+            let outcome = self.change_field(field.french_name(), hint, |shell, session, value| {
                 let changes = changes(field, value)?;
-                shell.block_on(event_service::update(
-                    &shell.connection,
-                    session,
-                    id,
-                    &changes,
-                ))
-            })? {
-                Ok(updated) => super::modified(updated, &mut event),
-                Err(next) => return Ok(next),
+                shell.write(async || {
+                    event_service::update(&shell.connection, session, id, &changes, Some(seen))
+                        .await
+                })
+            })?;
+            if let Err(next) = outcome {
+                return Ok(next);
             }
         }
     }

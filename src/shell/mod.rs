@@ -27,7 +27,7 @@ use crate::paging::{Page, PageRequest};
 use crate::permissions::{Feature, allows};
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
-use crate::services::Session;
+use crate::services::{Session, retry};
 use crate::services::authentication_service;
 use console::{Console, Line};
 use render::styled;
@@ -232,32 +232,59 @@ impl Shell<'_> {
         self.say(&line);
     }
 
-    fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
-        self.runtime.block_on(future)
+    /// Waits for a read of the core, at most the database's call deadline.
+    fn block_on<T>(&self, call: impl Future<Output = Result<T, CoreError>>) -> Result<T, CoreError> {
+        self.runtime.block_on(retry::bounded(call))
+    }
+
+    /// Runs a change through the core: its transaction is retried when it meets another
+    /// writer's lock, then explained (`retry::retrying`).
+    fn write<T>(&self, transaction: impl AsyncFnMut() -> Result<T, CoreError>) -> Result<T, CoreError> {
+        self.runtime.block_on(retry::retrying(transaction))
+    }
+
+    /// After a transient failure (the database busy or not answering): asks whether to try
+    /// again with what was typed. `None` at the end of input.
+    fn offer_retry(&mut self) -> Result<Option<bool>, CommandError> {
+        match self.ask("Réessayer avec la même saisie ? (Entrée ou « oui » : réessayer ; « non » : abandonner)")? {
+            Answer::Cancel => Ok(Some(true)),
+            Answer::Text(text) => Ok(Some(!text.eq_ignore_ascii_case("non"))),
+            Answer::Quit => Ok(None),
+        }
     }
 
     // --- Session ---------------------------------------------------------------------
 
     /// The signed-in user's session, re-read from the database; `None` (after saying why)
-    /// when it is no longer valid.
+    /// when it is no longer valid. While the database is busy or does not answer, the
+    /// session is kept: the user is told, and asked to try again, as often as needed.
     fn session(&mut self) -> Result<Option<Session>, CommandError> {
-        let found = self.block_on(async {
-            let user = authentication_service::authenticate(
-                &self.connection,
-                self.token.as_ref(),
-                &self.secret,
-            )
-            .await?;
-            Session::open(&self.connection, user).await
-        });
-        match found {
-            Ok(session) => Ok(Some(session)),
-            Err(error @ (CoreError::SessionInvalid(_) | CoreError::Unexpected(_))) => {
-                self.error(&error.to_string());
-                self.end_session();
-                Ok(None)
+        loop {
+            let found = self.write(async || {
+                let user = authentication_service::authenticate(
+                    &self.connection,
+                    self.token.as_ref(),
+                    &self.secret,
+                )
+                .await?;
+                Session::open(&self.connection, user).await
+            });
+            match found {
+                Ok(session) => return Ok(Some(session)),
+                Err(error) if error.is_transient() => {
+                    self.error(&error.to_string());
+                    match self.ask("Appuyez sur Entrée pour réessayer")? {
+                        Answer::Quit => return Ok(None),
+                        Answer::Text(_) | Answer::Cancel => continue,
+                    }
+                }
+                Err(error @ (CoreError::SessionInvalid(_) | CoreError::Unexpected(_))) => {
+                    self.error(&error.to_string());
+                    self.end_session();
+                    return Ok(None);
+                }
+                Err(other) => return Err(other.into()),
             }
-            Err(other) => Err(other.into()),
         }
     }
 
@@ -407,7 +434,9 @@ impl Shell<'_> {
             source: line.to_owned(),
             ..Default::default()
         };
-        let outcome = self.block_on(runner::run(&self.connection, session.user, run, output));
+        let outcome = self
+            .runtime
+            .block_on(runner::run(&self.connection, session.user, run, output));
         match outcome {
             Ok(outcome) => {
                 if let Some(summary) = outcome.summary() {
@@ -541,6 +570,17 @@ impl Shell<'_> {
                         Answer::Quit => return Ok(Err(Next::Quit)),
                     }
                 }
+                Err(transient) if transient.is_transient() => {
+                    self.error(&transient.to_string());
+                    match self.offer_retry()? {
+                        Some(true) => continue,
+                        Some(false) => {
+                            self.say("Saisie annulée.");
+                            return Ok(Err(Next::Back));
+                        }
+                        None => return Ok(Err(Next::Quit)),
+                    }
+                }
                 Err(other) => {
                     self.error(&other.to_string());
                     return Ok(Err(Next::Back));
@@ -577,7 +617,9 @@ impl Shell<'_> {
     }
 
     /// Asks a new value for the field `name` and applies it; when the core refuses it, says
-    /// why and asks again. `Ok(None)` when given up.
+    /// why and asks again; when the database is busy or does not answer, offers to try
+    /// again with the same value. `Ok(None)` when given up or refused otherwise (a record
+    /// changed meanwhile: the caller shows it again as it is now).
     fn change_field<T>(
         &mut self,
         name: &str,
@@ -594,18 +636,31 @@ impl Shell<'_> {
                 Answer::Cancel => return Ok(Ok(None)),
                 Answer::Quit => return Ok(Err(Next::Quit)),
             };
-            let Some(session) = self.session()? else {
-                return Ok(Err(Next::SignedOut));
-            };
-            match apply(self, &session, value) {
-                Ok(updated) => {
-                    self.success("Modification enregistrée.");
-                    return Ok(Ok(Some(updated)));
-                }
-                Err(error @ CoreError::Validation { .. }) => self.error(&error.to_string()),
-                Err(other) => {
-                    self.error(&other.to_string());
-                    return Ok(Ok(None));
+            loop {
+                let Some(session) = self.session()? else {
+                    return Ok(Err(Next::SignedOut));
+                };
+                match apply(self, &session, value.clone()) {
+                    Ok(updated) => {
+                        self.success("Modification enregistrée.");
+                        return Ok(Ok(Some(updated)));
+                    }
+                    Err(error @ CoreError::Validation { .. }) => {
+                        self.error(&error.to_string());
+                        break;
+                    }
+                    Err(transient) if transient.is_transient() => {
+                        self.error(&transient.to_string());
+                        match self.offer_retry()? {
+                            Some(true) => continue,
+                            Some(false) => return Ok(Ok(None)),
+                            None => return Ok(Err(Next::Quit)),
+                        }
+                    }
+                    Err(other) => {
+                        self.error(&other.to_string());
+                        return Ok(Ok(None));
+                    }
                 }
             }
         }
@@ -836,12 +891,5 @@ fn capitalised(text: &str) -> String {
     match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),
         None => String::new(),
-    }
-}
-
-/// The outcome of a screen that lets the user change a record: re-shown after each change.
-fn modified<T>(outcome: Option<T>, current: &mut T) {
-    if let Some(updated) = outcome {
-        *current = updated;
     }
 }

@@ -132,7 +132,9 @@ impl Shell<'_> {
                         &question,
                         "Utilisateur supprimé.",
                         |shell| {
-                            shell.block_on(user_service::delete(&shell.connection, &session, id))
+                            shell.write(async || {
+                                user_service::delete(&shell.connection, &session, id).await
+                            })
                         },
                     )?;
                     match deletion {
@@ -151,8 +153,20 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_user(&mut self, mut user: UserRow) -> Result<Next, CommandError> {
+    fn modify_user(&mut self, user: UserRow) -> Result<Next, CommandError> {
+        let id = user.id;
         loop {
+            // Shown as it is now (see `modify_contract`).
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let user = match self.block_on(user_service::detail(&self.connection, &session, id)) {
+                Ok(user) => user,
+                Err(error) => {
+                    self.error(&error.to_string());
+                    return Ok(Next::Back);
+                }
+            };
             self.title(&format!("Modifier le compte {}", user.username));
             self.say(render::detail(&fields(&user)).trim_end());
             let mut entries: Vec<Entry> = EDITABLE
@@ -160,7 +174,7 @@ impl Shell<'_> {
                 .map(|(number, name)| Entry::offered(*number, super::capitalised(name)))
                 .collect();
             entries.push(Entry::offered(7, "Réinitialiser le mot de passe"));
-            let id = user.id;
+            let seen = &user;
             let outcome = match self.choose("Champ à modifier", &entries, Some("Retour"))? {
                 Choice::Entry(7) => {
                     let new_password = match self.ask_field(&FormField::secret(field::PASSWORD))? {
@@ -175,12 +189,9 @@ impl Shell<'_> {
                         new_password: Some(new_password),
                         ..Default::default()
                     };
-                    let updated = self.block_on(user_service::update(
-                        &self.connection,
-                        &session,
-                        id,
-                        &changes,
-                    ));
+                    let updated = self.write(async || {
+                        user_service::update(&self.connection, &session, id, &changes, None).await
+                    });
                     Ok(self.report(updated, "Mot de passe réinitialisé."))
                 }
                 Choice::Entry(number) => {
@@ -199,21 +210,24 @@ impl Shell<'_> {
                             field::USERNAME => changes.username = Some(value),
                             _ => changes.role = Some(user_service::parse_role(&value)?),
                         }
-                        shell.block_on(user_service::update(
-                            &shell.connection,
-                            session,
-                            id,
-                            &changes,
-                        ))
+                        shell.write(async || {
+                            user_service::update(
+                                &shell.connection,
+                                session,
+                                id,
+                                &changes,
+                                Some(seen),
+                            )
+                            .await
+                        })
                     })?
                 }
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
-            match outcome {
-                Ok(updated) => super::modified(updated, &mut user),
-                Err(next) => return Ok(next),
+            if let Err(next) = outcome {
+                return Ok(next);
             }
         }
     }
@@ -242,12 +256,7 @@ impl Shell<'_> {
                 username: values[4].clone(),
                 password: values[6].clone(),
             };
-            shell.block_on(user_service::create(
-                &shell.connection,
-                session,
-                &input,
-                role,
-            ))
+            shell.write(async || user_service::create(&shell.connection, session, &input, role).await)
         })?;
         match created {
             Ok(user) => {
@@ -277,12 +286,10 @@ impl Shell<'_> {
         let Some(session) = self.session()? else {
             return Ok(Next::SignedOut);
         };
-        let changed = self.block_on(user_service::change_own_password(
-            &self.connection,
-            &session,
-            &current,
-            &new_password,
-        ));
+        let changed = self.write(async || {
+            user_service::change_own_password(&self.connection, &session, &current, &new_password)
+                .await
+        });
         self.report(changed, "Mot de passe changé.");
         Ok(Next::Back)
     }

@@ -1,0 +1,43 @@
+//! How long the program waits for the database: the bounds that turn a held lock or a
+//! server that stopped answering into a French message instead of a wait without end.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How long a statement waits for a row lock held by someone else (InnoDB's
+/// `innodb_lock_wait_timeout`, 50 s by default) or for SQLite's write lock (the busy
+/// timeout), before the attempt is given up and retried.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// How long a command waits for a free connection of the pool (which also bounds
+/// reaching the server).
+pub const ACQUIRE_WAIT: Duration = Duration::from_secs(5);
+
+/// The default bound on one statement, and on one call into the core.
+pub const DEFAULT_STATEMENT_BOUND: Duration = Duration::from_secs(30);
+
+static STATEMENT_BOUND_MILLISECONDS: AtomicU64 =
+    AtomicU64::new(DEFAULT_STATEMENT_BOUND.as_millis() as u64);
+
+/// Sets the bound on one statement for the whole process (from
+/// `EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS`); connections opened afterwards use it.
+pub fn set_statement_bound(bound: Duration) {
+    STATEMENT_BOUND_MILLISECONDS.store(
+        bound.as_millis().clamp(1_000, u64::MAX.into()) as u64,
+        Ordering::Relaxed,
+    );
+}
+
+/// The bound on one statement: MariaDB stops a statement running longer
+/// (`max_statement_time`).
+pub fn statement_bound() -> Duration {
+    Duration::from_millis(STATEMENT_BOUND_MILLISECONDS.load(Ordering::Relaxed))
+}
+
+/// The longest the program waits for one call into the core (a shell action, one
+/// function of a script, a commit) before saying that the database does not answer: the
+/// statement bound plus a lock wait. It is what ends the wait when the server itself
+/// stopped answering, since then no server-side bound can.
+pub fn call_deadline() -> Duration {
+    statement_bound() + LOCK_WAIT
+}

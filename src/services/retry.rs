@@ -1,0 +1,68 @@
+//! Conflicts are retried, then explained: a deadlock, a lock wait past its bound or
+//! SQLite's busy database retries the whole transaction a bounded number of times, with
+//! jitter, then ends in the French « réessayez » message of [`CoreError::Busy`]. Every
+//! attempt is bounded in time, so a server that stopped answering becomes
+//! [`CoreError::Unavailable`] instead of a wait without end.
+//!
+//! Only a whole transaction is retried — a shell action, a script run — never a statement
+//! inside one: a deadlock has rolled the whole transaction back (a savepoint inside it is
+//! gone too).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::database::limits;
+use crate::errors::CoreError;
+
+/// How many times in all a transaction is tried before its conflict is explained.
+pub const ATTEMPTS: u32 = 4;
+
+static RETRIED: AtomicU64 = AtomicU64::new(0);
+
+/// How many attempts were retried because of a conflict since the process started (for
+/// the benchmark's figures).
+pub fn retried_count() -> u64 {
+    RETRIED.load(Ordering::Relaxed)
+}
+
+/// The pause before the attempt after `attempt` (1-based): 20 ms, 40 ms, 80 ms… plus as
+/// much again at random, so that writers which collided do not collide again.
+pub fn pause_after(attempt: u32) -> Duration {
+    let base = 20u64 << attempt.saturating_sub(1).min(6);
+    Duration::from_millis(base + fastrand::u64(0..=base))
+}
+
+/// `call` bounded by [`limits::call_deadline`]: past it, [`CoreError::Unavailable`].
+pub async fn bounded<T>(
+    call: impl Future<Output = Result<T, CoreError>>,
+) -> Result<T, CoreError> {
+    match tokio::time::timeout(limits::call_deadline(), call).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                deadline_seconds = limits::call_deadline().as_secs(),
+                "the database did not answer in time"
+            );
+            Err(CoreError::Unavailable)
+        }
+    }
+}
+
+/// Runs `transaction` (which opens, and commits or drops, its own transaction) until it
+/// ends otherwise than by a conflict, at most [`ATTEMPTS`] times; each attempt is bounded
+/// (see [`bounded`]).
+pub async fn retrying<T>(
+    mut transaction: impl AsyncFnMut() -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    let mut attempt = 1;
+    loop {
+        match bounded(transaction()).await {
+            Err(error) if error.is_contention() && attempt < ATTEMPTS => {
+                RETRIED.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(pause_after(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
