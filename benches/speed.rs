@@ -5,7 +5,13 @@
 //! Environment: `EPIC_EVENTS_BENCH_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`, the
 //! database `epic_events_bench` is dropped and recreated on it; `none` to skip MySQL),
 //! `EPIC_EVENTS_BENCH_RUNS` (runs per case, default 7), `EPIC_EVENTS_BENCH_SCALE`
-//! (fraction of the full data set, default 1).
+//! (fraction of the full data set, default 1), `EPIC_EVENTS_BENCH_ONLY=concurrence` (only
+//! the concurrent case, 8), `EPIC_EVENTS_BENCH_OPERATIONS` (operations per worker in case
+//! 8, default 200).
+//!
+//! Case 8 runs in this process, through the library: 16 workers at once, each with its own
+//! connection (as 16 people), running a fixed count of a mix of reads, edits and payments
+//! on a few hot records, then checks that nothing was lost.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -187,6 +193,27 @@ fn main() {
         });
     }
 
+    let only_concurrency = std::env::var("EPIC_EVENTS_BENCH_ONLY").as_deref() == Ok("concurrence");
+    let mut concurrency_rows = Vec::new();
+    for backend in &backends {
+        let url = match backend.name {
+            "MySQL" => backend
+                .url
+                .replace("epic_events_bench", "epic_events_bench_concurrence"),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                workspace.join("concurrence.db").display()
+            ),
+        };
+        eprintln!("== {} : cas 8, 16 personnes à la fois", backend.name);
+        concurrency_rows.push(concurrent::measure(backend.name, &url));
+    }
+    if only_concurrency {
+        concurrent::print(&concurrency_rows);
+        let _ = std::fs::remove_dir_all(&workspace);
+        return;
+    }
+
     let mut table: Vec<[String; 6]> = Vec::new();
     for backend in &backends {
         eprintln!("== {} : génération du jeu de données", backend.name);
@@ -363,7 +390,294 @@ fn main() {
     for [case, backend, ours, raw, ratio, memory] in &table {
         println!("| {case} | {backend} | {ours} | {raw} | {ratio} | {memory} |");
     }
+    concurrent::print(&concurrency_rows);
     let _ = std::fs::remove_dir_all(&workspace);
+}
+
+/// Case 8: sixteen people at once.
+mod concurrent {
+    use std::time::{Duration, Instant};
+
+    use epic_events::config::DatabaseUrl;
+    use epic_events::database::{self, administration};
+    use epic_events::entities::{contract, event};
+    use epic_events::errors::CoreError;
+    use epic_events::paging::PageRequest;
+    use epic_events::services::contract_service::{self, ContractList, NewContract};
+    use epic_events::services::event_service::{
+        self, BulkTarget, EventChanges, NewEvent, SupportUser,
+    };
+    use epic_events::services::{Session, authentication_service, retry};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    const WORKERS: usize = 16;
+    /// Contracts paid and events edited: few, so that people meet on them.
+    const HOT_RECORDS: usize = 8;
+
+    /// What one backend's run gave.
+    pub struct Figures {
+        backend: &'static str,
+        operations: usize,
+        elapsed: Duration,
+        latencies: Vec<Duration>,
+        retried: u64,
+        reported: usize,
+        invariants: String,
+    }
+
+    fn operations_per_worker() -> usize {
+        std::env::var("EPIC_EVENTS_BENCH_OPERATIONS")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(200)
+    }
+
+    async fn session(connection: &sea_orm::DatabaseConnection, username: &str) -> Session {
+        let secret = epic_events::authentication::token::JwtSecret::new(vec![7; 32]).unwrap();
+        let (user, _) = authentication_service::sign_in(
+            connection,
+            username,
+            "demo-epic-events",
+            &secret,
+            chrono::Duration::hours(1),
+        )
+        .await
+        .expect("sign-in");
+        Session::open(connection, user).await.expect("session")
+    }
+
+    /// Runs the case on `url` (recreated with the demo data) and checks its invariants.
+    pub fn measure(backend: &'static str, url: &str) -> Figures {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(run(backend, url))
+    }
+
+    async fn run(backend: &'static str, url: &str) -> Figures {
+        let url = DatabaseUrl::new(url).unwrap();
+        let connection = administration::reset(&url).await.expect("demo data");
+        let manager = session(&connection, "manager1").await;
+        let support = session(&connection, "support1").await;
+        let sales = session(&connection, "sales2").await;
+        let durand = epic_events::entities::customer::Entity::find()
+            .filter(epic_events::entities::customer::Column::CompanyName.eq("Maison Durand"))
+            .one(&connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let mut contracts = Vec::new();
+        for _ in 0..HOT_RECORDS {
+            let input = NewContract {
+                customer_id: durand,
+                total_amount: "1000000.00".to_owned(),
+                balance_due: None,
+                signed: true,
+            };
+            contracts.push(
+                contract_service::create(&connection, &manager, &input)
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let mut events = Vec::new();
+        for index in 0..HOT_RECORDS {
+            let input = NewEvent {
+                contract_id: contracts[0],
+                event_name: format!("Réunion {index}"),
+                start: "2027-01-10T09:00:00Z".to_owned(),
+                end: "2027-01-10T12:00:00Z".to_owned(),
+                location: "Paris".to_owned(),
+                attendees: 20,
+                note: String::new(),
+            };
+            events.push(
+                event_service::create(&connection, &sales, &input)
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let targets: Vec<BulkTarget> = events.iter().copied().map(BulkTarget::current).collect();
+        event_service::assign_support_to_many(
+            &connection,
+            &manager,
+            &targets,
+            Some(&SupportUser::Login("support1".into())),
+        )
+        .await
+        .unwrap();
+
+        let per_worker = operations_per_worker();
+        let retried_before = retry::retried_count();
+        let started = Instant::now();
+        let mut workers = Vec::new();
+        for worker in 0..WORKERS {
+            let own = database::connect(&url).await.unwrap();
+            let (manager, support) = (manager.clone(), support.clone());
+            let (contracts, events) = (contracts.clone(), events.clone());
+            workers.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(per_worker);
+                let (mut paid, mut edited, mut reported) =
+                    (vec![0u32; HOT_RECORDS], vec![0u32; HOT_RECORDS], 0usize);
+                for operation in 0..per_worker {
+                    let hot = (worker + operation) % HOT_RECORDS;
+                    let began = Instant::now();
+                    match operation % 4 {
+                        // Half reads: a record and a first page, as screens do.
+                        0 | 2 => {
+                            contract_service::detail(&own, &manager, contracts[hot])
+                                .await
+                                .unwrap();
+                            contract_service::list(
+                                &own,
+                                &manager,
+                                ContractList::All,
+                                PageRequest::first(20),
+                            )
+                            .await
+                            .unwrap();
+                        }
+                        // A payment of 1,00 €.
+                        1 => match retry::retrying(|| {
+                            contract_service::record_payment(&own, &manager, contracts[hot], "1")
+                        })
+                        .await
+                        {
+                            Ok(_) => paid[hot] += 1,
+                            Err(error) if error.is_transient() => reported += 1,
+                            Err(error) => panic!("payment: {error}"),
+                        },
+                        // An edit of the notes made from the event as read.
+                        _ => {
+                            let seen = event_service::detail(&own, &support, events[hot])
+                                .await
+                                .unwrap();
+                            let changes = EventChanges {
+                                note: Some(format!("note {worker}-{operation}")),
+                                ..Default::default()
+                            };
+                            match retry::retrying(|| {
+                                event_service::update(
+                                    &own,
+                                    &support,
+                                    events[hot],
+                                    &changes,
+                                    Some(&seen),
+                                )
+                            })
+                            .await
+                            {
+                                Ok(_) => edited[hot] += 1,
+                                Err(CoreError::Stale(_)) => reported += 1,
+                                Err(error) if error.is_transient() => reported += 1,
+                                Err(error) => panic!("edit: {error}"),
+                            }
+                        }
+                    }
+                    latencies.push(began.elapsed());
+                }
+                (latencies, paid, edited, reported)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let (mut paid, mut edited, mut reported) =
+            (vec![0u32; HOT_RECORDS], vec![0u32; HOT_RECORDS], 0);
+        for worker in workers {
+            let (own_latencies, own_paid, own_edited, own_reported) = worker.await.unwrap();
+            latencies.extend(own_latencies);
+            for index in 0..HOT_RECORDS {
+                paid[index] += own_paid[index];
+                edited[index] += own_edited[index];
+            }
+            reported += own_reported;
+        }
+        let elapsed = started.elapsed();
+        let retried = retry::retried_count() - retried_before;
+
+        // Nothing lost: every accepted payment is in the balance, every accepted change
+        // made one version.
+        for (index, id) in contracts.iter().enumerate() {
+            let stored = contract::Entity::find_by_id(*id)
+                .one(&connection)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                stored.total_amount.cents() - stored.balance_due.cents(),
+                i64::from(paid[index]) * 100,
+                "payments on contract {id}"
+            );
+            assert_eq!(
+                stored.version,
+                1 + i64::from(paid[index]),
+                "versions of contract {id}"
+            );
+        }
+        for (index, id) in events.iter().enumerate() {
+            let stored = event::Entity::find_by_id(*id)
+                .one(&connection)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                stored.version,
+                2 + i64::from(edited[index]),
+                "versions of event {id}"
+            );
+        }
+        let payments: u32 = paid.iter().sum();
+        let edits: u32 = edited.iter().sum();
+        if backend == "MySQL" {
+            let name = url.expose().rsplit('/').next().unwrap().to_owned();
+            use sea_orm::ConnectionTrait;
+            let _ = connection
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                .await;
+        }
+        latencies.sort_unstable();
+        Figures {
+            backend,
+            operations: latencies.len(),
+            elapsed,
+            latencies,
+            retried,
+            reported,
+            invariants: format!(
+                "vérifiés : {payments} paiements, {edits} modifications, rien de perdu"
+            ),
+        }
+    }
+
+    fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
+        let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+        sorted[index].as_secs_f64() * 1000.0
+    }
+
+    /// The table of case 8.
+    pub fn print(rows: &[Figures]) {
+        println!(
+            "\n| cas 8 : 16 personnes à la fois | base | opérations | opérations/s | p50 | p95 | conflits réessayés | conflits signalés | invariants |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|");
+        for row in rows {
+            println!(
+                "| lectures, modifications, paiements | {} | {} | {:.0} | {:.1} ms | {:.1} ms | {} | {} | {} |",
+                row.backend,
+                row.operations,
+                row.operations as f64 / row.elapsed.as_secs_f64(),
+                percentile(&row.latencies, 0.5),
+                percentile(&row.latencies, 0.95),
+                row.retried,
+                row.reported,
+                row.invariants
+            );
+        }
+    }
 }
 
 fn tempfile_directory() -> PathBuf {

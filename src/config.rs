@@ -21,7 +21,12 @@ pub mod variable {
     pub const SESSION_MINUTES: &str = "EPIC_EVENTS_SESSION_MINUTES";
     /// Sentry project DSN; reporting is off when unset.
     pub const SENTRY_DSN: &str = "SENTRY_DSN";
+    /// How long one statement, or one call into the core, may wait for the database.
+    pub const DATABASE_TIMEOUT_SECONDS: &str = "EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS";
 }
+
+/// Longest bound accepted on one database statement, in seconds.
+pub const MAXIMUM_DATABASE_TIMEOUT_SECONDS: u64 = 3600;
 
 /// Default session lifetime: a working day.
 pub const DEFAULT_SESSION_MINUTES: i64 = 480;
@@ -122,6 +127,8 @@ pub struct Configuration {
     pub session_lifetime: chrono::Duration,
     /// Sentry DSN, if reporting is on.
     pub sentry_dsn: Option<String>,
+    /// The bound on one database statement (see `database::limits`).
+    pub database_timeout: std::time::Duration,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -143,6 +150,11 @@ pub enum ConfigurationError {
         "EPIC_EVENTS_SESSION_MINUTES doit être un nombre entier de minutes entre 1 et {MAXIMUM_SESSION_MINUTES}"
     )]
     SessionMinutes,
+    /// `EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS` is not a number of seconds in range.
+    #[error(
+        "EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS doit être un nombre entier de secondes entre 1 et {MAXIMUM_DATABASE_TIMEOUT_SECONDS}"
+    )]
+    DatabaseTimeout,
     /// The `.env` file exists but cannot be read.
     #[error("le fichier .env est illisible : {0}")]
     DotEnv(String),
@@ -176,7 +188,18 @@ impl Configuration {
                 .filter(|minutes| (1..=MAXIMUM_SESSION_MINUTES).contains(minutes))
                 .ok_or(ConfigurationError::SessionMinutes)?,
         };
+        let database_timeout = match non_empty_variable(variable::DATABASE_TIMEOUT_SECONDS) {
+            None => crate::database::limits::DEFAULT_STATEMENT_BOUND,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|seconds| (1..=MAXIMUM_DATABASE_TIMEOUT_SECONDS).contains(seconds))
+                .map(std::time::Duration::from_secs)
+                .ok_or(ConfigurationError::DatabaseTimeout)?,
+        };
         Ok(Self {
+            database_timeout,
             database_url: DatabaseUrl::new(database_url)?,
             config_directory,
             jwt_secret,

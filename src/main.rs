@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    epic_events::database::limits::set_statement_bound(configuration.database_timeout);
     reporting::initialise_logging(&configuration.config_directory);
     let _sentry = reporting::initialise_sentry(configuration.sentry_dsn.as_deref());
 

@@ -175,7 +175,10 @@ pub fn subtraction_sql(
     backend: sea_orm::DbBackend,
     column: &str,
     amount: Money,
-) -> (sea_orm::sea_query::SimpleExpr, sea_orm::sea_query::SimpleExpr) {
+) -> (
+    sea_orm::sea_query::SimpleExpr,
+    sea_orm::sea_query::SimpleExpr,
+) {
     use sea_orm::sea_query::Expr;
     match backend {
         sea_orm::DbBackend::MySql => (

@@ -8,8 +8,7 @@ use epic_events::errors::CoreError;
 use epic_events::paging::PageRequest;
 use epic_events::services::Session;
 use epic_events::services::event_service::{
-    BulkTarget,
-    self, EventChanges, EventList, EventSearch, NewEvent, SupportUser,
+    self, BulkTarget, EventChanges, EventList, EventSearch, NewEvent, SupportUser,
 };
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, contract_id, event_id, session, user_id};

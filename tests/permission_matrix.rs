@@ -382,8 +382,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &UserChanges {
                     first_name: Some("Nat".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_utilisateur({}, #{{ prenom: "Nat" }})"#,
                 me.user.id
@@ -401,8 +402,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &UserChanges {
                     first_name: Some("Léna".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_utilisateur({}, #{{ prenom: "Léna" }})"#,
                 ids.sales3
@@ -420,8 +422,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &CustomerChanges {
                     first_name: Some("Sophia".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_client({}, #{{ prenom: "Sophia" }})"#,
                 ids.atelier
@@ -439,8 +442,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &CustomerChanges {
                     first_name: Some("Manu".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_client({}, #{{ prenom: "Manu" }})"#,
                 ids.brasserie
@@ -458,8 +462,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &ContractChanges {
                     balance_due: Some("3000".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_contrat({}, #{{ reste_a_payer: "3000" }})"#,
                 ids.durand_partly_paid
@@ -477,8 +482,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                 &ContractChanges {
                     balance_due: Some("9000".into()),
                     ..Default::default()
-                }
-            , None)),
+                },
+                None
+            )),
             format!(
                 r#"modifier_contrat({}, #{{ reste_a_payer: "9000" }})"#,
                 ids.brasserie_unpaid
@@ -497,8 +503,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     &EventChanges {
                         support: Some(None),
                         ..Default::default()
-                    }
-                , None))
+                    },
+                    None
+                ))
             } else {
                 operation!(event_service::update(
                     connection,
@@ -507,8 +514,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     &EventChanges {
                         attendees: Some(260),
                         ..Default::default()
-                    }
-                , None))
+                    },
+                    None
+                ))
             },
             if management {
                 format!("retirer_support({})", ids.gala)
@@ -529,8 +537,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     &EventChanges {
                         support: Some(None),
                         ..Default::default()
-                    }
-                , None))
+                    },
+                    None
+                ))
             } else {
                 operation!(event_service::update(
                     connection,
@@ -539,8 +548,9 @@ async fn run_matrix(backend: Backend, username: &str, via: Via) -> Vec<Result<()
                     &EventChanges {
                         attendees: Some(90),
                         ..Default::default()
-                    }
-                , None))
+                    },
+                    None
+                ))
             },
             if management {
                 format!("retirer_support({})", ids.inauguration)

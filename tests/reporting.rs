@@ -47,7 +47,8 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
             last_name: Some("Benali-Roy".into()),
             new_password: Some(RESET_PASSWORD.into()),
             ..Default::default()
-        }, None,
+        },
+        None,
     )
     .await
     .unwrap();
@@ -59,7 +60,8 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
         &ContractChanges {
             signed: Some(true),
             ..Default::default()
-        }, None,
+        },
+        None,
     )
     .await
     .unwrap();
@@ -71,7 +73,8 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
         &ContractChanges {
             balance_due: Some("0".into()),
             ..Default::default()
-        }, None,
+        },
+        None,
     )
     .await
     .unwrap();

@@ -117,7 +117,9 @@ pub fn classify(error: &DbErr) -> Failure {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectFailure {
     /// Nothing answers at the address (refused, unknown host, network down).
-    #[error("le serveur ne répond pas à cette adresse : vérifiez DATABASE_URL et que le serveur est démarré")]
+    #[error(
+        "le serveur ne répond pas à cette adresse : vérifiez DATABASE_URL et que le serveur est démarré"
+    )]
     NoServer,
     /// Something accepted the connection but did not answer in time.
     #[error("le serveur ne répond pas (délai dépassé) ; réessayez dans un instant")]

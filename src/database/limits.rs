@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// How long a statement waits for a row lock held by someone else (InnoDB's
 /// `innodb_lock_wait_timeout`, 50 s by default) or for SQLite's write lock (the busy
-/// timeout), before the attempt is given up and retried.
+/// timeout), before the attempt is given up and retried — at most; see [`lock_wait`].
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// How long a command waits for a free connection of the pool (which also bounds
@@ -34,10 +34,17 @@ pub fn statement_bound() -> Duration {
     Duration::from_millis(STATEMENT_BOUND_MILLISECONDS.load(Ordering::Relaxed))
 }
 
+/// The bound on a lock wait: [`LOCK_WAIT`], or half the statement bound when that is
+/// shorter (whole seconds, at least one).
+pub fn lock_wait() -> Duration {
+    let half = (statement_bound() / 2).as_secs().max(1);
+    Duration::from_secs(half).min(LOCK_WAIT)
+}
+
 /// The longest the program waits for one call into the core (a shell action, one
 /// function of a script, a commit) before saying that the database does not answer: the
 /// statement bound plus a lock wait. It is what ends the wait when the server itself
 /// stopped answering, since then no server-side bound can.
 pub fn call_deadline() -> Duration {
-    statement_bound() + LOCK_WAIT
+    statement_bound() + lock_wait()
 }

@@ -71,10 +71,10 @@ pub enum DatabaseError {
 /// - MySQL/MariaDB: READ COMMITTED, so that every statement — the locking read that
 ///   decides a write, and the reads after it — sees the latest committed rows rather than
 ///   the snapshot of the transaction's first read; lock waits bounded by
-///   [`limits::LOCK_WAIT`]; statements bounded by [`limits::statement_bound`] (MariaDB's
+///   [`limits::lock_wait`]; statements bounded by [`limits::statement_bound`] (MariaDB's
 ///   `max_statement_time`, MySQL's `max_execution_time` for reads);
 /// - SQLite: WAL journal (readers never wait for the writer), foreign keys on, and a busy
-///   timeout of [`limits::LOCK_WAIT`] so that a writer waits for another instead of failing.
+///   timeout of [`limits::lock_wait`] so that a writer waits for another instead of failing.
 pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseError> {
     let mut options = ConnectOptions::new(url.expose());
     options
@@ -94,7 +94,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseEr
             options.map_sqlx_sqlite_opts(|sqlite| {
                 sqlite
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                    .busy_timeout(limits::LOCK_WAIT)
+                    .busy_timeout(limits::lock_wait())
                     .foreign_keys(true)
             });
         }
@@ -143,8 +143,10 @@ async fn server_accepts_connections(url: &DatabaseUrl) -> bool {
 }
 
 /// The session settings of a MySQL/MariaDB connection (see [`connect`]).
-async fn configure_mysql_session(connection: &mut sqlx::MySqlConnection) -> Result<(), sqlx::Error> {
-    let lock_wait_seconds = limits::LOCK_WAIT.as_secs().max(1);
+async fn configure_mysql_session(
+    connection: &mut sqlx::MySqlConnection,
+) -> Result<(), sqlx::Error> {
+    let lock_wait_seconds = limits::lock_wait().as_secs();
     let statement_seconds = limits::statement_bound().as_secs().max(1);
     for setting in [
         "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_owned(),

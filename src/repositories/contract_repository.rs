@@ -264,11 +264,8 @@ pub async fn pay(
     payment: Money,
     author: i32,
 ) -> Result<bool, DbErr> {
-    let (lowered, covered) = crate::money::subtraction_sql(
-        connection.get_database_backend(),
-        "balance_due",
-        payment,
-    );
+    let (lowered, covered) =
+        crate::money::subtraction_sql(connection.get_database_backend(), "balance_due", payment);
     super::write_version::<contract::Entity>(
         connection,
         id,

@@ -406,13 +406,7 @@ impl ScriptOutput {
     }
 
     /// The format and the two outputs, to write elsewhere in the same format.
-    pub fn into_parts(
-        self,
-    ) -> (
-        OutputFormat,
-        Box<dyn Write + Send>,
-        Box<dyn Write + Send>,
-    ) {
+    pub fn into_parts(self) -> (OutputFormat, Box<dyn Write + Send>, Box<dyn Write + Send>) {
         (self.format, self.data, self.messages)
     }
 

@@ -19,9 +19,9 @@ use super::sandbox::{ScriptLimits, sandboxed_engine};
 use super::spool::{Channel, Spool};
 use crate::errors::CoreError;
 use crate::permissions::Resource;
-use crate::services::{Session, retry};
 use crate::services::authentication_service::AuthenticatedUser;
 use crate::services::journal::{Change, ChangeKind, Journal};
+use crate::services::{Session, retry};
 
 /// The name of the variable holding the command line's `clé=valeur` parameters.
 pub const PARAMETERS_VARIABLE: &str = "parametres";
@@ -194,19 +194,18 @@ pub async fn run(
         let attempted = run_once(connection, user.clone(), &run, attempt_output, mode).await;
         match attempted {
             Attempt::Conflict(_) if attempt < retry::ATTEMPTS => {
+                retry::count_retry();
                 tokio::time::sleep(retry::pause_after(attempt)).await;
                 attempt += 1;
             }
             Attempt::Conflict(failure) | Attempt::Failed(failure) => return Err(failure),
             Attempt::Done(outcome) => {
-                spool
-                    .release(&mut data, &mut messages)
-                    .map_err(|error| {
-                        ScriptFailure::new(format!(
-                            "enregistré, mais impossible d'écrire le résultat ({})",
-                            crate::errors::french_io_error(&error)
-                        ))
-                    })?;
+                spool.release(&mut data, &mut messages).map_err(|error| {
+                    ScriptFailure::new(format!(
+                        "enregistré, mais impossible d'écrire le résultat ({})",
+                        crate::errors::french_io_error(&error)
+                    ))
+                })?;
                 return Ok(outcome);
             }
         }
@@ -262,18 +261,6 @@ async fn run_once(
     output: ScriptOutput,
     mode: SqliteTransactionMode,
 ) -> Attempt {
-    let (mut engine, _, clock) = sandboxed_engine(run.limits);
-    api::register(&mut engine);
-    let ast = match engine.compile(&run.source) {
-        Ok(ast) => ast,
-        Err(error) => {
-            return Attempt::Failed(ScriptFailure {
-                message: "erreur de syntaxe dans le script".to_owned(),
-                line: error.position().line(),
-            });
-        }
-    };
-
     let journal = Journal::holding_notices();
     let transaction = match begin(connection, mode).await {
         Ok(transaction) => transaction,
@@ -291,6 +278,19 @@ async fn run_once(
             return Attempt::Conflict(ScriptFailure::from(error));
         }
         Err(error) => return Attempt::Failed(ScriptFailure::from(error)),
+    };
+    // The script's clock starts here, once the transaction is open: waiting for another
+    // writer's lock at the start is not the script's own time.
+    let (mut engine, _, clock) = sandboxed_engine(run.limits);
+    api::register(&mut engine);
+    let ast = match engine.compile(&run.source) {
+        Ok(ast) => ast,
+        Err(error) => {
+            return Attempt::Failed(ScriptFailure {
+                message: "erreur de syntaxe dans le script".to_owned(),
+                line: error.position().line(),
+            });
+        }
     };
     let context = Arc::new(ScriptContext::new(
         tokio::runtime::Handle::current(),

@@ -46,7 +46,9 @@ impl Spool {
     }
 
     fn stored(&self) -> MutexGuard<'_, Stored> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A writer whose text goes to `channel` once released.
@@ -151,9 +153,9 @@ mod tests {
             let mut data_writer = spool.writer(Channel::Data);
             let mut messages_writer = spool.writer(Channel::Messages);
             for index in 0..repeat {
-                write!(data_writer, "ligne {index}\n").unwrap();
+                writeln!(data_writer, "ligne {index}").unwrap();
                 if index % 1000 == 0 {
-                    write!(messages_writer, "note {index}\n").unwrap();
+                    writeln!(messages_writer, "note {index}").unwrap();
                 }
             }
             assert_eq!(spool.is_on_disk(), repeat > 1000);

@@ -9,8 +9,8 @@ use crate::entities::customer;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
-use crate::repositories::{author_name, begin_write, customer_repository};
 pub use crate::repositories::customer_repository::CustomerRow;
+use crate::repositories::{author_name, begin_write, customer_repository};
 use crate::validation;
 
 /// Maximum length of a company name (`varchar(150)`).

@@ -419,16 +419,23 @@ pub async fn update(
     {
         let changed_since = [
             (EventField::Name, seen.event_name != current.event_name),
-            (EventField::Start, seen.start_datetime != current.start_datetime),
+            (
+                EventField::Start,
+                seen.start_datetime != current.start_datetime,
+            ),
             (EventField::End, seen.end_datetime != current.end_datetime),
             (EventField::Location, seen.location != current.location),
             (EventField::Attendees, seen.attendees != current.attendees),
             (EventField::Note, seen.note != current.note),
-            (EventField::Support, seen.user_support_id != current.user_support_id),
+            (
+                EventField::Support,
+                seen.user_support_id != current.user_support_id,
+            ),
         ];
-        let conflict = requested.iter().zip(changed_since).any(
-            |((_, requested), (_, changed_since))| *requested && changed_since,
-        );
+        let conflict = requested
+            .iter()
+            .zip(changed_since)
+            .any(|((_, requested), (_, changed_since))| *requested && changed_since);
         if conflict {
             return Err(stale(&transaction, &current).await?);
         }
@@ -625,13 +632,8 @@ pub async fn assign_support_to_many(
     }
     let changing_ids: Vec<i32> = changing.iter().map(|event| event.id).collect();
     for chunk in changing_ids.chunks(BULK_CHUNK) {
-        event_repository::set_support_of_many(
-            &transaction,
-            chunk,
-            support_id,
-            session.user.id,
-        )
-        .await?;
+        event_repository::set_support_of_many(&transaction, chunk, support_id, session.user.id)
+            .await?;
     }
     let mut assigned_ids: Vec<i32> = changing_ids.iter().chain(&kept).copied().collect();
     assigned_ids.sort_unstable();

@@ -19,10 +19,15 @@ pub const ATTEMPTS: u32 = 4;
 
 static RETRIED: AtomicU64 = AtomicU64::new(0);
 
-/// How many attempts were retried because of a conflict since the process started (for
-/// the benchmark's figures).
+/// How many attempts (of a shell action, a script run…) were retried because of a
+/// conflict since the process started (for the benchmark's figures and the tests).
 pub fn retried_count() -> u64 {
     RETRIED.load(Ordering::Relaxed)
+}
+
+/// Counts one retried attempt.
+pub fn count_retry() {
+    RETRIED.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The pause before the attempt after `attempt` (1-based): 20 ms, 40 ms, 80 ms… plus as
@@ -33,9 +38,7 @@ pub fn pause_after(attempt: u32) -> Duration {
 }
 
 /// `call` bounded by [`limits::call_deadline`]: past it, [`CoreError::Unavailable`].
-pub async fn bounded<T>(
-    call: impl Future<Output = Result<T, CoreError>>,
-) -> Result<T, CoreError> {
+pub async fn bounded<T>(call: impl Future<Output = Result<T, CoreError>>) -> Result<T, CoreError> {
     match tokio::time::timeout(limits::call_deadline(), call).await {
         Ok(result) => result,
         Err(_) => {
@@ -51,14 +54,15 @@ pub async fn bounded<T>(
 /// Runs `transaction` (which opens, and commits or drops, its own transaction) until it
 /// ends otherwise than by a conflict, at most [`ATTEMPTS`] times; each attempt is bounded
 /// (see [`bounded`]).
-pub async fn retrying<T>(
-    mut transaction: impl AsyncFnMut() -> Result<T, CoreError>,
-) -> Result<T, CoreError> {
+pub async fn retrying<T, Attempt>(mut transaction: impl FnMut() -> Attempt) -> Result<T, CoreError>
+where
+    Attempt: Future<Output = Result<T, CoreError>>,
+{
     let mut attempt = 1;
     loop {
         match bounded(transaction()).await {
             Err(error) if error.is_contention() && attempt < ATTEMPTS => {
-                RETRIED.fetch_add(1, Ordering::Relaxed);
+                count_retry();
                 tokio::time::sleep(pause_after(attempt)).await;
                 attempt += 1;
             }

@@ -11,8 +11,8 @@ use crate::entities::user;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
-use crate::repositories::{author_name, begin_write, user_repository};
 pub use crate::repositories::user_repository::UserRow;
+use crate::repositories::{author_name, begin_write, user_repository};
 use crate::validation;
 
 /// Field names as users know them.

@@ -144,6 +144,8 @@ impl PipedConsole {
     fn read(&mut self, prompt: &str, echo: bool) -> io::Result<Line> {
         let mut output = io::stdout().lock();
         write!(output, "{prompt}")?;
+        // Shown before waiting: whoever drives the shell through a pipe sees the question.
+        output.flush()?;
         let mut line = String::new();
         if self.input.read_line(&mut line)? == 0 {
             writeln!(output)?;

@@ -205,9 +205,8 @@ impl Shell<'_> {
                     let question = format!("Supprimer le contrat {} ?", contract.contract_number);
                     let deletion =
                         self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {
-                            shell.write(async || {
-                                contract_service::delete(&shell.connection, &session, id).await
-                            })
+                            shell
+                                .write(|| contract_service::delete(&shell.connection, &session, id))
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -261,7 +260,7 @@ impl Shell<'_> {
                             total_amount: Some(value),
                             ..Default::default()
                         };
-                        shell.write(async || {
+                        shell.write(|| {
                             contract_service::update(
                                 &shell.connection,
                                 session,
@@ -269,7 +268,6 @@ impl Shell<'_> {
                                 &changes,
                                 Some(seen),
                             )
-                            .await
                         })
                     },
                 )?,
@@ -281,7 +279,7 @@ impl Shell<'_> {
                             balance_due: Some(value),
                             ..Default::default()
                         };
-                        shell.write(async || {
+                        shell.write(|| {
                             contract_service::update(
                                 &shell.connection,
                                 session,
@@ -289,7 +287,6 @@ impl Shell<'_> {
                                 &changes,
                                 Some(seen),
                             )
-                            .await
                         })
                     },
                 )?,
@@ -307,7 +304,7 @@ impl Shell<'_> {
                                 signed: Some(true),
                                 ..Default::default()
                             };
-                            let signed = self.write(async || {
+                            let signed = self.write(|| {
                                 contract_service::update(
                                     &self.connection,
                                     &session,
@@ -315,7 +312,6 @@ impl Shell<'_> {
                                     &changes,
                                     None,
                                 )
-                                .await
                             });
                             Ok(self.report(signed, "Contrat signé."))
                         }
@@ -330,14 +326,8 @@ impl Shell<'_> {
                     field::PAYMENT,
                     Some("montant reçu, par exemple 1 250,50"),
                     |shell, session, value| {
-                        shell.write(async || {
-                            contract_service::record_payment(
-                                &shell.connection,
-                                session,
-                                id,
-                                &value,
-                            )
-                            .await
+                        shell.write(|| {
+                            contract_service::record_payment(&shell.connection, session, id, &value)
                         })
                     },
                 )?,
@@ -366,7 +356,7 @@ impl Shell<'_> {
                 balance_due: (!values[2].is_empty()).then(|| values[2].clone()),
                 signed: yes_or_no(field::SIGNED, &values[3])?,
             };
-            shell.write(async || contract_service::create(&shell.connection, session, &input).await)
+            shell.write(|| contract_service::create(&shell.connection, session, &input))
         })?;
         match created {
             Ok(contract) => {
@@ -402,7 +392,7 @@ impl Shell<'_> {
                 attendees: whole_number(event_field::ATTENDEES, &values[4])?,
                 note: values[5].clone(),
             };
-            shell.write(async || event_service::create(&shell.connection, session, &input).await)
+            shell.write(|| event_service::create(&shell.connection, session, &input))
         })?;
         match created {
             Ok(event) => {

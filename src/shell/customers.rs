@@ -163,9 +163,8 @@ impl Shell<'_> {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
                     let deletion =
                         self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
-                            shell.write(async || {
-                                customer_service::delete(&shell.connection, &session, id).await
-                            })
+                            shell
+                                .write(|| customer_service::delete(&shell.connection, &session, id))
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -216,9 +215,8 @@ impl Shell<'_> {
             let seen = &customer;
             let outcome = self.change_field(chosen, None, |shell, session, value| {
                 let changes = changes(chosen, value);
-                shell.write(async || {
+                shell.write(|| {
                     customer_service::update(&shell.connection, session, id, &changes, Some(seen))
-                        .await
                 })
             })?;
             if let Err(next) = outcome {
@@ -244,7 +242,7 @@ impl Shell<'_> {
                 phone_number: values[3].clone(),
                 company_name: values[4].clone(),
             };
-            shell.write(async || customer_service::create(&shell.connection, session, &input).await)
+            shell.write(|| customer_service::create(&shell.connection, session, &input))
         })?;
         match created {
             Ok(customer) => {

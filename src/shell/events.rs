@@ -227,13 +227,13 @@ impl Shell<'_> {
                 _ => None,
             };
             let seen = &event;
-            let outcome = self.change_field(field.french_name(), hint, |shell, session, value| {
-                let changes = changes(field, value)?;
-                shell.write(async || {
-                    event_service::update(&shell.connection, session, id, &changes, Some(seen))
-                        .await
-                })
-            })?;
+            let outcome =
+                self.change_field(field.french_name(), hint, |shell, session, value| {
+                    let changes = changes(field, value)?;
+                    shell.write(|| {
+                        event_service::update(&shell.connection, session, id, &changes, Some(seen))
+                    })
+                })?;
             if let Err(next) = outcome {
                 return Ok(next);
             }

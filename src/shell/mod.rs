@@ -27,8 +27,8 @@ use crate::paging::{Page, PageRequest};
 use crate::permissions::{Feature, allows};
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
-use crate::services::{Session, retry};
 use crate::services::authentication_service;
+use crate::services::{Session, retry};
 use console::{Console, Line};
 use render::styled;
 
@@ -233,13 +233,19 @@ impl Shell<'_> {
     }
 
     /// Waits for a read of the core, at most the database's call deadline.
-    fn block_on<T>(&self, call: impl Future<Output = Result<T, CoreError>>) -> Result<T, CoreError> {
+    fn block_on<T>(
+        &self,
+        call: impl Future<Output = Result<T, CoreError>>,
+    ) -> Result<T, CoreError> {
         self.runtime.block_on(retry::bounded(call))
     }
 
     /// Runs a change through the core: its transaction is retried when it meets another
     /// writer's lock, then explained (`retry::retrying`).
-    fn write<T>(&self, transaction: impl AsyncFnMut() -> Result<T, CoreError>) -> Result<T, CoreError> {
+    fn write<T, Attempt>(&self, transaction: impl FnMut() -> Attempt) -> Result<T, CoreError>
+    where
+        Attempt: Future<Output = Result<T, CoreError>>,
+    {
         self.runtime.block_on(retry::retrying(transaction))
     }
 
@@ -260,7 +266,7 @@ impl Shell<'_> {
     /// session is kept: the user is told, and asked to try again, as often as needed.
     fn session(&mut self) -> Result<Option<Session>, CommandError> {
         loop {
-            let found = self.write(async || {
+            let found = self.write(|| async {
                 let user = authentication_service::authenticate(
                     &self.connection,
                     self.token.as_ref(),
@@ -434,9 +440,9 @@ impl Shell<'_> {
             source: line.to_owned(),
             ..Default::default()
         };
-        let outcome = self
-            .runtime
-            .block_on(runner::run(&self.connection, session.user, run, output));
+        let outcome =
+            self.runtime
+                .block_on(runner::run(&self.connection, session.user, run, output));
         match outcome {
             Ok(outcome) => {
                 if let Some(summary) = outcome.summary() {

@@ -132,9 +132,7 @@ impl Shell<'_> {
                         &question,
                         "Utilisateur supprimé.",
                         |shell| {
-                            shell.write(async || {
-                                user_service::delete(&shell.connection, &session, id).await
-                            })
+                            shell.write(|| user_service::delete(&shell.connection, &session, id))
                         },
                     )?;
                     match deletion {
@@ -189,8 +187,8 @@ impl Shell<'_> {
                         new_password: Some(new_password),
                         ..Default::default()
                     };
-                    let updated = self.write(async || {
-                        user_service::update(&self.connection, &session, id, &changes, None).await
+                    let updated = self.write(|| {
+                        user_service::update(&self.connection, &session, id, &changes, None)
                     });
                     Ok(self.report(updated, "Mot de passe réinitialisé."))
                 }
@@ -210,7 +208,7 @@ impl Shell<'_> {
                             field::USERNAME => changes.username = Some(value),
                             _ => changes.role = Some(user_service::parse_role(&value)?),
                         }
-                        shell.write(async || {
+                        shell.write(|| {
                             user_service::update(
                                 &shell.connection,
                                 session,
@@ -218,7 +216,6 @@ impl Shell<'_> {
                                 &changes,
                                 Some(seen),
                             )
-                            .await
                         })
                     })?
                 }
@@ -256,7 +253,7 @@ impl Shell<'_> {
                 username: values[4].clone(),
                 password: values[6].clone(),
             };
-            shell.write(async || user_service::create(&shell.connection, session, &input, role).await)
+            shell.write(|| user_service::create(&shell.connection, session, &input, role))
         })?;
         match created {
             Ok(user) => {
@@ -286,9 +283,8 @@ impl Shell<'_> {
         let Some(session) = self.session()? else {
             return Ok(Next::SignedOut);
         };
-        let changed = self.write(async || {
+        let changed = self.write(|| {
             user_service::change_own_password(&self.connection, &session, &current, &new_password)
-                .await
         });
         self.report(changed, "Mot de passe changé.");
         Ok(Next::Back)
