@@ -48,6 +48,9 @@ pub enum CoreError {
     /// The database does not answer, or the connection is lost; nothing was written.
     #[error("base injoignable : la base de données ne répond pas ; réessayez dans un instant")]
     Unavailable,
+    /// The database file is damaged; nothing was written.
+    #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
+    DatabaseDamaged,
     /// The record changed since it was read; nothing was written.
     #[error("{0}")]
     Stale(StaleRecord),
@@ -130,6 +133,11 @@ impl From<DbErr> for CoreError {
             crate::database::Failure::Unavailable => {
                 tracing::warn!(error = %error, "database unavailable");
                 CoreError::Unavailable
+            }
+            crate::database::Failure::Damaged => {
+                // Reported: someone must restore the file.
+                crate::reporting::unexpected_error(&error);
+                CoreError::DatabaseDamaged
             }
             crate::database::Failure::Other => CoreError::unexpected(error),
         }

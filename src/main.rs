@@ -70,6 +70,7 @@ fn is_unexpected_infrastructure_failure(error: &(dyn std::error::Error + 'static
         Some(
             DatabaseError::Unexpected(_)
                 | DatabaseError::Migration(_)
+                | DatabaseError::Damaged(_)
                 | DatabaseError::File { .. }
                 | DatabaseError::DemoData(_)
         )

@@ -176,3 +176,75 @@ fn usage_errors_are_french_with_status_2() {
         "{help:?}"
     );
 }
+
+/// Each cause of a database that cannot be used has its own true sentence.
+#[test]
+fn each_unusable_database_says_why() {
+    let directory = tempfile::tempdir().unwrap();
+    let text_file = directory.path().join("notes.db");
+    std::fs::write(&text_file, "bonjour, ceci n'est pas une base\n".repeat(200)).unwrap();
+    let url = DatabaseUrl::new(format!("sqlite://{}", text_file.display())).unwrap();
+    let output = run_binary(Some(&url), &["base", "etat"], "");
+    assert_eq!(output.code, Some(1), "{output:?}");
+    assert!(
+        output
+            .stderr
+            .ends_with(" : ce fichier n'est pas une base SQLite\n"),
+        "{output:?}"
+    );
+
+    // A real database whose pages were overwritten.
+    let damaged = directory.path().join("abimee.db");
+    let damaged_url = DatabaseUrl::new(format!("sqlite://{}?mode=rwc", damaged.display())).unwrap();
+    let reset = run_binary(Some(&damaged_url), &["base", "reinitialiser", "--oui"], "");
+    assert!(reset.success, "{reset:?}");
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    for byte in bytes.iter_mut().skip(4096 * 3).take(4096 * 4) {
+        *byte = 0xA5;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    let output = run_binary(
+        Some(&damaged_url),
+        &["connexion", "--utilisateur", "manager1"],
+        "demo-epic-events\n",
+    );
+    assert_eq!(output.code, Some(1), "{output:?}");
+    assert!(
+        output.stderr.ends_with(
+            "le fichier de la base de données est endommagé : restaurez une sauvegarde\n"
+        ),
+        "{output:?}"
+    );
+
+    let Some(server) = support::mysql_server_url() else {
+        return;
+    };
+    let unknown = DatabaseUrl::new(format!("{server}/epic_events_absente_de_ce_serveur")).unwrap();
+    let output = run_binary(Some(&unknown), &["base", "etat"], "");
+    assert!(
+        output
+            .stderr
+            .contains(" : cette base n'existe pas sur le serveur : "),
+        "{output:?}"
+    );
+    let mut wrong_password = url::Url::parse(&server).unwrap();
+    wrong_password
+        .set_password(Some("pas-le-bon-mot-de-passe"))
+        .unwrap();
+    let denied = DatabaseUrl::new(format!(
+        "{}/epic_events",
+        wrong_password.as_str().trim_end_matches('/')
+    ))
+    .unwrap();
+    let output = run_binary(Some(&denied), &["base", "etat"], "");
+    assert!(
+        output.stderr.ends_with(
+            " : accès refusé : vérifiez l'utilisateur et le mot de passe de DATABASE_URL\n"
+        ),
+        "{output:?}"
+    );
+    assert!(
+        !output.stderr.contains("pas-le-bon-mot-de-passe"),
+        "{output:?}"
+    );
+}

@@ -24,13 +24,13 @@ pub struct MigrationState {
 pub async fn migrate(database: &DatabaseConnection) -> Result<Vec<String>, DatabaseError> {
     let pending: Vec<String> = Migrator::get_pending_migrations(database)
         .await
-        .map_err(DatabaseError::Migration)?
+        .map_err(DatabaseError::migration)?
         .iter()
         .map(|migration| migration.name().to_owned())
         .collect();
     Migrator::up(database, None)
         .await
-        .map_err(DatabaseError::Migration)?;
+        .map_err(DatabaseError::migration)?;
     Ok(pending)
 }
 
@@ -40,10 +40,10 @@ pub async fn migration_status(
 ) -> Result<Vec<MigrationState>, DatabaseError> {
     let applied = Migrator::get_migration_models(database)
         .await
-        .map_err(DatabaseError::Migration)?;
+        .map_err(DatabaseError::migration)?;
     let states = Migrator::get_migration_with_status(database)
         .await
-        .map_err(DatabaseError::Migration)?
+        .map_err(DatabaseError::migration)?
         .iter()
         .map(|migration| MigrationState {
             name: migration.name().to_owned(),

@@ -21,6 +21,8 @@ pub enum Failure {
     /// The server does not answer, the connection is lost, or a statement ran past its
     /// bound.
     Unavailable,
+    /// The SQLite file is damaged, or is not a database.
+    Damaged,
     /// Anything else: a bug or a broken database.
     Other,
 }
@@ -108,6 +110,7 @@ pub fn classify(error: &DbErr) -> Failure {
         Some(Code::Sqlite(SQLITE_BUSY | SQLITE_LOCKED)) => Failure::Contention {
             whole_database: true,
         },
+        Some(Code::Sqlite(SQLITE_CORRUPT | SQLITE_NOTADB)) => Failure::Damaged,
         _ => Failure::Other,
     }
 }

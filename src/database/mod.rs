@@ -38,6 +38,9 @@ pub enum DatabaseError {
     /// A migration failed.
     #[error("la mise à jour du schéma de la base a échoué")]
     Migration(#[source] DbErr),
+    /// The SQLite file is damaged.
+    #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
+    Damaged(#[source] DbErr),
     /// The URL of a MySQL database does not name the database.
     #[error(
         "DATABASE_URL doit nommer la base de données (exemple : mysql://utilisateur@hôte:3306/epic_events)"
@@ -63,6 +66,16 @@ pub enum DatabaseError {
     /// Any other database error.
     #[error("erreur inattendue de la base de données")]
     Unexpected(#[from] DbErr),
+}
+
+impl DatabaseError {
+    /// A migration's failure: a damaged file says so.
+    pub fn migration(error: DbErr) -> Self {
+        match classify(&error) {
+            Failure::Damaged => DatabaseError::Damaged(error),
+            _ => DatabaseError::Migration(error),
+        }
+    }
 }
 
 /// Opens a connection pool to `url`, failing fast when the server does not answer.

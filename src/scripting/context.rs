@@ -47,9 +47,11 @@ pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
         CoreError::Unexpected(source) => {
             EvalAltResult::ErrorSystem(UNEXPECTED_FAILURE.to_owned(), source).into()
         }
-        transient if transient.is_transient() => {
-            let message = transient.to_string();
-            EvalAltResult::ErrorSystem(message.clone(), Box::new(transient)).into()
+        stopping @ (CoreError::Busy { .. }
+        | CoreError::Unavailable
+        | CoreError::DatabaseDamaged) => {
+            let message = stopping.to_string();
+            EvalAltResult::ErrorSystem(message, Box::new(stopping)).into()
         }
         other => refusal(other.to_string()),
     }

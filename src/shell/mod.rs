@@ -284,7 +284,11 @@ impl Shell<'_> {
                         Answer::Text(_) | Answer::Cancel => continue,
                     }
                 }
-                Err(error @ (CoreError::SessionInvalid(_) | CoreError::Unexpected(_))) => {
+                Err(
+                    error @ (CoreError::SessionInvalid(_)
+                    | CoreError::Unexpected(_)
+                    | CoreError::DatabaseDamaged),
+                ) => {
                     self.error(&error.to_string());
                     self.end_session();
                     return Ok(None);
