@@ -403,6 +403,8 @@ mod concurrent {
     use epic_events::entities::{contract, event};
     use epic_events::errors::CoreError;
     use epic_events::paging::PageRequest;
+    use epic_events::scripting::output::{OutputFormat, ScriptOutput};
+    use epic_events::scripting::runner::{self, ScriptRun};
     use epic_events::services::contract_service::{self, ContractList, NewContract};
     use epic_events::services::event_service::{
         self, BulkTarget, EventChanges, NewEvent, SupportUser,
@@ -527,9 +529,9 @@ mod concurrent {
                 for operation in 0..per_worker {
                     let hot = (worker + operation) % HOT_RECORDS;
                     let began = Instant::now();
-                    match operation % 4 {
+                    match operation % 8 {
                         // Half reads: a record and a first page, as screens do.
-                        0 | 2 => {
+                        0 | 2 | 4 | 6 => {
                             contract_service::detail(&own, &manager, contracts[hot])
                                 .await
                                 .unwrap();
@@ -543,7 +545,7 @@ mod concurrent {
                             .unwrap();
                         }
                         // A payment of 1,00 €.
-                        1 => match retry::retrying(|| {
+                        1 | 5 => match retry::retrying(|| {
                             contract_service::record_payment(&own, &manager, contracts[hot], "1")
                         })
                         .await
@@ -552,6 +554,40 @@ mod concurrent {
                             Err(error) if error.is_transient() => reported += 1,
                             Err(error) => panic!("payment: {error}"),
                         },
+                        // Every eighth operation: an import paying two contracts in one
+                        // script run, in an order that differs between workers, so that
+                        // runs meet each other's locks (deadlocks on MySQL).
+                        7 => {
+                            let other = (hot + 1) % HOT_RECORDS;
+                            let (first, second) = if worker % 2 == 0 {
+                                (hot, other)
+                            } else {
+                                (other, hot)
+                            };
+                            let source = format!(
+                                "enregistrer_paiement({}, \"1\"); enregistrer_paiement({}, \"1\");",
+                                contracts[first], contracts[second]
+                            );
+                            let output = ScriptOutput::new(
+                                OutputFormat::Table,
+                                Box::new(std::io::sink()),
+                                Box::new(std::io::sink()),
+                            );
+                            let run = ScriptRun {
+                                source,
+                                ..Default::default()
+                            };
+                            match runner::run(&own, manager.user.clone(), run, output).await {
+                                Ok(_) => {
+                                    paid[first] += 1;
+                                    paid[second] += 1;
+                                }
+                                Err(failure) if failure.message.contains("réessayez") => {
+                                    reported += 1
+                                }
+                                Err(failure) => panic!("import: {failure}"),
+                            }
+                        }
                         // An edit of the notes made from the event as read.
                         _ => {
                             let seen = event_service::detail(&own, &support, events[hot])

@@ -13,6 +13,7 @@ use crate::config::Configuration;
 use crate::database;
 use crate::formatting;
 use crate::services::authentication_service::{self, AuthenticatedUser};
+use crate::services::retry;
 
 /// The session store of the configuration directory.
 pub fn session_store(configuration: &Configuration) -> SessionStore {
@@ -59,13 +60,13 @@ pub async fn sign_in(
     };
     let password = prompt::ask_password("Mot de passe")?;
     let connection = database::connect(&configuration.database_url).await?;
-    let (user, token) = authentication_service::sign_in(
+    let (user, token) = retry::bounded(authentication_service::sign_in(
         &connection,
         &login,
         &password,
         &secret,
         configuration.session_lifetime,
-    )
+    ))
     .await?;
     store
         .save_token(&token)
@@ -109,7 +110,12 @@ pub async fn signed_in(
 ) -> Result<(DatabaseConnection, AuthenticatedUser), CommandError> {
     let (store, secret) = store_and_secret(configuration)?;
     let connection = database::connect(&configuration.database_url).await?;
-    let user = authentication_service::current_user(&connection, &store, &secret).await?;
+    let user = retry::bounded(authentication_service::current_user(
+        &connection,
+        &store,
+        &secret,
+    ))
+    .await?;
     Ok((connection, user))
 }
 

@@ -212,7 +212,9 @@ pub async fn create(
         Action::Create,
         Target::AnyOf(Resource::Contract),
     )?;
-    let customer = customer_repository::find(connection, input.customer_id, false)
+    let transaction = begin_write(connection).await?;
+    // Locked: the customer cannot be deleted while its contract is being created.
+    let customer = customer_repository::find(&transaction, input.customer_id, true)
         .await?
         .ok_or_else(|| {
             CoreError::validation(
@@ -234,7 +236,6 @@ pub async fn create(
     };
     check_balance(total, balance)?;
 
-    let transaction = begin_write(connection).await?;
     let created = numbering::insert_numbered(
         &transaction,
         "CTR",
