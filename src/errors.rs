@@ -45,9 +45,20 @@ pub enum CoreError {
         /// SQLite's database-wide write lock rather than a record's lock.
         whole_database: bool,
     },
+    /// Another creation of the same kind of record holds the numbering (a long script run,
+    /// typically) and the retries are spent; nothing was written.
+    #[error(
+        "un autre enregistrement du même type est en cours de création (numérotation) ; réessayez dans un instant"
+    )]
+    NumberingBusy,
     /// The database does not answer, or the connection is lost; nothing was written.
     #[error("base injoignable : la base de données ne répond pas ; réessayez dans un instant")]
     Unavailable,
+    /// The database did not confirm a commit: the change may or may not be saved.
+    #[error(
+        "la base de données n'a pas confirmé l'enregistrement : vérifiez la fiche avant de recommencer"
+    )]
+    Unconfirmed,
     /// The database file is damaged; nothing was written.
     #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
     DatabaseDamaged,
@@ -147,14 +158,14 @@ impl From<DbErr> for CoreError {
 impl CoreError {
     /// Whether retrying the whole transaction may succeed: someone else held a lock.
     pub fn is_contention(&self) -> bool {
-        matches!(self, CoreError::Busy { .. })
+        matches!(self, CoreError::Busy { .. } | CoreError::NumberingBusy)
     }
 
     /// Whether the error comes from the database's state at this moment (a lock held by
     /// someone else, a database that does not answer) rather than from what was asked:
     /// the same request may succeed later.
     pub fn is_transient(&self) -> bool {
-        matches!(self, CoreError::Busy { .. } | CoreError::Unavailable)
+        self.is_contention() || matches!(self, CoreError::Unavailable)
     }
 
     /// An unexpected failure, logged and reported once, here, where it is created.

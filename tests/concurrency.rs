@@ -21,7 +21,8 @@ use sea_orm::{
     TransactionTrait,
 };
 use support::{
-    Backend, BinaryOutput, SharedBuffer, TestDatabase, customer_id, run_binary_in, session,
+    Backend, BinaryOutput, SharedBuffer, TestDatabase, binary_command, customer_id, run_binary_in,
+    run_command, session,
 };
 
 /// How many writers run at once in these tests.
@@ -157,38 +158,9 @@ fn run_binary_with(
     environment: &[(&str, &str)],
     input: &str,
 ) -> BinaryOutput {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
-    command
-        .args(arguments)
-        .current_dir(directory)
-        .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
-        .env_remove("EPIC_EVENTS_JWT_SECRET")
-        .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
-        .env("DATABASE_URL", database.url.expose())
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in environment {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    BinaryOutput {
-        success: output.status.success(),
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let mut command = binary_command(Some(&database.url), directory, arguments);
+    command.envs(environment.iter().copied());
+    run_command(command, input)
 }
 
 /// The shell of the binary, driven line by line while the test acts in between.
@@ -206,21 +178,13 @@ impl LiveShell {
         environment: &[(&str, &str)],
     ) -> Self {
         use std::io::Read;
-        use std::process::{Command, Stdio};
-        let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
+        use std::process::Stdio;
+        let mut command = binary_command(Some(&database.url), directory, &[]);
         command
-            .current_dir(directory)
-            .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
-            .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
-            .env("DATABASE_URL", database.url.expose())
-            .env("NO_COLOR", "1")
-            .env("TZ", "UTC")
+            .envs(environment.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        for (name, value) in environment {
-            command.env(name, value);
-        }
         let mut child = command.spawn().expect("the shell starts");
         let input = child.stdin.take().unwrap();
         let mut output = child.stdout.take().unwrap();
@@ -631,6 +595,77 @@ test_on_both_backends! {
         assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 10000, "nothing written");
     }
 
+    async fn a_conflict_caught_inside_a_closure_still_stops_the_run(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let held = new_contract(&database, "100.00", true).await;
+        let free = new_contract(&database, "100.00", true).await;
+        let directory = tempfile::tempdir().unwrap();
+        sign_in_binary(&database, directory.path(), "manager1");
+        let script = directory.path().join("rattrape.rhai");
+        // The conflict is raised inside a closure, where rhai lets `catch` take it: the run
+        // must still end without committing the payment made before.
+        std::fs::write(
+            &script,
+            format!(
+                "enregistrer_paiement({}, \"5\");\ntry {{ [1].map(|x| enregistrer_paiement({}, \"20\")); }} catch (erreur) {{ print(`rattrapé : ${{erreur}}`); }}\n\"fini\"",
+                free.id, held.id
+            ),
+        )
+        .unwrap();
+        let (_holder, transaction) = hold_contract(&database, held.id).await;
+        let output = tokio::task::block_in_place(|| {
+            run_binary_with(
+                &database,
+                directory.path(),
+                &["executer", script.to_str().unwrap()],
+                &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
+                "",
+            )
+        });
+        transaction.rollback().await.unwrap();
+        assert_eq!(output.code, Some(1), "{output:?}");
+        assert!(output.stderr.contains("réessayez dans un instant ; rien n'a été enregistré"), "{output:?}");
+        assert_eq!(output.stdout, "", "nothing of the run left it: {output:?}");
+        assert_eq!(cents(stored_contract(&database, free.id).await.balance_due), 10000, "the earlier payment was not committed");
+        assert_eq!(cents(stored_contract(&database, held.id).await.balance_due), 10000);
+    }
+
+    async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let manager1 = session(&database, "manager1").await;
+        let manager2 = session(&database, "manager2").await;
+        let input = epic_events::services::user_service::NewUserInput {
+            first_name: "Zoé".into(),
+            last_name: "Garnier".into(),
+            email: "zoe.garnier@epic-events.fr".into(),
+            phone_number: "+33 6 30 00 00 09".into(),
+            username: "support9".into(),
+            password: "un-mot-de-passe-solide".into(),
+        };
+        let newcomer = epic_events::services::user_service::create(&database.connection, &manager1, &input, epic_events::permissions::Role::Support).await.unwrap();
+        let gala = support::event_id(&database, "EVT-2026-0001").await;
+        // One manager assigns the newcomer to an event and has not committed yet…
+        let holder = database::connect(&database.url).await.unwrap();
+        let transaction = begin_write(&holder).await.unwrap();
+        let assignment = EventChanges { support: Some(Some(epic_events::services::event_service::SupportUser::Login("support9".into()))), ..Default::default() };
+        event_service::update(&transaction, &manager2, gala, &assignment, None).await.unwrap();
+        // …while another makes them a sales person: that waits for the assignment, then
+        // sees it and refuses.
+        let other = database::connect(&database.url).await.unwrap();
+        let session_other = manager1.clone();
+        let role_change = tokio::spawn(async move {
+            let changes = epic_events::services::user_service::UserChanges { role: Some(epic_events::permissions::Role::Sales), ..Default::default() };
+            retry::retrying(|| epic_events::services::user_service::update(&other, &session_other, newcomer.id, &changes, None)).await
+        });
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(!role_change.is_finished(), "the role change waits for the assignment");
+        transaction.commit().await.unwrap();
+        let refused = role_change.await.unwrap().unwrap_err();
+        assert_eq!(refused.to_string(), "le rôle de support9 ne peut pas changer : 1 évènement lui est rattaché");
+        let stored = event::Entity::find_by_id(gala).one(&database.connection).await.unwrap().unwrap();
+        assert_eq!(stored.user_support_id, Some(newcomer.id));
+    }
+
     async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database(backend) {
         let database = TestDatabase::with_demo_data(backend).await;
         let contract = new_contract(&database, "100.00", true).await;
@@ -892,18 +927,17 @@ mod stopped_server {
         // A payment, then reading until the server stops answering.
         std::fs::write(&script, "enregistrer_paiement(2, \"50\");\nlet n = 0;\nwhile n < 1000000 { contrats(); n += 1; }\n").unwrap();
 
-        let child = Command::new(env!("CARGO_BIN_EXE_epic-events"))
-            .args(["executer", script.to_str().unwrap()])
-            .current_dir(directory.path())
-            .env("EPIC_EVENTS_CONFIG_DIR", directory.path().join("config"))
-            .env("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")
-            .env("DATABASE_URL", url.expose())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = binary_command(
+            Some(&url),
+            directory.path(),
+            &["executer", script.to_str().unwrap()],
+        )
+        .env("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
         std::thread::sleep(Duration::from_secs(2));
         server.signal("STOP");
         let stopped_at = Instant::now();

@@ -178,37 +178,25 @@ pub fn list_query(filter: ContractFilter, page: PageRequest) -> Select<contract:
         .limit(page.fetch_limit())
 }
 
-/// The contract `id`. With `for_update`, its row is read and locked until the end of the
-/// transaction by one locking read (MySQL; SQLite's write transaction holds the whole
-/// database), and the values returned for its own columns are those of that read: the
-/// latest committed ones, whatever the isolation level. Only the contract's row is locked,
-/// not its customer's or users' rows, which the names come from.
+/// The contract `id`; with `for_update`, read and locked as `repositories::find_locked`
+/// says (its row only, not its customer's or users').
 pub async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
     for_update: bool,
 ) -> Result<Option<ContractRow>, DbErr> {
-    let stored = if for_update {
-        match contract::Entity::find_by_id(id)
-            .lock_exclusive()
-            .one(connection)
-            .await?
-        {
-            Some(stored) => Some(stored),
-            None => return Ok(None),
-        }
-    } else {
-        None
-    };
-    let row = with_names()
+    let read = with_names()
         .filter(contract::Column::Id.eq(id))
         .into_model::<ContractRow>()
-        .one(connection)
-        .await?;
-    Ok(match (row, stored) {
-        (Some(row), Some(stored)) => Some(row.with_stored(stored)),
-        (row, _) => row,
-    })
+        .one(connection);
+    super::find_locked::<contract::Entity, _>(
+        connection,
+        id,
+        for_update,
+        read,
+        ContractRow::with_stored,
+    )
+    .await
 }
 
 /// The contract numbered `number`.

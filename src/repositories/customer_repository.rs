@@ -89,35 +89,25 @@ pub fn list_query(sales_user_id: Option<i32>, page: PageRequest) -> Select<custo
         .limit(page.fetch_limit())
 }
 
-/// The customer `id` with their sales user's name. With `for_update`, the customer's row
-/// is read and locked until the end of the transaction by one locking read, and its own
-/// columns are those of that read (see `contract_repository::find`).
+/// The customer `id` with their sales user's name; with `for_update`, read and locked as
+/// `repositories::find_locked` says.
 pub async fn find(
     connection: &impl ConnectionTrait,
     id: i32,
     for_update: bool,
 ) -> Result<Option<CustomerRow>, DbErr> {
-    let stored = if for_update {
-        match customer::Entity::find_by_id(id)
-            .lock_exclusive()
-            .one(connection)
-            .await?
-        {
-            Some(stored) => Some(stored),
-            None => return Ok(None),
-        }
-    } else {
-        None
-    };
-    let row = with_sales_name()
+    let read = with_sales_name()
         .filter(customer::Column::Id.eq(id))
         .into_model::<CustomerRow>()
-        .one(connection)
-        .await?;
-    Ok(match (row, stored) {
-        (Some(row), Some(stored)) => Some(row.with_stored(stored)),
-        (row, _) => row,
-    })
+        .one(connection);
+    super::find_locked::<customer::Entity, _>(
+        connection,
+        id,
+        for_update,
+        read,
+        CustomerRow::with_stored,
+    )
+    .await
 }
 
 /// Inserts a customer.

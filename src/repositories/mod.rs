@@ -15,17 +15,18 @@ pub mod user_repository;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::entities::{contract, customer, event, user};
 
-/// Opens a write transaction (a savepoint inside one). On SQLite it takes the database's
-/// write lock at once (`BEGIN IMMEDIATE`): a transaction that read first and wrote later
-/// would fail at once when another writer is busy, whereas taking the lock at the start
-/// waits for it (the busy timeout). On MySQL the connection's READ COMMITTED applies
-/// (`database::connect`).
+/// Opens a write transaction. On SQLite it takes the database's write lock at once
+/// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later would fail at once
+/// when another writer is busy, whereas taking the lock at the start waits for it (the
+/// busy timeout). Inside a transaction (a script run) it is a plain savepoint: the run's
+/// own transaction decides (see `scripting::runner`). On MySQL the connection's READ
+/// COMMITTED applies (`database::connect`).
 pub async fn begin_write<C: TransactionTrait>(connection: &C) -> Result<C::Transaction, DbErr> {
     connection
         .begin_with_options(TransactionOptions {
@@ -58,6 +59,37 @@ macro_rules! versioned_entity {
     )*};
 }
 versioned_entity!(user, customer, contract, event);
+
+/// The record `id` as `read` returns it (with the names of related records). With
+/// `for_update`, the record's row, and only it, is first read and locked until the end of
+/// the transaction by one statement (MySQL; SQLite's write transaction holds the whole
+/// database), and `merge` takes the record's own columns from that locking read: what a
+/// service decides on is the latest committed row, whatever the isolation level.
+pub async fn find_locked<E: VersionedEntity, Row>(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    for_update: bool,
+    read: impl Future<Output = Result<Option<Row>, DbErr>>,
+    merge: impl FnOnce(Row, E::Model) -> Row,
+) -> Result<Option<Row>, DbErr> {
+    let stored = if for_update {
+        match E::find()
+            .filter(E::ID.eq(id))
+            .lock_exclusive()
+            .one(connection)
+            .await?
+        {
+            Some(stored) => Some(stored),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(match (read.await?, stored) {
+        (Some(row), Some(stored)) => Some(merge(row, stored)),
+        (row, _) => row,
+    })
+}
 
 /// Writes `changes` to the record `id` as a new version made by the user `author`: the
 /// given columns only, `version + 1`, `updated_by` and `updated_at`. `condition`, when

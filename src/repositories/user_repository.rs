@@ -54,6 +54,22 @@ fn with_role(
     }
 }
 
+/// The role id of the user `id`, read with the user's row locked in share mode until the
+/// end of the transaction (MySQL): the user can be neither deleted nor given another role
+/// before it ends. `None` if the user does not exist (any more).
+pub async fn role_id_locked(
+    connection: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<i32>, DbErr> {
+    user::Entity::find_by_id(id)
+        .select_only()
+        .column(user::Column::RoleId)
+        .lock_shared()
+        .into_tuple::<i32>()
+        .one(connection)
+        .await
+}
+
 /// Number of users.
 pub async fn count(connection: &impl ConnectionTrait) -> Result<u64, DbErr> {
     user::Entity::find().count(connection).await
@@ -107,6 +123,22 @@ pub struct UserRow {
     pub updated_by: Option<i32>,
 }
 
+impl UserRow {
+    /// Takes the user's own columns from `stored`, read under its lock (the role's name
+    /// comes from the joined read).
+    fn with_stored(mut self, stored: user::Model) -> Self {
+        self.username = stored.username;
+        self.user_first_name = stored.user_first_name;
+        self.user_last_name = stored.user_last_name;
+        self.email = stored.email;
+        self.phone_number = stored.phone_number;
+        self.updated_at = stored.updated_at;
+        self.version = stored.version;
+        self.updated_by = stored.updated_by;
+        self
+    }
+}
+
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
 fn rows() -> sea_orm::Select<user::Entity> {
     user::Entity::find()
@@ -148,30 +180,18 @@ pub async fn list(
         .await
 }
 
-/// The user `id`, without the hash. With `for_update`, the user's row is locked until the
-/// end of the transaction first (READ COMMITTED then reads it as locked, see
-/// `database::connect`).
+/// The user `id`, without the hash; with `for_update`, read and locked as
+/// `repositories::find_locked` says.
 pub async fn find_row(
     connection: &impl ConnectionTrait,
     id: i32,
     for_update: bool,
 ) -> Result<Option<UserRow>, DbErr> {
-    if for_update
-        && user::Entity::find_by_id(id)
-            .select_only()
-            .column(user::Column::Id)
-            .lock_exclusive()
-            .into_tuple::<i32>()
-            .one(connection)
-            .await?
-            .is_none()
-    {
-        return Ok(None);
-    }
-    rows()
+    let read = rows()
         .filter(user::Column::Id.eq(id))
         .into_model::<UserRow>()
-        .one(connection)
+        .one(connection);
+    super::find_locked::<user::Entity, _>(connection, id, for_update, read, UserRow::with_stored)
         .await
 }
 

@@ -96,6 +96,54 @@ macro_rules! list_functions {
     }};
 }
 
+/// `modification_functions!(api, name, record, fields, description, what, Row, changes,
+/// service::update)`: registers `name(id, #{…})`, which changes the record as it is when
+/// the call runs, and `name(record, #{…})`, which changes it from the record the script
+/// read earlier — refused if a field it changes was modified since (the core's
+/// `CoreError::Stale`).
+macro_rules! modification_functions {
+    (
+        $api:expr, $name:expr, $record:expr, $fields:expr, $description:expr, $what:expr,
+        $row:ty, $changes:path, $update:path $(,)?
+    ) => {{
+        function!(
+            $api,
+            $name,
+            concat!("id, ", $fields),
+            $description,
+            |call: NativeCallContext, record_id: INT, fields: Map| -> ScriptResult<$row> {
+                let context = context(&call)?;
+                let record_id = id(record_id, $what)?;
+                let changes = $changes(&fields)?;
+                context.wait($update(
+                    &context.transaction,
+                    &context.session,
+                    record_id,
+                    &changes,
+                    None,
+                ))
+            }
+        );
+        function!(
+            $api,
+            $name,
+            concat!($record, ", ", $fields),
+            "la même chose à partir d'un enregistrement lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+            |call: NativeCallContext, seen: $row, fields: Map| -> ScriptResult<$row> {
+                let context = context(&call)?;
+                let changes = $changes(&fields)?;
+                context.wait($update(
+                    &context.transaction,
+                    &context.session,
+                    seen.id,
+                    &changes,
+                    Some(&seen),
+                ))
+            }
+        );
+    }};
+}
+
 /// The help text of the whole API, or of the functions and record types named `name`.
 fn help_text(functions: &[FunctionHelp], name: Option<&str>) -> String {
     let mut text = String::new();
@@ -423,46 +471,16 @@ fn register_users(api: &mut Registrar<'_>) {
             ))
         },
     );
-    function!(
+    modification_functions!(
         api,
         "modifier_utilisateur",
-        "id, #{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
+        "utilisateur",
+        "#{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
         "modifie les champs donnés d'un compte (mot_de_passe : réinitialisation)",
-        |call: NativeCallContext,
-         user_id: INT,
-         fields: Map|
-         -> ScriptResult<user_service::UserRow> {
-            let context = context(&call)?;
-            let user_id = id(user_id, "utilisateur")?;
-            let changes = inputs::user_changes(&fields)?;
-            context.wait(user_service::update(
-                &context.transaction,
-                &context.session,
-                user_id,
-                &changes,
-                None,
-            ))
-        },
-    );
-    function!(
-        api,
-        "modifier_utilisateur",
-        "utilisateur, #{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
-        "la même chose à partir d'un compte lu plus tôt : refusé si un champ changé a été modifié entre-temps",
-        |call: NativeCallContext,
-         user: user_service::UserRow,
-         fields: Map|
-         -> ScriptResult<user_service::UserRow> {
-            let context = context(&call)?;
-            let changes = inputs::user_changes(&fields)?;
-            context.wait(user_service::update(
-                &context.transaction,
-                &context.session,
-                user.id,
-                &changes,
-                Some(&user),
-            ))
-        },
+        "utilisateur",
+        user_service::UserRow,
+        inputs::user_changes,
+        user_service::update
     );
     function!(
         api,
@@ -540,46 +558,16 @@ fn register_customers(api: &mut Registrar<'_>) {
             ))
         },
     );
-    function!(
+    modification_functions!(
         api,
         "modifier_client",
-        "id, #{prenom, nom, email, telephone, entreprise}",
+        "client",
+        "#{prenom, nom, email, telephone, entreprise}",
         "(commercial, vos clients) modifie les champs donnés",
-        |call: NativeCallContext,
-         customer_id: INT,
-         fields: Map|
-         -> ScriptResult<customer_service::CustomerRow> {
-            let context = context(&call)?;
-            let customer_id = id(customer_id, "client")?;
-            let changes = inputs::customer_changes(&fields)?;
-            context.wait(customer_service::update(
-                &context.transaction,
-                &context.session,
-                customer_id,
-                &changes,
-                None,
-            ))
-        },
-    );
-    function!(
-        api,
-        "modifier_client",
-        "client, #{prenom, nom, email, telephone, entreprise}",
-        "la même chose à partir d'un client lu plus tôt : refusé si un champ changé a été modifié entre-temps",
-        |call: NativeCallContext,
-         customer: customer_service::CustomerRow,
-         fields: Map|
-         -> ScriptResult<customer_service::CustomerRow> {
-            let context = context(&call)?;
-            let changes = inputs::customer_changes(&fields)?;
-            context.wait(customer_service::update(
-                &context.transaction,
-                &context.session,
-                customer.id,
-                &changes,
-                Some(&customer),
-            ))
-        },
+        "client",
+        customer_service::CustomerRow,
+        inputs::customer_changes,
+        customer_service::update
     );
     function!(
         api,
@@ -676,46 +664,16 @@ fn register_contracts(api: &mut Registrar<'_>) {
             ))
         },
     );
-    function!(
+    modification_functions!(
         api,
         "modifier_contrat",
-        "id, #{montant_total, reste_a_payer, signe}",
+        "contrat",
+        "#{montant_total, reste_a_payer, signe}",
         "(gestion ; commercial : contrats de vos clients) modifie les champs donnés",
-        |call: NativeCallContext,
-         contract_id: INT,
-         fields: Map|
-         -> ScriptResult<contract_service::ContractRow> {
-            let context = context(&call)?;
-            let contract_id = id(contract_id, "contrat")?;
-            let changes = inputs::contract_changes(&fields)?;
-            context.wait(contract_service::update(
-                &context.transaction,
-                &context.session,
-                contract_id,
-                &changes,
-                None,
-            ))
-        },
-    );
-    function!(
-        api,
-        "modifier_contrat",
-        "contrat, #{montant_total, reste_a_payer, signe}",
-        "la même chose à partir d'un contrat lu plus tôt : refusé si un champ changé a été modifié entre-temps",
-        |call: NativeCallContext,
-         contract: contract_service::ContractRow,
-         fields: Map|
-         -> ScriptResult<contract_service::ContractRow> {
-            let context = context(&call)?;
-            let changes = inputs::contract_changes(&fields)?;
-            context.wait(contract_service::update(
-                &context.transaction,
-                &context.session,
-                contract.id,
-                &changes,
-                Some(&contract),
-            ))
-        },
+        "contrat",
+        contract_service::ContractRow,
+        inputs::contract_changes,
+        contract_service::update
     );
     function!(
         api,
@@ -847,46 +805,16 @@ fn register_events(api: &mut Registrar<'_>) {
             ))
         },
     );
-    function!(
+    modification_functions!(
         api,
         "modifier_evenement",
-        "id, #{nom, debut, fin, lieu, participants, notes}",
+        "evenement",
+        "#{nom, debut, fin, lieu, participants, notes}",
         "(support assigné) modifie les champs donnés",
-        |call: NativeCallContext,
-         event_id: INT,
-         fields: Map|
-         -> ScriptResult<event_service::EventRow> {
-            let context = context(&call)?;
-            let event_id = id(event_id, "évènement")?;
-            let changes = inputs::event_changes(&fields)?;
-            context.wait(event_service::update(
-                &context.transaction,
-                &context.session,
-                event_id,
-                &changes,
-                None,
-            ))
-        },
-    );
-    function!(
-        api,
-        "modifier_evenement",
-        "evenement, #{nom, debut, fin, lieu, participants, notes}",
-        "la même chose à partir d'un évènement lu plus tôt : refusé si un champ changé a été modifié entre-temps",
-        |call: NativeCallContext,
-         event: event_service::EventRow,
-         fields: Map|
-         -> ScriptResult<event_service::EventRow> {
-            let context = context(&call)?;
-            let changes = inputs::event_changes(&fields)?;
-            context.wait(event_service::update(
-                &context.transaction,
-                &context.session,
-                event.id,
-                &changes,
-                Some(&event),
-            ))
-        },
+        "évènement",
+        event_service::EventRow,
+        inputs::event_changes,
+        event_service::update
     );
     function!(
         api,

@@ -36,20 +36,32 @@ pub fn refusal(message: impl Into<String>) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(Dynamic::from(message.into()), Position::NONE).into()
 }
 
+/// Whether `error` ends the run: an unexpected failure, a conflict with another writer, a
+/// database that does not answer or is damaged. After one, the transaction can no longer
+/// be trusted (after a deadlock the database has already rolled it back).
+fn stops_the_run(error: &CoreError) -> bool {
+    matches!(
+        error,
+        CoreError::Unexpected(_)
+            | CoreError::Busy { .. }
+            | CoreError::NumberingBusy
+            | CoreError::Unavailable
+            | CoreError::Unconfirmed
+            | CoreError::DatabaseDamaged
+    )
+}
+
 /// The core's error as the script sees it. Refusals, bad input and a record changed since
-/// it was read are catchable and carry the core's French message. An unexpected failure, a
-/// conflict with another writer or a database that does not answer stops the script
-/// (`ErrorSystem` cannot be caught): a run never commits after one — after a deadlock the
-/// database has already rolled the whole transaction back — and a conflict retries the
-/// whole run.
+/// it was read are catchable and carry the core's French message. An error that
+/// [stops the run](stops_the_run) is an `ErrorSystem`, which a script cannot catch
+/// directly; and since one raised inside a closure (`liste.map(|x| …)`) can be, the
+/// context also remembers it (see [`ScriptContext::wait`]).
 pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
     match error {
         CoreError::Unexpected(source) => {
             EvalAltResult::ErrorSystem(UNEXPECTED_FAILURE.to_owned(), source).into()
         }
-        stopping @ (CoreError::Busy { .. }
-        | CoreError::Unavailable
-        | CoreError::DatabaseDamaged) => {
+        stopping if stops_the_run(&stopping) => {
             let message = stopping.to_string();
             EvalAltResult::ErrorSystem(message, Box::new(stopping)).into()
         }
@@ -73,6 +85,7 @@ pub struct ScriptContext {
     output: Mutex<ScriptOutput>,
     expected_changes: Mutex<Option<usize>>,
     contention: AtomicBool,
+    stopped: Mutex<Option<String>>,
 }
 
 impl ScriptContext {
@@ -96,6 +109,7 @@ impl ScriptContext {
             output: Mutex::new(output),
             expected_changes: Mutex::new(None),
             contention: AtomicBool::new(false),
+            stopped: Mutex::new(None),
         }
     }
 
@@ -113,17 +127,38 @@ impl ScriptContext {
     /// Waits for a call into the core, from the script's (blocking) thread, at most
     /// [`crate::database::limits::call_deadline`]. The wait does not count as the script's
     /// own time.
+    ///
+    /// Once a call failed in a way that [stops the run](stops_the_run), every later call
+    /// fails the same way without reaching the database, even if the script caught the
+    /// first error, and the run is never committed (see [`ScriptContext::stopped_by`]).
     pub fn wait<T>(
         &self,
         operation: impl Future<Output = Result<T, CoreError>>,
     ) -> ScriptResult<T> {
+        if let Some(message) = self.stopped_by() {
+            return Err(EvalAltResult::ErrorSystem(
+                message.clone(),
+                Box::new(std::io::Error::other(message)),
+            )
+            .into());
+        }
         let started = std::time::Instant::now();
         let result = self.runtime.block_on(retry::bounded(operation));
         self.clock.add_waiting(started.elapsed());
         if let Err(error) = &result
-            && error.is_contention()
+            && stops_the_run(error)
         {
-            self.contention.store(true, Ordering::Relaxed);
+            if error.is_contention() {
+                self.contention.store(true, Ordering::Relaxed);
+            }
+            let message = match error {
+                CoreError::Unexpected(_) => UNEXPECTED_FAILURE.to_owned(),
+                other => other.to_string(),
+            };
+            *self
+                .stopped
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(message);
         }
         result.map_err(from_core_error)
     }
@@ -132,6 +167,16 @@ impl ScriptContext {
     /// retried as a whole.
     pub fn met_contention(&self) -> bool {
         self.contention.load(Ordering::Relaxed)
+    }
+
+    /// The message of the error that stopped the run, if a call failed in a way that
+    /// [stops it](stops_the_run): such a run is never committed, whatever the script did
+    /// afterwards.
+    pub fn stopped_by(&self) -> Option<String> {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Every page of a list, fetched page by page (each page a bounded query), as an array

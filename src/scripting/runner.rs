@@ -17,11 +17,12 @@ use super::files;
 use super::output::ScriptOutput;
 use super::sandbox::{ScriptLimits, sandboxed_engine};
 use super::spool::{Channel, Spool};
+use crate::database::limits;
 use crate::errors::CoreError;
 use crate::permissions::Resource;
 use crate::services::authentication_service::AuthenticatedUser;
 use crate::services::journal::{Change, ChangeKind, Journal};
-use crate::services::{Session, retry};
+use crate::services::{Session, commit, retry};
 
 /// The name of the variable holding the command line's `clé=valeur` parameters.
 pub const PARAMETERS_VARIABLE: &str = "parametres";
@@ -351,10 +352,17 @@ async fn run_once(
         }
     };
     let met_contention = context.met_contention();
+    let stopped_by = context.stopped_by();
     let expected_changes = context.expected_changes();
     let (transaction, mut output) = context.finish();
     let _ = output.flush();
 
+    // A run stopped by a failure of the database is never committed, even if the script
+    // caught the error (through a closure) and went on.
+    let evaluated = match (evaluated, stopped_by) {
+        (Ok(()), Some(message)) => Err(ScriptFailure::new(message)),
+        (evaluated, _) => evaluated,
+    };
     let checked = evaluated.and_then(|()| match expected_changes {
         Some(expected) if expected != journal.changed_record_count() => {
             Err(ScriptFailure::new(format!(
@@ -370,27 +378,27 @@ async fn run_once(
         committed: !run.simulation,
     };
     match checked {
-        Ok(()) if !run.simulation => {
-            match retry::bounded(async { Ok(transaction.commit().await?) }).await {
-                Ok(()) => {
-                    journal.release_notices();
-                    Attempt::Done(outcome)
-                }
-                Err(error) => {
-                    journal.discard_notices();
-                    if error.is_contention() {
-                        Attempt::Conflict(ScriptFailure::from(error))
-                    } else {
-                        Attempt::Failed(ScriptFailure::from(error))
-                    }
+        Ok(()) if !run.simulation => match retry::bounded(commit(transaction)).await {
+            Ok(()) => {
+                journal.release_notices();
+                Attempt::Done(outcome)
+            }
+            Err(error) => {
+                journal.discard_notices();
+                if error.is_contention() {
+                    Attempt::Conflict(ScriptFailure::from(error))
+                } else {
+                    Attempt::Failed(ScriptFailure::from(error))
                 }
             }
-        }
+        },
         other => {
             journal.discard_notices();
             // A rollback that fails or does not answer leaves nothing committed either:
-            // the transaction ends with its connection.
-            let _ = retry::bounded(async { Ok(transaction.rollback().await?) }).await;
+            // the transaction ends with its connection. Its error is expected after a
+            // deadlock (the database already rolled back, savepoints included): neither
+            // reported nor shown.
+            let _ = tokio::time::timeout(limits::call_deadline(), transaction.rollback()).await;
             match other {
                 Ok(()) => Attempt::Done(outcome),
                 Err(failure) if met_contention => Attempt::Conflict(failure),

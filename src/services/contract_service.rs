@@ -2,10 +2,10 @@
 //! user modifies those of their own customers.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
-use super::{Session, numbering};
+use super::{Session, commit, numbering};
 use crate::entities::contract;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict};
 use crate::formatting;
@@ -213,6 +213,12 @@ pub async fn create(
         Target::AnyOf(Resource::Contract),
     )?;
     let transaction = begin_write(connection).await?;
+    let highest_stored = |prefix: String| {
+        let transaction = &transaction;
+        async move { contract_repository::last_number_with_prefix(transaction, &prefix).await }
+    };
+    // The number first, then the customer: every creation takes its locks in this order.
+    let number = numbering::reserve(&transaction, "CTR", &highest_stored).await?;
     // Locked: the customer cannot be deleted while its contract is being created.
     let customer = customer_repository::find(&transaction, input.customer_id, true)
         .await?
@@ -236,31 +242,25 @@ pub async fn create(
     };
     check_balance(total, balance)?;
 
-    let created = numbering::insert_numbered(
-        &transaction,
-        "CTR",
-        |prefix| {
-            let transaction = &transaction;
-            async move { contract_repository::last_number_with_prefix(transaction, &prefix).await }
-        },
-        |number| {
-            contract_repository::insert(
-                &transaction,
-                contract::ActiveModel {
-                    customer_id: Set(customer.id),
-                    user_management_id: Set(session.user.id),
-                    contract_number: Set(number),
-                    total_amount: Set(total),
-                    balance_due: Set(balance),
-                    signed: Set(input.signed),
-                    updated_by: Set(Some(session.user.id)),
-                    ..Default::default()
-                },
-            )
-        },
-    )
+    let created = numbering::insert_numbered(&transaction, number, &highest_stored, |number| {
+        contract_repository::insert(
+            &transaction,
+            contract::ActiveModel {
+                customer_id: Set(customer.id),
+                user_management_id: Set(session.user.id),
+                contract_number: Set(number),
+                total_amount: Set(total),
+                balance_due: Set(balance),
+                signed: Set(input.signed),
+                updated_by: Set(Some(session.user.id)),
+                ..Default::default()
+            },
+        )
+    })
     .await?;
-    transaction.commit().await?;
+    // Read before the commit: after it, a failure could not tell whether it was saved.
+    let created_row = find(&transaction, created.id, false).await?;
+    commit(transaction).await?;
     tracing::info!(
         user_id = session.user.id,
         contract_id = created.id,
@@ -278,7 +278,7 @@ pub async fn create(
             contract_id: created.id,
         });
     }
-    find(connection, created.id, false).await
+    Ok(created_row)
 }
 
 /// Changes amounts or signs a contract: management on any contract, a sales user on the
@@ -339,9 +339,10 @@ pub async fn update(
         return Ok(current);
     }
     contract_repository::update(&transaction, id, columns, session.user.id).await?;
-    transaction.commit().await?;
+    let updated = find(&transaction, id, false).await?;
+    commit(transaction).await?;
     saved(session, &current, signed);
-    find(connection, id, false).await
+    Ok(updated)
 }
 
 /// The refusal of a change made from an older reading of `current`.
@@ -393,9 +394,10 @@ pub async fn record_payment(
     if !contract_repository::pay(&transaction, id, payment, session.user.id).await? {
         return Err(too_much());
     }
-    transaction.commit().await?;
+    let updated = find(&transaction, id, false).await?;
+    commit(transaction).await?;
     saved(session, &current, current.signed);
-    find(connection, id, false).await
+    Ok(updated)
 }
 
 /// Journals and reports a committed change of `current`, signed or not now.
@@ -442,7 +444,7 @@ pub async fn delete(
         return Err(conflict);
     }
     contract_repository::delete(&transaction, id).await?;
-    transaction.commit().await?;
+    commit(transaction).await?;
     session.journal.record(
         Resource::Contract,
         ChangeKind::Deleted,

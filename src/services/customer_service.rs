@@ -1,10 +1,10 @@
 //! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
-use super::Session;
 use super::journal::ChangeKind;
+use super::{Session, commit};
 use crate::entities::customer;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -267,8 +267,8 @@ pub async fn update(
     customer_repository::update(&transaction, id, columns, session.user.id)
         .await
         .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
-    transaction.commit().await?;
-    let updated = find(connection, id, false).await?;
+    let updated = find(&transaction, id, false).await?;
+    commit(transaction).await?;
     session.journal.record(
         Resource::Customer,
         ChangeKind::Modified,
@@ -301,7 +301,7 @@ pub async fn delete(
         return Err(conflict);
     }
     customer_repository::delete(&transaction, id).await?;
-    transaction.commit().await?;
+    commit(transaction).await?;
     session.journal.record(
         Resource::Customer,
         ChangeKind::Deleted,

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
-use super::{Session, numbering};
+use super::{Session, commit, numbering};
 use crate::entities::event;
 use crate::errors::{CoreError, StaleRecord};
 use crate::formatting;
@@ -320,6 +320,12 @@ pub async fn create(
         Target::AnyOf(Resource::Event),
     )?;
     let transaction = begin_write(connection).await?;
+    let highest_stored = |prefix: String| {
+        let transaction = &transaction;
+        async move { event_repository::last_number_with_prefix(transaction, &prefix).await }
+    };
+    // The number first, then the contract: every creation takes its locks in this order.
+    let number = numbering::reserve(&transaction, "EVT", &highest_stored).await?;
     // Locked: the contract cannot be deleted while its event is being created.
     let contract = contract_repository::find(&transaction, input.contract_id, true)
         .await?
@@ -340,35 +346,29 @@ pub async fn create(
     let attendees = attendees(input.attendees)?;
     let note = note(&input.note)?;
 
-    let created = numbering::insert_numbered(
-        &transaction,
-        "EVT",
-        |prefix| {
-            let transaction = &transaction;
-            async move { event_repository::last_number_with_prefix(transaction, &prefix).await }
-        },
-        |number| {
-            event_repository::insert(
-                &transaction,
-                event::ActiveModel {
-                    contract_id: Set(contract.id),
-                    customer_id: Set(contract.customer_id),
-                    user_support_id: Set(None),
-                    event_name: Set(event_name.clone()),
-                    event_number: Set(number),
-                    start_datetime: Set(start),
-                    end_datetime: Set(end),
-                    location: Set(location.clone()),
-                    attendees: Set(attendees),
-                    note: Set(note.clone()),
-                    updated_by: Set(Some(session.user.id)),
-                    ..Default::default()
-                },
-            )
-        },
-    )
+    let created = numbering::insert_numbered(&transaction, number, &highest_stored, |number| {
+        event_repository::insert(
+            &transaction,
+            event::ActiveModel {
+                contract_id: Set(contract.id),
+                customer_id: Set(contract.customer_id),
+                user_support_id: Set(None),
+                event_name: Set(event_name.clone()),
+                event_number: Set(number),
+                start_datetime: Set(start),
+                end_datetime: Set(end),
+                location: Set(location.clone()),
+                attendees: Set(attendees),
+                note: Set(note.clone()),
+                updated_by: Set(Some(session.user.id)),
+                ..Default::default()
+            },
+        )
+    })
     .await?;
-    transaction.commit().await?;
+    // Read before the commit: after it, a failure could not tell whether it was saved.
+    let created_row = find(&transaction, created.id, false).await?;
+    commit(transaction).await?;
     tracing::info!(
         user_id = session.user.id,
         event_id = created.id,
@@ -380,7 +380,7 @@ pub async fn create(
         created.id,
         &created.event_number,
     );
-    find(connection, created.id, false).await
+    Ok(created_row)
 }
 
 /// Modifies an event: its assigned support user changes what they run; management changes
@@ -495,7 +495,8 @@ pub async fn update(
         return Ok(current);
     }
     event_repository::update(&transaction, id, columns, session.user.id).await?;
-    transaction.commit().await?;
+    let updated = find(&transaction, id, false).await?;
+    commit(transaction).await?;
     session.journal.record(
         Resource::Event,
         ChangeKind::Modified,
@@ -503,7 +504,7 @@ pub async fn update(
         &current.event_number,
     );
     tracing::info!(user_id = session.user.id, event_id = id, "event updated");
-    find(connection, id, false).await
+    Ok(updated)
 }
 
 /// The refusal of a change made from an older reading of `current`.
@@ -520,6 +521,11 @@ async fn stale(
 }
 
 /// The id of `user`, who must be a member of the support team.
+///
+/// Called inside the write transaction that assigns them: the user's row is locked in
+/// share mode until it ends, so that they can be neither deleted nor given another role
+/// meanwhile (a role change counts the events they support once this assignment is
+/// committed), and the role checked is the one read under that lock.
 async fn support_user_id(
     connection: &impl ConnectionTrait,
     user: &SupportUser,
@@ -534,13 +540,21 @@ async fn support_user_id(
             format!("« {} »", login.trim()),
         ),
     };
-    match found {
-        Some((user, role)) if role.name == Role::Support.name() => Ok(user.id),
-        Some(_) => Err(CoreError::validation(
+    let locked_role = match &found {
+        Some((user, _)) => user_repository::role_id_locked(connection, user.id).await?,
+        None => None,
+    };
+    match (found, locked_role) {
+        (Some((user, role)), Some(locked_role))
+            if role.name == Role::Support.name() && role.id == locked_role =>
+        {
+            Ok(user.id)
+        }
+        (Some(_), Some(_)) => Err(CoreError::validation(
             field::SUPPORT,
             format!("l'utilisateur {shown} n'est pas un membre du support"),
         )),
-        None => Err(CoreError::validation(
+        _ => Err(CoreError::validation(
             field::SUPPORT,
             format!("aucun utilisateur {shown}"),
         )),
@@ -641,7 +655,7 @@ pub async fn assign_support_to_many(
     for chunk in assigned_ids.chunks(BULK_CHUNK) {
         assigned.extend(event_repository::find_many(&transaction, chunk, false).await?);
     }
-    transaction.commit().await?;
+    commit(transaction).await?;
     for event in &changing {
         session.journal.record(
             Resource::Event,

@@ -13,7 +13,7 @@ pub mod report_service;
 pub mod retry;
 pub mod user_service;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionSession};
 
 use crate::errors::CoreError;
 use crate::permissions::Actor;
@@ -55,5 +55,23 @@ impl Session {
             actor,
             journal,
         })
+    }
+}
+
+/// Commits a write transaction of the core. A failure of the commit itself is
+/// [`CoreError::Unconfirmed`]: the change may or may not be saved, so it is neither retried
+/// nor offered again as if nothing had happened — except SQLite's busy database, after
+/// which the transaction is certainly not committed.
+pub async fn commit(transaction: impl TransactionSession) -> Result<(), CoreError> {
+    retry::commit_started();
+    match transaction.commit().await {
+        Ok(()) => Ok(()),
+        Err(error) => match CoreError::from(error) {
+            busy @ CoreError::Busy { .. } => Err(busy),
+            _ => {
+                tracing::warn!("a commit failed: the change may or may not be saved");
+                Err(CoreError::Unconfirmed)
+            }
+        },
     }
 }

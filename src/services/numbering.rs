@@ -55,12 +55,32 @@ where
     Ok(format_number(prefix, sequence))
 }
 
-/// Inserts a record under the next number of the year for `kind` (`CTR`, `EVT`), inside
-/// the caller's write transaction. `highest_stored` returns the highest number stored with
-/// a prefix; `insert` writes the record with a number.
-pub async fn insert_numbered<T, HighestFuture, InsertFuture>(
+/// Takes the next number of the year for `kind` (`CTR`, `EVT`) in the caller's write
+/// transaction, whose lock on the counter lasts until it ends. Taken before any other lock
+/// of the creation, so that creations wait for each other in one order and never
+/// deadlock. `highest_stored` returns the highest number stored with a prefix.
+pub async fn reserve<HighestFuture>(
     connection: &impl ConnectionTrait,
     kind: &str,
+    highest_stored: impl FnOnce(String) -> HighestFuture,
+) -> Result<String, CoreError>
+where
+    HighestFuture: Future<Output = Result<Option<String>, DbErr>>,
+{
+    take_number(connection, &yearly_prefix(kind), highest_stored)
+        .await
+        .map_err(|error| match error {
+            CoreError::Busy { .. } => CoreError::NumberingBusy,
+            other => other,
+        })
+}
+
+/// Inserts a record with `number`, reserved by [`reserve`] in the same transaction. When
+/// something that bypassed the counter (an import, a hand-made row) took that number, the
+/// counter is raised past every stored number, once, and the next one is used.
+pub async fn insert_numbered<T, HighestFuture, InsertFuture>(
+    connection: &impl ConnectionTrait,
+    number: String,
     highest_stored: impl Fn(String) -> HighestFuture,
     insert: impl Fn(String) -> InsertFuture,
 ) -> Result<T, CoreError>
@@ -68,12 +88,12 @@ where
     HighestFuture: Future<Output = Result<Option<String>, DbErr>>,
     InsertFuture: Future<Output = Result<T, DbErr>>,
 {
-    let prefix = yearly_prefix(kind);
-    let number = take_number(connection, &prefix, &highest_stored).await?;
-    match insert(number).await {
+    match insert(number.clone()).await {
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            // A number given without the counter (an import, a hand-made row): raise the
-            // counter past every stored number, once, and take the next.
+            let prefix = number
+                .rsplit_once('-')
+                .map(|(prefix, _)| format!("{prefix}-"))
+                .unwrap_or_default();
             let highest = highest_stored(prefix.clone()).await?;
             numbering_repository::raise(
                 connection,

@@ -8,7 +8,8 @@
 //! inside one: a deadlock has rolled the whole transaction back (a savepoint inside it is
 //! gone too).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::database::limits;
@@ -37,10 +38,28 @@ pub fn pause_after(attempt: u32) -> Duration {
     Duration::from_millis(base + fastrand::u64(0..=base))
 }
 
-/// `call` bounded by [`limits::call_deadline`]: past it, [`CoreError::Unavailable`].
+tokio::task_local! {
+    /// Set once the call under way sent its commit (see [`commit_started`]).
+    static COMMITTING: Arc<AtomicBool>;
+}
+
+/// Notes that the call under way is committing: if its deadline passes now, the change
+/// may be saved ([`CoreError::Unconfirmed`]), not certainly not ([`CoreError::Unavailable`]).
+pub fn commit_started() {
+    let _ = COMMITTING.try_with(|committing| committing.store(true, Ordering::Relaxed));
+}
+
+/// `call` bounded by [`limits::call_deadline`]: past it, [`CoreError::Unavailable`], or
+/// [`CoreError::Unconfirmed`] when the deadline passed during a commit.
 pub async fn bounded<T>(call: impl Future<Output = Result<T, CoreError>>) -> Result<T, CoreError> {
-    match tokio::time::timeout(limits::call_deadline(), call).await {
+    let committing = Arc::new(AtomicBool::new(false));
+    let scoped = COMMITTING.scope(Arc::clone(&committing), call);
+    match tokio::time::timeout(limits::call_deadline(), scoped).await {
         Ok(result) => result,
+        Err(_) if committing.load(Ordering::Relaxed) => {
+            tracing::warn!("the database did not confirm a commit in time");
+            Err(CoreError::Unconfirmed)
+        }
         Err(_) => {
             tracing::warn!(
                 deadline_seconds = limits::call_deadline().as_secs(),
@@ -68,5 +87,29 @@ where
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_deadline_passed_during_a_commit_is_not_a_plain_failure() {
+        limits::set_statement_bound(std::time::Duration::from_secs(1));
+        let before_commit = bounded(async {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            Ok(())
+        })
+        .await;
+        assert!(matches!(before_commit, Err(CoreError::Unavailable)));
+        let during_commit = bounded(async {
+            commit_started();
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            Ok(())
+        })
+        .await;
+        assert!(matches!(during_commit, Err(CoreError::Unconfirmed)));
+        limits::set_statement_bound(limits::DEFAULT_STATEMENT_BOUND);
     }
 }

@@ -2,10 +2,10 @@
 //! changes their own password.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
-use super::Session;
 use super::journal::{ChangeKind, Notice};
+use super::{Session, commit};
 use crate::authentication::password;
 use crate::entities::user;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
@@ -328,8 +328,8 @@ pub async fn update(
     user_repository::update(&transaction, id, columns, session.user.id)
         .await
         .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
-    transaction.commit().await?;
-    let updated = find(connection, id, false).await?;
+    let updated = find(&transaction, id, false).await?;
+    commit(transaction).await?;
     session
         .journal
         .record(Resource::User, ChangeKind::Modified, id, &updated.username);
@@ -404,7 +404,7 @@ pub async fn delete(
         return Err(conflict);
     }
     user_repository::delete(&transaction, id).await?;
-    transaction.commit().await?;
+    commit(transaction).await?;
     session
         .journal
         .record(Resource::User, ChangeKind::Deleted, id, &current.username);

@@ -169,17 +169,12 @@ impl Shell<'_> {
 
     fn contract_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
+            let (session, contract) = match self.session_and(|shell, session| {
+                shell.block_on(contract_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
-            let contract =
-                match self.block_on(contract_service::detail(&self.connection, &session, id)) {
-                    Ok(contract) => contract,
-                    Err(error) => {
-                        self.error(&error.to_string());
-                        return Ok(Next::Back);
-                    }
-                };
             self.title(&format!("Contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract)).trim_end());
             let entries = [
@@ -230,17 +225,12 @@ impl Shell<'_> {
         loop {
             // Shown as it is now: after a change, and after a refusal because someone else
             // changed it meanwhile; what is shown is what a change is made from.
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
+            let (_, contract) = match self.session_and(|shell, session| {
+                shell.block_on(contract_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
-            let contract =
-                match self.block_on(contract_service::detail(&self.connection, &session, id)) {
-                    Ok(contract) => contract,
-                    Err(error) => {
-                        self.error(&error.to_string());
-                        return Ok(Next::Back);
-                    }
-                };
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract)).trim_end());
             let entries = [

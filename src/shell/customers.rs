@@ -129,17 +129,12 @@ impl Shell<'_> {
 
     fn customer_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
+            let (session, customer) = match self.session_and(|shell, session| {
+                shell.block_on(customer_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
-            let customer =
-                match self.block_on(customer_service::detail(&self.connection, &session, id)) {
-                    Ok(customer) => customer,
-                    Err(error) => {
-                        self.error(&error.to_string());
-                        return Ok(Next::Back);
-                    }
-                };
             self.title(&format!(
                 "Client n°{} — {}",
                 customer.id, customer.company_name
@@ -186,17 +181,12 @@ impl Shell<'_> {
         let id = customer.id;
         loop {
             // Shown as it is now (see `modify_contract`).
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
+            let (_, customer) = match self.session_and(|shell, session| {
+                shell.block_on(customer_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
-            let customer =
-                match self.block_on(customer_service::detail(&self.connection, &session, id)) {
-                    Ok(customer) => customer,
-                    Err(error) => {
-                        self.error(&error.to_string());
-                        return Ok(Next::Back);
-                    }
-                };
             self.title(&format!("Modifier le client {}", customer.company_name));
             self.say(render::detail(&fields(&customer)).trim_end());
             let entries: Vec<Entry> = EDITABLE

@@ -151,15 +151,11 @@ impl Shell<'_> {
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
-            };
-            let event = match self.block_on(event_service::detail(&self.connection, &session, id)) {
-                Ok(event) => event,
-                Err(error) => {
-                    self.error(&error.to_string());
-                    return Ok(Next::Back);
-                }
+            let (session, event) = match self.session_and(|shell, session| {
+                shell.block_on(event_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
             self.title(&format!(
                 "Évènement {} — {}",
@@ -186,16 +182,12 @@ impl Shell<'_> {
     fn modify_event(&mut self, event: EventRow) -> Result<Next, CommandError> {
         let id = event.id;
         loop {
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
-            };
             // Shown as it is now (see `modify_contract`).
-            let event = match self.block_on(event_service::detail(&self.connection, &session, id)) {
-                Ok(event) => event,
-                Err(error) => {
-                    self.error(&error.to_string());
-                    return Ok(Next::Back);
-                }
+            let (session, event) = match self.session_and(|shell, session| {
+                shell.block_on(event_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier l'évènement {}", event.event_number));
             self.say(render::detail(&fields(&event)).trim_end());

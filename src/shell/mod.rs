@@ -252,10 +252,13 @@ impl Shell<'_> {
     /// After a transient failure (the database busy or not answering): asks whether to try
     /// again with what was typed. `None` at the end of input.
     fn offer_retry(&mut self) -> Result<Option<bool>, CommandError> {
-        match self.ask("Réessayer avec la même saisie ? (Entrée ou « oui » : réessayer ; « non » : abandonner)")? {
-            Answer::Cancel => Ok(Some(true)),
-            Answer::Text(text) => Ok(Some(!text.eq_ignore_ascii_case("non"))),
-            Answer::Quit => Ok(None),
+        self.flush();
+        match self.console.read_line(
+            "Réessayer avec la même saisie ? (Entrée ou « oui » : réessayer ; « non » ou Ctrl-C : abandonner) : ",
+        )? {
+            Line::Text(text) => Ok(Some(!text.trim().eq_ignore_ascii_case("non"))),
+            Line::Interrupted => Ok(Some(false)),
+            Line::End => Ok(None),
         }
     }
 
@@ -294,6 +297,24 @@ impl Shell<'_> {
                     return Ok(None);
                 }
                 Err(other) => return Err(other.into()),
+            }
+        }
+    }
+
+    /// The session, and a record as `read` returns it now; `Err(next)` (after saying why)
+    /// when the session ended or the record cannot be read.
+    fn session_and<T>(
+        &mut self,
+        read: impl FnOnce(&Self, &Session) -> Result<T, CoreError>,
+    ) -> Result<Result<(Session, T), Next>, CommandError> {
+        let Some(session) = self.session()? else {
+            return Ok(Err(Next::SignedOut));
+        };
+        match read(self, &session) {
+            Ok(record) => Ok(Ok((session, record))),
+            Err(error) => {
+                self.error(&error.to_string());
+                Ok(Err(Next::Back))
             }
         }
     }

@@ -97,15 +97,11 @@ impl Shell<'_> {
 
     fn user_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
-            };
-            let user = match self.block_on(user_service::detail(&self.connection, &session, id)) {
-                Ok(user) => user,
-                Err(error) => {
-                    self.error(&error.to_string());
-                    return Ok(Next::Back);
-                }
+            let (session, user) = match self.session_and(|shell, session| {
+                shell.block_on(user_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
             self.title(&format!(
                 "Utilisateur {} — {} {}",
@@ -155,15 +151,11 @@ impl Shell<'_> {
         let id = user.id;
         loop {
             // Shown as it is now (see `modify_contract`).
-            let Some(session) = self.session()? else {
-                return Ok(Next::SignedOut);
-            };
-            let user = match self.block_on(user_service::detail(&self.connection, &session, id)) {
-                Ok(user) => user,
-                Err(error) => {
-                    self.error(&error.to_string());
-                    return Ok(Next::Back);
-                }
+            let (_, user) = match self.session_and(|shell, session| {
+                shell.block_on(user_service::detail(&shell.connection, session, id))
+            })? {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le compte {}", user.username));
             self.say(render::detail(&fields(&user)).trim_end());

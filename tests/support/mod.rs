@@ -258,26 +258,44 @@ pub fn run_binary_in(
     arguments: &[&str],
     input: &str,
 ) -> BinaryOutput {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
+    run_command(binary_command(url, directory, arguments), input)
+}
 
-    let mut command = Command::new(env!("CARGO_BIN_EXE_epic-events"));
+/// The `epic-events` binary with `arguments`, in `directory` with `directory/config` as
+/// configuration directory, `DATABASE_URL` set to `url` (unset if `None`), a fixed time zone,
+/// no colour, and none of the developer's own settings.
+pub fn binary_command(
+    url: Option<&DatabaseUrl>,
+    directory: &std::path::Path,
+    arguments: &[&str],
+) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_epic-events"));
     command
         .args(arguments)
         .current_dir(directory)
         .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
         .env_remove("EPIC_EVENTS_JWT_SECRET")
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
+        .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
         .env_remove("DATABASE_URL")
         .env("NO_COLOR", "1")
         // Local times are shown: the same everywhere.
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("TZ", "UTC");
     if let Some(url) = url {
         command.env("DATABASE_URL", url.expose());
     }
+    command
+}
+
+/// Runs `command` with `input` as standard input, to its end.
+pub fn run_command(mut command: std::process::Command, input: &str) -> BinaryOutput {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = command.spawn().expect("the binary starts");
     child
         .stdin
