@@ -1,7 +1,7 @@
 //! The bad-input table: every rejected input gets its own French message naming the field
 //! and the rule, and nothing is written. On both backends.
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::pin::Pin;

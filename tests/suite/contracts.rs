@@ -1,6 +1,6 @@
 //! Contracts through the core, for each role, on both backends.
 
-mod support;
+use crate::support;
 
 use chrono::{Datelike, Utc};
 use epic_events::entities::contract;

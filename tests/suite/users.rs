@@ -1,6 +1,6 @@
 //! Employee accounts through the core, on both backends.
 
-mod support;
+use crate::support;
 
 use chrono::Duration;
 use epic_events::authentication::token::JwtSecret;

@@ -1,6 +1,6 @@
 //! Customers through the core, for each role, on both backends.
 
-mod support;
+use crate::support;
 
 use epic_events::entities::customer;
 use epic_events::errors::CoreError;

@@ -1,6 +1,6 @@
 //! Events through the core, for each role, on both backends.
 
-mod support;
+use crate::support;
 
 use chrono::{Datelike, TimeZone, Utc};
 use epic_events::entities::event;

@@ -1,7 +1,7 @@
 //! The large data set generator (`epic-events base generer`), at a small scale, on both
 //! backends: the counts asked for, valid under the invariants, and usable by the core.
 
-mod support;
+use crate::support;
 
 use epic_events::database::{administration, large_data};
 use epic_events::entities::{contract, customer, event, user};

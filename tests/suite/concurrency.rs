@@ -3,7 +3,7 @@
 //! connection holding a lock while a script or a shell action runs; a deadlock provoked on
 //! purpose; SQLite writers queuing; a MySQL server that stops answering.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

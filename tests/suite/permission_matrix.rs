@@ -4,7 +4,7 @@
 //! database unchanged; and a script gets the same outcome, with the same message, as the
 //! service it calls.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::future::Future;

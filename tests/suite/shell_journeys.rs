@@ -2,7 +2,7 @@
 //! role, checking what the screen said and what the database holds afterwards; the menus
 //! each role sees against what the core allows; the main screens pinned by snapshots.
 
-mod support;
+use crate::support;
 
 use epic_events::entities::{contract, customer, event, user};
 use epic_events::permissions::{Feature, allows};

@@ -1,7 +1,7 @@
 //! The scripts of `scripts/`, run on the demo data on both backends, with their output
 //! checked exactly and the database checked afterwards.
 
-mod support;
+use crate::support;
 
 use epic_events::entities::contract;
 use epic_events::scripting::output::OutputFormat;

@@ -1,7 +1,7 @@
 //! The schema's guarantees on both backends: uniqueness, foreign keys, checks, indexes,
 //! exact money and program-maintained UTC timestamps.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

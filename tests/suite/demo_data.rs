@@ -1,7 +1,7 @@
 //! The demo data set is exactly the one of SPEC §8, with the roles and permissions of
 //! SPEC §4, on both backends.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

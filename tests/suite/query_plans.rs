@@ -2,7 +2,7 @@
 //! it, through MySQL's `EXPLAIN` and SQLite's `EXPLAIN QUERY PLAN`, on a generated data
 //! set large enough for the planners to choose as they would in production.
 
-mod support;
+use crate::support;
 
 use epic_events::database::{administration, large_data};
 use epic_events::paging::PageRequest;

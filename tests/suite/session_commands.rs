@@ -1,6 +1,6 @@
 //! `connexion`, `moi`, `deconnexion` and `base premier-gestionnaire` through the binary.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -1,6 +1,6 @@
 //! Sign-in, sessions and the first management account, on both backends.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

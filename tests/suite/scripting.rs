@@ -1,7 +1,7 @@
 //! Script runs over the demo data, on both backends: one transaction per run, the dry run,
 //! the expected-count guard, catchable refusals, French records, and the sandbox.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! What reaches Sentry: one event per user creation, user modification and contract
 //! signature, and every unexpected error; nothing secret; nothing when the DSN is unset.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! `epic-events base migrer | etat | reinitialiser`, run as a user would: through the binary.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! without echo, typed commands kept in the user's history (never a password), colours on
 //! a terminal, Ctrl-D to leave.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! `epic-events executer` and `epic-events aide` through the binary: results on standard
 //! output, messages on standard error, exit status, and the database afterwards.
 
-mod support;
+use crate::support;
 
 use support::{TestDatabase, event_supports, run_binary, run_binary_in};
 

@@ -1,6 +1,6 @@
 //! The permission rules applied to the rights stored in the database, for each demo user.
 
-mod support;
+use crate::support;
 
 use chrono::Duration;
 use epic_events::authentication::token::JwtSecret;
