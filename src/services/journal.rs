@@ -230,15 +230,31 @@ mod tests {
         assert_eq!(journal.changes().len(), 3);
     }
 
-    #[test]
-    fn held_notices_are_dropped_on_rollback() {
-        let journal = Journal::holding_notices();
-        journal.notify(Notice::ContractSigned {
+    fn signed_notice() -> Notice {
+        Notice::ContractSigned {
             acting_user_id: 1,
             contract_id: 2,
+        }
+    }
+
+    #[test]
+    fn held_notices_reach_sentry_only_when_released() {
+        let released = sentry::test::with_captured_events(|| {
+            let journal = Journal::holding_notices();
+            journal.notify(signed_notice());
+            journal.release_notices();
         });
-        journal.discard_notices();
-        journal.release_notices();
-        assert!(format!("{journal:?}").contains("held_notices: Some(0)"));
+        assert_eq!(released.len(), 1, "a committed run reports its notice");
+        let discarded = sentry::test::with_captured_events(|| {
+            let journal = Journal::holding_notices();
+            journal.notify(signed_notice());
+            journal.discard_notices();
+            journal.release_notices();
+        });
+        assert!(discarded.is_empty(), "a rolled-back run reports nothing");
+        let immediate = sentry::test::with_captured_events(|| {
+            Journal::immediate().notify(signed_notice());
+        });
+        assert_eq!(immediate.len(), 1);
     }
 }

@@ -130,6 +130,8 @@ struct Shell<'a> {
     output: anstream::AutoStream<std::io::Stdout>,
     width: Option<usize>,
     token: Option<SessionToken>,
+    /// The user asked to leave (end of input) while waiting for the database.
+    leaving: bool,
 }
 
 /// The demo database of `epic-events demo`, in the working directory.
@@ -205,6 +207,7 @@ pub fn run(
         output: anstream::stdout(),
         width,
         token: None,
+        leaving: false,
     };
     shell.welcome()
 }
@@ -283,7 +286,10 @@ impl Shell<'_> {
                 Err(error) if error.is_transient() => {
                     self.error(&error.to_string());
                     match self.ask("Appuyez sur Entrée pour réessayer")? {
-                        Answer::Quit => return Ok(None),
+                        Answer::Quit => {
+                            self.leaving = true;
+                            return Ok(None);
+                        }
                         Answer::Text(_) | Answer::Cancel => continue,
                     }
                 }
@@ -746,7 +752,8 @@ impl Shell<'_> {
             match self.choose("Accueil", &entries, None)? {
                 Choice::Entry(1) => match self.sign_in()? {
                     Next::Quit => break,
-                    Next::Back | Next::SignedOut => continue,
+                    Next::Back | Next::SignedOut if !self.leaving => continue,
+                    Next::Back | Next::SignedOut => break,
                 },
                 Choice::Entry(_) | Choice::Quit => break,
                 Choice::Back | Choice::SignedOut => continue,
