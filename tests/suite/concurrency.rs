@@ -893,6 +893,30 @@ mod stopped_server {
         }
     }
 
+    /// Waits until the number of connections using the database `epic_events` meets `wanted`.
+    async fn wait_for_connections(observer: &DatabaseConnection, wanted: impl Fn(i64) -> bool) {
+        let started = Instant::now();
+        loop {
+            let count = observer
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::MySql,
+                    "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = 'epic_events'",
+                ))
+                .await
+                .unwrap()
+                .and_then(|row| row.try_get::<i64>("", "n").ok())
+                .unwrap_or(0);
+            if wanted(count) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "connections to epic_events: {count}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn mysql() {
         if support::mysql_server_url().is_none() {
@@ -927,6 +951,17 @@ mod stopped_server {
         // A payment, then reading until the server stops answering.
         std::fs::write(&script, "enregistrer_paiement(2, \"50\");\nlet n = 0;\nwhile n < 1000000 { contrats(); n += 1; }\n").unwrap();
 
+        // Nobody else is connected to the database when the run starts.
+        let observer = database::connect(
+            &epic_events::config::DatabaseUrl::new(format!(
+                "mysql://root@127.0.0.1:{}",
+                server.port
+            ))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        wait_for_connections(&observer, |count| count == 0).await;
         let child = binary_command(
             Some(&url),
             directory.path(),
@@ -938,7 +973,10 @@ mod stopped_server {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-        std::thread::sleep(Duration::from_secs(2));
+        // Stop the server once the run is under way: its connection is open on the
+        // database (then give it a moment to record its payment and start reading).
+        wait_for_connections(&observer, |count| count > 0).await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
         server.signal("STOP");
         let stopped_at = Instant::now();
         let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
