@@ -160,6 +160,13 @@ pub fn demo(
         println!(
             "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
         );
+    } else {
+        // A demo database made by an earlier version gets this version's schema: the demo
+        // is the program's own, so it is brought up to date without asking.
+        runtime.block_on(async {
+            let connection = crate::database::connect(&url).await?;
+            crate::database::administration::migrate(&connection).await
+        })?;
     }
     let configuration = Configuration {
         database_url: url,

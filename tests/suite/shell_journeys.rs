@@ -286,6 +286,46 @@ fn demo_opens_the_shell_on_a_demo_database() {
         "{}",
         output.stdout
     );
+
+    // A demo database made by an earlier version (without the latest migration) is
+    // brought up to date, its data kept.
+    let demo = epic_events::config::DatabaseUrl::new(format!(
+        "sqlite://{}",
+        directory.path().join("epic_events_demo.db").display()
+    ))
+    .unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let connection = epic_events::database::connect(&demo).await.unwrap();
+        connection
+            .execute_unprepared(
+                "DROP TABLE number_sequence; \
+                 DELETE FROM seaql_migrations WHERE version = 'm20261124_000003_concurrent_use'",
+            )
+            .await
+            .unwrap();
+        for table in ["user", "customer", "contract", "event"] {
+            for column in ["version", "updated_by"] {
+                connection
+                    .execute_unprepared(&format!("ALTER TABLE `{table}` DROP COLUMN {column}"))
+                    .await
+                    .unwrap();
+            }
+        }
+    });
+    let input = "1\nmanager1\ndemo-epic-events\n3\n5\n2\n1\n4\n100\n0\n0\n0\n5\n2\n";
+    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], input);
+    assert!(output.success, "{output:?}");
+    assert!(
+        output.stdout.contains("Modification enregistrée."),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("Reste à payer  : 3 150,50 €"),
+        "{}",
+        output.stdout
+    );
 }
 
 test_on_both_backends! {
