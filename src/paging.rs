@@ -54,6 +54,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A list with nothing in it.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next: None,
+        }
+    }
+
     /// Builds a page from up to `request.fetch_limit()` rows fetched in id order.
     pub fn from_rows(mut rows: Vec<T>, request: PageRequest, id: impl Fn(&T) -> i32) -> Self {
         let has_more = rows.len() as u64 > request.size;

@@ -230,6 +230,38 @@ pub fn scope(role: Role, resource: Resource, action: Action) -> Scope {
         .unwrap_or(Scope::Any)
 }
 
+/// What « mine » means: the link between a user and the records they call theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ownership {
+    /// The records they created (management: contracts).
+    CreatedBy,
+    /// Their customers and what belongs to them (sales).
+    OfMyCustomers,
+    /// The events assigned to them, and those events' contracts (support).
+    AssignedToMe,
+    /// No record of this kind is theirs.
+    Nothing,
+}
+
+/// « Mine » per role and resource (SPEC §6), the one table the services' « Mes … » lists
+/// and menus follow. A pair not listed owns nothing.
+pub const MINE: &[(Role, Resource, Ownership)] = &[
+    (Role::Management, Resource::Contract, Ownership::CreatedBy),
+    (Role::Sales, Resource::Customer, Ownership::OfMyCustomers),
+    (Role::Sales, Resource::Contract, Ownership::OfMyCustomers),
+    (Role::Sales, Resource::Event, Ownership::OfMyCustomers),
+    (Role::Support, Resource::Contract, Ownership::AssignedToMe),
+    (Role::Support, Resource::Event, Ownership::AssignedToMe),
+];
+
+/// What « mine » means for `role` and `resource` (see [`MINE`]).
+pub fn ownership(role: Role, resource: Resource) -> Ownership {
+    MINE.iter()
+        .find(|(r, res, _)| (*r, *res) == (role, resource))
+        .map(|(_, _, ownership)| *ownership)
+        .unwrap_or(Ownership::Nothing)
+}
+
 /// The signed-in user as the rules see them: who, which role, which stored rights.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
@@ -562,6 +594,34 @@ pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), Pe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SPEC §6: « mine » per role, resource by resource.
+    #[test]
+    fn mine_follows_the_specification() {
+        use Ownership::*;
+        let expected = [
+            (Role::Management, [Nothing, Nothing, CreatedBy, Nothing]),
+            (
+                Role::Sales,
+                [Nothing, OfMyCustomers, OfMyCustomers, OfMyCustomers],
+            ),
+            (
+                Role::Support,
+                [Nothing, Nothing, AssignedToMe, AssignedToMe],
+            ),
+        ];
+        for (role, by_resource) in expected {
+            let resources = [
+                Resource::User,
+                Resource::Customer,
+                Resource::Contract,
+                Resource::Event,
+            ];
+            for (resource, wanted) in resources.into_iter().zip(by_resource) {
+                assert_eq!(ownership(role, resource), wanted, "{role:?} {resource:?}");
+            }
+        }
+    }
 
     /// SPEC §4, as rows of the seeded `role_permission` table.
     fn seeded(role: Role) -> Vec<Permission> {

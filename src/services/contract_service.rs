@@ -11,7 +11,9 @@ use crate::errors::{CoreError, StaleRecord, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
+use crate::permissions::{
+    Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
+};
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::{author_name, begin_write, customer_repository};
@@ -86,8 +88,9 @@ fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// The filter for `which` as seen by `session`.
-fn filter_for(session: &Session, which: ContractList) -> ContractFilter {
+/// The filter for `which` as seen by `session`; `None` when the list is empty by
+/// definition (no contract is theirs).
+fn filter_for(session: &Session, which: ContractList) -> Option<ContractFilter> {
     let me = session.user.id;
     let mut filter = ContractFilter::default();
     let mine = matches!(
@@ -95,15 +98,16 @@ fn filter_for(session: &Session, which: ContractList) -> ContractFilter {
         ContractList::Mine | ContractList::MineUnsigned | ContractList::MineUnpaid
     );
     if mine {
-        match session.user.role {
-            Role::Management => filter.management_user_id = Some(me),
-            Role::Sales => filter.customer_sales_user_id = Some(me),
-            Role::Support => filter.event_support_user_id = Some(me),
+        match ownership(session.user.role, Resource::Contract) {
+            Ownership::CreatedBy => filter.management_user_id = Some(me),
+            Ownership::OfMyCustomers => filter.customer_sales_user_id = Some(me),
+            Ownership::AssignedToMe => filter.event_support_user_id = Some(me),
+            Ownership::Nothing => return None,
         }
     }
     filter.unsigned_only = matches!(which, ContractList::Unsigned | ContractList::MineUnsigned);
     filter.unpaid_only = matches!(which, ContractList::Unpaid | ContractList::MineUnpaid);
-    filter
+    Some(filter)
 }
 
 /// A page of contracts.
@@ -118,7 +122,10 @@ pub async fn list(
         Action::Read,
         Target::AnyOf(Resource::Contract),
     )?;
-    let rows = contract_repository::list(connection, filter_for(session, which), page).await?;
+    let Some(filter) = filter_for(session, which) else {
+        return Ok(Page::empty());
+    };
+    let rows = contract_repository::list(connection, filter, page).await?;
     Ok(Page::from_rows(rows, page, |row| row.id))
 }
 

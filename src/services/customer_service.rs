@@ -8,7 +8,9 @@ use super::{Session, commit};
 use crate::entities::customer;
 use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
+use crate::permissions::{
+    Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
+};
 pub use crate::repositories::customer_repository::CustomerRow;
 use crate::repositories::{author_name, begin_write, customer_repository};
 use crate::validation;
@@ -88,13 +90,10 @@ pub async fn list(
     )?;
     let owner = match which {
         CustomerList::All => None,
-        CustomerList::Mine if session.user.role == Role::Sales => Some(session.user.id),
-        CustomerList::Mine => {
-            return Ok(Page {
-                items: Vec::new(),
-                next: None,
-            });
-        }
+        CustomerList::Mine => match ownership(session.user.role, Resource::Customer) {
+            Ownership::OfMyCustomers => Some(session.user.id),
+            _ => return Ok(Page::empty()),
+        },
     };
     let rows = customer_repository::list(connection, owner, page).await?;
     Ok(Page::from_rows(rows, page, |row| row.id))

@@ -12,7 +12,8 @@ use crate::errors::{CoreError, StaleRecord};
 use crate::formatting;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
-    Action, EventField, PermissionDenied, Resource, Role, Target, authorize, may_edit_event_field,
+    Action, EventField, Ownership, PermissionDenied, Resource, Role, Target, authorize,
+    may_edit_event_field, ownership,
 };
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
@@ -176,23 +177,20 @@ pub async fn search(
 ) -> Result<Page<EventRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
     let me = session.user.id;
-    let mut filter = match (which, session.user.role) {
-        (EventList::All, _) => EventFilter::default(),
-        (EventList::Mine, Role::Support) => EventFilter {
-            support_user_id: Some(me),
-            ..Default::default()
+    let mut filter = match which {
+        EventList::All => EventFilter::default(),
+        EventList::Mine => match ownership(session.user.role, Resource::Event) {
+            Ownership::AssignedToMe => EventFilter {
+                support_user_id: Some(me),
+                ..Default::default()
+            },
+            Ownership::OfMyCustomers => EventFilter {
+                customer_sales_user_id: Some(me),
+                ..Default::default()
+            },
+            Ownership::CreatedBy | Ownership::Nothing => return Ok(Page::empty()),
         },
-        (EventList::Mine, Role::Sales) => EventFilter {
-            customer_sales_user_id: Some(me),
-            ..Default::default()
-        },
-        (EventList::Mine, Role::Management) => {
-            return Ok(Page {
-                items: Vec::new(),
-                next: None,
-            });
-        }
-        (EventList::WithoutSupport, _) => EventFilter {
+        EventList::WithoutSupport => EventFilter {
             without_support_only: true,
             ..Default::default()
         },
