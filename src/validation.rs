@@ -186,3 +186,25 @@ mod tests {
         );
     }
 }
+
+/// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.
+pub fn yes_or_no(field: &'static str, text: &str) -> Result<bool, CoreError> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "non" | "n" => Ok(false),
+        "oui" | "o" => Ok(true),
+        _ => Err(CoreError::validation(field, "répondez oui ou non")),
+    }
+}
+
+/// A whole number typed for `field`.
+pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, CoreError> {
+    text.trim().parse().map_err(|_| {
+        CoreError::validation(
+            field,
+            format!(
+                "« {} » n'est pas un nombre entier",
+                crate::formatting::neutralise_control_characters(text.trim())
+            ),
+        )
+    })
+}

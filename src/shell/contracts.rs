@@ -2,13 +2,13 @@
 //! payments), deletion, and creating an event for a signed contract.
 
 use super::{Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render};
-use crate::errors::CoreError;
 use crate::formatting;
 use crate::permissions::{Action, Feature, allows};
 use crate::services::contract_service::{
     self, ContractChanges, ContractList, ContractRow, NewContract, field,
 };
 use crate::services::event_service::{self, NewEvent};
+use crate::validation;
 
 fn fields(contract: &ContractRow) -> Vec<(&'static str, String)> {
     vec![
@@ -38,25 +38,6 @@ fn fields(contract: &ContractRow) -> Vec<(&'static str, String)> {
         ("Créé le", formatting::date_time(contract.created_at)),
         ("Modifié le", formatting::date_time(contract.updated_at)),
     ]
-}
-
-/// « oui » / « non » typed for a yes-or-no field.
-fn yes_or_no(field_name: &'static str, text: &str) -> Result<bool, CoreError> {
-    match text.trim().to_lowercase().as_str() {
-        "" | "non" | "n" => Ok(false),
-        "oui" | "o" => Ok(true),
-        _ => Err(CoreError::validation(field_name, "répondez oui ou non")),
-    }
-}
-
-/// A whole number typed for `field_name`.
-fn whole_number<T: std::str::FromStr>(
-    field_name: &'static str,
-    text: &str,
-) -> Result<T, CoreError> {
-    text.trim().parse().map_err(|_| {
-        CoreError::validation(field_name, format!("« {text} » n'est pas un nombre entier"))
-    })
 }
 
 impl Shell<'_> {
@@ -341,10 +322,10 @@ impl Shell<'_> {
         ];
         let created = self.form(&form, |shell, session, values| {
             let input = NewContract {
-                customer_id: whole_number(field::CUSTOMER, &values[0])?,
+                customer_id: validation::whole_number(field::CUSTOMER, &values[0])?,
                 total_amount: values[1].clone(),
                 balance_due: (!values[2].is_empty()).then(|| values[2].clone()),
-                signed: yes_or_no(field::SIGNED, &values[3])?,
+                signed: validation::yes_or_no(field::SIGNED, &values[3])?,
             };
             shell.write(|| contract_service::create(&shell.connection, session, &input))
         })?;
@@ -379,7 +360,7 @@ impl Shell<'_> {
                 start: values[1].clone(),
                 end: values[2].clone(),
                 location: values[3].clone(),
-                attendees: whole_number(event_field::ATTENDEES, &values[4])?,
+                attendees: validation::whole_number(event_field::ATTENDEES, &values[4])?,
                 note: values[5].clone(),
             };
             shell.write(|| event_service::create(&shell.connection, session, &input))

@@ -8,6 +8,7 @@ use crate::paging::PageRequest;
 use crate::permissions::{Action, EventField, Feature, allows};
 use crate::services::event_service::{self, EventChanges, EventList, EventRow, SupportUser};
 use crate::services::user_service::{self, UserRow};
+use crate::validation;
 
 fn support_name(event: &EventRow) -> String {
     match (&event.support_first_name, &event.support_last_name) {
@@ -57,12 +58,7 @@ fn changes(field: EventField, value: String) -> Result<EventChanges, CoreError> 
         EventField::End => changes.end = Some(value),
         EventField::Location => changes.location = Some(value),
         EventField::Attendees => {
-            changes.attendees = Some(value.trim().parse().map_err(|_| {
-                CoreError::validation(
-                    field.french_name(),
-                    format!("« {value} » n'est pas un nombre entier"),
-                )
-            })?);
+            changes.attendees = Some(validation::whole_number(field.french_name(), &value)?);
         }
         EventField::Note => changes.note = Some(value),
         EventField::Support => {
