@@ -127,6 +127,28 @@ pub fn new_password(field: &'static str, value: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.
+pub fn yes_or_no(field: &'static str, text: &str) -> Result<bool, CoreError> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "non" | "n" => Ok(false),
+        "oui" | "o" => Ok(true),
+        _ => Err(CoreError::validation(field, "répondez oui ou non")),
+    }
+}
+
+/// A whole number typed for `field`.
+pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, CoreError> {
+    text.trim().parse().map_err(|_| {
+        CoreError::validation(
+            field,
+            format!(
+                "« {} » n'est pas un nombre entier",
+                crate::formatting::neutralise_control_characters(text.trim())
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,26 +207,4 @@ mod tests {
             "nom : ne peut pas dépasser 100 caractères"
         );
     }
-}
-
-/// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.
-pub fn yes_or_no(field: &'static str, text: &str) -> Result<bool, CoreError> {
-    match text.trim().to_lowercase().as_str() {
-        "" | "non" | "n" => Ok(false),
-        "oui" | "o" => Ok(true),
-        _ => Err(CoreError::validation(field, "répondez oui ou non")),
-    }
-}
-
-/// A whole number typed for `field`.
-pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, CoreError> {
-    text.trim().parse().map_err(|_| {
-        CoreError::validation(
-            field,
-            format!(
-                "« {} » n'est pas un nombre entier",
-                crate::formatting::neutralise_control_characters(text.trim())
-            ),
-        )
-    })
 }
