@@ -1,0 +1,154 @@
+//! Contracts: lists, one contract (by id or number), creation, changes, signature, payments, deletion.
+
+use super::*;
+
+pub(super) fn register(api: &mut Registrar<'_>) {
+    api.section = "Contrats";
+    for (name, description, which) in [
+        ("contrats", "tous les contrats", ContractList::All),
+        (
+            "contrats_non_signes",
+            "tous les contrats non signés",
+            ContractList::Unsigned,
+        ),
+        (
+            "contrats_non_payes",
+            "tous les contrats dont il reste quelque chose à payer",
+            ContractList::Unpaid,
+        ),
+        (
+            "mes_contrats",
+            "vos contrats (gestion : créés par vous ; commercial : de vos clients ; support : de vos évènements)",
+            ContractList::Mine,
+        ),
+        (
+            "mes_contrats_non_signes",
+            "vos contrats non signés",
+            ContractList::MineUnsigned,
+        ),
+        (
+            "mes_contrats_non_payes",
+            "vos contrats dont il reste quelque chose à payer",
+            ContractList::MineUnpaid,
+        ),
+    ] {
+        list_functions!(api, contract_service::list, name, description, which, true);
+    }
+    function!(
+        api,
+        "contrat",
+        "id",
+        "un contrat, par son numéro interne",
+        |call: NativeCallContext,
+         contract_id: INT|
+         -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            let contract_id = id(contract_id, "contrat")?;
+            context.wait(contract_service::detail(
+                &context.transaction,
+                &context.session,
+                contract_id,
+            ))
+        },
+    );
+    function!(
+        api,
+        "contrat_par_numero",
+        "numero",
+        "un contrat, par son numéro (\"CTR-2026-0001\")",
+        |call: NativeCallContext, number: &str| -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            context.wait(contract_service::detail_by_number(
+                &context.transaction,
+                &context.session,
+                number,
+            ))
+        },
+    );
+    function!(
+        api,
+        "creer_contrat",
+        "#{client, montant_total, reste_a_payer, signe}",
+        "(gestion) crée un contrat pour le client donné (son numéro) ; reste_a_payer vaut le total par défaut",
+        |call: NativeCallContext, fields: Map| -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            let input = inputs::new_contract(&fields)?;
+            context.wait(contract_service::create(
+                &context.transaction,
+                &context.session,
+                &input,
+            ))
+        },
+    );
+    modification_functions!(
+        api,
+        "modifier_contrat",
+        "contrat",
+        "#{montant_total, reste_a_payer, signe}",
+        "(gestion ; commercial : contrats de vos clients) modifie les champs donnés",
+        "contrat",
+        contract_service::ContractRow,
+        inputs::contract_changes,
+        contract_service::update
+    );
+    function!(
+        api,
+        "signer_contrat",
+        "id",
+        "(gestion ; commercial : contrats de vos clients) marque un contrat comme signé",
+        |call: NativeCallContext,
+         contract_id: INT|
+         -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            let contract_id = id(contract_id, "contrat")?;
+            let changes = ContractChanges {
+                signed: Some(true),
+                ..Default::default()
+            };
+            context.wait(contract_service::update(
+                &context.transaction,
+                &context.session,
+                contract_id,
+                &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "enregistrer_paiement",
+        "id, montant",
+        "(gestion ; commercial : contrats de vos clients) baisse le reste à payer du montant payé",
+        |call: NativeCallContext,
+         contract_id: INT,
+         amount: Dynamic|
+         -> ScriptResult<contract_service::ContractRow> {
+            let context = context(&call)?;
+            let contract_id = id(contract_id, "contrat")?;
+            let amount = inputs::amount_text(&amount).ok_or_else(|| {
+                refusal("enregistrer_paiement : le montant doit être un nombre ou un texte (\"1 234,50\")")
+            })?;
+            context.wait(contract_service::record_payment(
+                &context.transaction,
+                &context.session,
+                contract_id,
+                &amount,
+            ))
+        },
+    );
+    function!(
+        api,
+        "supprimer_contrat",
+        "id",
+        "(gestion) supprime un contrat sans évènement",
+        |call: NativeCallContext, contract_id: INT| -> ScriptResult<()> {
+            let context = context(&call)?;
+            let contract_id = id(contract_id, "contrat")?;
+            context.wait(contract_service::delete(
+                &context.transaction,
+                &context.session,
+                contract_id,
+            ))
+        },
+    );
+}

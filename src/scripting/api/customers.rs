@@ -1,0 +1,75 @@
+//! Customers: lists, one customer, creation, changes, deletion.
+
+use super::*;
+
+pub(super) fn register(api: &mut Registrar<'_>) {
+    api.section = "Clients";
+    for (name, description, which) in [
+        ("clients", "tous les clients", CustomerList::All),
+        (
+            "mes_clients",
+            "vos clients (commercial)",
+            CustomerList::Mine,
+        ),
+    ] {
+        list_functions!(api, customer_service::list, name, description, which, true);
+    }
+    function!(
+        api,
+        "client",
+        "id",
+        "un client",
+        |call: NativeCallContext,
+         customer_id: INT|
+         -> ScriptResult<customer_service::CustomerRow> {
+            let context = context(&call)?;
+            let customer_id = id(customer_id, "client")?;
+            context.wait(customer_service::detail(
+                &context.transaction,
+                &context.session,
+                customer_id,
+            ))
+        },
+    );
+    function!(
+        api,
+        "creer_client",
+        "#{prenom, nom, email, telephone, entreprise}",
+        "(commercial) crée un client qui vous est attribué",
+        |call: NativeCallContext, fields: Map| -> ScriptResult<customer_service::CustomerRow> {
+            let context = context(&call)?;
+            let input = inputs::new_customer(&fields)?;
+            context.wait(customer_service::create(
+                &context.transaction,
+                &context.session,
+                &input,
+            ))
+        },
+    );
+    modification_functions!(
+        api,
+        "modifier_client",
+        "client",
+        "#{prenom, nom, email, telephone, entreprise}",
+        "(commercial, vos clients) modifie les champs donnés",
+        "client",
+        customer_service::CustomerRow,
+        inputs::customer_changes,
+        customer_service::update
+    );
+    function!(
+        api,
+        "supprimer_client",
+        "id",
+        "(commercial, vos clients) supprime un client sans contrat",
+        |call: NativeCallContext, customer_id: INT| -> ScriptResult<()> {
+            let context = context(&call)?;
+            let customer_id = id(customer_id, "client")?;
+            context.wait(customer_service::delete(
+                &context.transaction,
+                &context.session,
+                customer_id,
+            ))
+        },
+    );
+}

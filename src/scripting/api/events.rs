@@ -1,0 +1,170 @@
+//! Events: lists and searches, one event, creation, changes, support assignment (one or many).
+
+use super::*;
+
+pub(super) fn register(api: &mut Registrar<'_>) {
+    api.section = "Évènements";
+    for (name, description, which) in [
+        ("evenements", "tous les évènements", EventList::All),
+        (
+            "mes_evenements",
+            "vos évènements (support : ceux qui vous sont assignés ; commercial : ceux de vos clients)",
+            EventList::Mine,
+        ),
+        (
+            "evenements_sans_support",
+            "les évènements sans support",
+            EventList::WithoutSupport,
+        ),
+    ] {
+        // Events without support take their page with their criteria, below.
+        let paged = which != EventList::WithoutSupport;
+        list_functions!(api, event_service::list, name, description, which, paged);
+    }
+    function!(
+        api,
+        "evenements_sans_support",
+        "#{lieu, du, au, apres, limite}",
+        "les évènements sans support dont le lieu contient « lieu » et qui commencent entre du et au, les plus proches d'abord (une page avec apres et limite)",
+        |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let (search, request): (EventSearch, _) = inputs::event_search(&criteria)?;
+            context.pages(request, |page| {
+                event_service::search(
+                    &context.transaction,
+                    &context.session,
+                    EventList::WithoutSupport,
+                    &search,
+                    page,
+                )
+            })
+        },
+    );
+    function!(
+        api,
+        "evenement",
+        "id",
+        "un évènement",
+        |call: NativeCallContext, event_id: INT| -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let event_id = id(event_id, "évènement")?;
+            context.wait(event_service::detail(
+                &context.transaction,
+                &context.session,
+                event_id,
+            ))
+        },
+    );
+    function!(
+        api,
+        "creer_evenement",
+        "#{contrat, nom, debut, fin, lieu, participants, notes}",
+        "(commercial) crée un évènement pour un contrat signé de votre client (contrat : son numéro interne)",
+        |call: NativeCallContext, fields: Map| -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let input = inputs::new_event(&fields)?;
+            context.wait(event_service::create(
+                &context.transaction,
+                &context.session,
+                &input,
+            ))
+        },
+    );
+    modification_functions!(
+        api,
+        "modifier_evenement",
+        "evenement",
+        "#{nom, debut, fin, lieu, participants, notes}",
+        "(support assigné) modifie les champs donnés",
+        "évènement",
+        event_service::EventRow,
+        inputs::event_changes,
+        event_service::update
+    );
+    function!(
+        api,
+        "assigner_support",
+        "evenement_id, support",
+        "(gestion) assigne un membre du support (son numéro ou son identifiant) à un évènement",
+        |call: NativeCallContext,
+         event_id: INT,
+         support: Dynamic|
+         -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let event_id = id(event_id, "évènement")?;
+            let changes = EventChanges {
+                support: Some(Some(inputs::support_user(&support)?)),
+                ..Default::default()
+            };
+            context.wait(event_service::update(
+                &context.transaction,
+                &context.session,
+                event_id,
+                &changes,
+                None,
+            ))
+        },
+    );
+    function!(
+        api,
+        "assigner_support",
+        "evenement, support",
+        "la même chose à partir d'un évènement lu plus tôt : refusé si son support a changé entre-temps",
+        |call: NativeCallContext,
+         event: event_service::EventRow,
+         support: Dynamic|
+         -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let changes = EventChanges {
+                support: Some(Some(inputs::support_user(&support)?)),
+                ..Default::default()
+            };
+            context.wait(event_service::update(
+                &context.transaction,
+                &context.session,
+                event.id,
+                &changes,
+                Some(&event),
+            ))
+        },
+    );
+    function!(
+        api,
+        "assigner_support_en_masse",
+        "evenements, support",
+        "(gestion) assigne un membre du support à tous les évènements donnés (une liste d'évènements ou de numéros), en une fois ; un évènement lu plus tôt dont le support a changé entre-temps est laissé tel quel et n'est pas dans la liste rendue",
+        |call: NativeCallContext, events: Array, support: Dynamic| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let targets = inputs::bulk_targets(&events)?;
+            let support = inputs::support_user(&support)?;
+            let done = context.wait(event_service::assign_support_to_many(
+                &context.transaction,
+                &context.session,
+                &targets,
+                Some(&support),
+            ))?;
+            Ok(done.assigned.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    function!(
+        api,
+        "retirer_support",
+        "evenement_id",
+        "(gestion) retire le support assigné à un évènement",
+        |call: NativeCallContext, event_id: INT| -> ScriptResult<event_service::EventRow> {
+            let context = context(&call)?;
+            let event_id = id(event_id, "évènement")?;
+            let changes = EventChanges {
+                support: Some(None),
+                ..Default::default()
+            };
+            context.wait(event_service::update(
+                &context.transaction,
+                &context.session,
+                event_id,
+                &changes,
+                None,
+            ))
+        },
+    );
+}

@@ -1,0 +1,304 @@
+//! The French API of scripts: every operation of the core, registered under its French
+//! name with a one-line description. The help (`aide`) is generated from these same
+//! registrations, so it cannot drift from the code.
+//!
+//! Nothing here decides access: each function calls the core service with the run's
+//! session, and the core's refusal reaches the script as a catchable error.
+
+use std::sync::{Arc, OnceLock};
+
+use rhai::{Array, Dynamic, Engine, INT, Map, NativeCallContext};
+
+use super::context::{ScriptContext, ScriptResult, refusal};
+use super::files;
+use super::inputs::{self, id};
+use super::records::{self, ScriptDate};
+use crate::formatting;
+use crate::money::Money;
+use crate::services::contract_service::{self, ContractChanges, ContractList};
+use crate::services::customer_service::{self, CustomerList};
+use crate::services::event_service::{self, EventChanges, EventList, EventSearch};
+use crate::services::{report_service, user_service};
+
+/// One function of the API, as the help shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionHelp {
+    /// The part of the help it belongs to.
+    pub section: &'static str,
+    /// The function's name.
+    pub name: &'static str,
+    /// How it is called: `creer_client(#{prenom, nom, email, telephone, entreprise})`.
+    pub signature: String,
+    /// One line of French.
+    pub description: &'static str,
+}
+
+/// Registers functions and keeps their help.
+struct Registrar<'a> {
+    engine: &'a mut Engine,
+    section: &'static str,
+    help: Vec<FunctionHelp>,
+}
+
+impl Registrar<'_> {
+    /// Keeps the help of the function `name` just registered.
+    fn describe(&mut self, name: &'static str, parameters: &str, description: &'static str) {
+        self.help.push(FunctionHelp {
+            section: self.section,
+            name,
+            signature: format!("{name}({parameters})"),
+            description,
+        });
+    }
+}
+
+/// `function!(api, name, parameters, description, closure)`: registers `closure` as the
+/// script function `name` and keeps its help, in one step.
+macro_rules! function {
+    ($api:expr, $name:expr, $parameters:expr, $description:expr, $function:expr $(,)?) => {{
+        let name: &'static str = $name;
+        $api.engine.register_fn(name, $function);
+        $api.describe(name, $parameters, $description);
+    }};
+}
+
+/// `list_functions!(api, service::list, name, description, which, paged)`: registers the
+/// list `name` whole (`name()`) and, when `paged`, by page (`name(#{apres, limite})`),
+/// both through `service::list(connection, session, which, page)`.
+macro_rules! list_functions {
+    ($api:expr, $list:path, $name:expr, $description:expr, $which:expr, $paged:expr) => {{
+        let (name, which): (&'static str, _) = ($name, $which);
+        function!(
+            $api,
+            name,
+            "",
+            $description,
+            move |call: NativeCallContext| -> ScriptResult<Array> {
+                let context = context(&call)?;
+                context.all_pages(|page| $list(&context.transaction, &context.session, which, page))
+            }
+        );
+        if $paged {
+            function!(
+                $api,
+                name,
+                PAGE_PARAMETERS,
+                PAGE_DESCRIPTION,
+                move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
+                    let context = context(&call)?;
+                    let request = inputs::page_options(&options, name)?;
+                    context.pages(request, |page| {
+                        $list(&context.transaction, &context.session, which, page)
+                    })
+                }
+            );
+        }
+    }};
+}
+
+/// `modification_functions!(api, name, record, fields, description, what, Row, changes,
+/// service::update)`: registers `name(id, #{…})`, which changes the record as it is when
+/// the call runs, and `name(record, #{…})`, which changes it from the record the script
+/// read earlier — refused if a field it changes was modified since (the core's
+/// `CoreError::Stale`).
+macro_rules! modification_functions {
+    (
+        $api:expr, $name:expr, $record:expr, $fields:expr, $description:expr, $what:expr,
+        $row:ty, $changes:path, $update:path $(,)?
+    ) => {{
+        function!(
+            $api,
+            $name,
+            concat!("id, ", $fields),
+            $description,
+            |call: NativeCallContext, record_id: INT, fields: Map| -> ScriptResult<$row> {
+                let context = context(&call)?;
+                let record_id = id(record_id, $what)?;
+                let changes = $changes(&fields)?;
+                context.wait($update(
+                    &context.transaction,
+                    &context.session,
+                    record_id,
+                    &changes,
+                    None,
+                ))
+            }
+        );
+        function!(
+            $api,
+            $name,
+            concat!($record, ", ", $fields),
+            "la même chose à partir d'un enregistrement lu plus tôt : refusé si un champ changé a été modifié entre-temps",
+            |call: NativeCallContext, seen: $row, fields: Map| -> ScriptResult<$row> {
+                let context = context(&call)?;
+                let changes = $changes(&fields)?;
+                context.wait($update(
+                    &context.transaction,
+                    &context.session,
+                    seen.id,
+                    &changes,
+                    Some(&seen),
+                ))
+            }
+        );
+    }};
+}
+
+// One module per part of the API; declared after the macros above, which they use.
+mod contracts;
+mod customers;
+mod events;
+mod reports;
+mod tools;
+mod users;
+
+/// The help text of the whole API, or of the functions and record types named `name`.
+fn help_text(functions: &[FunctionHelp], name: Option<&str>) -> String {
+    let mut text = String::new();
+    let selected: Vec<&FunctionHelp> = functions
+        .iter()
+        .filter(|function| name.is_none_or(|name| function.name == name))
+        .collect();
+    let types: Vec<_> = records::record_types()
+        .into_iter()
+        .filter(|(type_name, _)| name.is_none_or(|name| type_name.eq_ignore_ascii_case(name)))
+        .collect();
+    if name.is_none() {
+        text.push_str(
+            "Fonctions des scripts rhai (epic-events executer FICHIER.rhai [--simulation] \
+             [--format table|csv|json] [clé=valeur …])\n\
+             Les paramètres clé=valeur se lisent dans la variable « parametres » \
+             (parametres.lieu, ou parametres.lieu ?? \"valeur par défaut\").\n\
+             Une erreur de l'application (refus, saisie invalide) se rattrape avec \
+             try { … } catch (erreur) { … } ; tout le script est annulé sinon.\n",
+        );
+    } else if selected.is_empty() && types.is_empty() {
+        return format!(
+            "aucune fonction ni type d'enregistrement « {} » ; aide() les liste tous\n",
+            name.unwrap_or_default()
+        );
+    }
+    let width = selected
+        .iter()
+        .map(|function| function.signature.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    let mut section = "";
+    for function in &selected {
+        if function.section != section {
+            section = function.section;
+            text.push_str(&format!("\n{section}\n"));
+        }
+        let signature = &function.signature;
+        if signature.chars().count() > width {
+            text.push_str(&format!(
+                "  {signature}\n  {:width$}  {}\n",
+                "", function.description
+            ));
+        } else {
+            text.push_str(&format!("  {signature:width$}  {}\n", function.description));
+        }
+    }
+    if !types.is_empty() {
+        text.push_str("\nEnregistrements (champs en lecture seule : contrat.montant_total…)\n");
+        for (type_name, fields) in types {
+            text.push_str(&format!("  {type_name}\n"));
+            for (field, description) in fields {
+                text.push_str(&format!("    {field:18} {description}\n"));
+            }
+        }
+    }
+    text
+}
+
+/// The help of every function, in registration order, without a database.
+pub fn catalogue() -> Vec<FunctionHelp> {
+    let mut engine = Engine::new_raw();
+    register(&mut engine)
+}
+
+/// The whole help text, as `epic-events aide` and `aide()` print it.
+pub fn help() -> String {
+    help_text(&catalogue(), None)
+}
+
+/// How the one-page variant of a list is called, and its help.
+const PAGE_PARAMETERS: &str = "#{apres, limite}";
+const PAGE_DESCRIPTION: &str = "une page de la même liste : « limite » éléments (20 par défaut, 1000 au plus) après le numéro « apres »";
+
+fn context(call: &NativeCallContext) -> ScriptResult<Arc<ScriptContext>> {
+    ScriptContext::of(call)
+}
+
+fn strings(array: &Array, function: &str) -> ScriptResult<Vec<String>> {
+    array
+        .iter()
+        .map(|value| {
+            value.is_string().then(|| value.to_string()).ok_or_else(|| {
+                refusal(format!(
+                    "{function} : les colonnes se donnent comme des textes"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Registers the whole API and the record types on `engine`; returns the help of every
+/// function.
+pub fn register(engine: &mut Engine) -> Vec<FunctionHelp> {
+    records::register_all(engine);
+    let help_source: Arc<OnceLock<Vec<FunctionHelp>>> = Arc::default();
+    let mut api = Registrar {
+        engine,
+        section: "Session et outils",
+        help: Vec::new(),
+    };
+    tools::register(&mut api, &help_source);
+    users::register(&mut api);
+    customers::register(&mut api);
+    contracts::register(&mut api);
+    events::register(&mut api);
+    reports::register(&mut api);
+    let help = api.help;
+    // Cannot fail: set once, here.
+    let _ = help_source.set(help.clone());
+    help
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_has_a_french_line_of_help() {
+        let functions = catalogue();
+        assert!(functions.len() > 40, "{}", functions.len());
+        for function in &functions {
+            assert!(!function.description.is_empty(), "{}", function.name);
+            assert!(function.signature.starts_with(function.name));
+        }
+        let text = help();
+        for expected in [
+            "creer_client(#{prenom, nom, email, telephone, entreprise})",
+            "signer_contrat(id)",
+            "assigner_support(evenement_id, support)",
+            "reste_a_payer",
+            "Évènement",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from\n{text}");
+        }
+    }
+
+    #[test]
+    fn help_for_one_name() {
+        let functions = catalogue();
+        let text = help_text(&functions, Some("creer_client"));
+        assert!(text.contains("creer_client(#{"), "{text}");
+        assert!(!text.contains("clients()"), "{text}");
+        let text = help_text(&functions, Some("Contrat"));
+        assert!(text.contains("montant_total"), "{text}");
+        let text = help_text(&functions, Some("voler"));
+        assert!(text.starts_with("aucune fonction"), "{text}");
+    }
+}

@@ -1,0 +1,82 @@
+//! Exports of whole lists, and the reports computed by the database.
+
+use super::*;
+
+pub(super) fn register(api: &mut Registrar<'_>) {
+    api.section = "Exports (écrits page par page, de toute taille)";
+    function!(
+        api,
+        "exporter_clients",
+        "",
+        "écrit tous les clients (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                customer_service::list(
+                    &context.transaction,
+                    &context.session,
+                    CustomerList::All,
+                    page,
+                )
+            })
+        },
+    );
+    function!(
+        api,
+        "exporter_contrats",
+        "",
+        "écrit tous les contrats (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                contract_service::list(
+                    &context.transaction,
+                    &context.session,
+                    ContractList::All,
+                    page,
+                )
+            })
+        },
+    );
+    function!(
+        api,
+        "exporter_evenements",
+        "",
+        "écrit tous les évènements (tableau, CSV ou JSON selon --format)",
+        |call: NativeCallContext| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.export(|page| {
+                event_service::list(&context.transaction, &context.session, EventList::All, page)
+            })
+        },
+    );
+    api.section = "Rapports (calculés par la base)";
+    function!(
+        api,
+        "impayes_par_commercial",
+        "",
+        "par commercial : nombre de contrats non payés de ses clients, montants totaux et restes à payer",
+        |call: NativeCallContext| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let lines = context.wait(report_service::unpaid_by_sales_user(
+                &context.transaction,
+                &context.session,
+            ))?;
+            Ok(lines.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    function!(
+        api,
+        "activite_par_commercial",
+        "",
+        "par commercial : clients, contrats signés, montants signés, encaissés et restant dus",
+        |call: NativeCallContext| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let lines = context.wait(report_service::activity_by_sales_user(
+                &context.transaction,
+                &context.session,
+            ))?;
+            Ok(lines.into_iter().map(Dynamic::from).collect())
+        },
+    );
+}

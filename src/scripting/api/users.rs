@@ -1,0 +1,102 @@
+//! Users: lists, one account, creation, changes, deletion, one's own password.
+
+use super::*;
+
+pub(super) fn register(api: &mut Registrar<'_>) {
+    api.section = "Utilisateurs (gestion)";
+    function!(
+        api,
+        "utilisateurs",
+        "",
+        "tous les utilisateurs",
+        |call: NativeCallContext| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            context
+                .all_pages(|page| user_service::list(&context.transaction, &context.session, page))
+        },
+    );
+    function!(
+        api,
+        "membres_du_support",
+        "",
+        "les utilisateurs du support, à qui assigner des évènements",
+        |call: NativeCallContext| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            context.all_pages(|page| {
+                user_service::support_users(&context.transaction, &context.session, page)
+            })
+        },
+    );
+    function!(
+        api,
+        "utilisateur",
+        "id",
+        "un utilisateur",
+        |call: NativeCallContext, user_id: INT| -> ScriptResult<user_service::UserRow> {
+            let context = context(&call)?;
+            let user_id = id(user_id, "utilisateur")?;
+            context.wait(user_service::detail(
+                &context.transaction,
+                &context.session,
+                user_id,
+            ))
+        },
+    );
+    function!(
+        api,
+        "creer_utilisateur",
+        "#{prenom, nom, email, telephone, identifiant, mot_de_passe, role}",
+        "crée un compte ; role : \"gestion\", \"commercial\" ou \"support\"",
+        |call: NativeCallContext, fields: Map| -> ScriptResult<user_service::UserRow> {
+            let context = context(&call)?;
+            let (input, role) = inputs::new_user(&fields)?;
+            context.wait(user_service::create(
+                &context.transaction,
+                &context.session,
+                &input,
+                role,
+            ))
+        },
+    );
+    modification_functions!(
+        api,
+        "modifier_utilisateur",
+        "utilisateur",
+        "#{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
+        "modifie les champs donnés d'un compte (mot_de_passe : réinitialisation)",
+        "utilisateur",
+        user_service::UserRow,
+        inputs::user_changes,
+        user_service::update
+    );
+    function!(
+        api,
+        "supprimer_utilisateur",
+        "id",
+        "supprime un compte qui n'a plus de client, de contrat ni d'évènement",
+        |call: NativeCallContext, user_id: INT| -> ScriptResult<()> {
+            let context = context(&call)?;
+            let user_id = id(user_id, "utilisateur")?;
+            context.wait(user_service::delete(
+                &context.transaction,
+                &context.session,
+                user_id,
+            ))
+        },
+    );
+    function!(
+        api,
+        "changer_mon_mot_de_passe",
+        "actuel, nouveau",
+        "(tout le monde) change votre propre mot de passe",
+        |call: NativeCallContext, current: &str, new: &str| -> ScriptResult<()> {
+            let context = context(&call)?;
+            context.wait(user_service::change_own_password(
+                &context.transaction,
+                &context.session,
+                current,
+                new,
+            ))
+        },
+    );
+}
