@@ -1,0 +1,124 @@
+//! The welcome screen, sign-in and the main menu.
+
+use super::{Answer, Choice, CommandError, Entry, Next, Shell};
+use crate::permissions::{Feature, allows};
+use crate::services::authentication_service;
+
+impl Shell<'_> {
+    // --- Welcome and main menu -------------------------------------------------------
+
+    pub(super) fn welcome(&mut self) -> Result<(), CommandError> {
+        self.say("Bienvenue dans Epic Events CRM.");
+        loop {
+            let entries = [
+                Entry::offered(1, "Se connecter"),
+                Entry::offered(2, "Quitter"),
+            ];
+            match self.choose("Accueil", &entries, None)? {
+                Choice::Entry(1) => match self.sign_in()? {
+                    Next::Quit => break,
+                    Next::Back | Next::SignedOut if !self.leaving => continue,
+                    Next::Back | Next::SignedOut => break,
+                },
+                Choice::Entry(_) | Choice::Quit => break,
+                Choice::Back | Choice::SignedOut => continue,
+            }
+        }
+        self.say("Au revoir.");
+        Ok(())
+    }
+
+    pub(super) fn sign_in(&mut self) -> Result<Next, CommandError> {
+        self.title("Connexion");
+        let login = match self.ask("Nom d'utilisateur ou adresse e-mail (vide pour revenir)")? {
+            Answer::Text(login) => login,
+            Answer::Cancel => return Ok(Next::Back),
+            Answer::Quit => return Ok(Next::Quit),
+        };
+        let password = match self.ask_secret("Mot de passe")? {
+            Answer::Text(password) => password,
+            Answer::Cancel => return Ok(Next::Back),
+            Answer::Quit => return Ok(Next::Quit),
+        };
+        let signed_in = self.block_on(authentication_service::sign_in(
+            &self.connection,
+            &login,
+            &password,
+            &self.secret,
+            self.configuration.session_lifetime,
+        ));
+        let (user, token) = match signed_in {
+            Ok(signed_in) => signed_in,
+            Err(error) => {
+                self.error(&error.to_string());
+                return Ok(Next::Back);
+            }
+        };
+        self.token = Some(token);
+        let history = self
+            .configuration
+            .config_directory
+            .join(format!("historique-{}", user.username));
+        self.console.use_history(Some(history));
+        self.success(&format!(
+            "Bienvenue {} {} ! Connecté en tant que {} (rôle : {}).",
+            user.first_name, user.last_name, user.username, user.role
+        ));
+        self.main_menu()
+    }
+
+    pub(super) fn main_menu(&mut self) -> Result<Next, CommandError> {
+        loop {
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let title = format!(
+                "Menu principal — {} {} ({})",
+                session.user.first_name, session.user.last_name, session.user.role
+            );
+            let entries = [
+                Entry::when(
+                    1,
+                    "Gestion des utilisateurs",
+                    allows(&session.actor, Feature::Users),
+                ),
+                Entry::when(
+                    2,
+                    "Gestion des clients",
+                    allows(&session.actor, Feature::Customers),
+                ),
+                Entry::when(
+                    3,
+                    "Gestion des contrats",
+                    allows(&session.actor, Feature::Contracts),
+                ),
+                Entry::when(
+                    4,
+                    "Gestion des évènements",
+                    allows(&session.actor, Feature::Events),
+                ),
+                Entry::offered(5, "Déconnexion"),
+                Entry::offered(6, "Changer mon mot de passe"),
+            ];
+            let next = match self.choose(&title, &entries, None)? {
+                Choice::Entry(1) => self.users_menu()?,
+                Choice::Entry(2) => self.customers_menu()?,
+                Choice::Entry(3) => self.contracts_menu()?,
+                Choice::Entry(4) => self.events_menu()?,
+                Choice::Entry(6) => self.change_own_password()?,
+                Choice::Entry(_) => {
+                    self.end_session();
+                    self.say("Vous êtes déconnecté.");
+                    return Ok(Next::SignedOut);
+                }
+                Choice::Back => Next::Back,
+                Choice::Quit => Next::Quit,
+                Choice::SignedOut => Next::SignedOut,
+            };
+            match next {
+                Next::Back => continue,
+                other => return Ok(other),
+            }
+        }
+    }
+}

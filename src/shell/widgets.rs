@@ -1,0 +1,520 @@
+//! The shell's widgets: numbered menus, questions, paged lists, forms and the change of
+//! one field — the same everywhere, so that every screen behaves alike.
+
+use std::fmt::Display;
+use std::io::Write;
+
+use super::console::Line;
+use super::render::{self, styled};
+use super::{CommandError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use crate::paging::Page;
+
+/// An entry of a menu, with the number it always has.
+pub(super) struct Entry {
+    number: u32,
+    label: String,
+    state: EntryState,
+}
+
+pub(super) enum EntryState {
+    /// Shown and chosen by its number.
+    Offered,
+    /// Not shown: the core refuses it to this user, with this message.
+    Refused(String),
+    /// Not shown, and no such choice here (no next page…).
+    Absent,
+}
+
+impl Entry {
+    pub(super) fn offered(number: u32, label: impl Into<String>) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: EntryState::Offered,
+        }
+    }
+
+    /// Offered when the core says yes; hidden, with the core's refusal, otherwise.
+    pub(super) fn when<E: Display>(
+        number: u32,
+        label: impl Into<String>,
+        verdict: Result<(), E>,
+    ) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: match verdict {
+                Ok(()) => EntryState::Offered,
+                Err(refusal) => EntryState::Refused(refusal.to_string()),
+            },
+        }
+    }
+
+    /// Offered only if `present`.
+    pub(super) fn present_if(number: u32, label: impl Into<String>, present: bool) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: if present {
+                EntryState::Offered
+            } else {
+                EntryState::Absent
+            },
+        }
+    }
+}
+
+/// What the user chose in a menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Choice {
+    /// The entry with this number.
+    Entry(u32),
+    /// « 0. Retour ».
+    Back,
+    /// Leave the shell (Ctrl-D, end of input, `quitter`).
+    Quit,
+    /// The session ended while running a typed command.
+    SignedOut,
+}
+
+/// An answer in a form.
+pub(super) enum Answer {
+    /// What was typed.
+    Text(String),
+    /// Nothing typed (or Ctrl-C): give up this form.
+    Cancel,
+    /// End of input: leave the shell.
+    Quit,
+}
+
+impl Shell<'_> {
+    // --- Input -----------------------------------------------------------------------
+
+    /// Asks for a line; an empty line or Ctrl-C gives up.
+    pub(super) fn ask(&mut self, label: &str) -> Result<Answer, CommandError> {
+        self.flush();
+        match self.console.read_line(&format!("{label} : "))? {
+            Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
+            Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
+            Line::Interrupted => Ok(Answer::Cancel),
+            Line::End => Ok(Answer::Quit),
+        }
+    }
+
+    /// Asks for a password, without echo.
+    pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, CommandError> {
+        self.flush();
+        match self.console.read_secret(&format!("{label} : "))? {
+            Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
+            Line::Text(text) => Ok(Answer::Text(text)),
+            Line::Interrupted => Ok(Answer::Cancel),
+            Line::End => Ok(Answer::Quit),
+        }
+    }
+
+    /// Asks for a yes/no confirmation of something destructive: only « oui » confirms.
+    pub(super) fn confirm(&mut self, question: &str) -> Result<Option<bool>, CommandError> {
+        match self.ask(&format!("{question} Tapez « oui » pour confirmer"))? {
+            Answer::Text(text) => Ok(Some(text.eq_ignore_ascii_case("oui"))),
+            Answer::Cancel => Ok(Some(false)),
+            Answer::Quit => Ok(None),
+        }
+    }
+
+    pub(super) fn flush(&mut self) {
+        let _ = self.output.flush();
+    }
+
+    /// Shows `entries` (the offered ones) under `title` with « 0. Retour » when `back` is
+    /// given, and reads a choice. A number hidden from this user gets the core's refusal;
+    /// anything that is not a number runs as a typed command.
+    pub(super) fn choose(
+        &mut self,
+        title: &str,
+        entries: &[Entry],
+        back: Option<&str>,
+    ) -> Result<Choice, CommandError> {
+        loop {
+            self.title(title);
+            for entry in entries {
+                if let EntryState::Offered = entry.state {
+                    let number = styled(render::NUMBER, &format!("{:>2}.", entry.number));
+                    self.say(&format!("  {number} {}", entry.label));
+                }
+            }
+            if let Some(back) = back {
+                let number = styled(render::NUMBER, " 0.");
+                self.say(&format!("  {number} {back}"));
+            }
+            loop {
+                self.flush();
+                let line = match self
+                    .console
+                    .read_line("Votre choix (un numéro, ou une commande ; « aide ») : ")?
+                {
+                    Line::Text(line) => line.trim().to_owned(),
+                    Line::Interrupted => continue,
+                    Line::End => return Ok(Choice::Quit),
+                };
+                if line.is_empty() {
+                    continue;
+                }
+                if line.chars().all(|character| character.is_ascii_digit()) {
+                    let number: u32 = line.parse().unwrap_or(u32::MAX);
+                    if number == 0 && back.is_some() {
+                        return Ok(Choice::Back);
+                    }
+                    match entries.iter().find(|entry| entry.number == number) {
+                        Some(Entry {
+                            state: EntryState::Offered,
+                            ..
+                        }) => return Ok(Choice::Entry(number)),
+                        Some(Entry {
+                            state: EntryState::Refused(refusal),
+                            ..
+                        }) => {
+                            let refusal = refusal.clone();
+                            self.error(&format!("choix refusé : {refusal}"));
+                        }
+                        _ => self.error("choix invalide : tapez l'un des numéros affichés"),
+                    }
+                    continue;
+                }
+                match self.typed_command(&line)? {
+                    Some(Choice::Quit) => return Ok(Choice::Quit),
+                    Some(Choice::SignedOut) => return Ok(Choice::SignedOut),
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    // --- Lists -----------------------------------------------------------------------
+
+    /// Pages through a list; returns the id of the record to open, if one is chosen.
+    pub(super) fn browse<T>(
+        &mut self,
+        title: &str,
+        what: &str,
+        headers: &[&str],
+        right_aligned: &[bool],
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<T>, CoreError>,
+        row: impl Fn(&T) -> Vec<String>,
+    ) -> Result<Browse, CommandError> {
+        let mut previous: Vec<PageRequest> = Vec::new();
+        let mut request = PageRequest::first(PAGE_SIZE);
+        loop {
+            let Some(session) = self.session()? else {
+                return Ok(Browse::Done(Next::SignedOut));
+            };
+            let page = match fetch(self, &session, request) {
+                Ok(page) => page,
+                Err(error) => {
+                    self.error(&error.to_string());
+                    return Ok(Browse::Done(Next::Back));
+                }
+            };
+            self.title(title);
+            if page.items.is_empty() {
+                self.say("(aucun résultat)");
+            } else {
+                let rows = page.items.iter().map(&row).collect();
+                let table = render::table(headers, rows, right_aligned, self.width);
+                self.say(&table);
+            }
+            let entries = [
+                Entry::present_if(1, "Page suivante", page.next.is_some()),
+                Entry::present_if(2, "Page précédente", !previous.is_empty()),
+                Entry::present_if(
+                    3,
+                    format!("Afficher {what} (par son numéro)"),
+                    !page.items.is_empty(),
+                ),
+            ];
+            match self.choose("Que faire ?", &entries, Some("Retour"))? {
+                Choice::Entry(1) => {
+                    if let Some(next) = page.next {
+                        previous.push(request);
+                        request = next;
+                    }
+                }
+                Choice::Entry(2) => {
+                    if let Some(before) = previous.pop() {
+                        request = before;
+                    }
+                }
+                Choice::Entry(3) => match self.ask_id(what)? {
+                    Some(Ok(id)) => return Ok(Browse::Open(id)),
+                    Some(Err(next)) => return Ok(Browse::Done(next)),
+                    None => {}
+                },
+                Choice::Back | Choice::Entry(_) => return Ok(Browse::Done(Next::Back)),
+                Choice::Quit => return Ok(Browse::Done(Next::Quit)),
+                Choice::SignedOut => return Ok(Browse::Done(Next::SignedOut)),
+            }
+        }
+    }
+
+    /// Asks for the number of `what` (« un client »); `None` when given up, `Err(next)` to
+    /// leave.
+    pub(super) fn ask_id(&mut self, what: &str) -> Result<Option<Result<i32, Next>>, CommandError> {
+        loop {
+            match self.ask(&format!("Numéro d'{what} (vide pour revenir)"))? {
+                Answer::Text(text) => match text.parse::<i32>() {
+                    Ok(id) if id > 0 => return Ok(Some(Ok(id))),
+                    _ => self.error(&format!("« {text} » n'est pas un numéro")),
+                },
+                Answer::Cancel => return Ok(None),
+                Answer::Quit => return Ok(Some(Err(Next::Quit))),
+            }
+        }
+    }
+
+    // --- Forms -----------------------------------------------------------------------
+
+    /// Asks each field of `fields` in turn, then submits them; when the core refuses a
+    /// field's value, says why and asks that field again. `None` when given up.
+    pub(super) fn form<T>(
+        &mut self,
+        fields: &[FormField],
+        mut submit: impl FnMut(&Self, &Session, &[String]) -> Result<T, CoreError>,
+    ) -> Result<Result<T, Next>, CommandError> {
+        let mut values: Vec<String> = Vec::with_capacity(fields.len());
+        for field in fields {
+            match self.ask_field(field)? {
+                Answer::Text(text) => values.push(text),
+                Answer::Cancel => {
+                    self.say("Saisie annulée.");
+                    return Ok(Err(Next::Back));
+                }
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            }
+        }
+        loop {
+            let Some(session) = self.session()? else {
+                return Ok(Err(Next::SignedOut));
+            };
+            match submit(self, &session, &values) {
+                Ok(created) => return Ok(Ok(created)),
+                Err(CoreError::Validation { field, rule }) => {
+                    self.error(&format!("{field} : {rule}"));
+                    let Some(index) = fields.iter().position(|candidate| candidate.name == field)
+                    else {
+                        return Ok(Err(Next::Back));
+                    };
+                    match self.ask_field(&fields[index])? {
+                        Answer::Text(text) => values[index] = text,
+                        Answer::Cancel => {
+                            self.say("Saisie annulée.");
+                            return Ok(Err(Next::Back));
+                        }
+                        Answer::Quit => return Ok(Err(Next::Quit)),
+                    }
+                }
+                Err(transient) if transient.is_transient() => {
+                    self.error(&transient.to_string());
+                    match self.offer_retry()? {
+                        Some(true) => continue,
+                        Some(false) => {
+                            self.say("Saisie annulée.");
+                            return Ok(Err(Next::Back));
+                        }
+                        None => return Ok(Err(Next::Quit)),
+                    }
+                }
+                Err(other) => {
+                    self.error(&other.to_string());
+                    return Ok(Err(Next::Back));
+                }
+            }
+        }
+    }
+
+    pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, CommandError> {
+        let label = capitalised(field.name);
+        let prompt = match field.hint {
+            Some(hint) => format!("{label} ({hint})"),
+            None => label,
+        };
+        let answer = if field.secret {
+            self.ask_secret(&prompt)?
+        } else {
+            self.ask(&prompt)?
+        };
+        match (answer, field.optional) {
+            (Answer::Cancel, true) => Ok(Answer::Text(String::new())),
+            (Answer::Text(text), _) if field.secret => {
+                match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
+                    Answer::Text(again) if again == text => Ok(Answer::Text(text)),
+                    Answer::Quit => Ok(Answer::Quit),
+                    _ => {
+                        self.error(&format!("{} : les deux saisies diffèrent", field.name));
+                        self.ask_field(field)
+                    }
+                }
+            }
+            (answer, _) => Ok(answer),
+        }
+    }
+
+    /// Asks a new value for the field `name` and applies it; when the core refuses it, says
+    /// why and asks again; when the database is busy or does not answer, offers to try
+    /// again with the same value. `Ok(None)` when given up or refused otherwise (a record
+    /// changed meanwhile: the caller shows it again as it is now).
+    pub(super) fn change_field<T>(
+        &mut self,
+        name: &str,
+        hint: Option<&str>,
+        mut apply: impl FnMut(&Self, &Session, String) -> Result<T, CoreError>,
+    ) -> Result<Result<Option<T>, Next>, CommandError> {
+        let label = match hint {
+            Some(hint) => format!("Nouvelle valeur pour « {name} » ({hint} ; vide pour annuler)"),
+            None => format!("Nouvelle valeur pour « {name} » (vide pour annuler)"),
+        };
+        loop {
+            let value = match self.ask(&label)? {
+                Answer::Text(value) => value,
+                Answer::Cancel => return Ok(Ok(None)),
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            };
+            loop {
+                let Some(session) = self.session()? else {
+                    return Ok(Err(Next::SignedOut));
+                };
+                match apply(self, &session, value.clone()) {
+                    Ok(updated) => {
+                        self.success("Modification enregistrée.");
+                        return Ok(Ok(Some(updated)));
+                    }
+                    Err(error @ CoreError::Validation { .. }) => {
+                        self.error(&error.to_string());
+                        break;
+                    }
+                    Err(transient) if transient.is_transient() => {
+                        self.error(&transient.to_string());
+                        match self.offer_retry()? {
+                            Some(true) => continue,
+                            Some(false) => return Ok(Ok(None)),
+                            None => return Ok(Err(Next::Quit)),
+                        }
+                    }
+                    Err(other) => {
+                        self.error(&other.to_string());
+                        return Ok(Ok(None));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks `question`, and deletes with `delete` only on « oui »; says what happened.
+    pub(super) fn delete_after_confirmation(
+        &mut self,
+        question: &str,
+        done: &str,
+        delete: impl FnOnce(&Self) -> Result<(), CoreError>,
+    ) -> Result<Deletion, CommandError> {
+        match self.confirm(question)? {
+            Some(true) => {
+                let deleted = delete(self);
+                Ok(match self.report(deleted, done) {
+                    Some(()) => Deletion::Deleted,
+                    None => Deletion::Kept,
+                })
+            }
+            Some(false) => {
+                self.say("Suppression annulée.");
+                Ok(Deletion::Kept)
+            }
+            None => Ok(Deletion::Quit),
+        }
+    }
+
+    /// After a change: the core's refusal, or the confirmation.
+    pub(super) fn report<T>(&mut self, outcome: Result<T, CoreError>, done: &str) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.success(done);
+                Some(value)
+            }
+            Err(error) => {
+                self.error(&error.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// What a confirmed deletion ended with.
+pub(super) enum Deletion {
+    /// The record is gone: leave its screen.
+    Deleted,
+    /// Not confirmed, or refused by the core: the record stays.
+    Kept,
+    /// End of input.
+    Quit,
+}
+
+/// What browsing a list ended with.
+pub(super) enum Browse {
+    /// Open the record with this id.
+    Open(i32),
+    /// Leave the list.
+    Done(Next),
+}
+
+/// A field of a creation form, named as the core names it (so that a refusal of that field
+/// asks it again).
+pub(super) struct FormField {
+    name: &'static str,
+    hint: Option<&'static str>,
+    optional: bool,
+    secret: bool,
+}
+
+impl FormField {
+    pub(super) const fn required(name: &'static str) -> Self {
+        Self {
+            name,
+            hint: None,
+            optional: false,
+            secret: false,
+        }
+    }
+
+    pub(super) const fn hinted(name: &'static str, hint: &'static str) -> Self {
+        Self {
+            name,
+            hint: Some(hint),
+            optional: false,
+            secret: false,
+        }
+    }
+
+    pub(super) const fn optional(name: &'static str, hint: &'static str) -> Self {
+        Self {
+            name,
+            hint: Some(hint),
+            optional: true,
+            secret: false,
+        }
+    }
+
+    pub(super) const fn secret(name: &'static str) -> Self {
+        Self {
+            name,
+            hint: None,
+            optional: false,
+            secret: true,
+        }
+    }
+}
+
+/// `Prénom` from `prénom`.
+pub(super) fn capitalised(text: &str) -> String {
+    let mut characters = text.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
