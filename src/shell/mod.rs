@@ -159,12 +159,14 @@ impl Shell<'_> {
     }
 
     fn error(&mut self, message: &str) {
-        let line = styled(render::ERROR, &format!("Erreur : {message}"));
+        let text = render::wrapped(&format!("Erreur : {message}"), self.width);
+        let line = styled(render::ERROR, &text);
         self.say(&line);
     }
 
     fn success(&mut self, message: &str) {
-        let line = styled(render::SUCCESS, message);
+        let text = render::wrapped(message, self.width);
+        let line = styled(render::SUCCESS, &text);
         self.say(&line);
     }
 
@@ -189,9 +191,10 @@ impl Shell<'_> {
     /// again with what was typed. `None` at the end of input.
     fn offer_retry(&mut self) -> Result<Option<bool>, CommandError> {
         self.flush();
-        match self.console.read_line(
-            "Réessayer avec la même saisie ? (Entrée ou « oui » : réessayer ; « non » ou Ctrl-C : abandonner) : ",
-        )? {
+        match self
+            .console
+            .read_line("Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ")?
+        {
             Line::Text(text) => Ok(Some(!text.trim().eq_ignore_ascii_case("non"))),
             Line::Interrupted => Ok(Some(false)),
             Line::End => Ok(None),

@@ -17,6 +17,21 @@ pub const SUCCESS: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiC
 /// Menu numbers.
 pub const NUMBER: Style = Style::new().bold();
 
+/// `text` cut into lines of at most `width` columns at its spaces (never inside a word,
+/// an amount — whose spaces do not break — or a number), or as it is when the width is
+/// unknown (not a terminal).
+pub fn wrapped(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(width) => {
+            let options = textwrap::Options::new(width.max(20))
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .break_words(false);
+            textwrap::fill(text, options)
+        }
+        None => text.to_owned(),
+    }
+}
+
 /// `text` in `style` (the codes vanish where colours are off).
 pub fn styled(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
@@ -82,6 +97,28 @@ mod tests {
             text,
             "  Nom   : Durand\u{fffd}]0;titre\u{fffd}\n  Notes : ligne 1\n          ligne 2\n"
         );
+    }
+
+    #[test]
+    fn messages_break_at_spaces_only() {
+        let message = "Erreur : le contrat CTR-2026-0002 a été modifié par Julien Roux le 24/11/2026 06:32 depuis que vous l'avez lu ; reste 3\u{202f}000,00\u{a0}€";
+        let lines: Vec<String> = wrapped(message, Some(40))
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            lines.iter().all(|line| line.chars().count() <= 40),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|line| line.contains("CTR-2026-0002")));
+        assert!(lines.iter().any(|line| line.contains("24/11/2026")));
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.contains("3\u{202f}000,00\u{a0}€"))
+        );
+        assert_eq!(lines.join(" "), message);
+        assert_eq!(wrapped(message, None), message);
     }
 
     #[test]
