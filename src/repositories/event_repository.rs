@@ -1,6 +1,6 @@
 //! Events, with their contract number, customer and support user's name.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, LikeExpr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -267,19 +267,13 @@ pub async fn set_support_of_many(
     support_user_id: Option<i32>,
     author: i32,
 ) -> Result<u64, DbErr> {
-    let update = event::Entity::update_many()
-        .col_expr(event::Column::UserSupportId, Expr::value(support_user_id))
-        .col_expr(
-            event::Column::Version,
-            event::Column::Version.into_expr().add(1),
-        )
-        .col_expr(event::Column::UpdatedBy, Expr::value(author))
-        .col_expr(
-            event::Column::UpdatedAt,
-            Expr::value(crate::entities::now()),
-        )
-        .filter(event::Column::Id.is_in(ids.iter().copied()));
-    Ok(update.exec(connection).await?.rows_affected)
+    super::write_versions::<event::Entity>(
+        connection,
+        event::Column::Id.is_in(ids.iter().copied()),
+        vec![(event::Column::UserSupportId, Expr::value(support_user_id))],
+        author,
+    )
+    .await
 }
 
 /// The highest event number starting with `prefix` (by length, then text).

@@ -102,19 +102,32 @@ pub async fn write_version<E: VersionedEntity>(
     condition: Option<SimpleExpr>,
     author: i32,
 ) -> Result<bool, DbErr> {
+    let rows = E::ID.eq(id);
+    let rows = match condition {
+        Some(condition) => rows.and(condition),
+        None => rows,
+    };
+    Ok(write_versions::<E>(connection, rows, changes, author).await? > 0)
+}
+
+/// Writes `changes` to every record meeting `rows`, each as a new version made by
+/// `author` (see [`write_version`]), in one statement; returns how many changed.
+pub async fn write_versions<E: VersionedEntity>(
+    connection: &impl ConnectionTrait,
+    rows: SimpleExpr,
+    changes: Vec<(E::Column, SimpleExpr)>,
+    author: i32,
+) -> Result<u64, DbErr> {
     let mut update = E::update_many();
     for (column, value) in changes {
         update = update.col_expr(column, value);
     }
-    let mut update = update
+    let update = update
         .col_expr(E::VERSION, E::VERSION.into_expr().add(1))
         .col_expr(E::UPDATED_BY, Expr::value(author))
         .col_expr(E::UPDATED_AT, Expr::value(crate::entities::now()))
-        .filter(E::ID.eq(id));
-    if let Some(condition) = condition {
-        update = update.filter(condition);
-    }
-    Ok(update.exec(connection).await?.rows_affected > 0)
+        .filter(rows);
+    Ok(update.exec(connection).await?.rows_affected)
 }
 
 /// The full name of the user `id`, to say who changed a record; `None` if that user no

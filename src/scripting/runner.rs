@@ -223,9 +223,15 @@ enum Attempt {
     Failed(ScriptFailure),
 }
 
-impl From<ScriptFailure> for Attempt {
-    fn from(failure: ScriptFailure) -> Self {
-        Attempt::Failed(failure)
+impl Attempt {
+    /// How a run that stopped on `error` ends: a conflict with another writer may be
+    /// retried, anything else may not.
+    fn stopped_by(error: CoreError) -> Self {
+        if error.is_contention() {
+            Attempt::Conflict(ScriptFailure::from(error))
+        } else {
+            Attempt::Failed(ScriptFailure::from(error))
+        }
     }
 }
 
@@ -243,15 +249,7 @@ async fn begin(
             .await?)
     })
     .await;
-    begun.map_err(|error: CoreError| {
-        let contention = error.is_contention();
-        let failure = ScriptFailure::from(error);
-        if contention {
-            Attempt::Conflict(failure)
-        } else {
-            Attempt::Failed(failure)
-        }
-    })
+    begun.map_err(Attempt::stopped_by)
 }
 
 /// One attempt of `run`, writing to `output`.
@@ -275,10 +273,7 @@ async fn run_once(
     .await
     {
         Ok(session) => session,
-        Err(error) if error.is_contention() => {
-            return Attempt::Conflict(ScriptFailure::from(error));
-        }
-        Err(error) => return Attempt::Failed(ScriptFailure::from(error)),
+        Err(error) => return Attempt::stopped_by(error),
     };
     // The script's clock starts here, once the transaction is open: waiting for another
     // writer's lock at the start is not the script's own time.
@@ -385,11 +380,7 @@ async fn run_once(
             }
             Err(error) => {
                 journal.discard_notices();
-                if error.is_contention() {
-                    Attempt::Conflict(ScriptFailure::from(error))
-                } else {
-                    Attempt::Failed(ScriptFailure::from(error))
-                }
+                Attempt::stopped_by(error)
             }
         },
         other => {

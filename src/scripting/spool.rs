@@ -119,8 +119,9 @@ impl Spool {
         messages.flush()
     }
 
-    /// Whether the spool moved to a temporary file (for the tests).
-    pub fn is_on_disk(&self) -> bool {
+    /// Whether the spool moved to a temporary file.
+    #[cfg(test)]
+    fn is_on_disk(&self) -> bool {
         self.stored().file.is_some()
     }
 }

@@ -5,9 +5,9 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
-use super::{Session, commit, numbering};
+use super::{Current, Session, commit, numbering, refuse_if_stale};
 use crate::entities::contract;
-use crate::errors::{CoreError, StaleRecord, attached_records_conflict};
+use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
 use crate::paging::{Page, PageRequest};
@@ -16,7 +16,7 @@ use crate::permissions::{
 };
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
-use crate::repositories::{author_name, begin_write, customer_repository};
+use crate::repositories::{begin_write, customer_repository};
 
 /// Field names as users know them.
 pub mod field {
@@ -304,13 +304,25 @@ pub async fn update(
 ) -> Result<ContractRow, CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
     if let Some(seen) = seen {
-        let changed_since = seen.version != current.version
-            && ((changes.total_amount.is_some() && seen.total_amount != current.total_amount)
-                || (changes.balance_due.is_some() && seen.balance_due != current.balance_due)
-                || (changes.signed.is_some() && seen.signed != current.signed));
-        if changed_since {
-            return Err(stale(&transaction, &current).await?);
-        }
+        let fields = [
+            (
+                changes.total_amount.is_some(),
+                seen.total_amount != current.total_amount,
+            ),
+            (
+                changes.balance_due.is_some(),
+                seen.balance_due != current.balance_due,
+            ),
+            (changes.signed.is_some(), seen.signed != current.signed),
+        ];
+        let now = Current {
+            what: "le contrat",
+            label: &current.contract_number,
+            version: current.version,
+            updated_by: current.updated_by,
+            updated_at: current.updated_at,
+        };
+        refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let total = match &changes.total_amount {
         Some(text) => amount(field::TOTAL_AMOUNT, text)?,
@@ -350,19 +362,6 @@ pub async fn update(
     commit(transaction).await?;
     saved(session, &current, signed);
     Ok(updated)
-}
-
-/// The refusal of a change made from an older reading of `current`.
-async fn stale(
-    connection: &impl ConnectionTrait,
-    current: &ContractRow,
-) -> Result<CoreError, CoreError> {
-    Ok(CoreError::Stale(StaleRecord {
-        what: "le contrat",
-        label: current.contract_number.clone(),
-        changed_by: author_name(connection, current.updated_by).await?,
-        changed_at: current.updated_at,
-    }))
 }
 
 /// Records a payment received for a contract: its balance due goes down by `amount`

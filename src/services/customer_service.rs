@@ -4,15 +4,15 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
-use super::{Session, commit};
+use super::{Current, Session, commit, refuse_if_stale};
 use crate::entities::customer;
-use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
+use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
-use crate::repositories::{author_name, begin_write, customer_repository};
+use crate::repositories::{begin_write, customer_repository};
 use crate::validation;
 
 /// Maximum length of a company name (`varchar(150)`).
@@ -200,24 +200,34 @@ pub async fn update(
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
-    if let Some(seen) = seen
-        && seen.version != current.version
-    {
-        let changed_since = (changes.first_name.is_some()
-            && seen.customer_first_name != current.customer_first_name)
-            || (changes.last_name.is_some()
-                && seen.customer_last_name != current.customer_last_name)
-            || (changes.email.is_some() && seen.email != current.email)
-            || (changes.phone_number.is_some() && seen.phone_number != current.phone_number)
-            || (changes.company_name.is_some() && seen.company_name != current.company_name);
-        if changed_since {
-            return Err(CoreError::Stale(StaleRecord {
-                what: "le client",
-                label: current.company_name.clone(),
-                changed_by: author_name(&transaction, current.updated_by).await?,
-                changed_at: current.updated_at,
-            }));
-        }
+    if let Some(seen) = seen {
+        let fields = [
+            (
+                changes.first_name.is_some(),
+                seen.customer_first_name != current.customer_first_name,
+            ),
+            (
+                changes.last_name.is_some(),
+                seen.customer_last_name != current.customer_last_name,
+            ),
+            (changes.email.is_some(), seen.email != current.email),
+            (
+                changes.phone_number.is_some(),
+                seen.phone_number != current.phone_number,
+            ),
+            (
+                changes.company_name.is_some(),
+                seen.company_name != current.company_name,
+            ),
+        ];
+        let now = Current {
+            what: "le client",
+            label: &current.company_name,
+            version: current.version,
+            updated_by: current.updated_by,
+            updated_at: current.updated_at,
+        };
+        refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(customer::Column, SimpleExpr)> = Vec::new();
     let mut change = |column: customer::Column, value: String, stored: &String| {

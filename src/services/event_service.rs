@@ -6,9 +6,9 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
-use super::{Session, commit, numbering};
+use super::{Current, Session, commit, numbering, refuse_if_stale};
 use crate::entities::event;
-use crate::errors::{CoreError, StaleRecord};
+use crate::errors::CoreError;
 use crate::formatting;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
@@ -18,7 +18,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
-use crate::repositories::{author_name, begin_write, user_repository};
+use crate::repositories::{begin_write, user_repository};
 use crate::validation;
 
 /// Maximum length of an event name (`varchar(150)`).
@@ -412,31 +412,29 @@ pub async fn update(
             permits_field(session, event_field)?;
         }
     }
-    if let Some(seen) = seen
-        && seen.version != current.version
-    {
-        let changed_since = [
-            (EventField::Name, seen.event_name != current.event_name),
-            (
-                EventField::Start,
-                seen.start_datetime != current.start_datetime,
-            ),
-            (EventField::End, seen.end_datetime != current.end_datetime),
-            (EventField::Location, seen.location != current.location),
-            (EventField::Attendees, seen.attendees != current.attendees),
-            (EventField::Note, seen.note != current.note),
-            (
-                EventField::Support,
-                seen.user_support_id != current.user_support_id,
-            ),
+    if let Some(seen) = seen {
+        let differs = [
+            seen.event_name != current.event_name,
+            seen.start_datetime != current.start_datetime,
+            seen.end_datetime != current.end_datetime,
+            seen.location != current.location,
+            seen.attendees != current.attendees,
+            seen.note != current.note,
+            seen.user_support_id != current.user_support_id,
         ];
-        let conflict = requested
+        let fields: Vec<(bool, bool)> = requested
             .iter()
-            .zip(changed_since)
-            .any(|((_, requested), (_, changed_since))| *requested && changed_since);
-        if conflict {
-            return Err(stale(&transaction, &current).await?);
-        }
+            .zip(differs)
+            .map(|((_, set), differs)| (*set, differs))
+            .collect();
+        let now = Current {
+            what: "l'évènement",
+            label: &current.event_number,
+            version: current.version,
+            updated_by: current.updated_by,
+            updated_at: current.updated_at,
+        };
+        refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
 
     let mut columns: Vec<(event::Column, SimpleExpr)> = Vec::new();
@@ -503,19 +501,6 @@ pub async fn update(
     );
     tracing::info!(user_id = session.user.id, event_id = id, "event updated");
     Ok(updated)
-}
-
-/// The refusal of a change made from an older reading of `current`.
-async fn stale(
-    connection: &impl ConnectionTrait,
-    current: &EventRow,
-) -> Result<CoreError, CoreError> {
-    Ok(CoreError::Stale(StaleRecord {
-        what: "l'évènement",
-        label: current.event_number.clone(),
-        changed_by: author_name(connection, current.updated_by).await?,
-        changed_at: current.updated_at,
-    }))
 }
 
 /// The id of `user`, who must be a member of the support team.

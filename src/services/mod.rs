@@ -15,7 +15,7 @@ pub mod user_service;
 
 use sea_orm::{ConnectionTrait, TransactionSession};
 
-use crate::errors::CoreError;
+use crate::errors::{CoreError, StaleRecord};
 use crate::permissions::Actor;
 use authentication_service::AuthenticatedUser;
 use journal::Journal;
@@ -74,4 +74,42 @@ pub async fn commit(transaction: impl TransactionSession) -> Result<(), CoreErro
             }
         },
     }
+}
+
+/// What a change made from an earlier reading of a record is checked against: the record
+/// as it is now, under its lock.
+pub(crate) struct Current<'a> {
+    /// « le contrat », « le client »…
+    pub what: &'static str,
+    /// Its number or name, for the refusal.
+    pub label: &'a str,
+    /// Its version now.
+    pub version: i64,
+    /// Who made that version.
+    pub updated_by: Option<i32>,
+    /// When.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Refuses a change made from the reading at `seen_version` when the record changed since
+/// and one of the fields it sets differs between what was seen and what is stored now
+/// (`fields`: for each field, whether the change sets it and whether it differs); says
+/// who changed it and when. Changes to other fields made meanwhile do not refuse it.
+pub(crate) async fn refuse_if_stale(
+    connection: &impl ConnectionTrait,
+    seen_version: i64,
+    current: Current<'_>,
+    fields: &[(bool, bool)],
+) -> Result<(), CoreError> {
+    let moved =
+        seen_version != current.version && fields.iter().any(|(set, differs)| *set && *differs);
+    if !moved {
+        return Ok(());
+    }
+    Err(CoreError::Stale(StaleRecord {
+        what: current.what,
+        label: current.label.to_owned(),
+        changed_by: crate::repositories::author_name(connection, current.updated_by).await?,
+        changed_at: current.updated_at,
+    }))
 }

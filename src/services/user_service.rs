@@ -5,14 +5,14 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
-use super::{Session, commit};
+use super::{Current, Session, commit, refuse_if_stale};
 use crate::authentication::password;
 use crate::entities::user;
-use crate::errors::{CoreError, StaleRecord, attached_records_conflict, from_unique_violation};
+use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::user_repository::UserRow;
-use crate::repositories::{author_name, begin_write, user_repository};
+use crate::repositories::{begin_write, user_repository};
 use crate::validation;
 
 /// Field names as users know them.
@@ -241,24 +241,35 @@ pub async fn update(
     authorize(&session.actor, Action::Update, Target::User { user_id: id })?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
-    if let Some(seen) = seen
-        && seen.version != current.version
-    {
-        let changed_since = (changes.first_name.is_some()
-            && seen.user_first_name != current.user_first_name)
-            || (changes.last_name.is_some() && seen.user_last_name != current.user_last_name)
-            || (changes.email.is_some() && seen.email != current.email)
-            || (changes.phone_number.is_some() && seen.phone_number != current.phone_number)
-            || (changes.username.is_some() && seen.username != current.username)
-            || (changes.role.is_some() && seen.role_name != current.role_name);
-        if changed_since {
-            return Err(CoreError::Stale(StaleRecord {
-                what: "l'utilisateur",
-                label: current.username.clone(),
-                changed_by: author_name(&transaction, current.updated_by).await?,
-                changed_at: current.updated_at,
-            }));
-        }
+    if let Some(seen) = seen {
+        let fields = [
+            (
+                changes.first_name.is_some(),
+                seen.user_first_name != current.user_first_name,
+            ),
+            (
+                changes.last_name.is_some(),
+                seen.user_last_name != current.user_last_name,
+            ),
+            (changes.email.is_some(), seen.email != current.email),
+            (
+                changes.phone_number.is_some(),
+                seen.phone_number != current.phone_number,
+            ),
+            (
+                changes.username.is_some(),
+                seen.username != current.username,
+            ),
+            (changes.role.is_some(), seen.role_name != current.role_name),
+        ];
+        let now = Current {
+            what: "l'utilisateur",
+            label: &current.username,
+            version: current.version,
+            updated_by: current.updated_by,
+            updated_at: current.updated_at,
+        };
+        refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(user::Column, SimpleExpr)> = Vec::new();
     let mut change = |column: user::Column, value: String, stored: &String| {
