@@ -25,6 +25,63 @@ pub fn euros(amount: rust_decimal::Decimal) -> String {
     format!("{} €", decimal_number(amount))
 }
 
+/// `Prénom` from `prénom`: a label starting a line or a column.
+pub fn capitalised(text: &str) -> String {
+    let mut characters = text.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
+
+/// `oui` or `non`.
+pub fn yes_no(value: bool) -> &'static str {
+    if value { "oui" } else { "non" }
+}
+
+/// What a record shows for an absent value (an event without support).
+pub const NOTHING: &str = "— aucun —";
+
+/// A field's value, as a person reads it.
+pub fn value(value: &crate::catalogue::Value) -> String {
+    use crate::catalogue::Value;
+    match value {
+        Value::Number(number) => number.to_string(),
+        Value::Text(text) => text.clone(),
+        Value::Money(amount) => money(*amount),
+        Value::Decimal(amount) => euros(*amount),
+        Value::Moment(moment) => date_time(*moment),
+        Value::YesNo(yes) => yes_no(*yes).to_owned(),
+        Value::Nothing => NOTHING.to_owned(),
+    }
+}
+
+/// The words of a name a script made up (`montant_paye`), with the accents a French reader
+/// expects on the words scripts write without them: the column header of a script's own
+/// map key. Keys of record fields take their header from the catalogue instead.
+pub fn identifier_words(name: &str) -> String {
+    name.split('_')
+        .map(|word| match word {
+            "a" => "à",
+            "cree" => "créé",
+            "debut" => "début",
+            "encaisse" => "encaissé",
+            "evenement" => "évènement",
+            "evenements" => "évènements",
+            "modifie" => "modifié",
+            "numero" => "numéro",
+            "paye" => "payé",
+            "prenom" => "prénom",
+            "role" => "rôle",
+            "signe" => "signé",
+            "signes" => "signés",
+            "telephone" => "téléphone",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A decimal number the French way: digits grouped by three, a decimal comma.
 pub fn decimal_number(value: rust_decimal::Decimal) -> String {
     let canonical = value.abs().to_string();

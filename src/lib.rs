@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the layers and the rules between them.
 
 pub mod authentication;
+pub mod catalogue;
 pub mod command_line;
 pub mod commands;
 pub mod config;

@@ -3,13 +3,15 @@
 use std::io::{BufRead, Write};
 
 use super::{CommandError, prompt};
+use crate::catalogue::Catalogue;
 use crate::command_line::DatabaseCommand;
 use crate::config::Configuration;
 use crate::database::{self, administration, large_data};
 use crate::errors::CoreError;
 use crate::formatting;
+use crate::formatting::capitalised;
 use crate::services::authentication_service;
-use crate::services::user_service::NewUserInput;
+use crate::services::user_service::{NewUserInput, UserField};
 
 /// The user did not confirm a destructive action.
 #[derive(Debug, thiserror::Error)]
@@ -138,16 +140,24 @@ async fn create_first_manager(
         "Création du premier compte de gestion de la base {}.",
         configuration.database_url
     )?;
+    let label = |field: UserField| capitalised(field.label());
     let input = NewUserInput {
-        first_name: prompt::ask("Prénom")?,
-        last_name: prompt::ask("Nom")?,
-        email: prompt::ask("Adresse e-mail")?,
-        phone_number: prompt::ask("Téléphone")?,
-        username: prompt::ask("Nom d'utilisateur")?,
-        password: prompt::ask_password("Mot de passe (12 caractères au moins)")?,
+        first_name: prompt::ask(&label(UserField::FirstName))?,
+        last_name: prompt::ask(&label(UserField::LastName))?,
+        email: prompt::ask(&label(UserField::Email))?,
+        phone_number: prompt::ask(&label(UserField::PhoneNumber))?,
+        username: prompt::ask(&label(UserField::Username))?,
+        password: prompt::ask_password(&format!(
+            "{} (12 caractères au moins)",
+            label(UserField::Password)
+        ))?,
     };
     if prompt::ask_password("Confirmez le mot de passe")? != input.password {
-        return Err(CoreError::validation("mot de passe", "les deux saisies diffèrent").into());
+        return Err(CoreError::validation(
+            UserField::Password.label(),
+            "les deux saisies diffèrent",
+        )
+        .into());
     }
     let manager = authentication_service::create_first_manager(&connection, &input).await?;
     writeln!(

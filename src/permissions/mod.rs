@@ -192,46 +192,13 @@ impl Target {
     }
 }
 
-/// A field of an event, for the rule of who modifies which: the assigned support user
-/// runs the event, management only chooses who that is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventField {
-    /// Name.
-    Name,
-    /// Start.
-    Start,
-    /// End.
-    End,
-    /// Location.
-    Location,
-    /// Number of attendees.
-    Attendees,
-    /// Notes.
-    Note,
-    /// The assigned support user.
-    Support,
-}
-
-impl EventField {
-    /// The field's name as users know it.
-    pub fn french_name(self) -> &'static str {
-        match self {
-            EventField::Name => "nom",
-            EventField::Start => "début",
-            EventField::End => "fin",
-            EventField::Location => "lieu",
-            EventField::Attendees => "participants",
-            EventField::Note => "notes",
-            EventField::Support => "support",
-        }
-    }
-}
+pub use crate::catalogue::event::EventField;
 
 /// Whether `role` may modify `field` of an event it may update at all.
 pub fn may_edit_event_field(role: Role, field: EventField) -> bool {
     match role {
         Role::Management => field == EventField::Support,
-        Role::Support => field != EventField::Support,
+        Role::Support => field != EventField::Support && EventField::CHANGEABLE.contains(&field),
         Role::Sales => false,
     }
 }
@@ -258,7 +225,7 @@ pub enum PermissionDenied {
         resource: Resource,
     },
     /// The role may modify the record, but not this field.
-    #[error("le rôle {role} ne permet pas de modifier le champ « {} » d'un évènement", field.french_name())]
+    #[error("le rôle {role} ne permet pas de modifier le champ « {} » d'un évènement", crate::catalogue::Catalogue::label(*field))]
     Field {
         /// The actor's role.
         role: Role,

@@ -4,14 +4,16 @@
 
 use rhai::{Dynamic, INT, Map};
 
-use super::context::{ScriptResult, refusal};
+use super::context::{ScriptResult, from_core_error, refusal};
 use super::records::ScriptDate;
+use crate::catalogue::contract::{ContractChanges, ContractField, NewContract};
+use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
+use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
+use crate::catalogue::user::{NewUser, UserChanges, UserField};
+use crate::catalogue::{Catalogue, Given, Input};
+use crate::errors::CoreError;
 use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
-use crate::permissions::Role;
-use crate::services::contract_service::{ContractChanges, NewContract};
-use crate::services::customer_service::{CustomerChanges, NewCustomer};
-use crate::services::event_service::{EventChanges, EventSearch, NewEvent, SupportUser};
-use crate::services::user_service::{self, NewUserInput, UserChanges};
+use crate::services::event_service::EventSearch;
 
 /// The keys of a map given to `function`, checked against the keys it knows.
 struct Fields<'a> {
@@ -129,144 +131,161 @@ pub fn id(value: INT, what: &str) -> ScriptResult<i32> {
     i32::try_from(value).map_err(|_| refusal(format!("{what} n°{value} introuvable")))
 }
 
-fn role(fields: &Fields<'_>) -> ScriptResult<Option<Role>> {
-    fields
-        .text("role")?
-        .map(|text| user_service::parse_role(&text).map_err(|error| refusal(error.to_string())))
-        .transpose()
+/// Fills a record's input from `map`, given to `function`: each key one of the fields in
+/// `accepted`, each value of the kind the field's catalogue says; `set` applies it (and the
+/// core's rules refuse what is wrong).
+fn fill<F: Catalogue>(
+    map: &Map,
+    function: &'static str,
+    accepted: &[F],
+    mut set: impl FnMut(F, Given) -> Result<(), CoreError>,
+) -> ScriptResult<()> {
+    let keys: Vec<&str> = accepted.iter().map(|field| field.key()).collect();
+    let fields = Fields::new(map, function, &keys)?;
+    for field in accepted {
+        let key = field.key();
+        let Some(value) = fields.value(key) else {
+            continue;
+        };
+        let given = match field.describe().input {
+            Input::Text | Input::Secret => fields.text(key)?.map(Given::Text),
+            Input::Amount => fields.amount(key)?.map(Given::Text),
+            Input::Moment => fields.date(key)?.map(Given::Text),
+            Input::WholeNumber => fields.integer(key)?.map(Given::WholeNumber),
+            Input::YesNo => fields.boolean(key)?.map(Given::YesNo),
+            Input::Reference if value.is_string() => fields.text(key)?.map(Given::Text),
+            Input::Reference => fields
+                .integer(key)
+                .map_err(|_| fields.wrong_kind(key, "un numéro"))?
+                .map(Given::WholeNumber),
+            Input::ReadOnly => None,
+        };
+        if let Some(given) = given {
+            set(*field, given).map_err(from_core_error)?;
+        }
+    }
+    Ok(())
 }
 
-const USER_FIELDS: &[&str] = &[
-    "prenom",
-    "nom",
-    "email",
-    "telephone",
-    "identifiant",
-    "mot_de_passe",
-    "role",
-];
+/// A field the script must give: refused, naming it, when absent.
+fn required<F: Catalogue>(map: &Map, field: F, what: &str) -> ScriptResult<()> {
+    if map.get(field.key()).is_none_or(Dynamic::is_unit) {
+        return Err(refusal(format!(
+            "{} : est obligatoire ({what})",
+            field.label()
+        )));
+    }
+    Ok(())
+}
 
 /// `creer_utilisateur(#{prenom, nom, email, telephone, identifiant, mot_de_passe, role})`.
-pub fn new_user(map: &Map) -> ScriptResult<(NewUserInput, Role)> {
-    let fields = Fields::new(map, "creer_utilisateur", USER_FIELDS)?;
-    let role = role(&fields)?
-        .ok_or_else(|| refusal("rôle : est obligatoire (gestion, commercial ou support)"))?;
-    Ok((
-        NewUserInput {
-            first_name: fields.text("prenom")?.unwrap_or_default(),
-            last_name: fields.text("nom")?.unwrap_or_default(),
-            email: fields.text("email")?.unwrap_or_default(),
-            phone_number: fields.text("telephone")?.unwrap_or_default(),
-            username: fields.text("identifiant")?.unwrap_or_default(),
-            password: fields.text("mot_de_passe")?.unwrap_or_default(),
-        },
-        role,
-    ))
+pub fn new_user(map: &Map) -> ScriptResult<NewUser> {
+    let mut user = NewUser::default();
+    fill(
+        map,
+        "creer_utilisateur",
+        &UserField::TYPED_ON_CREATION,
+        |field, value| user.set(field, value),
+    )?;
+    user.role().map_err(from_core_error)?;
+    Ok(user)
 }
 
-/// `modifier_utilisateur(id, #{…})`: the fields given change.
+/// `modifier_utilisateur(id, #{…})`: the fields given change (the password too).
 pub fn user_changes(map: &Map) -> ScriptResult<UserChanges> {
-    let fields = Fields::new(map, "modifier_utilisateur", USER_FIELDS)?;
-    Ok(UserChanges {
-        first_name: fields.text("prenom")?,
-        last_name: fields.text("nom")?,
-        email: fields.text("email")?,
-        phone_number: fields.text("telephone")?,
-        username: fields.text("identifiant")?,
-        role: role(&fields)?,
-        new_password: fields.text("mot_de_passe")?,
-    })
+    let mut changes = UserChanges::default();
+    fill(
+        map,
+        "modifier_utilisateur",
+        &UserField::TYPED_ON_CREATION,
+        |field, value| changes.set(field, value),
+    )?;
+    Ok(changes)
 }
-
-const CUSTOMER_FIELDS: &[&str] = &["prenom", "nom", "email", "telephone", "entreprise"];
 
 /// `creer_client(#{prenom, nom, email, telephone, entreprise})`.
 pub fn new_customer(map: &Map) -> ScriptResult<NewCustomer> {
-    let fields = Fields::new(map, "creer_client", CUSTOMER_FIELDS)?;
-    Ok(NewCustomer {
-        first_name: fields.text("prenom")?.unwrap_or_default(),
-        last_name: fields.text("nom")?.unwrap_or_default(),
-        email: fields.text("email")?.unwrap_or_default(),
-        phone_number: fields.text("telephone")?.unwrap_or_default(),
-        company_name: fields.text("entreprise")?.unwrap_or_default(),
-    })
+    let mut customer = NewCustomer::default();
+    fill(
+        map,
+        "creer_client",
+        &CustomerField::TYPED,
+        |field, value| customer.set(field, value),
+    )?;
+    Ok(customer)
 }
 
 /// `modifier_client(id, #{…})`.
 pub fn customer_changes(map: &Map) -> ScriptResult<CustomerChanges> {
-    let fields = Fields::new(map, "modifier_client", CUSTOMER_FIELDS)?;
-    Ok(CustomerChanges {
-        first_name: fields.text("prenom")?,
-        last_name: fields.text("nom")?,
-        email: fields.text("email")?,
-        phone_number: fields.text("telephone")?,
-        company_name: fields.text("entreprise")?,
-    })
+    let mut changes = CustomerChanges::default();
+    fill(
+        map,
+        "modifier_client",
+        &CustomerField::TYPED,
+        |field, value| changes.set(field, value),
+    )?;
+    Ok(changes)
 }
 
 /// `creer_contrat(#{client, montant_total, reste_a_payer, signe})`.
 pub fn new_contract(map: &Map) -> ScriptResult<NewContract> {
-    let fields = Fields::new(
+    let mut contract = NewContract::default();
+    fill(
         map,
         "creer_contrat",
-        &["client", "montant_total", "reste_a_payer", "signe"],
+        &ContractField::TYPED_ON_CREATION,
+        |field, value| contract.set(field, value),
     )?;
-    Ok(NewContract {
-        customer_id: fields
-            .id("client")?
-            .ok_or_else(|| refusal("client : est obligatoire (numéro du client)"))?,
-        total_amount: fields.amount("montant_total")?.unwrap_or_default(),
-        balance_due: fields.amount("reste_a_payer")?,
-        signed: fields.boolean("signe")?.unwrap_or(false),
-    })
+    required(map, ContractField::Customer, "numéro du client")?;
+    Ok(contract)
 }
 
 /// `modifier_contrat(id, #{montant_total, reste_a_payer, signe})`.
 pub fn contract_changes(map: &Map) -> ScriptResult<ContractChanges> {
-    let fields = Fields::new(
+    let mut changes = ContractChanges::default();
+    fill(
         map,
         "modifier_contrat",
-        &["montant_total", "reste_a_payer", "signe"],
+        &ContractField::CHANGEABLE,
+        |field, value| changes.set(field, value),
     )?;
-    Ok(ContractChanges {
-        total_amount: fields.amount("montant_total")?,
-        balance_due: fields.amount("reste_a_payer")?,
-        signed: fields.boolean("signe")?,
-    })
+    Ok(changes)
 }
 
-const EVENT_FIELDS: &[&str] = &["nom", "debut", "fin", "lieu", "participants", "notes"];
+/// The fields of an event a script gives, on creation after its contract.
+pub const EVENT_FIELDS: [EventField; 6] = EventField::TYPED_ON_CREATION;
+
+/// The fields `creer_evenement` takes: its contract, then the event's fields.
+pub const NEW_EVENT_FIELDS: [EventField; 7] = {
+    let [name, start, end, location, attendees, note] = EVENT_FIELDS;
+    [
+        EventField::Contract,
+        name,
+        start,
+        end,
+        location,
+        attendees,
+        note,
+    ]
+};
 
 /// `creer_evenement(#{contrat, nom, debut, fin, lieu, participants, notes})`.
 pub fn new_event(map: &Map) -> ScriptResult<NewEvent> {
-    let mut known = vec!["contrat"];
-    known.extend_from_slice(EVENT_FIELDS);
-    let fields = Fields::new(map, "creer_evenement", &known)?;
-    Ok(NewEvent {
-        contract_id: fields
-            .id("contrat")?
-            .ok_or_else(|| refusal("contrat : est obligatoire (numéro interne du contrat)"))?,
-        event_name: fields.text("nom")?.unwrap_or_default(),
-        start: fields.date("debut")?.unwrap_or_default(),
-        end: fields.date("fin")?.unwrap_or_default(),
-        location: fields.text("lieu")?.unwrap_or_default(),
-        attendees: fields.integer("participants")?.unwrap_or(0),
-        note: fields.text("notes")?.unwrap_or_default(),
-    })
+    let mut event = NewEvent::default();
+    fill(map, "creer_evenement", &NEW_EVENT_FIELDS, |field, value| {
+        event.set(field, value)
+    })?;
+    required(map, EventField::Contract, "numéro interne du contrat")?;
+    Ok(event)
 }
 
 /// `modifier_evenement(id, #{nom, debut, fin, lieu, participants, notes})`.
 pub fn event_changes(map: &Map) -> ScriptResult<EventChanges> {
-    let fields = Fields::new(map, "modifier_evenement", EVENT_FIELDS)?;
-    Ok(EventChanges {
-        event_name: fields.text("nom")?,
-        start: fields.date("debut")?,
-        end: fields.date("fin")?,
-        location: fields.text("lieu")?,
-        attendees: fields.integer("participants")?,
-        note: fields.text("notes")?,
-        support: None,
-    })
+    let mut changes = EventChanges::default();
+    fill(map, "modifier_evenement", &EVENT_FIELDS, |field, value| {
+        changes.set(field, value)
+    })?;
+    Ok(changes)
 }
 
 /// The keys that ask for one page of a list.

@@ -11,7 +11,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rhai::Dynamic;
 use rust_decimal::Decimal;
 
-use super::records::{ScriptDate, ScriptRecord, record_fields};
+use super::records::{ScriptDate, ScriptRecord, dynamic, record_fields};
+use crate::catalogue::Catalogue;
 use crate::formatting;
 
 /// How results are written.
@@ -102,29 +103,11 @@ fn display(value: &Dynamic) -> String {
     value.to_string()
 }
 
-/// The header of the column `name` for a person: script names are written without
-/// accents (`reste_a_payer`), headers are French (`reste à payer`).
+/// The header of the column `name` for a person: a record field's header from its
+/// catalogue (`reste_a_payer` → `reste à payer`), or the words of a key the script made up.
 fn column_header(name: &str) -> String {
-    name.split('_')
-        .map(|word| match word {
-            "a" => "à",
-            "cree" => "créé",
-            "debut" => "début",
-            "encaisse" => "encaissé",
-            "evenement" => "évènement",
-            "evenements" => "évènements",
-            "modifie" => "modifié",
-            "numero" => "numéro",
-            "paye" => "payé",
-            "prenom" => "prénom",
-            "role" => "rôle",
-            "signe" => "signé",
-            "signes" => "signés",
-            "telephone" => "téléphone",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::catalogue::header_of_key(name)
+        .map_or_else(|| formatting::identifier_words(name), str::to_owned)
 }
 
 /// Rows with named columns.
@@ -358,16 +341,16 @@ impl ScriptOutput {
         last: bool,
     ) -> Result<(), String> {
         let table = Table {
-            columns: T::FIELDS
+            columns: T::Field::ALL
                 .iter()
-                .map(|field| field.name.to_owned())
+                .map(|field| field.key().to_owned())
                 .collect(),
             rows: records
                 .iter()
                 .map(|record| {
-                    T::FIELDS
+                    T::Field::ALL
                         .iter()
-                        .map(|field| Cell::from_value(&(field.read)(record)))
+                        .map(|field| Cell::from_value(&dynamic(field.read(record))))
                         .collect()
                 })
                 .collect(),

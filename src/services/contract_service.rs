@@ -6,6 +6,10 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
 use super::{Current, Session, commit, numbering, refuse_if_stale};
+use crate::catalogue::Catalogue;
+pub use crate::catalogue::contract::{
+    ContractChanges, ContractField, NUMBER_LOOKUP_LABEL, NewContract, PAYMENT, PAYMENT_LABEL,
+};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
@@ -17,16 +21,6 @@ use crate::permissions::{
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::{begin_write, customer_repository};
-
-/// Field names as users know them.
-pub mod field {
-    pub const CUSTOMER: &str = "client";
-    pub const TOTAL_AMOUNT: &str = "montant total";
-    pub const BALANCE_DUE: &str = "reste à payer";
-    pub const SIGNED: &str = "signé";
-    pub const PAYMENT: &str = "montant payé";
-    pub const NUMBER: &str = "numéro de contrat";
-}
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
 /// sales — of my customers; support — with an event assigned to me.
@@ -46,30 +40,6 @@ pub enum ContractList {
     MineUnpaid,
 }
 
-/// A new contract, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewContract {
-    /// The customer's id.
-    pub customer_id: i32,
-    /// Total amount, as typed (`12 000,50`).
-    pub total_amount: String,
-    /// Amount still due, as typed; the total when `None`.
-    pub balance_due: Option<String>,
-    /// Signed at creation.
-    pub signed: bool,
-}
-
-/// The fields to change on a contract; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ContractChanges {
-    /// New total amount, as typed.
-    pub total_amount: Option<String>,
-    /// New amount still due, as typed.
-    pub balance_due: Option<String>,
-    /// `Some(true)` signs the contract; `Some(false)` is refused once signed.
-    pub signed: Option<bool>,
-}
-
 fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
     text.parse()
         .map_err(|error: crate::money::MoneyError| CoreError::validation(field, error.to_string()))
@@ -78,7 +48,7 @@ fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
 fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
     if balance > total {
         return Err(CoreError::validation(
-            field::BALANCE_DUE,
+            ContractField::BalanceDue.label(),
             format!(
                 "ne peut pas dépasser le montant total ({})",
                 formatting::money(total)
@@ -159,7 +129,7 @@ pub async fn detail_by_number(
         .await?
         .ok_or_else(|| {
             CoreError::validation(
-                field::NUMBER,
+                NUMBER_LOOKUP_LABEL,
                 format!("aucun contrat ne porte le numéro « {number} »"),
             )
         })
@@ -231,7 +201,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| {
             CoreError::validation(
-                field::CUSTOMER,
+                ContractField::Customer.label(),
                 format!("le client n°{} n'existe pas", input.customer_id),
             )
         })?;
@@ -242,9 +212,9 @@ pub async fn create(
             customer_sales_user_id: customer.user_sales_id,
         },
     )?;
-    let total = amount(field::TOTAL_AMOUNT, &input.total_amount)?;
+    let total = amount(ContractField::TotalAmount.label(), &input.total_amount)?;
     let balance = match &input.balance_due {
-        Some(text) => amount(field::BALANCE_DUE, text)?,
+        Some(text) => amount(ContractField::BalanceDue.label(), text)?,
         None => total,
     };
     check_balance(total, balance)?;
@@ -325,18 +295,18 @@ pub async fn update(
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let total = match &changes.total_amount {
-        Some(text) => amount(field::TOTAL_AMOUNT, text)?,
+        Some(text) => amount(ContractField::TotalAmount.label(), text)?,
         None => current.total_amount,
     };
     let balance = match &changes.balance_due {
-        Some(text) => amount(field::BALANCE_DUE, text)?,
+        Some(text) => amount(ContractField::BalanceDue.label(), text)?,
         None => current.balance_due,
     };
     check_balance(total, balance)?;
     let signed = match changes.signed {
         Some(false) if current.signed => {
             return Err(CoreError::validation(
-                field::SIGNED,
+                ContractField::Signed.label(),
                 "un contrat signé ne peut pas redevenir non signé",
             ));
         }
@@ -376,16 +346,16 @@ pub async fn record_payment(
     amount_text: &str,
 ) -> Result<ContractRow, CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
-    let payment = amount(field::PAYMENT, amount_text)?;
+    let payment = amount(PAYMENT_LABEL, amount_text)?;
     if payment.is_zero() {
         return Err(CoreError::validation(
-            field::PAYMENT,
+            PAYMENT_LABEL,
             "doit être supérieur à zéro",
         ));
     }
     let too_much = || {
         CoreError::validation(
-            field::PAYMENT,
+            PAYMENT_LABEL,
             format!(
                 "{} dépasse le reste à payer du contrat {} ({})",
                 formatting::money(payment),

@@ -1,10 +1,12 @@
 //! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, IdenStatic, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, refuse_if_stale};
+pub use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
+use crate::catalogue::{Catalogue, Value};
 use crate::entities::customer;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -13,25 +15,16 @@ use crate::permissions::{
 };
 pub use crate::repositories::customer_repository::CustomerRow;
 use crate::repositories::{begin_write, customer_repository};
-use crate::validation;
 
-/// Maximum length of a company name (`varchar(150)`).
-pub const COMPANY_NAME_MAXIMUM_LENGTH: usize = 150;
+pub use crate::catalogue::customer::COMPANY_NAME_MAXIMUM_LENGTH;
 
-/// Field names as users know them.
-pub mod field {
-    pub const FIRST_NAME: &str = "prénom";
-    pub const LAST_NAME: &str = "nom";
-    pub const EMAIL: &str = "adresse e-mail";
-    pub const PHONE_NUMBER: &str = "téléphone";
-    pub const COMPANY_NAME: &str = "entreprise";
+/// The typed fields by their column, to name the field a uniqueness rule refused.
+fn unique_columns() -> Vec<(&'static str, &'static str)> {
+    CustomerField::TYPED
+        .iter()
+        .filter_map(|field| Some((field.column()?.as_str(), field.label())))
+        .collect()
 }
-
-const UNIQUE_COLUMNS: &[(&str, &str)] = &[
-    ("email", field::EMAIL),
-    ("phone_number", field::PHONE_NUMBER),
-    ("company_name", field::COMPANY_NAME),
-];
 
 /// Which customers to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,40 +33,6 @@ pub enum CustomerList {
     All,
     /// The signed-in sales user's customers (empty for other roles, who own none).
     Mine,
-}
-
-/// A new customer, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewCustomer {
-    /// Contact's first name.
-    pub first_name: String,
-    /// Contact's last name.
-    pub last_name: String,
-    /// Contact's e-mail.
-    pub email: String,
-    /// Contact's phone.
-    pub phone_number: String,
-    /// Company name.
-    pub company_name: String,
-}
-
-/// The fields to change on a customer; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CustomerChanges {
-    /// New first name.
-    pub first_name: Option<String>,
-    /// New last name.
-    pub last_name: Option<String>,
-    /// New e-mail.
-    pub email: Option<String>,
-    /// New phone.
-    pub phone_number: Option<String>,
-    /// New company name.
-    pub company_name: Option<String>,
-}
-
-fn company_name(value: &str) -> Result<String, CoreError> {
-    validation::required_text(field::COMPANY_NAME, value, COMPANY_NAME_MAXIMUM_LENGTH)
 }
 
 /// A page of customers.
@@ -152,25 +111,19 @@ pub async fn create(
             sales_user_id: session.user.id,
         },
     )?;
-    let new_customer = customer::ActiveModel {
+    let mut new_customer = customer::ActiveModel {
         user_sales_id: Set(session.user.id),
-        customer_first_name: Set(validation::person_name(
-            field::FIRST_NAME,
-            &input.first_name,
-        )?),
-        customer_last_name: Set(validation::person_name(field::LAST_NAME, &input.last_name)?),
-        email: Set(validation::email(field::EMAIL, &input.email)?),
-        phone_number: Set(validation::phone_number(
-            field::PHONE_NUMBER,
-            &input.phone_number,
-        )?),
-        company_name: Set(company_name(&input.company_name)?),
         updated_by: Set(Some(session.user.id)),
         ..Default::default()
     };
+    for (field, text) in input.given() {
+        if let Some(column) = field.column() {
+            new_customer.set(column, field.checked(text)?.into());
+        }
+    }
     let created = customer_repository::insert(connection, new_customer)
         .await
-        .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+        .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
     tracing::info!(
         user_id = session.user.id,
         customer_id = created.id,
@@ -200,26 +153,12 @@ pub async fn update(
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
+    let given = changes.given();
     if let Some(seen) = seen {
-        let fields = [
-            (
-                changes.first_name.is_some(),
-                seen.customer_first_name != current.customer_first_name,
-            ),
-            (
-                changes.last_name.is_some(),
-                seen.customer_last_name != current.customer_last_name,
-            ),
-            (changes.email.is_some(), seen.email != current.email),
-            (
-                changes.phone_number.is_some(),
-                seen.phone_number != current.phone_number,
-            ),
-            (
-                changes.company_name.is_some(),
-                seen.company_name != current.company_name,
-            ),
-        ];
+        let fields: Vec<(bool, bool)> = given
+            .iter()
+            .map(|(field, _)| (true, field.read(seen) != field.read(&current)))
+            .collect();
         let now = Current {
             what: "le client",
             label: &current.company_name,
@@ -230,52 +169,20 @@ pub async fn update(
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(customer::Column, SimpleExpr)> = Vec::new();
-    let mut change = |column: customer::Column, value: String, stored: &String| {
-        if &value != stored {
+    for (field, text) in given {
+        let value = field.checked(text)?;
+        if let Some(column) = field.column()
+            && field.read(&current) != Value::Text(value.clone())
+        {
             columns.push((column, Expr::value(value)));
         }
-    };
-    if let Some(value) = &changes.first_name {
-        change(
-            customer::Column::CustomerFirstName,
-            validation::person_name(field::FIRST_NAME, value)?,
-            &current.customer_first_name,
-        );
-    }
-    if let Some(value) = &changes.last_name {
-        change(
-            customer::Column::CustomerLastName,
-            validation::person_name(field::LAST_NAME, value)?,
-            &current.customer_last_name,
-        );
-    }
-    if let Some(value) = &changes.email {
-        change(
-            customer::Column::Email,
-            validation::email(field::EMAIL, value)?,
-            &current.email,
-        );
-    }
-    if let Some(value) = &changes.phone_number {
-        change(
-            customer::Column::PhoneNumber,
-            validation::phone_number(field::PHONE_NUMBER, value)?,
-            &current.phone_number,
-        );
-    }
-    if let Some(value) = &changes.company_name {
-        change(
-            customer::Column::CompanyName,
-            company_name(value)?,
-            &current.company_name,
-        );
     }
     if columns.is_empty() {
         return Ok(current);
     }
     customer_repository::update(&transaction, id, columns, session.user.id)
         .await
-        .map_err(|error| from_unique_violation(error, "customer", UNIQUE_COLUMNS))?;
+        .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
     let updated = find(&transaction, id, false).await?;
     commit(transaction).await?;
     session.journal.record(

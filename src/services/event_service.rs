@@ -7,13 +7,15 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_if_stale};
+use crate::catalogue::Catalogue;
+pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::entities::event;
 use crate::errors::CoreError;
 use crate::formatting;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
-    Action, EventField, Ownership, PermissionDenied, Resource, Role, Target, authorize,
-    may_edit_event_field, ownership,
+    Action, Ownership, PermissionDenied, Resource, Role, Target, authorize, may_edit_event_field,
+    ownership,
 };
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
@@ -28,17 +30,9 @@ pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
 /// Maximum length of the notes.
 pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
 
-/// Field names as users know them.
-pub mod field {
-    pub const CONTRACT: &str = "contrat";
-    pub const NAME: &str = "nom";
-    pub const START: &str = "début";
-    pub const END: &str = "fin";
-    pub const LOCATION: &str = "lieu";
-    pub const ATTENDEES: &str = "participants";
-    pub const NOTE: &str = "notes";
-    pub const SUPPORT: &str = "support";
-    pub const LOCATION_CRITERION: &str = "lieu recherché";
+/// The criteria of a search, as users know them.
+pub mod criterion {
+    pub const LOCATION: &str = "lieu recherché";
     pub const STARTS_FROM: &str = "début au plus tôt";
     pub const STARTS_UNTIL: &str = "début au plus tard";
     pub const AFTER: &str = "après";
@@ -53,53 +47,6 @@ pub enum EventList {
     Mine,
     /// Events nobody supports yet.
     WithoutSupport,
-}
-
-/// A new event, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewEvent {
-    /// The signed contract it belongs to.
-    pub contract_id: i32,
-    /// Name.
-    pub event_name: String,
-    /// Start, `22/11/2026 14:30` or RFC 3339.
-    pub start: String,
-    /// End, same formats.
-    pub end: String,
-    /// Where.
-    pub location: String,
-    /// Expected attendees.
-    pub attendees: i64,
-    /// Notes (may be empty).
-    pub note: String,
-}
-
-/// The fields to change on an event; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventChanges {
-    /// New name.
-    pub event_name: Option<String>,
-    /// New start.
-    pub start: Option<String>,
-    /// New end.
-    pub end: Option<String>,
-    /// New location.
-    pub location: Option<String>,
-    /// New number of attendees.
-    pub attendees: Option<i64>,
-    /// New notes.
-    pub note: Option<String>,
-    /// `Some(Some(user))` assigns a support user, `Some(None)` removes the assignment.
-    pub support: Option<Option<SupportUser>>,
-}
-
-/// The support user to assign to an event, as the user designates them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SupportUser {
-    /// By id.
-    Id(i32),
-    /// By username or e-mail.
-    Login(String),
 }
 
 /// Conditions narrowing a list of events, as typed; all given must hold.
@@ -130,17 +77,18 @@ fn date_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError
 fn attendees(value: i64) -> Result<i32, CoreError> {
     if value < 0 {
         return Err(CoreError::validation(
-            field::ATTENDEES,
+            EventField::Attendees.label(),
             "ne peut pas être négatif",
         ));
     }
-    i32::try_from(value).map_err(|_| CoreError::validation(field::ATTENDEES, "est trop grand"))
+    i32::try_from(value)
+        .map_err(|_| CoreError::validation(EventField::Attendees.label(), "est trop grand"))
 }
 
 fn note(text: &str) -> Result<String, CoreError> {
     if text.chars().count() > NOTE_MAXIMUM_LENGTH {
         return Err(CoreError::validation(
-            field::NOTE,
+            EventField::Note.label(),
             format!("ne peuvent pas dépasser {NOTE_MAXIMUM_LENGTH} caractères"),
         ));
     }
@@ -150,7 +98,7 @@ fn note(text: &str) -> Result<String, CoreError> {
 fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {
     if start >= end {
         return Err(CoreError::validation(
-            field::END,
+            EventField::End.label(),
             "doit être postérieure au début",
         ));
     }
@@ -197,16 +145,16 @@ pub async fn search(
     };
     if let Some(text) = &search.location_contains {
         filter.location_contains = Some(validation::required_text(
-            field::LOCATION_CRITERION,
+            criterion::LOCATION,
             text,
             LOCATION_MAXIMUM_LENGTH,
         )?);
     }
     if let Some(text) = &search.starts_from {
-        filter.starts_from = Some(date_time(field::STARTS_FROM, text)?);
+        filter.starts_from = Some(date_time(criterion::STARTS_FROM, text)?);
     }
     if let Some(text) = &search.starts_until {
-        filter.starts_until = Some(date_time(field::STARTS_UNTIL, text)?);
+        filter.starts_until = Some(date_time(criterion::STARTS_UNTIL, text)?);
     }
     let order = if search.soonest_first {
         EventOrder::SoonestFirst
@@ -221,7 +169,7 @@ pub async fn search(
             .is_none()
     {
         return Err(CoreError::validation(
-            field::AFTER,
+            criterion::AFTER,
             format!("l'évènement n°{after_id} n'existe pas (plus)"),
         ));
     }
@@ -296,7 +244,7 @@ pub fn may_create_for(session: &Session, contract: &ContractRow) -> Result<(), C
     )?;
     if !contract.signed {
         return Err(CoreError::validation(
-            field::CONTRACT,
+            EventField::Contract.label(),
             format!(
                 "le contrat {} n'est pas signé : un évènement n'est créé que pour un contrat signé",
                 contract.contract_number
@@ -329,18 +277,24 @@ pub async fn create(
         .await?
         .ok_or_else(|| {
             CoreError::validation(
-                field::CONTRACT,
+                EventField::Contract.label(),
                 format!("le contrat n°{} n'existe pas", input.contract_id),
             )
         })?;
     may_create_for(session, &contract)?;
-    let event_name =
-        validation::required_text(field::NAME, &input.event_name, NAME_MAXIMUM_LENGTH)?;
-    let start = date_time(field::START, &input.start)?;
-    let end = date_time(field::END, &input.end)?;
+    let event_name = validation::required_text(
+        EventField::Name.label(),
+        &input.event_name,
+        NAME_MAXIMUM_LENGTH,
+    )?;
+    let start = date_time(EventField::Start.label(), &input.start)?;
+    let end = date_time(EventField::End.label(), &input.end)?;
     check_dates(start, end)?;
-    let location =
-        validation::required_text(field::LOCATION, &input.location, LOCATION_MAXIMUM_LENGTH)?;
+    let location = validation::required_text(
+        EventField::Location.label(),
+        &input.location,
+        LOCATION_MAXIMUM_LENGTH,
+    )?;
     let attendees = attendees(input.attendees)?;
     let note = note(&input.note)?;
 
@@ -439,17 +393,17 @@ pub async fn update(
 
     let mut columns: Vec<(event::Column, SimpleExpr)> = Vec::new();
     if let Some(text) = &changes.event_name {
-        let value = validation::required_text(field::NAME, text, NAME_MAXIMUM_LENGTH)?;
+        let value = validation::required_text(EventField::Name.label(), text, NAME_MAXIMUM_LENGTH)?;
         if value != current.event_name {
             columns.push((event::Column::EventName, Expr::value(value)));
         }
     }
     let start = match &changes.start {
-        Some(text) => date_time(field::START, text)?,
+        Some(text) => date_time(EventField::Start.label(), text)?,
         None => current.start_datetime,
     };
     let end = match &changes.end {
-        Some(text) => date_time(field::END, text)?,
+        Some(text) => date_time(EventField::End.label(), text)?,
         None => current.end_datetime,
     };
     check_dates(start, end)?;
@@ -460,7 +414,8 @@ pub async fn update(
         columns.push((event::Column::EndDatetime, Expr::value(end)));
     }
     if let Some(text) = &changes.location {
-        let value = validation::required_text(field::LOCATION, text, LOCATION_MAXIMUM_LENGTH)?;
+        let value =
+            validation::required_text(EventField::Location.label(), text, LOCATION_MAXIMUM_LENGTH)?;
         if value != current.location {
             columns.push((event::Column::Location, Expr::value(value)));
         }
@@ -534,11 +489,11 @@ async fn support_user_id(
             Ok(user.id)
         }
         (Some(_), Some(_)) => Err(CoreError::validation(
-            field::SUPPORT,
+            EventField::Support.label(),
             format!("l'utilisateur {shown} n'est pas un membre du support"),
         )),
         _ => Err(CoreError::validation(
-            field::SUPPORT,
+            EventField::Support.label(),
             format!("aucun utilisateur {shown}"),
         )),
     }

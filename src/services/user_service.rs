@@ -7,6 +7,10 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 use super::journal::{ChangeKind, Notice};
 use super::{Current, Session, commit, refuse_if_stale};
 use crate::authentication::password;
+use crate::catalogue::Catalogue;
+pub use crate::catalogue::user::{
+    CURRENT_PASSWORD_LABEL, NewUser, NewUserInput, UserChanges, UserField, parse_role,
+};
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -15,95 +19,12 @@ pub use crate::repositories::user_repository::UserRow;
 use crate::repositories::{begin_write, user_repository};
 use crate::validation;
 
-/// Field names as users know them.
-pub mod field {
-    pub const FIRST_NAME: &str = "prénom";
-    pub const LAST_NAME: &str = "nom";
-    pub const EMAIL: &str = "adresse e-mail";
-    pub const PHONE_NUMBER: &str = "téléphone";
-    pub const USERNAME: &str = "identifiant";
-    pub const PASSWORD: &str = "mot de passe";
-    pub const CURRENT_PASSWORD: &str = "mot de passe actuel";
-    pub const ROLE: &str = "rôle";
-}
-
-const UNIQUE_COLUMNS: &[(&str, &str)] = &[
-    ("email", field::EMAIL),
-    ("phone_number", field::PHONE_NUMBER),
-    ("username", field::USERNAME),
-];
-
-/// The fields of a new user account, as typed.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct NewUserInput {
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number.
-    pub phone_number: String,
-    /// Sign-in name.
-    pub username: String,
-    /// Password in clear, hashed before storage.
-    pub password: String,
-}
-
-impl std::fmt::Debug for NewUserInput {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("NewUserInput")
-            .field("username", &self.username)
-            .field("password", &"<masqué>")
-            .finish_non_exhaustive()
-    }
-}
-
-/// The fields to change on a user; `None` leaves a field as it is.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct UserChanges {
-    /// New first name.
-    pub first_name: Option<String>,
-    /// New last name.
-    pub last_name: Option<String>,
-    /// New e-mail.
-    pub email: Option<String>,
-    /// New phone.
-    pub phone_number: Option<String>,
-    /// New username.
-    pub username: Option<String>,
-    /// New role.
-    pub role: Option<Role>,
-    /// A new password (reset by management).
-    pub new_password: Option<String>,
-}
-
-impl std::fmt::Debug for UserChanges {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("UserChanges")
-            .field("username", &self.username)
-            .field("role", &self.role)
-            .field(
-                "new_password",
-                &self.new_password.as_ref().map(|_| "<masqué>"),
-            )
-            .finish_non_exhaustive()
-    }
-}
-
-/// The role a user typed (`gestion`, `commercial`, `support`, or the stored names).
-pub fn parse_role(text: &str) -> Result<Role, CoreError> {
-    Role::parse(text).ok_or_else(|| {
-        CoreError::validation(
-            field::ROLE,
-            format!(
-                "« {} » n'est pas un rôle (gestion, commercial ou support)",
-                text.trim()
-            ),
-        )
-    })
+fn unique_columns() -> [(&'static str, &'static str); 3] {
+    [
+        ("email", UserField::Email.label()),
+        ("phone_number", UserField::PhoneNumber.label()),
+        ("username", UserField::Username.label()),
+    ]
 }
 
 /// Validates `input` and hashes its password: the row to insert for a user of `role_id`.
@@ -111,12 +32,13 @@ pub(crate) fn new_user_model(
     input: &NewUserInput,
     role_id: i32,
 ) -> Result<user::ActiveModel, CoreError> {
-    let first_name = validation::person_name(field::FIRST_NAME, &input.first_name)?;
-    let last_name = validation::person_name(field::LAST_NAME, &input.last_name)?;
-    let email = validation::email(field::EMAIL, &input.email)?;
-    let phone_number = validation::phone_number(field::PHONE_NUMBER, &input.phone_number)?;
-    let username = validation::username(field::USERNAME, &input.username)?;
-    validation::new_password(field::PASSWORD, &input.password)?;
+    let first_name = validation::person_name(UserField::FirstName.label(), &input.first_name)?;
+    let last_name = validation::person_name(UserField::LastName.label(), &input.last_name)?;
+    let email = validation::email(UserField::Email.label(), &input.email)?;
+    let phone_number =
+        validation::phone_number(UserField::PhoneNumber.label(), &input.phone_number)?;
+    let username = validation::username(UserField::Username.label(), &input.username)?;
+    validation::new_password(UserField::Password.label(), &input.password)?;
     let password_hash = password::hash_password(&input.password).map_err(CoreError::unexpected)?;
     Ok(user::ActiveModel {
         role_id: Set(role_id),
@@ -135,7 +57,10 @@ async fn role_id(connection: &impl ConnectionTrait, role: Role) -> Result<i32, C
         .await?
         .map(|row| row.id)
         .ok_or_else(|| {
-            CoreError::validation(field::ROLE, format!("le rôle {role} n'existe pas en base"))
+            CoreError::validation(
+                UserField::Role.label(),
+                format!("le rôle {role} n'existe pas en base"),
+            )
         })
 }
 
@@ -206,7 +131,7 @@ pub async fn create(
     model.updated_by = Set(Some(session.user.id));
     let created = user_repository::insert(connection, model)
         .await
-        .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
+        .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
     tracing::info!(
         user_id = session.user.id,
         created_user_id = created.id,
@@ -280,42 +205,42 @@ pub async fn update(
     if let Some(value) = &changes.first_name {
         change(
             user::Column::UserFirstName,
-            validation::person_name(field::FIRST_NAME, value)?,
+            validation::person_name(UserField::FirstName.label(), value)?,
             &current.user_first_name,
         );
     }
     if let Some(value) = &changes.last_name {
         change(
             user::Column::UserLastName,
-            validation::person_name(field::LAST_NAME, value)?,
+            validation::person_name(UserField::LastName.label(), value)?,
             &current.user_last_name,
         );
     }
     if let Some(value) = &changes.email {
         change(
             user::Column::Email,
-            validation::email(field::EMAIL, value)?,
+            validation::email(UserField::Email.label(), value)?,
             &current.email,
         );
     }
     if let Some(value) = &changes.phone_number {
         change(
             user::Column::PhoneNumber,
-            validation::phone_number(field::PHONE_NUMBER, value)?,
+            validation::phone_number(UserField::PhoneNumber.label(), value)?,
             &current.phone_number,
         );
     }
     if let Some(value) = &changes.username {
         change(
             user::Column::Username,
-            validation::username(field::USERNAME, value)?,
+            validation::username(UserField::Username.label(), value)?,
             &current.username,
         );
     }
     if let Some(role) = changes.role.filter(|role| role.name() != current.role_name) {
         if id == session.user.id {
             return Err(CoreError::validation(
-                field::ROLE,
+                UserField::Role.label(),
                 "vous ne pouvez pas changer votre propre rôle",
             ));
         }
@@ -329,7 +254,7 @@ pub async fn update(
         ));
     }
     if let Some(new_password) = &changes.new_password {
-        validation::new_password(field::PASSWORD, new_password)?;
+        validation::new_password(UserField::Password.label(), new_password)?;
         let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
         columns.push((user::Column::PasswordHash, Expr::value(hash)));
     }
@@ -338,7 +263,7 @@ pub async fn update(
     }
     user_repository::update(&transaction, id, columns, session.user.id)
         .await
-        .map_err(|error| from_unique_violation(error, "user", UNIQUE_COLUMNS))?;
+        .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
     let updated = find(&transaction, id, false).await?;
     commit(transaction).await?;
     session
@@ -442,11 +367,11 @@ pub async fn change_own_password(
         })?;
     if !password::verify_password(current_password, &stored.password_hash) {
         return Err(CoreError::validation(
-            field::CURRENT_PASSWORD,
+            CURRENT_PASSWORD_LABEL,
             "est incorrect",
         ));
     }
-    validation::new_password(field::PASSWORD, new_password)?;
+    validation::new_password(UserField::Password.label(), new_password)?;
     let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
     user_repository::update(
         connection,

@@ -1,44 +1,48 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
-use super::{Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render};
-use crate::formatting;
+use super::{
+    Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
+};
+use crate::catalogue::{Catalogue, Given};
 use crate::permissions::{Action, Feature, allows};
 use crate::services::contract_service::{
-    self, ContractChanges, ContractList, ContractRow, NewContract, field,
+    self, ContractChanges, ContractField, ContractList, ContractRow, NewContract,
 };
-use crate::services::event_service::{self, NewEvent};
-use crate::validation;
+use crate::services::event_service::{self, EventField, NewEvent};
 
-fn fields(contract: &ContractRow) -> Vec<(&'static str, String)> {
-    vec![
-        ("Numéro interne", contract.id.to_string()),
-        ("Numéro", contract.contract_number.clone()),
-        (
-            "Client",
-            format!(
-                "{} (n°{})",
-                contract.customer_company_name, contract.customer_id
-            ),
-        ),
-        (
-            "Commercial",
-            format!("{} {}", contract.sales_first_name, contract.sales_last_name),
-        ),
-        (
-            "Gestionnaire",
-            format!(
-                "{} {}",
-                contract.management_first_name, contract.management_last_name
-            ),
-        ),
-        ("Montant total", formatting::money(contract.total_amount)),
-        ("Reste à payer", formatting::money(contract.balance_due)),
-        ("Signé", render::yes_no(contract.signed)),
-        ("Créé le", formatting::date_time(contract.created_at)),
-        ("Modifié le", formatting::date_time(contract.updated_at)),
-    ]
+/// What the contract's screen shows.
+const SCREEN: [ContractField; 10] = [
+    ContractField::Id,
+    ContractField::Number,
+    ContractField::Customer,
+    ContractField::SalesUser,
+    ContractField::ManagementUser,
+    ContractField::TotalAmount,
+    ContractField::BalanceDue,
+    ContractField::Signed,
+    ContractField::CreatedAt,
+    ContractField::UpdatedAt,
+];
+
+/// The contract's screen: its customer with the customer's number, to open it.
+fn fields(contract: &ContractRow) -> Vec<(String, String)> {
+    let mut fields = render::described(&SCREEN, contract);
+    if let Some((_, customer)) = fields.get_mut(2) {
+        customer.push_str(&format!(" (n°{})", contract.customer_id));
+    }
+    fields
 }
+
+/// The columns of a list of contracts.
+const COLUMNS: [ContractField; 6] = [
+    ContractField::Id,
+    ContractField::Number,
+    ContractField::TotalAmount,
+    ContractField::Customer,
+    ContractField::ManagementUser,
+    ContractField::SalesUser,
+];
 
 impl Shell<'_> {
     pub(super) fn contracts_menu(&mut self) -> Result<Next, CommandError> {
@@ -101,51 +105,18 @@ impl Shell<'_> {
     }
 
     fn contract_list(&mut self, title: &str, which: ContractList) -> Result<Browse, CommandError> {
-        let with_balance = which == ContractList::MineUnpaid;
-        let mut headers = vec![
-            "n°",
-            "Numéro",
-            "Montant total",
-            "Client",
-            "Gestion",
-            "Commercial",
-        ];
-        let mut right = vec![true, false, true, false, false, false];
-        if with_balance {
-            headers.push("Reste à payer");
-            right.push(true);
+        let mut columns = COLUMNS.to_vec();
+        if which == ContractList::MineUnpaid {
+            columns.push(ContractField::BalanceDue);
         }
-        self.browse(
-            title,
-            "un contrat",
-            &headers,
-            &right,
-            |shell, session, page| {
-                shell.block_on(contract_service::list(
-                    &shell.connection,
-                    session,
-                    which,
-                    page,
-                ))
-            },
-            |contract: &ContractRow| {
-                let mut row = vec![
-                    contract.id.to_string(),
-                    contract.contract_number.clone(),
-                    formatting::money(contract.total_amount),
-                    contract.customer_company_name.clone(),
-                    format!(
-                        "{} {}",
-                        contract.management_first_name, contract.management_last_name
-                    ),
-                    format!("{} {}", contract.sales_first_name, contract.sales_last_name),
-                ];
-                if with_balance {
-                    row.push(formatting::money(contract.balance_due));
-                }
-                row
-            },
-        )
+        self.browse(title, "un contrat", &columns, |shell, session, page| {
+            shell.block_on(contract_service::list(
+                &shell.connection,
+                session,
+                which,
+                page,
+            ))
+        })
     }
 
     fn contract_detail(&mut self, id: i32) -> Result<Next, CommandError> {
@@ -215,8 +186,8 @@ impl Shell<'_> {
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract)).trim_end());
             let entries = [
-                Entry::offered(1, "Montant total"),
-                Entry::offered(2, "Reste à payer"),
+                Entry::offered(1, super::capitalised(ContractField::TotalAmount.label())),
+                Entry::offered(2, super::capitalised(ContractField::BalanceDue.label())),
                 Entry::present_if(3, "Signer le contrat", !contract.signed),
                 Entry::offered(4, "Enregistrer un paiement"),
             ];
@@ -224,13 +195,10 @@ impl Shell<'_> {
             let seen = &contract;
             let outcome = match choice {
                 Choice::Entry(1) => self.change_field(
-                    field::TOTAL_AMOUNT,
-                    Some("par exemple 12 000,00"),
+                    ContractField::TotalAmount.describe(),
                     |shell, session, value| {
-                        let changes = ContractChanges {
-                            total_amount: Some(value),
-                            ..Default::default()
-                        };
+                        let changes =
+                            ContractChanges::of(ContractField::TotalAmount, Given::Text(value))?;
                         shell.write(|| {
                             contract_service::update(
                                 &shell.connection,
@@ -243,13 +211,10 @@ impl Shell<'_> {
                     },
                 )?,
                 Choice::Entry(2) => self.change_field(
-                    field::BALANCE_DUE,
-                    Some("par exemple 3 250,50"),
+                    ContractField::BalanceDue.describe(),
                     |shell, session, value| {
-                        let changes = ContractChanges {
-                            balance_due: Some(value),
-                            ..Default::default()
-                        };
+                        let changes =
+                            ContractChanges::of(ContractField::BalanceDue, Given::Text(value))?;
                         shell.write(|| {
                             contract_service::update(
                                 &shell.connection,
@@ -273,7 +238,7 @@ impl Shell<'_> {
                             };
                             let changes = ContractChanges {
                                 signed: Some(true),
-                                ..Default::default()
+                                ..ContractChanges::default()
                             };
                             let signed = self.write(|| {
                                 contract_service::update(
@@ -293,15 +258,13 @@ impl Shell<'_> {
                         None => return Ok(Next::Quit),
                     }
                 }
-                Choice::Entry(_) => self.change_field(
-                    field::PAYMENT,
-                    Some("montant reçu, par exemple 1 250,50"),
-                    |shell, session, value| {
+                Choice::Entry(_) => {
+                    self.change_field(contract_service::PAYMENT, |shell, session, value| {
                         shell.write(|| {
                             contract_service::record_payment(&shell.connection, session, id, &value)
                         })
-                    },
-                )?,
+                    })?
+                }
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
@@ -314,19 +277,9 @@ impl Shell<'_> {
 
     fn create_contract(&mut self) -> Result<Next, CommandError> {
         self.title("Nouveau contrat (laissez un champ obligatoire vide pour annuler)");
-        let form = [
-            FormField::hinted(field::CUSTOMER, "numéro du client"),
-            FormField::hinted(field::TOTAL_AMOUNT, "par exemple 12 000,00"),
-            FormField::optional(field::BALANCE_DUE, "vide : le montant total"),
-            FormField::optional(field::SIGNED, "oui ou non ; vide : non"),
-        ];
+        let form = FormField::all(&ContractField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
-            let input = NewContract {
-                customer_id: validation::whole_number(field::CUSTOMER, &values[0])?,
-                total_amount: values[1].clone(),
-                balance_due: (!values[2].is_empty()).then(|| values[2].clone()),
-                signed: validation::yes_or_no(field::SIGNED, &values[3])?,
-            };
+            let input = filled(&ContractField::TYPED_ON_CREATION, values, NewContract::set)?;
             shell.write(|| contract_service::create(&shell.connection, session, &input))
         })?;
         match created {
@@ -339,29 +292,16 @@ impl Shell<'_> {
     }
 
     fn create_event(&mut self, contract: &ContractRow) -> Result<Next, CommandError> {
-        use crate::services::event_service::field as event_field;
         self.title(&format!(
             "Nouvel évènement pour le contrat {} (laissez un champ obligatoire vide pour annuler)",
             contract.contract_number
         ));
-        let form = [
-            FormField::required(event_field::NAME),
-            FormField::hinted(event_field::START, formatting::DATE_TIME_EXAMPLE),
-            FormField::hinted(event_field::END, formatting::DATE_TIME_EXAMPLE),
-            FormField::required(event_field::LOCATION),
-            FormField::hinted(event_field::ATTENDEES, "nombre de personnes attendues"),
-            FormField::optional(event_field::NOTE, "facultatives"),
-        ];
+        let form = FormField::all(&EventField::TYPED_ON_CREATION);
         let contract_id = contract.id;
         let created = self.form(&form, |shell, session, values| {
             let input = NewEvent {
                 contract_id,
-                event_name: values[0].clone(),
-                start: values[1].clone(),
-                end: values[2].clone(),
-                location: values[3].clone(),
-                attendees: validation::whole_number(event_field::ATTENDEES, &values[4])?,
-                note: values[5].clone(),
+                ..filled(&EventField::TYPED_ON_CREATION, values, NewEvent::set)?
             };
             shell.write(|| event_service::create(&shell.connection, session, &input))
         })?;

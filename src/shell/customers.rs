@@ -1,49 +1,35 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
-use super::{Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render};
-use crate::formatting;
+use super::{
+    Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
+};
+use crate::catalogue::{Catalogue, Given};
 use crate::permissions::{Action, Feature, allows};
 use crate::services::customer_service::{
-    self, CustomerChanges, CustomerList, CustomerRow, NewCustomer, field,
+    self, CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer,
 };
 
-fn fields(customer: &CustomerRow) -> Vec<(&'static str, String)> {
-    vec![
-        ("Numéro", customer.id.to_string()),
-        ("Entreprise", customer.company_name.clone()),
-        ("Prénom", customer.customer_first_name.clone()),
-        ("Nom", customer.customer_last_name.clone()),
-        ("Adresse e-mail", customer.email.clone()),
-        ("Téléphone", customer.phone_number.clone()),
-        (
-            "Commercial",
-            format!("{} {}", customer.sales_first_name, customer.sales_last_name),
-        ),
-        ("Créé le", formatting::date_time(customer.created_at)),
-        ("Modifié le", formatting::date_time(customer.updated_at)),
-    ]
-}
-
-/// The editable fields, by their number on the modification screen.
-const EDITABLE: [(u32, &str); 5] = [
-    (1, field::FIRST_NAME),
-    (2, field::LAST_NAME),
-    (3, field::EMAIL),
-    (4, field::PHONE_NUMBER),
-    (5, field::COMPANY_NAME),
+/// What the customer's screen shows.
+const SCREEN: [CustomerField; 9] = [
+    CustomerField::Id,
+    CustomerField::CompanyName,
+    CustomerField::FirstName,
+    CustomerField::LastName,
+    CustomerField::Email,
+    CustomerField::PhoneNumber,
+    CustomerField::SalesUser,
+    CustomerField::CreatedAt,
+    CustomerField::UpdatedAt,
 ];
 
-fn changes(field_name: &str, value: String) -> CustomerChanges {
-    let mut changes = CustomerChanges::default();
-    match field_name {
-        field::FIRST_NAME => changes.first_name = Some(value),
-        field::LAST_NAME => changes.last_name = Some(value),
-        field::EMAIL => changes.email = Some(value),
-        field::PHONE_NUMBER => changes.phone_number = Some(value),
-        _ => changes.company_name = Some(value),
-    }
-    changes
-}
+/// The columns of a list of customers.
+const COLUMNS: [CustomerField; 5] = [
+    CustomerField::Id,
+    CustomerField::LastName,
+    CustomerField::FirstName,
+    CustomerField::CompanyName,
+    CustomerField::SalesUser,
+];
 
 impl Shell<'_> {
     pub(super) fn customers_menu(&mut self) -> Result<Next, CommandError> {
@@ -102,29 +88,14 @@ impl Shell<'_> {
     }
 
     fn customer_list(&mut self, title: &str, which: CustomerList) -> Result<Browse, CommandError> {
-        self.browse(
-            title,
-            "un client",
-            &["n°", "Nom", "Prénom", "Entreprise", "Commercial"],
-            &[true, false, false, false, false],
-            |shell, session, page| {
-                shell.block_on(customer_service::list(
-                    &shell.connection,
-                    session,
-                    which,
-                    page,
-                ))
-            },
-            |customer: &CustomerRow| {
-                vec![
-                    customer.id.to_string(),
-                    customer.customer_last_name.clone(),
-                    customer.customer_first_name.clone(),
-                    customer.company_name.clone(),
-                    format!("{} {}", customer.sales_first_name, customer.sales_last_name),
-                ]
-            },
-        )
+        self.browse(title, "un client", &COLUMNS, |shell, session, page| {
+            shell.block_on(customer_service::list(
+                &shell.connection,
+                session,
+                which,
+                page,
+            ))
+        })
     }
 
     fn customer_detail(&mut self, id: i32) -> Result<Next, CommandError> {
@@ -139,7 +110,7 @@ impl Shell<'_> {
                 "Client n°{} — {}",
                 customer.id, customer.company_name
             ));
-            self.say(render::detail(&fields(&customer)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
             let entries = [
                 Entry::when(
                     1,
@@ -188,23 +159,23 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le client {}", customer.company_name));
-            self.say(render::detail(&fields(&customer)).trim_end());
-            let entries: Vec<Entry> = EDITABLE
-                .iter()
-                .map(|(number, name)| Entry::offered(*number, super::capitalised(name)))
+            self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
+            let entries: Vec<Entry> = (1..)
+                .zip(CustomerField::TYPED)
+                .map(|(number, field)| Entry::offered(number, super::capitalised(field.label())))
                 .collect();
             let chosen = match self.choose("Champ à modifier", &entries, Some("Retour"))? {
-                Choice::Entry(number) => EDITABLE
-                    .iter()
-                    .find(|(candidate, _)| *candidate == number)
-                    .map_or(field::FIRST_NAME, |(_, name)| *name),
+                Choice::Entry(number) => match CustomerField::TYPED.get(number as usize - 1) {
+                    Some(field) => *field,
+                    None => continue,
+                },
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
             let seen = &customer;
-            let outcome = self.change_field(chosen, None, |shell, session, value| {
-                let changes = changes(chosen, value);
+            let outcome = self.change_field(chosen.describe(), |shell, session, value| {
+                let changes = CustomerChanges::of(chosen, Given::Text(value))?;
                 shell.write(|| {
                     customer_service::update(&shell.connection, session, id, &changes, Some(seen))
                 })
@@ -217,21 +188,9 @@ impl Shell<'_> {
 
     fn create_customer(&mut self) -> Result<Next, CommandError> {
         self.title("Nouveau client (laissez un champ vide pour annuler)");
-        let form = [
-            FormField::required(field::FIRST_NAME),
-            FormField::required(field::LAST_NAME),
-            FormField::required(field::EMAIL),
-            FormField::hinted(field::PHONE_NUMBER, "par exemple +33 6 12 34 56 78"),
-            FormField::required(field::COMPANY_NAME),
-        ];
+        let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {
-            let input = NewCustomer {
-                first_name: values[0].clone(),
-                last_name: values[1].clone(),
-                email: values[2].clone(),
-                phone_number: values[3].clone(),
-                company_name: values[4].clone(),
-            };
+            let input = filled(&CustomerField::TYPED, values, NewCustomer::set)?;
             shell.write(|| customer_service::create(&shell.connection, session, &input))
         })?;
         match created {

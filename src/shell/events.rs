@@ -2,78 +2,43 @@
 //! support user runs, or, for management, who supports the event.
 
 use super::{Browse, Choice, CommandError, Entry, Next, Shell, render};
-use crate::errors::CoreError;
+use crate::catalogue::{Catalogue, Given};
 use crate::formatting;
 use crate::paging::PageRequest;
-use crate::permissions::{Action, EventField, Feature, allows};
-use crate::services::event_service::{self, EventChanges, EventList, EventRow, SupportUser};
-use crate::services::user_service::{self, UserRow};
-use crate::validation;
+use crate::permissions::{Action, Feature, allows};
+use crate::services::event_service::{self, EventChanges, EventField, EventList, EventRow};
+use crate::services::user_service::{self, UserField};
 
-fn support_name(event: &EventRow) -> String {
-    match (&event.support_first_name, &event.support_last_name) {
-        (Some(first_name), Some(last_name)) => format!("{first_name} {last_name}"),
-        _ => "— aucun —".to_owned(),
-    }
-}
-
-fn fields(event: &EventRow) -> Vec<(&'static str, String)> {
-    vec![
-        ("Numéro interne", event.id.to_string()),
-        ("Numéro", event.event_number.clone()),
-        ("Nom", event.event_name.clone()),
-        ("Contrat", event.contract_number.clone()),
-        ("Client", event.customer_company_name.clone()),
-        (
-            "Contact",
-            format!("{} {}", event.customer_first_name, event.customer_last_name),
-        ),
-        ("Début", formatting::date_time(event.start_datetime)),
-        ("Fin", formatting::date_time(event.end_datetime)),
-        ("Lieu", event.location.clone()),
-        ("Participants", event.attendees.to_string()),
-        ("Support", support_name(event)),
-        ("Notes", event.note.clone()),
-        ("Créé le", formatting::date_time(event.created_at)),
-        ("Modifié le", formatting::date_time(event.updated_at)),
-    ]
-}
-
-/// The fields of the modification screen, by number.
-const EDITABLE: [(u32, EventField); 7] = [
-    (1, EventField::Name),
-    (2, EventField::Start),
-    (3, EventField::End),
-    (4, EventField::Location),
-    (5, EventField::Attendees),
-    (6, EventField::Note),
-    (7, EventField::Support),
+/// What the event's screen shows.
+const SCREEN: [EventField; 14] = [
+    EventField::Id,
+    EventField::Number,
+    EventField::Name,
+    EventField::Contract,
+    EventField::Customer,
+    EventField::Contact,
+    EventField::Start,
+    EventField::End,
+    EventField::Location,
+    EventField::Attendees,
+    EventField::Support,
+    EventField::Note,
+    EventField::CreatedAt,
+    EventField::UpdatedAt,
 ];
 
-fn changes(field: EventField, value: String) -> Result<EventChanges, CoreError> {
-    let mut changes = EventChanges::default();
-    match field {
-        EventField::Name => changes.event_name = Some(value),
-        EventField::Start => changes.start = Some(value),
-        EventField::End => changes.end = Some(value),
-        EventField::Location => changes.location = Some(value),
-        EventField::Attendees => {
-            changes.attendees = Some(validation::whole_number(field.french_name(), &value)?);
-        }
-        EventField::Note => changes.note = Some(value),
-        EventField::Support => {
-            let value = value.trim();
-            changes.support = Some(if value.eq_ignore_ascii_case("aucun") {
-                None
-            } else if let Ok(id) = value.parse::<i32>() {
-                Some(SupportUser::Id(id))
-            } else {
-                Some(SupportUser::Login(value.to_owned()))
-            });
-        }
-    }
-    Ok(changes)
-}
+/// The columns of a list of events.
+const COLUMNS: [EventField; 6] = [
+    EventField::Id,
+    EventField::Number,
+    EventField::Name,
+    EventField::Start,
+    EventField::Customer,
+    EventField::Support,
+];
+
+/// The columns of the list of support users to choose from.
+const SUPPORT_COLUMNS: [UserField; 3] = [UserField::Id, UserField::Username, UserField::LastName];
 
 impl Shell<'_> {
     pub(super) fn events_menu(&mut self) -> Result<Next, CommandError> {
@@ -124,25 +89,9 @@ impl Shell<'_> {
     }
 
     fn event_list(&mut self, title: &str, which: EventList) -> Result<Browse, CommandError> {
-        self.browse(
-            title,
-            "un évènement",
-            &["n°", "Numéro", "Nom", "Début", "Client", "Support"],
-            &[true, false, false, false, false, false],
-            |shell, session, page| {
-                shell.block_on(event_service::list(&shell.connection, session, which, page))
-            },
-            |event: &EventRow| {
-                vec![
-                    event.id.to_string(),
-                    event.event_number.clone(),
-                    event.event_name.clone(),
-                    formatting::date_time(event.start_datetime),
-                    event.customer_company_name.clone(),
-                    support_name(event),
-                ]
-            },
-        )
+        self.browse(title, "un évènement", &COLUMNS, |shell, session, page| {
+            shell.block_on(event_service::list(&shell.connection, session, which, page))
+        })
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, CommandError> {
@@ -157,7 +106,7 @@ impl Shell<'_> {
                 "Évènement {} — {}",
                 event.event_number, event.event_name
             ));
-            self.say(render::detail(&fields(&event)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
             let entries = [Entry::when(
                 1,
                 "Modifier",
@@ -186,42 +135,36 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier l'évènement {}", event.event_number));
-            self.say(render::detail(&fields(&event)).trim_end());
-            let entries: Vec<Entry> = EDITABLE
-                .iter()
+            self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
+            let entries: Vec<Entry> = (1..)
+                .zip(EventField::CHANGEABLE)
                 .map(|(number, field)| {
                     Entry::when(
-                        *number,
-                        super::capitalised(field.french_name()),
-                        event_service::permits_field(&session, *field),
+                        number,
+                        super::capitalised(field.label()),
+                        event_service::permits_field(&session, field),
                     )
                 })
                 .collect();
             let field = match self.choose("Champ à modifier", &entries, Some("Retour"))? {
-                Choice::Entry(number) => EDITABLE
-                    .iter()
-                    .find(|(candidate, _)| *candidate == number)
-                    .map_or(EventField::Name, |(_, field)| *field),
+                Choice::Entry(number) => match EventField::CHANGEABLE.get(number as usize - 1) {
+                    Some(field) => *field,
+                    None => continue,
+                },
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
-            let hint = match field {
-                EventField::Start | EventField::End => Some(formatting::DATE_TIME_EXAMPLE),
-                EventField::Support => {
-                    self.show_support_users(&session);
-                    Some("numéro ou identifiant d'un membre du support, ou « aucun »")
-                }
-                _ => None,
-            };
+            if field == EventField::Support {
+                self.show_support_users(&session);
+            }
             let seen = &event;
-            let outcome =
-                self.change_field(field.french_name(), hint, |shell, session, value| {
-                    let changes = changes(field, value)?;
-                    shell.write(|| {
-                        event_service::update(&shell.connection, session, id, &changes, Some(seen))
-                    })
-                })?;
+            let outcome = self.change_field(field.describe(), |shell, session, value| {
+                let changes = EventChanges::of(field, Given::Text(value))?;
+                shell.write(|| {
+                    event_service::update(&shell.connection, session, id, &changes, Some(seen))
+                })
+            })?;
             if let Err(next) = outcome {
                 return Ok(next);
             }
@@ -240,20 +183,27 @@ impl Shell<'_> {
                 let rows = page
                     .items
                     .iter()
-                    .map(|user: &UserRow| {
-                        vec![
-                            user.id.to_string(),
-                            user.username.clone(),
-                            format!("{} {}", user.user_first_name, user.user_last_name),
-                        ]
+                    .map(|user| {
+                        SUPPORT_COLUMNS
+                            .iter()
+                            .map(|field| match field {
+                                // Their full name.
+                                UserField::LastName => {
+                                    format!("{} {}", user.user_first_name, user.user_last_name)
+                                }
+                                field => formatting::value(&field.read(user)),
+                            })
+                            .collect()
                     })
                     .collect();
-                let table = render::table(
-                    &["n°", "Identifiant", "Nom"],
-                    rows,
-                    &[true, false, false],
-                    self.width,
-                );
+                let headers = [
+                    "n°",
+                    UserField::Username.label(),
+                    UserField::LastName.label(),
+                ]
+                .map(super::capitalised);
+                let headers = headers.each_ref().map(String::as_str);
+                let table = render::table(&headers, rows, &[true, false, false], self.width);
                 self.say("Membres du support :");
                 self.say(&table);
             }

@@ -30,7 +30,7 @@ use crate::services::authentication_service;
 use crate::services::{Session, retry};
 use console::{Console, Line};
 use render::styled;
-use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised};
+use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised, filled};
 
 /// How many rows a page of a list shows.
 pub const PAGE_SIZE: u64 = 10;

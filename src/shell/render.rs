@@ -4,6 +4,7 @@
 
 use anstyle::{AnsiColor, Style};
 
+use crate::catalogue::Catalogue;
 use crate::formatting;
 
 /// Screen titles.
@@ -37,15 +38,29 @@ pub fn styled(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
+/// The fields `fields` of `row`, with their labels, as [`detail`] shows them.
+pub fn described<F: Catalogue>(fields: &[F], row: &F::Row) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|field| {
+            (
+                super::capitalised(field.label()),
+                formatting::value(&field.read(row)),
+            )
+        })
+        .collect()
+}
+
 /// A record, one « label : value » line per field, labels aligned.
-pub fn detail(fields: &[(&str, String)]) -> String {
+pub fn detail(fields: &[(impl AsRef<str>, String)]) -> String {
     let width = fields
         .iter()
-        .map(|(label, _)| label.chars().count())
+        .map(|(label, _)| label.as_ref().chars().count())
         .max()
         .unwrap_or(0);
     let mut text = String::new();
     for (label, value) in fields {
+        let label = label.as_ref();
         let value = formatting::neutralise_control_characters(value);
         let padding = width - label.chars().count();
         let mut lines = value.lines();
@@ -76,11 +91,6 @@ pub fn table(
         })
         .collect();
     formatting::table(&headers, &rows, right_aligned, width)
-}
-
-/// « oui » or « non ».
-pub fn yes_no(value: bool) -> String {
-    if value { "oui" } else { "non" }.to_owned()
 }
 
 #[cfg(test)]

@@ -2,44 +2,36 @@
 //! deletion; and, for everyone, changing one's own password.
 
 use super::{
-    Answer, Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, render,
+    Answer, Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
-use crate::formatting;
-use crate::permissions::{Action, Feature, Role, allows};
-use crate::services::user_service::{self, NewUserInput, UserChanges, UserRow, field};
+use crate::catalogue::{Catalogue, Given};
+use crate::permissions::{Action, Feature, allows};
+use crate::services::user_service::{self, NewUser, UserChanges, UserField, UserRow};
 
-fn role_label(user: &UserRow) -> String {
-    Role::from_name(&user.role_name).map_or_else(
-        || user.role_name.clone(),
-        |role| role.french_label().to_owned(),
-    )
-}
-
-fn fields(user: &UserRow) -> Vec<(&'static str, String)> {
-    vec![
-        ("Numéro", user.id.to_string()),
-        ("Identifiant", user.username.clone()),
-        ("Prénom", user.user_first_name.clone()),
-        ("Nom", user.user_last_name.clone()),
-        ("Adresse e-mail", user.email.clone()),
-        ("Téléphone", user.phone_number.clone()),
-        ("Rôle", role_label(user)),
-        ("Créé le", formatting::date_time(user.created_at)),
-        ("Modifié le", formatting::date_time(user.updated_at)),
-    ]
-}
-
-/// The editable fields, by their number on the modification screen.
-const EDITABLE: [(u32, &str); 6] = [
-    (1, field::FIRST_NAME),
-    (2, field::LAST_NAME),
-    (3, field::EMAIL),
-    (4, field::PHONE_NUMBER),
-    (5, field::USERNAME),
-    (6, field::ROLE),
+/// What the account's screen shows.
+const SCREEN: [UserField; 9] = [
+    UserField::Id,
+    UserField::Username,
+    UserField::FirstName,
+    UserField::LastName,
+    UserField::Email,
+    UserField::PhoneNumber,
+    UserField::Role,
+    UserField::CreatedAt,
+    UserField::UpdatedAt,
 ];
 
-const ROLE_HINT: &str = "gestion, commercial ou support";
+/// The columns of a list of accounts.
+const COLUMNS: [UserField; 5] = [
+    UserField::Id,
+    UserField::LastName,
+    UserField::FirstName,
+    UserField::Username,
+    UserField::Role,
+];
+
+/// The action after the fields on the modification screen.
+const RESET_PASSWORD: u32 = UserField::CHANGEABLE.len() as u32 + 1;
 
 impl Shell<'_> {
     pub(super) fn users_menu(&mut self) -> Result<Next, CommandError> {
@@ -78,19 +70,9 @@ impl Shell<'_> {
         self.browse(
             "Tous les utilisateurs",
             "un utilisateur",
-            &["n°", "Nom", "Prénom", "Identifiant", "Rôle"],
-            &[true, false, false, false, false],
+            &COLUMNS,
             |shell, session, page| {
                 shell.block_on(user_service::list(&shell.connection, session, page))
-            },
-            |user: &UserRow| {
-                vec![
-                    user.id.to_string(),
-                    user.user_last_name.clone(),
-                    user.user_first_name.clone(),
-                    user.username.clone(),
-                    role_label(user),
-                ]
             },
         )
     }
@@ -107,7 +89,7 @@ impl Shell<'_> {
                 "Utilisateur {} — {} {}",
                 user.username, user.user_first_name, user.user_last_name
             ));
-            self.say(render::detail(&fields(&user)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &user)).trim_end());
             let entries = [
                 Entry::when(
                     1,
@@ -158,16 +140,20 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le compte {}", user.username));
-            self.say(render::detail(&fields(&user)).trim_end());
-            let mut entries: Vec<Entry> = EDITABLE
-                .iter()
-                .map(|(number, name)| Entry::offered(*number, super::capitalised(name)))
+            self.say(render::detail(&render::described(&SCREEN, &user)).trim_end());
+            let mut entries: Vec<Entry> = (1..)
+                .zip(UserField::CHANGEABLE)
+                .map(|(number, field)| Entry::offered(number, super::capitalised(field.label())))
                 .collect();
-            entries.push(Entry::offered(7, "Réinitialiser le mot de passe"));
+            entries.push(Entry::offered(
+                RESET_PASSWORD,
+                "Réinitialiser le mot de passe",
+            ));
             let seen = &user;
             let outcome = match self.choose("Champ à modifier", &entries, Some("Retour"))? {
-                Choice::Entry(7) => {
-                    let new_password = match self.ask_field(&FormField::secret(field::PASSWORD))? {
+                Choice::Entry(RESET_PASSWORD) => {
+                    let password = FormField::of(UserField::Password.describe());
+                    let new_password = match self.ask_field(&password)? {
                         Answer::Text(password) => password,
                         Answer::Cancel => continue,
                         Answer::Quit => return Ok(Next::Quit),
@@ -185,21 +171,12 @@ impl Shell<'_> {
                     Ok(self.report(updated, "Mot de passe réinitialisé."))
                 }
                 Choice::Entry(number) => {
-                    let chosen = EDITABLE
-                        .iter()
-                        .find(|(candidate, _)| *candidate == number)
-                        .map_or(field::FIRST_NAME, |(_, name)| *name);
-                    let hint = (chosen == field::ROLE).then_some(ROLE_HINT);
-                    self.change_field(chosen, hint, |shell, session, value| {
-                        let mut changes = UserChanges::default();
-                        match chosen {
-                            field::FIRST_NAME => changes.first_name = Some(value),
-                            field::LAST_NAME => changes.last_name = Some(value),
-                            field::EMAIL => changes.email = Some(value),
-                            field::PHONE_NUMBER => changes.phone_number = Some(value),
-                            field::USERNAME => changes.username = Some(value),
-                            _ => changes.role = Some(user_service::parse_role(&value)?),
-                        }
+                    let Some(chosen) = UserField::CHANGEABLE.get(number as usize - 1).copied()
+                    else {
+                        continue;
+                    };
+                    self.change_field(chosen.describe(), |shell, session, value| {
+                        let changes = UserChanges::of(chosen, Given::Text(value))?;
                         shell.write(|| {
                             user_service::update(
                                 &shell.connection,
@@ -223,28 +200,10 @@ impl Shell<'_> {
 
     fn create_user(&mut self) -> Result<Next, CommandError> {
         self.title("Nouvel utilisateur (laissez un champ vide pour annuler)");
-        let form = [
-            FormField::required(field::FIRST_NAME),
-            FormField::required(field::LAST_NAME),
-            FormField::required(field::EMAIL),
-            FormField::hinted(field::PHONE_NUMBER, "par exemple +33 6 12 34 56 78"),
-            FormField::hinted(
-                field::USERNAME,
-                "lettres minuscules, chiffres, « . », « _ », « - »",
-            ),
-            FormField::hinted(field::ROLE, ROLE_HINT),
-            FormField::secret(field::PASSWORD),
-        ];
+        let form = FormField::all(&UserField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
-            let role = user_service::parse_role(&values[5])?;
-            let input = NewUserInput {
-                first_name: values[0].clone(),
-                last_name: values[1].clone(),
-                email: values[2].clone(),
-                phone_number: values[3].clone(),
-                username: values[4].clone(),
-                password: values[6].clone(),
-            };
+            let user: NewUser = filled(&UserField::TYPED_ON_CREATION, values, NewUser::set)?;
+            let (input, role) = (user.input.clone(), user.role()?);
             shell.write(|| user_service::create(&shell.connection, session, &input, role))
         })?;
         match created {
@@ -262,12 +221,13 @@ impl Shell<'_> {
     /// Changes the signed-in user's own password.
     pub(super) fn change_own_password(&mut self) -> Result<Next, CommandError> {
         self.title("Changer mon mot de passe (vide pour annuler)");
-        let current = match self.ask_secret("Mot de passe actuel")? {
-            Answer::Text(password) => password,
-            Answer::Cancel => return Ok(Next::Back),
-            Answer::Quit => return Ok(Next::Quit),
-        };
-        let new_password = match self.ask_field(&FormField::secret(field::PASSWORD))? {
+        let current =
+            match self.ask_secret(&super::capitalised(user_service::CURRENT_PASSWORD_LABEL))? {
+                Answer::Text(password) => password,
+                Answer::Cancel => return Ok(Next::Back),
+                Answer::Quit => return Ok(Next::Quit),
+            };
+        let new_password = match self.ask_field(&FormField::of(UserField::Password.describe()))? {
             Answer::Text(password) => password,
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),

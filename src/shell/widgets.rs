@@ -7,6 +7,8 @@ use std::io::Write;
 use super::console::Line;
 use super::render::{self, styled};
 use super::{CommandError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use crate::catalogue::{Catalogue, Description, Given, Input, Value};
+use crate::formatting;
 use crate::paging::Page;
 
 /// An entry of a menu, with the number it always has.
@@ -192,15 +194,27 @@ impl Shell<'_> {
     // --- Lists -----------------------------------------------------------------------
 
     /// Pages through a list; returns the id of the record to open, if one is chosen.
-    pub(super) fn browse<T>(
+    /// `columns` are the fields shown, the first being the row's number (« n° »); numbers
+    /// and amounts are aligned right.
+    pub(super) fn browse<F: Catalogue>(
         &mut self,
         title: &str,
         what: &str,
-        headers: &[&str],
-        right_aligned: &[bool],
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<T>, CoreError>,
-        row: impl Fn(&T) -> Vec<String>,
+        columns: &[F],
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, CoreError>,
     ) -> Result<Browse, CommandError> {
+        let headers: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                if index == 0 {
+                    "n°".to_owned()
+                } else {
+                    capitalised(field.label())
+                }
+            })
+            .collect();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
         let mut previous: Vec<PageRequest> = Vec::new();
         let mut request = PageRequest::first(PAGE_SIZE);
         loop {
@@ -218,8 +232,25 @@ impl Shell<'_> {
             if page.items.is_empty() {
                 self.say("(aucun résultat)");
             } else {
-                let rows = page.items.iter().map(&row).collect();
-                let table = render::table(headers, rows, right_aligned, self.width);
+                let values: Vec<Vec<Value>> = page
+                    .items
+                    .iter()
+                    .map(|row| columns.iter().map(|field| field.read(row)).collect())
+                    .collect();
+                let right_aligned: Vec<bool> = values[0]
+                    .iter()
+                    .map(|value| {
+                        matches!(
+                            value,
+                            Value::Number(_) | Value::Money(_) | Value::Decimal(_)
+                        )
+                    })
+                    .collect();
+                let rows = values
+                    .iter()
+                    .map(|row| row.iter().map(formatting::value).collect())
+                    .collect();
+                let table = render::table(&headers, rows, &right_aligned, self.width);
                 self.say(&table);
             }
             let entries = [
@@ -331,17 +362,13 @@ impl Shell<'_> {
     }
 
     pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, CommandError> {
-        let label = capitalised(field.name);
-        let prompt = match field.hint {
-            Some(hint) => format!("{label} ({hint})"),
-            None => label,
-        };
+        let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
         let answer = if field.secret {
             self.ask_secret(&prompt)?
         } else {
             self.ask(&prompt)?
         };
-        match (answer, field.optional) {
+        match (answer, field.when_empty.is_some()) {
             (Answer::Cancel, true) => Ok(Answer::Text(String::new())),
             (Answer::Text(text), _) if field.secret => {
                 match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
@@ -357,17 +384,17 @@ impl Shell<'_> {
         }
     }
 
-    /// Asks a new value for the field `name` and applies it; when the core refuses it, says
+    /// Asks a new value for `field` and applies it; when the core refuses it, says
     /// why and asks again; when the database is busy or does not answer, offers to try
     /// again with the same value. `Ok(None)` when given up or refused otherwise (a record
     /// changed meanwhile: the caller shows it again as it is now).
     pub(super) fn change_field<T>(
         &mut self,
-        name: &str,
-        hint: Option<&str>,
+        field: Description,
         mut apply: impl FnMut(&Self, &Session, String) -> Result<T, CoreError>,
     ) -> Result<Result<Option<T>, Next>, CommandError> {
-        let label = match hint {
+        let name = field.label;
+        let label = match field.hint {
             Some(hint) => format!("Nouvelle valeur pour « {name} » ({hint} ; vide pour annuler)"),
             None => format!("Nouvelle valeur pour « {name} » (vide pour annuler)"),
         };
@@ -463,58 +490,56 @@ pub(super) enum Browse {
     Done(Next),
 }
 
-/// A field of a creation form, named as the core names it (so that a refusal of that field
-/// asks it again).
+/// A field of a creation form, named as its catalogue names it (so that a refusal of that
+/// field asks it again).
 pub(super) struct FormField {
     name: &'static str,
     hint: Option<&'static str>,
-    optional: bool,
+    when_empty: Option<&'static str>,
     secret: bool,
 }
 
 impl FormField {
-    pub(super) const fn required(name: &'static str) -> Self {
+    /// The field `description` describes.
+    pub(super) const fn of(description: Description) -> Self {
         Self {
-            name,
-            hint: None,
-            optional: false,
-            secret: false,
+            name: description.label,
+            hint: description.hint,
+            when_empty: description.when_empty,
+            secret: matches!(description.input, Input::Secret),
         }
     }
 
-    pub(super) const fn hinted(name: &'static str, hint: &'static str) -> Self {
-        Self {
-            name,
-            hint: Some(hint),
-            optional: false,
-            secret: false,
-        }
-    }
-
-    pub(super) const fn optional(name: &'static str, hint: &'static str) -> Self {
-        Self {
-            name,
-            hint: Some(hint),
-            optional: true,
-            secret: false,
-        }
-    }
-
-    pub(super) const fn secret(name: &'static str) -> Self {
-        Self {
-            name,
-            hint: None,
-            optional: false,
-            secret: true,
-        }
+    /// The fields `fields` of a record, in order.
+    pub(super) fn all<F: Catalogue>(fields: &[F]) -> Vec<Self> {
+        fields
+            .iter()
+            .map(|field| Self::of(field.describe()))
+            .collect()
     }
 }
 
-/// `Prénom` from `prénom`.
-pub(super) fn capitalised(text: &str) -> String {
-    let mut characters = text.chars();
-    match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => String::new(),
+/// The record `T` filled from the values typed for `fields`, in order.
+pub(super) fn filled<F: Catalogue, T: Default>(
+    fields: &[F],
+    values: &[String],
+    set: impl Fn(&mut T, F, Given) -> Result<(), CoreError>,
+) -> Result<T, CoreError> {
+    let mut record = T::default();
+    for (field, value) in fields.iter().zip(values) {
+        set(&mut record, *field, Given::Text(value.clone()))?;
+    }
+    Ok(record)
+}
+
+/// The prompt of a field: its label, what to type, and what leaving it empty does.
+fn prompt(label: String, hint: Option<&str>, when_empty: Option<&str>) -> String {
+    match (hint, when_empty) {
+        (Some(hint), Some(empty)) => format!("{label} ({hint} ; vide : {empty})"),
+        (Some(hint), None) => format!("{label} ({hint})"),
+        (None, Some(empty)) => format!("{label} (vide : {empty})"),
+        (None, None) => label,
     }
 }
+
+pub(super) use crate::formatting::capitalised;

@@ -68,7 +68,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     function!(
         api,
         "creer_contrat",
-        "#{client, montant_total, reste_a_payer, signe}",
+        &map_signature(&ContractField::TYPED_ON_CREATION),
         "(gestion) crée un contrat pour le client donné (son numéro) ; reste_a_payer vaut le total par défaut",
         |call: NativeCallContext, fields: Map| -> ScriptResult<contract_service::ContractRow> {
             let context = context(&call)?;
@@ -84,7 +84,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "modifier_contrat",
         "contrat",
-        "#{montant_total, reste_a_payer, signe}",
+        &map_signature(&ContractField::CHANGEABLE),
         "(gestion ; commercial : contrats de vos clients) modifie les champs donnés",
         "contrat",
         contract_service::ContractRow,

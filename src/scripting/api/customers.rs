@@ -34,7 +34,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     function!(
         api,
         "creer_client",
-        "#{prenom, nom, email, telephone, entreprise}",
+        &map_signature(&CustomerField::TYPED),
         "(commercial) crée un client qui vous est attribué",
         |call: NativeCallContext, fields: Map| -> ScriptResult<customer_service::CustomerRow> {
             let context = context(&call)?;
@@ -50,7 +50,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "modifier_client",
         "client",
-        "#{prenom, nom, email, telephone, entreprise}",
+        &map_signature(&CustomerField::TYPED),
         "(commercial, vos clients) modifie les champs donnés",
         "client",
         customer_service::CustomerRow,

@@ -58,7 +58,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     function!(
         api,
         "creer_evenement",
-        "#{contrat, nom, debut, fin, lieu, participants, notes}",
+        &map_signature(&inputs::NEW_EVENT_FIELDS),
         "(commercial) crée un évènement pour un contrat signé de votre client (contrat : son numéro interne)",
         |call: NativeCallContext, fields: Map| -> ScriptResult<event_service::EventRow> {
             let context = context(&call)?;
@@ -74,7 +74,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "modifier_evenement",
         "evenement",
-        "#{nom, debut, fin, lieu, participants, notes}",
+        &map_signature(&inputs::EVENT_FIELDS),
         "(support assigné) modifie les champs donnés",
         "évènement",
         event_service::EventRow,

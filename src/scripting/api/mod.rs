@@ -9,10 +9,14 @@ use std::sync::{Arc, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, INT, Map, NativeCallContext};
 
-use super::context::{ScriptContext, ScriptResult, refusal};
+use super::context::{ScriptContext, ScriptResult, from_core_error, refusal};
 use super::files;
 use super::inputs::{self, id};
 use super::records::{self, ScriptDate};
+use crate::catalogue::contract::ContractField;
+use crate::catalogue::customer::CustomerField;
+use crate::catalogue::map_signature;
+use crate::catalogue::user::UserField;
 use crate::formatting;
 use crate::money::Money;
 use crate::services::contract_service::{self, ContractChanges, ContractList};
@@ -109,7 +113,7 @@ macro_rules! modification_functions {
         function!(
             $api,
             $name,
-            concat!("id, ", $fields),
+            &format!("id, {}", $fields),
             $description,
             |call: NativeCallContext, record_id: INT, fields: Map| -> ScriptResult<$row> {
                 let context = context(&call)?;
@@ -127,7 +131,7 @@ macro_rules! modification_functions {
         function!(
             $api,
             $name,
-            concat!($record, ", ", $fields),
+            &format!("{}, {}", $record, $fields),
             "la même chose à partir d'un enregistrement lu plus tôt : refusé si un champ changé a été modifié entre-temps",
             |call: NativeCallContext, seen: $row, fields: Map| -> ScriptResult<$row> {
                 let context = context(&call)?;

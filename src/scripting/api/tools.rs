@@ -2,6 +2,8 @@
 
 use super::*;
 
+use crate::catalogue::Catalogue;
+
 pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<FunctionHelp>>>) {
     function!(
         api,
@@ -12,11 +14,14 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
             let context = context(&call)?;
             let user = &context.session.user;
             let mut me = Map::new();
-            me.insert("id".into(), Dynamic::from(INT::from(user.id)));
-            me.insert("identifiant".into(), user.username.clone().into());
-            me.insert("prenom".into(), user.first_name.clone().into());
-            me.insert("nom".into(), user.last_name.clone().into());
-            me.insert("role".into(), user.role.french_label().into());
+            let mut put = |field: UserField, value: Dynamic| {
+                me.insert(field.key().into(), value);
+            };
+            put(UserField::Id, Dynamic::from(INT::from(user.id)));
+            put(UserField::Username, user.username.clone().into());
+            put(UserField::FirstName, user.first_name.clone().into());
+            put(UserField::LastName, user.last_name.clone().into());
+            put(UserField::Role, user.role.french_label().into());
             Ok(me)
         },
     );

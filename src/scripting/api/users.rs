@@ -45,15 +45,16 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     function!(
         api,
         "creer_utilisateur",
-        "#{prenom, nom, email, telephone, identifiant, mot_de_passe, role}",
+        &map_signature(&UserField::TYPED_ON_CREATION),
         "crée un compte ; role : \"gestion\", \"commercial\" ou \"support\"",
         |call: NativeCallContext, fields: Map| -> ScriptResult<user_service::UserRow> {
             let context = context(&call)?;
-            let (input, role) = inputs::new_user(&fields)?;
+            let user = inputs::new_user(&fields)?;
+            let role = user.role().map_err(from_core_error)?;
             context.wait(user_service::create(
                 &context.transaction,
                 &context.session,
-                &input,
+                &user.input,
                 role,
             ))
         },
@@ -62,7 +63,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "modifier_utilisateur",
         "utilisateur",
-        "#{prenom, nom, email, telephone, identifiant, role, mot_de_passe}",
+        &map_signature(&UserField::TYPED_ON_CREATION),
         "modifie les champs donnés d'un compte (mot_de_passe : réinitialisation)",
         "utilisateur",
         user_service::UserRow,

@@ -1,0 +1,269 @@
+//! The fields of each record type, described once.
+//!
+//! Each record type has one enum of its fields ([`customer::CustomerField`],
+//! [`contract::ContractField`], [`event::EventField`], [`user::UserField`], and the two
+//! reports' in [`report`]). For each field it gives:
+//! - its script key (`telephone`), French label (`téléphone`), column header and help line,
+//!   what to type and whether it may be left empty ([`Description`]);
+//! - how it reads from a row ([`Catalogue::read`], a plain [`Value`]);
+//! - for the fields people change, how a typed value goes into the change set
+//!   (`CustomerChanges::set`, …), and for creation into the new record (`NewCustomer::set`).
+//!
+//! The shell's forms, detail screens and modification screens, the script API's inputs,
+//! records, signatures and help, the output headers and the services' validation messages
+//! all take names from here. A field name never appears as a string literal elsewhere.
+//!
+//! Who may change which field is the policy's ([`crate::permissions`]), not the catalogue's.
+
+pub mod contract;
+pub mod customer;
+pub mod event;
+pub mod report;
+pub mod user;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::errors::CoreError;
+use crate::money::Money;
+use crate::validation;
+
+/// A field's value as read from a row: plain data, shown by each front end its own way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// An id or a count.
+    Number(i64),
+    /// Text.
+    Text(String),
+    /// An amount of money.
+    Money(Money),
+    /// A sum that is not a stored amount (report totals).
+    Decimal(Decimal),
+    /// A moment.
+    Moment(DateTime<Utc>),
+    /// Yes or no.
+    YesNo(bool),
+    /// No value (an event without support).
+    Nothing,
+}
+
+/// What a person or a script types for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Free text, checked by the core's rule for the field.
+    Text,
+    /// An amount (`12 000,50`).
+    Amount,
+    /// A whole number (`1 200`).
+    WholeNumber,
+    /// Oui or non (`true` / `false` in scripts).
+    YesNo,
+    /// A date and time (`22/11/2026 14:30`, or a `Date` in scripts).
+    Moment,
+    /// The number of another record.
+    Reference,
+    /// A secret, never shown or echoed.
+    Secret,
+    /// Computed by the core or set once: not typed.
+    ReadOnly,
+}
+
+/// One field, as everyone who shows, asks or reads it names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Description {
+    /// The key scripts use, without accents (`reste_a_payer`).
+    pub key: &'static str,
+    /// The French name in messages, prompts and screens (`reste à payer`).
+    pub label: &'static str,
+    /// The column header in script tables (`reste à payer`).
+    pub header: &'static str,
+    /// One line of French for the scripts' help.
+    pub help: &'static str,
+    /// What to type, shown next to the prompt.
+    pub hint: Option<&'static str>,
+    /// What is typed.
+    pub input: Input,
+    /// What leaving it empty on creation means, when it may be left empty (`non`).
+    pub when_empty: Option<&'static str>,
+}
+
+impl Description {
+    /// A field read only (ids, names of related records, dates kept by the core).
+    pub const fn read_only(
+        key: &'static str,
+        label: &'static str,
+        header: &'static str,
+        help: &'static str,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            header,
+            help,
+            hint: None,
+            input: Input::ReadOnly,
+            when_empty: None,
+        }
+    }
+
+    /// A field people type.
+    pub const fn typed(
+        key: &'static str,
+        label: &'static str,
+        header: &'static str,
+        help: &'static str,
+        input: Input,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            header,
+            help,
+            hint: None,
+            input,
+            when_empty: None,
+        }
+    }
+
+    /// With what to type shown next to the prompt.
+    pub const fn hinted(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// May be left empty on creation, meaning `meaning`.
+    pub const fn optional(mut self, meaning: &'static str) -> Self {
+        self.when_empty = Some(meaning);
+        self
+    }
+}
+
+/// The fields of one record type.
+pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
+    /// The row the fields are read from.
+    type Row;
+    /// Every field, in the order tables show them.
+    const ALL: &'static [Self];
+    /// The field's names and what is typed.
+    fn describe(self) -> Description;
+    /// The field's value in `row`.
+    fn read(self, row: &Self::Row) -> Value;
+
+    /// The script key.
+    fn key(self) -> &'static str {
+        self.describe().key
+    }
+
+    /// The French label.
+    fn label(self) -> &'static str {
+        self.describe().label
+    }
+
+    /// The field with the script key `key`.
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|field| field.key() == key)
+    }
+}
+
+/// A value given for a field: typed text from the shell, or a script's typed value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Given {
+    /// As typed; read by the field's rule (a whole number in French grouping, oui/non…).
+    Text(String),
+    /// A whole number.
+    WholeNumber(i64),
+    /// Yes or no.
+    YesNo(bool),
+}
+
+impl Given {
+    /// As text, for fields read as text (amounts and moments are read by the core's rules).
+    pub(crate) fn text(self, label: &'static str) -> Result<String, CoreError> {
+        match self {
+            Given::Text(text) => Ok(text),
+            Given::WholeNumber(number) => Ok(number.to_string()),
+            Given::YesNo(_) => Err(CoreError::validation(label, "doit être un texte")),
+        }
+    }
+
+    /// As a whole number.
+    pub(crate) fn whole_number(self, label: &'static str) -> Result<i64, CoreError> {
+        match self {
+            Given::Text(text) => validation::whole_number(label, &text),
+            Given::WholeNumber(number) => Ok(number),
+            Given::YesNo(_) => Err(CoreError::validation(label, "doit être un nombre entier")),
+        }
+    }
+
+    /// As yes or no; empty text is no.
+    pub(crate) fn yes_or_no(self, label: &'static str) -> Result<bool, CoreError> {
+        match self {
+            Given::Text(text) => validation::yes_or_no(label, &text),
+            Given::YesNo(value) => Ok(value),
+            Given::WholeNumber(_) => Err(CoreError::validation(label, "doit être oui ou non")),
+        }
+    }
+}
+
+/// The refusal of a value given for a field that is not typed.
+pub(crate) fn not_typed(label: &'static str) -> CoreError {
+    CoreError::validation(label, "ne se saisit pas")
+}
+
+/// `#{prenom, nom, …}`: how the fields `fields` are given to a script function.
+pub fn map_signature<F: Catalogue>(fields: &[F]) -> String {
+    let keys: Vec<&str> = fields.iter().map(|field| field.key()).collect();
+    format!("#{{{}}}", keys.join(", "))
+}
+
+/// The column header of the script key `key` when a record type has a field of that key.
+pub fn header_of_key(key: &str) -> Option<&'static str> {
+    fn find<F: Catalogue>(key: &str) -> Option<&'static str> {
+        F::from_key(key).map(|field| field.describe().header)
+    }
+    find::<customer::CustomerField>(key)
+        .or_else(|| find::<contract::ContractField>(key))
+        .or_else(|| find::<event::EventField>(key))
+        .or_else(|| find::<user::UserField>(key))
+        .or_else(|| find::<report::UnpaidField>(key))
+        .or_else(|| find::<report::ActivityField>(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_are_unique_and_plain<F: Catalogue>() {
+        let mut keys: Vec<&str> = F::ALL.iter().map(|field| field.key()).collect();
+        assert!(
+            keys.iter()
+                .all(|key| key.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+            "{keys:?}"
+        );
+        let count = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "a key is given twice");
+        for field in F::ALL {
+            assert_eq!(F::from_key(field.key()), Some(*field));
+            assert!(!field.label().is_empty() && !field.describe().help.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_catalogue_has_unique_plain_keys() {
+        keys_are_unique_and_plain::<customer::CustomerField>();
+        keys_are_unique_and_plain::<contract::ContractField>();
+        keys_are_unique_and_plain::<event::EventField>();
+        keys_are_unique_and_plain::<user::UserField>();
+        keys_are_unique_and_plain::<report::UnpaidField>();
+        keys_are_unique_and_plain::<report::ActivityField>();
+    }
+
+    #[test]
+    fn a_key_shared_by_two_records_has_one_header() {
+        assert_eq!(header_of_key("reste_a_payer"), Some("reste à payer"));
+        assert_eq!(header_of_key("cree_le"), Some("créé le"));
+        assert_eq!(header_of_key("inconnu"), None);
+    }
+}

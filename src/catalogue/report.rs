@@ -1,0 +1,176 @@
+//! The fields of the two reports' rows: unpaid contracts and activity, per sales user.
+
+use super::{Catalogue, Description, Value};
+use crate::services::report_service::{SalesActivity, SalesUser, UnpaidContracts};
+
+fn sales_user_name(user: &SalesUser) -> Value {
+    Value::Text(format!("{} {}", user.first_name, user.last_name))
+}
+
+const SALES_USER_ID: Description = Description::read_only(
+    "commercial_id",
+    "numéro du commercial",
+    "commercial id",
+    "numéro du commercial",
+);
+const SALES_USERNAME: Description = Description::read_only(
+    "identifiant",
+    "identifiant",
+    "identifiant",
+    "nom de connexion du commercial",
+);
+const SALES_USER: Description = Description::read_only(
+    "commercial",
+    "commercial",
+    "commercial",
+    "prénom et nom du commercial",
+);
+
+/// A field of a row of unpaid contracts per sales user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnpaidField {
+    /// The sales user's number.
+    SalesUserId,
+    /// Their username.
+    Username,
+    /// Their name.
+    SalesUser,
+    /// How many unpaid contracts their customers have.
+    Contracts,
+    /// The sum of those contracts' totals.
+    TotalAmount,
+    /// The sum of what is left to pay on them.
+    BalanceDue,
+}
+
+impl Catalogue for UnpaidField {
+    type Row = UnpaidContracts;
+    const ALL: &'static [Self] = &[
+        Self::SalesUserId,
+        Self::Username,
+        Self::SalesUser,
+        Self::Contracts,
+        Self::TotalAmount,
+        Self::BalanceDue,
+    ];
+
+    fn describe(self) -> Description {
+        match self {
+            Self::SalesUserId => SALES_USER_ID,
+            Self::Username => SALES_USERNAME,
+            Self::SalesUser => SALES_USER,
+            Self::Contracts => Description::read_only(
+                "contrats",
+                "contrats",
+                "contrats",
+                "nombre de contrats non payés de ses clients",
+            ),
+            Self::TotalAmount => Description::read_only(
+                "montant_total",
+                "montant total",
+                "montant total",
+                "somme des montants totaux de ces contrats",
+            ),
+            Self::BalanceDue => Description::read_only(
+                "reste_a_payer",
+                "reste à payer",
+                "reste à payer",
+                "somme des restes à payer de ces contrats",
+            ),
+        }
+    }
+
+    fn read(self, row: &UnpaidContracts) -> Value {
+        match self {
+            Self::SalesUserId => Value::Number(row.sales_user.id.into()),
+            Self::Username => Value::Text(row.sales_user.username.clone()),
+            Self::SalesUser => sales_user_name(&row.sales_user),
+            Self::Contracts => Value::Number(row.contracts),
+            Self::TotalAmount => Value::Decimal(row.total_amount),
+            Self::BalanceDue => Value::Decimal(row.balance_due),
+        }
+    }
+}
+
+/// A field of a row of activity per sales user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActivityField {
+    /// The sales user's number.
+    SalesUserId,
+    /// Their username.
+    Username,
+    /// Their name.
+    SalesUser,
+    /// How many customers they have.
+    Customers,
+    /// How many signed contracts those customers have.
+    SignedContracts,
+    /// The sum of those contracts' totals.
+    SignedAmount,
+    /// What was paid on them.
+    Collected,
+    /// What is left to pay on them.
+    BalanceDue,
+}
+
+impl Catalogue for ActivityField {
+    type Row = SalesActivity;
+    const ALL: &'static [Self] = &[
+        Self::SalesUserId,
+        Self::Username,
+        Self::SalesUser,
+        Self::Customers,
+        Self::SignedContracts,
+        Self::SignedAmount,
+        Self::Collected,
+        Self::BalanceDue,
+    ];
+
+    fn describe(self) -> Description {
+        match self {
+            Self::SalesUserId => SALES_USER_ID,
+            Self::Username => SALES_USERNAME,
+            Self::SalesUser => SALES_USER,
+            Self::Customers => {
+                Description::read_only("clients", "clients", "clients", "nombre de ses clients")
+            }
+            Self::SignedContracts => Description::read_only(
+                "contrats_signes",
+                "contrats signés",
+                "contrats signés",
+                "nombre de contrats signés de ses clients",
+            ),
+            Self::SignedAmount => Description::read_only(
+                "montant_signe",
+                "montant signé",
+                "montant signé",
+                "somme des montants totaux des contrats signés",
+            ),
+            Self::Collected => Description::read_only(
+                "montant_encaisse",
+                "montant encaissé",
+                "montant encaissé",
+                "ce qui a été payé sur ces contrats",
+            ),
+            Self::BalanceDue => Description::read_only(
+                "reste_a_payer",
+                "reste à payer",
+                "reste à payer",
+                "ce qui reste à payer sur ces contrats",
+            ),
+        }
+    }
+
+    fn read(self, row: &SalesActivity) -> Value {
+        match self {
+            Self::SalesUserId => Value::Number(row.sales_user.id.into()),
+            Self::Username => Value::Text(row.sales_user.username.clone()),
+            Self::SalesUser => sales_user_name(&row.sales_user),
+            Self::Customers => Value::Number(row.customers),
+            Self::SignedContracts => Value::Number(row.signed_contracts),
+            Self::SignedAmount => Value::Decimal(row.signed_amount),
+            Self::Collected => Value::Decimal(row.signed_amount - row.balance_due),
+            Self::BalanceDue => Value::Decimal(row.balance_due),
+        }
+    }
+}
