@@ -577,7 +577,14 @@ mod concurrent {
                                 source,
                                 ..Default::default()
                             };
-                            match runner::run(&own, manager.user.clone(), run, output).await {
+                            match runner::run(
+                                &epic_events::handle::Core::over(own.clone()),
+                                manager.user.clone(),
+                                run,
+                                output,
+                            )
+                            .await
+                            {
                                 Ok(_) => {
                                     paid[first] += 1;
                                     paid[second] += 1;

@@ -11,6 +11,7 @@ pub mod database;
 pub mod entities;
 pub mod errors;
 pub mod formatting;
+pub mod handle;
 pub mod money;
 pub mod paging;
 pub mod permissions;

@@ -41,7 +41,7 @@ pub async fn execute(
         path: arguments.fichier.display().to_string(),
         reason: crate::errors::french_io_error(&error).to_owned(),
     })?;
-    let (connection, user) = signed_in(configuration).await?;
+    let (core, user) = signed_in(configuration).await?;
     let output = ScriptOutput::new(
         output_format(arguments.format),
         Box::new(std::io::stdout()),
@@ -53,7 +53,7 @@ pub async fn execute(
         simulation: arguments.simulation,
         limits: ScriptLimits::default(),
     };
-    let outcome = runner::run(&connection, user, run, output)
+    let outcome = runner::run(&core, user, run, output)
         .await
         .map_err(ScriptStopped)?;
     if let Some(summary) = outcome.summary() {

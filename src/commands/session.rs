@@ -3,16 +3,14 @@
 use std::io::Write;
 
 use chrono::Utc;
-use sea_orm::DatabaseConnection;
 
 use super::{CommandError, prompt};
 use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::JwtSecret;
 use crate::command_line::SignInArguments;
 use crate::config::Configuration;
-use crate::database;
 use crate::formatting;
-use crate::services::authentication_service::{self, AuthenticatedUser};
+use crate::handle::{AuthenticatedUser, Core};
 use crate::services::retry;
 
 /// The session store of the configuration directory.
@@ -59,15 +57,10 @@ pub async fn sign_in(
         None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
     };
     let password = prompt::ask_password("Mot de passe")?;
-    let connection = database::connect(&configuration.database_url).await?;
-    let (user, token) = retry::bounded(authentication_service::sign_in(
-        &connection,
-        &login,
-        &password,
-        &secret,
-        configuration.session_lifetime,
-    ))
-    .await?;
+    let core = Core::connect(&configuration.database_url).await?;
+    let (user, token) =
+        retry::bounded(core.sign_in(&login, &password, &secret, configuration.session_lifetime))
+            .await?;
     store
         .save_token(&token)
         .map_err(file_error(store.token_path()))?;
@@ -104,19 +97,14 @@ pub async fn current_user(
     Ok(signed_in(configuration).await?.1)
 }
 
-/// A connection to the database and the signed-in user, re-read through it.
+/// The core over the database and the signed-in user, re-read through it.
 pub async fn signed_in(
     configuration: &Configuration,
-) -> Result<(DatabaseConnection, AuthenticatedUser), CommandError> {
+) -> Result<(Core, AuthenticatedUser), CommandError> {
     let (store, secret) = store_and_secret(configuration)?;
-    let connection = database::connect(&configuration.database_url).await?;
-    let user = retry::bounded(authentication_service::current_user(
-        &connection,
-        &store,
-        &secret,
-    ))
-    .await?;
-    Ok((connection, user))
+    let core = Core::connect(&configuration.database_url).await?;
+    let user = retry::bounded(core.current_user(&store, &secret)).await?;
+    Ok((core, user))
 }
 
 /// Shows the signed-in user.

@@ -12,14 +12,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
-use sea_orm::DatabaseTransaction;
 
 use super::output::ScriptOutput;
 use super::records::ScriptRecord;
 use super::sandbox::{ScriptClock, ScriptLimits};
 use crate::errors::CoreError;
+use crate::handle::retry;
+use crate::handle::{Session, Work};
 use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
-use crate::services::{Session, retry};
 
 /// What a registered function returns to the engine.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
@@ -73,8 +73,8 @@ pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
 /// the signed-in session, the limits, the files the command line named and the output.
 pub struct ScriptContext {
     runtime: tokio::runtime::Handle,
-    /// The run's transaction: every core call of the script goes through it.
-    pub transaction: DatabaseTransaction,
+    /// The run's unit of work: every core call of the script goes through it.
+    pub work: Work,
     /// The signed-in user, with the run's journal.
     pub session: Session,
     /// The run's limits.
@@ -92,7 +92,7 @@ impl ScriptContext {
     /// A context for one run.
     pub fn new(
         runtime: tokio::runtime::Handle,
-        transaction: DatabaseTransaction,
+        work: Work,
         session: Session,
         limits: ScriptLimits,
         clock: Arc<ScriptClock>,
@@ -101,7 +101,7 @@ impl ScriptContext {
     ) -> Self {
         Self {
             runtime,
-            transaction,
+            work,
             session,
             limits,
             clock,
@@ -272,12 +272,12 @@ impl ScriptContext {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The output and transaction, once the script is over.
-    pub fn finish(self) -> (DatabaseTransaction, ScriptOutput) {
+    /// The output and unit of work, once the script is over.
+    pub fn finish(self) -> (Work, ScriptOutput) {
         let output = self
             .output
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (self.transaction, output)
+        (self.work, output)
     }
 }

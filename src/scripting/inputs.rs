@@ -12,8 +12,8 @@ use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::catalogue::user::{NewUser, UserChanges, UserField};
 use crate::catalogue::{Catalogue, Given, Input};
 use crate::errors::CoreError;
+use crate::handle::{BulkTarget, EventRow, EventSearch};
 use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
-use crate::services::event_service::EventSearch;
 
 /// The keys of a map given to `function`, checked against the keys it knows.
 struct Fields<'a> {
@@ -341,10 +341,7 @@ pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>
 
 /// The events given as a list of `Évènement` records (read earlier: their support is checked
 /// again under lock) or of numbers.
-pub fn bulk_targets(
-    events: &rhai::Array,
-) -> ScriptResult<Vec<crate::services::event_service::BulkTarget>> {
-    use crate::services::event_service::{BulkTarget, EventRow};
+pub fn bulk_targets(events: &rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
     events
         .iter()
         .map(|item| {

@@ -14,11 +14,7 @@ use crate::catalogue::report::{ActivityField, UnpaidField};
 use crate::catalogue::user::UserField;
 use crate::catalogue::{Catalogue, Value};
 use crate::formatting;
-use crate::services::contract_service::ContractRow;
-use crate::services::customer_service::CustomerRow;
-use crate::services::event_service::EventRow;
-use crate::services::report_service::{SalesActivity, UnpaidContracts};
-use crate::services::user_service::UserRow;
+use crate::handle::{ContractRow, CustomerRow, EventRow, SalesActivity, UnpaidContracts, UserRow};
 
 /// A moment, as scripts see it: shown in French (`22/11/2026 14:30`, local time),
 /// compared with `<`, `==`…, written as RFC 3339 in CSV and JSON.

@@ -5,10 +5,6 @@
 use std::sync::Arc;
 
 use rhai::{Dynamic, Map, Scope};
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
-};
 
 use super::api;
 use super::context::{ScriptContext, UNEXPECTED_FAILURE};
@@ -19,10 +15,9 @@ use super::sandbox::{ScriptLimits, sandboxed_engine};
 use super::spool::{Channel, Spool};
 use crate::database::limits;
 use crate::errors::CoreError;
+use crate::handle::retry;
+use crate::handle::{AuthenticatedUser, Change, ChangeKind, Core, Journal, Work};
 use crate::permissions::Resource;
-use crate::services::authentication_service::AuthenticatedUser;
-use crate::services::journal::{Change, ChangeKind, Journal};
-use crate::services::{Session, commit, retry};
 
 /// The name of the variable holding the command line's `clé=valeur` parameters.
 pub const PARAMETERS_VARIABLE: &str = "parametres";
@@ -170,7 +165,7 @@ impl RunOutcome {
 /// start, at most [`retry::ATTEMPTS`] times in all, then stops with the French
 /// « réessayez » message. A simulation shows what it wrote, then rolls back.
 pub async fn run(
-    connection: &DatabaseConnection,
+    core: &Core,
     user: AuthenticatedUser,
     run: ScriptRun,
     output: ScriptOutput,
@@ -187,12 +182,15 @@ pub async fn run(
         // The first attempt reads without taking SQLite's write lock (a report never
         // needs it); an attempt after a conflict takes it from the start, and waits its
         // turn.
-        let mode = if attempt == 1 {
-            SqliteTransactionMode::Deferred
-        } else {
-            SqliteTransactionMode::Immediate
-        };
-        let attempted = run_once(connection, user.clone(), &run, attempt_output, mode).await;
+        let waiting_for_writers = attempt > 1;
+        let attempted = run_once(
+            core,
+            user.clone(),
+            &run,
+            attempt_output,
+            waiting_for_writers,
+        )
+        .await;
         match attempted {
             Attempt::Conflict(_) if attempt < retry::ATTEMPTS => {
                 retry::count_retry();
@@ -235,43 +233,27 @@ impl Attempt {
     }
 }
 
-/// Opens the run's transaction; a conflict there may be retried.
-async fn begin(
-    connection: &DatabaseConnection,
-    mode: SqliteTransactionMode,
-) -> Result<DatabaseTransaction, Attempt> {
-    let begun = retry::bounded(async {
-        Ok(connection
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(mode),
-                ..Default::default()
-            })
-            .await?)
-    })
-    .await;
-    begun.map_err(Attempt::stopped_by)
+/// Opens the run's unit of work; a conflict there may be retried.
+async fn begin(core: &Core, waiting_for_writers: bool) -> Result<Work, Attempt> {
+    retry::bounded(core.begin_work(waiting_for_writers))
+        .await
+        .map_err(Attempt::stopped_by)
 }
 
 /// One attempt of `run`, writing to `output`.
 async fn run_once(
-    connection: &DatabaseConnection,
+    core: &Core,
     user: AuthenticatedUser,
     run: &ScriptRun,
     output: ScriptOutput,
-    mode: SqliteTransactionMode,
+    waiting_for_writers: bool,
 ) -> Attempt {
     let journal = Journal::holding_notices();
-    let transaction = match begin(connection, mode).await {
-        Ok(transaction) => transaction,
+    let work = match begin(core, waiting_for_writers).await {
+        Ok(work) => work,
         Err(attempt) => return attempt,
     };
-    let session = match retry::bounded(Session::open_with_journal(
-        &transaction,
-        user,
-        journal.clone(),
-    ))
-    .await
-    {
+    let session = match retry::bounded(work.open_session(user, journal.clone())).await {
         Ok(session) => session,
         Err(error) => return Attempt::stopped_by(error),
     };
@@ -290,7 +272,7 @@ async fn run_once(
     };
     let context = Arc::new(ScriptContext::new(
         tokio::runtime::Handle::current(),
-        transaction,
+        work,
         session,
         run.limits,
         clock,
@@ -349,7 +331,7 @@ async fn run_once(
     let met_contention = context.met_contention();
     let stopped_by = context.stopped_by();
     let expected_changes = context.expected_changes();
-    let (transaction, mut output) = context.finish();
+    let (work, mut output) = context.finish();
     let _ = output.flush();
 
     // A run stopped by a failure of the database is never committed, even if the script
@@ -373,7 +355,7 @@ async fn run_once(
         committed: !run.simulation,
     };
     match checked {
-        Ok(()) if !run.simulation => match retry::bounded(commit(transaction)).await {
+        Ok(()) if !run.simulation => match retry::bounded(work.commit()).await {
             Ok(()) => {
                 journal.release_notices();
                 Attempt::Done(outcome)
@@ -389,7 +371,7 @@ async fn run_once(
             // the transaction ends with its connection. Its error is expected after a
             // deadlock (the database already rolled back, savepoints included): neither
             // reported nor shown.
-            let _ = tokio::time::timeout(limits::call_deadline(), transaction.rollback()).await;
+            let _ = tokio::time::timeout(limits::call_deadline(), work.rollback()).await;
             match other {
                 Ok(()) => Attempt::Done(outcome),
                 Err(failure) if met_contention => Attempt::Conflict(failure),

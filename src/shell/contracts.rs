@@ -5,11 +5,11 @@ use super::{
     Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
 use crate::catalogue::{Catalogue, Given};
-use crate::permissions::{Action, Feature, allows};
-use crate::services::contract_service::{
-    self, ContractChanges, ContractField, ContractList, ContractRow, NewContract,
+use crate::handle::{
+    ContractChanges, ContractField, ContractList, ContractRow, EventField, NewContract, NewEvent,
+    PAYMENT,
 };
-use crate::services::event_service::{self, EventField, NewEvent};
+use crate::permissions::{Action, Feature, allows};
 
 /// What the contract's screen shows.
 const SCREEN: [ContractField; 10] = [
@@ -110,19 +110,16 @@ impl Shell<'_> {
             columns.push(ContractField::BalanceDue);
         }
         self.browse(title, "un contrat", &columns, |shell, session, page| {
-            shell.block_on(contract_service::list(
-                &shell.connection,
-                session,
-                which,
-                page,
-            ))
+            shell
+                .core
+                .read(|core| core.contracts().list(session, which, page))
         })
     }
 
     fn contract_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
             let (session, contract) = match self.session_and(|shell, session| {
-                shell.block_on(contract_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.contracts().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -133,17 +130,21 @@ impl Shell<'_> {
                 Entry::when(
                     1,
                     "Modifier",
-                    contract_service::permits(&session, Action::Update, &contract),
+                    self.core
+                        .contracts()
+                        .permits(&session, Action::Update, &contract),
                 ),
                 Entry::when(
                     2,
                     "Supprimer",
-                    contract_service::permits(&session, Action::Delete, &contract),
+                    self.core
+                        .contracts()
+                        .permits(&session, Action::Delete, &contract),
                 ),
                 Entry::when(
                     3,
                     "Créer un évènement",
-                    event_service::may_create_for(&session, &contract),
+                    self.core.events().may_create_for(&session, &contract),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
@@ -153,7 +154,8 @@ impl Shell<'_> {
                     let deletion =
                         self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {
                             shell
-                                .write(|| contract_service::delete(&shell.connection, &session, id))
+                                .core
+                                .write(|core| core.contracts().delete(&session, id))
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -178,7 +180,7 @@ impl Shell<'_> {
             // Shown as it is now: after a change, and after a refusal because someone else
             // changed it meanwhile; what is shown is what a change is made from.
             let (_, contract) = match self.session_and(|shell, session| {
-                shell.block_on(contract_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.contracts().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -199,14 +201,8 @@ impl Shell<'_> {
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::TotalAmount, Given::Text(value))?;
-                        shell.write(|| {
-                            contract_service::update(
-                                &shell.connection,
-                                session,
-                                id,
-                                &changes,
-                                Some(seen),
-                            )
+                        shell.core.write(|core| {
+                            core.contracts().update(session, id, &changes, Some(seen))
                         })
                     },
                 )?,
@@ -215,14 +211,8 @@ impl Shell<'_> {
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::BalanceDue, Given::Text(value))?;
-                        shell.write(|| {
-                            contract_service::update(
-                                &shell.connection,
-                                session,
-                                id,
-                                &changes,
-                                Some(seen),
-                            )
+                        shell.core.write(|core| {
+                            core.contracts().update(session, id, &changes, Some(seen))
                         })
                     },
                 )?,
@@ -240,14 +230,8 @@ impl Shell<'_> {
                                 signed: Some(true),
                                 ..ContractChanges::default()
                             };
-                            let signed = self.write(|| {
-                                contract_service::update(
-                                    &self.connection,
-                                    &session,
-                                    id,
-                                    &changes,
-                                    None,
-                                )
+                            let signed = self.core.write(|core| {
+                                core.contracts().update(&session, id, &changes, None)
                             });
                             Ok(self.report(signed, "Contrat signé."))
                         }
@@ -258,13 +242,11 @@ impl Shell<'_> {
                         None => return Ok(Next::Quit),
                     }
                 }
-                Choice::Entry(_) => {
-                    self.change_field(contract_service::PAYMENT, |shell, session, value| {
-                        shell.write(|| {
-                            contract_service::record_payment(&shell.connection, session, id, &value)
-                        })
-                    })?
-                }
+                Choice::Entry(_) => self.change_field(PAYMENT, |shell, session, value| {
+                    shell
+                        .core
+                        .write(|core| core.contracts().record_payment(session, id, &value))
+                })?,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
@@ -280,7 +262,9 @@ impl Shell<'_> {
         let form = FormField::all(&ContractField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
             let input = filled(&ContractField::TYPED_ON_CREATION, values, NewContract::set)?;
-            shell.write(|| contract_service::create(&shell.connection, session, &input))
+            shell
+                .core
+                .write(|core| core.contracts().create(session, &input))
         })?;
         match created {
             Ok(contract) => {
@@ -303,7 +287,9 @@ impl Shell<'_> {
                 contract_id,
                 ..filled(&EventField::TYPED_ON_CREATION, values, NewEvent::set)?
             };
-            shell.write(|| event_service::create(&shell.connection, session, &input))
+            shell
+                .core
+                .write(|core| core.events().create(session, &input))
         })?;
         match created {
             Ok(event) => {

@@ -4,10 +4,8 @@ use super::{
     Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
 use crate::catalogue::{Catalogue, Given};
+use crate::handle::{CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer};
 use crate::permissions::{Action, Feature, allows};
-use crate::services::customer_service::{
-    self, CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer,
-};
 
 /// What the customer's screen shows.
 const SCREEN: [CustomerField; 9] = [
@@ -89,19 +87,16 @@ impl Shell<'_> {
 
     fn customer_list(&mut self, title: &str, which: CustomerList) -> Result<Browse, CommandError> {
         self.browse(title, "un client", &COLUMNS, |shell, session, page| {
-            shell.block_on(customer_service::list(
-                &shell.connection,
-                session,
-                which,
-                page,
-            ))
+            shell
+                .core
+                .read(|core| core.customers().list(session, which, page))
         })
     }
 
     fn customer_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
             let (session, customer) = match self.session_and(|shell, session| {
-                shell.block_on(customer_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.customers().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -115,12 +110,16 @@ impl Shell<'_> {
                 Entry::when(
                     1,
                     "Modifier",
-                    customer_service::permits(&session, Action::Update, &customer),
+                    self.core
+                        .customers()
+                        .permits(&session, Action::Update, &customer),
                 ),
                 Entry::when(
                     2,
                     "Supprimer",
-                    customer_service::permits(&session, Action::Delete, &customer),
+                    self.core
+                        .customers()
+                        .permits(&session, Action::Delete, &customer),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
@@ -130,7 +129,8 @@ impl Shell<'_> {
                     let deletion =
                         self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
                             shell
-                                .write(|| customer_service::delete(&shell.connection, &session, id))
+                                .core
+                                .write(|core| core.customers().delete(&session, id))
                         })?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -153,7 +153,7 @@ impl Shell<'_> {
         loop {
             // Shown as it is now (see `modify_contract`).
             let (_, customer) = match self.session_and(|shell, session| {
-                shell.block_on(customer_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.customers().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -176,9 +176,9 @@ impl Shell<'_> {
             let seen = &customer;
             let outcome = self.change_field(chosen.describe(), |shell, session, value| {
                 let changes = CustomerChanges::of(chosen, Given::Text(value))?;
-                shell.write(|| {
-                    customer_service::update(&shell.connection, session, id, &changes, Some(seen))
-                })
+                shell
+                    .core
+                    .write(|core| core.customers().update(session, id, &changes, Some(seen)))
             })?;
             if let Err(next) = outcome {
                 return Ok(next);
@@ -191,7 +191,9 @@ impl Shell<'_> {
         let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {
             let input = filled(&CustomerField::TYPED, values, NewCustomer::set)?;
-            shell.write(|| customer_service::create(&shell.connection, session, &input))
+            shell
+                .core
+                .write(|core| core.customers().create(session, &input))
         })?;
         match created {
             Ok(customer) => {

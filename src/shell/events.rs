@@ -4,10 +4,9 @@
 use super::{Browse, Choice, CommandError, Entry, Next, Shell, render};
 use crate::catalogue::{Catalogue, Given};
 use crate::formatting;
+use crate::handle::{EventChanges, EventField, EventList, EventRow, Session, UserField};
 use crate::paging::PageRequest;
 use crate::permissions::{Action, Feature, allows};
-use crate::services::event_service::{self, EventChanges, EventField, EventList, EventRow};
-use crate::services::user_service::{self, UserField};
 
 /// What the event's screen shows.
 const SCREEN: [EventField; 14] = [
@@ -90,14 +89,16 @@ impl Shell<'_> {
 
     fn event_list(&mut self, title: &str, which: EventList) -> Result<Browse, CommandError> {
         self.browse(title, "un évènement", &COLUMNS, |shell, session, page| {
-            shell.block_on(event_service::list(&shell.connection, session, which, page))
+            shell
+                .core
+                .read(|core| core.events().list(session, which, page))
         })
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
             let (session, event) = match self.session_and(|shell, session| {
-                shell.block_on(event_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.events().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -110,7 +111,7 @@ impl Shell<'_> {
             let entries = [Entry::when(
                 1,
                 "Modifier",
-                event_service::permits(&session, Action::Update, &event),
+                self.core.events().permits(&session, Action::Update, &event),
             )];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
                 Choice::Entry(_) => self.modify_event(event)?,
@@ -129,7 +130,7 @@ impl Shell<'_> {
         loop {
             // Shown as it is now (see `modify_contract`).
             let (session, event) = match self.session_and(|shell, session| {
-                shell.block_on(event_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.events().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -142,7 +143,7 @@ impl Shell<'_> {
                     Entry::when(
                         number,
                         super::capitalised(field.label()),
-                        event_service::permits_field(&session, field),
+                        self.core.events().permits_field(&session, field),
                     )
                 })
                 .collect();
@@ -161,9 +162,9 @@ impl Shell<'_> {
             let seen = &event;
             let outcome = self.change_field(field.describe(), |shell, session, value| {
                 let changes = EventChanges::of(field, Given::Text(value))?;
-                shell.write(|| {
-                    event_service::update(&shell.connection, session, id, &changes, Some(seen))
-                })
+                shell
+                    .core
+                    .write(|core| core.events().update(session, id, &changes, Some(seen)))
             })?;
             if let Err(next) = outcome {
                 return Ok(next);
@@ -172,12 +173,13 @@ impl Shell<'_> {
     }
 
     /// The support team, to choose who supports an event.
-    fn show_support_users(&mut self, session: &crate::services::Session) {
-        let found = self.block_on(user_service::support_users(
-            &self.connection,
-            session,
-            PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
-        ));
+    fn show_support_users(&mut self, session: &Session) {
+        let found = self.core.read(|core| {
+            core.users().support_users(
+                session,
+                PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
+            )
+        });
         match found {
             Ok(page) => {
                 let rows = page

@@ -2,7 +2,6 @@
 
 use super::{Answer, Choice, CommandError, Entry, Next, Shell};
 use crate::permissions::{Feature, allows};
-use crate::services::authentication_service;
 
 impl Shell<'_> {
     // --- Welcome and main menu -------------------------------------------------------
@@ -40,13 +39,14 @@ impl Shell<'_> {
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),
         };
-        let signed_in = self.block_on(authentication_service::sign_in(
-            &self.connection,
-            &login,
-            &password,
-            &self.secret,
-            self.configuration.session_lifetime,
-        ));
+        let signed_in = self.core.read(|core| {
+            core.sign_in(
+                &login,
+                &password,
+                &self.secret,
+                self.configuration.session_lifetime,
+            )
+        });
         let (user, token) = match signed_in {
             Ok(signed_in) => signed_in,
             Err(error) => {

@@ -18,16 +18,13 @@ mod widgets;
 
 use std::io::{IsTerminal, Write};
 
-use sea_orm::DatabaseConnection;
-
 use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::{JwtSecret, SessionToken};
 use crate::commands::CommandError;
 use crate::config::Configuration;
 use crate::errors::CoreError;
+use crate::handle::{BlockingCore, Core, Session};
 use crate::paging::PageRequest;
-use crate::services::authentication_service;
-use crate::services::{Session, retry};
 use console::{Console, Line};
 use render::styled;
 use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised, filled};
@@ -48,8 +45,7 @@ enum Next {
 
 /// The shell's state: the database, the stored session, the console and the output.
 struct Shell<'a> {
-    runtime: &'a tokio::runtime::Runtime,
-    connection: DatabaseConnection,
+    core: BlockingCore,
     configuration: &'a Configuration,
     secret: JwtSecret,
     console: Box<dyn Console>,
@@ -79,20 +75,10 @@ pub fn demo(
     recreate: bool,
 ) -> Result<(), CommandError> {
     let url = crate::config::DatabaseUrl::new(DEMO_DATABASE_URL)?;
-    let exists =
-        crate::database::administration::sqlite_file(&url).is_some_and(|path| path.exists());
-    if recreate || !exists {
-        runtime.block_on(crate::database::administration::reset(&url))?;
+    if runtime.block_on(Core::prepare_demo(&url, recreate))? {
         println!(
             "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
         );
-    } else {
-        // A demo database made by an earlier version gets this version's schema: the demo
-        // is the program's own, so it is brought up to date without asking.
-        runtime.block_on(async {
-            let connection = crate::database::connect(&url).await?;
-            crate::database::administration::migrate(&connection).await
-        })?;
     }
     let configuration = Configuration {
         database_url: url,
@@ -117,13 +103,8 @@ pub fn run(
                 crate::errors::french_io_error(&error)
             ))
         })?;
-    let connection = runtime.block_on(crate::database::connect(&configuration.database_url))?;
-    let schema_ready = runtime
-        .block_on(crate::database::administration::migration_status(
-            &connection,
-        ))
-        .is_ok_and(|states| states.iter().all(|state| state.applied_at.is_some()));
-    if !schema_ready {
+    let core = runtime.block_on(Core::connect(&configuration.database_url))?;
+    if !runtime.block_on(core.schema_is_current()) {
         return Err(SchemaNotReady(configuration.database_url.to_string()).into());
     }
     let width = if std::io::stdout().is_terminal() {
@@ -132,8 +113,7 @@ pub fn run(
         None
     };
     let mut shell = Shell {
-        runtime,
-        connection,
+        core: BlockingCore::new(core, runtime.handle().clone()),
         configuration,
         secret,
         console: console::standard(completion::ShellHelper::new())?,
@@ -170,23 +150,6 @@ impl Shell<'_> {
         self.say(&line);
     }
 
-    /// Waits for a read of the core, at most the database's call deadline.
-    fn block_on<T>(
-        &self,
-        call: impl Future<Output = Result<T, CoreError>>,
-    ) -> Result<T, CoreError> {
-        self.runtime.block_on(retry::bounded(call))
-    }
-
-    /// Runs a change through the core: its transaction is retried when it meets another
-    /// writer's lock, then explained (`retry::retrying`).
-    fn write<T, Attempt>(&self, transaction: impl FnMut() -> Attempt) -> Result<T, CoreError>
-    where
-        Attempt: Future<Output = Result<T, CoreError>>,
-    {
-        self.runtime.block_on(retry::retrying(transaction))
-    }
-
     /// After a transient failure (the database busy or not answering): asks whether to try
     /// again with what was typed. `None` at the end of input.
     fn offer_retry(&mut self) -> Result<Option<bool>, CommandError> {
@@ -208,15 +171,9 @@ impl Shell<'_> {
     /// session is kept: the user is told, and asked to try again, as often as needed.
     fn session(&mut self) -> Result<Option<Session>, CommandError> {
         loop {
-            let found = self.write(|| async {
-                let user = authentication_service::authenticate(
-                    &self.connection,
-                    self.token.as_ref(),
-                    &self.secret,
-                )
-                .await?;
-                Session::open(&self.connection, user).await
-            });
+            let found = self
+                .core
+                .write(|core| core.session(self.token.as_ref(), &self.secret));
             match found {
                 Ok(session) => return Ok(Some(session)),
                 Err(error) if error.is_transient() => {

@@ -47,9 +47,9 @@ impl Shell<'_> {
             source: line.to_owned(),
             ..Default::default()
         };
-        let outcome =
-            self.runtime
-                .block_on(runner::run(&self.connection, session.user, run, output));
+        let outcome = self
+            .core
+            .run(|core| runner::run(core, session.user, run, output));
         match outcome {
             Ok(outcome) => {
                 if let Some(summary) = outcome.summary() {

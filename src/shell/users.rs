@@ -5,8 +5,8 @@ use super::{
     Answer, Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
 use crate::catalogue::{Catalogue, Given};
+use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
 use crate::permissions::{Action, Feature, allows};
-use crate::services::user_service::{self, NewUser, UserChanges, UserField, UserRow};
 
 /// What the account's screen shows.
 const SCREEN: [UserField; 9] = [
@@ -71,16 +71,14 @@ impl Shell<'_> {
             "Tous les utilisateurs",
             "un utilisateur",
             &COLUMNS,
-            |shell, session, page| {
-                shell.block_on(user_service::list(&shell.connection, session, page))
-            },
+            |shell, session, page| shell.core.read(|core| core.users().list(session, page)),
         )
     }
 
     fn user_detail(&mut self, id: i32) -> Result<Next, CommandError> {
         loop {
             let (session, user) = match self.session_and(|shell, session| {
-                shell.block_on(user_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.users().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -94,12 +92,12 @@ impl Shell<'_> {
                 Entry::when(
                     1,
                     "Modifier",
-                    user_service::permits(&session, Action::Update, &user),
+                    self.core.users().permits(&session, Action::Update, &user),
                 ),
                 Entry::when(
                     2,
                     "Supprimer",
-                    user_service::permits(&session, Action::Delete, &user),
+                    self.core.users().permits(&session, Action::Delete, &user),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
@@ -109,9 +107,7 @@ impl Shell<'_> {
                     let deletion = self.delete_after_confirmation(
                         &question,
                         "Utilisateur supprimé.",
-                        |shell| {
-                            shell.write(|| user_service::delete(&shell.connection, &session, id))
-                        },
+                        |shell| shell.core.write(|core| core.users().delete(&session, id)),
                     )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -134,7 +130,7 @@ impl Shell<'_> {
         loop {
             // Shown as it is now (see `modify_contract`).
             let (_, user) = match self.session_and(|shell, session| {
-                shell.block_on(user_service::detail(&shell.connection, session, id))
+                shell.core.read(|core| core.users().detail(session, id))
             })? {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
@@ -165,9 +161,9 @@ impl Shell<'_> {
                         new_password: Some(new_password),
                         ..Default::default()
                     };
-                    let updated = self.write(|| {
-                        user_service::update(&self.connection, &session, id, &changes, None)
-                    });
+                    let updated = self
+                        .core
+                        .write(|core| core.users().update(&session, id, &changes, None));
                     Ok(self.report(updated, "Mot de passe réinitialisé."))
                 }
                 Choice::Entry(number) => {
@@ -177,15 +173,9 @@ impl Shell<'_> {
                     };
                     self.change_field(chosen.describe(), |shell, session, value| {
                         let changes = UserChanges::of(chosen, Given::Text(value))?;
-                        shell.write(|| {
-                            user_service::update(
-                                &shell.connection,
-                                session,
-                                id,
-                                &changes,
-                                Some(seen),
-                            )
-                        })
+                        shell
+                            .core
+                            .write(|core| core.users().update(session, id, &changes, Some(seen)))
                     })?
                 }
                 Choice::Back => return Ok(Next::Back),
@@ -204,7 +194,9 @@ impl Shell<'_> {
         let created = self.form(&form, |shell, session, values| {
             let user: NewUser = filled(&UserField::TYPED_ON_CREATION, values, NewUser::set)?;
             let (input, role) = (user.input.clone(), user.role()?);
-            shell.write(|| user_service::create(&shell.connection, session, &input, role))
+            shell
+                .core
+                .write(|core| core.users().create(session, &input, role))
         })?;
         match created {
             Ok(user) => {
@@ -221,12 +213,11 @@ impl Shell<'_> {
     /// Changes the signed-in user's own password.
     pub(super) fn change_own_password(&mut self) -> Result<Next, CommandError> {
         self.title("Changer mon mot de passe (vide pour annuler)");
-        let current =
-            match self.ask_secret(&super::capitalised(user_service::CURRENT_PASSWORD_LABEL))? {
-                Answer::Text(password) => password,
-                Answer::Cancel => return Ok(Next::Back),
-                Answer::Quit => return Ok(Next::Quit),
-            };
+        let current = match self.ask_secret(&super::capitalised(CURRENT_PASSWORD_LABEL))? {
+            Answer::Text(password) => password,
+            Answer::Cancel => return Ok(Next::Back),
+            Answer::Quit => return Ok(Next::Quit),
+        };
         let new_password = match self.ask_field(&FormField::of(UserField::Password.describe()))? {
             Answer::Text(password) => password,
             Answer::Cancel => return Ok(Next::Back),
@@ -235,8 +226,9 @@ impl Shell<'_> {
         let Some(session) = self.session()? else {
             return Ok(Next::SignedOut);
         };
-        let changed = self.write(|| {
-            user_service::change_own_password(&self.connection, &session, &current, &new_password)
+        let changed = self.core.write(|core| {
+            core.users()
+                .change_own_password(&session, &current, &new_password)
         });
         self.report(changed, "Mot de passe changé.");
         Ok(Next::Back)

@@ -105,7 +105,13 @@ async fn run_script(
         simulation: false,
         limits: Default::default(),
     };
-    let outcome = runner::run(connection, session.user.clone(), run, output).await;
+    let outcome = runner::run(
+        &epic_events::handle::Core::over(connection.clone()),
+        session.user.clone(),
+        run,
+        output,
+    )
+    .await;
     (outcome, data.text())
 }
 

@@ -32,23 +32,22 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             ContractList::MineUnpaid,
         ),
     ] {
-        list_functions!(api, contract_service::list, name, description, which, true);
+        list_functions!(api, contracts, name, description, which, true);
     }
     function!(
         api,
         "contrat",
         "id",
         "un contrat, par son numéro interne",
-        |call: NativeCallContext,
-         contract_id: INT|
-         -> ScriptResult<contract_service::ContractRow> {
+        |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
-            context.wait(contract_service::detail(
-                &context.transaction,
-                &context.session,
-                contract_id,
-            ))
+            context.wait(
+                context
+                    .work
+                    .contracts()
+                    .detail(&context.session, contract_id),
+            )
         },
     );
     function!(
@@ -56,13 +55,14 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "contrat_par_numero",
         "numero",
         "un contrat, par son numéro (\"CTR-2026-0001\")",
-        |call: NativeCallContext, number: &str| -> ScriptResult<contract_service::ContractRow> {
+        |call: NativeCallContext, number: &str| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            context.wait(contract_service::detail_by_number(
-                &context.transaction,
-                &context.session,
-                number,
-            ))
+            context.wait(
+                context
+                    .work
+                    .contracts()
+                    .detail_by_number(&context.session, number),
+            )
         },
     );
     function!(
@@ -70,14 +70,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "creer_contrat",
         &map_signature(&ContractField::TYPED_ON_CREATION),
         "(gestion) crée un contrat pour le client donné (son numéro) ; reste_a_payer vaut le total par défaut",
-        |call: NativeCallContext, fields: Map| -> ScriptResult<contract_service::ContractRow> {
+        |call: NativeCallContext, fields: Map| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let input = inputs::new_contract(&fields)?;
-            context.wait(contract_service::create(
-                &context.transaction,
-                &context.session,
-                &input,
-            ))
+            context.wait(context.work.contracts().create(&context.session, &input))
         },
     );
     modification_functions!(
@@ -87,26 +83,23 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         &map_signature(&ContractField::CHANGEABLE),
         "(gestion ; commercial : contrats de vos clients) modifie les champs donnés",
         "contrat",
-        contract_service::ContractRow,
+        ContractRow,
         inputs::contract_changes,
-        contract_service::update
+        contracts
     );
     function!(
         api,
         "signer_contrat",
         "id",
         "(gestion ; commercial : contrats de vos clients) marque un contrat comme signé",
-        |call: NativeCallContext,
-         contract_id: INT|
-         -> ScriptResult<contract_service::ContractRow> {
+        |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
             let changes = ContractChanges {
                 signed: Some(true),
                 ..Default::default()
             };
-            context.wait(contract_service::update(
-                &context.transaction,
+            context.wait(context.work.contracts().update(
                 &context.session,
                 contract_id,
                 &changes,
@@ -119,17 +112,13 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "enregistrer_paiement",
         "id, montant",
         "(gestion ; commercial : contrats de vos clients) baisse le reste à payer du montant payé",
-        |call: NativeCallContext,
-         contract_id: INT,
-         amount: Dynamic|
-         -> ScriptResult<contract_service::ContractRow> {
+        |call: NativeCallContext, contract_id: INT, amount: Dynamic| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
             let amount = inputs::amount_text(&amount).ok_or_else(|| {
                 refusal("enregistrer_paiement : le montant doit être un nombre ou un texte (\"1 234,50\")")
             })?;
-            context.wait(contract_service::record_payment(
-                &context.transaction,
+            context.wait(context.work.contracts().record_payment(
                 &context.session,
                 contract_id,
                 &amount,
@@ -144,11 +133,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
-            context.wait(contract_service::delete(
-                &context.transaction,
-                &context.session,
-                contract_id,
-            ))
+            context.wait(
+                context
+                    .work
+                    .contracts()
+                    .delete(&context.session, contract_id),
+            )
         },
     );
 }

@@ -12,23 +12,22 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             CustomerList::Mine,
         ),
     ] {
-        list_functions!(api, customer_service::list, name, description, which, true);
+        list_functions!(api, customers, name, description, which, true);
     }
     function!(
         api,
         "client",
         "id",
         "un client",
-        |call: NativeCallContext,
-         customer_id: INT|
-         -> ScriptResult<customer_service::CustomerRow> {
+        |call: NativeCallContext, customer_id: INT| -> ScriptResult<CustomerRow> {
             let context = context(&call)?;
             let customer_id = id(customer_id, "client")?;
-            context.wait(customer_service::detail(
-                &context.transaction,
-                &context.session,
-                customer_id,
-            ))
+            context.wait(
+                context
+                    .work
+                    .customers()
+                    .detail(&context.session, customer_id),
+            )
         },
     );
     function!(
@@ -36,14 +35,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "creer_client",
         &map_signature(&CustomerField::TYPED),
         "(commercial) crée un client qui vous est attribué",
-        |call: NativeCallContext, fields: Map| -> ScriptResult<customer_service::CustomerRow> {
+        |call: NativeCallContext, fields: Map| -> ScriptResult<CustomerRow> {
             let context = context(&call)?;
             let input = inputs::new_customer(&fields)?;
-            context.wait(customer_service::create(
-                &context.transaction,
-                &context.session,
-                &input,
-            ))
+            context.wait(context.work.customers().create(&context.session, &input))
         },
     );
     modification_functions!(
@@ -53,9 +48,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         &map_signature(&CustomerField::TYPED),
         "(commercial, vos clients) modifie les champs donnés",
         "client",
-        customer_service::CustomerRow,
+        CustomerRow,
         inputs::customer_changes,
-        customer_service::update
+        customers
     );
     function!(
         api,
@@ -65,11 +60,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, customer_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let customer_id = id(customer_id, "client")?;
-            context.wait(customer_service::delete(
-                &context.transaction,
-                &context.session,
-                customer_id,
-            ))
+            context.wait(
+                context
+                    .work
+                    .customers()
+                    .delete(&context.session, customer_id),
+            )
         },
     );
 }

@@ -19,7 +19,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     ] {
         // Events without support take their page with their criteria, below.
         let paged = which != EventList::WithoutSupport;
-        list_functions!(api, event_service::list, name, description, which, paged);
+        list_functions!(api, events, name, description, which, paged);
     }
     function!(
         api,
@@ -30,8 +30,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             let context = context(&call)?;
             let (search, request): (EventSearch, _) = inputs::event_search(&criteria)?;
             context.pages(request, |page| {
-                event_service::search(
-                    &context.transaction,
+                context.work.events().search(
                     &context.session,
                     EventList::WithoutSupport,
                     &search,
@@ -45,14 +44,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "evenement",
         "id",
         "un évènement",
-        |call: NativeCallContext, event_id: INT| -> ScriptResult<event_service::EventRow> {
+        |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let event_id = id(event_id, "évènement")?;
-            context.wait(event_service::detail(
-                &context.transaction,
-                &context.session,
-                event_id,
-            ))
+            context.wait(context.work.events().detail(&context.session, event_id))
         },
     );
     function!(
@@ -60,14 +55,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "creer_evenement",
         &map_signature(&inputs::NEW_EVENT_FIELDS),
         "(commercial) crée un évènement pour un contrat signé de votre client (contrat : son numéro interne)",
-        |call: NativeCallContext, fields: Map| -> ScriptResult<event_service::EventRow> {
+        |call: NativeCallContext, fields: Map| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let input = inputs::new_event(&fields)?;
-            context.wait(event_service::create(
-                &context.transaction,
-                &context.session,
-                &input,
-            ))
+            context.wait(context.work.events().create(&context.session, &input))
         },
     );
     modification_functions!(
@@ -77,32 +68,28 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         &map_signature(&inputs::EVENT_FIELDS),
         "(support assigné) modifie les champs donnés",
         "évènement",
-        event_service::EventRow,
+        EventRow,
         inputs::event_changes,
-        event_service::update
+        events
     );
     function!(
         api,
         "assigner_support",
         "evenement_id, support",
         "(gestion) assigne un membre du support (son numéro ou son identifiant) à un évènement",
-        |call: NativeCallContext,
-         event_id: INT,
-         support: Dynamic|
-         -> ScriptResult<event_service::EventRow> {
+        |call: NativeCallContext, event_id: INT, support: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let event_id = id(event_id, "évènement")?;
             let changes = EventChanges {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
             };
-            context.wait(event_service::update(
-                &context.transaction,
-                &context.session,
-                event_id,
-                &changes,
-                None,
-            ))
+            context.wait(
+                context
+                    .work
+                    .events()
+                    .update(&context.session, event_id, &changes, None),
+            )
         },
     );
     function!(
@@ -110,17 +97,13 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "assigner_support",
         "evenement, support",
         "la même chose à partir d'un évènement lu plus tôt : refusé si son support a changé entre-temps",
-        |call: NativeCallContext,
-         event: event_service::EventRow,
-         support: Dynamic|
-         -> ScriptResult<event_service::EventRow> {
+        |call: NativeCallContext, event: EventRow, support: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let changes = EventChanges {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
             };
-            context.wait(event_service::update(
-                &context.transaction,
+            context.wait(context.work.events().update(
                 &context.session,
                 event.id,
                 &changes,
@@ -137,8 +120,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             let context = context(&call)?;
             let targets = inputs::bulk_targets(&events)?;
             let support = inputs::support_user(&support)?;
-            let done = context.wait(event_service::assign_support_to_many(
-                &context.transaction,
+            let done = context.wait(context.work.events().assign_support_to_many(
                 &context.session,
                 &targets,
                 Some(&support),
@@ -151,20 +133,19 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "retirer_support",
         "evenement_id",
         "(gestion) retire le support assigné à un évènement",
-        |call: NativeCallContext, event_id: INT| -> ScriptResult<event_service::EventRow> {
+        |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let event_id = id(event_id, "évènement")?;
             let changes = EventChanges {
                 support: Some(None),
                 ..Default::default()
             };
-            context.wait(event_service::update(
-                &context.transaction,
-                &context.session,
-                event_id,
-                &changes,
-                None,
-            ))
+            context.wait(
+                context
+                    .work
+                    .events()
+                    .update(&context.session, event_id, &changes, None),
+            )
         },
     );
 }

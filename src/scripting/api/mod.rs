@@ -18,11 +18,11 @@ use crate::catalogue::customer::CustomerField;
 use crate::catalogue::map_signature;
 use crate::catalogue::user::UserField;
 use crate::formatting;
+use crate::handle::{
+    ContractChanges, ContractList, ContractRow, CustomerList, CustomerRow, EventChanges, EventList,
+    EventRow, EventSearch, UserRow,
+};
 use crate::money::Money;
-use crate::services::contract_service::{self, ContractChanges, ContractList};
-use crate::services::customer_service::{self, CustomerList};
-use crate::services::event_service::{self, EventChanges, EventList, EventSearch};
-use crate::services::{report_service, user_service};
 
 /// One function of the API, as the help shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,11 +66,11 @@ macro_rules! function {
     }};
 }
 
-/// `list_functions!(api, service::list, name, description, which, paged)`: registers the
+/// `list_functions!(api, records, name, description, which, paged)`: registers the
 /// list `name` whole (`name()`) and, when `paged`, by page (`name(#{apres, limite})`),
-/// both through `service::list(connection, session, which, page)`.
+/// both through `core.records().list(session, which, page)`.
 macro_rules! list_functions {
-    ($api:expr, $list:path, $name:expr, $description:expr, $which:expr, $paged:expr) => {{
+    ($api:expr, $records:ident, $name:expr, $description:expr, $which:expr, $paged:expr) => {{
         let (name, which): (&'static str, _) = ($name, $which);
         function!(
             $api,
@@ -79,7 +79,8 @@ macro_rules! list_functions {
             $description,
             move |call: NativeCallContext| -> ScriptResult<Array> {
                 let context = context(&call)?;
-                context.all_pages(|page| $list(&context.transaction, &context.session, which, page))
+                context
+                    .all_pages(|page| context.work.$records().list(&context.session, which, page))
             }
         );
         if $paged {
@@ -92,7 +93,7 @@ macro_rules! list_functions {
                     let context = context(&call)?;
                     let request = inputs::page_options(&options, name)?;
                     context.pages(request, |page| {
-                        $list(&context.transaction, &context.session, which, page)
+                        context.work.$records().list(&context.session, which, page)
                     })
                 }
             );
@@ -101,14 +102,14 @@ macro_rules! list_functions {
 }
 
 /// `modification_functions!(api, name, record, fields, description, what, Row, changes,
-/// service::update)`: registers `name(id, #{…})`, which changes the record as it is when
+/// records)`: registers `name(id, #{…})`, which changes the record as it is when
 /// the call runs, and `name(record, #{…})`, which changes it from the record the script
 /// read earlier — refused if a field it changes was modified since (the core's
 /// `CoreError::Stale`).
 macro_rules! modification_functions {
     (
         $api:expr, $name:expr, $record:expr, $fields:expr, $description:expr, $what:expr,
-        $row:ty, $changes:path, $update:path $(,)?
+        $row:ty, $changes:path, $records:ident $(,)?
     ) => {{
         function!(
             $api,
@@ -119,9 +120,7 @@ macro_rules! modification_functions {
                 let context = context(&call)?;
                 let record_id = id(record_id, $what)?;
                 let changes = $changes(&fields)?;
-                context.wait($update(
-                    &context.transaction,
-                    &context.session,
+                context.wait(context.work.$records().update(&context.session,
                     record_id,
                     &changes,
                     None,
@@ -136,9 +135,7 @@ macro_rules! modification_functions {
             |call: NativeCallContext, seen: $row, fields: Map| -> ScriptResult<$row> {
                 let context = context(&call)?;
                 let changes = $changes(&fields)?;
-                context.wait($update(
-                    &context.transaction,
-                    &context.session,
+                context.wait(context.work.$records().update(&context.session,
                     seen.id,
                     &changes,
                     Some(&seen),

@@ -12,12 +12,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
             context.export(|page| {
-                customer_service::list(
-                    &context.transaction,
-                    &context.session,
-                    CustomerList::All,
-                    page,
-                )
+                context
+                    .work
+                    .customers()
+                    .list(&context.session, CustomerList::All, page)
             })
         },
     );
@@ -29,12 +27,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
             context.export(|page| {
-                contract_service::list(
-                    &context.transaction,
-                    &context.session,
-                    ContractList::All,
-                    page,
-                )
+                context
+                    .work
+                    .contracts()
+                    .list(&context.session, ContractList::All, page)
             })
         },
     );
@@ -46,7 +42,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
             context.export(|page| {
-                event_service::list(&context.transaction, &context.session, EventList::All, page)
+                context
+                    .work
+                    .events()
+                    .list(&context.session, EventList::All, page)
             })
         },
     );
@@ -58,10 +57,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "par commercial : nombre de contrats non payés de ses clients, montants totaux et restes à payer",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let lines = context.wait(report_service::unpaid_by_sales_user(
-                &context.transaction,
-                &context.session,
-            ))?;
+            let lines = context.wait(
+                context
+                    .work
+                    .reports()
+                    .unpaid_by_sales_user(&context.session),
+            )?;
             Ok(lines.into_iter().map(Dynamic::from).collect())
         },
     );
@@ -72,10 +73,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "par commercial : clients, contrats signés, montants signés, encaissés et restant dus",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let lines = context.wait(report_service::activity_by_sales_user(
-                &context.transaction,
-                &context.session,
-            ))?;
+            let lines = context.wait(
+                context
+                    .work
+                    .reports()
+                    .activity_by_sales_user(&context.session),
+            )?;
             Ok(lines.into_iter().map(Dynamic::from).collect())
         },
     );

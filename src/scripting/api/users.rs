@@ -11,8 +11,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "tous les utilisateurs",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context
-                .all_pages(|page| user_service::list(&context.transaction, &context.session, page))
+            context.all_pages(|page| context.work.users().list(&context.session, page))
         },
     );
     function!(
@@ -22,9 +21,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "les utilisateurs du support, à qui assigner des évènements",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| {
-                user_service::support_users(&context.transaction, &context.session, page)
-            })
+            context.all_pages(|page| context.work.users().support_users(&context.session, page))
         },
     );
     function!(
@@ -32,14 +29,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "utilisateur",
         "id",
         "un utilisateur",
-        |call: NativeCallContext, user_id: INT| -> ScriptResult<user_service::UserRow> {
+        |call: NativeCallContext, user_id: INT| -> ScriptResult<UserRow> {
             let context = context(&call)?;
             let user_id = id(user_id, "utilisateur")?;
-            context.wait(user_service::detail(
-                &context.transaction,
-                &context.session,
-                user_id,
-            ))
+            context.wait(context.work.users().detail(&context.session, user_id))
         },
     );
     function!(
@@ -47,16 +40,16 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "creer_utilisateur",
         &map_signature(&UserField::TYPED_ON_CREATION),
         "crée un compte ; role : \"gestion\", \"commercial\" ou \"support\"",
-        |call: NativeCallContext, fields: Map| -> ScriptResult<user_service::UserRow> {
+        |call: NativeCallContext, fields: Map| -> ScriptResult<UserRow> {
             let context = context(&call)?;
             let user = inputs::new_user(&fields)?;
             let role = user.role().map_err(from_core_error)?;
-            context.wait(user_service::create(
-                &context.transaction,
-                &context.session,
-                &user.input,
-                role,
-            ))
+            context.wait(
+                context
+                    .work
+                    .users()
+                    .create(&context.session, &user.input, role),
+            )
         },
     );
     modification_functions!(
@@ -66,9 +59,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         &map_signature(&UserField::TYPED_ON_CREATION),
         "modifie les champs donnés d'un compte (mot_de_passe : réinitialisation)",
         "utilisateur",
-        user_service::UserRow,
+        UserRow,
         inputs::user_changes,
-        user_service::update
+        users
     );
     function!(
         api,
@@ -78,11 +71,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, user_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let user_id = id(user_id, "utilisateur")?;
-            context.wait(user_service::delete(
-                &context.transaction,
-                &context.session,
-                user_id,
-            ))
+            context.wait(context.work.users().delete(&context.session, user_id))
         },
     );
     function!(
@@ -92,12 +81,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(tout le monde) change votre propre mot de passe",
         |call: NativeCallContext, current: &str, new: &str| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.wait(user_service::change_own_password(
-                &context.transaction,
-                &context.session,
-                current,
-                new,
-            ))
+            context.wait(
+                context
+                    .work
+                    .users()
+                    .change_own_password(&context.session, current, new),
+            )
         },
     );
 }

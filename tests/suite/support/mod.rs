@@ -494,7 +494,13 @@ impl<'a> Script<'a> {
             simulation: self.simulation,
             limits: Default::default(),
         };
-        let outcome = runner::run(&database.connection, user, run, output).await;
+        let outcome = runner::run(
+            &epic_events::handle::Core::over(database.connection.clone()),
+            user,
+            run,
+            output,
+        )
+        .await;
         ScriptResult {
             outcome,
             data: data.text(),
