@@ -61,7 +61,7 @@ pub enum CoreError {
     Unconfirmed,
     /// The database file is damaged; nothing was written.
     #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
-    DatabaseDamaged,
+    DatabaseDamaged(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The record changed since it was read; nothing was written.
     #[error("{0}")]
     Stale(StaleRecord),
@@ -145,11 +145,8 @@ impl From<DbErr> for CoreError {
                 tracing::warn!(error = %error, "database unavailable");
                 CoreError::Unavailable
             }
-            crate::database::Failure::Damaged => {
-                // Reported: someone must restore the file.
-                crate::reporting::unexpected_error(&error);
-                CoreError::DatabaseDamaged
-            }
+            // Reported where it is shown: someone must restore the file.
+            crate::database::Failure::Damaged => CoreError::DatabaseDamaged(Box::new(error)),
             crate::database::Failure::Other => CoreError::unexpected(error),
         }
     }
@@ -168,9 +165,8 @@ impl CoreError {
         self.is_contention() || matches!(self, CoreError::Unavailable)
     }
 
-    /// An unexpected failure, logged and reported once, here, where it is created.
+    /// An unexpected failure; reported where it is shown (`reporting::core_failure`).
     pub fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        crate::reporting::unexpected_error(&error);
         CoreError::Unexpected(Box::new(error))
     }
 

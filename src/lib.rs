@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` for the layers and the rules between them.
 
+pub mod application_error;
 pub mod authentication;
 pub mod catalogue;
 pub mod command_line;

@@ -3,16 +3,16 @@
 use std::process::ExitCode;
 
 use epic_events::command_line::{self, Command, Parsed};
-use epic_events::commands::{self, CommandError};
+use epic_events::commands::{self, ApplicationError};
 use epic_events::config::Configuration;
-use epic_events::database::DatabaseError;
 use epic_events::reporting;
 
 fn main() -> ExitCode {
     let command_line = match command_line::parse() {
         Parsed::Run(command_line) => command_line,
         Parsed::Information(text) => {
-            print!("{text}");
+            // A closed pipe (`epic-events --help | head -1`) is a normal end.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             return ExitCode::SUCCESS;
         }
         Parsed::UsageError(message) => {
@@ -51,33 +51,18 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`epic-events executer … | head`): a normal end.
+        Err(error) if error.is_closed_output() => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = ?error, "command failed");
-            if is_unexpected_infrastructure_failure(error.as_ref()) {
-                reporting::unexpected_error(error.as_ref());
-            }
+            reporting::application_failure(&error);
             eprintln!("Erreur : {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// Database failures outside the core (the core reports its own when it creates them);
-/// refusals, bad input and an unreachable server are the user's to fix, not reported.
-fn is_unexpected_infrastructure_failure(error: &(dyn std::error::Error + 'static)) -> bool {
-    matches!(
-        error.downcast_ref::<DatabaseError>(),
-        Some(
-            DatabaseError::Unexpected(_)
-                | DatabaseError::Migration(_)
-                | DatabaseError::Damaged(_)
-                | DatabaseError::File { .. }
-                | DatabaseError::DemoData(_)
-        )
-    )
-}
-
-async fn run(command: Command, configuration: &Configuration) -> Result<(), CommandError> {
+async fn run(command: Command, configuration: &Configuration) -> Result<(), ApplicationError> {
     let mut output = std::io::stdout().lock();
     match command {
         Command::Connexion(arguments) => {

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::{CommandError, prompt};
+use super::{ApplicationError, prompt};
 use crate::catalogue::Catalogue;
 use crate::command_line::DatabaseCommand;
 use crate::config::Configuration;
@@ -14,16 +14,16 @@ use crate::services::authentication_service;
 use crate::services::user_service::{NewUserInput, UserField};
 
 /// The user did not confirm a destructive action.
-#[derive(Debug, thiserror::Error)]
-#[error("réinitialisation annulée : rien n'a été modifié")]
-pub struct NotConfirmed;
+fn not_confirmed() -> ApplicationError {
+    ApplicationError::Cancelled("réinitialisation annulée : rien n'a été modifié".to_owned())
+}
 
 /// Runs one `base` command.
 pub async fn run(
     command: &DatabaseCommand,
     configuration: &Configuration,
     output: &mut dyn Write,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let url = &configuration.database_url;
     match command {
         DatabaseCommand::Migrer => {
@@ -76,10 +76,10 @@ pub async fn run(
             if !arguments.oui
                 && !confirm(configuration, "remplacées par les données de démonstration")?
             {
-                return Err(NotConfirmed.into());
+                return Err(not_confirmed());
             }
             let connection = administration::reset(url).await?;
-            connection.close().await?;
+            connection.close().await.map_err(CoreError::from)?;
             writeln!(
                 output,
                 "Base {url} réinitialisée : schéma créé et données de démonstration chargées."
@@ -100,12 +100,12 @@ pub async fn run(
                     "remplacées par un grand jeu de données générées",
                 )?
             {
-                return Err(NotConfirmed.into());
+                return Err(not_confirmed());
             }
             let connection = administration::recreate(url).await?;
             let scale = large_data::Scale::times(arguments.echelle);
             let generated = large_data::generate(&connection, scale, arguments.graine).await?;
-            connection.close().await?;
+            connection.close().await.map_err(CoreError::from)?;
             let rows: Vec<String> = generated
                 .rows
                 .iter()
@@ -127,7 +127,7 @@ pub async fn run(
 async fn create_first_manager(
     configuration: &Configuration,
     output: &mut dyn Write,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let connection = database::connect(&configuration.database_url).await?;
     if !authentication_service::first_manager_needed(&connection).await? {
         return Err(CoreError::Conflict(

@@ -5,5 +5,4 @@ pub mod prompt;
 pub mod script;
 pub mod session;
 
-/// An error to show the user: its `Display` is French and contains nothing secret.
-pub type CommandError = Box<dyn std::error::Error + Send + Sync>;
+pub use crate::application_error::ApplicationError;

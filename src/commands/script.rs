@@ -2,26 +2,13 @@
 
 use std::io::Write;
 
-use super::CommandError;
+use super::ApplicationError;
 use super::session::signed_in;
 use crate::command_line::{Format, ScriptArguments};
 use crate::config::Configuration;
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
 use crate::scripting::{api, sandbox::ScriptLimits};
-
-/// The script file cannot be read.
-#[derive(Debug, thiserror::Error)]
-#[error("impossible de lire le script « {path} » ({reason})")]
-pub struct ScriptFileError {
-    path: String,
-    reason: String,
-}
-
-/// The script stopped; nothing was written.
-#[derive(Debug, thiserror::Error)]
-#[error("le script s'est arrêté : {0} ; rien n'a été enregistré")]
-pub struct ScriptStopped(#[source] runner::ScriptFailure);
 
 fn output_format(format: Format) -> OutputFormat {
     match format {
@@ -36,11 +23,12 @@ fn output_format(format: Format) -> OutputFormat {
 pub async fn execute(
     arguments: &ScriptArguments,
     configuration: &Configuration,
-) -> Result<(), CommandError> {
-    let source = std::fs::read_to_string(&arguments.fichier).map_err(|error| ScriptFileError {
-        path: arguments.fichier.display().to_string(),
-        reason: crate::errors::french_io_error(&error).to_owned(),
-    })?;
+) -> Result<(), ApplicationError> {
+    let source =
+        std::fs::read_to_string(&arguments.fichier).map_err(ApplicationError::file(format!(
+            "impossible de lire le script « {} »",
+            arguments.fichier.display()
+        )))?;
     let (core, user) = signed_in(configuration).await?;
     let output = ScriptOutput::new(
         output_format(arguments.format),
@@ -55,7 +43,7 @@ pub async fn execute(
     };
     let outcome = runner::run(&core, user, run, output)
         .await
-        .map_err(ScriptStopped)?;
+        .map_err(ApplicationError::Script)?;
     if let Some(summary) = outcome.summary() {
         eprintln!("{summary}");
     }
@@ -63,7 +51,7 @@ pub async fn execute(
 }
 
 /// Prints the script functions with their descriptions.
-pub fn help(output: &mut dyn Write) -> Result<(), CommandError> {
+pub fn help(output: &mut dyn Write) -> Result<(), ApplicationError> {
     write!(output, "{}", api::help())?;
     Ok(())
 }

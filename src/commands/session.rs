@@ -4,7 +4,7 @@ use std::io::Write;
 
 use chrono::Utc;
 
-use super::{CommandError, prompt};
+use super::{ApplicationError, prompt};
 use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::JwtSecret;
 use crate::command_line::SignInArguments;
@@ -18,26 +18,18 @@ pub fn session_store(configuration: &Configuration) -> SessionStore {
     SessionStore::new(&configuration.config_directory)
 }
 
-/// Could not write or delete the session file.
-#[derive(Debug, thiserror::Error)]
-#[error("impossible d'enregistrer ou de supprimer la session dans {path}")]
-pub struct SessionFileError {
-    path: String,
-    #[source]
-    source: std::io::Error,
-}
-
-fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> SessionFileError {
-    move |source| SessionFileError {
-        path: path.display().to_string(),
-        source,
-    }
+/// Could not write or delete the session file at `path`.
+fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> ApplicationError {
+    ApplicationError::file(format!(
+        "impossible d'enregistrer ou de supprimer la session dans {}",
+        path.display()
+    ))
 }
 
 /// The session store and the signing secret of `configuration`.
 fn store_and_secret(
     configuration: &Configuration,
-) -> Result<(SessionStore, JwtSecret), SessionFileError> {
+) -> Result<(SessionStore, JwtSecret), ApplicationError> {
     let store = session_store(configuration);
     let secret = store
         .signing_secret(configuration.jwt_secret.as_ref())
@@ -50,7 +42,7 @@ pub async fn sign_in(
     arguments: &SignInArguments,
     configuration: &Configuration,
     output: &mut dyn Write,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let (store, secret) = store_and_secret(configuration)?;
     let login = match &arguments.utilisateur {
         Some(login) => login.clone(),
@@ -77,7 +69,10 @@ pub async fn sign_in(
 }
 
 /// Deletes the stored session.
-pub fn sign_out(configuration: &Configuration, output: &mut dyn Write) -> Result<(), CommandError> {
+pub fn sign_out(
+    configuration: &Configuration,
+    output: &mut dyn Write,
+) -> Result<(), ApplicationError> {
     let store = session_store(configuration);
     let existed = store
         .delete_token()
@@ -93,14 +88,14 @@ pub fn sign_out(configuration: &Configuration, output: &mut dyn Write) -> Result
 /// The signed-in user, re-read from the database.
 pub async fn current_user(
     configuration: &Configuration,
-) -> Result<AuthenticatedUser, CommandError> {
+) -> Result<AuthenticatedUser, ApplicationError> {
     Ok(signed_in(configuration).await?.1)
 }
 
 /// The core over the database and the signed-in user, re-read through it.
 pub async fn signed_in(
     configuration: &Configuration,
-) -> Result<(Core, AuthenticatedUser), CommandError> {
+) -> Result<(Core, AuthenticatedUser), ApplicationError> {
     let (store, secret) = store_and_secret(configuration)?;
     let core = Core::connect(&configuration.database_url).await?;
     let user = retry::bounded(core.current_user(&store, &secret)).await?;
@@ -111,7 +106,7 @@ pub async fn signed_in(
 pub async fn who_am_i(
     configuration: &Configuration,
     output: &mut dyn Write,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let user = current_user(configuration).await?;
     writeln!(
         output,

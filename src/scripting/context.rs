@@ -47,7 +47,7 @@ fn stops_the_run(error: &CoreError) -> bool {
             | CoreError::NumberingBusy
             | CoreError::Unavailable
             | CoreError::Unconfirmed
-            | CoreError::DatabaseDamaged
+            | CoreError::DatabaseDamaged(_)
     )
 }
 
@@ -145,6 +145,10 @@ impl ScriptContext {
         let started = std::time::Instant::now();
         let result = self.runtime.block_on(retry::bounded(operation));
         self.clock.add_waiting(started.elapsed());
+        if let Err(error) = &result {
+            // Where a script meets the core: a fault is reported here, once.
+            crate::reporting::core_failure(error);
+        }
         if let Err(error) = &result
             && stops_the_run(error)
         {

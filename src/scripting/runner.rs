@@ -64,8 +64,7 @@ impl ScriptFailure {
     }
 
     fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        // Logged and reported where it is turned into a core error.
-        let _ = CoreError::unexpected(error);
+        crate::reporting::unexpected_error(&error);
         Self::new(UNEXPECTED_FAILURE)
     }
 }
@@ -199,12 +198,18 @@ pub async fn run(
             }
             Attempt::Conflict(failure) | Attempt::Failed(failure) => return Err(failure),
             Attempt::Done(outcome) => {
-                spool.release(&mut data, &mut messages).map_err(|error| {
-                    ScriptFailure::new(format!(
-                        "enregistré, mais impossible d'écrire le résultat ({})",
-                        crate::errors::french_io_error(&error)
-                    ))
-                })?;
+                match spool.release(&mut data, &mut messages) {
+                    // The reader went away (`executer … | head`): what it read is all it
+                    // wanted; the run is done.
+                    Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    Err(error) => {
+                        return Err(ScriptFailure::new(format!(
+                            "enregistré, mais impossible d'écrire le résultat ({})",
+                            crate::errors::french_io_error(&error)
+                        )));
+                    }
+                    Ok(()) => {}
+                }
                 return Ok(outcome);
             }
         }
@@ -225,6 +230,8 @@ impl Attempt {
     /// How a run that stopped on `error` ends: a conflict with another writer may be
     /// retried, anything else may not.
     fn stopped_by(error: CoreError) -> Self {
+        // Outside the script's own calls (opening, committing): reported here, once.
+        crate::reporting::core_failure(&error);
         if error.is_contention() {
             Attempt::Conflict(ScriptFailure::from(error))
         } else {

@@ -2,7 +2,7 @@
 //! payments), deletion, and creating an event for a signed contract.
 
 use super::{
-    Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
+    ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
 use crate::catalogue::{Catalogue, Given};
 use crate::handle::{
@@ -45,7 +45,7 @@ const COLUMNS: [ContractField; 6] = [
 ];
 
 impl Shell<'_> {
-    pub(super) fn contracts_menu(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn contracts_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
@@ -104,7 +104,11 @@ impl Shell<'_> {
         }
     }
 
-    fn contract_list(&mut self, title: &str, which: ContractList) -> Result<Browse, CommandError> {
+    fn contract_list(
+        &mut self,
+        title: &str,
+        which: ContractList,
+    ) -> Result<Browse, ApplicationError> {
         let mut columns = COLUMNS.to_vec();
         if which == ContractList::MineUnpaid {
             columns.push(ContractField::BalanceDue);
@@ -116,7 +120,7 @@ impl Shell<'_> {
         })
     }
 
-    fn contract_detail(&mut self, id: i32) -> Result<Next, CommandError> {
+    fn contract_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, contract) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.contracts().detail(session, id))
@@ -174,7 +178,7 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_contract(&mut self, contract: ContractRow) -> Result<Next, CommandError> {
+    fn modify_contract(&mut self, contract: ContractRow) -> Result<Next, ApplicationError> {
         let id = contract.id;
         loop {
             // Shown as it is now: after a change, and after a refusal because someone else
@@ -257,7 +261,7 @@ impl Shell<'_> {
         }
     }
 
-    fn create_contract(&mut self) -> Result<Next, CommandError> {
+    fn create_contract(&mut self) -> Result<Next, ApplicationError> {
         self.title("Nouveau contrat (laissez un champ obligatoire vide pour annuler)");
         let form = FormField::all(&ContractField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
@@ -275,7 +279,7 @@ impl Shell<'_> {
         }
     }
 
-    fn create_event(&mut self, contract: &ContractRow) -> Result<Next, CommandError> {
+    fn create_event(&mut self, contract: &ContractRow) -> Result<Next, ApplicationError> {
         self.title(&format!(
             "Nouvel évènement pour le contrat {} (laissez un champ obligatoire vide pour annuler)",
             contract.contract_number

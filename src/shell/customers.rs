@@ -1,7 +1,7 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
 use super::{
-    Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
+    ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled, render,
 };
 use crate::catalogue::{Catalogue, Given};
 use crate::handle::{CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer};
@@ -30,7 +30,7 @@ const COLUMNS: [CustomerField; 5] = [
 ];
 
 impl Shell<'_> {
-    pub(super) fn customers_menu(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn customers_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
@@ -85,7 +85,11 @@ impl Shell<'_> {
         }
     }
 
-    fn customer_list(&mut self, title: &str, which: CustomerList) -> Result<Browse, CommandError> {
+    fn customer_list(
+        &mut self,
+        title: &str,
+        which: CustomerList,
+    ) -> Result<Browse, ApplicationError> {
         self.browse(title, "un client", &COLUMNS, |shell, session, page| {
             shell
                 .core
@@ -93,7 +97,7 @@ impl Shell<'_> {
         })
     }
 
-    fn customer_detail(&mut self, id: i32) -> Result<Next, CommandError> {
+    fn customer_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, customer) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.customers().detail(session, id))
@@ -148,7 +152,7 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_customer(&mut self, customer: CustomerRow) -> Result<Next, CommandError> {
+    fn modify_customer(&mut self, customer: CustomerRow) -> Result<Next, ApplicationError> {
         let id = customer.id;
         loop {
             // Shown as it is now (see `modify_contract`).
@@ -186,7 +190,7 @@ impl Shell<'_> {
         }
     }
 
-    fn create_customer(&mut self) -> Result<Next, CommandError> {
+    fn create_customer(&mut self) -> Result<Next, ApplicationError> {
         self.title("Nouveau client (laissez un champ vide pour annuler)");
         let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {

@@ -1,7 +1,7 @@
 //! « Gestion des évènements »: lists, detail, and modification — what the assigned
 //! support user runs, or, for management, who supports the event.
 
-use super::{Browse, Choice, CommandError, Entry, Next, Shell, render};
+use super::{ApplicationError, Browse, Choice, Entry, Next, Shell, render};
 use crate::catalogue::{Catalogue, Given};
 use crate::formatting;
 use crate::handle::{EventChanges, EventField, EventList, EventRow, Session, UserField};
@@ -40,7 +40,7 @@ const COLUMNS: [EventField; 6] = [
 const SUPPORT_COLUMNS: [UserField; 3] = [UserField::Id, UserField::Username, UserField::LastName];
 
 impl Shell<'_> {
-    pub(super) fn events_menu(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn events_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
@@ -87,7 +87,7 @@ impl Shell<'_> {
         }
     }
 
-    fn event_list(&mut self, title: &str, which: EventList) -> Result<Browse, CommandError> {
+    fn event_list(&mut self, title: &str, which: EventList) -> Result<Browse, ApplicationError> {
         self.browse(title, "un évènement", &COLUMNS, |shell, session, page| {
             shell
                 .core
@@ -95,7 +95,7 @@ impl Shell<'_> {
         })
     }
 
-    pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, CommandError> {
+    pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, event) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.events().detail(session, id))
@@ -125,7 +125,7 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_event(&mut self, event: EventRow) -> Result<Next, CommandError> {
+    fn modify_event(&mut self, event: EventRow) -> Result<Next, ApplicationError> {
         let id = event.id;
         loop {
             // Shown as it is now (see `modify_contract`).
@@ -209,7 +209,7 @@ impl Shell<'_> {
                 self.say("Membres du support :");
                 self.say(&table);
             }
-            Err(error) => self.error(&error.to_string()),
+            Err(error) => self.refused(&error),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! The welcome screen, sign-in and the main menu.
 
-use super::{Answer, Choice, CommandError, Entry, Next, Shell};
+use super::{Answer, ApplicationError, Choice, Entry, Next, Shell};
 use crate::permissions::{Feature, allows};
 
 impl Shell<'_> {
     // --- Welcome and main menu -------------------------------------------------------
 
-    pub(super) fn welcome(&mut self) -> Result<(), CommandError> {
+    pub(super) fn welcome(&mut self) -> Result<(), ApplicationError> {
         self.say("Bienvenue dans Epic Events CRM.");
         loop {
             let entries = [
@@ -27,7 +27,7 @@ impl Shell<'_> {
         Ok(())
     }
 
-    pub(super) fn sign_in(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn sign_in(&mut self) -> Result<Next, ApplicationError> {
         self.title("Connexion");
         let login = match self.ask("Nom d'utilisateur ou adresse e-mail (vide pour revenir)")? {
             Answer::Text(login) => login,
@@ -50,7 +50,7 @@ impl Shell<'_> {
         let (user, token) = match signed_in {
             Ok(signed_in) => signed_in,
             Err(error) => {
-                self.error(&error.to_string());
+                self.refused(&error);
                 return Ok(Next::Back);
             }
         };
@@ -67,7 +67,7 @@ impl Shell<'_> {
         self.main_menu()
     }
 
-    pub(super) fn main_menu(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn main_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);

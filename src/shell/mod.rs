@@ -18,9 +18,9 @@ mod widgets;
 
 use std::io::{IsTerminal, Write};
 
+use crate::application_error::ApplicationError;
 use crate::authentication::session_store::SessionStore;
 use crate::authentication::token::{JwtSecret, SessionToken};
-use crate::commands::CommandError;
 use crate::config::Configuration;
 use crate::errors::CoreError;
 use crate::handle::{BlockingCore, Core, Session};
@@ -59,13 +59,6 @@ struct Shell<'a> {
 /// The demo database of `epic-events demo`, in the working directory.
 pub const DEMO_DATABASE_URL: &str = "sqlite://epic_events_demo.db?mode=rwc";
 
-/// The database has no schema, or not the current one.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "la base {0} n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer », ou essayez le CRM sur des données de démonstration avec « epic-events demo »"
-)]
-pub struct SchemaNotReady(String);
-
 /// Opens the shell on the demo database (`epic_events_demo.db` in the working directory,
 /// whatever `DATABASE_URL` says), created with the demo data set when it does not exist
 /// yet or when `recreate`.
@@ -73,7 +66,7 @@ pub fn demo(
     configuration: &Configuration,
     runtime: &tokio::runtime::Runtime,
     recreate: bool,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let url = crate::config::DatabaseUrl::new(DEMO_DATABASE_URL)?;
     if runtime.block_on(Core::prepare_demo(&url, recreate))? {
         println!(
@@ -92,7 +85,7 @@ pub fn demo(
 pub fn run(
     configuration: &Configuration,
     runtime: &tokio::runtime::Runtime,
-) -> Result<(), CommandError> {
+) -> Result<(), ApplicationError> {
     let store = SessionStore::new(&configuration.config_directory);
     let secret = store
         .signing_secret(configuration.jwt_secret.as_ref())
@@ -105,7 +98,9 @@ pub fn run(
         })?;
     let core = runtime.block_on(Core::connect(&configuration.database_url))?;
     if !runtime.block_on(core.schema_is_current()) {
-        return Err(SchemaNotReady(configuration.database_url.to_string()).into());
+        return Err(ApplicationError::SchemaNotReady(
+            configuration.database_url.to_string(),
+        ));
     }
     let width = if std::io::stdout().is_terminal() {
         terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
@@ -144,6 +139,13 @@ impl Shell<'_> {
         self.say(&line);
     }
 
+    /// Says why the core refused or failed; a fault (not the user's to fix) is reported,
+    /// here, once: every error of the core the shell shows goes through this.
+    fn refused(&mut self, error: &CoreError) {
+        crate::reporting::core_failure(error);
+        self.error(&error.to_string());
+    }
+
     fn success(&mut self, message: &str) {
         let text = render::wrapped(message, self.width);
         let line = styled(render::SUCCESS, &text);
@@ -152,7 +154,7 @@ impl Shell<'_> {
 
     /// After a transient failure (the database busy or not answering): asks whether to try
     /// again with what was typed. `None` at the end of input.
-    fn offer_retry(&mut self) -> Result<Option<bool>, CommandError> {
+    fn offer_retry(&mut self) -> Result<Option<bool>, ApplicationError> {
         self.flush();
         match self
             .console
@@ -169,7 +171,7 @@ impl Shell<'_> {
     /// The signed-in user's session, re-read from the database; `None` (after saying why)
     /// when it is no longer valid. While the database is busy or does not answer, the
     /// session is kept: the user is told, and asked to try again, as often as needed.
-    fn session(&mut self) -> Result<Option<Session>, CommandError> {
+    fn session(&mut self) -> Result<Option<Session>, ApplicationError> {
         loop {
             let found = self
                 .core
@@ -177,7 +179,7 @@ impl Shell<'_> {
             match found {
                 Ok(session) => return Ok(Some(session)),
                 Err(error) if error.is_transient() => {
-                    self.error(&error.to_string());
+                    self.refused(&error);
                     match self.ask("Appuyez sur Entrée pour réessayer")? {
                         Answer::Quit => {
                             self.leaving = true;
@@ -189,9 +191,9 @@ impl Shell<'_> {
                 Err(
                     error @ (CoreError::SessionInvalid(_)
                     | CoreError::Unexpected(_)
-                    | CoreError::DatabaseDamaged),
+                    | CoreError::DatabaseDamaged(_)),
                 ) => {
-                    self.error(&error.to_string());
+                    self.refused(&error);
                     self.end_session();
                     return Ok(None);
                 }
@@ -205,14 +207,14 @@ impl Shell<'_> {
     fn session_and<T>(
         &mut self,
         read: impl FnOnce(&Self, &Session) -> Result<T, CoreError>,
-    ) -> Result<Result<(Session, T), Next>, CommandError> {
+    ) -> Result<Result<(Session, T), Next>, ApplicationError> {
         let Some(session) = self.session()? else {
             return Ok(Err(Next::SignedOut));
         };
         match read(self, &session) {
             Ok(record) => Ok(Ok((session, record))),
             Err(error) => {
-                self.error(&error.to_string());
+                self.refused(&error);
                 Ok(Err(Next::Back))
             }
         }

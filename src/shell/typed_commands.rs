@@ -2,7 +2,7 @@
 //! signed-in session, in one transaction, as `executer` runs a file.
 
 use super::console;
-use super::{Choice, CommandError, Shell};
+use super::{ApplicationError, Choice, Shell};
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
 
@@ -11,7 +11,7 @@ impl Shell<'_> {
 
     /// Runs what the user typed at a menu: `aide`, `quitter`, or script statements with
     /// the signed-in session (one transaction, as `executer`).
-    pub(super) fn typed_command(&mut self, line: &str) -> Result<Option<Choice>, CommandError> {
+    pub(super) fn typed_command(&mut self, line: &str) -> Result<Option<Choice>, ApplicationError> {
         match line {
             "aide" | "aide()" => {
                 let help = crate::scripting::api::help();

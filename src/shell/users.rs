@@ -2,7 +2,8 @@
 //! deletion; and, for everyone, changing one's own password.
 
 use super::{
-    Answer, Browse, Choice, CommandError, Deletion, Entry, FormField, Next, Shell, filled, render,
+    Answer, ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled,
+    render,
 };
 use crate::catalogue::{Catalogue, Given};
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
@@ -34,7 +35,7 @@ const COLUMNS: [UserField; 5] = [
 const RESET_PASSWORD: u32 = UserField::CHANGEABLE.len() as u32 + 1;
 
 impl Shell<'_> {
-    pub(super) fn users_menu(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn users_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
@@ -66,7 +67,7 @@ impl Shell<'_> {
         }
     }
 
-    fn user_list(&mut self) -> Result<Browse, CommandError> {
+    fn user_list(&mut self) -> Result<Browse, ApplicationError> {
         self.browse(
             "Tous les utilisateurs",
             "un utilisateur",
@@ -75,7 +76,7 @@ impl Shell<'_> {
         )
     }
 
-    fn user_detail(&mut self, id: i32) -> Result<Next, CommandError> {
+    fn user_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, user) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.users().detail(session, id))
@@ -125,7 +126,7 @@ impl Shell<'_> {
         }
     }
 
-    fn modify_user(&mut self, user: UserRow) -> Result<Next, CommandError> {
+    fn modify_user(&mut self, user: UserRow) -> Result<Next, ApplicationError> {
         let id = user.id;
         loop {
             // Shown as it is now (see `modify_contract`).
@@ -188,7 +189,7 @@ impl Shell<'_> {
         }
     }
 
-    fn create_user(&mut self) -> Result<Next, CommandError> {
+    fn create_user(&mut self) -> Result<Next, ApplicationError> {
         self.title("Nouvel utilisateur (laissez un champ vide pour annuler)");
         let form = FormField::all(&UserField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
@@ -211,7 +212,7 @@ impl Shell<'_> {
     }
 
     /// Changes the signed-in user's own password.
-    pub(super) fn change_own_password(&mut self) -> Result<Next, CommandError> {
+    pub(super) fn change_own_password(&mut self) -> Result<Next, ApplicationError> {
         self.title("Changer mon mot de passe (vide pour annuler)");
         let current = match self.ask_secret(&super::capitalised(CURRENT_PASSWORD_LABEL))? {
             Answer::Text(password) => password,

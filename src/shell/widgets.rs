@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::console::Line;
 use super::render::{self, styled};
-use super::{CommandError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
 use crate::catalogue::{Catalogue, Description, Given, Input, Value};
 use crate::formatting;
 use crate::paging::Page;
@@ -93,7 +93,7 @@ impl Shell<'_> {
     // --- Input -----------------------------------------------------------------------
 
     /// Asks for a line; an empty line or Ctrl-C gives up.
-    pub(super) fn ask(&mut self, label: &str) -> Result<Answer, CommandError> {
+    pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
         match self.console.read_line(&format!("{label} : "))? {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
@@ -104,7 +104,7 @@ impl Shell<'_> {
     }
 
     /// Asks for a password, without echo.
-    pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, CommandError> {
+    pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
         match self.console.read_secret(&format!("{label} : "))? {
             Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
@@ -115,7 +115,7 @@ impl Shell<'_> {
     }
 
     /// Asks for a yes/no confirmation of something destructive: only « oui » confirms.
-    pub(super) fn confirm(&mut self, question: &str) -> Result<Option<bool>, CommandError> {
+    pub(super) fn confirm(&mut self, question: &str) -> Result<Option<bool>, ApplicationError> {
         match self.ask(&format!("{question} Tapez « oui » pour confirmer"))? {
             Answer::Text(text) => Ok(Some(text.eq_ignore_ascii_case("oui"))),
             Answer::Cancel => Ok(Some(false)),
@@ -135,7 +135,7 @@ impl Shell<'_> {
         title: &str,
         entries: &[Entry],
         back: Option<&str>,
-    ) -> Result<Choice, CommandError> {
+    ) -> Result<Choice, ApplicationError> {
         loop {
             self.title(title);
             for entry in entries {
@@ -202,7 +202,7 @@ impl Shell<'_> {
         what: &str,
         columns: &[F],
         fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, CoreError>,
-    ) -> Result<Browse, CommandError> {
+    ) -> Result<Browse, ApplicationError> {
         let headers: Vec<String> = columns
             .iter()
             .enumerate()
@@ -224,7 +224,7 @@ impl Shell<'_> {
             let page = match fetch(self, &session, request) {
                 Ok(page) => page,
                 Err(error) => {
-                    self.error(&error.to_string());
+                    self.refused(&error);
                     return Ok(Browse::Done(Next::Back));
                 }
             };
@@ -288,7 +288,10 @@ impl Shell<'_> {
 
     /// Asks for the number of `what` (« un client »); `None` when given up, `Err(next)` to
     /// leave.
-    pub(super) fn ask_id(&mut self, what: &str) -> Result<Option<Result<i32, Next>>, CommandError> {
+    pub(super) fn ask_id(
+        &mut self,
+        what: &str,
+    ) -> Result<Option<Result<i32, Next>>, ApplicationError> {
         loop {
             match self.ask(&format!("Numéro d'{what} (vide pour revenir)"))? {
                 Answer::Text(text) => match text.parse::<i32>() {
@@ -309,7 +312,7 @@ impl Shell<'_> {
         &mut self,
         fields: &[FormField],
         mut submit: impl FnMut(&Self, &Session, &[String]) -> Result<T, CoreError>,
-    ) -> Result<Result<T, Next>, CommandError> {
+    ) -> Result<Result<T, Next>, ApplicationError> {
         let mut values: Vec<String> = Vec::with_capacity(fields.len());
         for field in fields {
             match self.ask_field(field)? {
@@ -343,7 +346,7 @@ impl Shell<'_> {
                     }
                 }
                 Err(transient) if transient.is_transient() => {
-                    self.error(&transient.to_string());
+                    self.refused(&transient);
                     match self.offer_retry()? {
                         Some(true) => continue,
                         Some(false) => {
@@ -354,14 +357,14 @@ impl Shell<'_> {
                     }
                 }
                 Err(other) => {
-                    self.error(&other.to_string());
+                    self.refused(&other);
                     return Ok(Err(Next::Back));
                 }
             }
         }
     }
 
-    pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, CommandError> {
+    pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, ApplicationError> {
         let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
         let answer = if field.secret {
             self.ask_secret(&prompt)?
@@ -392,7 +395,7 @@ impl Shell<'_> {
         &mut self,
         field: Description,
         mut apply: impl FnMut(&Self, &Session, String) -> Result<T, CoreError>,
-    ) -> Result<Result<Option<T>, Next>, CommandError> {
+    ) -> Result<Result<Option<T>, Next>, ApplicationError> {
         let name = field.label;
         let label = match field.hint {
             Some(hint) => format!("Nouvelle valeur pour « {name} » ({hint} ; vide pour annuler)"),
@@ -414,11 +417,11 @@ impl Shell<'_> {
                         return Ok(Ok(Some(updated)));
                     }
                     Err(error @ CoreError::Validation { .. }) => {
-                        self.error(&error.to_string());
+                        self.refused(&error);
                         break;
                     }
                     Err(transient) if transient.is_transient() => {
-                        self.error(&transient.to_string());
+                        self.refused(&transient);
                         match self.offer_retry()? {
                             Some(true) => continue,
                             Some(false) => return Ok(Ok(None)),
@@ -426,7 +429,7 @@ impl Shell<'_> {
                         }
                     }
                     Err(other) => {
-                        self.error(&other.to_string());
+                        self.refused(&other);
                         return Ok(Ok(None));
                     }
                 }
@@ -440,7 +443,7 @@ impl Shell<'_> {
         question: &str,
         done: &str,
         delete: impl FnOnce(&Self) -> Result<(), CoreError>,
-    ) -> Result<Deletion, CommandError> {
+    ) -> Result<Deletion, ApplicationError> {
         match self.confirm(question)? {
             Some(true) => {
                 let deleted = delete(self);
@@ -465,7 +468,7 @@ impl Shell<'_> {
                 Some(value)
             }
             Err(error) => {
-                self.error(&error.to_string());
+                self.refused(&error);
                 None
             }
         }

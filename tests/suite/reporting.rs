@@ -1,18 +1,24 @@
 //! What reaches Sentry: one event per user creation, user modification and contract
-//! signature, and every unexpected error; nothing secret; nothing when the DSN is unset.
+//! signature, and every unexpected error, once, where it is shown; nothing secret; nothing
+//! when the DSN is unset (checked through the binary, against a stand-in Sentry server).
 
 use crate::support;
 
-use std::sync::Arc;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use epic_events::handle::EventList;
 use epic_events::paging::PageRequest;
 use epic_events::permissions::Role;
 use epic_events::services::contract_service::{self, ContractChanges};
-use epic_events::services::event_service::{self, EventList};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::ConnectionTrait;
-use sentry::test::TestTransport;
-use support::{Backend, TestDatabase, contract_id, mysql_server_url, session};
+use support::{
+    Backend, TestDatabase, binary_command, contract_id, mysql_server_url, run_binary_in,
+    run_command, session,
+};
 
 const NEW_PASSWORD: &str = "un mot de passe solide";
 const RESET_PASSWORD: &str = "un autre mot de passe";
@@ -83,13 +89,19 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
         .execute_unprepared("DROP TABLE event")
         .await
         .unwrap();
-    let failure = event_service::list(connection, &sales2, EventList::All, PageRequest::default())
+    let failure = epic_events::handle::Core::over(connection.clone())
+        .events()
+        .list(&sales2, EventList::All, PageRequest::default())
         .await
         .unwrap_err();
     assert_eq!(
         failure.to_string(),
         "erreur inattendue ; le détail est dans le journal"
     );
+    // Building the error reported nothing: the boundary that shows it reports it, once
+    // (the shell, a script's call, a command's end; see `reported_only_with_a_dsn` for a
+    // script run through the binary).
+    epic_events::reporting::core_failure(&failure);
     (manager1.user.id, sales2.user.id, created.id, unsigned)
 }
 
@@ -163,18 +175,112 @@ fn reports_the_audited_operations(backend: Backend) {
     }
 }
 
-fn reports_nothing_without_a_dsn(backend: Backend) {
-    let transport = TestTransport::new();
-    let mut options = sentry::ClientOptions::default();
-    options.transport = Some(Arc::new(transport.clone()));
-    let hub = Arc::new(sentry::Hub::new(
-        Some(Arc::new(options.into())),
-        Arc::new(Default::default()),
-    ));
-    sentry::Hub::run(hub, || {
-        run(backend);
-    });
-    assert!(transport.fetch_and_clear_envelopes().is_empty());
+/// A stand-in for Sentry's server: accepts connections on a local port and keeps each
+/// request it receives.
+struct StandInSentry {
+    port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl StandInSentry {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                stream
+                    .set_read_timeout(Some(Duration::from_millis(500)))
+                    .unwrap();
+                let mut request = Vec::new();
+                let mut buffer = [0; 65536];
+                while let Ok(read) = stream.read(&mut buffer) {
+                    if read == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buffer[..read]);
+                }
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+                kept.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&request).into_owned());
+            }
+        });
+        Self { port, requests }
+    }
+
+    fn dsn(&self) -> String {
+        format!("http://0123456789abcdef@127.0.0.1:{}/1", self.port)
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// Through the binary: a script meeting an unexpected failure sends one event to the
+/// server `SENTRY_DSN` names, and nothing at all when it is unset.
+fn reports_only_with_a_dsn(backend: Backend) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let database = runtime.block_on(TestDatabase::with_demo_data(backend));
+    let directory = tempfile::tempdir().unwrap();
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "sales2"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    runtime
+        .block_on(database.connection.execute_unprepared("DROP TABLE event"))
+        .unwrap();
+    let script = directory.path().join("evenements.rhai");
+    std::fs::write(&script, "evenements()").unwrap();
+    let script = script.display().to_string();
+    let sentry = StandInSentry::start();
+
+    let mut with_dsn = binary_command(
+        Some(&database.url),
+        directory.path(),
+        &["executer", &script],
+    );
+    with_dsn.env("SENTRY_DSN", sentry.dsn());
+    let reported = run_command(with_dsn, "");
+    assert_eq!(reported.code, Some(1), "{reported:?}");
+    assert!(
+        reported.stderr.contains("erreur inattendue"),
+        "{reported:?}"
+    );
+    let requests = sentry.requests();
+    assert_eq!(requests.len(), 1, "one report: {requests:?}");
+    assert!(
+        requests[0].starts_with("POST /api/1/envelope/"),
+        "{requests:?}"
+    );
+    assert!(requests[0].contains("exception"), "{requests:?}");
+    assert!(!requests[0].contains("demo-epic-events"), "{requests:?}");
+
+    let without_dsn = binary_command(
+        Some(&database.url),
+        directory.path(),
+        &["executer", &script],
+    );
+    let unreported = run_command(without_dsn, "");
+    assert_eq!(unreported.code, Some(1), "{unreported:?}");
+    assert!(
+        unreported.stderr.contains("erreur inattendue"),
+        "{unreported:?}"
+    );
+    assert_eq!(
+        sentry.requests().len(),
+        1,
+        "nothing more was sent without a DSN"
+    );
     assert!(epic_events::reporting::initialise_sentry(None).is_none());
 }
 
@@ -191,13 +297,13 @@ fn audited_operations_are_reported_on_mysql() {
 }
 
 #[test]
-fn nothing_is_reported_without_a_dsn_on_sqlite() {
-    reports_nothing_without_a_dsn(Backend::Sqlite);
+fn reported_only_with_a_dsn_on_sqlite() {
+    reports_only_with_a_dsn(Backend::Sqlite);
 }
 
 #[test]
-fn nothing_is_reported_without_a_dsn_on_mysql() {
+fn reported_only_with_a_dsn_on_mysql() {
     if mysql_server_url().is_some() {
-        reports_nothing_without_a_dsn(Backend::MySql);
+        reports_only_with_a_dsn(Backend::MySql);
     }
 }

@@ -105,3 +105,47 @@ test_on_both_backends! {
         assert!(bad_parameter.stderr.contains("sans-egal"), "{bad_parameter:?}");
     }
 }
+
+/// Runs `command` with its standard output closed before it writes anything, as
+/// `epic-events … | head -0` would.
+fn run_with_closed_output(mut command: std::process::Command) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the binary starts");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped standard error")
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (child.wait().unwrap().code(), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_help_normally() {
+    let directory = tempfile::tempdir().unwrap();
+    let (code, stderr) =
+        run_with_closed_output(support::binary_command(None, directory.path(), &["aide"]));
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+}
+
+test_on_both_backends! {
+    async fn a_closed_pipe_ends_a_script_normally(backend) {
+        let database = TestDatabase::with_demo_data(backend).await;
+        let directory = tempfile::tempdir().unwrap();
+        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "manager1"], "demo-epic-events\n");
+        assert!(signed_in.success, "{signed_in:?}");
+        let script = directory.path().join("beaucoup.rhai");
+        std::fs::write(&script, "let lignes = []; for i in 0..20000 { lignes.push(i) } lignes").unwrap();
+        let script = script.display().to_string();
+        let command = support::binary_command(Some(&database.url), directory.path(), &["executer", &script, "--format", "csv"]);
+        let (code, stderr) = run_with_closed_output(command);
+        assert_eq!((code, stderr.as_str()), (Some(0), ""), "the reader went away: a normal end");
+    }
+}

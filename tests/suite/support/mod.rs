@@ -278,6 +278,7 @@ pub fn binary_command(
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
         .env_remove("DATABASE_URL")
+        .env_remove("SENTRY_DSN")
         .env("NO_COLOR", "1")
         // Local times are shown: the same everywhere.
         .env("TZ", "UTC");
