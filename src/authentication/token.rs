@@ -1,4 +1,5 @@
-//! The session token: a JWT signed with HS256, and the secret that signs it.
+//! The session token: a JWT signed with HS256 (`jsonwebtoken`, with the HMAC of
+//! [`super::hmac_provider`]), and the secret that signs it.
 
 use std::fmt;
 
@@ -114,6 +115,7 @@ pub fn sign(
     claims: &Claims,
     secret: &JwtSecret,
 ) -> Result<SessionToken, jsonwebtoken::errors::Error> {
+    super::hmac_provider::ensure_installed();
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         claims,
@@ -125,6 +127,7 @@ pub fn sign(
 /// Checks the signature (HS256 only), the expiry (no leeway), the issuer and the audience,
 /// and returns the claims.
 pub fn verify(token: &SessionToken, secret: &JwtSecret) -> Result<Claims, SessionProblem> {
+    super::hmac_provider::ensure_installed();
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     validation.set_issuer(&[ISSUER]);

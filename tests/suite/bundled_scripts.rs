@@ -26,14 +26,15 @@ fn payments_file(directory: &tempfile::TempDir, content: &str) -> String {
     path.display().to_string()
 }
 
-test_on_both_backends! {
-    async fn unpaid_contracts_per_sales_person(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let result = Script::bundled("manager2", "impayes_par_commercial").run(&database).await;
-        assert!(result.success().changes.is_empty());
-        assert_eq!(
-            result.data,
-            "\
+async fn unpaid_contracts_per_sales_person(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::bundled("manager2", "impayes_par_commercial")
+        .run(&database)
+        .await;
+    assert!(result.success().changes.is_empty());
+    assert_eq!(
+        result.data,
+        "\
 ╭──────────────┬──────────┬───────────────┬───────────────╮
 │ commercial   │ contrats │ montant total │ reste à payer │
 ├──────────────┼──────────┼───────────────┼───────────────┤
@@ -42,236 +43,279 @@ test_on_both_backends! {
 │ Total        │        3 │   30 300,00 € │   25 050,50 € │
 ╰──────────────┴──────────┴───────────────┴───────────────╯
 "
-        );
+    );
 
-        let result = Script::bundled("support1", "impayes_par_commercial")
-            .parameter("detail", "oui")
-            .format(OutputFormat::Csv)
-            .run(&database)
-            .await;
-        result.success();
-        assert_eq!(
-            result.data,
-            "commercial,contrats,montant_total,reste_a_payer\n\
-             Hugo Lefèvre,2,20500.00,15250.50\n\
-             Léa Moreau,1,9800.00,9800.00\n\
-             Total,3,30300.00,25050.50\n\
-             \n\
-             commercial,numero,client,signe,montant_total,reste_a_payer\n\
-             Hugo Lefèvre,CTR-2026-0001,Maison Durand,false,12000.00,12000.00\n\
-             Hugo Lefèvre,CTR-2026-0002,Maison Durand,true,8500.00,3250.50\n\
-             Léa Moreau,CTR-2026-0005,Brasserie des Quais,true,9800.00,9800.00\n"
-        );
-    }
+    let result = Script::bundled("support1", "impayes_par_commercial")
+        .parameter("detail", "oui")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "commercial,contrats,montant_total,reste_a_payer\n\
+         Hugo Lefèvre,2,20500.00,15250.50\n\
+         Léa Moreau,1,9800.00,9800.00\n\
+         Total,3,30300.00,25050.50\n\
+         \n\
+         commercial,numero,client,signe,montant_total,reste_a_payer\n\
+         Hugo Lefèvre,CTR-2026-0001,Maison Durand,false,12000.00,12000.00\n\
+         Hugo Lefèvre,CTR-2026-0002,Maison Durand,true,8500.00,3250.50\n\
+         Léa Moreau,CTR-2026-0005,Brasserie des Quais,true,9800.00,9800.00\n"
+    );
+}
 
-    async fn events_without_support_soonest_first(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let result = Script::bundled("sales1", "evenements_sans_support")
-            .parameter("du", "01/01/2026 00:00")
-            .format(OutputFormat::Json)
-            .run(&database)
-            .await;
-        result.success();
-        let events: serde_json::Value = serde_json::from_str(&result.data).unwrap();
-        assert_eq!(
-            events,
-            serde_json::json!([
-                {
-                    "numero": "EVT-2026-0001",
-                    "debut": "2027-03-18T08:00:00Z",
-                    "fin": "2027-03-18T17:00:00Z",
-                    "nom": "Séminaire annuel Maison Durand",
-                    "client": "Maison Durand",
-                    "lieu": "Château de Chantilly, 60500 Chantilly",
-                    "participants": 120
-                },
-                {
-                    "numero": "EVT-2026-0004",
-                    "debut": "2027-06-05T10:00:00Z",
-                    "fin": "2027-06-05T18:00:00Z",
-                    "nom": "Dix ans de la Brasserie des Quais",
-                    "client": "Brasserie des Quais",
-                    "lieu": "Île de Nantes, 44200 Nantes",
-                    "participants": 150
-                }
-            ])
-        );
-        assert_eq!(result.messages, "2 évènement(s) sans support.\n");
-
-        for (parameters, expected) in [
-            (vec![("du", "01/01/2026 00:00"), ("lieu", "nantes")], "EVT-2026-0004\n1 évènement(s) sans support.\n"),
-            (vec![("du", "01/01/2026 00:00"), ("au", "01/04/2027 00:00")], "EVT-2026-0001\n1 évènement(s) sans support.\n"),
-            (vec![("du", "01/07/2027 00:00")], "0 évènement(s) sans support.\n"),
-        ] {
-            let mut script = Script::new(
-                "sales1",
-                Script::bundled("sales1", "evenements_sans_support").source.replace(
-                    "afficher(evenements, [\"numero\", \"debut\", \"fin\", \"nom\", \"client\", \"lieu\", \"participants\"]);",
-                    "for evenement in evenements { print(evenement.numero); }",
-                ),
-            );
-            for (key, value) in &parameters {
-                script = script.parameter(key, *value);
+async fn events_without_support_soonest_first(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::bundled("sales1", "evenements_sans_support")
+        .parameter("du", "01/01/2026 00:00")
+        .format(OutputFormat::Json)
+        .run(&database)
+        .await;
+    result.success();
+    let events: serde_json::Value = serde_json::from_str(&result.data).unwrap();
+    assert_eq!(
+        events,
+        serde_json::json!([
+            {
+                "numero": "EVT-2026-0001",
+                "debut": "2027-03-18T08:00:00Z",
+                "fin": "2027-03-18T17:00:00Z",
+                "nom": "Séminaire annuel Maison Durand",
+                "client": "Maison Durand",
+                "lieu": "Château de Chantilly, 60500 Chantilly",
+                "participants": 120
+            },
+            {
+                "numero": "EVT-2026-0004",
+                "debut": "2027-06-05T10:00:00Z",
+                "fin": "2027-06-05T18:00:00Z",
+                "nom": "Dix ans de la Brasserie des Quais",
+                "client": "Brasserie des Quais",
+                "lieu": "Île de Nantes, 44200 Nantes",
+                "participants": 150
             }
-            let result = script.run(&database).await;
-            result.success();
-            assert_eq!(result.data, expected, "{parameters:?}");
+        ])
+    );
+    assert_eq!(result.messages, "2 évènement(s) sans support.\n");
+
+    for (parameters, expected) in [
+        (
+            vec![("du", "01/01/2026 00:00"), ("lieu", "nantes")],
+            "EVT-2026-0004\n1 évènement(s) sans support.\n",
+        ),
+        (
+            vec![("du", "01/01/2026 00:00"), ("au", "01/04/2027 00:00")],
+            "EVT-2026-0001\n1 évènement(s) sans support.\n",
+        ),
+        (
+            vec![("du", "01/07/2027 00:00")],
+            "0 évènement(s) sans support.\n",
+        ),
+    ] {
+        let mut script = Script::new(
+            "sales1",
+            Script::bundled("sales1", "evenements_sans_support").source.replace(
+                "afficher(evenements, [\"numero\", \"debut\", \"fin\", \"nom\", \"client\", \"lieu\", \"participants\"]);",
+                "for evenement in evenements { print(evenement.numero); }",
+            ),
+        );
+        for (key, value) in &parameters {
+            script = script.parameter(key, *value);
         }
-    }
-
-    async fn activity_per_sales_person(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let result = Script::bundled("sales3", "activite_par_commercial")
-            .format(OutputFormat::Csv)
-            .run(&database)
-            .await;
+        let result = script.run(&database).await;
         result.success();
-        assert_eq!(
-            result.data,
-            "commercial,clients,contrats_signes,montant_signe,montant_encaisse,reste_a_payer\n\
-             Camille Bernard,0,0,0.00,0.00,0.00\n\
-             Hugo Lefèvre,2,3,27700.00,24449.50,3250.50\n\
-             Léa Moreau,1,2,31800.00,22000.00,9800.00\n\
-             Total,3,5,59500.00,46449.50,13050.50\n"
-        );
-    }
-
-    async fn bulk_assignment_changes_exactly_the_matching_events(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let support1 = user_id(&database, "support1").await;
-        let support2 = user_id(&database, "support2").await;
-        let before = event_supports(&database).await;
-        let assign = || Script::bundled("manager1", "assigner_support");
-
-        // No criterion, no `tous=oui`: refused.
-        let result = assign().parameter("support", "support2").run(&database).await;
-        assert!(result.failure().starts_with("précisez au moins un critère"), "{}", result.failure());
-        // Management only.
-        let result = Script::bundled("sales2", "assigner_support")
-            .parameter("support", "support2")
-            .parameter("lieu", "Nantes")
-            .run(&database)
-            .await;
-        assert_eq!(result.failure(), "action refusée : le rôle commercial ne permet pas de modifier cet évènement");
-        // A support user is required.
-        let result = assign().parameter("support", "sales1").parameter("lieu", "Nantes").run(&database).await;
-        assert_eq!(result.failure(), "support : l'utilisateur « sales1 » n'est pas un membre du support");
-        // The dry run says which events; the guard refuses a count that differs.
-        let result = assign()
-            .parameter("support", "support2")
-            .parameter("lieu", "Nantes")
-            .simulation()
-            .run(&database)
-            .await;
-        assert_eq!(
-            result.success().summary().unwrap(),
-            "Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 1 évènement : EVT-2026-0004"
-        );
-        let result = assign()
-            .parameter("support", "support2")
-            .parameter("lieu", "Nantes")
-            .parameter("attendu", "2")
-            .run(&database)
-            .await;
-        assert_eq!(result.failure(), "le script devait modifier 2 enregistrements mais en modifie 1");
-        assert_eq!(event_supports(&database).await, before);
-
-        // Location: only the unassigned event in Nantes, not the one support2 already has.
-        let result = assign()
-            .parameter("support", "support2")
-            .parameter("lieu", "Nantes")
-            .parameter("attendu", "1")
-            .format(OutputFormat::Csv)
-            .run(&database)
-            .await;
-        result.success();
-        assert_eq!(
-            result.data,
-            "numero,debut,nom,client,lieu,support\n\
-             EVT-2026-0004,2027-06-05T10:00:00Z,Dix ans de la Brasserie des Quais,Brasserie des Quais,\"Île de Nantes, 44200 Nantes\",Thomas Mercier\n"
-        );
-        let mut expected = before.clone();
-        expected[3].1 = Some(support2);
-        assert_eq!(event_supports(&database).await, expected);
-
-        // Date range: the seminar in March 2027, by the support user's id.
-        let result = assign()
-            .parameter("support", support1.to_string())
-            .parameter("du", "01/01/2027 00:00")
-            .parameter("au", "31/03/2027 00:00")
-            .run(&database)
-            .await;
-        result.success();
-        expected[0].1 = Some(support1);
-        assert_eq!(event_supports(&database).await, expected);
-
-        // Nothing left to assign.
-        let result = assign().parameter("support", "support1").parameter("tous", "oui").run(&database).await;
-        assert!(result.success().changes.is_empty());
-        assert_eq!(result.data, "(aucun résultat)\n");
-    }
-
-    async fn payment_import_lowers_balances_exactly(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let before = balances(&database).await;
-
-        // Above the balance on the second line: the first payment is undone too.
-        let file = payments_file(&directory, "numero;montant\nCTR-2026-0005;800\nCTR-2026-0002;3 250,51\n");
-        let result = Script::bundled("manager1", "importer_paiements")
-            .parameter("fichier", file)
-            .run(&database)
-            .await;
-        assert_eq!(
-            result.failure(),
-            "ligne 3 (CTR-2026-0002) : montant payé : 3 250,51 € dépasse le reste à payer du contrat CTR-2026-0002 (3 250,50 €)"
-        );
-        assert_eq!(balances(&database).await, before);
-
-        let file = payments_file(&directory, "numero;montant\nCTR-2026-9999;10\n");
-        let result = Script::bundled("manager1", "importer_paiements")
-            .parameter("fichier", file)
-            .run(&database)
-            .await;
-        assert_eq!(
-            result.failure(),
-            "ligne 2 (CTR-2026-9999) : numéro de contrat : aucun contrat ne porte le numéro « CTR-2026-9999 »"
-        );
-
-        // Support users cannot record payments.
-        let file = payments_file(&directory, "numero;montant\nCTR-2026-0002;1\n");
-        let result = Script::bundled("support1", "importer_paiements")
-            .parameter("fichier", file)
-            .run(&database)
-            .await;
-        assert_eq!(
-            result.failure(),
-            "ligne 2 (CTR-2026-0002) : action refusée : le rôle support ne permet pas de modifier ce contrat"
-        );
-        assert_eq!(balances(&database).await, before);
-
-        // Two payments on one contract, one on another; a sales user on their customers'.
-        let file = payments_file(
-            &directory,
-            "numero,montant\nCTR-2026-0002,\"1 250,50\"\nCTR-2026-0001,0.01\nctr-2026-0002,2000\n",
-        );
-        let result = Script::bundled("sales2", "importer_paiements")
-            .parameter("fichier", file)
-            .parameter("attendu", "2")
-            .format(OutputFormat::Csv)
-            .run(&database)
-            .await;
-        result.success();
-        assert_eq!(
-            result.data,
-            "ligne,numero,client,paye,reste_a_payer\n\
-             2,CTR-2026-0002,Maison Durand,1250.50,2000.00\n\
-             3,CTR-2026-0001,Maison Durand,0.01,11999.99\n\
-             4,CTR-2026-0002,Maison Durand,2000.00,0.00\n"
-        );
-        let mut expected = before.clone();
-        expected[0].1 = "11999.99".to_owned();
-        expected[1].1 = "0.00".to_owned();
-        assert_eq!(balances(&database).await, expected);
+        assert_eq!(result.data, expected, "{parameters:?}");
     }
 }
+
+async fn activity_per_sales_person(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::bundled("sales3", "activite_par_commercial")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "commercial,clients,contrats_signes,montant_signe,montant_encaisse,reste_a_payer\n\
+         Camille Bernard,0,0,0.00,0.00,0.00\n\
+         Hugo Lefèvre,2,3,27700.00,24449.50,3250.50\n\
+         Léa Moreau,1,2,31800.00,22000.00,9800.00\n\
+         Total,3,5,59500.00,46449.50,13050.50\n"
+    );
+}
+
+async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let support1 = user_id(&database, "support1").await;
+    let support2 = user_id(&database, "support2").await;
+    let before = event_supports(&database).await;
+    let assign = || Script::bundled("manager1", "assigner_support");
+
+    // No criterion, no `tous=oui`: refused.
+    let result = assign()
+        .parameter("support", "support2")
+        .run(&database)
+        .await;
+    assert!(
+        result.failure().starts_with("précisez au moins un critère"),
+        "{}",
+        result.failure()
+    );
+    // Management only.
+    let result = Script::bundled("sales2", "assigner_support")
+        .parameter("support", "support2")
+        .parameter("lieu", "Nantes")
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "action refusée : le rôle commercial ne permet pas de modifier cet évènement"
+    );
+    // A support user is required.
+    let result = assign()
+        .parameter("support", "sales1")
+        .parameter("lieu", "Nantes")
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "support : l'utilisateur « sales1 » n'est pas un membre du support"
+    );
+    // The dry run says which events; the guard refuses a count that differs.
+    let result = assign()
+        .parameter("support", "support2")
+        .parameter("lieu", "Nantes")
+        .simulation()
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.success().summary().unwrap(),
+        "Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 1 évènement : EVT-2026-0004"
+    );
+    let result = assign()
+        .parameter("support", "support2")
+        .parameter("lieu", "Nantes")
+        .parameter("attendu", "2")
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "le script devait modifier 2 enregistrements mais en modifie 1"
+    );
+    assert_eq!(event_supports(&database).await, before);
+
+    // Location: only the unassigned event in Nantes, not the one support2 already has.
+    let result = assign()
+        .parameter("support", "support2")
+        .parameter("lieu", "Nantes")
+        .parameter("attendu", "1")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "numero,debut,nom,client,lieu,support\n\
+         EVT-2026-0004,2027-06-05T10:00:00Z,Dix ans de la Brasserie des Quais,Brasserie des Quais,\"Île de Nantes, 44200 Nantes\",Thomas Mercier\n"
+    );
+    let mut expected = before.clone();
+    expected[3].1 = Some(support2);
+    assert_eq!(event_supports(&database).await, expected);
+
+    // Date range: the seminar in March 2027, by the support user's id.
+    let result = assign()
+        .parameter("support", support1.to_string())
+        .parameter("du", "01/01/2027 00:00")
+        .parameter("au", "31/03/2027 00:00")
+        .run(&database)
+        .await;
+    result.success();
+    expected[0].1 = Some(support1);
+    assert_eq!(event_supports(&database).await, expected);
+
+    // Nothing left to assign.
+    let result = assign()
+        .parameter("support", "support1")
+        .parameter("tous", "oui")
+        .run(&database)
+        .await;
+    assert!(result.success().changes.is_empty());
+    assert_eq!(result.data, "(aucun résultat)\n");
+}
+
+async fn payment_import_lowers_balances_exactly(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let before = balances(&database).await;
+
+    // Above the balance on the second line: the first payment is undone too.
+    let file = payments_file(
+        &directory,
+        "numero;montant\nCTR-2026-0005;800\nCTR-2026-0002;3 250,51\n",
+    );
+    let result = Script::bundled("manager1", "importer_paiements")
+        .parameter("fichier", file)
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "ligne 3 (CTR-2026-0002) : montant payé : 3 250,51 € dépasse le reste à payer du contrat CTR-2026-0002 (3 250,50 €)"
+    );
+    assert_eq!(balances(&database).await, before);
+
+    let file = payments_file(&directory, "numero;montant\nCTR-2026-9999;10\n");
+    let result = Script::bundled("manager1", "importer_paiements")
+        .parameter("fichier", file)
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "ligne 2 (CTR-2026-9999) : numéro de contrat : aucun contrat ne porte le numéro « CTR-2026-9999 »"
+    );
+
+    // Support users cannot record payments.
+    let file = payments_file(&directory, "numero;montant\nCTR-2026-0002;1\n");
+    let result = Script::bundled("support1", "importer_paiements")
+        .parameter("fichier", file)
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "ligne 2 (CTR-2026-0002) : action refusée : le rôle support ne permet pas de modifier ce contrat"
+    );
+    assert_eq!(balances(&database).await, before);
+
+    // Two payments on one contract, one on another; a sales user on their customers'.
+    let file = payments_file(
+        &directory,
+        "numero,montant\nCTR-2026-0002,\"1 250,50\"\nCTR-2026-0001,0.01\nctr-2026-0002,2000\n",
+    );
+    let result = Script::bundled("sales2", "importer_paiements")
+        .parameter("fichier", file)
+        .parameter("attendu", "2")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "ligne,numero,client,paye,reste_a_payer\n\
+         2,CTR-2026-0002,Maison Durand,1250.50,2000.00\n\
+         3,CTR-2026-0001,Maison Durand,0.01,11999.99\n\
+         4,CTR-2026-0002,Maison Durand,2000.00,0.00\n"
+    );
+    let mut expected = before.clone();
+    expected[0].1 = "11999.99".to_owned();
+    expected[1].1 = "0.00".to_owned();
+    assert_eq!(balances(&database).await, expected);
+}
+
+test_on_both_backends!(
+    unpaid_contracts_per_sales_person,
+    events_without_support_soonest_first,
+    activity_per_sales_person,
+    bulk_assignment_changes_exactly_the_matching_events,
+    payment_import_lowers_balances_exactly
+);

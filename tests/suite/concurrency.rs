@@ -252,477 +252,810 @@ impl LiveShell {
     }
 }
 
-test_on_both_backends! {
-    async fn concurrent_payments_add_up_and_never_overpay(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        for (total, payment, payment_cents, accepted) in [("100.00", "10", 1000, 10), ("100.00", "60", 6000, 1), ("100.00", "7,50", 750, 13)] {
-            let contract = new_contract(&database, total, true).await;
-            let mut workers = Vec::new();
-            for connection in connections(&database, WRITERS).await {
-                let session = manager1.clone();
-                let payment = payment.to_owned();
-                workers.push(tokio::spawn(async move {
-                    retry::retrying(|| {
-                        contract_service::record_payment(&connection, &session, contract.id, &payment)
-})
-                    .await
-                }));
-            }
-            let mut paid = 0;
-            for worker in workers {
-                match worker.await.unwrap() {
-                    Ok(_) => paid += 1,
-                    Err(CoreError::Validation { field, rule }) => {
-                        assert_eq!(field, "montant payé");
-                        assert!(rule.contains("dépasse le reste à payer"), "{rule}");
-                    }
-                    Err(other) => panic!("a payment failed otherwise than by the balance: {other}"),
-                }
-            }
-            let stored = stored_contract(&database, contract.id).await;
-
-            assert_eq!(paid, accepted, "payments of {payment} on {total}");
-            assert_eq!(
-                cents(stored.total_amount) - cents(stored.balance_due),
-                paid as i64 * payment_cents,
-                "the accepted payments add up exactly to what was paid"
-            );
-            assert!(cents(stored.balance_due) >= 0);
-            assert_eq!(stored.version, 1 + paid as i64, "one version per payment");
-        }
-    }
-
-    async fn payments_from_separate_processes_add_up(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let contract = new_contract(&database, "100.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        sign_in_binary(&database, directory.path(), "manager1");
-        let script = directory.path().join("paiement.rhai");
-        std::fs::write(&script, "enregistrer_paiement(parse_int(parametres.contrat), \"10\");").unwrap();
-        let contract_parameter = format!("contrat={}", contract.id);
-        let runs: Vec<_> = (0..WRITERS)
-            .map(|_| {
-                let arguments = ["executer".to_owned(), script.display().to_string(), contract_parameter.clone()];
-                let directory = directory.path().to_owned();
-                let url = database.url.clone();
-                std::thread::spawn(move || {
-                    let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
-                    run_binary_in(Some(&url), &directory, &arguments, "")
-                })
-            })
-            .collect();
-        let outputs: Vec<BinaryOutput> = runs.into_iter().map(|run| run.join().unwrap()).collect();
-        let succeeded = outputs.iter().filter(|output| output.success).count();
-        for output in outputs.iter().filter(|output| !output.success) {
-            assert!(output.stderr.contains("dépasse le reste à payer"), "{output:?}");
-        }
-        for output in outputs.iter().filter(|output| output.success) {
-            assert!(output.stderr.starts_with("Enregistré :"), "{output:?}");
-        }
-        let stored = stored_contract(&database, contract.id).await;
-        assert_eq!(succeeded, 10, "ten payments of 10 fit a balance of 100");
-        assert_eq!(cents(stored.balance_due), 0);
-    }
-
-    async fn a_signature_and_a_payment_at_once_are_both_kept(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        let sales2 = session(&database, "sales2").await;
-        for _ in 0..8 {
-            let contract = new_contract(&database, "100.00", false).await;
-            let [signer, payer]: [DatabaseConnection; 2] = connections(&database, 2).await.try_into().unwrap();
-            let (signing, paying) = (manager1.clone(), sales2.clone());
-            let sign = tokio::spawn(async move {
-                let changes = ContractChanges { signed: Some(true), ..Default::default() };
-                retry::retrying(|| contract_service::update(&signer, &signing, contract.id, &changes, None)).await
-            });
-            let pay = tokio::spawn(async move {
-                retry::retrying(|| contract_service::record_payment(&payer, &paying, contract.id, "30")).await
-            });
-            sign.await.unwrap().expect("signed");
-            pay.await.unwrap().expect("paid");
-            let stored = stored_contract(&database, contract.id).await;
-            assert!(stored.signed, "the signature is kept");
-            assert_eq!(cents(stored.balance_due), 7000, "the payment is kept");
-            assert_eq!(stored.version, 3);
-        }
-    }
-
-    async fn two_people_editing_different_fields_both_keep_their_change(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let support1 = session(&database, "support1").await;
-        let gala = support::event_id(&database, "EVT-2026-0002").await;
-        for round in 0..8 {
-            let seen = event_service::detail(&database.connection, &support1, gala).await.unwrap();
-            let [first, second]: [DatabaseConnection; 2] = connections(&database, 2).await.try_into().unwrap();
-            let (location, name) = (format!("Salle {round}"), format!("Gala {round}"));
-            let (seen_first, seen_second) = (seen.clone(), seen.clone());
-            let (session_first, session_second) = (support1.clone(), support1.clone());
-            let location_change = EventChanges { location: Some(location.clone()), ..Default::default() };
-            let name_change = EventChanges { event_name: Some(name.clone()), ..Default::default() };
-            let by_first = tokio::spawn(async move {
-                retry::retrying(|| event_service::update(&first, &session_first, gala, &location_change, Some(&seen_first))).await
-            });
-            let by_second = tokio::spawn(async move {
-                retry::retrying(|| event_service::update(&second, &session_second, gala, &name_change, Some(&seen_second))).await
-            });
-            by_first.await.unwrap().expect("the location is saved");
-            by_second.await.unwrap().expect("the name is saved");
-            let stored = event::Entity::find_by_id(gala).one(&database.connection).await.unwrap().unwrap();
-            assert_eq!((stored.location, stored.event_name), (location, name));
-        }
-    }
-
-    async fn two_people_editing_the_same_field_the_second_is_refused(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        let manager2 = session(&database, "manager2").await;
-        let contract = new_contract(&database, "1000.00", true).await;
-
-        // Read by both; changed by manager2 first; manager1's change from the old reading
-        // is refused, saying who and when, and writes nothing.
-        let seen = contract_service::detail(&database.connection, &manager1, contract.id).await.unwrap();
-        let changes = |balance: &str| ContractChanges { balance_due: Some(balance.to_owned()), ..Default::default() };
-        contract_service::update(&database.connection, &manager2, contract.id, &changes("900"), Some(&seen)).await.unwrap();
-        let refused = contract_service::update(&database.connection, &manager1, contract.id, &changes("800"), Some(&seen)).await;
-        let message = refused.unwrap_err().to_string();
-        assert!(message.starts_with(&format!("le contrat {} a été modifié par Julien Roux le ", contract.contract_number)), "{message}");
-        assert!(message.ends_with("depuis que vous l'avez lu ; rien n'a été enregistré : relisez-le et refaites votre modification"), "{message}");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 90000);
-
-        // Sixteen people change it at once from the same reading: one wins, the others are
-        // told, nothing is lost silently.
-        let seen = contract_service::detail(&database.connection, &manager1, contract.id).await.unwrap();
+async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    for (total, payment, payment_cents, accepted) in [
+        ("100.00", "10", 1000, 10),
+        ("100.00", "60", 6000, 1),
+        ("100.00", "7,50", 750, 13),
+    ] {
+        let contract = new_contract(&database, total, true).await;
         let mut workers = Vec::new();
-        for (index, connection) in connections(&database, WRITERS).await.into_iter().enumerate() {
-            let (session, seen) = (manager1.clone(), seen.clone());
-            let wanted = changes(&format!("{}", 100 + index));
+        for connection in connections(&database, WRITERS).await {
+            let session = manager1.clone();
+            let payment = payment.to_owned();
             workers.push(tokio::spawn(async move {
-                let saved = retry::retrying(|| {
-                    contract_service::update(&connection, &session, seen.id, &wanted, Some(&seen))
-})
-                .await;
-                (100 + index, saved)
+                retry::retrying(|| {
+                    contract_service::record_payment(&connection, &session, contract.id, &payment)
+                })
+                .await
             }));
         }
-        let mut winners = Vec::new();
+        let mut paid = 0;
         for worker in workers {
             match worker.await.unwrap() {
-                (value, Ok(_)) => winners.push(value),
-                (_, Err(CoreError::Stale(stale))) => assert_eq!(stale.changed_by.as_deref(), Some("Nathalie Girard")),
-                (_, Err(other)) => panic!("refused otherwise than as stale: {other}"),
+                Ok(_) => paid += 1,
+                Err(CoreError::Validation { field, rule }) => {
+                    assert_eq!(field, "montant payé");
+                    assert!(rule.contains("dépasse le reste à payer"), "{rule}");
+                }
+                Err(other) => panic!("a payment failed otherwise than by the balance: {other}"),
             }
         }
-        assert_eq!(winners.len(), 1, "exactly one change from the same reading is kept");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), winners[0] as i64 * 100);
-    }
+        let stored = stored_contract(&database, contract.id).await;
 
-    async fn two_bulk_assignments_over_the_same_events_assign_each_once(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let contract = new_contract(&database, "5000.00", true).await;
-        for index in 0..12 {
-            new_event(&database, contract.id, &format!("Atelier {index}")).await;
-        }
-        let manager1 = session(&database, "manager1").await;
-        let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/assigner_support.rhai")).unwrap();
-        let unassigned = |database: &TestDatabase| {
-            let connection = database.connection.clone();
-            async move {
-                event::Entity::find().all(&connection).await.unwrap().into_iter().filter(|event| event.user_support_id.is_none()).count()
-            }
-        };
-        let expected = unassigned(&database).await;
-        assert_eq!(expected, 14, "12 new events and 2 of the demo data without support");
-
-        // With the expected count: one run assigns them all, the other finds them taken and
-        // writes nothing.
-        let expected_text = expected.to_string();
-        let [first, second]: [DatabaseConnection; 2] = connections(&database, 2).await.try_into().unwrap();
-        let (script_first, script_second) = (script.clone(), script.clone());
-        let (session_first, session_second) = (manager1.clone(), manager1.clone());
-        let (count_first, count_second) = (expected_text.clone(), expected_text.clone());
-        let runs = [
-            tokio::spawn(async move { run_script(&first, &session_first, &script_first, &[("support", "support1"), ("tous", "oui"), ("attendu", &count_first)]).await }),
-            tokio::spawn(async move { run_script(&second, &session_second, &script_second, &[("support", "support2"), ("tous", "oui"), ("attendu", &count_second)]).await }),
-        ];
-        let mut outcomes = Vec::new();
-        for run in runs {
-            outcomes.push(run.await.unwrap());
-        }
-        let succeeded: Vec<usize> = (0..2).filter(|index| outcomes[*index].0.is_ok()).collect();
-        assert_eq!(succeeded.len(), 1, "{outcomes:?}");
-        let winner = succeeded[0];
-        let loser = &outcomes[1 - winner];
+        assert_eq!(paid, accepted, "payments of {payment} on {total}");
         assert_eq!(
-            loser.0.as_ref().unwrap_err().message,
-            format!("le script devait modifier {expected} enregistrements mais en modifie 0")
+            cents(stored.total_amount) - cents(stored.balance_due),
+            paid as i64 * payment_cents,
+            "the accepted payments add up exactly to what was paid"
         );
-        assert_eq!(loser.1, "", "a stopped run shows no result");
-        let winner_support = support::user_id(&database, ["support1", "support2"][winner]).await;
-        let events = event::Entity::find().order_by_asc(event::Column::Id).all(&database.connection).await.unwrap();
-        let assigned_now = events.iter().filter(|event| event.user_support_id == Some(winner_support)).count();
-        assert!(assigned_now >= expected, "every event is assigned, by the winner");
-        assert_eq!(unassigned(&database).await, 0);
-
-        // Without it: both runs succeed, and the counts they report add up to the events
-        // there were, each assigned once.
-        let more = new_contract(&database, "5000.00", true).await;
-        for index in 0..12 {
-            new_event(&database, more.id, &format!("Séminaire {index}")).await;
-        }
-        let [first, second]: [DatabaseConnection; 2] = connections(&database, 2).await.try_into().unwrap();
-        let (script_first, script_second) = (script.clone(), script.clone());
-        let (session_first, session_second) = (manager1.clone(), manager1.clone());
-        let runs = [
-            tokio::spawn(async move { run_script(&first, &session_first, &script_first, &[("support", "support1"), ("tous", "oui")]).await }),
-            tokio::spawn(async move { run_script(&second, &session_second, &script_second, &[("support", "support2"), ("tous", "oui")]).await }),
-        ];
-        let mut reported = 0;
-        for run in runs {
-            let (outcome, _) = run.await.unwrap();
-            reported += outcome.expect("both runs succeed").changes.len();
-        }
-        assert_eq!(reported, 12, "the counts reported are true");
-        assert_eq!(unassigned(&database).await, 0);
-    }
-
-    async fn twenty_runs_creating_two_records_each_take_distinct_numbers(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        let sales2 = session(&database, "sales2").await;
-        let durand = customer_id(&database, "Maison Durand").await;
-        let signed = new_contract(&database, "9000.00", true).await;
-        let contracts_script = format!(
-            "creer_contrat(#{{client: {durand}, montant_total: \"100\"}}); creer_contrat(#{{client: {durand}, montant_total: \"200\"}});"
-        );
-        let events_script = format!(
-            "for nom in [\"A\", \"B\"] {{ creer_evenement(#{{contrat: {}, nom: nom, debut: \"2027-05-01T10:00:00Z\", fin: \"2027-05-01T12:00:00Z\", lieu: \"Nantes\", participants: 10}}); }}",
-            signed.id
-        );
-        let mut runs = Vec::new();
-        for (index, connection) in connections(&database, 40).await.into_iter().enumerate() {
-            let (session, script) = if index % 2 == 0 {
-                (manager1.clone(), contracts_script.clone())
-            } else {
-                (sales2.clone(), events_script.clone())
-            };
-            runs.push(tokio::spawn(async move { run_script(&connection, &session, &script, &[]).await.0 }));
-        }
-        for run in runs {
-            let outcome = run.await.unwrap().expect("every creation succeeds");
-            assert_eq!(outcome.changes.len(), 2);
-        }
-        let contracts = contract::Entity::find().all(&database.connection).await.unwrap();
-        let events = event::Entity::find().all(&database.connection).await.unwrap();
-        assert_eq!(contracts.len(), 6 + 1 + 40);
-        assert_eq!(events.len(), 4 + 40);
-        let mut contract_numbers: Vec<&str> = contracts.iter().map(|row| row.contract_number.as_str()).collect();
-        contract_numbers.sort_unstable();
-        contract_numbers.dedup();
-        assert_eq!(contract_numbers.len(), contracts.len(), "distinct contract numbers");
-        let mut event_numbers: Vec<&str> = events.iter().map(|row| row.event_number.as_str()).collect();
-        event_numbers.sort_unstable();
-        event_numbers.dedup();
-        assert_eq!(event_numbers.len(), events.len(), "distinct event numbers");
-    }
-
-    async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        let contract = new_contract(&database, "100.00", true).await;
-        let (_holder, transaction) = hold_contract(&database, contract.id).await;
-        let script_connection = database::connect(&database.url).await.unwrap();
-        let script_session = manager1.clone();
-        let source = format!("let contrat = enregistrer_paiement({}, \"20\"); contrat.reste_a_payer", contract.id);
-        let started = Instant::now();
-        let run = tokio::spawn(async move { run_script(&script_connection, &script_session, &source, &[]).await });
-        // The other person pays 10 while holding the lock for 2 s, then commits.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        assert!(!run.is_finished(), "the script waits for the lock");
-        contract_service::record_payment(&transaction, &manager1, contract.id, "10").await.unwrap();
-        transaction.commit().await.unwrap();
-        let (outcome, data) = run.await.unwrap();
-        outcome.expect("the script's payment is saved after the wait");
-        assert!(started.elapsed() >= Duration::from_secs(2));
-        assert_eq!(data.trim(), "\"70.00\"", "the script read the balance after both payments");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 7000, "no payment lost");
-    }
-
-    async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager2 = session(&database, "manager2").await;
-        let contract = new_contract(&database, "100.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        let mut shell = LiveShell::start(&database, directory.path(), &[]);
-        let id = contract.id.to_string();
-        shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
-        shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
-        let (_holder, transaction) = hold_contract(&database, contract.id).await;
-        shell.type_lines(&["20"]);
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        assert!(!shell.screen().contains("Modification enregistrée."), "the shell waits for the lock");
-        contract_service::record_payment(&transaction, &manager2, contract.id, "10").await.unwrap();
-        transaction.commit().await.unwrap();
-        shell.wait_for("Modification enregistrée.", 1);
-        shell.type_lines(&["0", "0", "0", "5", "2"]);
-        let screen = shell.finish();
-        assert!(screen.contains("Reste à payer  : 70,00"), "the screen shows both payments:\n{screen}");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 7000);
-    }
-
-    async fn a_lock_held_past_every_retry_ends_in_french_and_writes_nothing(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let contract = new_contract(&database, "100.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        sign_in_binary(&database, directory.path(), "manager1");
-        let script = directory.path().join("paiement.rhai");
-        std::fs::write(&script, format!("enregistrer_paiement({}, \"20\");", contract.id)).unwrap();
-        let (_holder, transaction) = hold_contract(&database, contract.id).await;
-        let started = Instant::now();
-        let output = tokio::task::block_in_place(|| {
-            run_binary_with(
-                &database,
-                directory.path(),
-                &["executer", script.to_str().unwrap()],
-                &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
-                "",
-            )
-        });
-        let waited = started.elapsed();
-        transaction.rollback().await.unwrap();
-        assert_eq!(output.code, Some(1), "{output:?}");
-        let expected = match backend {
-            Backend::MySql => "la fiche est en cours de modification par quelqu'un d'autre ; réessayez dans un instant",
-            Backend::Sqlite => "base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant",
-        };
-        assert_eq!(output.stderr, format!("Erreur : le script s'est arrêté : {expected} ; rien n'a été enregistré\n"), "{output:?}");
-        assert!(waited < Duration::from_secs(30), "bounded: {waited:?}");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 10000, "nothing written");
-    }
-
-    async fn a_conflict_caught_inside_a_closure_still_stops_the_run(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let held = new_contract(&database, "100.00", true).await;
-        let free = new_contract(&database, "100.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        sign_in_binary(&database, directory.path(), "manager1");
-        let script = directory.path().join("rattrape.rhai");
-        // The conflict is raised inside a closure, where rhai lets `catch` take it: the run
-        // must still end without committing the payment made before.
-        std::fs::write(
-            &script,
-            format!(
-                "enregistrer_paiement({}, \"5\");\ntry {{ [1].map(|x| enregistrer_paiement({}, \"20\")); }} catch (erreur) {{ print(`rattrapé : ${{erreur}}`); }}\n\"fini\"",
-                free.id, held.id
-            ),
-        )
-        .unwrap();
-        let (_holder, transaction) = hold_contract(&database, held.id).await;
-        let output = tokio::task::block_in_place(|| {
-            run_binary_with(
-                &database,
-                directory.path(),
-                &["executer", script.to_str().unwrap()],
-                &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
-                "",
-            )
-        });
-        transaction.rollback().await.unwrap();
-        assert_eq!(output.code, Some(1), "{output:?}");
-        assert!(output.stderr.contains("réessayez dans un instant ; rien n'a été enregistré"), "{output:?}");
-        assert_eq!(output.stdout, "", "nothing of the run left it: {output:?}");
-        assert_eq!(cents(stored_contract(&database, free.id).await.balance_due), 10000, "the earlier payment was not committed");
-        assert_eq!(cents(stored_contract(&database, held.id).await.balance_due), 10000);
-    }
-
-    async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager1 = session(&database, "manager1").await;
-        let manager2 = session(&database, "manager2").await;
-        let input = epic_events::services::user_service::NewUserInput {
-            first_name: "Zoé".into(),
-            last_name: "Garnier".into(),
-            email: "zoe.garnier@epic-events.fr".into(),
-            phone_number: "+33 6 30 00 00 09".into(),
-            username: "support9".into(),
-            password: "un-mot-de-passe-solide".into(),
-        };
-        let newcomer = epic_events::services::user_service::create(&database.connection, &manager1, &input, epic_events::permissions::Role::Support).await.unwrap();
-        let gala = support::event_id(&database, "EVT-2026-0001").await;
-        // One manager assigns the newcomer to an event and has not committed yet…
-        let holder = database::connect(&database.url).await.unwrap();
-        let transaction = begin_write(&holder).await.unwrap();
-        let assignment = EventChanges { support: Some(Some(epic_events::services::event_service::SupportUser::Login("support9".into()))), ..Default::default() };
-        event_service::update(&transaction, &manager2, gala, &assignment, None).await.unwrap();
-        // …while another makes them a sales person: that waits for the assignment, then
-        // sees it and refuses.
-        let other = database::connect(&database.url).await.unwrap();
-        let session_other = manager1.clone();
-        let role_change = tokio::spawn(async move {
-            let changes = epic_events::services::user_service::UserChanges { role: Some(epic_events::permissions::Role::Sales), ..Default::default() };
-            retry::retrying(|| epic_events::services::user_service::update(&other, &session_other, newcomer.id, &changes, None)).await
-        });
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert!(!role_change.is_finished(), "the role change waits for the assignment");
-        transaction.commit().await.unwrap();
-        let refused = role_change.await.unwrap().unwrap_err();
-        assert_eq!(refused.to_string(), "le rôle de support9 ne peut pas changer : 1 évènement lui est rattaché");
-        let stored = event::Entity::find_by_id(gala).one(&database.connection).await.unwrap().unwrap();
-        assert_eq!(stored.user_support_id, Some(newcomer.id));
-    }
-
-    async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let contract = new_contract(&database, "100.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        let mut shell = LiveShell::start(&database, directory.path(), &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")]);
-        let id = contract.id.to_string();
-        shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
-        shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
-        let (_holder, transaction) = hold_contract(&database, contract.id).await;
-        shell.type_lines(&["20"]);
-        shell.wait_for("Réessayer avec la même saisie ?", 1);
-        transaction.rollback().await.unwrap();
-        shell.type_lines(&["oui"]);
-        shell.wait_for("Modification enregistrée.", 1);
-        shell.type_lines(&["0", "0", "0", "5", "2"]);
-        let screen = shell.finish();
-        let busy = match backend {
-            Backend::MySql => "Erreur : la fiche est en cours de modification par quelqu'un d'autre ; réessayez dans un instant",
-            Backend::Sqlite => "Erreur : base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant",
-        };
-        assert!(screen.contains(busy), "{screen}");
-        assert_eq!(screen.matches("\nAccueil\n").count(), 2, "signed out only when asked:\n{screen}");
-        assert!(screen.contains("Vous êtes déconnecté."), "{screen}");
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 8000, "the value typed before is saved");
-    }
-
-    async fn the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let manager2 = session(&database, "manager2").await;
-        let contract = new_contract(&database, "1000.00", true).await;
-        let directory = tempfile::tempdir().unwrap();
-        let mut shell = LiveShell::start(&database, directory.path(), &[]);
-        let id = contract.id.to_string();
-        shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "2"]);
-        shell.wait_for("Nouvelle valeur pour « reste à payer »", 1);
-        // Someone else changes the balance while this screen shows 1 000,00 €.
-        let changes = ContractChanges { balance_due: Some("400".into()), ..Default::default() };
-        contract_service::update(&database.connection, &manager2, contract.id, &changes, None).await.unwrap();
-        shell.type_lines(&["500"]);
-        shell.wait_for("refaites votre modification", 1);
-        shell.wait_for("Champ à modifier", 2);
-        shell.type_lines(&["0", "0", "0", "5", "2"]);
-        let screen = shell.finish();
-        let refusal = format!("Erreur : le contrat {} a été modifié par Julien Roux le ", contract.contract_number);
-        assert!(screen.contains(&refusal), "{screen}");
-        let after = &screen[screen.find(&refusal).unwrap()..];
-        assert!(after.contains("Reste à payer  : 400,00"), "the screen shows the new value:\n{after}");
-        assert!(!screen.contains("Modification enregistrée."));
-        assert_eq!(cents(stored_contract(&database, contract.id).await.balance_due), 40000, "the other change is kept");
+        assert!(cents(stored.balance_due) >= 0);
+        assert_eq!(stored.version, 1 + paid as i64, "one version per payment");
     }
 }
+
+async fn payments_from_separate_processes_add_up(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    sign_in_binary(&database, directory.path(), "manager1");
+    let script = directory.path().join("paiement.rhai");
+    std::fs::write(
+        &script,
+        "enregistrer_paiement(parse_int(parametres.contrat), \"10\");",
+    )
+    .unwrap();
+    let contract_parameter = format!("contrat={}", contract.id);
+    let runs: Vec<_> = (0..WRITERS)
+        .map(|_| {
+            let arguments = [
+                "executer".to_owned(),
+                script.display().to_string(),
+                contract_parameter.clone(),
+            ];
+            let directory = directory.path().to_owned();
+            let url = database.url.clone();
+            std::thread::spawn(move || {
+                let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+                run_binary_in(Some(&url), &directory, &arguments, "")
+            })
+        })
+        .collect();
+    let outputs: Vec<BinaryOutput> = runs.into_iter().map(|run| run.join().unwrap()).collect();
+    let succeeded = outputs.iter().filter(|output| output.success).count();
+    for output in outputs.iter().filter(|output| !output.success) {
+        assert!(
+            output.stderr.contains("dépasse le reste à payer"),
+            "{output:?}"
+        );
+    }
+    for output in outputs.iter().filter(|output| output.success) {
+        assert!(output.stderr.starts_with("Enregistré :"), "{output:?}");
+    }
+    let stored = stored_contract(&database, contract.id).await;
+    assert_eq!(succeeded, 10, "ten payments of 10 fit a balance of 100");
+    assert_eq!(cents(stored.balance_due), 0);
+}
+
+async fn a_signature_and_a_payment_at_once_are_both_kept(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let sales2 = session(&database, "sales2").await;
+    for _ in 0..8 {
+        let contract = new_contract(&database, "100.00", false).await;
+        let [signer, payer]: [DatabaseConnection; 2] =
+            connections(&database, 2).await.try_into().unwrap();
+        let (signing, paying) = (manager1.clone(), sales2.clone());
+        let sign = tokio::spawn(async move {
+            let changes = ContractChanges {
+                signed: Some(true),
+                ..Default::default()
+            };
+            retry::retrying(|| {
+                contract_service::update(&signer, &signing, contract.id, &changes, None)
+            })
+            .await
+        });
+        let pay = tokio::spawn(async move {
+            retry::retrying(|| contract_service::record_payment(&payer, &paying, contract.id, "30"))
+                .await
+        });
+        sign.await.unwrap().expect("signed");
+        pay.await.unwrap().expect("paid");
+        let stored = stored_contract(&database, contract.id).await;
+        assert!(stored.signed, "the signature is kept");
+        assert_eq!(cents(stored.balance_due), 7000, "the payment is kept");
+        assert_eq!(stored.version, 3);
+    }
+}
+
+async fn two_people_editing_different_fields_both_keep_their_change(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let support1 = session(&database, "support1").await;
+    let gala = support::event_id(&database, "EVT-2026-0002").await;
+    for round in 0..8 {
+        let seen = event_service::detail(&database.connection, &support1, gala)
+            .await
+            .unwrap();
+        let [first, second]: [DatabaseConnection; 2] =
+            connections(&database, 2).await.try_into().unwrap();
+        let (location, name) = (format!("Salle {round}"), format!("Gala {round}"));
+        let (seen_first, seen_second) = (seen.clone(), seen.clone());
+        let (session_first, session_second) = (support1.clone(), support1.clone());
+        let location_change = EventChanges {
+            location: Some(location.clone()),
+            ..Default::default()
+        };
+        let name_change = EventChanges {
+            event_name: Some(name.clone()),
+            ..Default::default()
+        };
+        let by_first = tokio::spawn(async move {
+            retry::retrying(|| {
+                event_service::update(
+                    &first,
+                    &session_first,
+                    gala,
+                    &location_change,
+                    Some(&seen_first),
+                )
+            })
+            .await
+        });
+        let by_second = tokio::spawn(async move {
+            retry::retrying(|| {
+                event_service::update(
+                    &second,
+                    &session_second,
+                    gala,
+                    &name_change,
+                    Some(&seen_second),
+                )
+            })
+            .await
+        });
+        by_first.await.unwrap().expect("the location is saved");
+        by_second.await.unwrap().expect("the name is saved");
+        let stored = event::Entity::find_by_id(gala)
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((stored.location, stored.event_name), (location, name));
+    }
+}
+
+async fn two_people_editing_the_same_field_the_second_is_refused(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let manager2 = session(&database, "manager2").await;
+    let contract = new_contract(&database, "1000.00", true).await;
+
+    // Read by both; changed by manager2 first; manager1's change from the old reading
+    // is refused, saying who and when, and writes nothing.
+    let seen = contract_service::detail(&database.connection, &manager1, contract.id)
+        .await
+        .unwrap();
+    let changes = |balance: &str| ContractChanges {
+        balance_due: Some(balance.to_owned()),
+        ..Default::default()
+    };
+    contract_service::update(
+        &database.connection,
+        &manager2,
+        contract.id,
+        &changes("900"),
+        Some(&seen),
+    )
+    .await
+    .unwrap();
+    let refused = contract_service::update(
+        &database.connection,
+        &manager1,
+        contract.id,
+        &changes("800"),
+        Some(&seen),
+    )
+    .await;
+    let message = refused.unwrap_err().to_string();
+    assert!(
+        message.starts_with(&format!(
+            "le contrat {} a été modifié par Julien Roux le ",
+            contract.contract_number
+        )),
+        "{message}"
+    );
+    assert!(message.ends_with("depuis que vous l'avez lu ; rien n'a été enregistré : relisez-le et refaites votre modification"), "{message}");
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        90000
+    );
+
+    // Sixteen people change it at once from the same reading: one wins, the others are
+    // told, nothing is lost silently.
+    let seen = contract_service::detail(&database.connection, &manager1, contract.id)
+        .await
+        .unwrap();
+    let mut workers = Vec::new();
+    for (index, connection) in connections(&database, WRITERS)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        let (session, seen) = (manager1.clone(), seen.clone());
+        let wanted = changes(&format!("{}", 100 + index));
+        workers.push(tokio::spawn(async move {
+            let saved = retry::retrying(|| {
+                contract_service::update(&connection, &session, seen.id, &wanted, Some(&seen))
+            })
+            .await;
+            (100 + index, saved)
+        }));
+    }
+    let mut winners = Vec::new();
+    for worker in workers {
+        match worker.await.unwrap() {
+            (value, Ok(_)) => winners.push(value),
+            (_, Err(CoreError::Stale(stale))) => {
+                assert_eq!(stale.changed_by.as_deref(), Some("Nathalie Girard"))
+            }
+            (_, Err(other)) => panic!("refused otherwise than as stale: {other}"),
+        }
+    }
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one change from the same reading is kept"
+    );
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        winners[0] as i64 * 100
+    );
+}
+
+async fn two_bulk_assignments_over_the_same_events_assign_each_once(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = new_contract(&database, "5000.00", true).await;
+    for index in 0..12 {
+        new_event(&database, contract.id, &format!("Atelier {index}")).await;
+    }
+    let manager1 = session(&database, "manager1").await;
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/assigner_support.rhai"
+    ))
+    .unwrap();
+    let unassigned = |database: &TestDatabase| {
+        let connection = database.connection.clone();
+        async move {
+            event::Entity::find()
+                .all(&connection)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|event| event.user_support_id.is_none())
+                .count()
+        }
+    };
+    let expected = unassigned(&database).await;
+    assert_eq!(
+        expected, 14,
+        "12 new events and 2 of the demo data without support"
+    );
+
+    // With the expected count: one run assigns them all, the other finds them taken and
+    // writes nothing.
+    let expected_text = expected.to_string();
+    let [first, second]: [DatabaseConnection; 2] =
+        connections(&database, 2).await.try_into().unwrap();
+    let (script_first, script_second) = (script.clone(), script.clone());
+    let (session_first, session_second) = (manager1.clone(), manager1.clone());
+    let (count_first, count_second) = (expected_text.clone(), expected_text.clone());
+    let runs = [
+        tokio::spawn(async move {
+            run_script(
+                &first,
+                &session_first,
+                &script_first,
+                &[
+                    ("support", "support1"),
+                    ("tous", "oui"),
+                    ("attendu", &count_first),
+                ],
+            )
+            .await
+        }),
+        tokio::spawn(async move {
+            run_script(
+                &second,
+                &session_second,
+                &script_second,
+                &[
+                    ("support", "support2"),
+                    ("tous", "oui"),
+                    ("attendu", &count_second),
+                ],
+            )
+            .await
+        }),
+    ];
+    let mut outcomes = Vec::new();
+    for run in runs {
+        outcomes.push(run.await.unwrap());
+    }
+    let succeeded: Vec<usize> = (0..2).filter(|index| outcomes[*index].0.is_ok()).collect();
+    assert_eq!(succeeded.len(), 1, "{outcomes:?}");
+    let winner = succeeded[0];
+    let loser = &outcomes[1 - winner];
+    assert_eq!(
+        loser.0.as_ref().unwrap_err().message,
+        format!("le script devait modifier {expected} enregistrements mais en modifie 0")
+    );
+    assert_eq!(loser.1, "", "a stopped run shows no result");
+    let winner_support = support::user_id(&database, ["support1", "support2"][winner]).await;
+    let events = event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap();
+    let assigned_now = events
+        .iter()
+        .filter(|event| event.user_support_id == Some(winner_support))
+        .count();
+    assert!(
+        assigned_now >= expected,
+        "every event is assigned, by the winner"
+    );
+    assert_eq!(unassigned(&database).await, 0);
+
+    // Without it: both runs succeed, and the counts they report add up to the events
+    // there were, each assigned once.
+    let more = new_contract(&database, "5000.00", true).await;
+    for index in 0..12 {
+        new_event(&database, more.id, &format!("Séminaire {index}")).await;
+    }
+    let [first, second]: [DatabaseConnection; 2] =
+        connections(&database, 2).await.try_into().unwrap();
+    let (script_first, script_second) = (script.clone(), script.clone());
+    let (session_first, session_second) = (manager1.clone(), manager1.clone());
+    let runs = [
+        tokio::spawn(async move {
+            run_script(
+                &first,
+                &session_first,
+                &script_first,
+                &[("support", "support1"), ("tous", "oui")],
+            )
+            .await
+        }),
+        tokio::spawn(async move {
+            run_script(
+                &second,
+                &session_second,
+                &script_second,
+                &[("support", "support2"), ("tous", "oui")],
+            )
+            .await
+        }),
+    ];
+    let mut reported = 0;
+    for run in runs {
+        let (outcome, _) = run.await.unwrap();
+        reported += outcome.expect("both runs succeed").changes.len();
+    }
+    assert_eq!(reported, 12, "the counts reported are true");
+    assert_eq!(unassigned(&database).await, 0);
+}
+
+async fn twenty_runs_creating_two_records_each_take_distinct_numbers(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let sales2 = session(&database, "sales2").await;
+    let durand = customer_id(&database, "Maison Durand").await;
+    let signed = new_contract(&database, "9000.00", true).await;
+    let contracts_script = format!(
+        "creer_contrat(#{{client: {durand}, montant_total: \"100\"}}); creer_contrat(#{{client: {durand}, montant_total: \"200\"}});"
+    );
+    let events_script = format!(
+        "for nom in [\"A\", \"B\"] {{ creer_evenement(#{{contrat: {}, nom: nom, debut: \"2027-05-01T10:00:00Z\", fin: \"2027-05-01T12:00:00Z\", lieu: \"Nantes\", participants: 10}}); }}",
+        signed.id
+    );
+    let mut runs = Vec::new();
+    for (index, connection) in connections(&database, 40).await.into_iter().enumerate() {
+        let (session, script) = if index % 2 == 0 {
+            (manager1.clone(), contracts_script.clone())
+        } else {
+            (sales2.clone(), events_script.clone())
+        };
+        runs.push(tokio::spawn(async move {
+            run_script(&connection, &session, &script, &[]).await.0
+        }));
+    }
+    for run in runs {
+        let outcome = run.await.unwrap().expect("every creation succeeds");
+        assert_eq!(outcome.changes.len(), 2);
+    }
+    let contracts = contract::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap();
+    let events = event::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap();
+    assert_eq!(contracts.len(), 6 + 1 + 40);
+    assert_eq!(events.len(), 4 + 40);
+    let mut contract_numbers: Vec<&str> = contracts
+        .iter()
+        .map(|row| row.contract_number.as_str())
+        .collect();
+    contract_numbers.sort_unstable();
+    contract_numbers.dedup();
+    assert_eq!(
+        contract_numbers.len(),
+        contracts.len(),
+        "distinct contract numbers"
+    );
+    let mut event_numbers: Vec<&str> = events.iter().map(|row| row.event_number.as_str()).collect();
+    event_numbers.sort_unstable();
+    event_numbers.dedup();
+    assert_eq!(event_numbers.len(), events.len(), "distinct event numbers");
+}
+
+async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    let script_connection = database::connect(&database.url).await.unwrap();
+    let script_session = manager1.clone();
+    let source = format!(
+        "let contrat = enregistrer_paiement({}, \"20\"); contrat.reste_a_payer",
+        contract.id
+    );
+    let started = Instant::now();
+    let run =
+        tokio::spawn(
+            async move { run_script(&script_connection, &script_session, &source, &[]).await },
+        );
+    // The other person pays 10 while holding the lock for 2 s, then commits.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(!run.is_finished(), "the script waits for the lock");
+    contract_service::record_payment(&transaction, &manager1, contract.id, "10")
+        .await
+        .unwrap();
+    transaction.commit().await.unwrap();
+    let (outcome, data) = run.await.unwrap();
+    outcome.expect("the script's payment is saved after the wait");
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(
+        data.trim(),
+        "\"70.00\"",
+        "the script read the balance after both payments"
+    );
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        7000,
+        "no payment lost"
+    );
+}
+
+async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager2 = session(&database, "manager2").await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    let mut shell = LiveShell::start(&database, directory.path(), &[]);
+    let id = contract.id.to_string();
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
+    shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["20"]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !shell.screen().contains("Modification enregistrée."),
+        "the shell waits for the lock"
+    );
+    contract_service::record_payment(&transaction, &manager2, contract.id, "10")
+        .await
+        .unwrap();
+    transaction.commit().await.unwrap();
+    shell.wait_for("Modification enregistrée.", 1);
+    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    let screen = shell.finish();
+    assert!(
+        screen.contains("Reste à payer  : 70,00"),
+        "the screen shows both payments:\n{screen}"
+    );
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        7000
+    );
+}
+
+async fn a_lock_held_past_every_retry_ends_in_french_and_writes_nothing(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    sign_in_binary(&database, directory.path(), "manager1");
+    let script = directory.path().join("paiement.rhai");
+    std::fs::write(
+        &script,
+        format!("enregistrer_paiement({}, \"20\");", contract.id),
+    )
+    .unwrap();
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    let started = Instant::now();
+    let output = tokio::task::block_in_place(|| {
+        run_binary_with(
+            &database,
+            directory.path(),
+            &["executer", script.to_str().unwrap()],
+            &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
+            "",
+        )
+    });
+    let waited = started.elapsed();
+    transaction.rollback().await.unwrap();
+    assert_eq!(output.code, Some(1), "{output:?}");
+    let expected = match backend {
+        Backend::MySql => {
+            "la fiche est en cours de modification par quelqu'un d'autre ; réessayez dans un instant"
+        }
+        Backend::Sqlite => {
+            "base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant"
+        }
+    };
+    assert_eq!(
+        output.stderr,
+        format!("Erreur : le script s'est arrêté : {expected} ; rien n'a été enregistré\n"),
+        "{output:?}"
+    );
+    assert!(waited < Duration::from_secs(30), "bounded: {waited:?}");
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        10000,
+        "nothing written"
+    );
+}
+
+async fn a_conflict_caught_inside_a_closure_still_stops_the_run(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let held = new_contract(&database, "100.00", true).await;
+    let free = new_contract(&database, "100.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    sign_in_binary(&database, directory.path(), "manager1");
+    let script = directory.path().join("rattrape.rhai");
+    // The conflict is raised inside a closure, where rhai lets `catch` take it: the run
+    // must still end without committing the payment made before.
+    std::fs::write(
+        &script,
+        format!(
+            "enregistrer_paiement({}, \"5\");\ntry {{ [1].map(|x| enregistrer_paiement({}, \"20\")); }} catch (erreur) {{ print(`rattrapé : ${{erreur}}`); }}\n\"fini\"",
+            free.id, held.id
+        ),
+    )
+    .unwrap();
+    let (_holder, transaction) = hold_contract(&database, held.id).await;
+    let output = tokio::task::block_in_place(|| {
+        run_binary_with(
+            &database,
+            directory.path(),
+            &["executer", script.to_str().unwrap()],
+            &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
+            "",
+        )
+    });
+    transaction.rollback().await.unwrap();
+    assert_eq!(output.code, Some(1), "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("réessayez dans un instant ; rien n'a été enregistré"),
+        "{output:?}"
+    );
+    assert_eq!(output.stdout, "", "nothing of the run left it: {output:?}");
+    assert_eq!(
+        cents(stored_contract(&database, free.id).await.balance_due),
+        10000,
+        "the earlier payment was not committed"
+    );
+    assert_eq!(
+        cents(stored_contract(&database, held.id).await.balance_due),
+        10000
+    );
+}
+
+async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let manager2 = session(&database, "manager2").await;
+    let input = epic_events::services::user_service::NewUserInput {
+        first_name: "Zoé".into(),
+        last_name: "Garnier".into(),
+        email: "zoe.garnier@epic-events.fr".into(),
+        phone_number: "+33 6 30 00 00 09".into(),
+        username: "support9".into(),
+        password: "un-mot-de-passe-solide".into(),
+    };
+    let newcomer = epic_events::services::user_service::create(
+        &database.connection,
+        &manager1,
+        &input,
+        epic_events::permissions::Role::Support,
+    )
+    .await
+    .unwrap();
+    let gala = support::event_id(&database, "EVT-2026-0001").await;
+    // One manager assigns the newcomer to an event and has not committed yet…
+    let holder = database::connect(&database.url).await.unwrap();
+    let transaction = begin_write(&holder).await.unwrap();
+    let assignment = EventChanges {
+        support: Some(Some(
+            epic_events::services::event_service::SupportUser::Login("support9".into()),
+        )),
+        ..Default::default()
+    };
+    event_service::update(&transaction, &manager2, gala, &assignment, None)
+        .await
+        .unwrap();
+    // …while another makes them a sales person: that waits for the assignment, then
+    // sees it and refuses.
+    let other = database::connect(&database.url).await.unwrap();
+    let session_other = manager1.clone();
+    let role_change = tokio::spawn(async move {
+        let changes = epic_events::services::user_service::UserChanges {
+            role: Some(epic_events::permissions::Role::Sales),
+            ..Default::default()
+        };
+        retry::retrying(|| {
+            epic_events::services::user_service::update(
+                &other,
+                &session_other,
+                newcomer.id,
+                &changes,
+                None,
+            )
+        })
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !role_change.is_finished(),
+        "the role change waits for the assignment"
+    );
+    transaction.commit().await.unwrap();
+    let refused = role_change.await.unwrap().unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "le rôle de support9 ne peut pas changer : 1 évènement lui est rattaché"
+    );
+    let stored = event::Entity::find_by_id(gala)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user_support_id, Some(newcomer.id));
+}
+
+async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    let mut shell = LiveShell::start(
+        &database,
+        directory.path(),
+        &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
+    );
+    let id = contract.id.to_string();
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
+    shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["20"]);
+    shell.wait_for("Réessayer avec la même saisie ?", 1);
+    transaction.rollback().await.unwrap();
+    shell.type_lines(&["oui"]);
+    shell.wait_for("Modification enregistrée.", 1);
+    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    let screen = shell.finish();
+    let busy = match backend {
+        Backend::MySql => {
+            "Erreur : la fiche est en cours de modification par quelqu'un d'autre ; réessayez dans un instant"
+        }
+        Backend::Sqlite => {
+            "Erreur : base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant"
+        }
+    };
+    assert!(screen.contains(busy), "{screen}");
+    assert_eq!(
+        screen.matches("\nAccueil\n").count(),
+        2,
+        "signed out only when asked:\n{screen}"
+    );
+    assert!(screen.contains("Vous êtes déconnecté."), "{screen}");
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        8000,
+        "the value typed before is saved"
+    );
+}
+
+async fn the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager2 = session(&database, "manager2").await;
+    let contract = new_contract(&database, "1000.00", true).await;
+    let directory = tempfile::tempdir().unwrap();
+    let mut shell = LiveShell::start(&database, directory.path(), &[]);
+    let id = contract.id.to_string();
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "2"]);
+    shell.wait_for("Nouvelle valeur pour « reste à payer »", 1);
+    // Someone else changes the balance while this screen shows 1 000,00 €.
+    let changes = ContractChanges {
+        balance_due: Some("400".into()),
+        ..Default::default()
+    };
+    contract_service::update(&database.connection, &manager2, contract.id, &changes, None)
+        .await
+        .unwrap();
+    shell.type_lines(&["500"]);
+    shell.wait_for("refaites votre modification", 1);
+    shell.wait_for("Champ à modifier", 2);
+    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    let screen = shell.finish();
+    let refusal = format!(
+        "Erreur : le contrat {} a été modifié par Julien Roux le ",
+        contract.contract_number
+    );
+    assert!(screen.contains(&refusal), "{screen}");
+    let after = &screen[screen.find(&refusal).unwrap()..];
+    assert!(
+        after.contains("Reste à payer  : 400,00"),
+        "the screen shows the new value:\n{after}"
+    );
+    assert!(!screen.contains("Modification enregistrée."));
+    assert_eq!(
+        cents(stored_contract(&database, contract.id).await.balance_due),
+        40000,
+        "the other change is kept"
+    );
+}
+
+test_on_both_backends!(
+    concurrent_payments_add_up_and_never_overpay,
+    payments_from_separate_processes_add_up,
+    a_signature_and_a_payment_at_once_are_both_kept,
+    two_people_editing_different_fields_both_keep_their_change,
+    two_people_editing_the_same_field_the_second_is_refused,
+    two_bulk_assignments_over_the_same_events_assign_each_once,
+    twenty_runs_creating_two_records_each_take_distinct_numbers,
+    a_script_waits_for_a_held_lock_and_reads_the_row_as_locked,
+    a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost,
+    a_lock_held_past_every_retry_ends_in_french_and_writes_nothing,
+    a_conflict_caught_inside_a_closure_still_stops_the_run,
+    a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
+    the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database,
+    the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again
+);
 
 mod deadlock {
     use super::*;
@@ -731,11 +1064,12 @@ mod deadlock {
     /// transaction, is chosen as the victim; its run is retried as a whole and succeeds,
     /// each payment applied once.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(mysql_tests),
+        ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+    )]
     async fn mysql() {
-        if support::mysql_server_url().is_none() {
-            eprintln!("MySQL skipped");
-            return;
-        }
+        support::require_mysql();
         let database = TestDatabase::with_demo_data(Backend::MySql).await;
         let manager1 = session(&database, "manager1").await;
         let first = new_contract(&database, "100.00", true).await;
@@ -924,11 +1258,12 @@ mod stopped_server {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(mysql_tests),
+        ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+    )]
     async fn mysql() {
-        if support::mysql_server_url().is_none() {
-            eprintln!("MySQL skipped");
-            return;
-        }
+        support::require_mysql();
         let Some(server) = ThrowawayServer::start() else {
             eprintln!("no MariaDB server binary: skipped");
             return;

@@ -40,140 +40,279 @@ fn is_permission_denied(outcome: &Result<impl std::fmt::Debug, CoreError>) -> bo
     matches!(outcome, Err(CoreError::PermissionDenied(_)))
 }
 
-test_on_both_backends! {
-    async fn only_sales_users_create_customers_and_own_them(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let before = all_customers(&database).await;
-        for username in ["manager1", "support1"] {
-            let outcome = customer_service::create(connection, &session(&database, username).await, &new_customer("01")).await;
-            assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
-            assert_eq!(all_customers(&database).await, before, "{username} changed nothing");
-        }
-        let sales1 = session(&database, "sales1").await;
-        let created = customer_service::create(connection, &sales1, &new_customer("01")).await.unwrap();
-        assert_eq!(created.user_sales_id, sales1.user.id);
-        assert_eq!((created.sales_first_name.as_str(), created.sales_last_name.as_str()), ("Camille", "Bernard"));
-        assert_eq!(created.company_name, "Vasseur Traiteur 01");
-        assert_eq!(all_customers(&database).await.len(), before.len() + 1);
-    }
-
-    async fn only_the_owner_modifies_or_deletes_a_customer(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let atelier = customer_id(&database, "Atelier Lumière").await;
-        let before = all_customers(&database).await;
-        let changes = CustomerChanges { first_name: Some("Sophia".into()), ..Default::default() };
-        for username in ["sales1", "sales3", "manager1", "support1"] {
-            let someone = session(&database, username).await;
-            let update = customer_service::update(connection, &someone, atelier, &changes, None).await;
-            assert!(is_permission_denied(&update), "{username}: {update:?}");
-            let deletion = customer_service::delete(connection, &someone, atelier).await;
-            assert!(is_permission_denied(&deletion), "{username}: {deletion:?}");
-        }
-        assert_eq!(all_customers(&database).await, before, "refusals change nothing");
-
-        let sales2 = session(&database, "sales2").await;
-        let updated = customer_service::update(
+async fn only_sales_users_create_customers_and_own_them(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let before = all_customers(&database).await;
+    for username in ["manager1", "support1"] {
+        let outcome = customer_service::create(
             connection,
-            &sales2,
-            atelier,
-            &CustomerChanges { first_name: Some("Sophia".into()), email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()), ..Default::default() }, None,
+            &session(&database, username).await,
+            &new_customer("01"),
         )
+        .await;
+        assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
+        assert_eq!(
+            all_customers(&database).await,
+            before,
+            "{username} changed nothing"
+        );
+    }
+    let sales1 = session(&database, "sales1").await;
+    let created = customer_service::create(connection, &sales1, &new_customer("01"))
         .await
         .unwrap();
-        assert_eq!(updated.customer_first_name, "Sophia");
-        assert_eq!(updated.email, "sophia.laurent@atelier-lumiere.fr");
-        assert_eq!(updated.company_name, "Atelier Lumière", "other fields unchanged");
-        assert_eq!(updated.user_sales_id, sales2.user.id);
+    assert_eq!(created.user_sales_id, sales1.user.id);
+    assert_eq!(
+        (
+            created.sales_first_name.as_str(),
+            created.sales_last_name.as_str()
+        ),
+        ("Camille", "Bernard")
+    );
+    assert_eq!(created.company_name, "Vasseur Traiteur 01");
+    assert_eq!(all_customers(&database).await.len(), before.len() + 1);
+}
 
-        customer_service::delete(connection, &sales2, atelier).await.unwrap();
-        assert_eq!(all_customers(&database).await.len(), before.len() - 1);
-        let gone = customer_service::detail(connection, &sales2, atelier).await.unwrap_err();
-        assert_eq!(gone.to_string(), format!("client n°{atelier} introuvable"));
+async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let atelier = customer_id(&database, "Atelier Lumière").await;
+    let before = all_customers(&database).await;
+    let changes = CustomerChanges {
+        first_name: Some("Sophia".into()),
+        ..Default::default()
+    };
+    for username in ["sales1", "sales3", "manager1", "support1"] {
+        let someone = session(&database, username).await;
+        let update = customer_service::update(connection, &someone, atelier, &changes, None).await;
+        assert!(is_permission_denied(&update), "{username}: {update:?}");
+        let deletion = customer_service::delete(connection, &someone, atelier).await;
+        assert!(is_permission_denied(&deletion), "{username}: {deletion:?}");
     }
+    assert_eq!(
+        all_customers(&database).await,
+        before,
+        "refusals change nothing"
+    );
 
-    async fn a_customer_with_contracts_cannot_be_deleted(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let sales2 = session(&database, "sales2").await;
-        let durand = customer_id(&database, "Maison Durand").await;
-        let error = customer_service::delete(&database.connection, &sales2, durand).await.unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"
-        );
-        assert_eq!(all_customers(&database).await.len(), 3);
-    }
+    let sales2 = session(&database, "sales2").await;
+    let updated = customer_service::update(
+        connection,
+        &sales2,
+        atelier,
+        &CustomerChanges {
+            first_name: Some("Sophia".into()),
+            email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.customer_first_name, "Sophia");
+    assert_eq!(updated.email, "sophia.laurent@atelier-lumiere.fr");
+    assert_eq!(
+        updated.company_name, "Atelier Lumière",
+        "other fields unchanged"
+    );
+    assert_eq!(updated.user_sales_id, sales2.user.id);
 
-    async fn bad_customer_input_is_refused_with_its_field_and_rule(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let sales2 = session(&database, "sales2").await;
-        let cases: Vec<(&str, NewCustomer, &str)> = vec![
-            ("malformed e-mail", NewCustomer { email: "claire.vasseur".into(), ..new_customer("02") }, "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)"),
-            ("duplicate e-mail", NewCustomer { email: "Paul.Durand@maison-durand.fr".into(), ..new_customer("02") }, "adresse e-mail : cette valeur est déjà utilisée"),
-            ("duplicate phone", NewCustomer { phone_number: "+33 4 78 00 00 02".into(), ..new_customer("02") }, "téléphone : cette valeur est déjà utilisée"),
-            ("duplicate company", NewCustomer { company_name: "maison durand".into(), ..new_customer("02") }, "entreprise : cette valeur est déjà utilisée"),
-            ("empty first name", NewCustomer { first_name: "  ".into(), ..new_customer("02") }, "prénom : est obligatoire"),
-            ("over-long last name", NewCustomer { last_name: "x".repeat(101), ..new_customer("02") }, "nom : ne peut pas dépasser 100 caractères"),
-            ("over-long company", NewCustomer { company_name: "y".repeat(151), ..new_customer("02") }, "entreprise : ne peut pas dépasser 150 caractères"),
-            ("malformed phone", NewCustomer { phone_number: "appelez-moi".into(), ..new_customer("02") }, "téléphone : n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)"),
-        ];
-        let before = all_customers(&database).await;
-        for (case, input, message) in cases {
-            let error = customer_service::create(connection, &sales2, &input).await.unwrap_err();
-            assert_eq!(error.to_string(), message, "{case}");
-            assert_eq!(all_customers(&database).await, before, "{case}: nothing written");
-        }
-        let durand = customer_id(&database, "Maison Durand").await;
-        let error = customer_service::update(
-            connection,
-            &sales2,
-            durand,
-            &CustomerChanges { company_name: Some("Atelier Lumière".into()), ..Default::default() }, None,
-        )
+    customer_service::delete(connection, &sales2, atelier)
+        .await
+        .unwrap();
+    assert_eq!(all_customers(&database).await.len(), before.len() - 1);
+    let gone = customer_service::detail(connection, &sales2, atelier)
         .await
         .unwrap_err();
-        assert_eq!(error.to_string(), "entreprise : cette valeur est déjà utilisée");
-        assert_eq!(all_customers(&database).await, before);
+    assert_eq!(gone.to_string(), format!("client n°{atelier} introuvable"));
+}
 
-        // Text that looks like SQL is only text.
-        let injection = "'; DROP TABLE user; --";
-        let created = customer_service::create(
+async fn a_customer_with_contracts_cannot_be_deleted(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let sales2 = session(&database, "sales2").await;
+    let durand = customer_id(&database, "Maison Durand").await;
+    let error = customer_service::delete(&database.connection, &sales2, durand)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"
+    );
+    assert_eq!(all_customers(&database).await.len(), 3);
+}
+
+async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let sales2 = session(&database, "sales2").await;
+    let cases: Vec<(&str, NewCustomer, &str)> = vec![
+        (
+            "malformed e-mail",
+            NewCustomer {
+                email: "claire.vasseur".into(),
+                ..new_customer("02")
+            },
+            "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)",
+        ),
+        (
+            "duplicate e-mail",
+            NewCustomer {
+                email: "Paul.Durand@maison-durand.fr".into(),
+                ..new_customer("02")
+            },
+            "adresse e-mail : cette valeur est déjà utilisée",
+        ),
+        (
+            "duplicate phone",
+            NewCustomer {
+                phone_number: "+33 4 78 00 00 02".into(),
+                ..new_customer("02")
+            },
+            "téléphone : cette valeur est déjà utilisée",
+        ),
+        (
+            "duplicate company",
+            NewCustomer {
+                company_name: "maison durand".into(),
+                ..new_customer("02")
+            },
+            "entreprise : cette valeur est déjà utilisée",
+        ),
+        (
+            "empty first name",
+            NewCustomer {
+                first_name: "  ".into(),
+                ..new_customer("02")
+            },
+            "prénom : est obligatoire",
+        ),
+        (
+            "over-long last name",
+            NewCustomer {
+                last_name: "x".repeat(101),
+                ..new_customer("02")
+            },
+            "nom : ne peut pas dépasser 100 caractères",
+        ),
+        (
+            "over-long company",
+            NewCustomer {
+                company_name: "y".repeat(151),
+                ..new_customer("02")
+            },
+            "entreprise : ne peut pas dépasser 150 caractères",
+        ),
+        (
+            "malformed phone",
+            NewCustomer {
+                phone_number: "appelez-moi".into(),
+                ..new_customer("02")
+            },
+            "téléphone : n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)",
+        ),
+    ];
+    let before = all_customers(&database).await;
+    for (case, input, message) in cases {
+        let error = customer_service::create(connection, &sales2, &input)
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), message, "{case}");
+        assert_eq!(
+            all_customers(&database).await,
+            before,
+            "{case}: nothing written"
+        );
+    }
+    let durand = customer_id(&database, "Maison Durand").await;
+    let error = customer_service::update(
+        connection,
+        &sales2,
+        durand,
+        &CustomerChanges {
+            company_name: Some("Atelier Lumière".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "entreprise : cette valeur est déjà utilisée"
+    );
+    assert_eq!(all_customers(&database).await, before);
+
+    // Text that looks like SQL is only text.
+    let injection = "'; DROP TABLE user; --";
+    let created = customer_service::create(
+        connection,
+        &sales2,
+        &NewCustomer {
+            company_name: injection.into(),
+            ..new_customer("03")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.company_name, injection);
+    assert_eq!(database.count(epic_events::entities::user::Entity).await, 7);
+}
+
+async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    for (username, mine) in [
+        ("sales1", vec![]),
+        ("sales2", vec!["Atelier Lumière", "Maison Durand"]),
+        ("sales3", vec!["Brasserie des Quais"]),
+        ("manager1", vec![]),
+        ("support1", vec![]),
+    ] {
+        let someone = session(&database, username).await;
+        let page = customer_service::list(
             connection,
-            &sales2,
-            &NewCustomer { company_name: injection.into(), ..new_customer("03") },
+            &someone,
+            CustomerList::Mine,
+            PageRequest::default(),
         )
         .await
         .unwrap();
-        assert_eq!(created.company_name, injection);
-        assert_eq!(database.count(epic_events::entities::user::Entity).await, 7);
+        assert_eq!(companies(&page), mine, "{username}");
+        let all = customer_service::list(
+            connection,
+            &someone,
+            CustomerList::All,
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(all.items.len(), 3, "{username} reads every customer");
     }
 
-    async fn lists_filter_and_page_in_the_database(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        for (username, mine) in [
-            ("sales1", vec![]),
-            ("sales2", vec!["Atelier Lumière", "Maison Durand"]),
-            ("sales3", vec!["Brasserie des Quais"]),
-            ("manager1", vec![]),
-            ("support1", vec![]),
-        ] {
-            let someone = session(&database, username).await;
-            let page = customer_service::list(connection, &someone, CustomerList::Mine, PageRequest::default()).await.unwrap();
-            assert_eq!(companies(&page), mine, "{username}");
-            let all = customer_service::list(connection, &someone, CustomerList::All, PageRequest::default()).await.unwrap();
-            assert_eq!(all.items.len(), 3, "{username} reads every customer");
-        }
-
-        let support1 = session(&database, "support1").await;
-        let first = customer_service::list(connection, &support1, CustomerList::All, PageRequest::first(2)).await.unwrap();
-        assert_eq!(companies(&first), ["Atelier Lumière", "Maison Durand"]);
-        let next = first.next.expect("a second page");
-        let second = customer_service::list(connection, &support1, CustomerList::All, next).await.unwrap();
-        assert_eq!(companies(&second), ["Brasserie des Quais"]);
-        assert_eq!(second.next, None);
-        assert_eq!(second.items[0].sales_last_name, "Moreau");
-    }
+    let support1 = session(&database, "support1").await;
+    let first = customer_service::list(
+        connection,
+        &support1,
+        CustomerList::All,
+        PageRequest::first(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(companies(&first), ["Atelier Lumière", "Maison Durand"]);
+    let next = first.next.expect("a second page");
+    let second = customer_service::list(connection, &support1, CustomerList::All, next)
+        .await
+        .unwrap();
+    assert_eq!(companies(&second), ["Brasserie des Quais"]);
+    assert_eq!(second.next, None);
+    assert_eq!(second.items[0].sales_last_name, "Moreau");
 }
+
+test_on_both_backends!(
+    only_sales_users_create_customers_and_own_them,
+    only_the_owner_modifies_or_deletes_a_customer,
+    a_customer_with_contracts_cannot_be_deleted,
+    bad_customer_input_is_refused_with_its_field_and_rule,
+    lists_filter_and_page_in_the_database
+);

@@ -55,65 +55,121 @@ async fn add_extra_customer(database: &TestDatabase) {
     .unwrap();
 }
 
-test_on_both_backends! {
-    async fn reset_twice_in_a_row_leaves_exactly_the_demo_data(backend) {
-        let mut database = TestDatabase::empty(backend).await;
-        let first = database.run_binary(&["base", "reinitialiser", "--oui"], "");
-        assert!(first.success, "{first:?}");
-        assert!(first.stdout.contains("réinitialisée"), "{first:?}");
-        database.reconnect().await;
-        assert_exactly_the_demo_data(&database).await;
-        add_extra_customer(&database).await;
+async fn reset_twice_in_a_row_leaves_exactly_the_demo_data(backend: crate::support::Backend) {
+    let mut database = TestDatabase::empty(backend).await;
+    let first = database.run_binary(&["base", "reinitialiser", "--oui"], "");
+    assert!(first.success, "{first:?}");
+    assert!(first.stdout.contains("réinitialisée"), "{first:?}");
+    database.reconnect().await;
+    assert_exactly_the_demo_data(&database).await;
+    add_extra_customer(&database).await;
 
-        let second = database.run_binary(&["base", "reinitialiser", "--oui"], "");
-        assert!(second.success, "{second:?}");
-        database.reconnect().await;
-        assert_exactly_the_demo_data(&database).await;
-    }
-
-    async fn reset_asks_for_confirmation_and_changes_nothing_without_it(backend) {
-        let mut database = TestDatabase::empty(backend).await;
-        assert!(database.run_binary(&["base", "reinitialiser", "--oui"], "").success);
-        database.reconnect().await;
-        add_extra_customer(&database).await;
-
-        for answer in ["non\n", "", "o\n"] {
-            let refused = database.run_binary(&["base", "reinitialiser"], answer);
-            assert!(!refused.success, "{answer:?}: {refused:?}");
-            assert!(refused.stderr.contains("Tapez « oui » pour confirmer"), "{refused:?}");
-            assert!(refused.stderr.contains("réinitialisation annulée : rien n'a été modifié"), "{refused:?}");
-            database.reconnect().await;
-            assert_eq!(database.count(customer::Entity).await, 4, "the extra customer is still there");
-        }
-
-        let confirmed = database.run_binary(&["base", "reinitialiser"], "oui\n");
-        assert!(confirmed.success, "{confirmed:?}");
-        database.reconnect().await;
-        assert_exactly_the_demo_data(&database).await;
-    }
-
-    async fn migrate_then_report_the_status(backend) {
-        let database = TestDatabase::empty(backend).await;
-        let status = database.run_binary(&["base", "etat"], "");
-        assert!(status.success, "{status:?}");
-        assert!(status.stdout.contains("m20261122_000001_create_schema               en attente"), "{status:?}");
-        assert!(status.stdout.contains("3 migrations en attente"), "{status:?}");
-
-        let migrate = database.run_binary(&["base", "migrer"], "");
-        assert!(migrate.success, "{migrate:?}");
-        assert!(migrate.stdout.contains("Migration appliquée : m20261122_000001_create_schema"), "{migrate:?}");
-        assert!(migrate.stdout.contains("Migration appliquée : m20261122_000002_seed_roles_and_permissions"), "{migrate:?}");
-        assert!(migrate.stdout.contains("Migration appliquée : m20261124_000003_concurrent_use"), "{migrate:?}");
-        assert_eq!(database.count(user::Entity).await, 0, "migrating loads no demo data");
-        assert_eq!(database.count(role::Entity).await, 3, "but creates the roles");
-
-        let again = database.run_binary(&["base", "migrer"], "");
-        assert!(again.stdout.contains("le schéma est déjà à jour"), "{again:?}");
-        let status = database.run_binary(&["base", "etat"], "");
-        assert!(status.stdout.contains("appliquée le "), "{status:?}");
-        assert!(status.stdout.contains("Schéma à jour."), "{status:?}");
-    }
+    let second = database.run_binary(&["base", "reinitialiser", "--oui"], "");
+    assert!(second.success, "{second:?}");
+    database.reconnect().await;
+    assert_exactly_the_demo_data(&database).await;
 }
+
+async fn reset_asks_for_confirmation_and_changes_nothing_without_it(
+    backend: crate::support::Backend,
+) {
+    let mut database = TestDatabase::empty(backend).await;
+    assert!(
+        database
+            .run_binary(&["base", "reinitialiser", "--oui"], "")
+            .success
+    );
+    database.reconnect().await;
+    add_extra_customer(&database).await;
+
+    for answer in ["non\n", "", "o\n"] {
+        let refused = database.run_binary(&["base", "reinitialiser"], answer);
+        assert!(!refused.success, "{answer:?}: {refused:?}");
+        assert!(
+            refused.stderr.contains("Tapez « oui » pour confirmer"),
+            "{refused:?}"
+        );
+        assert!(
+            refused
+                .stderr
+                .contains("réinitialisation annulée : rien n'a été modifié"),
+            "{refused:?}"
+        );
+        database.reconnect().await;
+        assert_eq!(
+            database.count(customer::Entity).await,
+            4,
+            "the extra customer is still there"
+        );
+    }
+
+    let confirmed = database.run_binary(&["base", "reinitialiser"], "oui\n");
+    assert!(confirmed.success, "{confirmed:?}");
+    database.reconnect().await;
+    assert_exactly_the_demo_data(&database).await;
+}
+
+async fn migrate_then_report_the_status(backend: crate::support::Backend) {
+    let database = TestDatabase::empty(backend).await;
+    let status = database.run_binary(&["base", "etat"], "");
+    assert!(status.success, "{status:?}");
+    assert!(
+        status
+            .stdout
+            .contains("m20261122_000001_create_schema               en attente"),
+        "{status:?}"
+    );
+    assert!(
+        status.stdout.contains("3 migrations en attente"),
+        "{status:?}"
+    );
+
+    let migrate = database.run_binary(&["base", "migrer"], "");
+    assert!(migrate.success, "{migrate:?}");
+    assert!(
+        migrate
+            .stdout
+            .contains("Migration appliquée : m20261122_000001_create_schema"),
+        "{migrate:?}"
+    );
+    assert!(
+        migrate
+            .stdout
+            .contains("Migration appliquée : m20261122_000002_seed_roles_and_permissions"),
+        "{migrate:?}"
+    );
+    assert!(
+        migrate
+            .stdout
+            .contains("Migration appliquée : m20261124_000003_concurrent_use"),
+        "{migrate:?}"
+    );
+    assert_eq!(
+        database.count(user::Entity).await,
+        0,
+        "migrating loads no demo data"
+    );
+    assert_eq!(
+        database.count(role::Entity).await,
+        3,
+        "but creates the roles"
+    );
+
+    let again = database.run_binary(&["base", "migrer"], "");
+    assert!(
+        again.stdout.contains("le schéma est déjà à jour"),
+        "{again:?}"
+    );
+    let status = database.run_binary(&["base", "etat"], "");
+    assert!(status.stdout.contains("appliquée le "), "{status:?}");
+    assert!(status.stdout.contains("Schéma à jour."), "{status:?}");
+}
+
+test_on_both_backends!(
+    reset_twice_in_a_row_leaves_exactly_the_demo_data,
+    reset_asks_for_confirmation_and_changes_nothing_without_it,
+    migrate_then_report_the_status
+);
 
 #[test]
 fn an_unreachable_server_gives_a_short_french_message() {

@@ -56,175 +56,414 @@ fn is_permission_denied<T: std::fmt::Debug>(outcome: &Result<T, CoreError>) -> b
     matches!(outcome, Err(CoreError::PermissionDenied(_)))
 }
 
-test_on_both_backends! {
-    async fn filters_return_each_users_events(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        for (username, mine) in [
-            ("support1", vec!["2"]),
-            ("support2", vec!["3"]),
-            ("sales1", vec![]),
-            ("sales2", vec!["1", "2"]),
-            ("sales3", vec!["3", "4"]),
-            ("manager1", vec![]),
-        ] {
-            let someone = session(&database, username).await;
-            assert_eq!(listed(&database, &someone, EventList::Mine).await, mine, "{username}");
-            assert_eq!(listed(&database, &someone, EventList::WithoutSupport).await, ["1", "4"], "{username}");
-            assert_eq!(listed(&database, &someone, EventList::All).await, ["1", "2", "3", "4"], "{username}");
-        }
-        let support1 = session(&database, "support1").await;
-        let gala = &event_service::list(&database.connection, &support1, EventList::Mine, PageRequest::default())
-            .await
-            .unwrap()
-            .items[0];
-        assert_eq!(gala.customer_company_name, "Maison Durand");
-        assert_eq!(gala.contract_number, "CTR-2026-0004");
-        assert_eq!((gala.support_first_name.as_deref(), gala.support_last_name.as_deref()), (Some("Inès"), Some("Fontaine")));
-        assert_eq!(gala.start_datetime, Utc.with_ymd_and_hms(2026, 12, 12, 18, 0, 0).unwrap());
-    }
-
-    async fn sales_users_create_events_for_their_signed_contracts(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let partly_paid = contract_id(&database, "CTR-2026-0002").await;
-        let unsigned = contract_id(&database, "CTR-2026-0001").await;
-        let before = all_events(&database).await;
-        for username in ["sales3", "manager1", "support1"] {
-            let outcome = event_service::create(connection, &session(&database, username).await, &new_event(partly_paid)).await;
-            assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
-        }
-        let sales2 = session(&database, "sales2").await;
-        let error = event_service::create(connection, &sales2, &new_event(unsigned)).await.unwrap_err();
+async fn filters_return_each_users_events(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    for (username, mine) in [
+        ("support1", vec!["2"]),
+        ("support2", vec!["3"]),
+        ("sales1", vec![]),
+        ("sales2", vec!["1", "2"]),
+        ("sales3", vec!["3", "4"]),
+        ("manager1", vec![]),
+    ] {
+        let someone = session(&database, username).await;
         assert_eq!(
-            error.to_string(),
-            "contrat : le contrat CTR-2026-0001 n'est pas signé : un évènement n'est créé que pour un contrat signé"
+            listed(&database, &someone, EventList::Mine).await,
+            mine,
+            "{username}"
         );
-        let bad: Vec<(&str, NewEvent, &str)> = vec![
-            ("end before start", NewEvent { end: "2027-05-20T17:00:00+02:00".into(), ..new_event(partly_paid) }, "fin : doit être postérieure au début"),
-            ("negative attendees", NewEvent { attendees: -5, ..new_event(partly_paid) }, "participants : ne peut pas être négatif"),
-            ("unreadable date", NewEvent { start: "demain soir".into(), ..new_event(partly_paid) }, "début : n'est pas une date valide (JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30)"),
-            ("no name", NewEvent { event_name: "".into(), ..new_event(partly_paid) }, "nom : est obligatoire"),
-            ("missing contract", new_event(999_999), "contrat : le contrat n°999999 n'existe pas"),
-        ];
-        for (case, input, message) in bad {
-            let error = event_service::create(connection, &sales2, &input).await.unwrap_err();
-            assert_eq!(error.to_string(), message, "{case}");
-        }
-        assert_eq!(all_events(&database).await, before, "nothing written");
-
-        let created = event_service::create(connection, &sales2, &new_event(partly_paid)).await.unwrap();
-        let year = Utc::now().year();
-        let expected_number = if year == 2026 { "EVT-2026-0005".to_owned() } else { format!("EVT-{year}-0001") };
-        assert_eq!(created.event_number, expected_number);
-        assert_eq!(created.customer_company_name, "Maison Durand", "customer derived from the contract");
-        assert_eq!(created.user_support_id, None);
-        assert_eq!(created.start_datetime, Utc.with_ymd_and_hms(2027, 5, 20, 16, 0, 0).unwrap());
-        let french = event_service::create(
-            connection,
-            &sales2,
-            &NewEvent { start: "20/05/2027 18:00".into(), end: "20/05/2027 23:30".into(), ..new_event(partly_paid) },
-        )
-        .await
-        .unwrap();
-        assert!(french.start_datetime < french.end_datetime);
+        assert_eq!(
+            listed(&database, &someone, EventList::WithoutSupport).await,
+            ["1", "4"],
+            "{username}"
+        );
+        assert_eq!(
+            listed(&database, &someone, EventList::All).await,
+            ["1", "2", "3", "4"],
+            "{username}"
+        );
     }
-
-    async fn support_runs_their_events_and_management_assigns_support(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let gala = event_id(&database, "EVT-2026-0002").await;
-        let inauguration = event_id(&database, "EVT-2026-0003").await;
-        let seminar = event_id(&database, "EVT-2026-0001").await;
-        let support1 = session(&database, "support1").await;
-        let manager1 = session(&database, "manager1").await;
-        let sales2 = session(&database, "sales2").await;
-        let moving = EventChanges { location: Some("Salle Wagram, 75017 Paris".into()), ..Default::default() };
-        let before = all_events(&database).await;
-
-        let refusals: Vec<(&str, Result<_, CoreError>, &str)> = vec![
-            ("support1 on support2's event", event_service::update(connection, &support1, inauguration, &moving, None).await,
-             "action refusée : vous ne pouvez modifier que les évènements qui vous sont assignés"),
-            ("support1 reassigning", event_service::update(connection, &support1, gala, &EventChanges { support: Some(None), ..Default::default() }, None).await,
-             "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement"),
-            ("management moving an event", event_service::update(connection, &manager1, gala, &moving, None).await,
-             "action refusée : le rôle gestion ne permet pas de modifier le champ « lieu » d'un évènement"),
-            ("sales modifying", event_service::update(connection, &sales2, gala, &moving, None).await,
-             "action refusée : le rôle commercial ne permet pas de modifier cet évènement"),
-        ];
-        for (case, outcome, message) in refusals {
-            assert_eq!(outcome.unwrap_err().to_string(), message, "{case}");
-        }
-        let sales1 = user_id(&database, "sales1").await;
-        let error = event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Id(sales1))), ..Default::default() }, None)
-            .await
-            .unwrap_err();
-        assert_eq!(error.to_string(), format!("support : l'utilisateur n°{sales1} n'est pas un membre du support"));
-        let error = event_service::update(connection, &support1, gala, &EventChanges { end: Some("2026-12-12T17:00:00Z".into()), ..Default::default() }, None)
-            .await
-            .unwrap_err();
-        assert_eq!(error.to_string(), "fin : doit être postérieure au début");
-        assert_eq!(all_events(&database).await, before, "refusals change nothing");
-
-        let moved = event_service::update(connection, &support1, gala, &moving, None).await.unwrap();
-        assert_eq!(moved.location, "Salle Wagram, 75017 Paris");
-        let assigned = event_service::update(
-            connection,
-            &manager1,
-            seminar,
-            &EventChanges { support: Some(Some(SupportUser::Id(support1.user.id))), ..Default::default() }, None,
-        )
-        .await
-        .unwrap();
-        assert_eq!(assigned.user_support_id, Some(support1.user.id));
-        assert_eq!(listed(&database, &support1, EventList::Mine).await, ["1", "2"]);
-        assert_eq!(listed(&database, &manager1, EventList::WithoutSupport).await, ["4"]);
-    }
-
-    async fn searches_page_soonest_first(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let support2 = session(&database, "support2").await;
-        let all = EventSearch { soonest_first: true, ..Default::default() };
-        // One event per page: every page follows the previous one in (start, id) order.
-        let mut numbers = Vec::new();
-        let mut request = Some(PageRequest::first(1));
-        while let Some(page) = request {
-            let found = event_service::search(&database.connection, &support2, EventList::All, &all, page).await.unwrap();
-            numbers.extend(found.items.iter().map(|row| row.event_number.clone()));
-            request = found.next;
-        }
-        assert_eq!(numbers, ["EVT-2026-0002", "EVT-2026-0003", "EVT-2026-0001", "EVT-2026-0004"]);
-
-        let in_nantes_in_2027 = EventSearch {
-            location_contains: Some("NANTES".into()),
-            starts_from: Some("2027-01-01T00:00:00Z".into()),
-            starts_until: Some("2027-06-05T10:00:00Z".into()),
-            soonest_first: true,
-        };
-        let found = event_service::search(&database.connection, &support2, EventList::All, &in_nantes_in_2027, PageRequest::first(10)).await.unwrap();
-        let numbers: Vec<&str> = found.items.iter().map(|row| row.event_number.as_str()).collect();
-        assert_eq!(numbers, ["EVT-2026-0003", "EVT-2026-0004"], "bounds are inclusive");
-        let wildcard = EventSearch { location_contains: Some("%".into()), ..Default::default() };
-        let found = event_service::search(&database.connection, &support2, EventList::All, &wildcard, PageRequest::first(10)).await.unwrap();
-        assert!(found.items.is_empty(), "% is a character, not a wildcard");
-    }
-
-    async fn support_is_assigned_to_many_events_at_once(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let connection = &database.connection;
-        let (seminar, anniversary) = (event_id(&database, "EVT-2026-0001").await, event_id(&database, "EVT-2026-0004").await);
-        let before = all_events(&database).await;
-        let support1 = session(&database, "support1").await;
-        let refused = event_service::assign_support_to_many(connection, &support1, &[seminar].map(BulkTarget::current), Some(&SupportUser::Login("support1".into()))).await;
-        assert_eq!(refused.unwrap_err().to_string(), "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement");
-        let manager1 = session(&database, "manager1").await;
-        let missing = event_service::assign_support_to_many(connection, &manager1, &[seminar, 424242].map(BulkTarget::current), Some(&SupportUser::Id(support1.user.id))).await;
-        assert_eq!(missing.unwrap_err().to_string(), "évènement n°424242 introuvable");
-        assert_eq!(all_events(&database).await, before, "refusals change nothing");
-
-        let updated = event_service::assign_support_to_many(connection, &manager1, &[anniversary, seminar, seminar].map(BulkTarget::current), Some(&SupportUser::Login("support1".into()))).await.unwrap().assigned;
-        let numbers: Vec<(&str, Option<i32>)> = updated.iter().map(|row| (row.event_number.as_str(), row.user_support_id)).collect();
-        assert_eq!(numbers, [("EVT-2026-0001", Some(support1.user.id)), ("EVT-2026-0004", Some(support1.user.id))]);
-        assert_eq!(manager1.journal.changed_record_count(), 2);
-        assert_eq!(listed(&database, &manager1, EventList::WithoutSupport).await, Vec::<String>::new());
-    }
+    let support1 = session(&database, "support1").await;
+    let gala = &event_service::list(
+        &database.connection,
+        &support1,
+        EventList::Mine,
+        PageRequest::default(),
+    )
+    .await
+    .unwrap()
+    .items[0];
+    assert_eq!(gala.customer_company_name, "Maison Durand");
+    assert_eq!(gala.contract_number, "CTR-2026-0004");
+    assert_eq!(
+        (
+            gala.support_first_name.as_deref(),
+            gala.support_last_name.as_deref()
+        ),
+        (Some("Inès"), Some("Fontaine"))
+    );
+    assert_eq!(
+        gala.start_datetime,
+        Utc.with_ymd_and_hms(2026, 12, 12, 18, 0, 0).unwrap()
+    );
 }
+
+async fn sales_users_create_events_for_their_signed_contracts(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let partly_paid = contract_id(&database, "CTR-2026-0002").await;
+    let unsigned = contract_id(&database, "CTR-2026-0001").await;
+    let before = all_events(&database).await;
+    for username in ["sales3", "manager1", "support1"] {
+        let outcome = event_service::create(
+            connection,
+            &session(&database, username).await,
+            &new_event(partly_paid),
+        )
+        .await;
+        assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
+    }
+    let sales2 = session(&database, "sales2").await;
+    let error = event_service::create(connection, &sales2, &new_event(unsigned))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "contrat : le contrat CTR-2026-0001 n'est pas signé : un évènement n'est créé que pour un contrat signé"
+    );
+    let bad: Vec<(&str, NewEvent, &str)> = vec![
+        (
+            "end before start",
+            NewEvent {
+                end: "2027-05-20T17:00:00+02:00".into(),
+                ..new_event(partly_paid)
+            },
+            "fin : doit être postérieure au début",
+        ),
+        (
+            "negative attendees",
+            NewEvent {
+                attendees: -5,
+                ..new_event(partly_paid)
+            },
+            "participants : ne peut pas être négatif",
+        ),
+        (
+            "unreadable date",
+            NewEvent {
+                start: "demain soir".into(),
+                ..new_event(partly_paid)
+            },
+            "début : n'est pas une date valide (JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30)",
+        ),
+        (
+            "no name",
+            NewEvent {
+                event_name: "".into(),
+                ..new_event(partly_paid)
+            },
+            "nom : est obligatoire",
+        ),
+        (
+            "missing contract",
+            new_event(999_999),
+            "contrat : le contrat n°999999 n'existe pas",
+        ),
+    ];
+    for (case, input, message) in bad {
+        let error = event_service::create(connection, &sales2, &input)
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), message, "{case}");
+    }
+    assert_eq!(all_events(&database).await, before, "nothing written");
+
+    let created = event_service::create(connection, &sales2, &new_event(partly_paid))
+        .await
+        .unwrap();
+    let year = Utc::now().year();
+    let expected_number = if year == 2026 {
+        "EVT-2026-0005".to_owned()
+    } else {
+        format!("EVT-{year}-0001")
+    };
+    assert_eq!(created.event_number, expected_number);
+    assert_eq!(
+        created.customer_company_name, "Maison Durand",
+        "customer derived from the contract"
+    );
+    assert_eq!(created.user_support_id, None);
+    assert_eq!(
+        created.start_datetime,
+        Utc.with_ymd_and_hms(2027, 5, 20, 16, 0, 0).unwrap()
+    );
+    let french = event_service::create(
+        connection,
+        &sales2,
+        &NewEvent {
+            start: "20/05/2027 18:00".into(),
+            end: "20/05/2027 23:30".into(),
+            ..new_event(partly_paid)
+        },
+    )
+    .await
+    .unwrap();
+    assert!(french.start_datetime < french.end_datetime);
+}
+
+async fn support_runs_their_events_and_management_assigns_support(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let gala = event_id(&database, "EVT-2026-0002").await;
+    let inauguration = event_id(&database, "EVT-2026-0003").await;
+    let seminar = event_id(&database, "EVT-2026-0001").await;
+    let support1 = session(&database, "support1").await;
+    let manager1 = session(&database, "manager1").await;
+    let sales2 = session(&database, "sales2").await;
+    let moving = EventChanges {
+        location: Some("Salle Wagram, 75017 Paris".into()),
+        ..Default::default()
+    };
+    let before = all_events(&database).await;
+
+    let refusals: Vec<(&str, Result<_, CoreError>, &str)> = vec![
+        (
+            "support1 on support2's event",
+            event_service::update(connection, &support1, inauguration, &moving, None).await,
+            "action refusée : vous ne pouvez modifier que les évènements qui vous sont assignés",
+        ),
+        (
+            "support1 reassigning",
+            event_service::update(
+                connection,
+                &support1,
+                gala,
+                &EventChanges {
+                    support: Some(None),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await,
+            "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement",
+        ),
+        (
+            "management moving an event",
+            event_service::update(connection, &manager1, gala, &moving, None).await,
+            "action refusée : le rôle gestion ne permet pas de modifier le champ « lieu » d'un évènement",
+        ),
+        (
+            "sales modifying",
+            event_service::update(connection, &sales2, gala, &moving, None).await,
+            "action refusée : le rôle commercial ne permet pas de modifier cet évènement",
+        ),
+    ];
+    for (case, outcome, message) in refusals {
+        assert_eq!(outcome.unwrap_err().to_string(), message, "{case}");
+    }
+    let sales1 = user_id(&database, "sales1").await;
+    let error = event_service::update(
+        connection,
+        &manager1,
+        seminar,
+        &EventChanges {
+            support: Some(Some(SupportUser::Id(sales1))),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("support : l'utilisateur n°{sales1} n'est pas un membre du support")
+    );
+    let error = event_service::update(
+        connection,
+        &support1,
+        gala,
+        &EventChanges {
+            end: Some("2026-12-12T17:00:00Z".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.to_string(), "fin : doit être postérieure au début");
+    assert_eq!(
+        all_events(&database).await,
+        before,
+        "refusals change nothing"
+    );
+
+    let moved = event_service::update(connection, &support1, gala, &moving, None)
+        .await
+        .unwrap();
+    assert_eq!(moved.location, "Salle Wagram, 75017 Paris");
+    let assigned = event_service::update(
+        connection,
+        &manager1,
+        seminar,
+        &EventChanges {
+            support: Some(Some(SupportUser::Id(support1.user.id))),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(assigned.user_support_id, Some(support1.user.id));
+    assert_eq!(
+        listed(&database, &support1, EventList::Mine).await,
+        ["1", "2"]
+    );
+    assert_eq!(
+        listed(&database, &manager1, EventList::WithoutSupport).await,
+        ["4"]
+    );
+}
+
+async fn searches_page_soonest_first(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let support2 = session(&database, "support2").await;
+    let all = EventSearch {
+        soonest_first: true,
+        ..Default::default()
+    };
+    // One event per page: every page follows the previous one in (start, id) order.
+    let mut numbers = Vec::new();
+    let mut request = Some(PageRequest::first(1));
+    while let Some(page) = request {
+        let found =
+            event_service::search(&database.connection, &support2, EventList::All, &all, page)
+                .await
+                .unwrap();
+        numbers.extend(found.items.iter().map(|row| row.event_number.clone()));
+        request = found.next;
+    }
+    assert_eq!(
+        numbers,
+        [
+            "EVT-2026-0002",
+            "EVT-2026-0003",
+            "EVT-2026-0001",
+            "EVT-2026-0004"
+        ]
+    );
+
+    let in_nantes_in_2027 = EventSearch {
+        location_contains: Some("NANTES".into()),
+        starts_from: Some("2027-01-01T00:00:00Z".into()),
+        starts_until: Some("2027-06-05T10:00:00Z".into()),
+        soonest_first: true,
+    };
+    let found = event_service::search(
+        &database.connection,
+        &support2,
+        EventList::All,
+        &in_nantes_in_2027,
+        PageRequest::first(10),
+    )
+    .await
+    .unwrap();
+    let numbers: Vec<&str> = found
+        .items
+        .iter()
+        .map(|row| row.event_number.as_str())
+        .collect();
+    assert_eq!(
+        numbers,
+        ["EVT-2026-0003", "EVT-2026-0004"],
+        "bounds are inclusive"
+    );
+    let wildcard = EventSearch {
+        location_contains: Some("%".into()),
+        ..Default::default()
+    };
+    let found = event_service::search(
+        &database.connection,
+        &support2,
+        EventList::All,
+        &wildcard,
+        PageRequest::first(10),
+    )
+    .await
+    .unwrap();
+    assert!(found.items.is_empty(), "% is a character, not a wildcard");
+}
+
+async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let (seminar, anniversary) = (
+        event_id(&database, "EVT-2026-0001").await,
+        event_id(&database, "EVT-2026-0004").await,
+    );
+    let before = all_events(&database).await;
+    let support1 = session(&database, "support1").await;
+    let refused = event_service::assign_support_to_many(
+        connection,
+        &support1,
+        &[seminar].map(BulkTarget::current),
+        Some(&SupportUser::Login("support1".into())),
+    )
+    .await;
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "action refusée : le rôle support ne permet pas de modifier le champ « support » d'un évènement"
+    );
+    let manager1 = session(&database, "manager1").await;
+    let missing = event_service::assign_support_to_many(
+        connection,
+        &manager1,
+        &[seminar, 424242].map(BulkTarget::current),
+        Some(&SupportUser::Id(support1.user.id)),
+    )
+    .await;
+    assert_eq!(
+        missing.unwrap_err().to_string(),
+        "évènement n°424242 introuvable"
+    );
+    assert_eq!(
+        all_events(&database).await,
+        before,
+        "refusals change nothing"
+    );
+
+    let updated = event_service::assign_support_to_many(
+        connection,
+        &manager1,
+        &[anniversary, seminar, seminar].map(BulkTarget::current),
+        Some(&SupportUser::Login("support1".into())),
+    )
+    .await
+    .unwrap()
+    .assigned;
+    let numbers: Vec<(&str, Option<i32>)> = updated
+        .iter()
+        .map(|row| (row.event_number.as_str(), row.user_support_id))
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            ("EVT-2026-0001", Some(support1.user.id)),
+            ("EVT-2026-0004", Some(support1.user.id))
+        ]
+    );
+    assert_eq!(manager1.journal.changed_record_count(), 2);
+    assert_eq!(
+        listed(&database, &manager1, EventList::WithoutSupport).await,
+        Vec::<String>::new()
+    );
+}
+
+test_on_both_backends!(
+    filters_return_each_users_events,
+    sales_users_create_events_for_their_signed_contracts,
+    support_runs_their_events_and_management_assigns_support,
+    searches_page_soonest_first,
+    support_is_assigned_to_many_events_at_once
+);

@@ -10,70 +10,132 @@ use epic_events::services::contract_service::{self, ContractList};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use support::TestDatabase;
 
-test_on_both_backends! {
-    async fn generates_a_valid_data_set(backend) {
-        let (url, location) = TestDatabase::reserve(backend);
-        let connection = administration::recreate(&url).await.unwrap();
-        let database = TestDatabase::adopt(backend, url, connection, location);
-        let scale = large_data::Scale::times(0.005);
-        let generated = large_data::generate(&database.connection, scale, 7).await.unwrap();
-        assert_eq!(
-            generated.rows.map(|(_, count)| count),
-            [scale.managers + scale.sales + scale.support, scale.customers, scale.contracts, scale.events]
-        );
-        assert_eq!(database.count(user::Entity).await as usize, generated.rows[0].1);
-        assert_eq!(database.count(customer::Entity).await as usize, 500);
-        assert_eq!(database.count(contract::Entity).await as usize, 1500);
-        assert_eq!(database.count(event::Entity).await as usize, 2500);
+async fn generates_a_valid_data_set(backend: crate::support::Backend) {
+    let (url, location) = TestDatabase::reserve(backend);
+    let connection = administration::recreate(&url).await.unwrap();
+    let database = TestDatabase::adopt(backend, url, connection, location);
+    let scale = large_data::Scale::times(0.005);
+    let generated = large_data::generate(&database.connection, scale, 7)
+        .await
+        .unwrap();
+    assert_eq!(
+        generated.rows.map(|(_, count)| count),
+        [
+            scale.managers + scale.sales + scale.support,
+            scale.customers,
+            scale.contracts,
+            scale.events
+        ]
+    );
+    assert_eq!(
+        database.count(user::Entity).await as usize,
+        generated.rows[0].1
+    );
+    assert_eq!(database.count(customer::Entity).await as usize, 500);
+    assert_eq!(database.count(contract::Entity).await as usize, 1500);
+    assert_eq!(database.count(event::Entity).await as usize, 2500);
 
-        let contracts = contract::Entity::find().all(&database.connection).await.unwrap();
-        let events = event::Entity::find().all(&database.connection).await.unwrap();
-        for event in &events {
-            let contract = contracts.iter().find(|row| row.id == event.contract_id).unwrap();
-            assert!(contract.signed, "events only for signed contracts");
-            assert_eq!(event.customer_id, contract.customer_id);
-            assert!(event.start_datetime < event.end_datetime);
-        }
-        assert!(contracts.iter().all(|row| row.balance_due <= row.total_amount));
-        assert!(contracts.iter().any(|row| !row.signed));
-        assert!(contracts.iter().any(|row| row.signed && row.balance_due.is_zero()));
-        assert!(contracts.iter().any(|row| row.signed && !row.balance_due.is_zero() && row.balance_due < row.total_amount));
-        let without_support = events.iter().filter(|row| row.user_support_id.is_none()).count();
-        assert!((600..=1100).contains(&without_support), "about a third: {without_support}");
-
-        // The generated accounts sign in, and the core lists their records.
-        let sales = support::session(&database, "commercial001").await;
-        let mine = contract_service::list(&database.connection, &sales, ContractList::Mine, PageRequest::first(1000)).await.unwrap();
-        assert!(mine.items.iter().all(|row| row.customer_sales_user_id == sales.user.id));
-        let all = contract::Entity::find().count(&database.connection).await.unwrap();
-        assert!((mine.items.len() as u64) < all);
+    let contracts = contract::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap();
+    let events = event::Entity::find()
+        .all(&database.connection)
+        .await
+        .unwrap();
+    for event in &events {
+        let contract = contracts
+            .iter()
+            .find(|row| row.id == event.contract_id)
+            .unwrap();
+        assert!(contract.signed, "events only for signed contracts");
+        assert_eq!(event.customer_id, contract.customer_id);
+        assert!(event.start_datetime < event.end_datetime);
     }
+    assert!(
+        contracts
+            .iter()
+            .all(|row| row.balance_due <= row.total_amount)
+    );
+    assert!(contracts.iter().any(|row| !row.signed));
+    assert!(
+        contracts
+            .iter()
+            .any(|row| row.signed && row.balance_due.is_zero())
+    );
+    assert!(
+        contracts.iter().any(|row| row.signed
+            && !row.balance_due.is_zero()
+            && row.balance_due < row.total_amount)
+    );
+    let without_support = events
+        .iter()
+        .filter(|row| row.user_support_id.is_none())
+        .count();
+    assert!(
+        (600..=1100).contains(&without_support),
+        "about a third: {without_support}"
+    );
 
-    async fn exports_stream_every_page(backend) {
-        use epic_events::scripting::output::OutputFormat;
-        let (url, location) = TestDatabase::reserve(backend);
-        let connection = administration::recreate(&url).await.unwrap();
-        let database = TestDatabase::adopt(backend, url, connection, location);
-        // More rows than one export page (5,000) of contracts and of events.
-        large_data::generate(&database.connection, large_data::Scale::times(0.02), 11).await.unwrap();
-
-        let csv = support::Script::new("gestion001", "exporter_contrats();")
-            .format(OutputFormat::Csv)
-            .run(&database)
-            .await;
-        csv.success();
-        let lines: Vec<&str> = csv.data.lines().collect();
-        assert_eq!(lines.len(), 1 + 6000, "one header, every contract over two pages");
-        assert!(lines[0].starts_with("id,numero,client_id,"), "{}", lines[0]);
-        assert!(lines[5000].starts_with("5000,") && lines[5001].starts_with("5001,"), "{} / {}", lines[5000], lines[5001]);
-
-        let json = support::Script::new("gestion001", "exporter_evenements(); print(\"fini\");")
-            .format(OutputFormat::Json)
-            .run(&database)
-            .await;
-        json.success();
-        let events: serde_json::Value = serde_json::from_str(&json.data).expect("one JSON array");
-        assert_eq!(events.as_array().unwrap().len(), 10000);
-        assert_eq!(json.messages, "fini\n");
-    }
+    // The generated accounts sign in, and the core lists their records.
+    let sales = support::session(&database, "commercial001").await;
+    let mine = contract_service::list(
+        &database.connection,
+        &sales,
+        ContractList::Mine,
+        PageRequest::first(1000),
+    )
+    .await
+    .unwrap();
+    assert!(
+        mine.items
+            .iter()
+            .all(|row| row.customer_sales_user_id == sales.user.id)
+    );
+    let all = contract::Entity::find()
+        .count(&database.connection)
+        .await
+        .unwrap();
+    assert!((mine.items.len() as u64) < all);
 }
+
+async fn exports_stream_every_page(backend: crate::support::Backend) {
+    use epic_events::scripting::output::OutputFormat;
+    let (url, location) = TestDatabase::reserve(backend);
+    let connection = administration::recreate(&url).await.unwrap();
+    let database = TestDatabase::adopt(backend, url, connection, location);
+    // More rows than one export page (5,000) of contracts and of events.
+    large_data::generate(&database.connection, large_data::Scale::times(0.02), 11)
+        .await
+        .unwrap();
+
+    let csv = support::Script::new("gestion001", "exporter_contrats();")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    csv.success();
+    let lines: Vec<&str> = csv.data.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + 6000,
+        "one header, every contract over two pages"
+    );
+    assert!(lines[0].starts_with("id,numero,client_id,"), "{}", lines[0]);
+    assert!(
+        lines[5000].starts_with("5000,") && lines[5001].starts_with("5001,"),
+        "{} / {}",
+        lines[5000],
+        lines[5001]
+    );
+
+    let json = support::Script::new("gestion001", "exporter_evenements(); print(\"fini\");")
+        .format(OutputFormat::Json)
+        .run(&database)
+        .await;
+    json.success();
+    let events: serde_json::Value = serde_json::from_str(&json.data).expect("one JSON array");
+    assert_eq!(events.as_array().unwrap().len(), 10000);
+    assert_eq!(json.messages, "fini\n");
+}
+
+test_on_both_backends!(generates_a_valid_data_set, exports_stream_every_page);

@@ -709,16 +709,16 @@ async fn services_and_scripts_agree(backend: Backend, username: &str) {
     );
 }
 
-test_on_both_backends! {
-    async fn management_column(backend) {
-        services_and_scripts_agree(backend, "manager1").await;
-    }
-
-    async fn sales_column(backend) {
-        services_and_scripts_agree(backend, "sales2").await;
-    }
-
-    async fn support_column(backend) {
-        services_and_scripts_agree(backend, "support1").await;
-    }
+async fn management_column(backend: crate::support::Backend) {
+    services_and_scripts_agree(backend, "manager1").await;
 }
+
+async fn sales_column(backend: crate::support::Backend) {
+    services_and_scripts_agree(backend, "sales2").await;
+}
+
+async fn support_column(backend: crate::support::Backend) {
+    services_and_scripts_agree(backend, "support1").await;
+}
+
+test_on_both_backends!(management_column, sales_column, support_column);

@@ -11,47 +11,71 @@ use support::TestDatabase;
 /// For one user: each resource with the actions allowed on some record of it.
 type Column = &'static [(Resource, &'static [Action])];
 
-test_on_both_backends! {
-    async fn stored_rights_give_each_role_its_column_of_the_matrix(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let secret = JwtSecret::new(vec![3; 32]).unwrap();
-        // What each role may do on some record of each resource (SPEC §4, "—" = nothing).
-        let expected: &[(&str, Column)] = &[
-            ("manager1", &[
-                (Resource::User, &[Action::Create, Action::Read, Action::Update, Action::Delete]),
+async fn stored_rights_give_each_role_its_column_of_the_matrix(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let secret = JwtSecret::new(vec![3; 32]).unwrap();
+    // What each role may do on some record of each resource (SPEC §4, "—" = nothing).
+    let expected: &[(&str, Column)] = &[
+        (
+            "manager1",
+            &[
+                (
+                    Resource::User,
+                    &[Action::Create, Action::Read, Action::Update, Action::Delete],
+                ),
                 (Resource::Customer, &[Action::Read]),
-                (Resource::Contract, &[Action::Create, Action::Read, Action::Update, Action::Delete]),
+                (
+                    Resource::Contract,
+                    &[Action::Create, Action::Read, Action::Update, Action::Delete],
+                ),
                 (Resource::Event, &[Action::Read, Action::Update]),
-            ]),
-            ("sales2", &[
+            ],
+        ),
+        (
+            "sales2",
+            &[
                 (Resource::User, &[]),
-                (Resource::Customer, &[Action::Create, Action::Read, Action::Update, Action::Delete]),
+                (
+                    Resource::Customer,
+                    &[Action::Create, Action::Read, Action::Update, Action::Delete],
+                ),
                 (Resource::Contract, &[Action::Read, Action::Update]),
                 (Resource::Event, &[Action::Create, Action::Read]),
-            ]),
-            ("support1", &[
+            ],
+        ),
+        (
+            "support1",
+            &[
                 (Resource::User, &[]),
                 (Resource::Customer, &[Action::Read]),
                 (Resource::Contract, &[Action::Read]),
                 (Resource::Event, &[Action::Read, Action::Update]),
-            ]),
-        ];
-        for (username, rows) in expected {
-            let (user, _) = authentication_service::sign_in(
-                &database.connection, username, "demo-epic-events", &secret, Duration::hours(1),
-            )
+            ],
+        ),
+    ];
+    for (username, rows) in expected {
+        let (user, _) = authentication_service::sign_in(
+            &database.connection,
+            username,
+            "demo-epic-events",
+            &secret,
+            Duration::hours(1),
+        )
+        .await
+        .unwrap();
+        let actor = authorization_service::actor_for(&database.connection, &user)
             .await
             .unwrap();
-            let actor = authorization_service::actor_for(&database.connection, &user).await.unwrap();
-            for (resource, allowed) in *rows {
-                for action in Action::ALL {
-                    assert_eq!(
-                        authorize(&actor, action, Target::AnyOf(*resource)).is_ok(),
-                        allowed.contains(&action),
-                        "{username} {action:?} {resource:?}"
-                    );
-                }
+        for (resource, allowed) in *rows {
+            for action in Action::ALL {
+                assert_eq!(
+                    authorize(&actor, action, Target::AnyOf(*resource)).is_ok(),
+                    allowed.contains(&action),
+                    "{username} {action:?} {resource:?}"
+                );
             }
         }
     }
 }
+
+test_on_both_backends!(stored_rights_give_each_role_its_column_of_the_matrix);

@@ -16,8 +16,7 @@ use epic_events::services::contract_service::{self, ContractChanges};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::ConnectionTrait;
 use support::{
-    Backend, TestDatabase, binary_command, contract_id, mysql_server_url, run_binary_in,
-    run_command, session,
+    Backend, TestDatabase, binary_command, contract_id, run_binary_in, run_command, session,
 };
 
 const NEW_PASSWORD: &str = "un mot de passe solide";
@@ -290,10 +289,13 @@ fn audited_operations_are_reported_on_sqlite() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mysql_tests),
+    ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+)]
 fn audited_operations_are_reported_on_mysql() {
-    if mysql_server_url().is_some() {
-        reports_the_audited_operations(Backend::MySql);
-    }
+    support::require_mysql();
+    reports_the_audited_operations(Backend::MySql);
 }
 
 #[test]
@@ -302,8 +304,11 @@ fn reported_only_with_a_dsn_on_sqlite() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mysql_tests),
+    ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+)]
 fn reported_only_with_a_dsn_on_mysql() {
-    if mysql_server_url().is_some() {
-        reports_only_with_a_dsn(Backend::MySql);
-    }
+    support::require_mysql();
+    reports_only_with_a_dsn(Backend::MySql);
 }

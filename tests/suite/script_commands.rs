@@ -33,78 +33,146 @@ fn help_lists_every_function_in_french_without_signing_in() {
     assert!(usage.stdout.contains("CLÉ=VALEUR"), "{usage:?}");
 }
 
-test_on_both_backends! {
-    async fn scripts_run_as_the_signed_in_user(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let run = |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
-        let assign = scripts_directory().join("assigner_support.rhai").display().to_string();
+async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let run =
+        |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
+    let assign = scripts_directory()
+        .join("assigner_support.rhai")
+        .display()
+        .to_string();
 
-        let without_session = run(&["executer", &assign, "support=support1", "tous=oui"]);
-        assert_eq!(without_session.code, Some(1), "{without_session:?}");
-        assert!(without_session.stderr.contains("veuillez vous reconnecter"), "{without_session:?}");
+    let without_session = run(&["executer", &assign, "support=support1", "tous=oui"]);
+    assert_eq!(without_session.code, Some(1), "{without_session:?}");
+    assert!(
+        without_session.stderr.contains("veuillez vous reconnecter"),
+        "{without_session:?}"
+    );
 
-        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "manager1"], "demo-epic-events\n");
-        assert!(signed_in.success, "{signed_in:?}");
-        let before = event_supports(&database).await;
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "manager1"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    let before = event_supports(&database).await;
 
-        let simulation = run(&["executer", &assign, "--simulation", "support=support1", "tous=oui", "--format", "csv"]);
-        assert!(simulation.success, "{simulation:?}");
-        assert!(simulation.stdout.starts_with("numero,debut,nom,client,lieu,support\nEVT-2026-0001,"), "{simulation:?}");
-        assert!(
-            simulation.stderr.contains("Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
-            "{simulation:?}"
-        );
-        assert_eq!(event_supports(&database).await, before);
+    let simulation = run(&[
+        "executer",
+        &assign,
+        "--simulation",
+        "support=support1",
+        "tous=oui",
+        "--format",
+        "csv",
+    ]);
+    assert!(simulation.success, "{simulation:?}");
+    assert!(
+        simulation
+            .stdout
+            .starts_with("numero,debut,nom,client,lieu,support\nEVT-2026-0001,"),
+        "{simulation:?}"
+    );
+    assert!(
+        simulation.stderr.contains("Simulation : rien n'a été enregistré. Le script aurait :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
+        "{simulation:?}"
+    );
+    assert_eq!(event_supports(&database).await, before);
 
-        let mismatch = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=3"]);
-        assert_eq!(mismatch.code, Some(1), "{mismatch:?}");
-        assert_eq!(
-            mismatch.stderr,
-            "Erreur : le script s'est arrêté : le script devait modifier 3 enregistrements mais en modifie 2 ; rien n'a été enregistré\n"
-        );
-        assert_eq!(event_supports(&database).await, before);
+    let mismatch = run(&[
+        "executer",
+        &assign,
+        "support=support1",
+        "tous=oui",
+        "attendu=3",
+    ]);
+    assert_eq!(mismatch.code, Some(1), "{mismatch:?}");
+    assert_eq!(
+        mismatch.stderr,
+        "Erreur : le script s'est arrêté : le script devait modifier 3 enregistrements mais en modifie 2 ; rien n'a été enregistré\n"
+    );
+    assert_eq!(event_supports(&database).await, before);
 
-        let done = run(&["executer", &assign, "support=support1", "tous=oui", "attendu=2", "--format", "json"]);
-        assert!(done.success, "{done:?}");
-        let assigned: serde_json::Value = serde_json::from_str(&done.stdout).unwrap();
-        assert_eq!(assigned.as_array().unwrap().len(), 2);
-        assert_eq!(assigned[0]["support"], "Inès Fontaine");
-        assert_eq!(done.stderr, "Enregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n");
-        assert!(event_supports(&database).await.iter().all(|(_, support)| support.is_some()));
-    }
-
-    async fn script_mistakes_are_french_and_change_nothing(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let run = |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
-        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "sales2"], "demo-epic-events\n");
-        assert!(signed_in.success, "{signed_in:?}");
-
-        let script = directory.path().join("essai.rhai");
-        std::fs::write(&script, "let c = mes_contrats_non_payes();\nafficher(c, [\"numero\", \"reste_a_payer\"]);\nsupprimer_contrat(c[0].id);\n").unwrap();
-        let refused = run(&["executer", script.to_str().unwrap()]);
-        assert_eq!(refused.code, Some(1), "{refused:?}");
-        assert_eq!(refused.stdout, "", "a run that stops shows no result: {refused:?}");
-        assert_eq!(
-            refused.stderr,
-            "Erreur : le script s'est arrêté : action refusée : le rôle commercial ne permet pas de supprimer ce contrat (ligne 3) ; rien n'a été enregistré\n"
-        );
-
-        std::fs::write(&script, "let x = ;").unwrap();
-        let syntax = run(&["executer", script.to_str().unwrap()]);
-        assert_eq!(syntax.code, Some(1));
-        assert_eq!(syntax.stderr, "Erreur : le script s'est arrêté : erreur de syntaxe dans le script (ligne 1) ; rien n'a été enregistré\n");
-
-        let missing = run(&["executer", "absent.rhai"]);
-        assert_eq!(missing.code, Some(1));
-        assert_eq!(missing.stderr, "Erreur : impossible de lire le script « absent.rhai » (fichier introuvable)\n");
-
-        let bad_parameter = run(&["executer", script.to_str().unwrap(), "sans-egal"]);
-        assert_eq!(bad_parameter.code, Some(2), "{bad_parameter:?}");
-        assert!(bad_parameter.stderr.contains("sans-egal"), "{bad_parameter:?}");
-    }
+    let done = run(&[
+        "executer",
+        &assign,
+        "support=support1",
+        "tous=oui",
+        "attendu=2",
+        "--format",
+        "json",
+    ]);
+    assert!(done.success, "{done:?}");
+    let assigned: serde_json::Value = serde_json::from_str(&done.stdout).unwrap();
+    assert_eq!(assigned.as_array().unwrap().len(), 2);
+    assert_eq!(assigned[0]["support"], "Inès Fontaine");
+    assert_eq!(
+        done.stderr,
+        "Enregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n"
+    );
+    assert!(
+        event_supports(&database)
+            .await
+            .iter()
+            .all(|(_, support)| support.is_some())
+    );
 }
+
+async fn script_mistakes_are_french_and_change_nothing(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let run =
+        |arguments: &[&str]| run_binary_in(Some(&database.url), directory.path(), arguments, "");
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "sales2"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+
+    let script = directory.path().join("essai.rhai");
+    std::fs::write(&script, "let c = mes_contrats_non_payes();\nafficher(c, [\"numero\", \"reste_a_payer\"]);\nsupprimer_contrat(c[0].id);\n").unwrap();
+    let refused = run(&["executer", script.to_str().unwrap()]);
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    assert_eq!(
+        refused.stdout, "",
+        "a run that stops shows no result: {refused:?}"
+    );
+    assert_eq!(
+        refused.stderr,
+        "Erreur : le script s'est arrêté : action refusée : le rôle commercial ne permet pas de supprimer ce contrat (ligne 3) ; rien n'a été enregistré\n"
+    );
+
+    std::fs::write(&script, "let x = ;").unwrap();
+    let syntax = run(&["executer", script.to_str().unwrap()]);
+    assert_eq!(syntax.code, Some(1));
+    assert_eq!(
+        syntax.stderr,
+        "Erreur : le script s'est arrêté : erreur de syntaxe dans le script (ligne 1) ; rien n'a été enregistré\n"
+    );
+
+    let missing = run(&["executer", "absent.rhai"]);
+    assert_eq!(missing.code, Some(1));
+    assert_eq!(
+        missing.stderr,
+        "Erreur : impossible de lire le script « absent.rhai » (fichier introuvable)\n"
+    );
+
+    let bad_parameter = run(&["executer", script.to_str().unwrap(), "sans-egal"]);
+    assert_eq!(bad_parameter.code, Some(2), "{bad_parameter:?}");
+    assert!(
+        bad_parameter.stderr.contains("sans-egal"),
+        "{bad_parameter:?}"
+    );
+}
+
+test_on_both_backends!(
+    scripts_run_as_the_signed_in_user,
+    script_mistakes_are_french_and_change_nothing
+);
 
 /// Runs `command` with its standard output closed before it writes anything, as
 /// `epic-events … | head -0` would.
@@ -135,17 +203,34 @@ fn a_closed_pipe_ends_help_normally() {
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
 }
 
-test_on_both_backends! {
-    async fn a_closed_pipe_ends_a_script_normally(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let signed_in = run_binary_in(Some(&database.url), directory.path(), &["connexion", "--utilisateur", "manager1"], "demo-epic-events\n");
-        assert!(signed_in.success, "{signed_in:?}");
-        let script = directory.path().join("beaucoup.rhai");
-        std::fs::write(&script, "let lignes = []; for i in 0..20000 { lignes.push(i) } lignes").unwrap();
-        let script = script.display().to_string();
-        let command = support::binary_command(Some(&database.url), directory.path(), &["executer", &script, "--format", "csv"]);
-        let (code, stderr) = run_with_closed_output(command);
-        assert_eq!((code, stderr.as_str()), (Some(0), ""), "the reader went away: a normal end");
-    }
+async fn a_closed_pipe_ends_a_script_normally(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "manager1"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    let script = directory.path().join("beaucoup.rhai");
+    std::fs::write(
+        &script,
+        "let lignes = []; for i in 0..20000 { lignes.push(i) } lignes",
+    )
+    .unwrap();
+    let script = script.display().to_string();
+    let command = support::binary_command(
+        Some(&database.url),
+        directory.path(),
+        &["executer", &script, "--format", "csv"],
+    );
+    let (code, stderr) = run_with_closed_output(command);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (Some(0), ""),
+        "the reader went away: a normal end"
+    );
 }
+
+test_on_both_backends!(a_closed_pipe_ends_a_script_normally);

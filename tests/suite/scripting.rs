@@ -56,291 +56,366 @@ fn stops_quickly(started: Instant) {
     );
 }
 
-test_on_both_backends! {
-    async fn a_run_commits_all_its_writes(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let ids = ids(&database).await;
-        let result = Script::new("manager1", four_writes(&ids)).run(&database).await;
-        let outcome = result.success();
-        assert!(outcome.committed);
-        let kinds: Vec<(Resource, ChangeKind, &str)> = outcome
-            .changes
-            .iter()
-            .map(|change| (change.resource, change.kind, change.label.as_str()))
-            .collect();
-        let new_contract = kinds[3].2.to_owned();
-        assert!(new_contract.starts_with("CTR-"), "{new_contract}");
-        assert_eq!(
-            kinds,
-            [
-                (Resource::Contract, ChangeKind::Modified, "CTR-2026-0001"),
-                (Resource::Event, ChangeKind::Modified, "EVT-2026-0001"),
-                (Resource::Event, ChangeKind::Modified, "EVT-2026-0004"),
-                (Resource::Contract, ChangeKind::Created, new_contract.as_str()),
-            ]
-        );
-        let signed = contract::Entity::find_by_id(ids.unsigned)
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(signed.signed);
-        let supports: Vec<Option<i32>> = event::Entity::find()
-            .order_by_asc(event::Column::Id)
-            .all(&database.connection)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|row| row.user_support_id)
-            .collect();
-        assert!(supports.iter().all(Option::is_some), "{supports:?}");
-        assert_eq!(database.count(contract::Entity).await, 7);
-    }
-
-    async fn a_failure_after_writes_changes_nothing(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let ids = ids(&database).await;
-        let before = snapshot(&database).await;
-        let with_events = contract_id(&database, "CTR-2026-0004").await;
-
-        let source = format!("{}\nsupprimer_contrat({with_events});", four_writes(&ids));
-        let result = Script::new("manager1", source).run(&database).await;
-        assert_eq!(
-            result.failure(),
-            "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés"
-        );
-        assert!(result.outcome.as_ref().unwrap_err().line.is_some());
-        assert_eq!(snapshot(&database).await, before);
-
-        let source = format!("{}\nthrow \"arrêt volontaire\";", four_writes(&ids));
-        let result = Script::new("manager1", source).run(&database).await;
-        assert_eq!(result.failure(), "arrêt volontaire");
-        assert_eq!(snapshot(&database).await, before);
-    }
-
-    async fn refusals_are_catchable_with_the_core_message(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let unsigned = contract_id(&database, "CTR-2026-0001").await;
-        let source = format!(
-            r#"
-            let message = "";
-            try {{ supprimer_contrat({unsigned}); }} catch (erreur) {{ message = erreur; }}
-            let doublon = "";
-            try {{
-                creer_client(#{{ prenom: "Paul", nom: "Durand", email: "paul.durand@maison-durand.fr",
-                                telephone: "+33 4 78 00 00 99", entreprise: "Durand Fils" }});
-            }} catch (erreur) {{ doublon = erreur; }}
-            creer_client(#{{ prenom: "Claire", nom: "Vasseur", email: "claire@vasseur.fr",
-                            telephone: "+33 3 20 00 00 01", entreprise: "Vasseur" }});
-            [message, doublon]
-            "#
-        );
-        let result = Script::new("sales2", source).run(&database).await;
-        result.success();
-        assert!(
-            result.data.contains("action refusée : le rôle commercial ne permet pas de supprimer ce contrat"),
-            "{}",
-            result.data
-        );
-        assert!(
-            result.data.contains("adresse e-mail : cette valeur est déjà utilisée"),
-            "{}",
-            result.data
-        );
-        assert_eq!(database.count(customer::Entity).await, 4, "the script went on after catching");
-    }
-
-    async fn the_dry_run_changes_nothing_and_says_what_it_would_do(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let ids = ids(&database).await;
-        let before = snapshot(&database).await;
-        let result = Script::new("manager1", four_writes(&ids))
-            .simulation()
-            .run(&database)
-            .await;
-        let outcome = result.success();
-        assert!(!outcome.committed);
-        assert_eq!(snapshot(&database).await, before);
-        let summary = outcome.summary().unwrap();
-        assert!(
-            summary.starts_with("Simulation : rien n'a été enregistré. Le script aurait :\n"),
-            "{summary}"
-        );
-        assert!(summary.contains("- modifié 1 contrat : CTR-2026-0001\n"), "{summary}");
-        assert!(summary.contains("- créé 1 contrat : CTR-"), "{summary}");
-        assert!(
-            summary.ends_with("- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
-            "{summary}"
-        );
-    }
-
-    async fn the_expected_count_guard(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let ids = ids(&database).await;
-        let before = snapshot(&database).await;
-        let source = format!("modifications_attendues(5);\n{}", four_writes(&ids));
-        let result = Script::new("manager1", source).run(&database).await;
-        assert_eq!(
-            result.failure(),
-            "le script devait modifier 5 enregistrements mais en modifie 4"
-        );
-        assert_eq!(snapshot(&database).await, before);
-
-        // Modifying the same record twice counts once.
-        let source = format!(
-            "modifications_attendues(4);\n{}\nmodifier_contrat({}, #{{ reste_a_payer: 100 }});",
-            four_writes(&ids),
-            ids.unsigned
-        );
-        let result = Script::new("manager1", source).run(&database).await;
-        assert!(result.success().committed);
-        assert_ne!(snapshot(&database).await, before);
-    }
-
-    async fn records_read_in_french(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let gala = event_id(&database, "EVT-2026-0002").await;
-        let source = format!(
-            r#"
-            let c = contrat_par_numero("ctr-2026-0002");
-            let e = evenement({gala});
-            let client = client(e.client_id);
-            afficher([
-                #{{ cle: "type", valeur: type_of(c) }},
-                #{{ cle: "montant_total", valeur: c.montant_total }},
-                #{{ cle: "reste_a_payer", valeur: c.reste_a_payer }},
-                #{{ cle: "paye", valeur: c.montant_total - c.reste_a_payer }},
-                #{{ cle: "signe", valeur: c.signe }},
-                #{{ cle: "lieu", valeur: e.lieu }},
-                #{{ cle: "support", valeur: e.support }},
-                #{{ cle: "entreprise", valeur: client.entreprise }},
-                #{{ cle: "index", valeur: c["client"] }},
-                #{{ cle: "avant", valeur: e.debut < date("01/01/2027 00:00") }},
-            ], ["cle", "valeur"]);
-            "#
-        );
-        let result = Script::new("support1", source)
-            .format(epic_events::scripting::output::OutputFormat::Csv)
-            .run(&database)
-            .await;
-        result.success();
-        assert_eq!(
-            result.data,
-            "cle,valeur\n\
-             type,Contrat\n\
-             montant_total,8500.00\n\
-             reste_a_payer,3250.50\n\
-             paye,5249.50\n\
-             signe,true\n\
-             lieu,\"Pavillon Ledoyen, 75008 Paris\"\n\
-             support,Inès Fontaine\n\
-             entreprise,Maison Durand\n\
-             index,Maison Durand\n\
-             avant,true\n"
-        );
-
-        let result = Script::new("support1", format!("let e = evenement({gala}); e.lieu = \"ailleurs\";"))
-            .run(&database)
-            .await;
-        assert!(result.failure().starts_with("champ inconnu ou en lecture seule"), "{}", result.failure());
-    }
-
-    async fn runaway_scripts_stop_with_nothing_written(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let unsigned = contract_id(&database, "CTR-2026-0001").await;
-        let before = snapshot(&database).await;
-        for (body, expected) in [
-            ("loop { }", "le script a dépassé"),
-            ("fn descendre(n) { descendre(n + 1) } descendre(0);", "le script imbrique trop d'appels"),
-            ("let texte = \"x\"; loop { texte += texte; }", "le script a dépassé une limite de taille : une chaîne de caractères"),
-            ("let liste = [1]; loop { liste += liste; }", "le script a dépassé une limite de taille : un tableau"),
-            ("let liste = []; loop { liste.push(1); }", "le script a dépassé"),
-        ] {
-            let source = format!("signer_contrat({unsigned});\n{body}");
-            let started = Instant::now();
-            let result = Script::new("manager1", source).run(&database).await;
-            stops_quickly(started);
-            let message = result.failure();
-            assert!(message.starts_with(expected), "{body}: {message}");
-            assert_eq!(snapshot(&database).await, before, "{body}");
-        }
-    }
-
-    async fn scripts_reach_no_file_and_no_environment(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let given = directory.path().join("donnees.csv");
-        std::fs::write(&given, "a;b\n1;2\n").unwrap();
-        let not_given = directory.path().join("secret.csv");
-        std::fs::write(&not_given, "a;b\n3;4\n").unwrap();
-        let given = given.display().to_string();
-        let not_given = not_given.display().to_string();
-
-        let read = |path: &str| format!("lire_csv({path:?})");
-        for (source, expected) in [
-            (read("/etc/passwd"), "lire_csv : le fichier « /etc/passwd » n'a pas été donné sur la ligne de commande"),
-            (read(&not_given), "lire_csv : le fichier"),
-            (read("../../../etc/passwd"), "lire_csv : le fichier"),
-            ("import \"/etc/passwd\" as secrets;".to_owned(), "les scripts ne peuvent pas importer de module"),
-            ("env(\"HOME\")".to_owned(), "fonction inconnue"),
-            ("eval(\"1 + 1\")".to_owned(), "erreur de syntaxe"),
-            ("open(\"/etc/passwd\")".to_owned(), "fonction inconnue"),
-        ] {
-            let result = Script::new("sales2", source.clone())
-                .parameter("fichier", given.clone())
-                .run(&database)
-                .await;
-            let message = result.failure();
-            assert!(message.starts_with(expected), "{source}: {message}");
-        }
-        let result = Script::new("sales2", "let lignes = lire_csv(parametres.fichier); lignes[0].b")
-            .parameter("fichier", given)
-            .run(&database)
-            .await;
-        result.success();
-        assert_eq!(result.data, "2\n");
-    }
-
-    async fn parameters_and_help(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let result = Script::new(
-            "support2",
-            r#"print(parametres.lieu); print(parametres.absent ?? "défaut"); aide("signer_contrat"); moi().identifiant"#,
-        )
-        .parameter("lieu", "Nantes")
+async fn a_run_commits_all_its_writes(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let ids = ids(&database).await;
+    let result = Script::new("manager1", four_writes(&ids))
         .run(&database)
         .await;
-        result.success();
-        let lines: Vec<&str> = result.data.lines().collect();
-        assert_eq!(lines[0], "Nantes");
-        assert_eq!(lines[1], "défaut");
-        assert!(result.data.contains("signer_contrat(id)"), "{}", result.data);
-        assert_eq!(lines.last(), Some(&"support2"));
-    }
+    let outcome = result.success();
+    assert!(outcome.committed);
+    let kinds: Vec<(Resource, ChangeKind, &str)> = outcome
+        .changes
+        .iter()
+        .map(|change| (change.resource, change.kind, change.label.as_str()))
+        .collect();
+    let new_contract = kinds[3].2.to_owned();
+    assert!(new_contract.starts_with("CTR-"), "{new_contract}");
+    assert_eq!(
+        kinds,
+        [
+            (Resource::Contract, ChangeKind::Modified, "CTR-2026-0001"),
+            (Resource::Event, ChangeKind::Modified, "EVT-2026-0001"),
+            (Resource::Event, ChangeKind::Modified, "EVT-2026-0004"),
+            (
+                Resource::Contract,
+                ChangeKind::Created,
+                new_contract.as_str()
+            ),
+        ]
+    );
+    let signed = contract::Entity::find_by_id(ids.unsigned)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(signed.signed);
+    let supports: Vec<Option<i32>> = event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.user_support_id)
+        .collect();
+    assert!(supports.iter().all(Option::is_some), "{supports:?}");
+    assert_eq!(database.count(contract::Entity).await, 7);
+}
 
-    async fn lists_by_page(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let seminar = event_id(&database, "EVT-2026-0001").await;
-        let source = format!(
-            r#"
-            let numeros = |liste| liste.map(|element| element.numero);
-            print(numeros.call(contrats(#{{ apres: {after}, limite: 2 }})));
-            print(numeros.call(mes_contrats_non_payes(#{{ limite: 1 }})));
-            print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", limite: 1 }})));
-            print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", apres: {seminar}, limite: 1 }})));
-            print(clients(#{{}}).len());
-            "#,
-            after = contract_id(&database, "CTR-2026-0002").await,
-        );
+async fn a_failure_after_writes_changes_nothing(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let ids = ids(&database).await;
+    let before = snapshot(&database).await;
+    let with_events = contract_id(&database, "CTR-2026-0004").await;
+
+    let source = format!("{}\nsupprimer_contrat({with_events});", four_writes(&ids));
+    let result = Script::new("manager1", source).run(&database).await;
+    assert_eq!(
+        result.failure(),
+        "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés"
+    );
+    assert!(result.outcome.as_ref().unwrap_err().line.is_some());
+    assert_eq!(snapshot(&database).await, before);
+
+    let source = format!("{}\nthrow \"arrêt volontaire\";", four_writes(&ids));
+    let result = Script::new("manager1", source).run(&database).await;
+    assert_eq!(result.failure(), "arrêt volontaire");
+    assert_eq!(snapshot(&database).await, before);
+}
+
+async fn refusals_are_catchable_with_the_core_message(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let unsigned = contract_id(&database, "CTR-2026-0001").await;
+    let source = format!(
+        r#"
+        let message = "";
+        try {{ supprimer_contrat({unsigned}); }} catch (erreur) {{ message = erreur; }}
+        let doublon = "";
+        try {{
+            creer_client(#{{ prenom: "Paul", nom: "Durand", email: "paul.durand@maison-durand.fr",
+                            telephone: "+33 4 78 00 00 99", entreprise: "Durand Fils" }});
+        }} catch (erreur) {{ doublon = erreur; }}
+        creer_client(#{{ prenom: "Claire", nom: "Vasseur", email: "claire@vasseur.fr",
+                        telephone: "+33 3 20 00 00 01", entreprise: "Vasseur" }});
+        [message, doublon]
+        "#
+    );
+    let result = Script::new("sales2", source).run(&database).await;
+    result.success();
+    assert!(
+        result
+            .data
+            .contains("action refusée : le rôle commercial ne permet pas de supprimer ce contrat"),
+        "{}",
+        result.data
+    );
+    assert!(
+        result
+            .data
+            .contains("adresse e-mail : cette valeur est déjà utilisée"),
+        "{}",
+        result.data
+    );
+    assert_eq!(
+        database.count(customer::Entity).await,
+        4,
+        "the script went on after catching"
+    );
+}
+
+async fn the_dry_run_changes_nothing_and_says_what_it_would_do(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let ids = ids(&database).await;
+    let before = snapshot(&database).await;
+    let result = Script::new("manager1", four_writes(&ids))
+        .simulation()
+        .run(&database)
+        .await;
+    let outcome = result.success();
+    assert!(!outcome.committed);
+    assert_eq!(snapshot(&database).await, before);
+    let summary = outcome.summary().unwrap();
+    assert!(
+        summary.starts_with("Simulation : rien n'a été enregistré. Le script aurait :\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("- modifié 1 contrat : CTR-2026-0001\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("- créé 1 contrat : CTR-"), "{summary}");
+    assert!(
+        summary.ends_with("- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"),
+        "{summary}"
+    );
+}
+
+async fn the_expected_count_guard(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let ids = ids(&database).await;
+    let before = snapshot(&database).await;
+    let source = format!("modifications_attendues(5);\n{}", four_writes(&ids));
+    let result = Script::new("manager1", source).run(&database).await;
+    assert_eq!(
+        result.failure(),
+        "le script devait modifier 5 enregistrements mais en modifie 4"
+    );
+    assert_eq!(snapshot(&database).await, before);
+
+    // Modifying the same record twice counts once.
+    let source = format!(
+        "modifications_attendues(4);\n{}\nmodifier_contrat({}, #{{ reste_a_payer: 100 }});",
+        four_writes(&ids),
+        ids.unsigned
+    );
+    let result = Script::new("manager1", source).run(&database).await;
+    assert!(result.success().committed);
+    assert_ne!(snapshot(&database).await, before);
+}
+
+async fn records_read_in_french(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let gala = event_id(&database, "EVT-2026-0002").await;
+    let source = format!(
+        r#"
+        let c = contrat_par_numero("ctr-2026-0002");
+        let e = evenement({gala});
+        let client = client(e.client_id);
+        afficher([
+            #{{ cle: "type", valeur: type_of(c) }},
+            #{{ cle: "montant_total", valeur: c.montant_total }},
+            #{{ cle: "reste_a_payer", valeur: c.reste_a_payer }},
+            #{{ cle: "paye", valeur: c.montant_total - c.reste_a_payer }},
+            #{{ cle: "signe", valeur: c.signe }},
+            #{{ cle: "lieu", valeur: e.lieu }},
+            #{{ cle: "support", valeur: e.support }},
+            #{{ cle: "entreprise", valeur: client.entreprise }},
+            #{{ cle: "index", valeur: c["client"] }},
+            #{{ cle: "avant", valeur: e.debut < date("01/01/2027 00:00") }},
+        ], ["cle", "valeur"]);
+        "#
+    );
+    let result = Script::new("support1", source)
+        .format(epic_events::scripting::output::OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "cle,valeur\n\
+         type,Contrat\n\
+         montant_total,8500.00\n\
+         reste_a_payer,3250.50\n\
+         paye,5249.50\n\
+         signe,true\n\
+         lieu,\"Pavillon Ledoyen, 75008 Paris\"\n\
+         support,Inès Fontaine\n\
+         entreprise,Maison Durand\n\
+         index,Maison Durand\n\
+         avant,true\n"
+    );
+
+    let result = Script::new(
+        "support1",
+        format!("let e = evenement({gala}); e.lieu = \"ailleurs\";"),
+    )
+    .run(&database)
+    .await;
+    assert!(
+        result
+            .failure()
+            .starts_with("champ inconnu ou en lecture seule"),
+        "{}",
+        result.failure()
+    );
+}
+
+async fn runaway_scripts_stop_with_nothing_written(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let unsigned = contract_id(&database, "CTR-2026-0001").await;
+    let before = snapshot(&database).await;
+    for (body, expected) in [
+        ("loop { }", "le script a dépassé"),
+        (
+            "fn descendre(n) { descendre(n + 1) } descendre(0);",
+            "le script imbrique trop d'appels",
+        ),
+        (
+            "let texte = \"x\"; loop { texte += texte; }",
+            "le script a dépassé une limite de taille : une chaîne de caractères",
+        ),
+        (
+            "let liste = [1]; loop { liste += liste; }",
+            "le script a dépassé une limite de taille : un tableau",
+        ),
+        (
+            "let liste = []; loop { liste.push(1); }",
+            "le script a dépassé",
+        ),
+    ] {
+        let source = format!("signer_contrat({unsigned});\n{body}");
+        let started = Instant::now();
         let result = Script::new("manager1", source).run(&database).await;
-        result.success();
-        assert_eq!(
-            result.data,
-            "[\"CTR-2026-0003\", \"CTR-2026-0004\"]\n[\"CTR-2026-0001\"]\n[\"EVT-2026-0001\"]\n[\"EVT-2026-0004\"]\n3\n"
-        );
-        let result = Script::new("manager1", "contrats(#{ limite: 0 })").run(&database).await;
-        assert_eq!(result.failure(), "contrats : le champ « limite » doit être un nombre de 1 à 1000");
-        let result = Script::new("manager1", "evenements_sans_support(#{ apres: 424242, limite: 5 })").run(&database).await;
-        assert_eq!(result.failure(), "après : l'évènement n°424242 n'existe pas (plus)");
+        stops_quickly(started);
+        let message = result.failure();
+        assert!(message.starts_with(expected), "{body}: {message}");
+        assert_eq!(snapshot(&database).await, before, "{body}");
     }
 }
+
+async fn scripts_reach_no_file_and_no_environment(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let given = directory.path().join("donnees.csv");
+    std::fs::write(&given, "a;b\n1;2\n").unwrap();
+    let not_given = directory.path().join("secret.csv");
+    std::fs::write(&not_given, "a;b\n3;4\n").unwrap();
+    let given = given.display().to_string();
+    let not_given = not_given.display().to_string();
+
+    let read = |path: &str| format!("lire_csv({path:?})");
+    for (source, expected) in [
+        (
+            read("/etc/passwd"),
+            "lire_csv : le fichier « /etc/passwd » n'a pas été donné sur la ligne de commande",
+        ),
+        (read(&not_given), "lire_csv : le fichier"),
+        (read("../../../etc/passwd"), "lire_csv : le fichier"),
+        (
+            "import \"/etc/passwd\" as secrets;".to_owned(),
+            "les scripts ne peuvent pas importer de module",
+        ),
+        ("env(\"HOME\")".to_owned(), "fonction inconnue"),
+        ("eval(\"1 + 1\")".to_owned(), "erreur de syntaxe"),
+        ("open(\"/etc/passwd\")".to_owned(), "fonction inconnue"),
+    ] {
+        let result = Script::new("sales2", source.clone())
+            .parameter("fichier", given.clone())
+            .run(&database)
+            .await;
+        let message = result.failure();
+        assert!(message.starts_with(expected), "{source}: {message}");
+    }
+    let result = Script::new(
+        "sales2",
+        "let lignes = lire_csv(parametres.fichier); lignes[0].b",
+    )
+    .parameter("fichier", given)
+    .run(&database)
+    .await;
+    result.success();
+    assert_eq!(result.data, "2\n");
+}
+
+async fn parameters_and_help(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::new(
+        "support2",
+        r#"print(parametres.lieu); print(parametres.absent ?? "défaut"); aide("signer_contrat"); moi().identifiant"#,
+    )
+    .parameter("lieu", "Nantes")
+    .run(&database)
+    .await;
+    result.success();
+    let lines: Vec<&str> = result.data.lines().collect();
+    assert_eq!(lines[0], "Nantes");
+    assert_eq!(lines[1], "défaut");
+    assert!(
+        result.data.contains("signer_contrat(id)"),
+        "{}",
+        result.data
+    );
+    assert_eq!(lines.last(), Some(&"support2"));
+}
+
+async fn lists_by_page(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let seminar = event_id(&database, "EVT-2026-0001").await;
+    let source = format!(
+        r#"
+        let numeros = |liste| liste.map(|element| element.numero);
+        print(numeros.call(contrats(#{{ apres: {after}, limite: 2 }})));
+        print(numeros.call(mes_contrats_non_payes(#{{ limite: 1 }})));
+        print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", limite: 1 }})));
+        print(numeros.call(evenements_sans_support(#{{ du: "01/01/2026 00:00", apres: {seminar}, limite: 1 }})));
+        print(clients(#{{}}).len());
+        "#,
+        after = contract_id(&database, "CTR-2026-0002").await,
+    );
+    let result = Script::new("manager1", source).run(&database).await;
+    result.success();
+    assert_eq!(
+        result.data,
+        "[\"CTR-2026-0003\", \"CTR-2026-0004\"]\n[\"CTR-2026-0001\"]\n[\"EVT-2026-0001\"]\n[\"EVT-2026-0004\"]\n3\n"
+    );
+    let result = Script::new("manager1", "contrats(#{ limite: 0 })")
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "contrats : le champ « limite » doit être un nombre de 1 à 1000"
+    );
+    let result = Script::new(
+        "manager1",
+        "evenements_sans_support(#{ apres: 424242, limite: 5 })",
+    )
+    .run(&database)
+    .await;
+    assert_eq!(
+        result.failure(),
+        "après : l'évènement n°424242 n'existe pas (plus)"
+    );
+}
+
+test_on_both_backends!(
+    a_run_commits_all_its_writes,
+    a_failure_after_writes_changes_nothing,
+    refusals_are_catchable_with_the_core_message,
+    the_dry_run_changes_nothing_and_says_what_it_would_do,
+    the_expected_count_guard,
+    records_read_in_french,
+    runaway_scripts_stop_with_nothing_written,
+    scripts_reach_no_file_and_no_environment,
+    parameters_and_help,
+    lists_by_page
+);

@@ -54,196 +54,380 @@ fn signed_in<'a>(username: &'a str, then: &[&'a str]) -> Vec<&'a str> {
     lines
 }
 
-test_on_both_backends! {
-    async fn sales_journey(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let partly_paid = contract_id(&database, "CTR-2026-0002").await.to_string();
-        let output = shell(&database, &signed_in("sales2", &[
-            "2", "4",
-            "Claire", "Vasseur", "pas-une-adresse", "+33 3 20 00 00 01", "Vasseur Conseil",
-            "claire@vasseur.fr",
-            "1", "1", "Clara", "5", "Vasseur & Fils", "0",
-            "0", "0",
-            "3", "4", "0",
-            "5", &partly_paid, "3",
-            "Cocktail de printemps", "10/04/2027 18:00", "10/04/2027 22:00", "Lyon", "50", "",
-            "0", "0", "0",
-        ]));
-        let screen = &output.stdout;
-        assert!(!screen.contains("demo-epic-events"), "the password is never shown");
-        assert!(screen.contains("Erreur : adresse e-mail : n'est pas une adresse e-mail valide"), "{screen}");
-        assert!(screen.contains("Client créé : n°4 Vasseur Conseil."), "{screen}");
-        assert!(screen.contains("  Prénom         : Clara\n"), "the detail is shown again after a change: {screen}");
-        assert!(screen.contains("  Entreprise     : Vasseur & Fils\n"), "{screen}");
-        let unpaid = &screen[screen.find("\nMes contrats non payés\n").expect("the unpaid list")..];
-        assert!(unpaid.contains("│  1 │ CTR-2026-0001 │   12 000,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │   12 000,00 € │"), "{unpaid}");
-        assert!(unpaid.contains("│  2 │ CTR-2026-0002 │    8 500,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │    3 250,50 € │"), "{unpaid}");
-        assert!(!unpaid[..unpaid.find("Que faire").unwrap()].contains("CTR-2026-0005"), "{unpaid}");
-        assert!(screen.contains("Évènement créé : EVT-"), "{screen}");
+async fn sales_journey(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let partly_paid = contract_id(&database, "CTR-2026-0002").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "2",
+                "4",
+                "Claire",
+                "Vasseur",
+                "pas-une-adresse",
+                "+33 3 20 00 00 01",
+                "Vasseur Conseil",
+                "claire@vasseur.fr",
+                "1",
+                "1",
+                "Clara",
+                "5",
+                "Vasseur & Fils",
+                "0",
+                "0",
+                "0",
+                "3",
+                "4",
+                "0",
+                "5",
+                &partly_paid,
+                "3",
+                "Cocktail de printemps",
+                "10/04/2027 18:00",
+                "10/04/2027 22:00",
+                "Lyon",
+                "50",
+                "",
+                "0",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        !screen.contains("demo-epic-events"),
+        "the password is never shown"
+    );
+    assert!(
+        screen.contains("Erreur : adresse e-mail : n'est pas une adresse e-mail valide"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Client créé : n°4 Vasseur Conseil."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  Prénom         : Clara\n"),
+        "the detail is shown again after a change: {screen}"
+    );
+    assert!(
+        screen.contains("  Entreprise     : Vasseur & Fils\n"),
+        "{screen}"
+    );
+    let unpaid = &screen[screen
+        .find("\nMes contrats non payés\n")
+        .expect("the unpaid list")..];
+    assert!(unpaid.contains("│  1 │ CTR-2026-0001 │   12 000,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │   12 000,00 € │"), "{unpaid}");
+    assert!(unpaid.contains("│  2 │ CTR-2026-0002 │    8 500,00 € │ Maison Durand │ Nathalie Girard │ Hugo Lefèvre │    3 250,50 € │"), "{unpaid}");
+    assert!(
+        !unpaid[..unpaid.find("Que faire").unwrap()].contains("CTR-2026-0005"),
+        "{unpaid}"
+    );
+    assert!(screen.contains("Évènement créé : EVT-"), "{screen}");
 
-        let created = customer::Entity::find()
-            .filter(customer::Column::Email.eq("claire@vasseur.fr"))
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .expect("the customer exists");
-        assert_eq!(created.customer_first_name, "Clara");
-        assert_eq!(created.company_name, "Vasseur & Fils");
-        assert_eq!(created.user_sales_id, support::user_id(&database, "sales2").await);
-        let cocktail = event::Entity::find()
-            .filter(event::Column::EventName.eq("Cocktail de printemps"))
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .expect("the event exists");
-        assert_eq!(cocktail.contract_id.to_string(), partly_paid);
-        assert_eq!(cocktail.location, "Lyon");
-        assert_eq!(cocktail.attendees, 50);
-        assert_eq!(cocktail.start_datetime.to_rfc3339(), "2027-04-10T18:00:00+00:00");
-        assert_eq!(cocktail.user_support_id, None);
-    }
+    let created = customer::Entity::find()
+        .filter(customer::Column::Email.eq("claire@vasseur.fr"))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .expect("the customer exists");
+    assert_eq!(created.customer_first_name, "Clara");
+    assert_eq!(created.company_name, "Vasseur & Fils");
+    assert_eq!(
+        created.user_sales_id,
+        support::user_id(&database, "sales2").await
+    );
+    let cocktail = event::Entity::find()
+        .filter(event::Column::EventName.eq("Cocktail de printemps"))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .expect("the event exists");
+    assert_eq!(cocktail.contract_id.to_string(), partly_paid);
+    assert_eq!(cocktail.location, "Lyon");
+    assert_eq!(cocktail.attendees, 50);
+    assert_eq!(
+        cocktail.start_datetime.to_rfc3339(),
+        "2027-04-10T18:00:00+00:00"
+    );
+    assert_eq!(cocktail.user_support_id, None);
+}
 
-    async fn management_journey(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let atelier = support::customer_id(&database, "Atelier Lumière").await.to_string();
-        let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
-        let output = shell(&database, &signed_in("manager1", &[
-            "1", "3",
-            "Yanis", "Benali", "yanis.benali@epic-events.fr", "+33 6 40 00 00 01", "support3", "support",
-            "un mot de passe solide", "un mot de passe solide",
-            "0", "0",
-            "3", "6", &atelier, "5 000", "", "",
-            "1", "3", "oui", "0", "0", "0",
-            "4", "3", "3", &seminar, "1", "7", "support2", "0", "0", "0",
-        ]));
-        let screen = &output.stdout;
-        assert!(!screen.contains("un mot de passe solide"), "passwords are never shown");
-        assert!(screen.contains("Utilisateur créé : n°8 support3."), "{screen}");
-        assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
-        assert!(screen.contains("Contrat signé."), "{screen}");
-        assert!(screen.contains("  Signé          : oui\n"), "{screen}");
-        assert!(screen.contains("Membres du support :"), "{screen}");
-        assert!(screen.contains("  Support        : Thomas Mercier\n"), "{screen}");
+async fn management_journey(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let atelier = support::customer_id(&database, "Atelier Lumière")
+        .await
+        .to_string();
+    let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "1",
+                "3",
+                "Yanis",
+                "Benali",
+                "yanis.benali@epic-events.fr",
+                "+33 6 40 00 00 01",
+                "support3",
+                "support",
+                "un mot de passe solide",
+                "un mot de passe solide",
+                "0",
+                "0",
+                "3",
+                "6",
+                &atelier,
+                "5 000",
+                "",
+                "",
+                "1",
+                "3",
+                "oui",
+                "0",
+                "0",
+                "0",
+                "4",
+                "3",
+                "3",
+                &seminar,
+                "1",
+                "7",
+                "support2",
+                "0",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        !screen.contains("un mot de passe solide"),
+        "passwords are never shown"
+    );
+    assert!(
+        screen.contains("Utilisateur créé : n°8 support3."),
+        "{screen}"
+    );
+    assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
+    assert!(screen.contains("Contrat signé."), "{screen}");
+    assert!(screen.contains("  Signé          : oui\n"), "{screen}");
+    assert!(screen.contains("Membres du support :"), "{screen}");
+    assert!(
+        screen.contains("  Support        : Thomas Mercier\n"),
+        "{screen}"
+    );
 
-        let created = user::Entity::find()
-            .filter(user::Column::Username.eq("support3"))
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .expect("the user exists");
-        assert_eq!(created.email, "yanis.benali@epic-events.fr");
-        let new_contract = contract::Entity::find()
-            .filter(contract::Column::CustomerId.eq(atelier.parse::<i32>().unwrap()))
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .expect("the contract exists");
-        assert!(new_contract.signed);
-        assert_eq!(new_contract.total_amount.to_string(), "5000.00");
-        assert_eq!(new_contract.balance_due.to_string(), "5000.00");
-        let assigned = event::Entity::find_by_id(seminar.parse::<i32>().unwrap())
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(assigned.user_support_id, Some(support::user_id(&database, "support2").await));
-    }
+    let created = user::Entity::find()
+        .filter(user::Column::Username.eq("support3"))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .expect("the user exists");
+    assert_eq!(created.email, "yanis.benali@epic-events.fr");
+    let new_contract = contract::Entity::find()
+        .filter(contract::Column::CustomerId.eq(atelier.parse::<i32>().unwrap()))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .expect("the contract exists");
+    assert!(new_contract.signed);
+    assert_eq!(new_contract.total_amount.to_string(), "5000.00");
+    assert_eq!(new_contract.balance_due.to_string(), "5000.00");
+    let assigned = event::Entity::find_by_id(seminar.parse::<i32>().unwrap())
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        assigned.user_support_id,
+        Some(support::user_id(&database, "support2").await)
+    );
+}
 
-    async fn support_journey(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let gala = event_id(&database, "EVT-2026-0002").await;
-        let inauguration = event_id(&database, "EVT-2026-0003").await;
-        let before = event::Entity::find_by_id(inauguration).one(&database.connection).await.unwrap().unwrap();
-        let (gala_text, inauguration_text) = (gala.to_string(), inauguration.to_string());
-        let output = shell(&database, &signed_in("support1", &[
-            "4", "2", "3", &gala_text, "1", "5", "beaucoup", "300", "4", "Salle Wagram, 75017 Paris", "7", "0", "0",
-            "4", &inauguration_text, "1", "0",
-            "0",
-        ]));
-        let screen = &output.stdout;
-        let mine = &screen[screen.find("\nMes évènements\n").expect("the list of my events")..];
-        assert!(mine.contains("EVT-2026-0002"), "{mine}");
-        assert!(!mine[..mine.find("Que faire").unwrap()].contains("EVT-2026-0003"), "{mine}");
-        assert!(screen.contains("Erreur : participants : « beaucoup » n'est pas un nombre entier"), "{screen}");
-        assert!(screen.contains("  Participants   : 300\n"), "{screen}");
-        assert!(screen.contains("Erreur : choix refusé : le rôle support ne permet pas de modifier le champ « support » d'un évènement"), "{screen}");
-        assert!(
-            screen.contains("Erreur : choix refusé : vous ne pouvez modifier que les évènements qui vous sont assignés"),
-            "{screen}"
-        );
-        let changed = event::Entity::find_by_id(gala).one(&database.connection).await.unwrap().unwrap();
-        assert_eq!(changed.attendees, 300);
-        assert_eq!(changed.location, "Salle Wagram, 75017 Paris");
-        let untouched = event::Entity::find_by_id(inauguration).one(&database.connection).await.unwrap().unwrap();
-        assert_eq!(untouched, before);
-    }
+async fn support_journey(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let gala = event_id(&database, "EVT-2026-0002").await;
+    let inauguration = event_id(&database, "EVT-2026-0003").await;
+    let before = event::Entity::find_by_id(inauguration)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    let (gala_text, inauguration_text) = (gala.to_string(), inauguration.to_string());
+    let output = shell(
+        &database,
+        &signed_in(
+            "support1",
+            &[
+                "4",
+                "2",
+                "3",
+                &gala_text,
+                "1",
+                "5",
+                "beaucoup",
+                "300",
+                "4",
+                "Salle Wagram, 75017 Paris",
+                "7",
+                "0",
+                "0",
+                "4",
+                &inauguration_text,
+                "1",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let mine = &screen[screen
+        .find("\nMes évènements\n")
+        .expect("the list of my events")..];
+    assert!(mine.contains("EVT-2026-0002"), "{mine}");
+    assert!(
+        !mine[..mine.find("Que faire").unwrap()].contains("EVT-2026-0003"),
+        "{mine}"
+    );
+    assert!(
+        screen.contains("Erreur : participants : « beaucoup » n'est pas un nombre entier"),
+        "{screen}"
+    );
+    assert!(screen.contains("  Participants   : 300\n"), "{screen}");
+    assert!(screen.contains("Erreur : choix refusé : le rôle support ne permet pas de modifier le champ « support » d'un évènement"), "{screen}");
+    assert!(
+        screen.contains("Erreur : choix refusé : vous ne pouvez modifier que les évènements qui vous sont assignés"),
+        "{screen}"
+    );
+    let changed = event::Entity::find_by_id(gala)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(changed.attendees, 300);
+    assert_eq!(changed.location, "Salle Wagram, 75017 Paris");
+    let untouched = event::Entity::find_by_id(inauguration)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched, before);
+}
 
-    async fn menus_offer_what_the_core_allows(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        // (menu, number, feature) for every entry the core may hide.
-        let table: [(&str, &str, u32, Feature); 12] = [
-            ("Menu principal", "", 1, Feature::Users),
-            ("Menu principal", "", 2, Feature::Customers),
-            ("Menu principal", "", 3, Feature::Contracts),
-            ("Menu principal", "", 4, Feature::Events),
-            ("Gestion des clients", "2", 2, Feature::MyCustomers),
-            ("Gestion des clients", "2", 4, Feature::CreateCustomer),
-            ("Gestion des contrats", "3", 2, Feature::MyContracts),
-            ("Gestion des contrats", "3", 3, Feature::MyUnsignedContracts),
-            ("Gestion des contrats", "3", 4, Feature::MyUnpaidContracts),
-            ("Gestion des contrats", "3", 6, Feature::CreateContract),
-            ("Gestion des évènements", "4", 2, Feature::MyEvents),
-            ("Gestion des évènements", "4", 3, Feature::EventsWithoutSupport),
-        ];
-        for username in ["manager1", "sales2", "support1"] {
-            let me = session(&database, username).await;
-            for (title, opening, number, feature) in table {
-                let allowed = allows(&me.actor, feature);
-                let mut then = Vec::new();
-                if !opening.is_empty() {
-                    then.push(opening);
-                }
-                let typed = number.to_string();
-                then.push(&typed);
-                // Leave whatever the entry opened (an empty line cancels a form and is
-                // ignored by a menu), then the menus.
-                then.extend(["", "0", "0"]);
-                let output = shell(&database, &signed_in(username, &then));
-                let shown = menu(&output.stdout, "Connecté en tant que", title);
-                let offered = shown.iter().any(|(shown_number, _)| *shown_number == number);
-                assert_eq!(offered, allowed.is_ok(), "{username}: {title} entry {number} ({feature:?}): {shown:?}");
-                if let Err(refusal) = allowed {
-                    let expected = format!("Erreur : choix refusé : {refusal}");
-                    assert!(output.stdout.contains(&expected), "{username} typing {number} in {title}: {}", output.stdout);
-                }
+async fn menus_offer_what_the_core_allows(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    // (menu, number, feature) for every entry the core may hide.
+    let table: [(&str, &str, u32, Feature); 12] = [
+        ("Menu principal", "", 1, Feature::Users),
+        ("Menu principal", "", 2, Feature::Customers),
+        ("Menu principal", "", 3, Feature::Contracts),
+        ("Menu principal", "", 4, Feature::Events),
+        ("Gestion des clients", "2", 2, Feature::MyCustomers),
+        ("Gestion des clients", "2", 4, Feature::CreateCustomer),
+        ("Gestion des contrats", "3", 2, Feature::MyContracts),
+        ("Gestion des contrats", "3", 3, Feature::MyUnsignedContracts),
+        ("Gestion des contrats", "3", 4, Feature::MyUnpaidContracts),
+        ("Gestion des contrats", "3", 6, Feature::CreateContract),
+        ("Gestion des évènements", "4", 2, Feature::MyEvents),
+        (
+            "Gestion des évènements",
+            "4",
+            3,
+            Feature::EventsWithoutSupport,
+        ),
+    ];
+    for username in ["manager1", "sales2", "support1"] {
+        let me = session(&database, username).await;
+        for (title, opening, number, feature) in table {
+            let allowed = allows(&me.actor, feature);
+            let mut then = Vec::new();
+            if !opening.is_empty() {
+                then.push(opening);
+            }
+            let typed = number.to_string();
+            then.push(&typed);
+            // Leave whatever the entry opened (an empty line cancels a form and is
+            // ignored by a menu), then the menus.
+            then.extend(["", "0", "0"]);
+            let output = shell(&database, &signed_in(username, &then));
+            let shown = menu(&output.stdout, "Connecté en tant que", title);
+            let offered = shown
+                .iter()
+                .any(|(shown_number, _)| *shown_number == number);
+            assert_eq!(
+                offered,
+                allowed.is_ok(),
+                "{username}: {title} entry {number} ({feature:?}): {shown:?}"
+            );
+            if let Err(refusal) = allowed {
+                let expected = format!("Erreur : choix refusé : {refusal}");
+                assert!(
+                    output.stdout.contains(&expected),
+                    "{username} typing {number} in {title}: {}",
+                    output.stdout
+                );
             }
         }
     }
-
-    async fn main_screens(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let durand_paid = contract_id(&database, "CTR-2026-0004").await.to_string();
-        let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
-        let output = shell(&database, &signed_in("manager2", &[
-            "3", "1", "0", "5", &durand_paid, "0", "0",
-            "4", "3", "0", "4", &seminar, "0", "0",
-        ]));
-        let screens = support::without_timestamps(&output.stdout);
-        insta::assert_snapshot!("manager2_contracts_and_events", screens);
-        let output = shell(&database, &signed_in("support2", &["2", "0"]));
-        insta::assert_snapshot!("support2_welcome_and_menus", support::without_timestamps(&output.stdout));
-    }
 }
 
-test_on_both_backends! {
-    async fn a_database_without_schema_is_explained(backend) {
-        let database = TestDatabase::empty(backend).await;
-        let directory = tempfile::tempdir().unwrap();
-        let output = run_binary_in(Some(&database.url), directory.path(), &[], "1\n");
-        assert_eq!(output.code, Some(1), "{output:?}");
-        assert!(output.stderr.contains("n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer »"), "{output:?}");
-    }
+async fn main_screens(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let durand_paid = contract_id(&database, "CTR-2026-0004").await.to_string();
+    let seminar = event_id(&database, "EVT-2026-0001").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager2",
+            &[
+                "3",
+                "1",
+                "0",
+                "5",
+                &durand_paid,
+                "0",
+                "0",
+                "4",
+                "3",
+                "0",
+                "4",
+                &seminar,
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screens = support::without_timestamps(&output.stdout);
+    insta::assert_snapshot!("manager2_contracts_and_events", screens);
+    let output = shell(&database, &signed_in("support2", &["2", "0"]));
+    insta::assert_snapshot!(
+        "support2_welcome_and_menus",
+        support::without_timestamps(&output.stdout)
+    );
 }
+
+test_on_both_backends!(
+    sales_journey,
+    management_journey,
+    support_journey,
+    menus_offer_what_the_core_allows,
+    main_screens
+);
+
+async fn a_database_without_schema_is_explained(backend: crate::support::Backend) {
+    let database = TestDatabase::empty(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let output = run_binary_in(Some(&database.url), directory.path(), &[], "1\n");
+    assert_eq!(output.code, Some(1), "{output:?}");
+    assert!(output.stderr.contains("n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer »"), "{output:?}");
+}
+
+test_on_both_backends!(a_database_without_schema_is_explained);
 
 /// `epic-events demo` on a fresh machine: the demo database is created beside the user,
 /// whatever `DATABASE_URL` names, and the shell opens on it.
@@ -328,77 +512,133 @@ fn demo_opens_the_shell_on_a_demo_database() {
     );
 }
 
-test_on_both_backends! {
-    async fn lists_page_by_ten(backend) {
-        use epic_events::services::customer_service::{self, NewCustomer};
-        let database = TestDatabase::with_demo_data(backend).await;
-        let sales1 = session(&database, "sales1").await;
-        for number in 10..22 {
-            customer_service::create(&database.connection, &sales1, &NewCustomer {
+async fn lists_page_by_ten(backend: crate::support::Backend) {
+    use epic_events::services::customer_service::{self, NewCustomer};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let sales1 = session(&database, "sales1").await;
+    for number in 10..22 {
+        customer_service::create(
+            &database.connection,
+            &sales1,
+            &NewCustomer {
                 first_name: "Client".into(),
                 last_name: format!("Numéro {number}"),
                 email: format!("client{number}@exemple.fr"),
                 phone_number: format!("+33 5 00 00 00 {number}"),
                 company_name: format!("Entreprise {number}"),
-            })
-            .await
-            .unwrap();
-        }
-        let output = shell(&database, &signed_in("sales1", &["2", "1", "1", "2", "0", "0"]));
-        let pages: Vec<&str> = output.stdout.split("\nTous les clients\n").skip(1).collect();
-        assert_eq!(pages.len(), 3, "first page, second page, first page again");
-        let table = |page: &str| page[..page.find("Que faire").unwrap()].to_owned();
-        assert!(table(pages[0]).contains("│ 10 │") && !table(pages[0]).contains("│ 11 │"), "{}", pages[0]);
-        assert!(table(pages[1]).contains("│ 11 │") && table(pages[1]).contains("│ 15 │"), "{}", pages[1]);
-        assert!(pages[0].contains(" 1. Page suivante") && !pages[0].contains("Page précédente"), "{}", pages[0]);
-        assert!(pages[1].contains(" 2. Page précédente") && !pages[1].contains("Page suivante"), "{}", pages[1]);
-        assert_eq!(table(pages[2]), table(pages[0]));
-    }
-}
-
-test_on_both_backends! {
-    async fn deletion_asks_for_confirmation(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let atelier = support::customer_id(&database, "Atelier Lumière").await.to_string();
-        let durand = support::customer_id(&database, "Maison Durand").await.to_string();
-        let output = shell(&database, &signed_in("sales2", &[
-            "2", "3", &atelier, "2", "non", "2", "oui",
-            "3", &durand, "2", "oui", "0", "0",
-        ]));
-        let screen = &output.stdout;
-        assert!(screen.contains("Supprimer le client Atelier Lumière ? Tapez « oui » pour confirmer : non\nSuppression annulée."), "{screen}");
-        assert!(screen.contains("Client supprimé."), "{screen}");
-        assert!(screen.contains("Erreur : le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"), "{screen}");
-        let remaining: Vec<String> = customer::Entity::find()
-            .order_by_asc(customer::Column::Id)
-            .all(&database.connection)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|row| row.company_name)
-            .collect();
-        assert_eq!(remaining, ["Maison Durand", "Brasserie des Quais"]);
-    }
-}
-
-test_on_both_backends! {
-    async fn a_typed_command_with_a_password_is_not_echoed(backend) {
-        let database = TestDatabase::with_demo_data(backend).await;
-        let output = shell(&database, &signed_in("support2", &[
-            r#"changer_mon_mot_de_passe("demo-epic-events", "un nouveau mot de passe")"#,
-        ]));
-        assert!(!output.stdout.contains("un nouveau mot de passe"), "{}", output.stdout);
-        assert!(output.stdout.contains("(ligne masquée : elle contient un mot de passe)"), "{}", output.stdout);
-        assert!(output.stdout.contains("Enregistré :\n- modifié 1 utilisateur : support2"), "{}", output.stdout);
-        let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).unwrap();
-        let signed_in = epic_events::services::authentication_service::sign_in(
-            &database.connection,
-            "support2",
-            "un nouveau mot de passe",
-            &secret,
-            chrono::Duration::hours(1),
+            },
         )
-        .await;
-        assert!(signed_in.is_ok(), "the new password works");
+        .await
+        .unwrap();
     }
+    let output = shell(
+        &database,
+        &signed_in("sales1", &["2", "1", "1", "2", "0", "0"]),
+    );
+    let pages: Vec<&str> = output
+        .stdout
+        .split("\nTous les clients\n")
+        .skip(1)
+        .collect();
+    assert_eq!(pages.len(), 3, "first page, second page, first page again");
+    let table = |page: &str| page[..page.find("Que faire").unwrap()].to_owned();
+    assert!(
+        table(pages[0]).contains("│ 10 │") && !table(pages[0]).contains("│ 11 │"),
+        "{}",
+        pages[0]
+    );
+    assert!(
+        table(pages[1]).contains("│ 11 │") && table(pages[1]).contains("│ 15 │"),
+        "{}",
+        pages[1]
+    );
+    assert!(
+        pages[0].contains(" 1. Page suivante") && !pages[0].contains("Page précédente"),
+        "{}",
+        pages[0]
+    );
+    assert!(
+        pages[1].contains(" 2. Page précédente") && !pages[1].contains("Page suivante"),
+        "{}",
+        pages[1]
+    );
+    assert_eq!(table(pages[2]), table(pages[0]));
 }
+
+test_on_both_backends!(lists_page_by_ten);
+
+async fn deletion_asks_for_confirmation(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let atelier = support::customer_id(&database, "Atelier Lumière")
+        .await
+        .to_string();
+    let durand = support::customer_id(&database, "Maison Durand")
+        .await
+        .to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "2", "3", &atelier, "2", "non", "2", "oui", "3", &durand, "2", "oui", "0", "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(screen.contains("Supprimer le client Atelier Lumière ? Tapez « oui » pour confirmer : non\nSuppression annulée."), "{screen}");
+    assert!(screen.contains("Client supprimé."), "{screen}");
+    assert!(screen.contains("Erreur : le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"), "{screen}");
+    let remaining: Vec<String> = customer::Entity::find()
+        .order_by_asc(customer::Column::Id)
+        .all(&database.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.company_name)
+        .collect();
+    assert_eq!(remaining, ["Maison Durand", "Brasserie des Quais"]);
+}
+
+test_on_both_backends!(deletion_asks_for_confirmation);
+
+async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "support2",
+            &[r#"changer_mon_mot_de_passe("demo-epic-events", "un nouveau mot de passe")"#],
+        ),
+    );
+    assert!(
+        !output.stdout.contains("un nouveau mot de passe"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("(ligne masquée : elle contient un mot de passe)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("Enregistré :\n- modifié 1 utilisateur : support2"),
+        "{}",
+        output.stdout
+    );
+    let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).unwrap();
+    let signed_in = epic_events::services::authentication_service::sign_in(
+        &database.connection,
+        "support2",
+        "un nouveau mot de passe",
+        &secret,
+        chrono::Duration::hours(1),
+    )
+    .await;
+    assert!(signed_in.is_ok(), "the new password works");
+}
+
+test_on_both_backends!(a_typed_command_with_a_password_is_not_echoed);
