@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 use epic_events::config::DatabaseUrl;
 use epic_events::database::{self, administration};
@@ -41,6 +42,8 @@ pub struct TestDatabase {
     pub url: DatabaseUrl,
     pub connection: DatabaseConnection,
     location: Location,
+    /// The template it was copied from, kept while it lives (see [`DemoTemplate`]).
+    _template: Option<Arc<DemoTemplate>>,
 }
 
 pub enum Location {
@@ -58,7 +61,7 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let directory = tempfile::tempdir().expect("temporary directory");
-                let path = directory.path().join("epic_events_test.db");
+                let path = directory.path().join(SQLITE_FILE_NAME);
                 let url = DatabaseUrl::new(format!("sqlite://{}?mode=rwc", path.display()))
                     .expect("sqlite url");
                 (url, Location::SqliteDirectory(directory))
@@ -103,6 +106,7 @@ impl TestDatabase {
             url,
             connection,
             location,
+            _template: None,
         }
     }
 
@@ -115,8 +119,44 @@ impl TestDatabase {
         database
     }
 
-    /// A database reset to the demo data set, as `base reinitialiser` does.
+    /// A database holding the demo data set, as `base reinitialiser` leaves it: a copy of
+    /// a template made once (see [`DemoTemplate`]) rather than migrated and loaded again.
     pub async fn with_demo_data(backend: Backend) -> Self {
+        let template = DemoTemplate::shared(backend);
+        let (url, location) = Self::reserve(backend);
+        match (&template.location, &location) {
+            (Location::SqliteDirectory(from), Location::SqliteDirectory(to)) => {
+                std::fs::copy(
+                    from.path().join(SQLITE_FILE_NAME),
+                    to.path().join(SQLITE_FILE_NAME),
+                )
+                .expect("copy the template database");
+            }
+            (
+                Location::MySql {
+                    server_url,
+                    name: from,
+                },
+                Location::MySql { name: to, .. },
+            ) => {
+                copy_mysql_database(server_url, from, to).await;
+            }
+            _ => unreachable!("a template of the same backend"),
+        }
+        let connection = database::connect(&url)
+            .await
+            .unwrap_or_else(|error| panic!("cannot connect to {url}: {error:?}"));
+        Self {
+            backend,
+            url,
+            connection,
+            location,
+            _template: Some(template),
+        }
+    }
+
+    /// A database reset to the demo data set by the program itself (`base reinitialiser`).
+    pub async fn reset_to_demo_data(backend: Backend) -> Self {
         let (url, location) = Self::reserve(backend);
         let connection = administration::reset(&url)
             .await
@@ -126,6 +166,7 @@ impl TestDatabase {
             url,
             connection,
             location,
+            _template: None,
         }
     }
 
@@ -141,6 +182,7 @@ impl TestDatabase {
             url,
             connection,
             location,
+            _template: None,
         }
     }
 
@@ -172,33 +214,155 @@ async fn connect_to(url: &str) -> DatabaseConnection {
         .unwrap_or_else(|error| panic!("the MySQL test server {url} does not answer: {error:?}"))
 }
 
+/// Drops the database `name` of the MySQL test server, from a thread of its own (drop may
+/// run inside a runtime).
+fn drop_mysql_database(server_url: &str, name: &str) {
+    let server_url = server_url.to_owned();
+    let database_name = name.to_owned();
+    let cleanup = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let server = connect_to(&server_url).await;
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &server,
+                &format!("DROP DATABASE IF EXISTS `{database_name}`"),
+            )
+            .await
+            .expect("drop the test database");
+            server.close().await.ok();
+        });
+    });
+    if cleanup.join().is_err() && !std::thread::panicking() {
+        panic!("the test database {name} could not be dropped");
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Location::MySql { server_url, name } = &self.location {
-            let server_url = server_url.clone();
-            let database_name = name.clone();
-            // Drop may run inside a runtime: do the asynchronous clean-up on a thread of its own.
-            let cleanup = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(async {
-                    let server = connect_to(&server_url).await;
-                    sea_orm::ConnectionTrait::execute_unprepared(
-                        &server,
-                        &format!("DROP DATABASE IF EXISTS `{database_name}`"),
-                    )
-                    .await
-                    .expect("drop the test database");
-                    server.close().await.ok();
-                });
-            });
-            if cleanup.join().is_err() && !std::thread::panicking() {
-                panic!("the test database {name} could not be dropped");
-            }
+            drop_mysql_database(server_url, name);
         }
     }
+}
+
+/// The name of a test's SQLite file in its directory.
+const SQLITE_FILE_NAME: &str = "epic_events_test.db";
+
+/// A database reset to the demo data set once, that tests copy (a file copy on SQLite, the
+/// tables and rows on MySQL) instead of migrating and loading their own: shared while a
+/// test holds it, removed with the last (a later test makes it again).
+pub struct DemoTemplate {
+    location: Location,
+}
+
+static DEMO_TEMPLATES: Mutex<[Weak<DemoTemplate>; 2]> = Mutex::new([Weak::new(), Weak::new()]);
+
+impl DemoTemplate {
+    /// The template of `backend`, made now if no test holds one.
+    fn shared(backend: Backend) -> Arc<Self> {
+        let slot = match backend {
+            Backend::Sqlite => 0,
+            Backend::MySql => 1,
+        };
+        let mut templates = DEMO_TEMPLATES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(template) = templates[slot].upgrade() {
+            return template;
+        }
+        let (url, location) = TestDatabase::reserve(backend);
+        // Made on a thread of its own: the caller may be inside a runtime.
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(async {
+                    let connection = administration::reset(&url)
+                        .await
+                        .unwrap_or_else(|error| panic!("reset of {url} failed: {error:?}"));
+                    connection.close().await.expect("close the template");
+                });
+        })
+        .join()
+        .expect("the demo template is made");
+        let template = Arc::new(Self { location });
+        templates[slot] = Arc::downgrade(&template);
+        template
+    }
+}
+
+impl Drop for DemoTemplate {
+    fn drop(&mut self) {
+        if let Location::MySql { server_url, name } = &self.location {
+            drop_mysql_database(server_url, name);
+        }
+    }
+}
+
+/// Creates the database `to` on the MySQL test server as a copy of `from`: each table as
+/// `SHOW CREATE TABLE` gives it (keys and foreign keys included), then its rows.
+async fn copy_mysql_database(server_url: &str, from: &str, to: &str) {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let server = connect_to(server_url).await;
+    server
+        .execute_unprepared(&format!(
+            "CREATE DATABASE `{to}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        ))
+        .await
+        .expect("create the test database");
+    let tables: Vec<String> = server
+        .query_all_raw(Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::MySql,
+            "SELECT table_name AS name FROM information_schema.tables \
+             WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
+            [from.into()],
+        ))
+        .await
+        .expect("list the template's tables")
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").expect("table name"))
+        .collect();
+    // One connection throughout, so that the foreign key checks stay off for it.
+    let session = server.begin().await.expect("one connection");
+    session
+        .execute_unprepared(&format!("USE `{to}`"))
+        .await
+        .expect("use the copy");
+    session
+        .execute_unprepared("SET FOREIGN_KEY_CHECKS = 0")
+        .await
+        .expect("foreign key checks off");
+    for table in &tables {
+        let created = session
+            .query_one_raw(Statement::from_string(
+                sea_orm::DatabaseBackend::MySql,
+                format!("SHOW CREATE TABLE `{from}`.`{table}`"),
+            ))
+            .await
+            .expect("the table's definition")
+            .expect("one row");
+        let definition: String = created.try_get_by_index(1).expect("CREATE TABLE text");
+        session
+            .execute_unprepared(&definition)
+            .await
+            .expect("create the table");
+        session
+            .execute_unprepared(&format!(
+                "INSERT INTO `{to}`.`{table}` SELECT * FROM `{from}`.`{table}`"
+            ))
+            .await
+            .expect("copy the rows");
+    }
+    session
+        .execute_unprepared("SET FOREIGN_KEY_CHECKS = 1")
+        .await
+        .expect("foreign key checks on");
+    session.commit().await.expect("copy done");
+    server.close().await.ok();
 }
 
 /// `test_on_both_backends!(name, …)`: the scenario `async fn name(backend: Backend)` as two
