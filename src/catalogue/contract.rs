@@ -1,6 +1,9 @@
 //! The fields of a contract.
 
-use super::{Catalogue, Description, Given, Input, Value, not_typed};
+use super::{
+    CREATED_AT, Catalogue, Description, Given, Input, SALES_USER, Typed, UPDATED_AT, Value,
+    not_typed,
+};
 use crate::errors::CoreError;
 use crate::repositories::contract_repository::ContractRow;
 
@@ -106,12 +109,7 @@ impl Catalogue for ContractField {
                 "commercial id",
                 "numéro du commercial du client",
             ),
-            SalesUser => Description::read_only(
-                "commercial",
-                "commercial",
-                "commercial",
-                "prénom et nom du commercial",
-            ),
+            SalesUser => SALES_USER,
             ManagementUserId => Description::read_only(
                 "gestionnaire_id",
                 "numéro du gestionnaire",
@@ -150,15 +148,8 @@ impl Catalogue for ContractField {
             )
             .hinted("oui ou non")
             .optional("non"),
-            CreatedAt => {
-                Description::read_only("cree_le", "créé le", "créé le", "date de création")
-            }
-            UpdatedAt => Description::read_only(
-                "modifie_le",
-                "modifié le",
-                "modifié le",
-                "date de dernière modification",
-            ),
+            CreatedAt => CREATED_AT,
+            UpdatedAt => UPDATED_AT,
         }
     }
 
@@ -195,9 +186,20 @@ pub struct NewContract {
     pub signed: bool,
 }
 
-impl NewContract {
+/// The fields to change on a contract; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContractChanges {
+    /// New total amount, as typed.
+    pub total_amount: Option<String>,
+    /// New amount still due, as typed.
+    pub balance_due: Option<String>,
+    /// `Some(true)` signs the contract; `Some(false)` is refused once signed.
+    pub signed: Option<bool>,
+}
+
+impl Typed<ContractField> for NewContract {
     /// Sets `field` to `value`, as typed; an empty optional field keeps its default.
-    pub fn set(&mut self, field: ContractField, value: Given) -> Result<(), CoreError> {
+    fn set(&mut self, field: ContractField, value: Given) -> Result<(), CoreError> {
         let label = field.label();
         match field {
             Customer => {
@@ -217,27 +219,9 @@ impl NewContract {
     }
 }
 
-/// The fields to change on a contract; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ContractChanges {
-    /// New total amount, as typed.
-    pub total_amount: Option<String>,
-    /// New amount still due, as typed.
-    pub balance_due: Option<String>,
-    /// `Some(true)` signs the contract; `Some(false)` is refused once signed.
-    pub signed: Option<bool>,
-}
-
-impl ContractChanges {
-    /// The change of `field` to `value`, as typed.
-    pub fn of(field: ContractField, value: Given) -> Result<Self, CoreError> {
-        let mut changes = Self::default();
-        changes.set(field, value)?;
-        Ok(changes)
-    }
-
+impl Typed<ContractField> for ContractChanges {
     /// Changes `field` to `value`, as typed.
-    pub fn set(&mut self, field: ContractField, value: Given) -> Result<(), CoreError> {
+    fn set(&mut self, field: ContractField, value: Given) -> Result<(), CoreError> {
         let label = field.label();
         match field {
             TotalAmount => self.total_amount = Some(value.text(label)?),

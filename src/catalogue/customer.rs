@@ -1,6 +1,9 @@
 //! The fields of a customer.
 
-use super::{Catalogue, Description, Given, Input, Value, not_typed};
+use super::{
+    CREATED_AT, Catalogue, Description, Given, Input, SALES_USER, Typed, UPDATED_AT, Value,
+    not_typed,
+};
 use crate::entities::customer::Column;
 use crate::errors::CoreError;
 use crate::repositories::customer_repository::CustomerRow;
@@ -122,21 +125,9 @@ impl Catalogue for CustomerField {
                 "commercial id",
                 "numéro du commercial",
             ),
-            SalesUser => Description::read_only(
-                "commercial",
-                "commercial",
-                "commercial",
-                "prénom et nom du commercial",
-            ),
-            CreatedAt => {
-                Description::read_only("cree_le", "créé le", "créé le", "date de création")
-            }
-            UpdatedAt => Description::read_only(
-                "modifie_le",
-                "modifié le",
-                "modifié le",
-                "date de dernière modification",
-            ),
+            SalesUser => SALES_USER,
+            CreatedAt => CREATED_AT,
+            UpdatedAt => UPDATED_AT,
         }
     }
 
@@ -182,22 +173,6 @@ impl NewCustomer {
             (CompanyName, &self.company_name),
         ]
     }
-
-    /// Sets `field` to `value`, as typed.
-    pub fn set(&mut self, field: CustomerField, value: Given) -> Result<(), CoreError> {
-        let slot = match field {
-            FirstName => &mut self.first_name,
-            LastName => &mut self.last_name,
-            Email => &mut self.email,
-            PhoneNumber => &mut self.phone_number,
-            CompanyName => &mut self.company_name,
-            Id | SalesUserId | SalesUser | CreatedAt | UpdatedAt => {
-                return Err(not_typed(field.label()));
-            }
-        };
-        *slot = value.text(field.label())?;
-        Ok(())
-    }
 }
 
 /// The fields to change on a customer; `None` leaves a field as it is.
@@ -229,16 +204,29 @@ impl CustomerChanges {
         .filter_map(|(field, value)| Some((field, value.as_deref()?)))
         .collect()
     }
+}
 
-    /// The change of `field` to `value`, as typed.
-    pub fn of(field: CustomerField, value: Given) -> Result<Self, CoreError> {
-        let mut changes = Self::default();
-        changes.set(field, value)?;
-        Ok(changes)
+impl Typed<CustomerField> for NewCustomer {
+    /// Sets `field` to `value`, as typed.
+    fn set(&mut self, field: CustomerField, value: Given) -> Result<(), CoreError> {
+        let slot = match field {
+            FirstName => &mut self.first_name,
+            LastName => &mut self.last_name,
+            Email => &mut self.email,
+            PhoneNumber => &mut self.phone_number,
+            CompanyName => &mut self.company_name,
+            Id | SalesUserId | SalesUser | CreatedAt | UpdatedAt => {
+                return Err(not_typed(field.label()));
+            }
+        };
+        *slot = value.text(field.label())?;
+        Ok(())
     }
+}
 
+impl Typed<CustomerField> for CustomerChanges {
     /// Changes `field` to `value`, as typed.
-    pub fn set(&mut self, field: CustomerField, value: Given) -> Result<(), CoreError> {
+    fn set(&mut self, field: CustomerField, value: Given) -> Result<(), CoreError> {
         let slot = match field {
             FirstName => &mut self.first_name,
             LastName => &mut self.last_name,

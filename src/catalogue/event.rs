@@ -1,6 +1,8 @@
 //! The fields of an event.
 
-use super::{Catalogue, Description, Given, Input, Value, not_typed};
+use super::{
+    CREATED_AT, Catalogue, Description, Given, Input, Typed, UPDATED_AT, Value, not_typed,
+};
 use crate::errors::CoreError;
 use crate::formatting::DATE_TIME_EXAMPLE;
 use crate::repositories::event_repository::EventRow;
@@ -166,15 +168,8 @@ impl Catalogue for EventField {
             .hinted("nombre de personnes attendues"),
             Note => Description::typed("notes", "notes", "notes", "notes", Input::Text)
                 .optional("aucune"),
-            CreatedAt => {
-                Description::read_only("cree_le", "créé le", "créé le", "date de création")
-            }
-            UpdatedAt => Description::read_only(
-                "modifie_le",
-                "modifié le",
-                "modifié le",
-                "date de dernière modification",
-            ),
+            CreatedAt => CREATED_AT,
+            UpdatedAt => UPDATED_AT,
         }
     }
 
@@ -231,28 +226,6 @@ pub struct NewEvent {
     pub note: String,
 }
 
-impl NewEvent {
-    /// Sets `field` to `value`, as typed.
-    pub fn set(&mut self, field: EventField, value: Given) -> Result<(), CoreError> {
-        let label = field.label();
-        match field {
-            Contract => {
-                self.contract_id = i32::try_from(value.whole_number(label)?)
-                    .map_err(|_| CoreError::validation(label, "n'est pas un numéro valide"))?;
-            }
-            Name => self.event_name = value.text(label)?,
-            Start => self.start = value.text(label)?,
-            End => self.end = value.text(label)?,
-            Location => self.location = value.text(label)?,
-            Attendees => self.attendees = value.whole_number(label)?,
-            Note => self.note = value.text(label)?,
-            Id | Number | ContractId | CustomerId | Customer | Contact | SalesUserId
-            | SupportId | Support | CreatedAt | UpdatedAt => return Err(not_typed(label)),
-        }
-        Ok(())
-    }
-}
-
 /// The fields to change on an event; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventChanges {
@@ -270,32 +243,6 @@ pub struct EventChanges {
     pub note: Option<String>,
     /// `Some(Some(user))` assigns a support user, `Some(None)` removes the assignment.
     pub support: Option<Option<SupportUser>>,
-}
-
-impl EventChanges {
-    /// The change of `field` to `value`, as typed.
-    pub fn of(field: EventField, value: Given) -> Result<Self, CoreError> {
-        let mut changes = Self::default();
-        changes.set(field, value)?;
-        Ok(changes)
-    }
-
-    /// Changes `field` to `value`, as typed.
-    pub fn set(&mut self, field: EventField, value: Given) -> Result<(), CoreError> {
-        let label = field.label();
-        match field {
-            Name => self.event_name = Some(value.text(label)?),
-            Start => self.start = Some(value.text(label)?),
-            End => self.end = Some(value.text(label)?),
-            Location => self.location = Some(value.text(label)?),
-            Attendees => self.attendees = Some(value.whole_number(label)?),
-            Note => self.note = Some(value.text(label)?),
-            Support => self.support = Some(support_user(value, label)?),
-            Id | Number | ContractId | Contract | CustomerId | Customer | Contact | SalesUserId
-            | SupportId | CreatedAt | UpdatedAt => return Err(not_typed(label)),
-        }
-        Ok(())
-    }
 }
 
 /// Who `value` designates as support: a number, a username or e-mail, or nobody.
@@ -318,5 +265,46 @@ fn support_user(value: Given, label: &'static str) -> Result<Option<SupportUser>
             label,
             "se désigne par un numéro ou un identifiant",
         )),
+    }
+}
+
+impl Typed<EventField> for NewEvent {
+    /// Sets `field` to `value`, as typed.
+    fn set(&mut self, field: EventField, value: Given) -> Result<(), CoreError> {
+        let label = field.label();
+        match field {
+            Contract => {
+                self.contract_id = i32::try_from(value.whole_number(label)?)
+                    .map_err(|_| CoreError::validation(label, "n'est pas un numéro valide"))?;
+            }
+            Name => self.event_name = value.text(label)?,
+            Start => self.start = value.text(label)?,
+            End => self.end = value.text(label)?,
+            Location => self.location = value.text(label)?,
+            Attendees => self.attendees = value.whole_number(label)?,
+            Note => self.note = value.text(label)?,
+            Id | Number | ContractId | CustomerId | Customer | Contact | SalesUserId
+            | SupportId | Support | CreatedAt | UpdatedAt => return Err(not_typed(label)),
+        }
+        Ok(())
+    }
+}
+
+impl Typed<EventField> for EventChanges {
+    /// Changes `field` to `value`, as typed.
+    fn set(&mut self, field: EventField, value: Given) -> Result<(), CoreError> {
+        let label = field.label();
+        match field {
+            Name => self.event_name = Some(value.text(label)?),
+            Start => self.start = Some(value.text(label)?),
+            End => self.end = Some(value.text(label)?),
+            Location => self.location = Some(value.text(label)?),
+            Attendees => self.attendees = Some(value.whole_number(label)?),
+            Note => self.note = Some(value.text(label)?),
+            Support => self.support = Some(support_user(value, label)?),
+            Id | Number | ContractId | Contract | CustomerId | Customer | Contact | SalesUserId
+            | SupportId | CreatedAt | UpdatedAt => return Err(not_typed(label)),
+        }
+        Ok(())
     }
 }

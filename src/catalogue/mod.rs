@@ -138,6 +138,26 @@ impl Description {
     }
 }
 
+/// When a record was created: every record type has it.
+pub(crate) const CREATED_AT: Description =
+    Description::read_only("cree_le", "créé le", "créé le", "date de création");
+
+/// When a record last changed: every record type has it.
+pub(crate) const UPDATED_AT: Description = Description::read_only(
+    "modifie_le",
+    "modifié le",
+    "modifié le",
+    "date de dernière modification",
+);
+
+/// The name of the sales user a customer (and its contracts and reports) belongs to.
+pub(crate) const SALES_USER: Description = Description::read_only(
+    "commercial",
+    "commercial",
+    "commercial",
+    "prénom et nom du commercial",
+);
+
 /// The fields of one record type.
 pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     /// The row the fields are read from.
@@ -202,6 +222,31 @@ impl Given {
             Given::YesNo(value) => Ok(value),
             Given::WholeNumber(_) => Err(CoreError::validation(label, "doit être oui ou non")),
         }
+    }
+}
+
+/// A new record or a change set that typed values go into, field by field.
+pub trait Typed<F: Catalogue>: Default {
+    /// Puts `value`, as typed, into `field`; refused (naming the field) when the field is
+    /// not typed or the value is not of its kind. The core's rule for the field is applied
+    /// when the record is written.
+    fn set(&mut self, field: F, value: Given) -> Result<(), CoreError>;
+
+    /// The record or change set with `field` set to `value` only.
+    fn of(field: F, value: Given) -> Result<Self, CoreError> {
+        let mut typed = Self::default();
+        typed.set(field, value)?;
+        Ok(typed)
+    }
+
+    /// The record or change set with each of `fields` set to its value in `values`, in
+    /// order.
+    fn filled(fields: &[F], values: &[String]) -> Result<Self, CoreError> {
+        let mut typed = Self::default();
+        for (field, value) in fields.iter().zip(values) {
+            typed.set(*field, Given::Text(value.clone()))?;
+        }
+        Ok(typed)
     }
 }
 

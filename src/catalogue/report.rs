@@ -1,6 +1,6 @@
 //! The fields of the two reports' rows: unpaid contracts and activity, per sales user.
 
-use super::{Catalogue, Description, Value};
+use super::{Catalogue, Description, SALES_USER, Value};
 use crate::services::report_service::{SalesActivity, SalesUser, UnpaidContracts};
 
 fn sales_user_name(user: &SalesUser) -> Value {
@@ -18,12 +18,6 @@ const SALES_USERNAME: Description = Description::read_only(
     "identifiant",
     "identifiant",
     "nom de connexion du commercial",
-);
-const SALES_USER: Description = Description::read_only(
-    "commercial",
-    "commercial",
-    "commercial",
-    "prénom et nom du commercial",
 );
 
 /// A field of a row of unpaid contracts per sales user.

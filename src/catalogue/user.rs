@@ -1,7 +1,9 @@
 //! The fields of a user account.
 
 use super::customer::PHONE_HINT;
-use super::{Catalogue, Description, Given, Input, Value, not_typed};
+use super::{
+    CREATED_AT, Catalogue, Description, Given, Input, Typed, UPDATED_AT, Value, not_typed,
+};
 use crate::errors::CoreError;
 use crate::permissions::Role;
 use crate::repositories::user_repository::UserRow;
@@ -110,15 +112,8 @@ impl Catalogue for UserField {
                 "mot de passe (jamais relu)",
                 Input::Secret,
             ),
-            CreatedAt => {
-                Description::read_only("cree_le", "créé le", "créé le", "date de création")
-            }
-            UpdatedAt => Description::read_only(
-                "modifie_le",
-                "modifié le",
-                "modifié le",
-                "date de dernière modification",
-            ),
+            CreatedAt => CREATED_AT,
+            UpdatedAt => UPDATED_AT,
         }
     }
 
@@ -191,26 +186,6 @@ pub struct NewUser {
 }
 
 impl NewUser {
-    /// Sets `field` to `value`, as typed.
-    pub fn set(&mut self, field: UserField, value: Given) -> Result<(), CoreError> {
-        let label = field.label();
-        let slot = match field {
-            FirstName => &mut self.input.first_name,
-            LastName => &mut self.input.last_name,
-            Email => &mut self.input.email,
-            PhoneNumber => &mut self.input.phone_number,
-            Username => &mut self.input.username,
-            Password => &mut self.input.password,
-            Role => {
-                self.role = Some(parse_role(&value.text(label)?)?);
-                return Ok(());
-            }
-            Id | CreatedAt | UpdatedAt => return Err(not_typed(label)),
-        };
-        *slot = value.text(label)?;
-        Ok(())
-    }
-
     /// The role given, which is required.
     pub fn role(&self) -> Result<Role, CoreError> {
         self.role.ok_or_else(|| {
@@ -255,16 +230,31 @@ impl std::fmt::Debug for UserChanges {
     }
 }
 
-impl UserChanges {
-    /// The change of `field` to `value`, as typed.
-    pub fn of(field: UserField, value: Given) -> Result<Self, CoreError> {
-        let mut changes = Self::default();
-        changes.set(field, value)?;
-        Ok(changes)
+impl Typed<UserField> for NewUser {
+    /// Sets `field` to `value`, as typed.
+    fn set(&mut self, field: UserField, value: Given) -> Result<(), CoreError> {
+        let label = field.label();
+        let slot = match field {
+            FirstName => &mut self.input.first_name,
+            LastName => &mut self.input.last_name,
+            Email => &mut self.input.email,
+            PhoneNumber => &mut self.input.phone_number,
+            Username => &mut self.input.username,
+            Password => &mut self.input.password,
+            Role => {
+                self.role = Some(parse_role(&value.text(label)?)?);
+                return Ok(());
+            }
+            Id | CreatedAt | UpdatedAt => return Err(not_typed(label)),
+        };
+        *slot = value.text(label)?;
+        Ok(())
     }
+}
 
+impl Typed<UserField> for UserChanges {
     /// Changes `field` to `value`, as typed.
-    pub fn set(&mut self, field: UserField, value: Given) -> Result<(), CoreError> {
+    fn set(&mut self, field: UserField, value: Given) -> Result<(), CoreError> {
         let label = field.label();
         let slot = match field {
             FirstName => &mut self.first_name,

@@ -10,8 +10,7 @@ use crate::database::{self, administration, large_data};
 use crate::errors::CoreError;
 use crate::formatting;
 use crate::formatting::capitalised;
-use crate::services::authentication_service;
-use crate::services::user_service::{NewUserInput, UserField};
+use crate::handle::{Core, NewUserInput, UserField};
 
 /// The user did not confirm a destructive action.
 fn not_confirmed() -> ApplicationError {
@@ -128,8 +127,8 @@ async fn create_first_manager(
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let connection = database::connect(&configuration.database_url).await?;
-    if !authentication_service::first_manager_needed(&connection).await? {
+    let core = Core::connect(&configuration.database_url).await?;
+    if !core.first_manager_needed().await? {
         return Err(CoreError::Conflict(
             "la base contient déjà des utilisateurs : un gestionnaire connecté crée les comptes suivants".to_owned(),
         )
@@ -159,7 +158,7 @@ async fn create_first_manager(
         )
         .into());
     }
-    let manager = authentication_service::create_first_manager(&connection, &input).await?;
+    let manager = core.create_first_manager(&input).await?;
     writeln!(
         output,
         "Compte de gestion « {} » créé. Connectez-vous avec « epic-events connexion ».",

@@ -10,8 +10,7 @@ use crate::catalogue::contract::{ContractChanges, ContractField, NewContract};
 use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
 use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::catalogue::user::{NewUser, UserChanges, UserField};
-use crate::catalogue::{Catalogue, Given, Input};
-use crate::errors::CoreError;
+use crate::catalogue::{Catalogue, Given, Input, Typed};
 use crate::handle::{BulkTarget, EventRow, EventSearch};
 use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
 
@@ -131,15 +130,15 @@ pub fn id(value: INT, what: &str) -> ScriptResult<i32> {
     i32::try_from(value).map_err(|_| refusal(format!("{what} n°{value} introuvable")))
 }
 
-/// Fills a record's input from `map`, given to `function`: each key one of the fields in
-/// `accepted`, each value of the kind the field's catalogue says; `set` applies it (and the
-/// core's rules refuse what is wrong).
-fn fill<F: Catalogue>(
+/// A record's input from `map`, given to `function`: each key one of the fields in
+/// `accepted`, each value of the kind the field's catalogue says (the core's rules refuse
+/// what is wrong).
+fn fill<F: Catalogue, T: Typed<F>>(
     map: &Map,
     function: &'static str,
     accepted: &[F],
-    mut set: impl FnMut(F, Given) -> Result<(), CoreError>,
-) -> ScriptResult<()> {
+) -> ScriptResult<T> {
+    let mut typed = T::default();
     let keys: Vec<&str> = accepted.iter().map(|field| field.key()).collect();
     let fields = Fields::new(map, function, &keys)?;
     for field in accepted {
@@ -161,10 +160,10 @@ fn fill<F: Catalogue>(
             Input::ReadOnly => None,
         };
         if let Some(given) = given {
-            set(*field, given).map_err(from_core_error)?;
+            typed.set(*field, given).map_err(from_core_error)?;
         }
     }
-    Ok(())
+    Ok(typed)
 }
 
 /// A field the script must give: refused, naming it, when absent.
@@ -180,76 +179,36 @@ fn required<F: Catalogue>(map: &Map, field: F, what: &str) -> ScriptResult<()> {
 
 /// `creer_utilisateur(#{prenom, nom, email, telephone, identifiant, mot_de_passe, role})`.
 pub fn new_user(map: &Map) -> ScriptResult<NewUser> {
-    let mut user = NewUser::default();
-    fill(
-        map,
-        "creer_utilisateur",
-        &UserField::TYPED_ON_CREATION,
-        |field, value| user.set(field, value),
-    )?;
+    let user: NewUser = fill(map, "creer_utilisateur", &UserField::TYPED_ON_CREATION)?;
     user.role().map_err(from_core_error)?;
     Ok(user)
 }
 
 /// `modifier_utilisateur(id, #{…})`: the fields given change (the password too).
 pub fn user_changes(map: &Map) -> ScriptResult<UserChanges> {
-    let mut changes = UserChanges::default();
-    fill(
-        map,
-        "modifier_utilisateur",
-        &UserField::TYPED_ON_CREATION,
-        |field, value| changes.set(field, value),
-    )?;
-    Ok(changes)
+    fill(map, "modifier_utilisateur", &UserField::TYPED_ON_CREATION)
 }
 
 /// `creer_client(#{prenom, nom, email, telephone, entreprise})`.
 pub fn new_customer(map: &Map) -> ScriptResult<NewCustomer> {
-    let mut customer = NewCustomer::default();
-    fill(
-        map,
-        "creer_client",
-        &CustomerField::TYPED,
-        |field, value| customer.set(field, value),
-    )?;
-    Ok(customer)
+    fill(map, "creer_client", &CustomerField::TYPED)
 }
 
 /// `modifier_client(id, #{…})`.
 pub fn customer_changes(map: &Map) -> ScriptResult<CustomerChanges> {
-    let mut changes = CustomerChanges::default();
-    fill(
-        map,
-        "modifier_client",
-        &CustomerField::TYPED,
-        |field, value| changes.set(field, value),
-    )?;
-    Ok(changes)
+    fill(map, "modifier_client", &CustomerField::TYPED)
 }
 
 /// `creer_contrat(#{client, montant_total, reste_a_payer, signe})`.
 pub fn new_contract(map: &Map) -> ScriptResult<NewContract> {
-    let mut contract = NewContract::default();
-    fill(
-        map,
-        "creer_contrat",
-        &ContractField::TYPED_ON_CREATION,
-        |field, value| contract.set(field, value),
-    )?;
+    let contract: NewContract = fill(map, "creer_contrat", &ContractField::TYPED_ON_CREATION)?;
     required(map, ContractField::Customer, "numéro du client")?;
     Ok(contract)
 }
 
 /// `modifier_contrat(id, #{montant_total, reste_a_payer, signe})`.
 pub fn contract_changes(map: &Map) -> ScriptResult<ContractChanges> {
-    let mut changes = ContractChanges::default();
-    fill(
-        map,
-        "modifier_contrat",
-        &ContractField::CHANGEABLE,
-        |field, value| changes.set(field, value),
-    )?;
-    Ok(changes)
+    fill(map, "modifier_contrat", &ContractField::CHANGEABLE)
 }
 
 /// The fields of an event a script gives, on creation after its contract.
@@ -271,21 +230,14 @@ pub const NEW_EVENT_FIELDS: [EventField; 7] = {
 
 /// `creer_evenement(#{contrat, nom, debut, fin, lieu, participants, notes})`.
 pub fn new_event(map: &Map) -> ScriptResult<NewEvent> {
-    let mut event = NewEvent::default();
-    fill(map, "creer_evenement", &NEW_EVENT_FIELDS, |field, value| {
-        event.set(field, value)
-    })?;
+    let event: NewEvent = fill(map, "creer_evenement", &NEW_EVENT_FIELDS)?;
     required(map, EventField::Contract, "numéro interne du contrat")?;
     Ok(event)
 }
 
 /// `modifier_evenement(id, #{nom, debut, fin, lieu, participants, notes})`.
 pub fn event_changes(map: &Map) -> ScriptResult<EventChanges> {
-    let mut changes = EventChanges::default();
-    fill(map, "modifier_evenement", &EVENT_FIELDS, |field, value| {
-        changes.set(field, value)
-    })?;
-    Ok(changes)
+    fill(map, "modifier_evenement", &EVENT_FIELDS)
 }
 
 /// The keys that ask for one page of a list.

@@ -97,18 +97,19 @@ mod tests {
     #[tokio::test]
     async fn a_deadline_passed_during_a_commit_is_not_a_plain_failure() {
         limits::set_statement_bound(std::time::Duration::from_secs(1));
-        let before_commit = bounded(async {
-            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            Ok(())
-        })
-        .await;
+        // Both at once: each waits for the whole deadline.
+        let (before_commit, during_commit) = tokio::join!(
+            bounded(async {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                Ok(())
+            }),
+            bounded(async {
+                commit_started();
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                Ok(())
+            }),
+        );
         assert!(matches!(before_commit, Err(CoreError::Unavailable)));
-        let during_commit = bounded(async {
-            commit_started();
-            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            Ok(())
-        })
-        .await;
         assert!(matches!(during_commit, Err(CoreError::Unconfirmed)));
         limits::set_statement_bound(limits::DEFAULT_STATEMENT_BOUND);
     }

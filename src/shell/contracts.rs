@@ -1,10 +1,8 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
-use super::{
-    ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled, render,
-};
-use crate::catalogue::{Catalogue, Given};
+use super::{ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render};
+use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
     ContractChanges, ContractField, ContractList, ContractRow, EventField, NewContract, NewEvent,
     PAYMENT,
@@ -265,7 +263,7 @@ impl Shell<'_> {
         self.title("Nouveau contrat (laissez un champ obligatoire vide pour annuler)");
         let form = FormField::all(&ContractField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
-            let input = filled(&ContractField::TYPED_ON_CREATION, values, NewContract::set)?;
+            let input = NewContract::filled(&ContractField::TYPED_ON_CREATION, values)?;
             shell
                 .core
                 .write(|core| core.contracts().create(session, &input))
@@ -289,7 +287,7 @@ impl Shell<'_> {
         let created = self.form(&form, |shell, session, values| {
             let input = NewEvent {
                 contract_id,
-                ..filled(&EventField::TYPED_ON_CREATION, values, NewEvent::set)?
+                ..NewEvent::filled(&EventField::TYPED_ON_CREATION, values)?
             };
             shell
                 .core

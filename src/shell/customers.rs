@@ -1,9 +1,7 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
-use super::{
-    ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled, render,
-};
-use crate::catalogue::{Catalogue, Given};
+use super::{ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render};
+use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer};
 use crate::permissions::{Action, Feature, allows};
 
@@ -194,7 +192,7 @@ impl Shell<'_> {
         self.title("Nouveau client (laissez un champ vide pour annuler)");
         let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {
-            let input = filled(&CustomerField::TYPED, values, NewCustomer::set)?;
+            let input = NewCustomer::filled(&CustomerField::TYPED, values)?;
             shell
                 .core
                 .write(|core| core.customers().create(session, &input))

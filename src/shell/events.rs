@@ -2,7 +2,7 @@
 //! support user runs, or, for management, who supports the event.
 
 use super::{ApplicationError, Browse, Choice, Entry, Next, Shell, render};
-use crate::catalogue::{Catalogue, Given};
+use crate::catalogue::{Catalogue, Given, Typed};
 use crate::formatting;
 use crate::handle::{EventChanges, EventField, EventList, EventRow, Session, UserField};
 use crate::paging::PageRequest;

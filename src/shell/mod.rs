@@ -27,7 +27,7 @@ use crate::handle::{BlockingCore, Core, Session};
 use crate::paging::PageRequest;
 use console::{Console, Line};
 use render::styled;
-use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised, filled};
+use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised};
 
 /// How many rows a page of a list shows.
 pub const PAGE_SIZE: u64 = 10;

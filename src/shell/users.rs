@@ -2,10 +2,9 @@
 //! deletion; and, for everyone, changing one's own password.
 
 use super::{
-    Answer, ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, filled,
-    render,
+    Answer, ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render,
 };
-use crate::catalogue::{Catalogue, Given};
+use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
 use crate::permissions::{Action, Feature, allows};
 
@@ -193,7 +192,7 @@ impl Shell<'_> {
         self.title("Nouvel utilisateur (laissez un champ vide pour annuler)");
         let form = FormField::all(&UserField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
-            let user: NewUser = filled(&UserField::TYPED_ON_CREATION, values, NewUser::set)?;
+            let user = NewUser::filled(&UserField::TYPED_ON_CREATION, values)?;
             let (input, role) = (user.input.clone(), user.role()?);
             shell
                 .core

@@ -7,7 +7,7 @@ use std::io::Write;
 use super::console::Line;
 use super::render::{self, styled};
 use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
-use crate::catalogue::{Catalogue, Description, Given, Input, Value};
+use crate::catalogue::{Catalogue, Description, Input, Value};
 use crate::formatting;
 use crate::paging::Page;
 
@@ -520,19 +520,6 @@ impl FormField {
             .map(|field| Self::of(field.describe()))
             .collect()
     }
-}
-
-/// The record `T` filled from the values typed for `fields`, in order.
-pub(super) fn filled<F: Catalogue, T: Default>(
-    fields: &[F],
-    values: &[String],
-    set: impl Fn(&mut T, F, Given) -> Result<(), CoreError>,
-) -> Result<T, CoreError> {
-    let mut record = T::default();
-    for (field, value) in fields.iter().zip(values) {
-        set(&mut record, *field, Given::Text(value.clone()))?;
-    }
-    Ok(record)
 }
 
 /// The prompt of a field: its label, what to type, and what leaving it empty does.

@@ -341,39 +341,48 @@ async fn menus_offer_what_the_core_allows(backend: crate::support::Backend) {
             Feature::EventsWithoutSupport,
         ),
     ];
+    let mut roles = Vec::new();
     for username in ["manager1", "sales2", "support1"] {
-        let me = session(&database, username).await;
-        for (title, opening, number, feature) in table {
-            let allowed = allows(&me.actor, feature);
-            let mut then = Vec::new();
-            if !opening.is_empty() {
-                then.push(opening);
-            }
-            let typed = number.to_string();
-            then.push(&typed);
-            // Leave whatever the entry opened (an empty line cancels a form and is
-            // ignored by a menu), then the menus.
-            then.extend(["", "0", "0"]);
-            let output = shell(&database, &signed_in(username, &then));
-            let shown = menu(&output.stdout, "Connecté en tant que", title);
-            let offered = shown
-                .iter()
-                .any(|(shown_number, _)| *shown_number == number);
-            assert_eq!(
-                offered,
-                allowed.is_ok(),
-                "{username}: {title} entry {number} ({feature:?}): {shown:?}"
-            );
-            if let Err(refusal) = allowed {
-                let expected = format!("Erreur : choix refusé : {refusal}");
-                assert!(
-                    output.stdout.contains(&expected),
-                    "{username} typing {number} in {title}: {}",
-                    output.stdout
-                );
-            }
-        }
+        roles.push((username, session(&database, username).await.actor));
     }
+    // One shell per entry, the three roles at once.
+    std::thread::scope(|scope| {
+        for (username, actor) in &roles {
+            let database = &database;
+            scope.spawn(move || {
+                for (title, opening, number, feature) in table {
+                    let allowed = allows(actor, feature);
+                    let mut then = Vec::new();
+                    if !opening.is_empty() {
+                        then.push(opening);
+                    }
+                    let typed = number.to_string();
+                    then.push(&typed);
+                    // Leave whatever the entry opened (an empty line cancels a form and
+                    // is ignored by a menu), then the menus.
+                    then.extend(["", "0", "0"]);
+                    let output = shell(database, &signed_in(username, &then));
+                    let shown = menu(&output.stdout, "Connecté en tant que", title);
+                    let offered = shown
+                        .iter()
+                        .any(|(shown_number, _)| *shown_number == number);
+                    assert_eq!(
+                        offered,
+                        allowed.is_ok(),
+                        "{username}: {title} entry {number} ({feature:?}): {shown:?}"
+                    );
+                    if let Err(refusal) = allowed {
+                        let expected = format!("Erreur : choix refusé : {refusal}");
+                        assert!(
+                            output.stdout.contains(&expected),
+                            "{username} typing {number} in {title}: {}",
+                            output.stdout
+                        );
+                    }
+                }
+            });
+        }
+    });
 }
 
 async fn main_screens(backend: crate::support::Backend) {
