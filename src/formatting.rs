@@ -56,27 +56,24 @@ pub fn value(value: &crate::catalogue::Value) -> String {
     }
 }
 
-/// The words of a name a script made up (`montant_paye`), with the accents a French reader
-/// expects on the words scripts write without them: the column header of a script's own
-/// map key. Keys of record fields take their header from the catalogue instead.
+/// The words of a name a script made up (`montant_paye`), accented as a French reader
+/// expects: a word that is a field's key takes that field's header from its catalogue
+/// (`numero` → `numéro`), and the few other words scripts write without accents are
+/// listed here. Keys of record fields take their whole header from the catalogue instead.
 pub fn identifier_words(name: &str) -> String {
     name.split('_')
         .map(|word| match word {
             "a" => "à",
             "cree" => "créé",
-            "debut" => "début",
             "encaisse" => "encaissé",
             "evenement" => "évènement",
             "evenements" => "évènements",
             "modifie" => "modifié",
-            "numero" => "numéro",
             "paye" => "payé",
-            "prenom" => "prénom",
-            "role" => "rôle",
-            "signe" => "signé",
             "signes" => "signés",
-            "telephone" => "téléphone",
-            other => other,
+            other => crate::catalogue::header_of_key(other)
+                .filter(|header| !header.contains(' '))
+                .unwrap_or(other),
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -275,14 +275,16 @@ pub fn page_options(map: &Map, function: &'static str) -> ScriptResult<Option<Pa
 /// The criteria of `evenements_sans_support(#{lieu, du, au, apres, limite})`, soonest
 /// first, and the page asked for, if any.
 pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>)> {
+    // The place searched is the events' own field; the dates and the page are criteria.
+    let location = EventField::Location.key();
     let fields = Fields::new(
         map,
         "evenements_sans_support",
-        &["lieu", "du", "au", "apres", "limite"],
+        &[location, "du", "au", "apres", "limite"],
     )?;
     Ok((
         EventSearch {
-            location_contains: fields.text("lieu")?,
+            location_contains: fields.text(location)?,
             starts_from: fields.date("du")?,
             starts_until: fields.date("au")?,
             soonest_first: true,
