@@ -1050,11 +1050,14 @@ test_on_both_backends!(
     twenty_runs_creating_two_records_each_take_distinct_numbers,
     a_script_waits_for_a_held_lock_and_reads_the_row_as_locked,
     a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost,
+    a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
+    the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again,
+);
+test_on_both_backends!(
+    slow:
     a_lock_held_past_every_retry_ends_in_french_and_writes_nothing,
     a_conflict_caught_inside_a_closure_still_stops_the_run,
-    a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
     the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database,
-    the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again
 );
 
 mod deadlock {
@@ -1257,98 +1260,102 @@ mod stopped_server {
         }
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[cfg_attr(
-        not(mysql_tests),
-        ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
-    )]
-    async fn mysql() {
-        support::require_mysql();
-        let Some(server) = ThrowawayServer::start() else {
-            eprintln!("no MariaDB server binary: skipped");
-            return;
-        };
-        let url = epic_events::config::DatabaseUrl::new(format!(
-            "mysql://root@127.0.0.1:{}/epic_events",
-            server.port
-        ))
-        .unwrap();
-        let directory = tempfile::tempdir().unwrap();
-        let reset = run_binary_in(
-            Some(&url),
-            directory.path(),
-            &["base", "reinitialiser", "--oui"],
-            "",
-        );
-        assert!(reset.success, "{reset:?}");
-        let signed_in = run_binary_in(
-            Some(&url),
-            directory.path(),
-            &["connexion", "--utilisateur", "manager1"],
-            "demo-epic-events\n",
-        );
-        assert!(signed_in.success, "{signed_in:?}");
-        let script = directory.path().join("long.rhai");
-        // A payment, then reading until the server stops answering.
-        std::fs::write(&script, "enregistrer_paiement(2, \"50\");\nlet n = 0;\nwhile n < 1000000 { contrats(); n += 1; }\n").unwrap();
+    mod slow {
+        use super::*;
 
-        // Nobody else is connected to the database when the run starts.
-        let observer = database::connect(
-            &epic_events::config::DatabaseUrl::new(format!(
-                "mysql://root@127.0.0.1:{}",
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[cfg_attr(
+            not(mysql_tests),
+            ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+        )]
+        async fn mysql() {
+            support::require_mysql();
+            let Some(server) = ThrowawayServer::start() else {
+                eprintln!("no MariaDB server binary: skipped");
+                return;
+            };
+            let url = epic_events::config::DatabaseUrl::new(format!(
+                "mysql://root@127.0.0.1:{}/epic_events",
                 server.port
             ))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
-        wait_for_connections(&observer, |count| count == 0).await;
-        let child = binary_command(
-            Some(&url),
-            directory.path(),
-            &["executer", script.to_str().unwrap()],
-        )
-        .env("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-        // Stop the server once the run is under way: its connection is open on the
-        // database (then give it a moment to record its payment and start reading).
-        wait_for_connections(&observer, |count| count > 0).await;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        server.signal("STOP");
-        let stopped_at = Instant::now();
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-            .await
             .unwrap();
-        let waited = stopped_at.elapsed();
-        server.signal("CONT");
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
-        assert_eq!(
-            stderr,
-            "Erreur : le script s'est arrêté : base injoignable : la base de données ne répond pas ; réessayez dans un instant ; rien n'a été enregistré\n"
-        );
-        // The documented bound: a call waits at most the statement bound plus a lock wait
-        // (2 + 1 s here), and the rollback as much again.
-        assert!(
-            waited < Duration::from_secs(12),
-            "ended {waited:?} after the server stopped"
-        );
-        assert!(output.stdout.is_empty(), "nothing of the run left it");
+            let directory = tempfile::tempdir().unwrap();
+            let reset = run_binary_in(
+                Some(&url),
+                directory.path(),
+                &["base", "reinitialiser", "--oui"],
+                "",
+            );
+            assert!(reset.success, "{reset:?}");
+            let signed_in = run_binary_in(
+                Some(&url),
+                directory.path(),
+                &["connexion", "--utilisateur", "manager1"],
+                "demo-epic-events\n",
+            );
+            assert!(signed_in.success, "{signed_in:?}");
+            let script = directory.path().join("long.rhai");
+            // A payment, then reading until the server stops answering.
+            std::fs::write(&script, "enregistrer_paiement(2, \"50\");\nlet n = 0;\nwhile n < 1000000 { contrats(); n += 1; }\n").unwrap();
 
-        let connection = database::connect(&url).await.unwrap();
-        let stored = contract::Entity::find_by_id(2)
-            .one(&connection)
+            // Nobody else is connected to the database when the run starts.
+            let observer = database::connect(
+                &epic_events::config::DatabaseUrl::new(format!(
+                    "mysql://root@127.0.0.1:{}",
+                    server.port
+                ))
+                .unwrap(),
+            )
             .await
-            .unwrap()
             .unwrap();
-        assert_eq!(
-            stored.balance_due.to_string(),
-            "3250.50",
-            "the payment was not committed"
-        );
+            wait_for_connections(&observer, |count| count == 0).await;
+            let child = binary_command(
+                Some(&url),
+                directory.path(),
+                &["executer", script.to_str().unwrap()],
+            )
+            .env("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+            // Stop the server once the run is under way: its connection is open on the
+            // database (then give it a moment to record its payment and start reading).
+            wait_for_connections(&observer, |count| count > 0).await;
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            server.signal("STOP");
+            let stopped_at = Instant::now();
+            let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+                .await
+                .unwrap();
+            let waited = stopped_at.elapsed();
+            server.signal("CONT");
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            assert_eq!(
+                stderr,
+                "Erreur : le script s'est arrêté : base injoignable : la base de données ne répond pas ; réessayez dans un instant ; rien n'a été enregistré\n"
+            );
+            // The documented bound: a call waits at most the statement bound plus a lock wait
+            // (2 + 1 s here), and the rollback as much again.
+            assert!(
+                waited < Duration::from_secs(12),
+                "ended {waited:?} after the server stopped"
+            );
+            assert!(output.stdout.is_empty(), "nothing of the run left it");
+
+            let connection = database::connect(&url).await.unwrap();
+            let stored = contract::Entity::find_by_id(2)
+                .one(&connection)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                stored.balance_due.to_string(),
+                "3250.50",
+                "the payment was not committed"
+            );
+        }
     }
 }

@@ -171,35 +171,41 @@ test_on_both_backends!(
     migrate_then_report_the_status
 );
 
-#[test]
-fn an_unreachable_server_gives_a_short_french_message() {
-    let url = DatabaseUrl::new("mysql://crm:motdepasse-secret@127.0.0.1:1/epic_events").unwrap();
-    // The connection attempt lasts a few seconds: run both commands at once.
-    let runs: Vec<_> = [
-        &["base", "etat"][..],
-        &["base", "reinitialiser", "--oui"][..],
-    ]
-    .into_iter()
-    .map(|arguments| {
-        let url = url.clone();
-        std::thread::spawn(move || run_binary(Some(&url), arguments, ""))
-    })
-    .collect();
-    for run in runs {
-        let output = run.join().unwrap();
-        assert!(!output.success);
-        assert_eq!(output.code, Some(1));
-        assert!(
-            output.stderr.starts_with(
-                "Erreur : impossible d'utiliser la base de données mysql://crm:***@127.0.0.1:1"
-            ) && output.stderr.ends_with(
-                " : le serveur ne répond pas à cette adresse : vérifiez DATABASE_URL et que le serveur est démarré\n"
-            ),
-            "{output:?}"
-        );
-        assert!(!output.stderr.contains("motdepasse-secret"), "{output:?}");
-        assert!(!output.stderr.contains("SqlxError"), "{output:?}");
-        assert_eq!(output.stderr.lines().count(), 1, "{output:?}");
+/// Slow by design: connecting to a port nobody listens on takes seconds.
+mod slow {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_server_gives_a_short_french_message() {
+        let url =
+            DatabaseUrl::new("mysql://crm:motdepasse-secret@127.0.0.1:1/epic_events").unwrap();
+        // The connection attempt lasts a few seconds: run both commands at once.
+        let runs: Vec<_> = [
+            &["base", "etat"][..],
+            &["base", "reinitialiser", "--oui"][..],
+        ]
+        .into_iter()
+        .map(|arguments| {
+            let url = url.clone();
+            std::thread::spawn(move || run_binary(Some(&url), arguments, ""))
+        })
+        .collect();
+        for run in runs {
+            let output = run.join().unwrap();
+            assert!(!output.success);
+            assert_eq!(output.code, Some(1));
+            assert!(
+                output.stderr.starts_with(
+                    "Erreur : impossible d'utiliser la base de données mysql://crm:***@127.0.0.1:1"
+                ) && output.stderr.ends_with(
+                    " : le serveur ne répond pas à cette adresse : vérifiez DATABASE_URL et que le serveur est démarré\n"
+                ),
+                "{output:?}"
+            );
+            assert!(!output.stderr.contains("motdepasse-secret"), "{output:?}");
+            assert!(!output.stderr.contains("SqlxError"), "{output:?}");
+            assert_eq!(output.stderr.lines().count(), 1, "{output:?}");
+        }
     }
 }
 

@@ -138,4 +138,5 @@ async fn exports_stream_every_page(backend: crate::support::Backend) {
     assert_eq!(json.messages, "fini\n");
 }
 
-test_on_both_backends!(generates_a_valid_data_set, exports_stream_every_page);
+test_on_both_backends!(generates_a_valid_data_set);
+test_on_both_backends!(slow: exports_stream_every_page);

@@ -62,6 +62,9 @@ async fn a_session_at_a_terminal(backend: crate::support::Backend) {
         expect(&mut terminal, "en tant que sales2");
         expect(&mut terminal, "Votre choix");
         terminal.send_line("mes_clients().len()").unwrap();
+        // The menu shown again after the result (rustyline redraws the prompt, with the
+        // line, at each key typed: « Votre choix » alone would match one of those).
+        expect(&mut terminal, "Menu principal");
         expect(&mut terminal, "Votre choix");
         terminal.send_line("6").unwrap();
         expect(&mut terminal, "Mot de passe actuel : ");

@@ -369,8 +369,35 @@ async fn copy_mysql_database(server_url: &str, from: &str, to: &str) {
 /// tests, `name::sqlite` and `name::mysql`. The scenarios are plain functions, so rustfmt
 /// formats them. The MySQL test is reported ignored (not passed) when the suite was built
 /// without `EPIC_EVENTS_TEST_MYSQL_URL` (see `build.rs`).
+///
+/// `test_on_both_backends!(slow: name, …)` marks scenarios that take seconds by design
+/// (lock waits, a server that stops answering, a whole permission matrix):
+/// `name::slow::sqlite` and `name::slow::mysql`. Every `cargo test` runs them, CI included;
+/// `cargo test -- --skip ::slow::` leaves them out of a quick run.
 #[macro_export]
 macro_rules! test_on_both_backends {
+    (slow: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                mod slow {
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn sqlite() {
+                        super::super::$name($crate::support::Backend::Sqlite).await;
+                    }
+
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    #[cfg_attr(
+                        not(mysql_tests),
+                        ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+                    )]
+                    async fn mysql() {
+                        $crate::support::require_mysql();
+                        super::super::$name($crate::support::Backend::MySql).await;
+                    }
+                }
+            }
+        )*
+    };
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
