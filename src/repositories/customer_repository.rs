@@ -9,49 +9,32 @@ use sea_orm::{
 use crate::entities::{contract, customer, user};
 use crate::paging::PageRequest;
 
-/// A customer with the name of their sales user, as lists and details show it.
+/// A customer with the name of their sales user, as lists and details show it: its stored
+/// row (every column of `customer`, so that a new column needs nothing here), and the name
+/// read through the join. Its columns read as its own (`row.company_name`).
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct CustomerRow {
-    /// `customer.id`.
-    pub id: i32,
-    /// The owning sales user.
-    pub user_sales_id: i32,
-    /// Contact's first name.
-    pub customer_first_name: String,
-    /// Contact's last name.
-    pub customer_last_name: String,
-    /// Contact's e-mail.
-    pub email: String,
-    /// Contact's phone.
-    pub phone_number: String,
-    /// Company name.
-    pub company_name: String,
+    /// The customer as stored.
+    #[sea_orm(nested)]
+    pub stored: customer::Model,
     /// Sales user's first name.
     pub sales_first_name: String,
     /// Sales user's last name.
     pub sales_last_name: String,
-    /// Creation time.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Last modification time.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Its version (see `repositories::write_version`).
-    pub version: i64,
-    /// Who made that version.
-    pub updated_by: Option<i32>,
+}
+
+impl std::ops::Deref for CustomerRow {
+    type Target = customer::Model;
+
+    fn deref(&self) -> &customer::Model {
+        &self.stored
+    }
 }
 
 impl CustomerRow {
     /// Takes the customer's own columns from `stored`, read under its lock.
-    fn with_stored(mut self, stored: customer::Model) -> Self {
-        self.customer_first_name = stored.customer_first_name;
-        self.customer_last_name = stored.customer_last_name;
-        self.email = stored.email;
-        self.phone_number = stored.phone_number;
-        self.company_name = stored.company_name;
-        self.updated_at = stored.updated_at;
-        self.version = stored.version;
-        self.updated_by = stored.updated_by;
-        self
+    fn with_stored(self, stored: customer::Model) -> Self {
+        Self { stored, ..self }
     }
 }
 
