@@ -58,7 +58,11 @@ pub enum CoreError {
     #[error(
         "la base de données n'a pas confirmé l'enregistrement : vérifiez la fiche avant de recommencer"
     )]
-    Unconfirmed,
+    Unconfirmed(
+        /// What the database answered, when it answered (not when the deadline passed).
+        #[source]
+        Option<Box<CoreError>>,
+    ),
     /// The database file is damaged; nothing was written.
     #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
     DatabaseDamaged(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -139,6 +139,8 @@ pub fn core_failure(error: &CoreError) {
         CoreError::Unexpected(source) | CoreError::DatabaseDamaged(source) => {
             unexpected_error(source.as_ref());
         }
+        // A commit the database refused for a reason of its own.
+        CoreError::Unconfirmed(Some(answer)) => core_failure(answer),
         _ => {}
     }
 }
@@ -147,4 +149,42 @@ pub fn core_failure(error: &CoreError) {
 pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
     tracing::error!(error = %error, source = ?error.source(), "unexpected error");
     sentry::capture_error(error);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure() -> Box<dyn std::error::Error + Send + Sync> {
+        Box::new(std::io::Error::other("disque plein"))
+    }
+
+    #[test]
+    fn faults_are_reported_and_refusals_are_not() {
+        let reported = |error: CoreError| {
+            sentry::test::with_captured_events(|| core_failure(&error))
+                .iter()
+                .filter(|event| !event.exception.is_empty())
+                .count()
+        };
+        assert_eq!(reported(CoreError::Unexpected(failure())), 1);
+        assert_eq!(reported(CoreError::DatabaseDamaged(failure())), 1);
+        // A commit the database refused for a reason of its own, and one that timed out.
+        let refused_commit =
+            CoreError::Unconfirmed(Some(Box::new(CoreError::Unexpected(failure()))));
+        assert_eq!(reported(refused_commit), 1);
+        assert_eq!(reported(CoreError::Unconfirmed(None)), 0);
+        assert_eq!(
+            reported(CoreError::Busy {
+                whole_database: false
+            }),
+            0
+        );
+        assert_eq!(reported(CoreError::validation("nom", "est obligatoire")), 0);
+        // Building an unexpected error reports nothing by itself.
+        let built = sentry::test::with_captured_events(|| {
+            let _ = CoreError::unexpected(std::io::Error::other("x"));
+        });
+        assert!(built.is_empty());
+    }
 }

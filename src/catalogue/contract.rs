@@ -207,10 +207,7 @@ impl Typed<ContractField> for NewContract {
                     .map_err(|_| CoreError::validation(label, "n'est pas un numéro valide"))?;
             }
             TotalAmount => self.total_amount = value.text(label)?,
-            BalanceDue => {
-                let text = value.text(label)?;
-                self.balance_due = (!text.trim().is_empty()).then_some(text);
-            }
+            BalanceDue => self.balance_due = Some(value.text(label)?),
             Signed => self.signed = value.yes_or_no(label)?,
             Id | Number | CustomerId | SalesUserId | SalesUser | ManagementUserId
             | ManagementUser | CreatedAt | UpdatedAt => return Err(not_typed(label)),
@@ -231,5 +228,35 @@ impl Typed<ContractField> for ContractChanges {
             | ManagementUser | CreatedAt | UpdatedAt => return Err(not_typed(label)),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_left_empty_where_optional_keeps_the_defaults() {
+        let typed = ["3", "12 000,00", "", ""].map(str::to_owned);
+        let contract = NewContract::filled(&ContractField::TYPED_ON_CREATION, &typed).unwrap();
+        assert_eq!(
+            contract,
+            NewContract {
+                customer_id: 3,
+                total_amount: "12 000,00".into(),
+                balance_due: None,
+                signed: false,
+            }
+        );
+        let typed = ["3", "12 000,00", "2 000", "oui"].map(str::to_owned);
+        let contract = NewContract::filled(&ContractField::TYPED_ON_CREATION, &typed).unwrap();
+        assert_eq!(contract.balance_due.as_deref(), Some("2 000"));
+        assert!(contract.signed);
+        let typed = ["trois", "12 000,00", "", ""].map(str::to_owned);
+        let refused = NewContract::filled(&ContractField::TYPED_ON_CREATION, &typed).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "client : « trois » n'est pas un nombre entier"
+        );
     }
 }

@@ -240,10 +240,14 @@ pub trait Typed<F: Catalogue>: Default {
     }
 
     /// The record or change set with each of `fields` set to its value in `values`, in
-    /// order.
+    /// order, as a form typed them: an optional field left empty keeps its default (what
+    /// its [`Description::when_empty`] says).
     fn filled(fields: &[F], values: &[String]) -> Result<Self, CoreError> {
         let mut typed = Self::default();
         for (field, value) in fields.iter().zip(values) {
+            if value.trim().is_empty() && field.describe().when_empty.is_some() {
+                continue;
+            }
             typed.set(*field, Given::Text(value.clone()))?;
         }
         Ok(typed)

@@ -46,7 +46,7 @@ fn stops_the_run(error: &CoreError) -> bool {
             | CoreError::Busy { .. }
             | CoreError::NumberingBusy
             | CoreError::Unavailable
-            | CoreError::Unconfirmed
+            | CoreError::Unconfirmed(_)
             | CoreError::DatabaseDamaged(_)
     )
 }

@@ -143,20 +143,16 @@ fn fill<F: Catalogue, T: Typed<F>>(
     let fields = Fields::new(map, function, &keys)?;
     for field in accepted {
         let key = field.key();
-        let Some(value) = fields.value(key) else {
+        if fields.value(key).is_none() {
             continue;
-        };
+        }
         let given = match field.describe().input {
             Input::Text | Input::Secret => fields.text(key)?.map(Given::Text),
             Input::Amount => fields.amount(key)?.map(Given::Text),
             Input::Moment => fields.date(key)?.map(Given::Text),
             Input::WholeNumber => fields.integer(key)?.map(Given::WholeNumber),
             Input::YesNo => fields.boolean(key)?.map(Given::YesNo),
-            Input::Reference if value.is_string() => fields.text(key)?.map(Given::Text),
-            Input::Reference => fields
-                .integer(key)
-                .map_err(|_| fields.wrong_kind(key, "un numéro"))?
-                .map(Given::WholeNumber),
+            Input::Reference => fields.id(key)?.map(|id| Given::WholeNumber(id.into())),
             Input::ReadOnly => None,
         };
         if let Some(given) = given {
@@ -329,5 +325,62 @@ pub fn support_user(value: &Dynamic) -> ScriptResult<SupportUser> {
         Err(refusal(
             "assigner_support : le support se désigne par son numéro ou son identifiant",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Dynamic)]) -> Map {
+        entries
+            .iter()
+            .map(|(key, value)| ((*key).into(), value.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_record_is_designated_by_its_number_not_by_text() {
+        let given = map(&[
+            ("client", Dynamic::from("12".to_owned())),
+            ("montant_total", Dynamic::from(INT::from(100))),
+        ]);
+        let refused = new_contract(&given).unwrap_err().to_string();
+        assert!(
+            refused.contains("le champ « client » doit être un nombre entier"),
+            "{refused}"
+        );
+        let given = map(&[
+            ("client", Dynamic::from(INT::from(12))),
+            ("montant_total", Dynamic::from(INT::from(100))),
+        ]);
+        assert_eq!(new_contract(&given).unwrap().customer_id, 12);
+    }
+
+    #[test]
+    fn an_empty_amount_is_given_to_the_core_as_it_is() {
+        // The core refuses it; only a form's empty optional field means « the total ».
+        let given = map(&[
+            ("client", Dynamic::from(INT::from(12))),
+            ("montant_total", Dynamic::from(INT::from(100))),
+            ("reste_a_payer", Dynamic::from(String::new())),
+        ]);
+        assert_eq!(
+            new_contract(&given).unwrap().balance_due,
+            Some(String::new())
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_the_keys_the_function_takes() {
+        let refused = new_customer(&map(&[("site", Dynamic::from("x".to_owned()))]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains(
+                "creer_client : champ inconnu « site » (champs possibles : prenom, nom, email, telephone, entreprise)"
+            ),
+            "{refused}"
+        );
     }
 }

@@ -68,9 +68,9 @@ pub async fn commit(transaction: impl TransactionSession) -> Result<(), CoreErro
         Ok(()) => Ok(()),
         Err(error) => match CoreError::from(error) {
             busy @ CoreError::Busy { .. } => Err(busy),
-            _ => {
+            other => {
                 tracing::warn!("a commit failed: the change may or may not be saved");
-                Err(CoreError::Unconfirmed)
+                Err(CoreError::Unconfirmed(Some(Box::new(other))))
             }
         },
     }

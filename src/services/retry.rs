@@ -58,7 +58,7 @@ pub async fn bounded<T>(call: impl Future<Output = Result<T, CoreError>>) -> Res
         Ok(result) => result,
         Err(_) if committing.load(Ordering::Relaxed) => {
             tracing::warn!("the database did not confirm a commit in time");
-            Err(CoreError::Unconfirmed)
+            Err(CoreError::Unconfirmed(None))
         }
         Err(_) => {
             tracing::warn!(
@@ -110,7 +110,7 @@ mod tests {
             }),
         );
         assert!(matches!(before_commit, Err(CoreError::Unavailable)));
-        assert!(matches!(during_commit, Err(CoreError::Unconfirmed)));
+        assert!(matches!(during_commit, Err(CoreError::Unconfirmed(None))));
         limits::set_statement_bound(limits::DEFAULT_STATEMENT_BOUND);
     }
 }

@@ -89,13 +89,10 @@ pub fn run(
     let store = SessionStore::new(&configuration.config_directory);
     let secret = store
         .signing_secret(configuration.jwt_secret.as_ref())
-        .map_err(|error| {
-            std::io::Error::other(format!(
-                "impossible de lire ou de créer le secret de session dans {} ({})",
-                store.secret_path().display(),
-                crate::errors::french_io_error(&error)
-            ))
-        })?;
+        .map_err(ApplicationError::file(format!(
+            "impossible de lire ou de créer le secret de session dans {}",
+            store.secret_path().display()
+        )))?;
     let core = runtime.block_on(Core::connect(&configuration.database_url))?;
     if !runtime.block_on(core.schema_is_current()) {
         return Err(ApplicationError::SchemaNotReady(
@@ -158,7 +155,8 @@ impl Shell<'_> {
         self.flush();
         match self
             .console
-            .read_line("Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ")?
+            .read_line("Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ")
+            .map_err(ApplicationError::Input)?
         {
             Line::Text(text) => Ok(Some(!text.trim().eq_ignore_ascii_case("non"))),
             Line::Interrupted => Ok(Some(false)),

@@ -95,7 +95,11 @@ impl Shell<'_> {
     /// Asks for a line; an empty line or Ctrl-C gives up.
     pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
-        match self.console.read_line(&format!("{label} : "))? {
+        match self
+            .console
+            .read_line(&format!("{label} : "))
+            .map_err(ApplicationError::Input)?
+        {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
             Line::Interrupted => Ok(Answer::Cancel),
@@ -106,7 +110,11 @@ impl Shell<'_> {
     /// Asks for a password, without echo.
     pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
-        match self.console.read_secret(&format!("{label} : "))? {
+        match self
+            .console
+            .read_secret(&format!("{label} : "))
+            .map_err(ApplicationError::Input)?
+        {
             Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text)),
             Line::Interrupted => Ok(Answer::Cancel),
@@ -152,7 +160,8 @@ impl Shell<'_> {
                 self.flush();
                 let line = match self
                     .console
-                    .read_line("Votre choix (un numéro, ou une commande ; « aide ») : ")?
+                    .read_line("Votre choix (un numéro, ou une commande ; « aide ») : ")
+                    .map_err(ApplicationError::Input)?
                 {
                     Line::Text(line) => line.trim().to_owned(),
                     Line::Interrupted => continue,

@@ -240,9 +240,12 @@ fn drop_mysql_database(server_url: &str, name: &str) {
     }
 }
 
-impl Drop for TestDatabase {
+impl Drop for Location {
+    /// A reserved MySQL database is dropped with its location, whether or not it was
+    /// created, and even when making or copying it failed half-way (the SQLite directory
+    /// removes itself).
     fn drop(&mut self) {
-        if let Location::MySql { server_url, name } = &self.location {
+        if let Location::MySql { server_url, name } = self {
             drop_mysql_database(server_url, name);
         }
     }
@@ -255,6 +258,7 @@ const SQLITE_FILE_NAME: &str = "epic_events_test.db";
 /// tables and rows on MySQL) instead of migrating and loading their own: shared while a
 /// test holds it, removed with the last (a later test makes it again).
 pub struct DemoTemplate {
+    /// Where it is: removed when the last test holding it ends.
     location: Location,
 }
 
@@ -292,14 +296,6 @@ impl DemoTemplate {
         let template = Arc::new(Self { location });
         templates[slot] = Arc::downgrade(&template);
         template
-    }
-}
-
-impl Drop for DemoTemplate {
-    fn drop(&mut self) {
-        if let Location::MySql { server_url, name } = &self.location {
-            drop_mysql_database(server_url, name);
-        }
     }
 }
 
