@@ -4,9 +4,11 @@ use super::customer::PHONE_HINT;
 use super::{
     CREATED_AT, Catalogue, Description, Given, Input, Typed, UPDATED_AT, Value, not_typed,
 };
+use crate::entities::user::Column;
 use crate::errors::CoreError;
 use crate::permissions::Role;
 use crate::repositories::user_repository::UserRow;
+use crate::validation;
 
 /// The current password, asked before changing one's own.
 pub const CURRENT_PASSWORD_LABEL: &str = "mot de passe actuel";
@@ -52,6 +54,34 @@ impl UserField {
     /// What changes on an account, in the modification screen's order (the password is
     /// reset by its own action).
     pub const CHANGEABLE: [Self; 6] = [FirstName, LastName, Email, PhoneNumber, Username, Role];
+
+    /// The column a field typed as text is stored in as typed (checked by [`Self::checked`]);
+    /// the role is stored by reference and the password as a hash, by the service.
+    pub fn column(self) -> Option<Column> {
+        match self {
+            FirstName => Some(Column::UserFirstName),
+            LastName => Some(Column::UserLastName),
+            Email => Some(Column::Email),
+            PhoneNumber => Some(Column::PhoneNumber),
+            Username => Some(Column::Username),
+            Id | Role | Password | CreatedAt | UpdatedAt => None,
+        }
+    }
+
+    /// `text` as stored, when the core's rule for the field accepts it (a password: as
+    /// typed, once its rule holds; it is hashed before storage).
+    pub fn checked(self, text: &str) -> Result<String, CoreError> {
+        let label = self.label();
+        match self {
+            FirstName | LastName => validation::person_name(label, text),
+            Email => validation::email(label, text),
+            PhoneNumber => validation::phone_number(label, text),
+            Username => validation::username(label, text),
+            Password => validation::new_password(label, text).map(|()| text.to_owned()),
+            Role => parse_role(text).map(|role| role.name().to_owned()),
+            Id | CreatedAt | UpdatedAt => Err(not_typed(label)),
+        }
+    }
 }
 
 impl Catalogue for UserField {
@@ -166,6 +196,19 @@ pub struct NewUserInput {
     pub password: String,
 }
 
+impl NewUserInput {
+    /// Each field typed as text, with its value.
+    pub fn given(&self) -> [(UserField, &str); 5] {
+        [
+            (FirstName, &self.first_name),
+            (LastName, &self.last_name),
+            (Email, &self.email),
+            (PhoneNumber, &self.phone_number),
+            (Username, &self.username),
+        ]
+    }
+}
+
 impl std::fmt::Debug for NewUserInput {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
@@ -214,6 +257,22 @@ pub struct UserChanges {
     pub role: Option<Role>,
     /// A new password (reset by management).
     pub new_password: Option<String>,
+}
+
+impl UserChanges {
+    /// Each field typed as text given a new value, with that value.
+    pub fn given(&self) -> Vec<(UserField, &str)> {
+        [
+            (FirstName, &self.first_name),
+            (LastName, &self.last_name),
+            (Email, &self.email),
+            (PhoneNumber, &self.phone_number),
+            (Username, &self.username),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, value.as_deref()?)))
+        .collect()
+    }
 }
 
 impl std::fmt::Debug for UserChanges {

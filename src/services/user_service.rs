@@ -2,15 +2,15 @@
 //! changes their own password.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
 use super::{Current, Session, commit, refuse_if_stale};
 use crate::authentication::password;
-use crate::catalogue::Catalogue;
 pub use crate::catalogue::user::{
     CURRENT_PASSWORD_LABEL, NewUser, NewUserInput, UserChanges, UserField, parse_role,
 };
+use crate::catalogue::{Catalogue, Value};
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -32,24 +32,19 @@ pub(crate) fn new_user_model(
     input: &NewUserInput,
     role_id: i32,
 ) -> Result<user::ActiveModel, CoreError> {
-    let first_name = validation::person_name(UserField::FirstName.label(), &input.first_name)?;
-    let last_name = validation::person_name(UserField::LastName.label(), &input.last_name)?;
-    let email = validation::email(UserField::Email.label(), &input.email)?;
-    let phone_number =
-        validation::phone_number(UserField::PhoneNumber.label(), &input.phone_number)?;
-    let username = validation::username(UserField::Username.label(), &input.username)?;
-    validation::new_password(UserField::Password.label(), &input.password)?;
-    let password_hash = password::hash_password(&input.password).map_err(CoreError::unexpected)?;
-    Ok(user::ActiveModel {
+    let mut model = user::ActiveModel {
         role_id: Set(role_id),
-        user_first_name: Set(first_name),
-        user_last_name: Set(last_name),
-        email: Set(email),
-        phone_number: Set(phone_number),
-        username: Set(username),
-        password_hash: Set(password_hash),
         ..Default::default()
-    })
+    };
+    for (field, text) in input.given() {
+        if let Some(column) = field.column() {
+            model.set(column, field.checked(text)?.into());
+        }
+    }
+    let password = UserField::Password.checked(&input.password)?;
+    let password_hash = password::hash_password(&password).map_err(CoreError::unexpected)?;
+    model.password_hash = Set(password_hash);
+    Ok(model)
 }
 
 async fn role_id(connection: &impl ConnectionTrait, role: Role) -> Result<i32, CoreError> {
@@ -166,27 +161,13 @@ pub async fn update(
     authorize(&session.actor, Action::Update, Target::User { user_id: id })?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
+    let given = changes.given();
     if let Some(seen) = seen {
-        let fields = [
-            (
-                changes.first_name.is_some(),
-                seen.user_first_name != current.user_first_name,
-            ),
-            (
-                changes.last_name.is_some(),
-                seen.user_last_name != current.user_last_name,
-            ),
-            (changes.email.is_some(), seen.email != current.email),
-            (
-                changes.phone_number.is_some(),
-                seen.phone_number != current.phone_number,
-            ),
-            (
-                changes.username.is_some(),
-                seen.username != current.username,
-            ),
-            (changes.role.is_some(), seen.role_name != current.role_name),
-        ];
+        let mut fields: Vec<(bool, bool)> = given
+            .iter()
+            .map(|(field, _)| (true, field.read(seen) != field.read(&current)))
+            .collect();
+        fields.push((changes.role.is_some(), seen.role_name != current.role_name));
         let now = Current {
             what: "l'utilisateur",
             label: &current.username,
@@ -197,45 +178,13 @@ pub async fn update(
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(user::Column, SimpleExpr)> = Vec::new();
-    let mut change = |column: user::Column, value: String, stored: &String| {
-        if &value != stored {
+    for (field, text) in given {
+        let value = field.checked(text)?;
+        if let Some(column) = field.column()
+            && field.read(&current) != Value::Text(value.clone())
+        {
             columns.push((column, Expr::value(value)));
         }
-    };
-    if let Some(value) = &changes.first_name {
-        change(
-            user::Column::UserFirstName,
-            validation::person_name(UserField::FirstName.label(), value)?,
-            &current.user_first_name,
-        );
-    }
-    if let Some(value) = &changes.last_name {
-        change(
-            user::Column::UserLastName,
-            validation::person_name(UserField::LastName.label(), value)?,
-            &current.user_last_name,
-        );
-    }
-    if let Some(value) = &changes.email {
-        change(
-            user::Column::Email,
-            validation::email(UserField::Email.label(), value)?,
-            &current.email,
-        );
-    }
-    if let Some(value) = &changes.phone_number {
-        change(
-            user::Column::PhoneNumber,
-            validation::phone_number(UserField::PhoneNumber.label(), value)?,
-            &current.phone_number,
-        );
-    }
-    if let Some(value) = &changes.username {
-        change(
-            user::Column::Username,
-            validation::username(UserField::Username.label(), value)?,
-            &current.username,
-        );
     }
     if let Some(role) = changes.role.filter(|role| role.name() != current.role_name) {
         if id == session.user.id {
@@ -254,8 +203,8 @@ pub async fn update(
         ));
     }
     if let Some(new_password) = &changes.new_password {
-        validation::new_password(UserField::Password.label(), new_password)?;
-        let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
+        let new_password = UserField::Password.checked(new_password)?;
+        let hash = password::hash_password(&new_password).map_err(CoreError::unexpected)?;
         columns.push((user::Column::PasswordHash, Expr::value(hash)));
     }
     if columns.is_empty() {
