@@ -1,6 +1,8 @@
 //! Input rules shared by every write: each returns a [`CoreError::Validation`] naming the
 //! field and the rule, in French.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::errors::CoreError;
 
 /// Maximum length of a first or last name (`varchar(100)`).
@@ -18,13 +20,59 @@ pub const PASSWORD_MINIMUM_LENGTH: usize = 12;
 /// Maximum length of a password, so that hashing cannot be abused.
 pub const PASSWORD_MAXIMUM_LENGTH: usize = 1024;
 
-/// A required text of at most `maximum` characters, trimmed.
+/// Text as the core stores it, whatever typed it: surrounding spaces trimmed, Unicode
+/// composed (NFC: `e` + combining acute is stored as `é`, so that the same name is always
+/// the same text), and refused — naming the field and the rule — when it holds a control
+/// character (C0 and C1: escape sequences, BEL, NUL…), except the line breaks of a text
+/// that allows them (`\n`, `\r\n` becoming `\n`), or a character that overrides or
+/// isolates the direction of the text (U+202A–U+202E, U+2066–U+2069), which would make a
+/// list lie about what a record is called. The one text policy of every text field.
+pub fn policed_text(
+    field: &'static str,
+    value: &str,
+    line_breaks: bool,
+) -> Result<String, CoreError> {
+    let value = if line_breaks {
+        value.replace("\r\n", "\n")
+    } else {
+        value.to_owned()
+    };
+    let value = value.trim();
+    if value
+        .chars()
+        .any(|character| character.is_control() && !(line_breaks && character == '\n'))
+    {
+        return Err(CoreError::validation(
+            field,
+            if line_breaks {
+                "ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)"
+            } else {
+                "ne peut pas contenir de caractères de contrôle"
+            },
+        ));
+    }
+    if value.chars().any(is_direction_override) {
+        return Err(CoreError::validation(
+            field,
+            "ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)",
+        ));
+    }
+    Ok(value.nfc().collect())
+}
+
+/// A character that overrides, embeds or isolates the direction of the text around it.
+pub fn is_direction_override(character: char) -> bool {
+    matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A required text of at most `maximum` characters, under the text policy
+/// ([`policed_text`]), on one line.
 pub fn required_text(
     field: &'static str,
     value: &str,
     maximum: usize,
 ) -> Result<String, CoreError> {
-    let value = value.trim();
+    let value = policed_text(field, value, false)?;
     if value.is_empty() {
         return Err(CoreError::validation(field, "est obligatoire"));
     }
@@ -34,13 +82,24 @@ pub fn required_text(
             format!("ne peut pas dépasser {maximum} caractères"),
         ));
     }
-    if value.chars().any(char::is_control) {
+    Ok(value)
+}
+
+/// An optional text of at most `maximum` characters, under the text policy, line breaks
+/// allowed (notes; the length rule is worded for them).
+pub fn optional_text_with_lines(
+    field: &'static str,
+    value: &str,
+    maximum: usize,
+) -> Result<String, CoreError> {
+    let value = policed_text(field, value, true)?;
+    if value.chars().count() > maximum {
         return Err(CoreError::validation(
             field,
-            "ne peut pas contenir de caractères de contrôle",
+            format!("ne peuvent pas dépasser {maximum} caractères"),
         ));
     }
-    Ok(value.to_owned())
+    Ok(value)
 }
 
 /// A first or last name.
@@ -152,6 +211,47 @@ pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_text_policy() {
+        assert_eq!(
+            required_text("nom", " Ame\u{301}lie ", 100).unwrap(),
+            "Amélie"
+        );
+        for hostile in [
+            "a\u{1b}[2J",
+            "a\u{7}",
+            "a\u{0}b",
+            "a\u{85}b",
+            "a\nb",
+            "a\tb",
+        ] {
+            let refused = required_text("nom", hostile, 100).unwrap_err().to_string();
+            assert_eq!(
+                refused, "nom : ne peut pas contenir de caractères de contrôle",
+                "{hostile:?}"
+            );
+        }
+        for hostile in [
+            "\u{202e}abc",
+            "a\u{202a}b",
+            "\u{2066}x\u{2069}",
+            "\u{2068}x",
+        ] {
+            let refused = required_text("nom", hostile, 100).unwrap_err().to_string();
+            assert!(
+                refused.starts_with("nom : ne peut pas contenir de caractères qui forcent"),
+                "{hostile:?}"
+            );
+        }
+        assert_eq!(
+            optional_text_with_lines("notes", "un\r\ndeux\n", 10).unwrap(),
+            "un\ndeux"
+        );
+        assert!(optional_text_with_lines("notes", "un\rdeux", 10).is_err());
+        assert!(optional_text_with_lines("notes", "un\u{1b}deux", 10).is_err());
+        assert_eq!(optional_text_with_lines("notes", "", 10).unwrap(), "");
+    }
 
     #[test]
     fn emails() {

@@ -86,13 +86,7 @@ fn attendees(value: i64) -> Result<i32, CoreError> {
 }
 
 fn note(text: &str) -> Result<String, CoreError> {
-    if text.chars().count() > NOTE_MAXIMUM_LENGTH {
-        return Err(CoreError::validation(
-            EventField::Note.label(),
-            format!("ne peuvent pas dépasser {NOTE_MAXIMUM_LENGTH} caractères"),
-        ));
-    }
-    Ok(text.trim().to_owned())
+    validation::optional_text_with_lines(EventField::Note.label(), text, NOTE_MAXIMUM_LENGTH)
 }
 
 fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {

@@ -171,6 +171,19 @@ async fn each_bad_input_is_refused_with_its_message_and_nothing_written(
          operation!(user_service::update(connection, &manager1, sales2_id, &UserChanges { role: Some(Role::Support), ..Default::default() }, None))),
         ("SQL in a username", "identifiant : doit faire de 3 à 50 caractères parmi les lettres minuscules sans accent, les chiffres, « . », « _ » et « - »".into(),
          operation!(user_service::create(connection, &manager1, &NewUserInput { username: "'; DROP TABLE user; --".into(), ..user_input() }, Role::Support))),
+        // The text policy (issue 13): control characters, direction overrides.
+        ("escape sequence in event notes", "notes : ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)".into(),
+         operation!(event_service::update(connection, &support1, gala, &EventChanges { note: Some("Prévoir\u{1b}]0;piège\u{7} le vestiaire".into()), ..Default::default() }, None))),
+        ("NUL in event notes", "notes : ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)".into(),
+         operation!(event_service::create(connection, &sales2, &NewEvent { note: "ligne\u{0}".into(), ..event_input(partly_paid) }))),
+        ("C1 control in a location", "lieu : ne peut pas contenir de caractères de contrôle".into(),
+         operation!(event_service::update(connection, &support1, gala, &EventChanges { location: Some("Lyon\u{9b}31m".into()), ..Default::default() }, None))),
+        ("right-to-left override in a company", "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+         operation!(customer_service::update(connection, &sales2, durand, &CustomerChanges { company_name: Some("Maison \u{202e}dnaruD".into()), ..Default::default() }, None))),
+        ("direction isolate in a user's name", "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+         operation!(user_service::update(connection, &manager1, sales1, &UserChanges { last_name: Some("\u{2067}Bernard\u{2069}".into()), ..Default::default() }, None))),
+        ("direction override in an event name", "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+         operation!(event_service::create(connection, &sales2, &NewEvent { event_name: "Gala \u{202d}2027".into(), ..event_input(partly_paid) }))),
         ("SQL in an e-mail", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
          operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "x'; DROP TABLE user; --@exemple.fr".into(), ..customer_input() }))),
     ];
@@ -191,3 +204,44 @@ async fn each_bad_input_is_refused_with_its_message_and_nothing_written(
 }
 
 test_on_both_backends!(each_bad_input_is_refused_with_its_message_and_nothing_written);
+
+/// Legitimate text is kept, in one canonical form: trimmed, composed (NFC), line breaks of
+/// notes as `\n`; accents, apostrophes and emoji as typed.
+async fn legitimate_text_is_kept_in_its_canonical_form(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let sales2 = session(&database, "sales2").await;
+    let support1 = session(&database, "support1").await;
+    let created = customer_service::create(
+        connection,
+        &sales2,
+        &NewCustomer {
+            // « é » typed as « e » and a combining acute accent.
+            first_name: "  Ame\u{301}lie ".into(),
+            last_name: "O'Connor-Lefèvre".into(),
+            company_name: "Crêperie 🥞 d'Armor".into(),
+            ..customer_input()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.customer_first_name, "Amélie");
+    assert_eq!(created.customer_last_name, "O'Connor-Lefèvre");
+    assert_eq!(created.company_name, "Crêperie 🥞 d'Armor");
+    let gala = event_id(&database, "EVT-2026-0002").await;
+    let updated = event_service::update(
+        connection,
+        &support1,
+        gala,
+        &EventChanges {
+            note: Some("Vestiaire à l'entrée.\r\nTraiteur à 19 h.\n".into()),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.note, "Vestiaire à l'entrée.\nTraiteur à 19 h.");
+}
+
+test_on_both_backends!(legitimate_text_is_kept_in_its_canonical_form);
