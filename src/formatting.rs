@@ -103,25 +103,65 @@ pub fn decimal_number(value: rust_decimal::Decimal) -> String {
     text
 }
 
-/// `text` safe to print on a terminal: control characters other than line breaks and tabs
-/// (escape sequences that could move the cursor, change colours or the window title)
-/// become `�`.
+/// Whether `character`, found in data, must not reach an output: a control character
+/// other than a line break or a tab (escape sequences that could move the cursor, change
+/// colours or the window title), or a character that overrides or isolates the direction
+/// of the text (which would make a list lie about what a record is called).
+pub fn is_unsafe_in_output(character: char) -> bool {
+    (character.is_control() && !matches!(character, '\n' | '\t'))
+        || crate::validation::is_direction_override(character)
+}
+
+/// `text` safe to print on a terminal: the characters of [`is_unsafe_in_output`] become `�`.
+/// Rows written by other tools are shown this way too.
 pub fn neutralise_control_characters(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|character| character.is_control() && !matches!(character, '\n' | '\t'))
-    {
+    if !text.chars().any(is_unsafe_in_output) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
         .map(|character| {
-            if character.is_control() && !matches!(character, '\n' | '\t') {
+            if is_unsafe_in_output(character) {
                 '\u{fffd}'
             } else {
                 character
             }
         })
         .collect()
+}
+
+/// A CSV cell a spreadsheet opens as text, never as a formula: unsafe characters become `�`
+/// and a cell starting like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return) is
+/// prefixed with an apostrophe, as OWASP's CSV-injection guidance describes. Numbers are not
+/// text cells and keep their sign.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let neutral = neutralise_control_characters(text);
+    if neutral.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{neutral}"))
+    } else {
+        neutral
+    }
+}
+
+/// JSON text in which every character of [`is_unsafe_in_output`] that JSON would carry
+/// raw (C1 controls, direction overrides; `serde_json` escapes the C0 ones itself) is
+/// written as a `\uXXXX` escape: the same value for a JSON reader, and nothing that acts
+/// on a terminal showing the file.
+pub fn json_escaped(json: String) -> String {
+    if !json.chars().any(is_unsafe_in_output) {
+        return json;
+    }
+    let mut escaped = String::with_capacity(json.len());
+    for character in json.chars() {
+        if is_unsafe_in_output(character) {
+            let mut units = [0; 2];
+            for unit in character.encode_utf16(&mut units) {
+                escaped.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            escaped.push(character);
+        }
+    }
+    escaped
 }
 
 /// A table for a person: a header line, rows, numeric columns aligned right, and — when
@@ -180,6 +220,30 @@ pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outputs_are_neutral() {
+        assert_eq!(
+            neutralise_control_characters("a\u{1b}[2Jb\u{202e}c\nd\te"),
+            "a\u{fffd}[2Jb\u{fffd}c\nd\te"
+        );
+        for (cell, safe) in [
+            ("=1+1", "'=1+1"),
+            ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("Maison Durand", "Maison Durand"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
+        let json = serde_json::json!({"nom": "a\u{1b}b\u{85}c\u{202e}d"}).to_string();
+        let escaped = json_escaped(json);
+        assert_eq!(escaped, r#"{"nom":"a\u001bb\u0085c\u202ed"}"#);
+        let parsed: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(parsed["nom"], "a\u{1b}b\u{85}c\u{202e}d");
+    }
 
     #[test]
     fn money_reads_the_french_way() {

@@ -80,6 +80,14 @@ impl Cell {
         }
     }
 
+    /// A CSV cell: as for tools, text made safe for a spreadsheet.
+    fn for_csv(&self) -> String {
+        match self {
+            Cell::Text(text) => formatting::spreadsheet_safe(text).into_owned(),
+            other => other.for_tools(),
+        }
+    }
+
     fn to_json(&self) -> serde_json::Value {
         match self {
             Cell::Empty => serde_json::Value::Null,
@@ -224,10 +232,14 @@ impl Table {
         }
         let mut writer = csv::Writer::from_writer(output);
         if with_header {
-            writer.write_record(&self.columns)?;
+            writer.write_record(
+                self.columns
+                    .iter()
+                    .map(|column| formatting::spreadsheet_safe(column).into_owned()),
+            )?;
         }
         for row in &self.rows {
-            writer.write_record(row.iter().map(Cell::for_tools))?;
+            writer.write_record(row.iter().map(Cell::for_csv))?;
         }
         writer.flush()
     }
@@ -318,9 +330,9 @@ impl ScriptOutput {
                     Some(table) => table.to_json(),
                     None => Cell::from_value(value).to_json(),
                 };
-                serde_json::to_writer_pretty(&mut self.data, &json)
+                serde_json::to_string_pretty(&json)
                     .map_err(std::io::Error::from)
-                    .and_then(|()| writeln!(self.data))
+                    .and_then(|text| writeln!(self.data, "{}", formatting::json_escaped(text)))
             }
         };
         written.map_err(|error| {
@@ -370,7 +382,7 @@ impl ScriptOutput {
                     if index > 0 || !first {
                         text.push_str(",\n");
                     }
-                    text.push_str(&object.to_string());
+                    text.push_str(&formatting::json_escaped(object.to_string()));
                 }
                 let opening = if first { "[\n" } else { "" };
                 let closing = if last { "\n]\n" } else { "" };
@@ -461,11 +473,11 @@ mod tests {
     }
 
     #[test]
-    fn csv_is_exact_and_quoted() {
+    fn csv_is_exact_quoted_and_neutral() {
         let text = written(OutputFormat::Csv, None);
         assert_eq!(
             text,
-            "montant,nom,nombre\n1234.5,Quai \u{1b}[31m,3\n0.10,\"Durand, \"\"fils\"\"\",\n"
+            "montant,nom,nombre\n1234.5,Quai \u{fffd}[31m,3\n0.10,\"Durand, \"\"fils\"\"\",\n"
         );
     }
 

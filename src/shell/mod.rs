@@ -125,12 +125,17 @@ impl Shell<'_> {
         let _ = self.output.flush();
     }
 
+    // Titles and messages may name a record (« Client n°2 — Maison Durand »): what came
+    // from data is neutralised before the shell's own colours are added.
+
     fn title(&mut self, text: &str) {
-        let line = styled(render::TITLE, text);
+        let text = crate::formatting::neutralise_control_characters(text);
+        let line = styled(render::TITLE, &text);
         self.say(&format!("\n{line}"));
     }
 
     fn error(&mut self, message: &str) {
+        let message = crate::formatting::neutralise_control_characters(message);
         let text = render::wrapped(&format!("Erreur : {message}"), self.width);
         let line = styled(render::ERROR, &text);
         self.say(&line);
@@ -144,7 +149,8 @@ impl Shell<'_> {
     }
 
     fn success(&mut self, message: &str) {
-        let text = render::wrapped(message, self.width);
+        let message = crate::formatting::neutralise_control_characters(message);
+        let text = render::wrapped(&message, self.width);
         let line = styled(render::SUCCESS, &text);
         self.say(&line);
     }

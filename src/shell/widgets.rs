@@ -92,9 +92,11 @@ pub(super) enum Answer {
 impl Shell<'_> {
     // --- Input -----------------------------------------------------------------------
 
-    /// Asks for a line; an empty line or Ctrl-C gives up.
+    /// Asks for a line; an empty line or Ctrl-C gives up. The label may name a record: it
+    /// is neutralised like any text from data.
     pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
+        let label = formatting::neutralise_control_characters(label);
         match self
             .console
             .read_line(&format!("{label} : "))

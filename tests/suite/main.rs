@@ -14,6 +14,7 @@ mod customers;
 mod database_commands;
 mod demo_data;
 mod events;
+mod hostile_output;
 mod large_data;
 mod permission_matrix;
 mod permissions;

@@ -1,0 +1,119 @@
+//! Text written straight into the database by another tool — escape sequences, BEL, C1
+//! controls, direction overrides, cells that look like formulas — never reaches an output
+//! as it is: not a shell screen, not a script's table, CSV or JSON (checked on the bytes).
+
+use crate::support;
+
+use epic_events::scripting::output::OutputFormat;
+use sea_orm::{ConnectionTrait, Statement};
+use support::{Script, TestDatabase, customer_id, run_binary_in};
+
+/// The company name another tool stored: a window-title escape, BEL, a C1 CSI, and a
+/// right-to-left override.
+const HOSTILE_COMPANY: &str = "Maison \u{1b}]0;piège\u{7} \u{9b}31m \u{202e}dnaruD";
+/// A first name that a spreadsheet would run as a formula.
+const FORMULA: &str = "=HYPERLINK(\"http://exemple.invalid\",\"Paul\")";
+
+/// Whether `bytes` hold any of the hostile characters: ESC, BEL, C1 CSI (UTF-8 `C2 9B`), or
+/// RIGHT-TO-LEFT OVERRIDE (UTF-8 `E2 80 AE`).
+fn hostile_bytes(bytes: &[u8]) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    if bytes.contains(&0x1b) {
+        found.push("ESC");
+    }
+    if bytes.contains(&0x07) {
+        found.push("BEL");
+    }
+    if bytes.windows(2).any(|pair| pair == [0xc2, 0x9b]) {
+        found.push("CSI");
+    }
+    if bytes.windows(3).any(|triple| triple == [0xe2, 0x80, 0xae]) {
+        found.push("RLO");
+    }
+    found
+}
+
+async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let durand = customer_id(&database, "Maison Durand").await;
+    database
+        .connection
+        .execute_raw(Statement::from_sql_and_values(
+            database.connection.get_database_backend(),
+            "UPDATE customer SET company_name = ?, customer_first_name = ? WHERE id = ?",
+            [HOSTILE_COMPANY.into(), FORMULA.into(), durand.into()],
+        ))
+        .await
+        .unwrap();
+
+    for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json] {
+        let run = Script::new(
+            "sales2",
+            format!("print(client({durand}).entreprise); mes_clients()"),
+        )
+        .format(format)
+        .run(&database)
+        .await;
+        run.success();
+        for (stream, text) in [("data", &run.data), ("messages", &run.messages)] {
+            assert_eq!(
+                hostile_bytes(text.as_bytes()),
+                Vec::<&str>::new(),
+                "{format:?} {stream}: {text}"
+            );
+        }
+        match format {
+            OutputFormat::Csv => {
+                assert!(run.data.contains("'=HYPERLINK"), "{}", run.data);
+                assert!(!run.data.contains(",=HYPERLINK"), "{}", run.data);
+            }
+            OutputFormat::Json => {
+                // The same value for a JSON reader, escaped.
+                assert!(run.data.contains("\\u001b]0;"), "{}", run.data);
+                assert!(run.data.contains("\\u202e"), "{}", run.data);
+                assert!(run.data.contains("\\u009b"), "{}", run.data);
+                let parsed: serde_json::Value = serde_json::from_str(&run.data).unwrap();
+                assert!(
+                    parsed
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|row| row["entreprise"] == HOSTILE_COMPANY),
+                    "{parsed}"
+                );
+            }
+            OutputFormat::Table => assert!(run.data.contains("Maison �]0;piège� �31m �dnaruD")),
+        }
+    }
+
+    // The shell: the list and the customer's screen.
+    let directory = tempfile::tempdir().unwrap();
+    let id = durand.to_string();
+    let input = [
+        "1",
+        "sales2",
+        "demo-epic-events",
+        "2",
+        "2",
+        "0",
+        "3",
+        &id,
+        "0",
+        "0",
+        "5",
+        "2",
+    ]
+    .join("\n")
+        + "\n";
+    let output = run_binary_in(Some(&database.url), directory.path(), &[], &input);
+    assert!(output.success, "{output:?}");
+    assert!(output.stdout.contains("Client n°"), "{}", output.stdout);
+    assert_eq!(
+        hostile_bytes(output.stdout.as_bytes()),
+        Vec::<&str>::new(),
+        "{}",
+        output.stdout
+    );
+}
+
+test_on_both_backends!(stored_hostile_text_never_reaches_an_output);
