@@ -27,6 +27,8 @@ pub enum Line {
     Interrupted,
     /// Ctrl-D or the end of the input: the user leaves.
     End,
+    /// A line that is not text (bytes that are not UTF-8): refused, asked again.
+    Unreadable,
 }
 
 /// Where the shell reads from.
@@ -103,6 +105,9 @@ impl Console for TerminalConsole {
             Ok(line) => Ok(Line::Text(line)),
             Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
             Err(ReadlineError::Eof) => Ok(Line::End),
+            Err(ReadlineError::Io(error)) if error.kind() == io::ErrorKind::InvalidData => {
+                Ok(Line::Unreadable)
+            }
             Err(ReadlineError::Io(error)) => Err(error),
             Err(other) => Err(io::Error::other(other)),
         }
@@ -117,6 +122,7 @@ impl Console for TerminalConsole {
                 Ok(Line::Interrupted)
             }
             Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(Line::End),
+            Err(error) if error.kind() == io::ErrorKind::InvalidData => Ok(Line::Unreadable),
             Err(error) => Err(error),
         }
     }
@@ -146,12 +152,17 @@ impl PipedConsole {
         write!(output, "{prompt}")?;
         // Shown before waiting: whoever drives the shell through a pipe sees the question.
         output.flush()?;
-        let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
+        let mut bytes = Vec::new();
+        if self.input.read_until(b'\n', &mut bytes)? == 0 {
             writeln!(output)?;
             output.flush()?;
             return Ok(Line::End);
         }
+        let Ok(line) = String::from_utf8(bytes) else {
+            writeln!(output, "(ligne illisible)")?;
+            output.flush()?;
+            return Ok(Line::Unreadable);
+        };
         let line = line.trim_end_matches(['\n', '\r']).to_owned();
         if echo && !mentions_password(&line) {
             writeln!(

@@ -159,13 +159,12 @@ impl Shell<'_> {
     /// again with what was typed. `None` at the end of input.
     fn offer_retry(&mut self) -> Result<Option<bool>, ApplicationError> {
         self.flush();
-        match self
-            .console
-            .read_line("Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ")
-            .map_err(ApplicationError::Input)?
-        {
+        match self.read(
+            "Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ",
+            false,
+        )? {
             Line::Text(text) => Ok(Some(!text.trim().eq_ignore_ascii_case("non"))),
-            Line::Interrupted => Ok(Some(false)),
+            Line::Interrupted | Line::Unreadable => Ok(Some(false)),
             Line::End => Ok(None),
         }
     }

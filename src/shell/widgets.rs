@@ -92,19 +92,34 @@ pub(super) enum Answer {
 impl Shell<'_> {
     // --- Input -----------------------------------------------------------------------
 
+    /// Reads a line (a secret without echo) after `prompt`; a line that is not text is
+    /// refused and asked again, so that what it returns is never [`Line::Unreadable`].
+    pub(super) fn read(&mut self, prompt: &str, secret: bool) -> Result<Line, ApplicationError> {
+        loop {
+            let line = if secret {
+                self.console.read_secret(prompt)
+            } else {
+                self.console.read_line(prompt)
+            }
+            .map_err(ApplicationError::Input)?;
+            if line != Line::Unreadable {
+                return Ok(line);
+            }
+            self.error(
+                "saisie refusée : la ligne n'est pas du texte (octets hors UTF-8) ; recommencez",
+            );
+        }
+    }
+
     /// Asks for a line; an empty line or Ctrl-C gives up. The label may name a record: it
     /// is neutralised like any text from data.
     pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
         let label = formatting::neutralise_control_characters(label);
-        match self
-            .console
-            .read_line(&format!("{label} : "))
-            .map_err(ApplicationError::Input)?
-        {
+        match self.read(&format!("{label} : "), false)? {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
-            Line::Interrupted => Ok(Answer::Cancel),
+            Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
             Line::End => Ok(Answer::Quit),
         }
     }
@@ -112,14 +127,10 @@ impl Shell<'_> {
     /// Asks for a password, without echo.
     pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
-        match self
-            .console
-            .read_secret(&format!("{label} : "))
-            .map_err(ApplicationError::Input)?
-        {
+        match self.read(&format!("{label} : "), true)? {
             Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text)),
-            Line::Interrupted => Ok(Answer::Cancel),
+            Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
             Line::End => Ok(Answer::Quit),
         }
     }
@@ -160,13 +171,12 @@ impl Shell<'_> {
             }
             loop {
                 self.flush();
-                let line = match self
-                    .console
-                    .read_line("Votre choix (un numéro, ou une commande ; « aide ») : ")
-                    .map_err(ApplicationError::Input)?
-                {
+                let line = match self.read(
+                    "Votre choix (un numéro, ou une commande ; « aide ») : ",
+                    false,
+                )? {
                     Line::Text(line) => line.trim().to_owned(),
-                    Line::Interrupted => continue,
+                    Line::Interrupted | Line::Unreadable => continue,
                     Line::End => return Ok(Choice::Quit),
                 };
                 if line.is_empty() {

@@ -117,3 +117,39 @@ async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Ba
 }
 
 test_on_both_backends!(stored_hostile_text_never_reaches_an_output);
+
+/// A line of bytes that are not UTF-8, typed at a menu and in a form: refused, asked
+/// again, and the session carries on.
+async fn a_line_that_is_not_text_is_asked_again(backend: crate::support::Backend) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let mut command = support::binary_command(Some(&database.url), directory.path(), &[]);
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut input: Vec<u8> = b"1\nsales2\ndemo-epic-events\n".to_vec();
+    // At the main menu, then in the customer form's first field.
+    input.extend_from_slice(b"\xff\xfe\n2\n4\n\xc3\x28\nClaire\nVasseur\nclaire@vasseur.fr\n");
+    input.extend_from_slice(b"+33 3 20 00 00 09\nVasseur Traiteur\n0\n0\n0\n5\n2\n");
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout).expect("the shell writes text");
+    assert!(output.status.success(), "{stdout}");
+    assert_eq!(
+        stdout
+            .matches(
+                "saisie refusée : la ligne n'est pas du texte (octets hors UTF-8) ; recommencez"
+            )
+            .count(),
+        2,
+        "{stdout}"
+    );
+    assert!(stdout.contains("Client créé : n°"), "{stdout}");
+    assert!(stdout.ends_with("Au revoir.\n"), "{stdout}");
+}
+
+test_on_both_backends!(a_line_that_is_not_text_is_asked_again);
