@@ -159,6 +159,25 @@ mod tests {
     }
 
     #[test]
+    fn a_map_grown_key_by_key_is_stopped() {
+        // Merging maps (`+=`, `mixin`) is measured: the size limit stops it. A new key set
+        // through an index (`objet[clé] = …`) is not measured by rhai: only the deadline
+        // stops that one (issue 13 asks for the limit to hold there too).
+        for script in [
+            "let objet = #{}; let i = 0; loop { objet[`c${i}`] = i; i += 1; }",
+            "let objet = #{}; let i = 0; loop { let morceau = #{}; morceau[`c${i}`] = i; objet += morceau; i += 1; }",
+            "let objet = #{}; let i = 0; loop { let morceau = #{}; morceau[`c${i}`] = i; objet.mixin(morceau); i += 1; }",
+        ] {
+            let message = run(script).unwrap_err();
+            assert!(
+                message.starts_with("le script a dépassé une limite de taille : un objet dépasse")
+                    || message.starts_with("le script a dépassé le temps maximal d'exécution"),
+                "{script}: {message}"
+            );
+        }
+    }
+
+    #[test]
     fn an_array_grown_item_by_item_stops_too() {
         // rhai re-measures the whole array after each `push`, so growing one item by item
         // gets slower as it grows: the deadline stops it long before the size limit, with
