@@ -34,6 +34,18 @@ pub fn capitalised(text: &str) -> String {
     }
 }
 
+/// A stored phone number (E.164) in the international format a person reads:
+/// `+33 6 12 34 56 78`; a stored text that is not a number (written by another tool) as it is.
+pub fn phone(number: &str) -> String {
+    match phonenumber::parse(Some(phonenumber::country::Id::FR), number) {
+        Ok(parsed) => parsed
+            .format()
+            .mode(phonenumber::Mode::International)
+            .to_string(),
+        Err(_) => number.to_owned(),
+    }
+}
+
 /// `oui` or `non`.
 pub fn yes_no(value: bool) -> &'static str {
     if value { "oui" } else { "non" }
@@ -48,6 +60,7 @@ pub fn value(value: &crate::catalogue::Value) -> String {
     match value {
         Value::Number(number) => number.to_string(),
         Value::Text(text) => text.clone(),
+        Value::Phone(number) => phone(number),
         Value::Money(amount) => money(*amount),
         Value::Decimal(amount) => euros(*amount),
         Value::Moment(moment) => date_time(*moment),

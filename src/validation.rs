@@ -127,24 +127,27 @@ pub fn email(field: &'static str, value: &str) -> Result<String, CoreError> {
     }
 }
 
-/// A phone number: digits with optional `+` prefix, spaces, dots, dashes or parentheses;
-/// 6 to 15 digits (the international maximum).
+/// A phone number, stored in one canonical form (E.164: `+33612345678`) so that the same
+/// number typed with other spacing or a national prefix (`06 12 34 56 78`) is the same for
+/// uniqueness; France is the region of a number typed without an international prefix.
+/// Shown in the international format (`+33 6 12 34 56 78`, see `formatting::phone`).
 pub fn phone_number(field: &'static str, value: &str) -> Result<String, CoreError> {
     let value = required_text(field, value, PHONE_MAXIMUM_LENGTH)?;
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value.chars().enumerate().all(|(position, character)| {
+    // Digits and the usual separators only: the parser would read letters as a keypad's.
+    let written_as_a_number = value.chars().enumerate().all(|(position, character)| {
         character.is_ascii_digit()
             || matches!(character, ' ' | '.' | '-' | '(' | ')')
             || (character == '+' && position == 0)
     });
-    if allowed && (6..=15).contains(&digits) {
-        Ok(value)
-    } else {
-        Err(CoreError::validation(
+    written_as_a_number
+        .then(|| migrations::canonical_phone_number(&value))
+        .flatten()
+        .ok_or_else(|| {
+        CoreError::validation(
             field,
-            "n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)",
-        ))
-    }
+            "n'est pas un numéro de téléphone valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)",
+            )
+        })
 }
 
 /// A username: 3 to 50 lower-case letters, digits, `.`, `_` or `-`.

@@ -10,6 +10,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_schema;
 mod m20261122_000002_seed_roles_and_permissions;
 mod m20261124_000003_concurrent_use;
+mod m20261124_000004_canonical_phone_numbers;
+
+pub use m20261124_000004_canonical_phone_numbers::canonical_phone_number;
 
 /// The ordered list of every migration of the application.
 pub struct Migrator;
@@ -21,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261122_000002_seed_roles_and_permissions::Migration),
             Box::new(m20261124_000003_concurrent_use::Migration),
+            Box::new(m20261124_000004_canonical_phone_numbers::Migration),
         ]
     }
 }

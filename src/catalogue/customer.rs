@@ -138,7 +138,7 @@ impl Catalogue for CustomerField {
             FirstName => Value::Text(row.customer_first_name.clone()),
             LastName => Value::Text(row.customer_last_name.clone()),
             Email => Value::Text(row.email.clone()),
-            PhoneNumber => Value::Text(row.phone_number.clone()),
+            PhoneNumber => Value::Phone(row.phone_number.clone()),
             SalesUserId => Value::Number(row.user_sales_id.into()),
             SalesUser => Value::Text(format!("{} {}", row.sales_first_name, row.sales_last_name)),
             CreatedAt => Value::Moment(row.created_at),

@@ -35,6 +35,8 @@ pub enum Value {
     Number(i64),
     /// Text.
     Text(String),
+    /// A phone number, stored canonical (E.164: `+33612345678`).
+    Phone(String),
     /// An amount of money.
     Money(Money),
     /// A sum that is not a stored amount (report totals).

@@ -154,7 +154,7 @@ impl Catalogue for UserField {
             FirstName => Value::Text(row.user_first_name.clone()),
             LastName => Value::Text(row.user_last_name.clone()),
             Email => Value::Text(row.email.clone()),
-            PhoneNumber => Value::Text(row.phone_number.clone()),
+            PhoneNumber => Value::Phone(row.phone_number.clone()),
             Role => Value::Text(Role::from_name(&row.role_name).map_or_else(
                 || row.role_name.clone(),
                 |role| role.french_label().to_owned(),

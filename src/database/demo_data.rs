@@ -130,6 +130,15 @@ pub enum DemoDataError {
     Hashing(#[from] password::PasswordHashingError),
 }
 
+/// A phone number of the data set, in the canonical form the core stores.
+fn canonical_phone(text: &str) -> Result<String, DatabaseError> {
+    migrations::canonical_phone_number(text).ok_or_else(|| {
+        inconsistent(format!(
+            "« {text} » n'est pas un numéro de téléphone valide"
+        ))
+    })
+}
+
 impl DemoDataSet {
     /// The data set shipped in `seed/demo.toml`.
     pub fn bundled() -> Result<Self, DemoDataError> {
@@ -189,7 +198,7 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             user_first_name: Set(demo_user.first_name.clone()),
             user_last_name: Set(demo_user.last_name.clone()),
             email: Set(demo_user.email.clone()),
-            phone_number: Set(demo_user.phone_number.clone()),
+            phone_number: Set(canonical_phone(&demo_user.phone_number)?),
             username: Set(demo_user.username.clone()),
             password_hash: Set(password_hash),
             ..Default::default()
@@ -219,7 +228,7 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             customer_first_name: Set(demo_customer.first_name.clone()),
             customer_last_name: Set(demo_customer.last_name.clone()),
             email: Set(demo_customer.email.clone()),
-            phone_number: Set(demo_customer.phone_number.clone()),
+            phone_number: Set(canonical_phone(&demo_customer.phone_number)?),
             company_name: Set(demo_customer.company_name.clone()),
             ..Default::default()
         }

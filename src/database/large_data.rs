@@ -281,7 +281,7 @@ pub async fn generate(
             value(last_name),
             value(format!("{username}@epic-events.fr")),
             value(format!(
-                "+33 6 {:02} {:02} {:02} {:02}",
+                "+336{:02}{:02}{:02}{:02}",
                 90,
                 id / 10_000,
                 id / 100 % 100,
@@ -328,8 +328,9 @@ pub async fn generate(
             value(first_name),
             value(last_name),
             value(format!("contact{id}@client{id}.fr")),
+            // Canonical (E.164), as the core stores phone numbers.
             value(format!(
-                "+33 1 {:02} {:02} {:02} {:02}",
+                "+331{:02}{:02}{:02}{:02}",
                 id / 1_000_000,
                 id / 10_000 % 100,
                 id / 100 % 100,

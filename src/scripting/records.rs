@@ -42,7 +42,7 @@ pub trait ScriptRecord: Clone + Send + Sync + 'static {
 pub fn dynamic(value: Value) -> Dynamic {
     match value {
         Value::Number(number) => Dynamic::from(number as INT),
-        Value::Text(text) => Dynamic::from(text),
+        Value::Text(text) | Value::Phone(text) => Dynamic::from(text),
         Value::Money(amount) => Dynamic::from_decimal(amount.amount()),
         Value::Decimal(amount) => Dynamic::from_decimal(amount),
         Value::Moment(moment) => Dynamic::from(ScriptDate(moment)),

@@ -90,7 +90,7 @@ async fn each_bad_input_is_refused_with_its_message_and_nothing_written(
          operation!(customer_service::create(connection, &sales2, &NewCustomer { phone_number: "+33 2 40 00 00 03".into(), ..customer_input() }))),
         ("duplicate company", "entreprise : cette valeur est déjà utilisée".into(),
          operation!(customer_service::create(connection, &sales2, &NewCustomer { company_name: "Brasserie des Quais".into(), ..customer_input() }))),
-        ("phone with letters", "téléphone : n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)".into(),
+        ("phone with letters", "téléphone : n'est pas un numéro de téléphone valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)".into(),
          operation!(customer_service::create(connection, &sales2, &NewCustomer { phone_number: "06 12 AB CD EF".into(), ..customer_input() }))),
         ("empty first name", "prénom : est obligatoire".into(),
          operation!(customer_service::create(connection, &sales2, &NewCustomer { first_name: "".into(), ..customer_input() }))),
@@ -245,3 +245,80 @@ async fn legitimate_text_is_kept_in_its_canonical_form(backend: crate::support::
 }
 
 test_on_both_backends!(legitimate_text_is_kept_in_its_canonical_form);
+
+/// The same phone number in five spellings is one number: stored once in its canonical
+/// form, and a second record with it is refused, whichever spelling it uses.
+async fn a_phone_number_is_one_number_whatever_its_spelling(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let sales2 = session(&database, "sales2").await;
+    let manager1 = session(&database, "manager1").await;
+    let created = customer_service::create(
+        connection,
+        &sales2,
+        &NewCustomer {
+            phone_number: "06 12 34 56 78".into(),
+            ..customer_input()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.phone_number, "+33612345678");
+    let before = snapshot(&database).await;
+    for (index, spelling) in [
+        "+33 6 12 34 56 78",
+        "0612345678",
+        "+33612345678",
+        "06.12.34.56.78",
+        "+33 (0)6-12-34-56-78",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let refused = customer_service::create(
+            connection,
+            &sales2,
+            &NewCustomer {
+                email: format!("autre{index}@exemple.fr"),
+                company_name: format!("Autre {index}"),
+                phone_number: spelling.into(),
+                ..customer_input()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "téléphone : cette valeur est déjà utilisée",
+            "{spelling}"
+        );
+        // Customers and users are separate: the same number on an account is refused only
+        // among accounts.
+        let account = user_service::create(
+            connection,
+            &manager1,
+            &NewUserInput {
+                username: format!("compte{index}"),
+                email: format!("compte{index}@epic-events.fr"),
+                phone_number: spelling.into(),
+                ..user_input()
+            },
+            Role::Support,
+        )
+        .await;
+        if index == 0 {
+            assert_eq!(account.unwrap().phone_number, "+33612345678");
+        } else {
+            assert_eq!(
+                account.unwrap_err().to_string(),
+                "téléphone : cette valeur est déjà utilisée",
+                "{spelling}"
+            );
+        }
+    }
+    let after = snapshot(&database).await;
+    assert_eq!(after.customers, before.customers, "no second customer");
+    assert_eq!(after.users.len(), before.users.len() + 1, "one account");
+}
+
+test_on_both_backends!(a_phone_number_is_one_number_whatever_its_spelling);

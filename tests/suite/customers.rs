@@ -209,7 +209,7 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
                 phone_number: "appelez-moi".into(),
                 ..new_customer("02")
             },
-            "téléphone : n'est pas un numéro valide (6 à 15 chiffres, exemple : +33 6 12 34 56 78)",
+            "téléphone : n'est pas un numéro de téléphone valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)",
         ),
     ];
     let before = all_customers(&database).await;

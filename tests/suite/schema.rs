@@ -167,7 +167,7 @@ async fn unique_columns_refuse_duplicates(backend: crate::support::Backend) {
         (
             "user phone",
             user::ActiveModel {
-                phone_number: Set("+33 6 10 00 00 01".into()),
+                phone_number: Set("+33610000001".into()),
                 ..new_user(&ids, "02")
             },
         ),
@@ -203,7 +203,7 @@ async fn unique_columns_refuse_duplicates(backend: crate::support::Backend) {
         (
             "customer phone",
             customer::ActiveModel {
-                phone_number: Set("+33 4 78 00 00 02".into()),
+                phone_number: Set("+33478000002".into()),
                 ..new_customer(&ids, "02")
             },
         ),

@@ -493,7 +493,11 @@ fn demo_opens_the_shell_on_a_demo_database() {
         connection
             .execute_unprepared(
                 "DROP TABLE number_sequence; \
-                 DELETE FROM seaql_migrations WHERE version = 'm20261124_000003_concurrent_use'",
+                 DELETE FROM seaql_migrations WHERE version IN \
+                 ('m20261124_000003_concurrent_use', 'm20261124_000004_canonical_phone_numbers'); \
+                 UPDATE customer SET phone_number = '01 42 00 00 01' WHERE id = 1; \
+                 UPDATE customer SET phone_number = '+33 (0)4 78 00 00 02' WHERE id = 2; \
+                 UPDATE user SET phone_number = 'pas un numéro' WHERE username = 'support2'",
             )
             .await
             .unwrap();
@@ -509,6 +513,38 @@ fn demo_opens_the_shell_on_a_demo_database() {
     let input = "1\nmanager1\ndemo-epic-events\n3\n5\n2\n1\n4\n100\n0\n0\n0\n5\n2\n";
     let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], input);
     assert!(output.success, "{output:?}");
+    // Its phone numbers were rewritten in the canonical form; a text that is not a number
+    // was left as it was.
+    let phones = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::{ConnectionTrait, Statement};
+        let connection = epic_events::database::connect(&demo).await.unwrap();
+        let mut phones = Vec::new();
+        for query in [
+            "SELECT phone_number FROM customer WHERE id IN (1, 2) ORDER BY id",
+            "SELECT phone_number FROM user WHERE username IN ('support2', 'sales1') ORDER BY username",
+        ] {
+            for row in connection
+                .query_all_raw(Statement::from_string(
+                    sea_orm::DatabaseBackend::Sqlite,
+                    query,
+                ))
+                .await
+                .unwrap()
+            {
+                phones.push(row.try_get::<String>("", "phone_number").unwrap());
+            }
+        }
+        phones
+    });
+    assert_eq!(
+        phones,
+        [
+            "+33142000001",
+            "+33478000002",
+            "+33610000001",
+            "pas un numéro"
+        ]
+    );
     assert!(
         output.stdout.contains("Modification enregistrée."),
         "{}",
