@@ -12,7 +12,9 @@ use epic_events::services::contract_service::{self, ContractChanges, NewContract
 use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
 use epic_events::services::event_service::{self, EventChanges, NewEvent, SupportUser};
 use epic_events::services::user_service::{self, NewUserInput, UserChanges};
-use support::{TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id};
+use support::{
+    Script, TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id,
+};
 
 type Operation<'a> = Pin<Box<dyn Future<Output = Result<(), CoreError>> + Send + 'a>>;
 
@@ -322,3 +324,49 @@ async fn a_phone_number_is_one_number_whatever_its_spelling(backend: crate::supp
 }
 
 test_on_both_backends!(a_phone_number_is_one_number_whatever_its_spelling);
+
+/// The hostile and sloppy inputs through scripts: each refused with the core's French
+/// message, nothing written (the run stops and commits nothing).
+async fn hostile_inputs_through_scripts_are_refused_and_write_nothing(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let gala = event_id(&database, "EVT-2026-0002").await;
+    let durand = customer_id(&database, "Maison Durand").await;
+    // A valid customer map, one field of it replaced by `value` (rhai source).
+    let customer = |key: &str, value: &str| {
+        format!(
+            r#"let fiche = #{{prenom: "Claire", nom: "Vasseur", email: "claire@vasseur.fr", telephone: "03 20 00 00 09", entreprise: "Vasseur"}}; fiche.{key} = {value}; creer_client(fiche)"#
+        )
+    };
+    let cases: Vec<(&str, String, String)> = vec![
+        ("sales2", customer("prenom", r#""Claire\x1b[31m""#), "prénom : ne peut pas contenir de caractères de contrôle".into()),
+        ("sales2", customer("nom", r#""Vasseur\x07""#), "nom : ne peut pas contenir de caractères de contrôle".into()),
+        ("sales2", customer("entreprise", "\"Vasseur \u{202e}ruessaV\""), "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
+        ("sales2", customer("entreprise", "\"\u{2066}Vasseur\u{2069}\""), "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
+        ("sales2", customer("telephone", r#""03 20 ab 00 09""#), "téléphone : n'est pas un numéro de téléphone valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)".into()),
+        ("sales2", customer("telephone", r#""+33 1 42 00 00 01""#), "téléphone : cette valeur est déjà utilisée".into()),
+        ("sales2", customer("telephone", r#""01.42.00.00.01""#), "téléphone : cette valeur est déjà utilisée".into()),
+        ("sales2", customer("email", r#""claire@""#), "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into()),
+        ("sales2", customer("prenom", r#""   ""#), "prénom : est obligatoire".into()),
+        ("sales2", format!(r#"modifier_client({durand}, #{{entreprise: "Maison\u0000Durand"}})"#), "entreprise : ne peut pas contenir de caractères de contrôle".into()),
+        ("support1", format!(r#"modifier_evenement({gala}, #{{notes: "Vestiaire\x1b]0;titre\x07"}})"#), "notes : ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)".into()),
+        ("support1", format!(r#"modifier_evenement({gala}, #{{lieu: "Lyon\u0085Part-Dieu"}})"#), "lieu : ne peut pas contenir de caractères de contrôle".into()),
+        ("support1", format!(r#"modifier_evenement({gala}, #{{nom: "Gala \u202d2027"}})"#), "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
+        ("support1", format!(r#"modifier_evenement({gala}, #{{participants: "beaucoup"}})"#), "modifier_evenement : le champ « participants » doit être un nombre entier".into()),
+        ("manager1", format!(r#"creer_contrat(#{{client: {durand}, montant_total: "=1+1"}})"#), "montant total : n'est pas un montant (exemple : 1234,50)".into()),
+        ("manager1", format!(r#"creer_contrat(#{{client: "{durand}", montant_total: 100}})"#), "creer_contrat : le champ « client » doit être un nombre entier".into()),
+    ];
+    let before = snapshot(&database).await;
+    for (username, source, expected) in cases {
+        let run = Script::new(username, source.clone()).run(&database).await;
+        assert_eq!(run.failure(), expected, "{source}");
+        assert_eq!(
+            snapshot(&database).await,
+            before,
+            "{source}: something was written"
+        );
+    }
+}
+
+test_on_both_backends!(hostile_inputs_through_scripts_are_refused_and_write_nothing);
