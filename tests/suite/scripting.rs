@@ -419,3 +419,51 @@ test_on_both_backends!(
     parameters_and_help,
     lists_by_page
 );
+
+/// A call of an API function with arguments of the wrong number or kind is refused in
+/// French — how the function is called, never Rust types — and a script can catch it;
+/// the real functions and operators are untouched.
+async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let caught = Script::new(
+        "sales2",
+        r#"
+        let messages = [];
+        try { creer_client("Durand") } catch (erreur) { messages.push(erreur) }
+        try { client() } catch (erreur) { messages.push(erreur) }
+        try { client("2") } catch (erreur) { messages.push(erreur) }
+        let total = 1; total += 2; total *= 2;
+        messages.push(`total ${total} ; ${mes_clients().len()} clients ; ${client(mes_clients()[0].id).entreprise}`);
+        messages
+        "#,
+    )
+    .format(epic_events::scripting::output::OutputFormat::Json)
+    .run(&database)
+    .await;
+    caught.success();
+    // A list of texts is written as rows of one column, « valeur ».
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&caught.data).unwrap();
+    let messages: Vec<&str> = rows
+        .iter()
+        .map(|row| row["valeur"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "creer_client ne s'appelle pas avec (texte) ; elle s'appelle : creer_client(#{prenom, nom, email, telephone, entreprise})",
+            "client ne s'appelle pas sans argument ; elle s'appelle : client(id)",
+            "client ne s'appelle pas avec (texte) ; elle s'appelle : client(id)",
+            "total 6 ; 2 clients ; Atelier Lumière",
+        ]
+    );
+    let uncaught = Script::new("sales2", "mes_clients(\"tous\")")
+        .run(&database)
+        .await;
+    let failure = uncaught.failure();
+    assert_eq!(
+        failure,
+        "mes_clients ne s'appelle pas avec (texte) ; elle s'appelle : mes_clients() ou mes_clients(#{apres, limite})"
+    );
+}
+
+test_on_both_backends!(wrong_arguments_are_refused_in_french);

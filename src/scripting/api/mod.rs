@@ -216,7 +216,7 @@ fn help_text(functions: &[FunctionHelp], name: Option<&str>) -> String {
 /// The help of every function, in registration order, without a database.
 pub fn catalogue() -> Vec<FunctionHelp> {
     let mut engine = Engine::new_raw();
-    register(&mut engine)
+    register_functions(&mut engine)
 }
 
 /// The whole help text, as `epic-events aide` and `aide()` print it.
@@ -245,9 +245,102 @@ fn strings(array: &Array, function: &str) -> ScriptResult<Vec<String>> {
         .collect()
 }
 
+/// Every API function name with its signatures (`creer_client(#{prenom, …})`), from the
+/// registrations, made once.
+fn signatures_by_name() -> &'static Vec<(&'static str, Vec<String>)> {
+    static SIGNATURES: OnceLock<Vec<(&'static str, Vec<String>)>> = OnceLock::new();
+    SIGNATURES.get_or_init(|| {
+        let mut by_name: Vec<(&'static str, Vec<String>)> = Vec::new();
+        for function in catalogue() {
+            match by_name.iter_mut().find(|(name, _)| *name == function.name) {
+                Some((_, signatures)) => signatures.push(function.signature),
+                None => by_name.push((function.name, vec![function.signature])),
+            }
+        }
+        by_name
+    })
+}
+
+/// A call of an API function with arguments of the wrong number or kind is refused with
+/// a French message a script can catch — how the function is called, from the
+/// registrations, never Rust types — rather than rhai's. Each name gets a function of
+/// every arity up to three (the most an API function takes) taking any values, registered
+/// before the real ones: a real function with
+/// the same parameters replaces it, and rhai prefers the real ones' exact types.
+fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
+    fn refused(
+        context: &NativeCallContext,
+        name: &str,
+        arguments: &[&Dynamic],
+    ) -> ScriptResult<()> {
+        let given: Vec<String> = arguments
+            .iter()
+            .map(|argument| french_type_name(context.engine().map_type_name(argument.type_name())))
+            .collect();
+        let given = if given.is_empty() {
+            "sans argument".to_owned()
+        } else {
+            format!("avec ({})", given.join(", "))
+        };
+        let signatures = signatures_by_name()
+            .iter()
+            .find(|(candidate, _)| *candidate == name)
+            .map(|(_, signatures)| signatures.join(" ou "))
+            .unwrap_or_default();
+        Err(refusal(format!(
+            "{name} ne s'appelle pas {given} ; elle s'appelle : {signatures}"
+        )))
+    }
+    for (name, _) in signatures_by_name() {
+        let name: &'static str = name;
+        engine.register_fn(name, move |context: NativeCallContext| {
+            refused(&context, name, &[])
+        });
+        engine.register_fn(name, move |context: NativeCallContext, first: Dynamic| {
+            refused(&context, name, &[&first])
+        });
+        engine.register_fn(
+            name,
+            move |context: NativeCallContext, first: Dynamic, second: Dynamic| {
+                refused(&context, name, &[&first, &second])
+            },
+        );
+        engine.register_fn(
+            name,
+            move |context: NativeCallContext, first: Dynamic, second: Dynamic, third: Dynamic| {
+                refused(&context, name, &[&first, &second, &third])
+            },
+        );
+    }
+}
+
+/// A value's kind, in French.
+fn french_type_name(name: &str) -> String {
+    match name {
+        "string" | "ImmutableString" | "&str" => "texte",
+        "i64" | "i32" | "INT" => "nombre entier",
+        "decimal" | "Decimal" | "rust_decimal::Decimal" => "décimal",
+        "bool" => "booléen",
+        "map" | "Map" => "objet",
+        "array" | "Array" => "liste",
+        "()" => "()",
+        "char" => "caractère",
+        "Fn" | "FnPtr" => "fonction",
+        other => return other.rsplit("::").next().unwrap_or(other).to_owned(),
+    }
+    .to_owned()
+}
+
 /// Registers the whole API and the record types on `engine`; returns the help of every
 /// function.
 pub fn register(engine: &mut Engine) -> Vec<FunctionHelp> {
+    // First, so that every real function registered next takes precedence.
+    refuse_wrong_arguments_in_french(engine);
+    register_functions(engine)
+}
+
+/// The record types and the API's functions, without the refusals of wrong arguments.
+fn register_functions(engine: &mut Engine) -> Vec<FunctionHelp> {
     records::register_all(engine);
     let help_source: Arc<OnceLock<Vec<FunctionHelp>>> = Arc::default();
     let mut api = Registrar {
