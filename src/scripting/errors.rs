@@ -66,9 +66,7 @@ pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
         ErrorDotExpr(_, _) => {
             "champ inconnu ou en lecture seule (les enregistrements ne se modifient que par les fonctions modifier_…)".to_owned()
         }
-        ErrorFunctionNotFound(signature, _) => {
-            format!("fonction inconnue, ou appelée avec de mauvais arguments : {signature}")
-        }
+        ErrorFunctionNotFound(signature, _) => unknown_function(signature),
         ErrorModuleNotFound(_, _) => "les scripts ne peuvent pas importer de module".to_owned(),
         ErrorMismatchDataType(expected, actual, _) => {
             format!("type inattendu : {actual} au lieu de {expected}")
@@ -95,6 +93,28 @@ pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
         ErrorTooManyModules(_) => "les scripts ne peuvent pas importer de module".to_owned(),
         _ => "erreur du script".to_owned(),
     }
+}
+
+/// `voler (i64, string)`, as rhai names a call that matches no function, in French:
+/// « fonction inconnue : voler (appelée avec (nombre entier, texte)) ». (A call of an API
+/// function with the wrong arguments never gets here: see `api::register`.)
+fn unknown_function(signature: &str) -> String {
+    let (name, arguments) = signature
+        .split_once(" (")
+        .map_or((signature, ""), |(name, rest)| {
+            (name, rest.trim_end_matches(')'))
+        });
+    let given: Vec<String> = arguments
+        .split(", ")
+        .filter(|argument| !argument.is_empty())
+        .map(super::api::french_type_name)
+        .collect();
+    let given = if given.is_empty() {
+        "sans argument".to_owned()
+    } else {
+        format!("avec ({})", given.join(", "))
+    };
+    format!("fonction inconnue : {name} (appelée {given}) ; aide() liste les fonctions")
 }
 
 #[cfg(test)]
@@ -274,6 +294,18 @@ mod tests {
         assert_eq!(
             run("let échéance = 3; échéance * 2").unwrap().to_string(),
             "6"
+        );
+    }
+
+    #[test]
+    fn an_unknown_function_is_named_in_french() {
+        assert_eq!(
+            run(r#"voler(1, "x")"#).unwrap_err(),
+            "fonction inconnue : voler (appelée avec (nombre entier, texte)) ; aide() liste les fonctions"
+        );
+        assert_eq!(
+            run("voler()").unwrap_err(),
+            "fonction inconnue : voler (appelée sans argument) ; aide() liste les fonctions"
         );
     }
 }

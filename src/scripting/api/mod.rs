@@ -315,9 +315,11 @@ fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
 }
 
 /// A value's kind, in French.
-fn french_type_name(name: &str) -> String {
+pub(crate) fn french_type_name(name: &str) -> String {
     match name {
-        "string" | "ImmutableString" | "&str" => "texte",
+        "string" | "ImmutableString" | "&str" | "String" | "&str | ImmutableString | String" => {
+            "texte"
+        }
         "i64" | "i32" | "INT" => "nombre entier",
         "decimal" | "Decimal" | "rust_decimal::Decimal" => "décimal",
         "bool" => "booléen",
