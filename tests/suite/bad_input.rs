@@ -357,6 +357,46 @@ async fn hostile_inputs_through_scripts_are_refused_and_write_nothing(
         ("manager1", format!(r#"creer_contrat(#{{client: {durand}, montant_total: "=1+1"}})"#), "montant total : n'est pas un montant (exemple : 1234,50)".into()),
         ("manager1", format!(r#"creer_contrat(#{{client: "{durand}", montant_total: 100}})"#), "creer_contrat : le champ « client » doit être un nombre entier".into()),
     ];
+    // Every text field a script gives, with each hostile character: refused by the text
+    // policy, naming the field.
+    let control = "ne peut pas contenir de caractères de contrôle";
+    let direction = "ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)";
+    let mut cases = cases;
+    for (payload, rule) in [
+        ("\\x1b[2J", control),
+        ("\\x07", control),
+        ("\\u0000", control),
+        ("\\u009b", control),
+        ("\\u202e", direction),
+        ("\\u2067", direction),
+    ] {
+        for (label, key) in [
+            ("prénom", "prenom"),
+            ("nom", "nom"),
+            ("adresse e-mail", "email"),
+            ("téléphone", "telephone"),
+            ("entreprise", "entreprise"),
+        ] {
+            cases.push((
+                "sales2",
+                customer(key, &format!("fiche.{key} + \"{payload}\"")),
+                format!("{label} : {rule}"),
+            ));
+        }
+        for (label, key) in [("nom", "nom"), ("lieu", "lieu"), ("notes", "notes")] {
+            let rule = if key == "notes" && rule == control {
+                "ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)"
+            } else {
+                rule
+            };
+            cases.push((
+                "support1",
+                format!(r#"modifier_evenement({gala}, #{{{key}: "x{payload}y"}})"#),
+                format!("{label} : {rule}"),
+            ));
+        }
+    }
+    assert!(cases.len() >= 40, "{} cases", cases.len());
     let before = snapshot(&database).await;
     for (username, source, expected) in cases {
         let run = Script::new(username, source.clone()).run(&database).await;
