@@ -104,16 +104,11 @@ fn unknown_function(signature: &str) -> String {
         .map_or((signature, ""), |(name, rest)| {
             (name, rest.trim_end_matches(')'))
         });
-    let given: Vec<String> = arguments
-        .split(", ")
-        .filter(|argument| !argument.is_empty())
-        .map(super::api::french_type_name)
-        .collect();
-    let given = if given.is_empty() {
-        "sans argument".to_owned()
-    } else {
-        format!("avec ({})", given.join(", "))
-    };
+    let given = super::api::called_with(
+        arguments
+            .split(", ")
+            .filter(|argument| !argument.is_empty()),
+    );
     format!("fonction inconnue : {name} (appelée {given}) ; aide() liste les fonctions")
 }
 

@@ -273,15 +273,11 @@ fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
         name: &str,
         arguments: &[&Dynamic],
     ) -> ScriptResult<()> {
-        let given: Vec<String> = arguments
-            .iter()
-            .map(|argument| french_type_name(context.engine().map_type_name(argument.type_name())))
-            .collect();
-        let given = if given.is_empty() {
-            "sans argument".to_owned()
-        } else {
-            format!("avec ({})", given.join(", "))
-        };
+        let given = called_with(
+            arguments
+                .iter()
+                .map(|argument| context.engine().map_type_name(argument.type_name())),
+        );
         let signatures = signatures_by_name()
             .iter()
             .find(|(candidate, _)| *candidate == name)
@@ -314,8 +310,19 @@ fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
     }
 }
 
+/// « avec (texte, nombre entier) », or « sans argument »: how a call was made, from the
+/// type names of its arguments.
+pub(crate) fn called_with<'a>(type_names: impl Iterator<Item = &'a str>) -> String {
+    let given: Vec<String> = type_names.map(french_type_name).collect();
+    if given.is_empty() {
+        "sans argument".to_owned()
+    } else {
+        format!("avec ({})", given.join(", "))
+    }
+}
+
 /// A value's kind, in French.
-pub(crate) fn french_type_name(name: &str) -> String {
+fn french_type_name(name: &str) -> String {
     match name {
         "string" | "ImmutableString" | "&str" | "String" | "&str | ImmutableString | String" => {
             "texte"

@@ -376,20 +376,7 @@ macro_rules! test_on_both_backends {
         $(
             mod $name {
                 mod slow {
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                    async fn sqlite() {
-                        super::super::$name($crate::support::Backend::Sqlite).await;
-                    }
-
-                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                    #[cfg_attr(
-                        not(mysql_tests),
-                        ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
-                    )]
-                    async fn mysql() {
-                        $crate::support::require_mysql();
-                        super::super::$name($crate::support::Backend::MySql).await;
-                    }
+                    $crate::test_on_both_backends!(@tests super::super::$name);
                 }
             }
         )*
@@ -397,22 +384,25 @@ macro_rules! test_on_both_backends {
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name($crate::support::Backend::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[cfg_attr(
-                    not(mysql_tests),
-                    ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
-                )]
-                async fn mysql() {
-                    $crate::support::require_mysql();
-                    super::$name($crate::support::Backend::MySql).await;
-                }
+                $crate::test_on_both_backends!(@tests super::$name);
             }
         )*
+    };
+    (@tests $scenario:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            $scenario($crate::support::Backend::Sqlite).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[cfg_attr(
+            not(mysql_tests),
+            ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+        )]
+        async fn mysql() {
+            $crate::support::require_mysql();
+            $scenario($crate::support::Backend::MySql).await;
+        }
     };
 }
 
