@@ -86,6 +86,7 @@ pub struct ScriptContext {
     expected_changes: Mutex<Option<usize>>,
     contention: AtomicBool,
     stopped: Mutex<Option<String>>,
+    refused_call: Mutex<Option<(String, usize)>>,
 }
 
 impl ScriptContext {
@@ -110,7 +111,39 @@ impl ScriptContext {
             expected_changes: Mutex::new(None),
             contention: AtomicBool::new(false),
             stopped: Mutex::new(None),
+            refused_call: Mutex::new(None),
         }
+    }
+
+    /// Notes a call that no function answered (`name` with `arguments` arguments, the
+    /// object of a method call counted): rhai gives such a refusal no position, so the
+    /// run finds its line in the script with [`ScriptContext::line_of_refused_call`].
+    pub fn note_refused_call(&self, name: &str, arguments: usize) {
+        if let Ok(mut refused) = self.refused_call.lock() {
+            *refused = Some((name.to_owned(), arguments));
+        }
+    }
+
+    /// The line of the first call in `ast` matching the last refused call, if any.
+    pub fn line_of_refused_call(&self, ast: &rhai::AST) -> Option<usize> {
+        use rhai::{ASTNode, Expr, Stmt};
+        let (name, arguments) = self.refused_call.lock().ok()?.clone()?;
+        let mut line = None;
+        ast.walk(&mut |path: &[ASTNode]| {
+            let found = match path.last() {
+                Some(
+                    ASTNode::Expr(Expr::FnCall(call, position))
+                    | ASTNode::Stmt(Stmt::FnCall(call, position)),
+                ) => (call.name == name && call.args.len() == arguments).then_some(position),
+                Some(ASTNode::Expr(Expr::MethodCall(call, position))) => {
+                    (call.name == name && call.args.len() + 1 == arguments).then_some(position)
+                }
+                _ => None,
+            };
+            line = found.and_then(|position| position.line());
+            line.is_none()
+        });
+        line
     }
 
     /// The context of the run a registered function is called from.

@@ -303,6 +303,7 @@ async fn run_once(
         .collect();
     let limits = run.limits;
     let result_context = Arc::clone(&context);
+    let failure_context = Arc::clone(&context);
     let evaluated = tokio::task::spawn_blocking(move || {
         let mut scope = Scope::new();
         scope.push_constant(PARAMETERS_VARIABLE, parameters);
@@ -310,7 +311,7 @@ async fn run_once(
             .eval_ast_with_scope::<Dynamic>(&mut scope, &ast)
             .map_err(|error| ScriptFailure {
                 message: french_message(&error, &limits),
-                line: line_of(&error),
+                line: line_of(&error).or_else(|| failure_context.line_of_refused_call(&ast)),
             })
             .and_then(|value| {
                 result_context
@@ -321,6 +322,7 @@ async fn run_once(
         // The engine holds the context (tag, print callbacks): release it on this thread.
         drop(engine);
         drop(result_context);
+        drop(failure_context);
         result
     })
     .await

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rhai::module_resolvers::DummyModuleResolver;
-use rhai::{Dynamic, Engine};
+use rhai::{Dynamic, Engine, EvalAltResult, Position};
 
 /// What stopped a script that ran out of its own time (the value of rhai's termination
 /// token).
@@ -89,6 +89,37 @@ impl Default for ScriptLimits {
     }
 }
 
+/// rhai measures a map when it is merged (`+=`, `mixin`) or given a field (`objet.champ =
+/// …`), not when a new key is set through an index (`objet[clé] = …`): a loop doing that
+/// would grow a map without bound until the deadline. Every use of a variable checks
+/// the size of the map it holds, and of `this` in a method (a constant-time count), so such
+/// a loop stops one key past the limit, with the size-limit message. (A map nested in another and grown through an
+/// index is measured when it is read into a variable or merged; until then, only the
+/// deadline bounds it.)
+fn hold_the_map_size_limit_under_index_assignment(engine: &mut Engine, maximum_map_size: usize) {
+    #[allow(deprecated)] // rhai's word for « volatile », not for « going away »
+    engine.on_var(move |name, _index, context| {
+        let too_large = |value: &Dynamic| {
+            value.is_map()
+                && value
+                    .read_lock::<rhai::Map>()
+                    .is_some_and(|map| map.len() > maximum_map_size)
+        };
+        // The variable, and `this` in a method (which is not a variable).
+        // (Searching by name is faster here than rhai's offset through `Scope::iter_raw`.)
+        if context.scope().get(name).is_some_and(too_large)
+            || context.this_ptr().is_some_and(|this| too_large(this))
+        {
+            Err(
+                EvalAltResult::ErrorDataTooLarge("Size of object map".into(), Position::NONE)
+                    .into(),
+            )
+        } else {
+            Ok(None)
+        }
+    });
+}
+
 /// What a script printed with `print` or `debug`, in order.
 pub type PrintedLines = Arc<Mutex<Vec<String>>>;
 
@@ -109,6 +140,7 @@ pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines, Arc<Scri
     engine.set_max_string_size(limits.maximum_string_size);
     engine.set_max_array_size(limits.maximum_array_size);
     engine.set_max_map_size(limits.maximum_map_size);
+    hold_the_map_size_limit_under_index_assignment(&mut engine, limits.maximum_map_size);
 
     let clock = Arc::new(ScriptClock::start());
     let progress_clock = Arc::clone(&clock);

@@ -292,6 +292,10 @@ async fn runaway_scripts_stop_with_nothing_written(backend: crate::support::Back
             "let liste = []; loop { liste.push(1); }",
             "le script a dépassé",
         ),
+        (
+            "let objet = #{}; let i = 0; loop { objet[`c${i}`] = i; i += 1; }",
+            "le script a dépassé une limite de taille : un objet dépasse 10000 champs",
+        ),
     ] {
         let source = format!("signer_contrat({unsigned});\n{body}");
         let started = Instant::now();
@@ -432,6 +436,12 @@ async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend)
         try { creer_client("Durand") } catch (erreur) { messages.push(erreur) }
         try { client() } catch (erreur) { messages.push(erreur) }
         try { client("2") } catch (erreur) { messages.push(erreur) }
+        try { voler(1, "x") } catch (erreur) { messages.push(erreur) }
+        try { mes_clients()[0].envoler() } catch (erreur) { messages.push(erreur) }
+        fn doubler(n) { n * 2 }
+        try { doubler(1, 2) } catch (erreur) { messages.push(erreur) }
+        try { "texte".sub_string(true) } catch (erreur) { messages.push(erreur) }
+        try { client(999999) } catch (erreur) { messages.push(erreur) }
         let total = 1; total += 2; total *= 2;
         messages.push(`total ${total} ; ${mes_clients().len()} clients ; ${client(mes_clients()[0].id).entreprise}`);
         messages
@@ -453,6 +463,11 @@ async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend)
             "creer_client ne s'appelle pas avec (texte) ; elle s'appelle : creer_client(#{prenom, nom, email, telephone, entreprise})",
             "client ne s'appelle pas sans argument ; elle s'appelle : client(id)",
             "client ne s'appelle pas avec (texte) ; elle s'appelle : client(id)",
+            "fonction inconnue : voler (appelée avec (nombre entier, texte)) ; aide() liste les fonctions",
+            "fonction inconnue : envoler (appelée avec (Client)) ; aide() liste les fonctions",
+            "doubler ne s'appelle pas avec (nombre entier, nombre entier) ; elle prend 1 argument",
+            "sub_string ne s'appelle pas avec (texte, booléen) ; aide() dit comment l'appeler",
+            "client n°999999 introuvable",
             "total 6 ; 2 clients ; Atelier Lumière",
         ]
     );
@@ -464,6 +479,16 @@ async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend)
         failure,
         "mes_clients ne s'appelle pas avec (texte) ; elle s'appelle : mes_clients() ou mes_clients(#{apres, limite})"
     );
+    // Uncaught, an unknown function stops the run with the same words and its line.
+    let uncaught = Script::new("sales2", "let n = 1;\nvoler(n)")
+        .run(&database)
+        .await;
+    let failure = uncaught.outcome.as_ref().unwrap_err();
+    assert_eq!(
+        failure.message,
+        "fonction inconnue : voler (appelée avec (nombre entier)) ; aide() liste les fonctions"
+    );
+    assert_eq!(failure.line, Some(2));
 }
 
 test_on_both_backends!(wrong_arguments_are_refused_in_french);

@@ -5,6 +5,8 @@
 //! Nothing here decides access: each function calls the core service with the run's
 //! session, and the core's refusal reaches the script as a catchable error.
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, INT, Map, NativeCallContext};
@@ -310,6 +312,99 @@ fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
     }
 }
 
+/// A call that no function answers — an unknown name, or a built-in or a function of the
+/// script given arguments it does not take — is refused with a French message a script can
+/// catch, rather than rhai's English error object. rhai calls this hook after any native
+/// call failed, so it first tells a call that no function of that name takes (refused
+/// here) from a function that ran and failed (whose own error goes on as it was).
+fn refuse_unknown_functions_in_french(engine: &mut Engine) {
+    // Every native function's name and parameter types, gathered at the first failed call
+    // (the engine is complete by then).
+    let natives: OnceLock<HashMap<String, Vec<Vec<TypeId>>>> = OnceLock::new();
+    #[allow(deprecated)] // rhai's word for « volatile », not for « going away »
+    engine.on_missing_function(move |name, arguments, _is_method_call, context| {
+        // Operators (`+`, `/`) and property accessors (`get$nom`) have errors of their
+        // own (a division by zero, an unknown field), which rhai words.
+        if !name
+            .chars()
+            .all(|character| character.is_alphanumeric() || character == '_')
+        {
+            return Ok(None);
+        }
+        let natives = natives.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<Vec<TypeId>>> = HashMap::new();
+            for (name, parameters) in context.engine().collect_fn_metadata(
+                None,
+                |function| {
+                    Some((
+                        function.metadata.name.to_string(),
+                        function.metadata.param_types.to_vec(),
+                    ))
+                },
+                true,
+            ) {
+                by_name.entry(name).or_default().push(parameters);
+            }
+            by_name
+        });
+        let given: Vec<TypeId> = arguments
+            .iter()
+            .map(|argument| argument.type_id())
+            .collect();
+        let takes_them = |parameters: &Vec<TypeId>| {
+            parameters.len() == given.len()
+                && parameters.iter().zip(&given).all(|(parameter, argument)| {
+                    parameter == argument || *parameter == TypeId::of::<Dynamic>()
+                })
+        };
+        let native = natives.get(name);
+        if native.is_some_and(|signatures| signatures.iter().any(takes_them)) {
+            return Ok(None);
+        }
+        let call = called_with(
+            arguments
+                .iter()
+                .map(|argument| context.engine().map_type_name(argument.type_name())),
+        );
+        let script_arities: Vec<usize> = (0..=16)
+            .filter(|arity| {
+                context
+                    .iter_namespaces()
+                    .any(|namespace| namespace.get_script_fn(name, *arity).is_some())
+            })
+            .collect();
+        let message = if let Some(arity) = script_arities.first() {
+            format!(
+                "{name} ne s'appelle pas {call} ; elle prend {}",
+                arguments_count(*arity)
+            )
+        } else if native.is_some() {
+            format!("{name} ne s'appelle pas {call} ; aide() dit comment l'appeler")
+        } else {
+            unknown_function(name, &call)
+        };
+        if let Some(script) = context.tag().clone().try_cast::<Arc<ScriptContext>>() {
+            script.note_refused_call(name, arguments.len());
+        }
+        Err(refusal(message))
+    });
+}
+
+/// « 2 arguments », « 1 argument », « aucun argument ».
+fn arguments_count(count: usize) -> String {
+    match count {
+        0 => "aucun argument".to_owned(),
+        1 => "1 argument".to_owned(),
+        many => format!("{many} arguments"),
+    }
+}
+
+/// « fonction inconnue : voler (appelée avec (nombre entier, texte)) ; aide() liste les
+/// fonctions », `call` being [`called_with`]'s words.
+pub(crate) fn unknown_function(name: &str, call: &str) -> String {
+    format!("fonction inconnue : {name} (appelée {call}) ; aide() liste les fonctions")
+}
+
 /// « avec (texte, nombre entier) », or « sans argument »: how a call was made, from the
 /// type names of its arguments.
 pub(crate) fn called_with<'a>(type_names: impl Iterator<Item = &'a str>) -> String {
@@ -345,6 +440,7 @@ fn french_type_name(name: &str) -> String {
 pub fn register(engine: &mut Engine) -> Vec<FunctionHelp> {
     // First, so that every real function registered next takes precedence.
     refuse_wrong_arguments_in_french(engine);
+    refuse_unknown_functions_in_french(engine);
     register_functions(engine)
 }
 
