@@ -44,6 +44,12 @@ pub enum ApplicationError {
     /// Standard output or the terminal cannot be written (a closed pipe: `… | head`).
     #[error("impossible d'écrire la sortie ({})", french_io_error(.0))]
     Output(#[source] io::Error),
+    /// A non-interactive shell session showed errors (refusals, failures, invalid input),
+    /// each on standard error as it happened.
+    #[error(
+        "la session s'est terminée après {0} erreur(s) (refus, échec ou saisie invalide), affichée(s) ci-dessus"
+    )]
+    ShellErrors(usize),
     /// Standard input or the terminal cannot be read.
     #[error("impossible de lire la saisie ({})", french_io_error(.0))]
     Input(#[source] io::Error),

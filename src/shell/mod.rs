@@ -54,6 +54,12 @@ struct Shell<'a> {
     token: Option<SessionToken>,
     /// The user asked to leave (end of input) while waiting for the database.
     leaving: bool,
+    /// A person at a terminal (not piped input): messages and errors go to standard
+    /// output with the screens; otherwise to standard error, and each error counts.
+    interactive: bool,
+    /// Errors shown (refusals, failures, invalid input) in a non-interactive session: the
+    /// exit status says whether there were any.
+    errors_shown: usize,
 }
 
 /// The demo database of `epic-events demo`, in the working directory.
@@ -99,6 +105,7 @@ pub fn run(
             configuration.database_url.to_string(),
         ));
     }
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let width = if std::io::stdout().is_terminal() {
         terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
     } else {
@@ -113,8 +120,14 @@ pub fn run(
         width,
         token: None,
         leaving: false,
+        interactive,
+        errors_shown: 0,
     };
-    shell.welcome()
+    shell.welcome()?;
+    match shell.errors_shown {
+        0 => Ok(()),
+        count => Err(ApplicationError::ShellErrors(count)),
+    }
 }
 
 impl Shell<'_> {
@@ -134,11 +147,27 @@ impl Shell<'_> {
         self.say(&format!("\n{line}"));
     }
 
+    /// A message (an error, a confirmation): with the screens for a person at a terminal;
+    /// on standard error otherwise, so that what a pipe reads is the screens alone.
+    fn message(&mut self, text: &str) {
+        if self.interactive {
+            self.say(text);
+        } else {
+            let _ = self.output.flush();
+            let mut errors = anstream::stderr();
+            let _ = writeln!(errors, "{text}");
+            let _ = errors.flush();
+        }
+    }
+
     fn error(&mut self, message: &str) {
         let message = crate::formatting::neutralise_control_characters(message);
         let text = render::wrapped(&format!("Erreur : {message}"), self.width);
         let line = styled(render::ERROR, &text);
-        self.say(&line);
+        if !self.interactive {
+            self.errors_shown += 1;
+        }
+        self.message(&line);
     }
 
     /// Says why the core refused or failed; a fault (not the user's to fix) is reported,
@@ -152,7 +181,7 @@ impl Shell<'_> {
         let message = crate::formatting::neutralise_control_characters(message);
         let text = render::wrapped(&message, self.width);
         let line = styled(render::SUCCESS, &text);
-        self.say(&line);
+        self.message(&line);
     }
 
     /// After a transient failure (the database busy or not answering): asks whether to try

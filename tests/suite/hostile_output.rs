@@ -6,7 +6,7 @@ use crate::support;
 
 use epic_events::scripting::output::OutputFormat;
 use sea_orm::{ConnectionTrait, Statement};
-use support::{Script, TestDatabase, customer_id, run_binary_in};
+use support::{Script, TestDatabase, customer_id, run_shell_in};
 
 /// The company name another tool stored: a window-title escape, BEL, a C1 CSI, and a
 /// right-to-left override.
@@ -105,7 +105,7 @@ async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Ba
     ]
     .join("\n")
         + "\n";
-    let output = run_binary_in(Some(&database.url), directory.path(), &[], &input);
+    let output = run_shell_in(Some(&database.url), directory.path(), &[], &input);
     assert!(output.success, "{output:?}");
     assert!(output.stdout.contains("Client n°"), "{}", output.stdout);
     assert_eq!(
@@ -138,17 +138,19 @@ async fn a_line_that_is_not_text_is_asked_again(backend: crate::support::Backend
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(output.stdout).expect("the shell writes text");
-    assert!(output.status.success(), "{stdout}");
+    let stderr = String::from_utf8(output.stderr).expect("the shell writes text");
+    // Piped, the refusals are errors on standard error, and the status says there were.
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
     assert_eq!(
-        stdout
+        stderr
             .matches(
                 "saisie refusée : la ligne n'est pas du texte (octets hors UTF-8) ; recommencez"
             )
             .count(),
         2,
-        "{stdout}"
+        "{stderr}"
     );
-    assert!(stdout.contains("Client créé : n°"), "{stdout}");
+    assert!(stderr.contains("Client créé : n°"), "{stderr}");
     assert!(stdout.ends_with("Au revoir.\n"), "{stdout}");
 }
 

@@ -7,16 +7,29 @@ use crate::support;
 use epic_events::entities::{contract, customer, event, user};
 use epic_events::permissions::{Feature, allows};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use support::{BinaryOutput, TestDatabase, contract_id, event_id, run_binary_in, session};
+use support::{
+    BinaryOutput, TestDatabase, contract_id, event_id, run_binary_in, run_shell_in, session,
+};
 
 /// Runs the shell with `lines` as the user's input.
 fn shell(database: &TestDatabase, lines: &[&str]) -> BinaryOutput {
     let directory = tempfile::tempdir().unwrap();
     let mut input = lines.join("\n");
     input.push('\n');
-    let output = run_binary_in(Some(&database.url), directory.path(), &[], &input);
-    assert!(output.success, "{output:?}");
-    assert!(output.stdout.ends_with("Au revoir.\n"), "{}", output.stdout);
+    let output = run_shell_in(Some(&database.url), directory.path(), &[], &input);
+    // Piped, the shell's exit status says whether it showed an error.
+    assert_eq!(
+        output.success,
+        !output.stdout.contains("Erreur : "),
+        "{}",
+        output.stdout
+    );
+    let ending = if output.success {
+        "Au revoir.\n"
+    } else {
+        "affichée(s) ci-dessus\n"
+    };
+    assert!(output.stdout.ends_with(ending), "{}", output.stdout);
     assert!(
         !output.stdout.contains('\u{1b}'),
         "no escape code on a pipe"
@@ -438,6 +451,66 @@ async fn a_database_without_schema_is_explained(backend: crate::support::Backend
 
 test_on_both_backends!(a_database_without_schema_is_explained);
 
+/// Piped, for automation: screens on standard output, messages and errors on standard
+/// error, and a session that showed an error ends with a non-zero status.
+async fn piped_sessions_report_refusals_on_standard_error_and_in_the_status(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let refused = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[],
+        "1\nsales2\nmauvais-mot-de-passe\n2\n",
+    );
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .starts_with("Erreur : identifiant ou mot de passe incorrect\n"),
+        "{refused:?}"
+    );
+    assert!(
+        refused.stderr.ends_with("affichée(s) ci-dessus\n"),
+        "{refused:?}"
+    );
+    assert!(!refused.stdout.contains("Erreur"), "{refused:?}");
+    assert!(refused.stdout.ends_with("Au revoir.\n"), "{refused:?}");
+
+    // An action the core refuses (a sales user deleting a contract by a typed command).
+    let action = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[],
+        "1\nsales2\ndemo-epic-events\nsupprimer_contrat(1)\n5\n2\n",
+    );
+    assert_eq!(action.code, Some(1), "{action:?}");
+    assert!(
+        action.stderr.contains(
+            "\nErreur : action refusée : le rôle commercial ne permet pas de supprimer ce contrat"
+        ),
+        "{action:?}"
+    );
+    assert!(!action.stdout.contains("Erreur"), "{action:?}");
+
+    // The same session without a mistake ends with status 0; its greeting is a message.
+    let fine = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[],
+        "1\nsales2\ndemo-epic-events\n5\n2\n",
+    );
+    assert_eq!(fine.code, Some(0), "{fine:?}");
+    assert!(
+        fine.stderr.starts_with("Bienvenue Hugo Lefèvre !"),
+        "{fine:?}"
+    );
+    assert!(!fine.stderr.contains("Erreur"), "{fine:?}");
+}
+
+test_on_both_backends!(piped_sessions_report_refusals_on_standard_error_and_in_the_status);
+
 /// `epic-events demo` on a fresh machine: the demo database is created beside the user,
 /// whatever `DATABASE_URL` names, and the shell opens on it.
 #[test]
@@ -449,7 +522,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
     ))
     .unwrap();
     let input = "1\nsupport2\ndemo-epic-events\n4\n2\n0\n0\n5\n2\n";
-    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], input);
+    let output = run_shell_in(Some(&elsewhere), directory.path(), &["demo"], input);
     assert!(output.success, "{output:?}");
     assert!(
         output
@@ -472,7 +545,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
     );
 
     // Later runs keep the demo database as it is.
-    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], "2\n");
+    let output = run_shell_in(Some(&elsewhere), directory.path(), &["demo"], "2\n");
     assert!(output.success, "{output:?}");
     assert!(
         output.stdout.starts_with("Bienvenue dans Epic Events CRM."),
@@ -511,7 +584,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
         }
     });
     let input = "1\nmanager1\ndemo-epic-events\n3\n5\n2\n1\n4\n100\n0\n0\n0\n5\n2\n";
-    let output = run_binary_in(Some(&elsewhere), directory.path(), &["demo"], input);
+    let output = run_shell_in(Some(&elsewhere), directory.path(), &["demo"], input);
     assert!(output.success, "{output:?}");
     // Its phone numbers were rewritten in the canonical form; a text that is not a number
     // was left as it was.

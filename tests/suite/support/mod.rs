@@ -494,6 +494,49 @@ pub fn run_command(mut command: std::process::Command, input: &str) -> BinaryOut
     }
 }
 
+/// Runs `command` with `input` as standard input, to its end, its standard output and
+/// standard error read together in the order they were written — what a person at the
+/// other end of a pipe, or a terminal, sees — in `stdout` (`stderr` stays empty).
+pub fn run_command_merged(mut command: std::process::Command, input: &str) -> BinaryOutput {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+
+    let (mut reader, writer) = std::io::pipe().expect("a pipe");
+    command
+        .stdin(Stdio::piped())
+        .stdout(writer.try_clone().expect("the pipe's writer"))
+        .stderr(writer);
+    let mut child = command.spawn().expect("the binary starts");
+    // The child holds the writers now: the pipe ends when it does.
+    drop(command);
+    let mut standard_input = child.stdin.take().expect("piped standard input");
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || {
+        let _ = standard_input.write_all(input.as_bytes());
+    });
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).expect("read the output");
+    let status = child.wait().expect("the binary finishes");
+    writer.join().expect("input written");
+    BinaryOutput {
+        success: status.success(),
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&bytes).into_owned(),
+        stderr: String::new(),
+    }
+}
+
+/// Runs the shell (`epic-events` without arguments, `arguments` otherwise) in `directory`
+/// on `url` with `input`, its two outputs read together (see [`run_command_merged`]).
+pub fn run_shell_in(
+    url: Option<&DatabaseUrl>,
+    directory: &std::path::Path,
+    arguments: &[&str],
+    input: &str,
+) -> BinaryOutput {
+    run_command_merged(binary_command(url, directory, arguments), input)
+}
+
 /// The core session of the demo user `username` (password `demo-epic-events`).
 pub async fn session(database: &TestDatabase, username: &str) -> epic_events::services::Session {
     let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret");
