@@ -108,7 +108,7 @@ fn hold_the_map_size_limit_under_index_assignment(engine: &mut Engine, maximum_m
         // The variable, and `this` in a method (which is not a variable).
         // (Searching by name is faster here than rhai's offset through `Scope::iter_raw`.)
         if context.scope().get(name).is_some_and(too_large)
-            || context.this_ptr().is_some_and(|this| too_large(this))
+            || context.this_ptr().is_some_and(too_large)
         {
             Err(
                 EvalAltResult::ErrorDataTooLarge("Size of object map".into(), Position::NONE)
