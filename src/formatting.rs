@@ -25,6 +25,16 @@ pub fn euros(amount: rust_decimal::Decimal) -> String {
     format!("{} €", decimal_number(amount))
 }
 
+/// `text` for comparing regardless of letter case and accents: `Théâtre` → `theatre`.
+pub fn folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|character| !is_combining_mark(*character))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// `Prénom` from `prénom`: a label starting a line or a column.
 pub fn capitalised(text: &str) -> String {
     let mut characters = text.chars();

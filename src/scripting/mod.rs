@@ -8,6 +8,7 @@ pub mod errors;
 pub mod files;
 pub mod inputs;
 pub mod output;
+pub mod recognition;
 pub mod records;
 pub mod runner;
 pub mod sandbox;

@@ -37,6 +37,9 @@ pub trait Console {
     fn read_line(&mut self, prompt: &str) -> io::Result<Line>;
     /// Reads a secret (a password) after `prompt`, without echo; never kept in history.
     fn read_secret(&mut self, prompt: &str) -> io::Result<Line>;
+    /// Reads a form's field: no command completion, no history of commands, and
+    /// `initial` already typed (the current value, when modifying), to edit or replace.
+    fn read_field(&mut self, prompt: &str, initial: &str) -> io::Result<Line>;
     /// Keeps `line` in the history (a typed command).
     fn remember(&mut self, line: &str);
     /// Uses the history file `path` (the signed-in user's), or none.
@@ -61,6 +64,9 @@ pub fn standard(helper: ShellHelper) -> io::Result<Box<dyn Console>> {
 /// rustyline on a terminal.
 struct TerminalConsole {
     editor: Editor<ShellHelper, DefaultHistory>,
+    /// Forms' fields: an editor of its own, without completion and whose history is never
+    /// kept, so that neither commands reach a field nor a field's value the history.
+    field_editor: Editor<(), DefaultHistory>,
     history: Option<PathBuf>,
 }
 
@@ -75,8 +81,11 @@ impl TerminalConsole {
             .build();
         let mut editor = Editor::with_config(config).map_err(io::Error::other)?;
         editor.set_helper(Some(helper));
+        let field_config = Config::builder().auto_add_history(false).build();
+        let field_editor = Editor::with_config(field_config).map_err(io::Error::other)?;
         Ok(Self {
             editor,
+            field_editor,
             history: None,
         })
     }
@@ -99,18 +108,30 @@ fn restrict_to_owner(path: &std::path::Path) {
     }
 }
 
+/// What rustyline's answer means here.
+fn line_of(read: Result<String, ReadlineError>) -> io::Result<Line> {
+    match read {
+        Ok(line) => Ok(Line::Text(line)),
+        Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
+        Err(ReadlineError::Eof) => Ok(Line::End),
+        Err(ReadlineError::Io(error)) if error.kind() == io::ErrorKind::InvalidData => {
+            Ok(Line::Unreadable)
+        }
+        Err(ReadlineError::Io(error)) => Err(error),
+        Err(other) => Err(io::Error::other(other)),
+    }
+}
+
 impl Console for TerminalConsole {
     fn read_line(&mut self, prompt: &str) -> io::Result<Line> {
-        match self.editor.readline(prompt) {
-            Ok(line) => Ok(Line::Text(line)),
-            Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
-            Err(ReadlineError::Eof) => Ok(Line::End),
-            Err(ReadlineError::Io(error)) if error.kind() == io::ErrorKind::InvalidData => {
-                Ok(Line::Unreadable)
-            }
-            Err(ReadlineError::Io(error)) => Err(error),
-            Err(other) => Err(io::Error::other(other)),
-        }
+        line_of(self.editor.readline(prompt))
+    }
+
+    fn read_field(&mut self, prompt: &str, initial: &str) -> io::Result<Line> {
+        line_of(
+            self.field_editor
+                .readline_with_initial(prompt, (initial, "")),
+        )
     }
 
     fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
@@ -187,6 +208,11 @@ impl Console for PipedConsole {
 
     fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
         self.read(prompt, false)
+    }
+
+    /// Piped, nothing is pre-filled: the line read is the whole value.
+    fn read_field(&mut self, prompt: &str, _initial: &str) -> io::Result<Line> {
+        self.read(prompt, true)
     }
 
     fn remember(&mut self, _line: &str) {}

@@ -190,7 +190,7 @@ impl Shell<'_> {
         self.flush();
         match self.read(
             "Réessayer avec la même saisie ? (Entrée : oui ; « non » : abandonner) : ",
-            false,
+            widgets::Reading::Field { initial: "" },
         )? {
             Line::Text(text) => Ok(Some(!text.trim().eq_ignore_ascii_case("non"))),
             Line::Interrupted | Line::Unreadable => Ok(Some(false)),

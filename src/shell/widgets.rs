@@ -10,6 +10,7 @@ use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, 
 use crate::catalogue::{Catalogue, Description, Input, Value};
 use crate::formatting;
 use crate::paging::Page;
+use crate::scripting::recognition::{self, Recognised};
 
 /// An entry of a menu, with the number it always has.
 pub(super) struct Entry {
@@ -66,6 +67,44 @@ impl Entry {
     }
 }
 
+/// Why `line`, typed at a menu of `entries`, is neither a number nor a command, with what
+/// was probably meant: an entry whose label it spells (`deconnexion`), or the nearest
+/// command; `None` when it is a command (or `aide`, `quitter`), to run.
+fn not_a_command(line: &str, entries: &[Entry]) -> Option<String> {
+    if matches!(line, "aide" | "aide()" | "quitter" | "quitter()") {
+        return None;
+    }
+    let nearest = match recognition::recognise(line) {
+        Recognised::Command => return None,
+        Recognised::NotACommand { nearest } => nearest,
+    };
+    let typed = formatting::folded(line);
+    let entry = entries.iter().find(|entry| {
+        matches!(entry.state, EntryState::Offered)
+            && strsim::damerau_levenshtein(&formatting::folded(&entry.label), &typed)
+                <= typed.chars().count() / 4
+    });
+    let hint = match (entry, nearest) {
+        (Some(entry), _) => format!(" ; pour « {} », tapez {}", entry.label, entry.number),
+        (None, Some(command)) => format!(" ; vouliez-vous dire {command} ?"),
+        (None, None) => String::new(),
+    };
+    Some(format!(
+        "choix invalide : « {line} » n'est ni un numéro affiché ni une commande (« aide » les liste){hint}"
+    ))
+}
+
+/// What kind of line is read.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Reading<'a> {
+    /// A menu's choice or a typed command: completion and the history of commands.
+    Choice,
+    /// A form's field, starting from `initial`: no completion, no history.
+    Field { initial: &'a str },
+    /// A password: no echo.
+    Secret,
+}
+
 /// What the user chose in a menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Choice {
@@ -92,14 +131,18 @@ pub(super) enum Answer {
 impl Shell<'_> {
     // --- Input -----------------------------------------------------------------------
 
-    /// Reads a line (a secret without echo) after `prompt`; a line that is not text is
+    /// Reads a line of the kind `reading` after `prompt`; a line that is not text is
     /// refused and asked again, so that what it returns is never [`Line::Unreadable`].
-    pub(super) fn read(&mut self, prompt: &str, secret: bool) -> Result<Line, ApplicationError> {
+    pub(super) fn read(
+        &mut self,
+        prompt: &str,
+        reading: Reading,
+    ) -> Result<Line, ApplicationError> {
         loop {
-            let line = if secret {
-                self.console.read_secret(prompt)
-            } else {
-                self.console.read_line(prompt)
+            let line = match reading {
+                Reading::Choice => self.console.read_line(prompt),
+                Reading::Field { initial } => self.console.read_field(prompt, initial),
+                Reading::Secret => self.console.read_secret(prompt),
             }
             .map_err(ApplicationError::Input)?;
             if line != Line::Unreadable {
@@ -116,7 +159,7 @@ impl Shell<'_> {
     pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
         let label = formatting::neutralise_control_characters(label);
-        match self.read(&format!("{label} : "), false)? {
+        match self.read(&format!("{label} : "), Reading::Field { initial: "" })? {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
             Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
@@ -127,7 +170,7 @@ impl Shell<'_> {
     /// Asks for a password, without echo.
     pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, ApplicationError> {
         self.flush();
-        match self.read(&format!("{label} : "), true)? {
+        match self.read(&format!("{label} : "), Reading::Secret)? {
             Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text)),
             Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
@@ -173,7 +216,7 @@ impl Shell<'_> {
                 self.flush();
                 let line = match self.read(
                     "Votre choix (un numéro, ou une commande ; « aide ») : ",
-                    false,
+                    Reading::Choice,
                 )? {
                     Line::Text(line) => line.trim().to_owned(),
                     Line::Interrupted | Line::Unreadable => continue,
@@ -197,10 +240,14 @@ impl Shell<'_> {
                             ..
                         }) => {
                             let refusal = refusal.clone();
-                            self.error(&format!("choix refusé : {refusal}"));
+                            self.error(&refusal);
                         }
                         _ => self.error("choix invalide : tapez l'un des numéros affichés"),
                     }
+                    continue;
+                }
+                if let Some(message) = not_a_command(&line, entries) {
+                    self.error(&message);
                     continue;
                 }
                 match self.typed_command(&line)? {

@@ -25,5 +25,6 @@ mod script_commands;
 mod scripting;
 mod session_commands;
 mod shell_journeys;
+mod shell_screens;
 mod shell_terminal;
 mod users;

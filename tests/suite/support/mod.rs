@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod terminal;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
