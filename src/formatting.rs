@@ -102,6 +102,11 @@ pub fn identifier_words(name: &str) -> String {
         .join(" ")
 }
 
+/// A count the French way: `1 234`.
+pub fn whole_number(count: u64) -> String {
+    decimal_number(rust_decimal::Decimal::from(count))
+}
+
 /// A decimal number the French way: digits grouped by three, a decimal comma.
 pub fn decimal_number(value: rust_decimal::Decimal) -> String {
     let canonical = value.abs().to_string();

@@ -13,6 +13,9 @@ pub struct PageRequest {
     pub after_id: Option<i32>,
     /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
     pub size: u64,
+    /// Whether to count every row of the list too (a person's first page: « 31 contrats —
+    /// page 1/4 »); a count costs a query, so lists read by scripts do not.
+    pub count_total: bool,
 }
 
 impl PageRequest {
@@ -21,6 +24,15 @@ impl PageRequest {
         Self {
             after_id: None,
             size: size.clamp(1, MAXIMUM_PAGE_SIZE),
+            count_total: false,
+        }
+    }
+
+    /// The same request, with the list's rows counted ([`Page::total`]).
+    pub fn counting(self) -> Self {
+        Self {
+            count_total: true,
+            ..self
         }
     }
 
@@ -51,6 +63,9 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The request for the next page, if there is one.
     pub next: Option<PageRequest>,
+    /// How many rows the whole list has, when the request asked
+    /// ([`PageRequest::counting`]).
+    pub total: Option<u64>,
 }
 
 impl<T> Page<T> {
@@ -59,6 +74,7 @@ impl<T> Page<T> {
         Self {
             items: Vec::new(),
             next: None,
+            total: Some(0),
         }
     }
 
@@ -71,9 +87,27 @@ impl<T> Page<T> {
             Some(last) if has_more => Some(PageRequest {
                 after_id: Some(id(last)),
                 size: request.size,
+                count_total: false,
             }),
             _ => None,
         };
-        Self { items: rows, next }
+        Self {
+            items: rows,
+            next,
+            total: None,
+        }
+    }
+
+    /// This page with the list's `total`, counted by `count` when the request asked for
+    /// it.
+    pub async fn counted<E>(
+        mut self,
+        request: PageRequest,
+        count: impl Future<Output = Result<u64, E>>,
+    ) -> Result<Self, E> {
+        if request.count_total {
+            self.total = Some(count.await?);
+        }
+        Ok(self)
     }
 }

@@ -36,6 +36,23 @@ pub async fn begin_write<C: TransactionTrait>(connection: &C) -> Result<C::Trans
         .await
 }
 
+/// How many rows `query` (a list's query, paged or not) matches in all: its limit and
+/// order are dropped and the rest counted by the database.
+pub async fn count_matching<E>(
+    connection: &impl ConnectionTrait,
+    mut query: sea_orm::Select<E>,
+) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    QuerySelect::query(&mut query)
+        .reset_limit()
+        .clear_order_by();
+    query.count(connection).await
+}
+
 /// A table of records that people edit: it has `version`, `updated_by` and `updated_at`.
 pub trait VersionedEntity: EntityTrait {
     /// The primary key.

@@ -165,6 +165,17 @@ pub async fn list(
     role_name: Option<&str>,
     page: crate::paging::PageRequest,
 ) -> Result<Vec<UserRow>, DbErr> {
+    list_query(role_name, page)
+        .into_model::<UserRow>()
+        .all(connection)
+        .await
+}
+
+/// The query of [`list`].
+pub fn list_query(
+    role_name: Option<&str>,
+    page: crate::paging::PageRequest,
+) -> sea_orm::Select<user::Entity> {
     let mut query = rows();
     if let Some(role_name) = role_name {
         query = query.filter(role::Column::Name.eq(role_name));
@@ -175,9 +186,6 @@ pub async fn list(
     query
         .order_by_asc(user::Column::Id)
         .limit(page.fetch_limit())
-        .into_model::<UserRow>()
-        .all(connection)
-        .await
 }
 
 /// The user `id`, without the hash; with `for_update`, read and locked as

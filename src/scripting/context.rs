@@ -270,10 +270,7 @@ impl ScriptContext {
         Fetch: FnMut(PageRequest) -> PageFuture,
         PageFuture: Future<Output = Result<Page<T>, CoreError>>,
     {
-        let mut request = Some(PageRequest {
-            after_id: None,
-            size: EXPORT_PAGE_SIZE,
-        });
+        let mut request = Some(PageRequest::first(EXPORT_PAGE_SIZE));
         let mut first = true;
         while let Some(page_request) = request {
             let page = self.wait(fetch(page_request))?;

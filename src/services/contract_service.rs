@@ -20,7 +20,7 @@ use crate::permissions::{
 };
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
-use crate::repositories::{begin_write, customer_repository};
+use crate::repositories::{begin_write, count_matching, customer_repository};
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
 /// sales — of my customers; support — with an event assigned to me.
@@ -96,7 +96,15 @@ pub async fn list(
         return Ok(Page::empty());
     };
     let rows = contract_repository::list(connection, filter, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id))
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                contract_repository::list_query(filter, PageRequest::first(1)),
+            ),
+        )
+        .await?)
 }
 
 /// One contract.

@@ -14,7 +14,7 @@ use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
-use crate::repositories::{begin_write, customer_repository};
+use crate::repositories::{begin_write, count_matching, customer_repository};
 
 pub use crate::catalogue::customer::COMPANY_NAME_MAXIMUM_LENGTH;
 
@@ -55,7 +55,15 @@ pub async fn list(
         },
     };
     let rows = customer_repository::list(connection, owner, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id))
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                customer_repository::list_query(owner, PageRequest::first(1)),
+            ),
+        )
+        .await?)
 }
 
 /// One customer, with their sales user's name.

@@ -20,7 +20,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
-use crate::repositories::{begin_write, user_repository};
+use crate::repositories::{begin_write, count_matching, user_repository};
 use crate::validation;
 
 /// Maximum length of an event name (`varchar(150)`).
@@ -168,7 +168,15 @@ pub async fn search(
         ));
     }
     let rows = event_repository::list(connection, &filter, order, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id))
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                event_repository::list_query(&filter, order, PageRequest::first(1)),
+            ),
+        )
+        .await?)
 }
 
 /// One event.

@@ -16,7 +16,7 @@ use crate::errors::{CoreError, attached_records_conflict, from_unique_violation}
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::user_repository::UserRow;
-use crate::repositories::{begin_write, user_repository};
+use crate::repositories::{begin_write, count_matching, user_repository};
 use crate::validation;
 
 fn unique_columns() -> [(&'static str, &'static str); 3] {
@@ -86,7 +86,15 @@ pub async fn list(
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
     let rows = user_repository::list(connection, None, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id))
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                user_repository::list_query(None, PageRequest::first(1)),
+            ),
+        )
+        .await?)
 }
 
 /// The support users, to choose who supports an event (management).

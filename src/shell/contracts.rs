@@ -1,7 +1,10 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
-use super::{ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render};
+use super::{
+    ALL, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST,
+    FormField, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell, THIRD_LIST, render,
+};
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
     ContractChanges, ContractField, ContractList, ContractRow, EventField, NewContract, NewEvent,
@@ -33,8 +36,7 @@ fn fields(contract: &ContractRow) -> Vec<(String, String)> {
 }
 
 /// The columns of a list of contracts.
-const COLUMNS: [ContractField; 6] = [
-    ContractField::Id,
+const COLUMNS: [ContractField; 5] = [
     ContractField::Number,
     ContractField::TotalAmount,
     ContractField::Customer,
@@ -50,43 +52,40 @@ impl Shell<'_> {
             };
             let actor = &session.actor;
             let entries = [
-                Entry::when(1, "Tous les contrats", allows(actor, Feature::Contracts)),
-                Entry::when(2, "Mes contrats", allows(actor, Feature::MyContracts)),
+                Entry::when(ALL, "Tous les contrats", allows(actor, Feature::Contracts)),
+                Entry::when(MINE, "Mes contrats", allows(actor, Feature::MyContracts)),
                 Entry::when(
-                    3,
+                    THIRD_LIST,
                     "Mes contrats non signés",
                     allows(actor, Feature::MyUnsignedContracts),
                 ),
                 Entry::when(
-                    4,
+                    FOURTH_LIST,
                     "Mes contrats non payés",
                     allows(actor, Feature::MyUnpaidContracts),
                 ),
                 Entry::when(
-                    5,
+                    SHOW_BY_NUMBER,
                     "Afficher un contrat (par son numéro)",
                     allows(actor, Feature::Contracts),
                 ),
                 Entry::when(
-                    6,
+                    CREATE,
                     "Créer un contrat",
                     allows(actor, Feature::CreateContract),
                 ),
             ];
             let next = match self.choose("Gestion des contrats", &entries, Some("Retour"))? {
-                Choice::Entry(number @ 1..=4) => {
+                Choice::Entry(number @ (ALL | MINE | THIRD_LIST | FOURTH_LIST)) => {
                     let (title, which) = match number {
-                        1 => ("Tous les contrats", ContractList::All),
-                        2 => ("Mes contrats", ContractList::Mine),
-                        3 => ("Mes contrats non signés", ContractList::MineUnsigned),
+                        ALL => ("Tous les contrats", ContractList::All),
+                        MINE => ("Mes contrats", ContractList::Mine),
+                        THIRD_LIST => ("Mes contrats non signés", ContractList::MineUnsigned),
                         _ => ("Mes contrats non payés", ContractList::MineUnpaid),
                     };
-                    match self.contract_list(title, which)? {
-                        Browse::Open(id) => self.contract_detail(id)?,
-                        Browse::Done(next) => next,
-                    }
+                    self.contract_list(title, which)?
                 }
-                Choice::Entry(5) => match self.ask_id("un contrat")? {
+                Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un contrat")? {
                     Some(Ok(id)) => self.contract_detail(id)?,
                     Some(Err(next)) => next,
                     None => Next::Back,
@@ -106,16 +105,26 @@ impl Shell<'_> {
         &mut self,
         title: &str,
         which: ContractList,
-    ) -> Result<Browse, ApplicationError> {
+    ) -> Result<Next, ApplicationError> {
         let mut columns = COLUMNS.to_vec();
         if which == ContractList::MineUnpaid {
             columns.push(ContractField::BalanceDue);
         }
-        self.browse(title, "un contrat", &columns, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.contracts().list(session, which, page))
-        })
+        self.browse(
+            title,
+            Noun {
+                singular: "contrat",
+                plural: "contrats",
+            },
+            &columns,
+            |shell, session, page| {
+                shell
+                    .core
+                    .read(|core| core.contracts().list(session, which, page))
+            },
+            |contract| contract.id,
+            |shell, id| shell.contract_detail(id),
+        )
     }
 
     fn contract_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
@@ -130,28 +139,28 @@ impl Shell<'_> {
             self.say(render::detail(&fields(&contract)).trim_end());
             let entries = [
                 Entry::when(
-                    1,
+                    MODIFY,
                     "Modifier",
                     self.core
                         .contracts()
                         .permits(&session, Action::Update, &contract),
                 ),
                 Entry::when(
-                    2,
+                    DELETE,
                     "Supprimer",
                     self.core
                         .contracts()
                         .permits(&session, Action::Delete, &contract),
                 ),
                 Entry::when(
-                    3,
+                    CREATE_EVENT,
                     "Créer un évènement",
                     self.core.events().may_create_for(&session, &contract),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
-                Choice::Entry(1) => self.modify_contract(contract)?,
-                Choice::Entry(2) => {
+                Choice::Entry(MODIFY) => self.modify_contract(contract)?,
+                Choice::Entry(DELETE) => {
                     let question = format!("Supprimer le contrat {} ?", contract.contract_number);
                     let deletion =
                         self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {

@@ -1,6 +1,9 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
-use super::{ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render};
+use super::{
+    ALL, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE, MODIFY, Next,
+    Noun, SHOW_BY_NUMBER, Shell, render,
+};
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer};
 use crate::permissions::{Action, Feature, allows};
@@ -35,39 +38,30 @@ impl Shell<'_> {
             };
             let entries = [
                 Entry::when(
-                    1,
+                    ALL,
                     "Tous les clients",
                     allows(&session.actor, Feature::Customers),
                 ),
                 Entry::when(
-                    2,
+                    MINE,
                     "Mes clients",
                     allows(&session.actor, Feature::MyCustomers),
                 ),
                 Entry::when(
-                    3,
+                    SHOW_BY_NUMBER,
                     "Afficher un client (par son numéro)",
                     allows(&session.actor, Feature::Customers),
                 ),
                 Entry::when(
-                    4,
+                    CREATE,
                     "Créer un client",
                     allows(&session.actor, Feature::CreateCustomer),
                 ),
             ];
             let next = match self.choose("Gestion des clients", &entries, Some("Retour"))? {
-                Choice::Entry(number @ (1 | 2)) => {
-                    let (title, which) = if number == 1 {
-                        ("Tous les clients", CustomerList::All)
-                    } else {
-                        ("Mes clients", CustomerList::Mine)
-                    };
-                    match self.customer_list(title, which)? {
-                        Browse::Open(id) => self.customer_detail(id)?,
-                        Browse::Done(next) => next,
-                    }
-                }
-                Choice::Entry(3) => match self.ask_id("un client")? {
+                Choice::Entry(ALL) => self.customer_list("Tous les clients", CustomerList::All)?,
+                Choice::Entry(MINE) => self.customer_list("Mes clients", CustomerList::Mine)?,
+                Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un client")? {
                     Some(Ok(id)) => self.customer_detail(id)?,
                     Some(Err(next)) => next,
                     None => Next::Back,
@@ -87,12 +81,22 @@ impl Shell<'_> {
         &mut self,
         title: &str,
         which: CustomerList,
-    ) -> Result<Browse, ApplicationError> {
-        self.browse(title, "un client", &COLUMNS, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.customers().list(session, which, page))
-        })
+    ) -> Result<Next, ApplicationError> {
+        self.browse(
+            title,
+            Noun {
+                singular: "client",
+                plural: "clients",
+            },
+            &COLUMNS,
+            |shell, session, page| {
+                shell
+                    .core
+                    .read(|core| core.customers().list(session, which, page))
+            },
+            |customer| customer.id,
+            |shell, id| shell.customer_detail(id),
+        )
     }
 
     fn customer_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
@@ -110,14 +114,14 @@ impl Shell<'_> {
             self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
             let entries = [
                 Entry::when(
-                    1,
+                    MODIFY,
                     "Modifier",
                     self.core
                         .customers()
                         .permits(&session, Action::Update, &customer),
                 ),
                 Entry::when(
-                    2,
+                    DELETE,
                     "Supprimer",
                     self.core
                         .customers()
@@ -125,7 +129,7 @@ impl Shell<'_> {
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
-                Choice::Entry(1) => self.modify_customer(customer)?,
+                Choice::Entry(MODIFY) => self.modify_customer(customer)?,
                 Choice::Entry(_) => {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
                     let deletion =

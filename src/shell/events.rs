@@ -1,7 +1,10 @@
 //! « Gestion des évènements »: lists, detail, and modification — what the assigned
 //! support user runs, or, for management, who supports the event.
 
-use super::{ApplicationError, Browse, Choice, Entry, Next, Shell, render};
+use super::{
+    ALL, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell,
+    THIRD_LIST, render,
+};
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::formatting;
 use crate::handle::{EventChanges, EventField, EventList, EventRow, Session, UserField};
@@ -27,8 +30,7 @@ const SCREEN: [EventField; 14] = [
 ];
 
 /// The columns of a list of events.
-const COLUMNS: [EventField; 6] = [
-    EventField::Id,
+const COLUMNS: [EventField; 5] = [
     EventField::Number,
     EventField::Name,
     EventField::Start,
@@ -47,30 +49,27 @@ impl Shell<'_> {
             };
             let actor = &session.actor;
             let entries = [
-                Entry::when(1, "Tous les évènements", allows(actor, Feature::Events)),
-                Entry::when(2, "Mes évènements", allows(actor, Feature::MyEvents)),
+                Entry::when(ALL, "Tous les évènements", allows(actor, Feature::Events)),
+                Entry::when(MINE, "Mes évènements", allows(actor, Feature::MyEvents)),
                 Entry::when(
-                    3,
+                    THIRD_LIST,
                     "Évènements sans support",
                     allows(actor, Feature::EventsWithoutSupport),
                 ),
                 Entry::when(
-                    4,
+                    SHOW_BY_NUMBER,
                     "Afficher un évènement (par son numéro)",
                     allows(actor, Feature::Events),
                 ),
             ];
             let next = match self.choose("Gestion des évènements", &entries, Some("Retour"))? {
-                Choice::Entry(number @ 1..=3) => {
+                Choice::Entry(number @ (ALL | MINE | THIRD_LIST)) => {
                     let (title, which) = match number {
-                        1 => ("Tous les évènements", EventList::All),
-                        2 => ("Mes évènements", EventList::Mine),
+                        ALL => ("Tous les évènements", EventList::All),
+                        MINE => ("Mes évènements", EventList::Mine),
                         _ => ("Évènements sans support", EventList::WithoutSupport),
                     };
-                    match self.event_list(title, which)? {
-                        Browse::Open(id) => self.event_detail(id)?,
-                        Browse::Done(next) => next,
-                    }
+                    self.event_list(title, which)?
                 }
                 Choice::Entry(_) => match self.ask_id("un évènement")? {
                     Some(Ok(id)) => self.event_detail(id)?,
@@ -87,12 +86,22 @@ impl Shell<'_> {
         }
     }
 
-    fn event_list(&mut self, title: &str, which: EventList) -> Result<Browse, ApplicationError> {
-        self.browse(title, "un évènement", &COLUMNS, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.events().list(session, which, page))
-        })
+    fn event_list(&mut self, title: &str, which: EventList) -> Result<Next, ApplicationError> {
+        self.browse(
+            title,
+            Noun {
+                singular: "évènement",
+                plural: "évènements",
+            },
+            &COLUMNS,
+            |shell, session, page| {
+                shell
+                    .core
+                    .read(|core| core.events().list(session, which, page))
+            },
+            |event| event.id,
+            |shell, id| shell.event_detail(id),
+        )
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
@@ -109,7 +118,7 @@ impl Shell<'_> {
             ));
             self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
             let entries = [Entry::when(
-                1,
+                MODIFY,
                 "Modifier",
                 self.core.events().permits(&session, Action::Update, &event),
             )];

@@ -97,20 +97,15 @@ impl Shell<'_> {
                     "Gestion des évènements",
                     allows(&session.actor, Feature::Events),
                 ),
-                Entry::offered(5, "Déconnexion"),
-                Entry::offered(6, "Changer mon mot de passe"),
+                Entry::offered(5, "Changer mon mot de passe"),
             ];
+            // Déconnexion is 99, as on every screen of a session (`choose`).
             let next = match self.choose(&title, &entries, None)? {
                 Choice::Entry(1) => self.users_menu()?,
                 Choice::Entry(2) => self.customers_menu()?,
                 Choice::Entry(3) => self.contracts_menu()?,
                 Choice::Entry(4) => self.events_menu()?,
-                Choice::Entry(6) => self.change_own_password()?,
-                Choice::Entry(_) => {
-                    self.end_session();
-                    self.say("Vous êtes déconnecté.");
-                    return Ok(Next::SignedOut);
-                }
+                Choice::Entry(_) => self.change_own_password()?,
                 Choice::Back => Next::Back,
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,

@@ -27,7 +27,10 @@ use crate::handle::{BlockingCore, Core, Session};
 use crate::paging::PageRequest;
 use console::{Console, Line};
 use render::styled;
-use widgets::{Answer, Browse, Choice, Deletion, Entry, FormField, capitalised};
+use widgets::{
+    ALL, Answer, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST, FormField,
+    MINE, MODIFY, Noun, SHOW_BY_NUMBER, THIRD_LIST, capitalised,
+};
 
 /// How many rows a page of a list shows.
 pub const PAGE_SIZE: u64 = 10;

@@ -2,7 +2,8 @@
 //! deletion; and, for everyone, changing one's own password.
 
 use super::{
-    Answer, ApplicationError, Browse, Choice, Deletion, Entry, FormField, Next, Shell, render,
+    ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MODIFY,
+    Next, Noun, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
@@ -41,16 +42,17 @@ impl Shell<'_> {
             };
             let users = allows(&session.actor, Feature::Users);
             let entries = [
-                Entry::when(1, "Tous les utilisateurs", users),
-                Entry::when(2, "Afficher un utilisateur (par son numéro)", users),
-                Entry::when(3, "Créer un utilisateur", users),
+                Entry::when(ALL, "Tous les utilisateurs", users),
+                Entry::when(
+                    SHOW_BY_NUMBER,
+                    "Afficher un utilisateur (par son numéro)",
+                    users,
+                ),
+                Entry::when(CREATE, "Créer un utilisateur", users),
             ];
             let next = match self.choose("Gestion des utilisateurs", &entries, Some("Retour"))? {
-                Choice::Entry(1) => match self.user_list()? {
-                    Browse::Open(id) => self.user_detail(id)?,
-                    Browse::Done(next) => next,
-                },
-                Choice::Entry(2) => match self.ask_id("un utilisateur")? {
+                Choice::Entry(ALL) => self.user_list()?,
+                Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un utilisateur")? {
                     Some(Ok(id)) => self.user_detail(id)?,
                     Some(Err(next)) => next,
                     None => Next::Back,
@@ -66,12 +68,17 @@ impl Shell<'_> {
         }
     }
 
-    fn user_list(&mut self) -> Result<Browse, ApplicationError> {
+    fn user_list(&mut self) -> Result<Next, ApplicationError> {
         self.browse(
             "Tous les utilisateurs",
-            "un utilisateur",
+            Noun {
+                singular: "utilisateur",
+                plural: "utilisateurs",
+            },
             &COLUMNS,
             |shell, session, page| shell.core.read(|core| core.users().list(session, page)),
+            |user| user.id,
+            |shell, id| shell.user_detail(id),
         )
     }
 
@@ -90,18 +97,18 @@ impl Shell<'_> {
             self.say(render::detail(&render::described(&SCREEN, &user)).trim_end());
             let entries = [
                 Entry::when(
-                    1,
+                    MODIFY,
                     "Modifier",
                     self.core.users().permits(&session, Action::Update, &user),
                 ),
                 Entry::when(
-                    2,
+                    DELETE,
                     "Supprimer",
                     self.core.users().permits(&session, Action::Delete, &user),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
-                Choice::Entry(1) => self.modify_user(user)?,
+                Choice::Entry(MODIFY) => self.modify_user(user)?,
                 Choice::Entry(_) => {
                     let question = format!("Supprimer le compte {} ?", user.username);
                     let deletion = self.delete_after_confirmation(

@@ -26,6 +26,9 @@ pub(super) enum EntryState {
     Refused(String),
     /// Not shown, and no such choice here (no next page…).
     Absent,
+    /// Chosen by its number but not listed with the others: a row of a list, whose
+    /// number the table shows.
+    Unlisted,
 }
 
 impl Entry {
@@ -53,6 +56,15 @@ impl Entry {
         }
     }
 
+    /// A row of the list shown above the menu, opened by its number.
+    pub(super) fn row(number: u32) -> Self {
+        Self {
+            number,
+            label: String::new(),
+            state: EntryState::Unlisted,
+        }
+    }
+
     /// Offered only if `present`.
     pub(super) fn present_if(number: u32, label: impl Into<String>, present: bool) -> Self {
         Self {
@@ -70,7 +82,7 @@ impl Entry {
 /// Why `line`, typed at a menu of `entries`, is neither a number nor a command, with what
 /// was probably meant: an entry whose label it spells (`deconnexion`), or the nearest
 /// command; `None` when it is a command (or `aide`, `quitter`), to run.
-fn not_a_command(line: &str, entries: &[Entry]) -> Option<String> {
+fn not_a_command(line: &str, entries: &[(&str, u32)]) -> Option<String> {
     if matches!(line, "aide" | "aide()" | "quitter" | "quitter()") {
         return None;
     }
@@ -79,13 +91,11 @@ fn not_a_command(line: &str, entries: &[Entry]) -> Option<String> {
         Recognised::NotACommand { nearest } => nearest,
     };
     let typed = formatting::folded(line);
-    let entry = entries.iter().find(|entry| {
-        matches!(entry.state, EntryState::Offered)
-            && strsim::damerau_levenshtein(&formatting::folded(&entry.label), &typed)
-                <= typed.chars().count() / 4
+    let entry = entries.iter().find(|(label, _)| {
+        strsim::damerau_levenshtein(&formatting::folded(label), &typed) <= typed.chars().count() / 4
     });
     let hint = match (entry, nearest) {
-        (Some(entry), _) => format!(" ; pour « {} », tapez {}", entry.label, entry.number),
+        (Some((label, number)), _) => format!(" ; pour « {label} », tapez {number}"),
         (None, Some(command)) => format!(" ; vouliez-vous dire {command} ?"),
         (None, None) => String::new(),
     };
@@ -93,6 +103,30 @@ fn not_a_command(line: &str, entries: &[Entry]) -> Option<String> {
         "choix invalide : « {line} » n'est ni un numéro affiché ni une commande (« aide » les liste){hint}"
     ))
 }
+
+// The shell's one numbering scheme (README, « Les numéros du shell »): the same number
+// for the same action on every screen.
+
+/// « Retour », on every screen but the welcome and main menus.
+pub(super) const BACK: u32 = 0;
+/// « Déconnexion », on every screen of a session.
+pub(super) const SIGN_OUT: u32 = 99;
+/// Lists: rows are 1 to 10; then these.
+pub(super) const NEXT_PAGE: u32 = 11;
+pub(super) const PREVIOUS_PAGE: u32 = 12;
+/// The menus of a record type (« Gestion des … »).
+pub(super) const ALL: u32 = 1;
+pub(super) const MINE: u32 = 2;
+/// The third and fourth lists of a record type (« Mes contrats non signés »,
+/// « Évènements sans support »; « Mes contrats non payés »).
+pub(super) const THIRD_LIST: u32 = 3;
+pub(super) const FOURTH_LIST: u32 = 4;
+pub(super) const SHOW_BY_NUMBER: u32 = 6;
+pub(super) const CREATE: u32 = 7;
+/// A record's screen.
+pub(super) const MODIFY: u32 = 1;
+pub(super) const DELETE: u32 = 2;
+pub(super) const CREATE_EVENT: u32 = 3;
 
 /// What kind of line is read.
 #[derive(Clone, Copy, Debug)]
@@ -212,6 +246,12 @@ impl Shell<'_> {
                 let number = styled(render::NUMBER, " 0.");
                 self.say(&format!("  {number} {back}"));
             }
+            // Signing out is offered on every screen of a session, always as 99.
+            let signed_in = self.token.is_some();
+            if signed_in {
+                let number = styled(render::NUMBER, &format!("{SIGN_OUT}."));
+                self.say(&format!("  {number} Déconnexion"));
+            }
             loop {
                 self.flush();
                 let line = match self.read(
@@ -227,12 +267,17 @@ impl Shell<'_> {
                 }
                 if line.chars().all(|character| character.is_ascii_digit()) {
                     let number: u32 = line.parse().unwrap_or(u32::MAX);
-                    if number == 0 && back.is_some() {
+                    if number == BACK && back.is_some() {
                         return Ok(Choice::Back);
+                    }
+                    if number == SIGN_OUT && signed_in {
+                        self.end_session();
+                        self.say("Vous êtes déconnecté.");
+                        return Ok(Choice::SignedOut);
                     }
                     match entries.iter().find(|entry| entry.number == number) {
                         Some(Entry {
-                            state: EntryState::Offered,
+                            state: EntryState::Offered | EntryState::Unlisted,
                             ..
                         }) => return Ok(Choice::Entry(number)),
                         Some(Entry {
@@ -246,7 +291,15 @@ impl Shell<'_> {
                     }
                     continue;
                 }
-                if let Some(message) = not_a_command(&line, entries) {
+                let mut offered: Vec<(&str, u32)> = entries
+                    .iter()
+                    .filter(|entry| matches!(entry.state, EntryState::Offered))
+                    .map(|entry| (entry.label.as_str(), entry.number))
+                    .collect();
+                if signed_in {
+                    offered.push(("Déconnexion", SIGN_OUT));
+                }
+                if let Some(message) = not_a_command(&line, &offered) {
                     self.error(&message);
                     continue;
                 }
@@ -261,95 +314,114 @@ impl Shell<'_> {
 
     // --- Lists -----------------------------------------------------------------------
 
-    /// Pages through a list; returns the id of the record to open, if one is chosen.
-    /// `columns` are the fields shown, the first being the row's number (« n° »); numbers
-    /// and amounts are aligned right.
+    /// Pages through a list, ten rows at a time, with how many rows it has and which page
+    /// this is (« 31 contrats — page 2/4 »). A row opens by its number (1 to 10) with
+    /// `open`; coming back from it shows the same page again. `columns` are the fields
+    /// shown; numbers and amounts are aligned right.
     pub(super) fn browse<F: Catalogue>(
         &mut self,
         title: &str,
-        what: &str,
+        noun: Noun,
         columns: &[F],
         fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, CoreError>,
-    ) -> Result<Browse, ApplicationError> {
-        let headers: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(index, field)| {
-                if index == 0 {
-                    "n°".to_owned()
-                } else {
-                    capitalised(field.label())
-                }
-            })
-            .collect();
+        id_of: impl Fn(&F::Row) -> i32,
+        mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
+    ) -> Result<Next, ApplicationError> {
+        let mut headers = vec!["#".to_owned()];
+        headers.extend(columns.iter().map(|field| capitalised(field.label())));
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
         let mut previous: Vec<PageRequest> = Vec::new();
-        let mut request = PageRequest::first(PAGE_SIZE);
+        let mut request = PageRequest::first(PAGE_SIZE).counting();
+        let mut total: Option<u64> = None;
         loop {
             let Some(session) = self.session()? else {
-                return Ok(Browse::Done(Next::SignedOut));
+                return Ok(Next::SignedOut);
             };
             let page = match fetch(self, &session, request) {
                 Ok(page) => page,
                 Err(error) => {
                     self.refused(&error);
-                    return Ok(Browse::Done(Next::Back));
+                    return Ok(Next::Back);
                 }
             };
-            self.title(title);
+            total = page.total.or(total);
+            let position = previous.len() as u64 + 1;
+            self.title(&match total {
+                Some(total) => format!(
+                    "{title} — {} — page {position}/{}",
+                    noun.counted(total),
+                    total.div_ceil(PAGE_SIZE).max(1)
+                ),
+                None => format!("{title} — page {position}"),
+            });
             if page.items.is_empty() {
-                self.say("(aucun résultat)");
+                self.say(&format!("(aucun {})", noun.singular));
             } else {
                 let values: Vec<Vec<Value>> = page
                     .items
                     .iter()
                     .map(|row| columns.iter().map(|field| field.read(row)).collect())
                     .collect();
-                let right_aligned: Vec<bool> = values[0]
-                    .iter()
-                    .map(|value| {
-                        matches!(
-                            value,
-                            Value::Number(_) | Value::Money(_) | Value::Decimal(_)
-                        )
-                    })
-                    .collect();
+                let mut right_aligned = vec![true];
+                right_aligned.extend(values[0].iter().map(|value| {
+                    matches!(
+                        value,
+                        Value::Number(_) | Value::Money(_) | Value::Decimal(_)
+                    )
+                }));
                 let rows = values
                     .iter()
-                    .map(|row| row.iter().map(formatting::value).collect())
+                    .enumerate()
+                    .map(|(index, row)| {
+                        let mut cells = vec![(index + 1).to_string()];
+                        cells.extend(row.iter().map(formatting::value));
+                        cells
+                    })
                     .collect();
                 let table = render::table(&headers, rows, &right_aligned, self.width);
                 self.say(&table);
             }
-            let entries = [
-                Entry::present_if(1, "Page suivante", page.next.is_some()),
-                Entry::present_if(2, "Page précédente", !previous.is_empty()),
-                Entry::present_if(
-                    3,
-                    format!("Afficher {what} (par son numéro)"),
-                    !page.items.is_empty(),
-                ),
-            ];
-            match self.choose("Que faire ?", &entries, Some("Retour"))? {
-                Choice::Entry(1) => {
+            let mut entries: Vec<Entry> = (1..=page.items.len() as u32).map(Entry::row).collect();
+            entries.push(Entry::present_if(
+                NEXT_PAGE,
+                "Page suivante",
+                page.next.is_some(),
+            ));
+            entries.push(Entry::present_if(
+                PREVIOUS_PAGE,
+                "Page précédente",
+                !previous.is_empty(),
+            ));
+            let prompt = match page.items.len() {
+                0 => "Que faire ?".to_owned(),
+                1 => "Que faire ? (1 ouvre la ligne)".to_owned(),
+                2 => "Que faire ? (1 ou 2 ouvre la ligne de ce n°)".to_owned(),
+                rows => format!("Que faire ? (1 à {rows} ouvre la ligne de ce n°)"),
+            };
+            match self.choose(&prompt, &entries, Some("Retour"))? {
+                Choice::Entry(NEXT_PAGE) => {
                     if let Some(next) = page.next {
                         previous.push(request);
                         request = next;
                     }
                 }
-                Choice::Entry(2) => {
+                Choice::Entry(PREVIOUS_PAGE) => {
                     if let Some(before) = previous.pop() {
                         request = before;
                     }
                 }
-                Choice::Entry(3) => match self.ask_id(what)? {
-                    Some(Ok(id)) => return Ok(Browse::Open(id)),
-                    Some(Err(next)) => return Ok(Browse::Done(next)),
-                    None => {}
-                },
-                Choice::Back | Choice::Entry(_) => return Ok(Browse::Done(Next::Back)),
-                Choice::Quit => return Ok(Browse::Done(Next::Quit)),
-                Choice::SignedOut => return Ok(Browse::Done(Next::SignedOut)),
+                Choice::Entry(row) => {
+                    let Some(item) = page.items.get(row as usize - 1) else {
+                        continue;
+                    };
+                    match open(self, id_of(item))? {
+                        Next::Back => {}
+                        other => return Ok(other),
+                    }
+                }
+                Choice::Back => return Ok(Next::Back),
+                Choice::Quit => return Ok(Next::Quit),
+                Choice::SignedOut => return Ok(Next::SignedOut),
             }
         }
     }
@@ -553,12 +625,22 @@ pub(super) enum Deletion {
     Quit,
 }
 
-/// What browsing a list ended with.
-pub(super) enum Browse {
-    /// Open the record with this id.
-    Open(i32),
-    /// Leave the list.
-    Done(Next),
+/// What a list holds, to count it in French: « 31 contrats », « 1 contrat », « aucun
+/// contrat ».
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Noun {
+    pub singular: &'static str,
+    pub plural: &'static str,
+}
+
+impl Noun {
+    fn counted(self, count: u64) -> String {
+        match count {
+            0 => format!("aucun {}", self.singular),
+            1 => format!("1 {}", self.singular),
+            many => format!("{} {}", formatting::whole_number(many), self.plural),
+        }
+    }
 }
 
 /// A field of a creation form, named as its catalogue names it (so that a refusal of that

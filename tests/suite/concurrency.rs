@@ -763,7 +763,7 @@ async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
     let directory = tempfile::tempdir().unwrap();
     let mut shell = LiveShell::start(&database, directory.path(), &[]);
     let id = contract.id.to_string();
-    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "1", "4"]);
     shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
     let (_holder, transaction) = hold_contract(&database, contract.id).await;
     shell.type_lines(&["20"]);
@@ -777,7 +777,7 @@ async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
         .unwrap();
     transaction.commit().await.unwrap();
     shell.wait_for("Modification enregistrée.", 1);
-    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    shell.type_lines(&["0", "0", "0", "99", "2"]);
     let screen = shell.finish();
     assert!(
         screen.contains("Reste à payer  : 70,00"),
@@ -970,7 +970,7 @@ async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database
         &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
     );
     let id = contract.id.to_string();
-    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "4"]);
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "1", "4"]);
     shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
     let (_holder, transaction) = hold_contract(&database, contract.id).await;
     shell.type_lines(&["20"]);
@@ -978,7 +978,7 @@ async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database
     transaction.rollback().await.unwrap();
     shell.type_lines(&["oui"]);
     shell.wait_for("Modification enregistrée.", 1);
-    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    shell.type_lines(&["0", "0", "0", "99", "2"]);
     let screen = shell.finish();
     let busy = match backend {
         Backend::MySql => {
@@ -1011,7 +1011,7 @@ async fn the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_ag
     let directory = tempfile::tempdir().unwrap();
     let mut shell = LiveShell::start(&database, directory.path(), &[]);
     let id = contract.id.to_string();
-    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "5", &id, "1", "2"]);
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "1", "2"]);
     shell.wait_for("Nouvelle valeur pour « reste à payer »", 1);
     // Someone else changes the balance while this screen shows 1 000,00 €.
     let changes = ContractChanges {
@@ -1024,7 +1024,7 @@ async fn the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_ag
     shell.type_lines(&["500"]);
     shell.wait_for("refaites votre modification", 1);
     shell.wait_for("Champ à modifier", 2);
-    shell.type_lines(&["0", "0", "0", "5", "2"]);
+    shell.type_lines(&["0", "0", "0", "99", "2"]);
     let screen = shell.finish();
     let refusal = format!(
         "Erreur : le contrat {} a été modifié par Julien Roux le ",

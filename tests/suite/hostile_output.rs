@@ -96,11 +96,11 @@ async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Ba
         "2",
         "2",
         "0",
-        "3",
+        "6",
         &id,
         "0",
         "0",
-        "5",
+        "99",
         "2",
     ]
     .join("\n")
@@ -133,8 +133,8 @@ async fn a_line_that_is_not_text_is_asked_again(backend: crate::support::Backend
     let mut child = command.spawn().unwrap();
     let mut input: Vec<u8> = b"1\nsales2\ndemo-epic-events\n".to_vec();
     // At the main menu, then in the customer form's first field.
-    input.extend_from_slice(b"\xff\xfe\n2\n4\n\xc3\x28\nClaire\nVasseur\nclaire@vasseur.fr\n");
-    input.extend_from_slice(b"+33 3 20 00 00 09\nVasseur Traiteur\n0\n0\n0\n5\n2\n");
+    input.extend_from_slice(b"\xff\xfe\n2\n7\n\xc3\x28\nClaire\nVasseur\nclaire@vasseur.fr\n");
+    input.extend_from_slice(b"+33 3 20 00 00 09\nVasseur Traiteur\n0\n0\n99\n2\n");
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(output.stdout).expect("the shell writes text");

@@ -40,7 +40,7 @@ async fn typos_history_and_fields(backend: crate::support::Backend) {
         assert!(!screen.contains("variable inconnue"), "{screen}");
         terminal.wait_for_prompt(CHOICE);
         terminal.line("deconnexion");
-        terminal.wait_for("pour « Déconnexion », tapez 5");
+        terminal.wait_for("pour « Déconnexion », tapez 99");
         terminal.wait_for_prompt(CHOICE);
         terminal.line("mes_contrat()");
         terminal.wait_for("vouliez-vous dire mes_contrats() ?");
@@ -60,7 +60,7 @@ async fn typos_history_and_fields(backend: crate::support::Backend) {
         terminal.line("2");
         terminal.wait_for("Gestion des clients");
         terminal.wait_for_prompt(CHOICE);
-        terminal.line("4");
+        terminal.line("7");
         terminal.wait_for_prompt("Prénom :");
         terminal.keys(UP);
         terminal.keys("mes_");

@@ -66,7 +66,7 @@ async fn a_session_at_a_terminal(backend: crate::support::Backend) {
         // line, at each key typed: « Votre choix » alone would match one of those).
         expect(&mut terminal, "Menu principal");
         expect(&mut terminal, "Votre choix");
-        terminal.send_line("6").unwrap();
+        terminal.send_line("5").unwrap();
         expect(&mut terminal, "Mot de passe actuel : ");
         terminal.send_line("secret-incorrect-1").unwrap();
         expect(&mut terminal, "Mot de passe : ");
