@@ -102,6 +102,19 @@ pub fn identifier_words(name: &str) -> String {
         .join(" ")
 }
 
+/// `text` in at most `width` characters: cut between words where it can, with « … ».
+pub fn shortened(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    let kept = match kept.rfind(' ') {
+        Some(space) if space > kept.len() / 2 => kept[..space].trim_end().to_owned(),
+        _ => kept,
+    };
+    format!("{kept}…")
+}
+
 /// A count the French way: `1 234`.
 pub fn whole_number(count: u64) -> String {
     decimal_number(rust_decimal::Decimal::from(count))

@@ -39,6 +39,10 @@ pub enum EventField {
     Customer,
     /// The customer's contact.
     Contact,
+    /// The customer's e-mail address.
+    ContactEmail,
+    /// The customer's phone number.
+    ContactPhone,
     /// The number of the customer's sales user.
     SalesUserId,
     /// The number of the assigned support user, if any.
@@ -82,6 +86,8 @@ impl Catalogue for EventField {
         CustomerId,
         Customer,
         Contact,
+        ContactEmail,
+        ContactPhone,
         SalesUserId,
         SupportId,
         Support,
@@ -132,6 +138,18 @@ impl Catalogue for EventField {
                 "contact",
                 "contact",
                 "prénom et nom du contact du client",
+            ),
+            ContactEmail => Description::read_only(
+                "email_contact",
+                "e-mail du contact",
+                "e-mail du contact",
+                "adresse e-mail du client",
+            ),
+            ContactPhone => Description::read_only(
+                "telephone_contact",
+                "téléphone du contact",
+                "téléphone du contact",
+                "numéro de téléphone du client",
             ),
             SalesUserId => Description::read_only(
                 "commercial_id",
@@ -186,6 +204,8 @@ impl Catalogue for EventField {
                 "{} {}",
                 row.customer_first_name, row.customer_last_name
             )),
+            ContactEmail => Value::Text(row.customer_email.clone()),
+            ContactPhone => Value::Phone(row.customer_phone_number.clone()),
             SalesUserId => Value::Number(row.customer_sales_user_id.into()),
             SupportId => row
                 .user_support_id
@@ -283,8 +303,10 @@ impl Typed<EventField> for NewEvent {
             Location => self.location = value.text(label)?,
             Attendees => self.attendees = value.whole_number(label)?,
             Note => self.note = value.text(label)?,
-            Id | Number | ContractId | CustomerId | Customer | Contact | SalesUserId
-            | SupportId | Support | CreatedAt | UpdatedAt => return Err(not_typed(label)),
+            Id | Number | ContractId | CustomerId | Customer | Contact | ContactEmail
+            | ContactPhone | SalesUserId | SupportId | Support | CreatedAt | UpdatedAt => {
+                return Err(not_typed(label));
+            }
         }
         Ok(())
     }
@@ -302,8 +324,10 @@ impl Typed<EventField> for EventChanges {
             Attendees => self.attendees = Some(value.whole_number(label)?),
             Note => self.note = Some(value.text(label)?),
             Support => self.support = Some(support_user(value, label)?),
-            Id | Number | ContractId | Contract | CustomerId | Customer | Contact | SalesUserId
-            | SupportId | CreatedAt | UpdatedAt => return Err(not_typed(label)),
+            Id | Number | ContractId | Contract | CustomerId | Customer | Contact
+            | ContactEmail | ContactPhone | SalesUserId | SupportId | CreatedAt | UpdatedAt => {
+                return Err(not_typed(label));
+            }
         }
         Ok(())
     }

@@ -66,6 +66,8 @@ impl ContractRow {
 /// Which contracts, before paging. All conditions given must hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ContractFilter {
+    /// Of the customer with this id.
+    pub customer_id: Option<i32>,
     /// Created by this management user.
     pub management_user_id: Option<i32>,
     /// Of the customers of this sales user.
@@ -146,6 +148,9 @@ pub async fn list(
 /// The query of [`list`], for the query-plan tests.
 pub fn list_query(filter: ContractFilter, page: PageRequest) -> Select<contract::Entity> {
     let mut query = with_names();
+    if let Some(id) = filter.customer_id {
+        query = query.filter(contract::Column::CustomerId.eq(id));
+    }
     if let Some(id) = filter.management_user_id {
         query = query.filter(contract::Column::UserManagementId.eq(id));
     }

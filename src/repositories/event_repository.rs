@@ -30,6 +30,10 @@ pub struct EventRow {
     pub customer_first_name: String,
     /// The customer contact's last name.
     pub customer_last_name: String,
+    /// The customer's e-mail address.
+    pub customer_email: String,
+    /// The customer's phone number (canonical).
+    pub customer_phone_number: String,
     /// The customer's sales user.
     pub customer_sales_user_id: i32,
     /// The assigned support user, if any.
@@ -78,6 +82,10 @@ impl EventRow {
 /// Which events, before paging. All conditions given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
+    /// Of the customer with this id.
+    pub customer_id: Option<i32>,
+    /// Of the contract with this id.
+    pub contract_id: Option<i32>,
     /// Assigned to this support user.
     pub support_user_id: Option<i32>,
     /// Of the customers of this sales user.
@@ -132,6 +140,8 @@ fn with_names() -> Select<event::Entity> {
         .column_as(customer::Column::CompanyName, "customer_company_name")
         .column_as(customer::Column::CustomerFirstName, "customer_first_name")
         .column_as(customer::Column::CustomerLastName, "customer_last_name")
+        .column_as(customer::Column::Email, "customer_email")
+        .column_as(customer::Column::PhoneNumber, "customer_phone_number")
         .column_as(customer::Column::UserSalesId, "customer_sales_user_id")
         .column_as(
             Expr::col((support.clone(), user::Column::UserFirstName)),
@@ -163,6 +173,12 @@ pub fn list_query(
     page: PageRequest,
 ) -> Select<event::Entity> {
     let mut query = with_names();
+    if let Some(id) = filter.customer_id {
+        query = query.filter(event::Column::CustomerId.eq(id));
+    }
+    if let Some(id) = filter.contract_id {
+        query = query.filter(event::Column::ContractId.eq(id));
+    }
     if let Some(id) = filter.support_user_id {
         query = query.filter(event::Column::UserSupportId.eq(id));
     }

@@ -38,6 +38,8 @@ pub enum ContractList {
     MineUnsigned,
     /// My contracts with something left to pay.
     MineUnpaid,
+    /// The contracts of the customer with this id (a customer's screen).
+    OfCustomer(i32),
 }
 
 fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
@@ -74,6 +76,9 @@ fn filter_for(session: &Session, which: ContractList) -> Option<ContractFilter> 
             Ownership::AssignedToMe => filter.event_support_user_id = Some(me),
             Ownership::Nothing => return None,
         }
+    }
+    if let ContractList::OfCustomer(customer_id) = which {
+        filter.customer_id = Some(customer_id);
     }
     filter.unsigned_only = matches!(which, ContractList::Unsigned | ContractList::MineUnsigned);
     filter.unpaid_only = matches!(which, ContractList::Unpaid | ContractList::MineUnpaid);

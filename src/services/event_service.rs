@@ -47,6 +47,10 @@ pub enum EventList {
     Mine,
     /// Events nobody supports yet.
     WithoutSupport,
+    /// The events of the customer with this id (a customer's screen).
+    OfCustomer(i32),
+    /// The events of the contract with this id (a contract's screen).
+    OfContract(i32),
 }
 
 /// Conditions narrowing a list of events, as typed; all given must hold.
@@ -134,6 +138,14 @@ pub async fn search(
         },
         EventList::WithoutSupport => EventFilter {
             without_support_only: true,
+            ..Default::default()
+        },
+        EventList::OfCustomer(customer_id) => EventFilter {
+            customer_id: Some(customer_id),
+            ..Default::default()
+        },
+        EventList::OfContract(contract_id) => EventFilter {
+            contract_id: Some(contract_id),
             ..Default::default()
         },
     };

@@ -1,14 +1,15 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
+use super::related::Related;
 use super::{
     ALL, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST,
     FormField, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell, THIRD_LIST, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
-    ContractChanges, ContractField, ContractList, ContractRow, EventField, NewContract, NewEvent,
-    PAYMENT,
+    ContractChanges, ContractField, ContractList, ContractRow, EventField, EventList, NewContract,
+    NewEvent, PAYMENT,
 };
 use crate::permissions::{Action, Feature, allows};
 
@@ -101,7 +102,7 @@ impl Shell<'_> {
         }
     }
 
-    fn contract_list(
+    pub(super) fn contract_list(
         &mut self,
         title: &str,
         which: ContractList,
@@ -127,7 +128,7 @@ impl Shell<'_> {
         )
     }
 
-    fn contract_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
+    pub(super) fn contract_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, contract) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.contracts().detail(session, id))
@@ -137,7 +138,18 @@ impl Shell<'_> {
             };
             self.title(&format!("Contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract)).trim_end());
-            let entries = [
+            let mut related = Related::default();
+            if let Err(error) =
+                self.related_events(&session, EventList::OfContract(id), &mut related)
+            {
+                self.refused(&error);
+            }
+            self.related_customer(
+                contract.customer_id,
+                &contract.customer_company_name,
+                &mut related,
+            );
+            let mut entries = vec![
                 Entry::when(
                     MODIFY,
                     "Modifier",
@@ -158,6 +170,7 @@ impl Shell<'_> {
                     self.core.events().may_create_for(&session, &contract),
                 ),
             ];
+            entries.append(&mut related.entries);
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
                 Choice::Entry(MODIFY) => self.modify_contract(contract)?,
                 Choice::Entry(DELETE) => {
@@ -174,7 +187,11 @@ impl Shell<'_> {
                         Deletion::Quit => Next::Quit,
                     }
                 }
-                Choice::Entry(_) => self.create_event(&contract)?,
+                Choice::Entry(CREATE_EVENT) => self.create_event(&contract)?,
+                Choice::Entry(number) => match related.opening(number) {
+                    Some(opening) => self.open_related(opening)?,
+                    None => Next::Back,
+                },
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,

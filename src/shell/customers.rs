@@ -1,11 +1,14 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
+use super::related::Related;
 use super::{
     ALL, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE, MODIFY, Next,
     Noun, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
-use crate::handle::{CustomerChanges, CustomerField, CustomerList, CustomerRow, NewCustomer};
+use crate::handle::{
+    ContractList, CustomerChanges, CustomerField, CustomerList, CustomerRow, EventList, NewCustomer,
+};
 use crate::permissions::{Action, Feature, allows};
 
 /// What the customer's screen shows.
@@ -99,7 +102,7 @@ impl Shell<'_> {
         )
     }
 
-    fn customer_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
+    pub(super) fn customer_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, customer) = match self.session_and(|shell, session| {
                 shell.core.read(|core| core.customers().detail(session, id))
@@ -112,7 +115,16 @@ impl Shell<'_> {
                 customer.id, customer.company_name
             ));
             self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
-            let entries = [
+            let mut related = Related::default();
+            let found = self
+                .related_contracts(&session, ContractList::OfCustomer(id), &mut related)
+                .and_then(|()| {
+                    self.related_events(&session, EventList::OfCustomer(id), &mut related)
+                });
+            if let Err(error) = found {
+                self.refused(&error);
+            }
+            let mut entries = vec![
                 Entry::when(
                     MODIFY,
                     "Modifier",
@@ -128,9 +140,10 @@ impl Shell<'_> {
                         .permits(&session, Action::Delete, &customer),
                 ),
             ];
+            entries.append(&mut related.entries);
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
                 Choice::Entry(MODIFY) => self.modify_customer(customer)?,
-                Choice::Entry(_) => {
+                Choice::Entry(DELETE) => {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
                     let deletion =
                         self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
@@ -144,6 +157,10 @@ impl Shell<'_> {
                         Deletion::Quit => Next::Quit,
                     }
                 }
+                Choice::Entry(number) => match related.opening(number) {
+                    Some(opening) => self.open_related(opening)?,
+                    None => Next::Back,
+                },
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,

@@ -1,6 +1,7 @@
 //! « Gestion des évènements »: lists, detail, and modification — what the assigned
 //! support user runs, or, for management, who supports the event.
 
+use super::related::Related;
 use super::{
     ALL, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell,
     THIRD_LIST, render,
@@ -12,13 +13,15 @@ use crate::paging::PageRequest;
 use crate::permissions::{Action, Feature, allows};
 
 /// What the event's screen shows.
-const SCREEN: [EventField; 14] = [
+const SCREEN: [EventField; 16] = [
     EventField::Id,
     EventField::Number,
     EventField::Name,
     EventField::Contract,
     EventField::Customer,
     EventField::Contact,
+    EventField::ContactEmail,
+    EventField::ContactPhone,
     EventField::Start,
     EventField::End,
     EventField::Location,
@@ -86,7 +89,11 @@ impl Shell<'_> {
         }
     }
 
-    fn event_list(&mut self, title: &str, which: EventList) -> Result<Next, ApplicationError> {
+    pub(super) fn event_list(
+        &mut self,
+        title: &str,
+        which: EventList,
+    ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
             Noun {
@@ -117,13 +124,25 @@ impl Shell<'_> {
                 event.event_number, event.event_name
             ));
             self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
-            let entries = [Entry::when(
+            let mut related = Related::default();
+            self.related_contract(event.contract_id, &event.contract_number, &mut related);
+            self.related_customer(
+                event.customer_id,
+                &event.customer_company_name,
+                &mut related,
+            );
+            let mut entries = vec![Entry::when(
                 MODIFY,
                 "Modifier",
                 self.core.events().permits(&session, Action::Update, &event),
             )];
+            entries.append(&mut related.entries);
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
-                Choice::Entry(_) => self.modify_event(event)?,
+                Choice::Entry(MODIFY) => self.modify_event(event)?,
+                Choice::Entry(number) => match related.opening(number) {
+                    Some(opening) => self.open_related(opening)?,
+                    None => Next::Back,
+                },
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,

@@ -11,6 +11,7 @@ mod contracts;
 mod customers;
 mod events;
 mod main_menu;
+mod related;
 mod render;
 mod typed_commands;
 mod users;

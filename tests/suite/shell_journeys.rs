@@ -231,7 +231,7 @@ async fn management_journey(backend: crate::support::Backend) {
     assert!(screen.contains("  Signé          : oui\n"), "{screen}");
     assert!(screen.contains("Membres du support :"), "{screen}");
     assert!(
-        screen.contains("  Support        : Thomas Mercier\n"),
+        screen.contains("  Support              : Thomas Mercier\n"),
         "{screen}"
     );
 
@@ -311,7 +311,10 @@ async fn support_journey(backend: crate::support::Backend) {
         screen.contains("Erreur : participants : « beaucoup » n'est pas un nombre entier"),
         "{screen}"
     );
-    assert!(screen.contains("  Participants   : 300\n"), "{screen}");
+    assert!(
+        screen.contains("  Participants         : 300\n"),
+        "{screen}"
+    );
     assert!(
         screen.contains(
             "Erreur : le rôle support ne permet pas de modifier le champ « support » d'un évènement"
@@ -735,6 +738,66 @@ async fn deletion_asks_for_confirmation(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(deletion_asks_for_confirmation);
+
+/// A record's screen offers its related records, each opened in one step, and « Retour »
+/// comes back through them to the list's page.
+async fn related_records_open_from_a_record(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "support1",
+            // Tous les clients, Maison Durand (row 2), its first event, back, its first
+            // contract, that contract's customer, back ×3 to the list, back ×2.
+            &[
+                "2", "1", "2", "31", "0", "21", "41", "0", "0", "0", "0", "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let customer = &screen[screen.find("\nClient n°2 — Maison Durand\n").unwrap()..];
+    for entry in [
+        "  21. Contrat CTR-2026-0001 — 12 000,00 € — reste 12 000,00 € — non signé\n",
+        "  22. Contrat CTR-2026-0002 — 8 500,00 € — reste 3 250,50 € — signé\n",
+        "  24. Contrat CTR-2026-0004 — 15 000,00 € — reste 0,00 € — signé\n",
+        "  31. Évènement EVT-2026-0001 — 18/03/2027 08:00 — Séminaire annuel Maison Durand\n",
+        "  32. Évènement EVT-2026-0002 — ",
+    ] {
+        assert!(customer.contains(entry), "{entry} in {customer}");
+    }
+    let event = &screen[screen.find("\nÉvènement EVT-2026-0001 — ").unwrap()..];
+    assert!(
+        event.contains("  E-mail du contact    : paul.durand@maison-durand.fr\n"),
+        "{event}"
+    );
+    assert!(
+        event.contains("  Téléphone du contact : +33 4 78 00 00 02\n"),
+        "{event}"
+    );
+    assert!(event.contains("  21. Contrat CTR-2026-0004\n"), "{event}");
+    assert!(event.contains("  41. Client Maison Durand\n"), "{event}");
+    let contract = &screen[screen.find("\nContrat CTR-2026-0001\n").unwrap()..];
+    assert!(
+        contract.contains("  41. Client Maison Durand\n"),
+        "{contract}"
+    );
+    // The customer screen three times (first, after the event, after the contract's
+    // customer and the contract), then the list again.
+    assert_eq!(
+        screen.matches("\nClient n°2 — Maison Durand\n").count(),
+        4,
+        "{screen}"
+    );
+    assert_eq!(
+        screen
+            .matches("\nTous les clients — 3 clients — page 1/1\n")
+            .count(),
+        2,
+        "{screen}"
+    );
+}
+
+test_on_both_backends!(related_records_open_from_a_record);
 
 async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
