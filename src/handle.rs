@@ -531,6 +531,15 @@ impl<C: ConnectionTrait + TransactionTrait> Events<'_, C> {
         event_service::search(self.0, session, which, search, page).await
     }
 
+    /// One event by its number (`EVT-2026-0001`).
+    pub async fn detail_by_number(
+        self,
+        session: &Session,
+        number: &str,
+    ) -> Result<EventRow, CoreError> {
+        event_service::detail_by_number(self.0, session, number).await
+    }
+
     /// One event.
     pub async fn detail(self, session: &Session, id: i32) -> Result<EventRow, CoreError> {
         event_service::detail(self.0, session, id).await

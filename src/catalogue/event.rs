@@ -19,6 +19,9 @@ pub enum SupportUser {
 /// What is typed to remove an event's support.
 pub const NO_SUPPORT: &str = "aucun";
 
+/// What a refused look-up by number names.
+pub const NUMBER_LOOKUP_LABEL: &str = "numéro d'évènement";
+
 /// A field of an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventField {

@@ -232,6 +232,18 @@ pub async fn find(
     Ok(find_many(connection, &[id], for_update).await?.pop())
 }
 
+/// The id of the event numbered `number`, if there is one (its unique index).
+pub async fn id_of_number(
+    connection: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<i32>, DbErr> {
+    Ok(event::Entity::find()
+        .filter(event::Column::EventNumber.eq(number))
+        .one(connection)
+        .await?
+        .map(|event| event.id))
+}
+
 /// The events whose ids are in `ids` (at most a thousand), in id order. With
 /// `for_update`, their rows (and only theirs, not their contracts', customers' or users')
 /// are read and locked until the end of the transaction, and their own columns are those

@@ -8,6 +8,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_if_stale};
 use crate::catalogue::Catalogue;
+use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::entities::event;
 use crate::errors::CoreError;
@@ -199,6 +200,23 @@ pub async fn detail(
 ) -> Result<EventRow, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
     find(connection, id, false).await
+}
+
+/// The event numbered `number` (`EVT-2026-0001`, letter case ignored).
+pub async fn detail_by_number(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    number: &str,
+) -> Result<EventRow, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::Event))?;
+    let number = number.trim().to_uppercase();
+    match event_repository::id_of_number(connection, &number).await? {
+        Some(id) => find(connection, id, false).await,
+        None => Err(CoreError::validation(
+            NUMBER_LOOKUP_LABEL,
+            format!("aucun évènement ne porte le numéro « {number} »"),
+        )),
+    }
 }
 
 async fn find(

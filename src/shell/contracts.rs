@@ -86,7 +86,15 @@ impl Shell<'_> {
                     };
                     self.contract_list(title, which)?
                 }
-                Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un contrat")? {
+                Choice::Entry(SHOW_BY_NUMBER) => match self.ask_reference(
+                    "un contrat",
+                    Some(("CTR-", &|shell, session, number| {
+                        shell
+                            .core
+                            .read(|core| core.contracts().detail_by_number(session, number))
+                            .map(|contract| contract.id)
+                    })),
+                )? {
                     Some(Ok(id)) => self.contract_detail(id)?,
                     Some(Err(next)) => next,
                     None => Next::Back,

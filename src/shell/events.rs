@@ -74,7 +74,15 @@ impl Shell<'_> {
                     };
                     self.event_list(title, which)?
                 }
-                Choice::Entry(_) => match self.ask_id("un évènement")? {
+                Choice::Entry(_) => match self.ask_reference(
+                    "un évènement",
+                    Some(("EVT-", &|shell, session, number| {
+                        shell
+                            .core
+                            .read(|core| core.events().detail_by_number(session, number))
+                            .map(|event| event.id)
+                    })),
+                )? {
                     Some(Ok(id)) => self.event_detail(id)?,
                     Some(Err(next)) => next,
                     None => Next::Back,

@@ -432,14 +432,47 @@ impl Shell<'_> {
         &mut self,
         what: &str,
     ) -> Result<Option<Result<i32, Next>>, ApplicationError> {
+        self.ask_reference(what, None)
+    }
+
+    /// Asks for `what` (« un contrat ») by its internal number or, when `numbered` is
+    /// given, by the number it carries (`CTR-2026-0002`), which `numbered.1` looks up in
+    /// the core; `None` when given up, `Err(next)` to leave.
+    pub(super) fn ask_reference(
+        &mut self,
+        what: &str,
+        numbered: Option<(&str, LookUp<'_>)>,
+    ) -> Result<Option<Result<i32, Next>>, ApplicationError> {
+        let question = match numbered {
+            Some((prefix, _)) => {
+                format!("Numéro d'{what} ({prefix}… ou numéro interne ; vide pour revenir)")
+            }
+            None => format!("Numéro d'{what} (vide pour revenir)"),
+        };
         loop {
-            match self.ask(&format!("Numéro d'{what} (vide pour revenir)"))? {
-                Answer::Text(text) => match text.parse::<i32>() {
-                    Ok(id) if id > 0 => return Ok(Some(Ok(id))),
-                    _ => self.error(&format!("« {text} » n'est pas un numéro")),
-                },
+            let text = match self.ask(&question)? {
+                Answer::Text(text) => text,
                 Answer::Cancel => return Ok(None),
                 Answer::Quit => return Ok(Some(Err(Next::Quit))),
+            };
+            if let Ok(id) = text.parse::<i32>()
+                && id > 0
+            {
+                return Ok(Some(Ok(id)));
+            }
+            match numbered {
+                Some((prefix, look_up))
+                    if text.to_uppercase().starts_with(&prefix.to_uppercase()) =>
+                {
+                    let Some(session) = self.session()? else {
+                        return Ok(Some(Err(Next::SignedOut)));
+                    };
+                    match look_up(self, &session, &text) {
+                        Ok(id) => return Ok(Some(Ok(id))),
+                        Err(error) => self.refused(&error),
+                    }
+                }
+                _ => self.error(&format!("« {text} » n'est pas un numéro")),
             }
         }
     }
@@ -624,6 +657,9 @@ pub(super) enum Deletion {
     /// End of input.
     Quit,
 }
+
+/// Finds the internal number of a record from the number it carries (`CTR-2026-0002`).
+pub(super) type LookUp<'a> = &'a dyn Fn(&Shell, &Session, &str) -> Result<i32, CoreError>;
 
 /// What a list holds, to count it in French: « 31 contrats », « 1 contrat », « aucun
 /// contrat ».

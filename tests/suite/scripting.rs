@@ -220,6 +220,7 @@ async fn records_read_in_french(backend: crate::support::Backend) {
         r#"
         let c = contrat_par_numero("ctr-2026-0002");
         let e = evenement({gala});
+        let par_numero = evenement_par_numero("evt-2026-0002");
         let client = client(e.client_id);
         afficher([
             #{{ cle: "type", valeur: type_of(c) }},
@@ -232,6 +233,8 @@ async fn records_read_in_french(backend: crate::support::Backend) {
             #{{ cle: "entreprise", valeur: client.entreprise }},
             #{{ cle: "index", valeur: c["client"] }},
             #{{ cle: "avant", valeur: e.debut < date("01/01/2027 00:00") }},
+            #{{ cle: "par_numero", valeur: par_numero.id == e.id }},
+            #{{ cle: "contact", valeur: `${{e.email_contact}} ${{e.telephone_contact}}` }},
         ], ["cle", "valeur"]);
         "#
     );
@@ -252,7 +255,9 @@ async fn records_read_in_french(backend: crate::support::Backend) {
          support,Inès Fontaine\n\
          entreprise,Maison Durand\n\
          index,Maison Durand\n\
-         avant,true\n"
+         avant,true\n\
+         par_numero,true\n\
+         contact,paul.durand@maison-durand.fr +33478000002\n"
     );
 
     let result = Script::new(

@@ -799,6 +799,47 @@ async fn related_records_open_from_a_record(backend: crate::support::Backend) {
 
 test_on_both_backends!(related_records_open_from_a_record);
 
+/// Contracts and events are asked for by the numbers people see (`CTR-…`, `EVT-…`, in any
+/// letter case), or their internal number.
+async fn contracts_and_events_are_found_by_their_numbers(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "3",
+                "6",
+                "ctr-2026-0002",
+                "0",
+                "6",
+                "CTR-2026-0999",
+                "",
+                "0",
+                "4",
+                "6",
+                "EVT-2026-0003",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(screen.contains("\nContrat CTR-2026-0002\n"), "{screen}");
+    assert!(
+        screen.contains(
+            "Erreur : numéro de contrat : aucun contrat ne porte le numéro « CTR-2026-0999 »"
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("\nÉvènement EVT-2026-0003 — Inauguration de la Brasserie des Quais\n"),
+        "{screen}"
+    );
+}
+
+test_on_both_backends!(contracts_and_events_are_found_by_their_numbers);
+
 async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
     let output = shell(

@@ -52,6 +52,21 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "evenement_par_numero",
+        "numero",
+        "un évènement, par son numéro (\"EVT-2026-0001\")",
+        |call: NativeCallContext, number: &str| -> ScriptResult<EventRow> {
+            let context = context(&call)?;
+            context.wait(
+                context
+                    .work
+                    .events()
+                    .detail_by_number(&context.session, number),
+            )
+        },
+    );
+    function!(
+        api,
         "creer_evenement",
         &map_signature(&inputs::NEW_EVENT_FIELDS),
         "(commercial) crée un évènement pour un contrat signé de votre client (contrat : son numéro interne)",
