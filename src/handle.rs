@@ -335,6 +335,12 @@ impl<C: ConnectionTrait + TransactionTrait> Users<'_, C> {
         user_service::delete(self.0, session, id).await
     }
 
+    /// Whether `session` may delete the record `id` as it is now: asked before asking
+    /// for a confirmation.
+    pub async fn may_delete(self, session: &Session, id: i32) -> Result<(), CoreError> {
+        user_service::may_delete(self.0, session, id).await
+    }
+
     /// Changes the signed-in user's own password.
     pub async fn change_own_password(
         self,
@@ -399,6 +405,12 @@ impl<C: ConnectionTrait + TransactionTrait> Customers<'_, C> {
     /// Deletes a customer without contracts.
     pub async fn delete(self, session: &Session, id: i32) -> Result<(), CoreError> {
         customer_service::delete(self.0, session, id).await
+    }
+
+    /// Whether `session` may delete the record `id` as it is now: asked before asking
+    /// for a confirmation.
+    pub async fn may_delete(self, session: &Session, id: i32) -> Result<(), CoreError> {
+        customer_service::may_delete(self.0, session, id).await
     }
 }
 
@@ -474,6 +486,12 @@ impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
     /// Deletes a contract without events.
     pub async fn delete(self, session: &Session, id: i32) -> Result<(), CoreError> {
         contract_service::delete(self.0, session, id).await
+    }
+
+    /// Whether `session` may delete the record `id` as it is now: asked before asking
+    /// for a confirmation.
+    pub async fn may_delete(self, session: &Session, id: i32) -> Result<(), CoreError> {
+        contract_service::may_delete(self.0, session, id).await
     }
 }
 

@@ -200,7 +200,7 @@ pub fn yes_or_no(field: &'static str, text: &str) -> Result<bool, CoreError> {
 
 /// A whole number typed for `field`.
 pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, CoreError> {
-    text.trim().parse().map_err(|_| {
+    without_digit_grouping(text.trim()).parse().map_err(|_| {
         CoreError::validation(
             field,
             format!(
@@ -211,9 +211,51 @@ pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Re
     })
 }
 
+/// `1 200` (ordinary, non-breaking or narrow spaces between groups of three digits, as
+/// French writes numbers) as `1200`; anything else as it is.
+fn without_digit_grouping(text: &str) -> std::borrow::Cow<'_, str> {
+    let groups: Vec<&str> = text.split([' ', '\u{a0}', '\u{202f}']).collect();
+    let grouped = groups.len() > 1
+        && groups.iter().enumerate().all(|(index, group)| {
+            group.chars().all(|character| character.is_ascii_digit())
+                && if index == 0 {
+                    (1..=3).contains(&group.len())
+                } else {
+                    group.len() == 3
+                }
+        });
+    if grouped {
+        std::borrow::Cow::Owned(groups.concat())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_accept_french_grouping() {
+        for (typed, expected) in [
+            ("1200", 1200),
+            ("1 200", 1200),
+            ("1\u{a0}200", 1200),
+            ("12\u{202f}345\u{202f}678", 12_345_678),
+            (" 300 ", 300),
+        ] {
+            assert_eq!(
+                whole_number::<i64>("participants", typed).unwrap(),
+                expected
+            );
+        }
+        for sloppy in ["1 2", "12 00", "1 2000", "1  200", "1 200,5", "deux"] {
+            assert!(
+                whole_number::<i64>("participants", sloppy).is_err(),
+                "{sloppy}"
+            );
+        }
+    }
 
     #[test]
     fn one_text_policy() {

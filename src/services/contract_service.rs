@@ -417,6 +417,33 @@ fn saved(session: &Session, current: &ContractRow, signed: bool) {
     }
 }
 
+/// Whether `session` may delete the contract `id` as it is now (the right, and no event
+/// attached): asked before asking for a confirmation; [`delete`] asks again under lock.
+pub async fn may_delete(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    let current = find(connection, id, false).await?;
+    permits(session, Action::Delete, &current)?;
+    refuse_deletion_if_attached(connection, &current).await
+}
+
+async fn refuse_deletion_if_attached(
+    connection: &impl ConnectionTrait,
+    current: &ContractRow,
+) -> Result<(), CoreError> {
+    let events = contract_repository::count_events(connection, current.id).await?;
+    let subject = format!(
+        "le contrat {} ne peut pas être supprimé",
+        current.contract_number
+    );
+    match attached_records_conflict(&subject, &[(events, "évènement")]) {
+        Some(conflict) => Err(conflict),
+        None => Ok(()),
+    }
+}
+
 /// Deletes a contract that has no event (management only).
 pub async fn delete(
     connection: &(impl ConnectionTrait + TransactionTrait),
@@ -424,14 +451,7 @@ pub async fn delete(
     id: i32,
 ) -> Result<(), CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Delete).await?;
-    let events = contract_repository::count_events(&transaction, id).await?;
-    let subject = format!(
-        "le contrat {} ne peut pas être supprimé",
-        current.contract_number
-    );
-    if let Some(conflict) = attached_records_conflict(&subject, &[(events, "évènement")]) {
-        return Err(conflict);
-    }
+    refuse_deletion_if_attached(&transaction, &current).await?;
     contract_repository::delete(&transaction, id).await?;
     commit(transaction).await?;
     session.journal.record(

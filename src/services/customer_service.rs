@@ -207,6 +207,34 @@ pub async fn update(
     Ok(updated)
 }
 
+/// Whether `session` may delete the customer `id` as it is now (the right, and nothing
+/// attached): asked before asking for a confirmation; [`delete`] asks again under lock.
+pub async fn may_delete(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    let current = find(connection, id, false).await?;
+    refuse_deletion_if_impossible(connection, session, &current).await
+}
+
+async fn refuse_deletion_if_impossible(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    current: &CustomerRow,
+) -> Result<(), CoreError> {
+    permits(session, Action::Delete, current)?;
+    let contracts = customer_repository::count_contracts(connection, current.id).await?;
+    let subject = format!(
+        "le client {} ne peut pas être supprimé",
+        current.company_name
+    );
+    match attached_records_conflict(&subject, &[(contracts, "contrat")]) {
+        Some(conflict) => Err(conflict),
+        None => Ok(()),
+    }
+}
+
 /// Deletes a customer owned by the signed-in sales user, if no contract refers to it.
 pub async fn delete(
     connection: &(impl ConnectionTrait + TransactionTrait),
@@ -215,15 +243,7 @@ pub async fn delete(
 ) -> Result<(), CoreError> {
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
-    permits(session, Action::Delete, &current)?;
-    let contracts = customer_repository::count_contracts(&transaction, id).await?;
-    let subject = format!(
-        "le client {} ne peut pas être supprimé",
-        current.company_name
-    );
-    if let Some(conflict) = attached_records_conflict(&subject, &[(contracts, "contrat")]) {
-        return Err(conflict);
-    }
+    refuse_deletion_if_impossible(&transaction, session, &current).await?;
     customer_repository::delete(&transaction, id).await?;
     commit(transaction).await?;
     session.journal.record(

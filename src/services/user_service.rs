@@ -274,6 +274,45 @@ async fn owned_records_conflict(
     ))
 }
 
+/// Whether `session` may delete the account `id` as it is now (the right, not their own,
+/// nothing they own): asked before asking for a confirmation; [`delete`] asks again under
+/// lock.
+pub async fn may_delete(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    id: i32,
+) -> Result<(), CoreError> {
+    let current = find(connection, id, false).await?;
+    refuse_deletion_if_impossible(connection, session, &current).await
+}
+
+async fn refuse_deletion_if_impossible(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    current: &UserRow,
+) -> Result<(), CoreError> {
+    authorize(
+        &session.actor,
+        Action::Delete,
+        Target::User {
+            user_id: current.id,
+        },
+    )?;
+    if current.id == session.user.id {
+        return Err(CoreError::Conflict(
+            "vous ne pouvez pas supprimer votre propre compte".to_owned(),
+        ));
+    }
+    let subject = format!(
+        "l'utilisateur {} ne peut pas être supprimé",
+        current.username
+    );
+    match owned_records_conflict(connection, current.id, &subject).await? {
+        Some(conflict) => Err(conflict),
+        None => Ok(()),
+    }
+}
+
 /// Deletes an account (management): never one's own, never one still responsible for
 /// customers, contracts or events.
 pub async fn delete(
@@ -281,21 +320,9 @@ pub async fn delete(
     session: &Session,
     id: i32,
 ) -> Result<(), CoreError> {
-    authorize(&session.actor, Action::Delete, Target::User { user_id: id })?;
-    if id == session.user.id {
-        return Err(CoreError::Conflict(
-            "vous ne pouvez pas supprimer votre propre compte".to_owned(),
-        ));
-    }
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
-    let subject = format!(
-        "l'utilisateur {} ne peut pas être supprimé",
-        current.username
-    );
-    if let Some(conflict) = owned_records_conflict(&transaction, id, &subject).await? {
-        return Err(conflict);
-    }
+    refuse_deletion_if_impossible(&transaction, session, &current).await?;
     user_repository::delete(&transaction, id).await?;
     commit(transaction).await?;
     session

@@ -183,12 +183,20 @@ impl Shell<'_> {
                 Choice::Entry(MODIFY) => self.modify_contract(contract)?,
                 Choice::Entry(DELETE) => {
                     let question = format!("Supprimer le contrat {} ?", contract.contract_number);
-                    let deletion =
-                        self.delete_after_confirmation(&question, "Contrat supprimé.", |shell| {
+                    let deletion = self.delete_after_confirmation(
+                        &question,
+                        "Contrat supprimé.",
+                        |shell| {
+                            shell
+                                .core
+                                .read(|core| core.contracts().may_delete(&session, id))
+                        },
+                        |shell| {
                             shell
                                 .core
                                 .write(|core| core.contracts().delete(&session, id))
-                        })?;
+                        },
+                    )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
                         Deletion::Kept => Next::Back,

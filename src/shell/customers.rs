@@ -145,12 +145,20 @@ impl Shell<'_> {
                 Choice::Entry(MODIFY) => self.modify_customer(customer)?,
                 Choice::Entry(DELETE) => {
                     let question = format!("Supprimer le client {} ?", customer.company_name);
-                    let deletion =
-                        self.delete_after_confirmation(&question, "Client supprimé.", |shell| {
+                    let deletion = self.delete_after_confirmation(
+                        &question,
+                        "Client supprimé.",
+                        |shell| {
+                            shell
+                                .core
+                                .read(|core| core.customers().may_delete(&session, id))
+                        },
+                        |shell| {
                             shell
                                 .core
                                 .write(|core| core.customers().delete(&session, id))
-                        })?;
+                        },
+                    )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
                         Deletion::Kept => Next::Back,

@@ -114,6 +114,11 @@ impl Shell<'_> {
                     let deletion = self.delete_after_confirmation(
                         &question,
                         "Utilisateur supprimé.",
+                        |shell| {
+                            shell
+                                .core
+                                .read(|core| core.users().may_delete(&session, id))
+                        },
                         |shell| shell.core.write(|core| core.users().delete(&session, id)),
                     )?;
                     match deletion {

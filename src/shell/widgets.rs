@@ -610,13 +610,20 @@ impl Shell<'_> {
         }
     }
 
-    /// Asks `question`, and deletes with `delete` only on « oui »; says what happened.
+    /// Asks the core whether the record can be deleted (`possible`) and says why not
+    /// when it cannot, before anything is asked; then asks `question`, and deletes with
+    /// `delete` only on « oui »; says what happened.
     pub(super) fn delete_after_confirmation(
         &mut self,
         question: &str,
         done: &str,
+        possible: impl FnOnce(&Self) -> Result<(), CoreError>,
         delete: impl FnOnce(&Self) -> Result<(), CoreError>,
     ) -> Result<Deletion, ApplicationError> {
+        if let Err(refusal) = possible(self) {
+            self.refused(&refusal);
+            return Ok(Deletion::Kept);
+        }
         match self.confirm(question)? {
             Some(true) => {
                 let deleted = delete(self);

@@ -718,7 +718,7 @@ async fn deletion_asks_for_confirmation(backend: crate::support::Backend) {
         &signed_in(
             "sales2",
             &[
-                "2", "6", &atelier, "2", "non", "2", "oui", "6", &durand, "2", "oui", "0", "0",
+                "2", "6", &atelier, "2", "non", "2", "oui", "6", &durand, "2", "0", "0",
             ],
         ),
     );
@@ -726,6 +726,11 @@ async fn deletion_asks_for_confirmation(backend: crate::support::Backend) {
     assert!(screen.contains("Supprimer le client Atelier Lumière ? Tapez « oui » pour confirmer : non\nSuppression annulée."), "{screen}");
     assert!(screen.contains("Client supprimé."), "{screen}");
     assert!(screen.contains("Erreur : le client Maison Durand ne peut pas être supprimé : 4 contrats lui sont rattachés"), "{screen}");
+    // The core said no before anything was asked.
+    assert!(
+        !screen.contains("Supprimer le client Maison Durand ?"),
+        "{screen}"
+    );
     let remaining: Vec<String> = customer::Entity::find()
         .order_by_asc(customer::Column::Id)
         .all(&database.connection)
