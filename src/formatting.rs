@@ -79,6 +79,18 @@ pub fn value(value: &crate::catalogue::Value) -> String {
     }
 }
 
+/// A field's value as a person would type it again (pre-filled to be edited): like
+/// [`value`] but without the currency sign, and nothing for an absent value.
+pub fn editable(value: &crate::catalogue::Value) -> String {
+    use crate::catalogue::Value;
+    match value {
+        Value::Money(amount) => decimal_number(amount.amount()),
+        Value::Decimal(amount) => decimal_number(*amount),
+        Value::Nothing => String::new(),
+        other => self::value(other),
+    }
+}
+
 /// The words of a name a script made up (`montant_paye`), accented as a French reader
 /// expects: a word that is a field's key takes that field's header from its catalogue
 /// (`numero` → `numéro`), and the few other words scripts write without accents are

@@ -242,6 +242,7 @@ impl Shell<'_> {
             let outcome = match choice {
                 Choice::Entry(1) => self.change_field(
                     ContractField::TotalAmount.describe(),
+                    Some(&ContractField::TotalAmount.read(&contract)),
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::TotalAmount, Given::Text(value))?;
@@ -252,6 +253,7 @@ impl Shell<'_> {
                 )?,
                 Choice::Entry(2) => self.change_field(
                     ContractField::BalanceDue.describe(),
+                    Some(&ContractField::BalanceDue.read(&contract)),
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::BalanceDue, Given::Text(value))?;
@@ -286,7 +288,7 @@ impl Shell<'_> {
                         None => return Ok(Next::Quit),
                     }
                 }
-                Choice::Entry(_) => self.change_field(PAYMENT, |shell, session, value| {
+                Choice::Entry(_) => self.change_field(PAYMENT, None, |shell, session, value| {
                     shell
                         .core
                         .write(|core| core.contracts().record_payment(session, id, &value))

@@ -205,12 +205,17 @@ impl Shell<'_> {
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
             let seen = &customer;
-            let outcome = self.change_field(chosen.describe(), |shell, session, value| {
-                let changes = CustomerChanges::of(chosen, Given::Text(value))?;
-                shell
-                    .core
-                    .write(|core| core.customers().update(session, id, &changes, Some(seen)))
-            })?;
+            let current = chosen.read(&customer);
+            let outcome = self.change_field(
+                chosen.describe(),
+                Some(&current),
+                |shell, session, value| {
+                    let changes = CustomerChanges::of(chosen, Given::Text(value))?;
+                    shell
+                        .core
+                        .write(|core| core.customers().update(session, id, &changes, Some(seen)))
+                },
+            )?;
             if let Err(next) = outcome {
                 return Ok(next);
             }

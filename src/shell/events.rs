@@ -196,12 +196,14 @@ impl Shell<'_> {
                 self.show_support_users(&session);
             }
             let seen = &event;
-            let outcome = self.change_field(field.describe(), |shell, session, value| {
-                let changes = EventChanges::of(field, Given::Text(value))?;
-                shell
-                    .core
-                    .write(|core| core.events().update(session, id, &changes, Some(seen)))
-            })?;
+            let current = field.read(&event);
+            let outcome =
+                self.change_field(field.describe(), Some(&current), |shell, session, value| {
+                    let changes = EventChanges::of(field, Given::Text(value))?;
+                    shell
+                        .core
+                        .write(|core| core.events().update(session, id, &changes, Some(seen)))
+                })?;
             if let Err(next) = outcome {
                 return Ok(next);
             }

@@ -183,12 +183,17 @@ impl Shell<'_> {
                     else {
                         continue;
                     };
-                    self.change_field(chosen.describe(), |shell, session, value| {
-                        let changes = UserChanges::of(chosen, Given::Text(value))?;
-                        shell
-                            .core
-                            .write(|core| core.users().update(session, id, &changes, Some(seen)))
-                    })?
+                    let current = chosen.read(&user);
+                    self.change_field(
+                        chosen.describe(),
+                        Some(&current),
+                        |shell, session, value| {
+                            let changes = UserChanges::of(chosen, Given::Text(value))?;
+                            shell.core.write(|core| {
+                                core.users().update(session, id, &changes, Some(seen))
+                            })
+                        },
+                    )?
                 }
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),

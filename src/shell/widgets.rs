@@ -191,9 +191,19 @@ impl Shell<'_> {
     /// Asks for a line; an empty line or Ctrl-C gives up. The label may name a record: it
     /// is neutralised like any text from data.
     pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
+        self.ask_from(label, "")
+    }
+
+    /// [`Shell::ask`], the line starting as `initial` (at a terminal, to edit).
+    pub(super) fn ask_from(
+        &mut self,
+        label: &str,
+        initial: &str,
+    ) -> Result<Answer, ApplicationError> {
         self.flush();
         let label = formatting::neutralise_control_characters(label);
-        match self.read(&format!("{label} : "), Reading::Field { initial: "" })? {
+        let initial = formatting::neutralise_control_characters(initial);
+        match self.read(&format!("{label} : "), Reading::Field { initial: &initial })? {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
             Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
@@ -567,15 +577,37 @@ impl Shell<'_> {
     pub(super) fn change_field<T>(
         &mut self,
         field: Description,
+        current: Option<&Value>,
         mut apply: impl FnMut(&Self, &Session, String) -> Result<T, CoreError>,
     ) -> Result<Result<Option<T>, Next>, ApplicationError> {
         let name = field.label;
-        let label = match field.hint {
-            Some(hint) => format!("Nouvelle valeur pour « {name} » ({hint} ; vide pour annuler)"),
-            None => format!("Nouvelle valeur pour « {name} » (vide pour annuler)"),
+        let optional = field.when_empty.is_some();
+        // At a terminal the current value is already typed, to edit; piped, it is said.
+        let current = current.map(formatting::editable).unwrap_or_default();
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(hint) = field.hint {
+            notes.push(hint.to_owned());
+        }
+        if !self.interactive && !current.is_empty() {
+            notes.push(format!("actuellement : {current}"));
+        }
+        if optional {
+            notes.push("« - » pour vider".to_owned());
+        }
+        notes.push(if self.interactive {
+            "Ctrl-C ou vide pour annuler".to_owned()
+        } else {
+            "vide pour annuler".to_owned()
+        });
+        let label = format!("Nouvelle valeur pour « {name} » ({})", notes.join(" ; "));
+        let initial = if self.interactive {
+            current
+        } else {
+            String::new()
         };
         loop {
-            let value = match self.ask(&label)? {
+            let value = match self.ask_from(&label, &initial)? {
+                Answer::Text(value) if optional && value == "-" => String::new(),
                 Answer::Text(value) => value,
                 Answer::Cancel => return Ok(Ok(None)),
                 Answer::Quit => return Ok(Err(Next::Quit)),

@@ -123,6 +123,12 @@ async fn sales_journey(backend: crate::support::Backend) {
         "{screen}"
     );
     assert!(
+        screen.contains(
+            "Nouvelle valeur pour « prénom » (actuellement : Claire ; vide pour annuler) : Clara\n"
+        ),
+        "{screen}"
+    );
+    assert!(
         screen.contains("  Prénom         : Clara\n"),
         "the detail is shown again after a change: {screen}"
     );

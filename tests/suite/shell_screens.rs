@@ -107,3 +107,71 @@ async fn typos_history_and_fields(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(typos_history_and_fields);
+
+/// A modification screen's prompt starts from the current value, to edit; « - » empties
+/// an optional field; after each change the screen shows the new value.
+async fn modification_prompts_start_from_the_current_value(backend: crate::support::Backend) {
+    use epic_events::entities::event;
+    use sea_orm::EntityTrait;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let gala = support::event_id(&database, "EVT-2026-0002").await;
+    let before = event::Entity::find_by_id(gala)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!before.note.is_empty());
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    let attendees = before.attendees.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut terminal = Terminal::start(&url, &path, &[], 80, 24);
+        sign_in(&mut terminal, "support1");
+        // Gestion des évènements, Mes évènements, row 1, Modifier, Participants.
+        for (choice, then) in [
+            ("4", "Gestion des évènements"),
+            ("2", "Mes évènements — 1 évènement — page 1/1"),
+            ("1", "Évènement EVT-2026-0002"),
+            ("1", "Champ à modifier"),
+        ] {
+            terminal.line(choice);
+            terminal.wait_for(then);
+            terminal.wait_for_prompt(CHOICE);
+        }
+        terminal.line("5");
+        let prompt = format!("annuler) : {attendees}");
+        terminal.wait_until(
+            |_| terminal.cursor_row().ends_with(&prompt),
+            "the current number of attendees, to edit",
+        );
+        // Ctrl-U empties the line; 1 200, as French writes it.
+        terminal.keys("\u{15}");
+        terminal.line("1 200");
+        terminal.wait_for("Participants         : 1200");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("6");
+        terminal.wait_for("« - » pour vider");
+        terminal.keys("\u{15}");
+        terminal.line("-");
+        terminal.wait_until(
+            |screen| screen.lines().any(|row| row == "  Notes                :"),
+            "the notes emptied",
+        );
+        terminal.wait_for_prompt(CHOICE);
+        terminal.keys("\u{4}");
+        terminal.wait_for("Au revoir.");
+        terminal.finish();
+    })
+    .await
+    .unwrap();
+    let after = event::Entity::find_by_id(gala)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.attendees, 1200);
+    assert_eq!(after.note, "");
+}
+
+test_on_both_backends!(modification_prompts_start_from_the_current_value);
