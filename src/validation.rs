@@ -211,6 +211,14 @@ pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Re
     })
 }
 
+/// The moment `text` names, shown the French way, when it is already past: a date a
+/// person probably mistyped (an event starting last year), to confirm before it is used.
+pub fn past_moment(text: &str) -> Option<String> {
+    crate::formatting::parse_date_time(text)
+        .filter(|moment| *moment < chrono::Utc::now())
+        .map(crate::formatting::date_time)
+}
+
 /// `1 200` (ordinary, non-breaking or narrow spaces between groups of three digits, as
 /// French writes numbers) as `1200`; anything else as it is.
 fn without_digit_grouping(text: &str) -> std::borrow::Cow<'_, str> {

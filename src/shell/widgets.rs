@@ -566,7 +566,21 @@ impl Shell<'_> {
                     }
                 }
             }
+            (Answer::Text(text), _) if field.moment => match self.confirm_if_past(&text)? {
+                Some(true) => Ok(Answer::Text(text)),
+                Some(false) => self.ask_field(field),
+                None => Ok(Answer::Quit),
+            },
             (answer, _) => Ok(answer),
+        }
+    }
+
+    /// When `text` names a moment already past, asks whether it is meant; `Some(true)`
+    /// when it is not past or confirmed, `None` at the end of input.
+    pub(super) fn confirm_if_past(&mut self, text: &str) -> Result<Option<bool>, ApplicationError> {
+        match crate::validation::past_moment(text) {
+            Some(moment) => self.confirm(&format!("Le {moment} est déjà passé : est-ce voulu ?")),
+            None => Ok(Some(true)),
         }
     }
 
@@ -612,6 +626,13 @@ impl Shell<'_> {
                 Answer::Cancel => return Ok(Ok(None)),
                 Answer::Quit => return Ok(Err(Next::Quit)),
             };
+            if matches!(field.input, Input::Moment) {
+                match self.confirm_if_past(&value)? {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Ok(Err(Next::Quit)),
+                }
+            }
             loop {
                 let Some(session) = self.session()? else {
                     return Ok(Err(Next::SignedOut));
@@ -725,6 +746,8 @@ pub(super) struct FormField {
     hint: Option<&'static str>,
     when_empty: Option<&'static str>,
     secret: bool,
+    /// A date and time: one already past is confirmed.
+    moment: bool,
 }
 
 impl FormField {
@@ -735,6 +758,7 @@ impl FormField {
             hint: description.hint,
             when_empty: description.when_empty,
             secret: matches!(description.input, Input::Secret),
+            moment: matches!(description.input, Input::Moment),
         }
     }
 

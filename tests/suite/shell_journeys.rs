@@ -98,6 +98,8 @@ async fn sales_journey(backend: crate::support::Backend) {
                 &partly_paid,
                 "3",
                 "Cocktail de printemps",
+                "01/01/2020 18:00",
+                "non",
                 "10/04/2027 18:00",
                 "10/04/2027 22:00",
                 "Lyon",
@@ -146,6 +148,10 @@ async fn sales_journey(backend: crate::support::Backend) {
         "{unpaid}"
     );
     assert!(screen.contains("Évènement créé : EVT-"), "{screen}");
+    assert!(
+        screen.contains("Le 01/01/2020 18:00 est déjà passé : est-ce voulu ? Tapez « oui » pour confirmer : non\nDébut"),
+        "a start in the past is confirmed: {screen}"
+    );
 
     let created = customer::Entity::find()
         .filter(customer::Column::Email.eq("claire@vasseur.fr"))
