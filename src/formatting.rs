@@ -25,14 +25,10 @@ pub fn euros(amount: rust_decimal::Decimal) -> String {
     format!("{} €", decimal_number(amount))
 }
 
-/// `text` for comparing regardless of letter case and accents: `Théâtre` → `theatre`.
+/// `text` for comparing regardless of letter case and accents: `Théâtre` → `theatre` (the
+/// folding of stored search texts: `migrations::folded`).
 pub fn folded(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-    text.nfd()
-        .filter(|character| !is_combining_mark(*character))
-        .collect::<String>()
-        .to_lowercase()
+    migrations::folded(text)
 }
 
 /// `Prénom` from `prénom`: a label starting a line or a column.

@@ -295,6 +295,16 @@ impl<C: ConnectionTrait + TransactionTrait> Users<'_, C> {
         user_service::list(self.0, session, page).await
     }
 
+    /// A page of the accounts whose name, username or e-mail holds every word of `words`.
+    pub async fn search(
+        self,
+        session: &Session,
+        words: &str,
+        page: PageRequest,
+    ) -> Result<Page<UserRow>, CoreError> {
+        user_service::search(self.0, session, words, page).await
+    }
+
     /// A page of the support team.
     pub async fn support_users(
         self,
@@ -377,6 +387,17 @@ impl<C: ConnectionTrait + TransactionTrait> Customers<'_, C> {
         customer_service::list(self.0, session, which, page).await
     }
 
+    /// A page of the customers whose name, company or e-mail holds every word of `words`,
+    /// regardless of letter case and accents.
+    pub async fn search(
+        self,
+        session: &Session,
+        words: &str,
+        page: PageRequest,
+    ) -> Result<Page<CustomerRow>, CoreError> {
+        customer_service::search(self.0, session, words, page).await
+    }
+
     /// One customer.
     pub async fn detail(self, session: &Session, id: i32) -> Result<CustomerRow, CoreError> {
         customer_service::detail(self.0, session, id).await
@@ -437,6 +458,17 @@ impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
         page: PageRequest,
     ) -> Result<Page<ContractRow>, CoreError> {
         contract_service::list(self.0, session, which, page).await
+    }
+
+    /// A page of the contracts whose number starts with `words` (`CTR-…`), or else whose
+    /// customer matches them.
+    pub async fn search(
+        self,
+        session: &Session,
+        words: &str,
+        page: PageRequest,
+    ) -> Result<Page<ContractRow>, CoreError> {
+        contract_service::search(self.0, session, words, page).await
     }
 
     /// One contract.

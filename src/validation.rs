@@ -211,6 +211,17 @@ pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Re
     })
 }
 
+/// The label of a search's text in refusals.
+pub const SEARCH_LABEL: &str = "recherche";
+/// The longest text searched for.
+pub const SEARCH_MAXIMUM_LENGTH: usize = 100;
+
+/// What a person searches for: the text policy, not empty, at most
+/// [`SEARCH_MAXIMUM_LENGTH`] characters.
+pub fn search_words(text: &str) -> Result<String, CoreError> {
+    required_text(SEARCH_LABEL, text, SEARCH_MAXIMUM_LENGTH)
+}
+
 /// The moment `text` names, shown the French way, when it is already past: a date a
 /// person probably mistyped (an event starting last year), to confirm before it is used.
 pub fn past_moment(text: &str) -> Option<String> {

@@ -11,8 +11,10 @@ mod m20261122_000001_create_schema;
 mod m20261122_000002_seed_roles_and_permissions;
 mod m20261124_000003_concurrent_use;
 mod m20261124_000004_canonical_phone_numbers;
+mod m20261204_000005_search_text;
 
 pub use m20261124_000004_canonical_phone_numbers::canonical_phone_number;
+pub use m20261204_000005_search_text::{folded, search_text};
 
 /// The ordered list of every migration of the application.
 pub struct Migrator;
@@ -25,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_seed_roles_and_permissions::Migration),
             Box::new(m20261124_000003_concurrent_use::Migration),
             Box::new(m20261124_000004_canonical_phone_numbers::Migration),
+            Box::new(m20261204_000005_search_text::Migration),
         ]
     }
 }

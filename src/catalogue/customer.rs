@@ -73,6 +73,7 @@ impl CustomerField {
 
 impl Catalogue for CustomerField {
     type Row = CustomerRow;
+    const SEARCHED: &'static [Self] = &[LastName, FirstName, CompanyName, Email];
     const ALL: &'static [Self] = &[
         Id,
         CompanyName,

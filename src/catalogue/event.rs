@@ -80,6 +80,7 @@ impl EventField {
 
 impl Catalogue for EventField {
     type Row = EventRow;
+    const SEARCHED: &'static [Self] = &[Name, Location];
     const ALL: &'static [Self] = &[
         Id,
         Number,

@@ -185,6 +185,30 @@ pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     fn from_key(key: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|field| field.key() == key)
     }
+
+    /// The fields a record is found by in a search, in order (none: not searched).
+    const SEARCHED: &'static [Self] = &[];
+
+    /// The text `row` is searched by: its [`Catalogue::SEARCHED`] fields, folded (lower
+    /// case, no accents), as the core stores it.
+    fn search_text(row: &Self::Row) -> String {
+        let values: Vec<String> = Self::SEARCHED
+            .iter()
+            .map(|field| crate::formatting::value(&field.read(row)))
+            .collect();
+        migrations::search_text(values.iter().map(String::as_str))
+    }
+
+    /// The search text of a record about to be stored with `values` (each field's stored
+    /// text): the same as [`Catalogue::search_text`] of the row it makes.
+    fn search_text_of(values: &[(Self, &str)]) -> String {
+        migrations::search_text(Self::SEARCHED.iter().map(|field| {
+            values
+                .iter()
+                .find(|(given, _)| given == field)
+                .map_or("", |(_, value)| *value)
+        }))
+    }
 }
 
 /// A value given for a field: typed text from the shell, or a script's typed value.

@@ -86,6 +86,7 @@ impl UserField {
 
 impl Catalogue for UserField {
     type Row = UserRow;
+    const SEARCHED: &'static [Self] = &[LastName, FirstName, Username, Email];
     /// Every field shown; the password is typed only.
     const ALL: &'static [Self] = &[
         Id,

@@ -3,6 +3,10 @@
 //! The file is embedded in the binary so that `base reinitialiser` works from any
 //! directory. Passwords are hashed with argon2id at load time, one salt per account.
 
+use crate::catalogue::Catalogue;
+use crate::catalogue::customer::CustomerField;
+use crate::catalogue::event::EventField;
+use crate::catalogue::user::UserField;
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -201,6 +205,12 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             phone_number: Set(canonical_phone(&demo_user.phone_number)?),
             username: Set(demo_user.username.clone()),
             password_hash: Set(password_hash),
+            search_text: Set(UserField::search_text_of(&[
+                (UserField::FirstName, &demo_user.first_name),
+                (UserField::LastName, &demo_user.last_name),
+                (UserField::Email, &demo_user.email),
+                (UserField::Username, &demo_user.username),
+            ])),
             ..Default::default()
         }
         .insert(&transaction)
@@ -230,6 +240,12 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             email: Set(demo_customer.email.clone()),
             phone_number: Set(canonical_phone(&demo_customer.phone_number)?),
             company_name: Set(demo_customer.company_name.clone()),
+            search_text: Set(CustomerField::search_text_of(&[
+                (CustomerField::FirstName, &demo_customer.first_name),
+                (CustomerField::LastName, &demo_customer.last_name),
+                (CustomerField::Email, &demo_customer.email),
+                (CustomerField::CompanyName, &demo_customer.company_name),
+            ])),
             ..Default::default()
         }
         .insert(&transaction)
@@ -306,6 +322,10 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             location: Set(demo_event.location.clone()),
             attendees: Set(demo_event.attendees),
             note: Set(demo_event.note.clone()),
+            search_text: Set(EventField::search_text_of(&[
+                (EventField::Name, &demo_event.event_name),
+                (EventField::Location, &demo_event.location),
+            ])),
             ..Default::default()
         }
         .insert(&transaction)

@@ -6,6 +6,10 @@
 //! Rows go in by multi-row `INSERT` statements inside one transaction per table, with
 //! explicit ids, so that later rows can refer to earlier ones without reading them back.
 
+use crate::catalogue::Catalogue;
+use crate::catalogue::customer::CustomerField;
+use crate::catalogue::event::EventField;
+use crate::catalogue::user::UserField;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -291,6 +295,12 @@ pub async fn generate(
             value(hash.as_phc_string().to_owned()),
             value(now),
             value(now),
+            value(UserField::search_text_of(&[
+                (UserField::FirstName, first_name),
+                (UserField::LastName, last_name),
+                (UserField::Email, &format!("{username}@epic-events.fr")),
+                (UserField::Username, username),
+            ])),
         ]
     });
     let user_count = insert_rows(
@@ -307,6 +317,7 @@ pub async fn generate(
             "password_hash",
             "created_at",
             "updated_at",
+            "search_text",
         ],
         user_rows.collect::<Vec<_>>().into_iter(),
     )
@@ -322,12 +333,20 @@ pub async fn generate(
         let last_name = *pick(&mut random, LAST_NAMES);
         let kind = *pick(&mut random, COMPANY_KINDS);
         let (city, _) = *pick(&mut random, CITIES);
+        let email = format!("contact{id}@client{id}.fr");
+        let company = format!("{kind} {last_name} de {city} n°{id}");
+        let search_text = CustomerField::search_text_of(&[
+            (CustomerField::FirstName, first_name),
+            (CustomerField::LastName, last_name),
+            (CustomerField::Email, &email),
+            (CustomerField::CompanyName, &company),
+        ]);
         vec![
             value(id as i32),
             value(sales_user),
             value(first_name),
             value(last_name),
-            value(format!("contact{id}@client{id}.fr")),
+            value(email),
             // Canonical (E.164), as the core stores phone numbers.
             value(format!(
                 "+331{:02}{:02}{:02}{:02}",
@@ -336,9 +355,10 @@ pub async fn generate(
                 id / 100 % 100,
                 id % 100
             )),
-            value(format!("{kind} {last_name} de {city} n°{id}")),
+            value(company),
             value(now),
             value(now),
+            value(search_text),
         ]
     });
     let customer_count = insert_rows(
@@ -354,6 +374,7 @@ pub async fn generate(
             "company_name",
             "created_at",
             "updated_at",
+            "search_text",
         ],
         customer_rows,
     )
@@ -435,20 +456,27 @@ pub async fn generate(
             let (city, postcode) = *pick(&mut random, CITIES);
             let venue = *pick(&mut random, VENUES);
             let kind = *pick(&mut random, EVENT_KINDS);
+            let name = format!("{kind} n°{id}");
+            let location = format!("{venue}, {postcode} {city}");
+            let search_text = EventField::search_text_of(&[
+                (EventField::Name, &name),
+                (EventField::Location, &location),
+            ]);
             vec![
                 value(id as i32),
                 value(contract_id),
                 value(customer_id),
                 value(support),
-                value(format!("{kind} n°{id}")),
+                value(name),
                 value(format!("EVT-{year}-{id:06}")),
                 value(start),
                 value(end),
-                value(format!("{venue}, {postcode} {city}")),
+                value(location),
                 value(random.i32(10..=500)),
                 value(String::new()),
                 value(now),
                 value(now),
+                value(search_text),
             ]
         });
         insert_rows(
@@ -468,6 +496,7 @@ pub async fn generate(
                 "note",
                 "created_at",
                 "updated_at",
+                "search_text",
             ],
             event_rows,
         )

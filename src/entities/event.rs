@@ -29,6 +29,9 @@ pub struct Model {
     /// Who made the current version (a trace, not a relation; `None` for the `base`
     /// commands' rows).
     pub updated_by: Option<i32>,
+    /// The words it is searched by, folded (lower case, no accents): kept by the core on
+    /// every write (`catalogue::search_text`).
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -60,9 +60,35 @@ pub async fn list(
 
 /// The query of [`list`], for the query-plan tests.
 pub fn list_query(sales_user_id: Option<i32>, page: PageRequest) -> Select<customer::Entity> {
+    search_query(sales_user_id, None, page)
+}
+
+/// A page of the customers (of `sales_user_id`, if given) whose name, company or e-mail
+/// holds every word of `search`, regardless of letter case and accents, in id order.
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    sales_user_id: Option<i32>,
+    search: &str,
+    page: PageRequest,
+) -> Result<Vec<CustomerRow>, DbErr> {
+    search_query(sales_user_id, Some(search), page)
+        .into_model::<CustomerRow>()
+        .all(connection)
+        .await
+}
+
+/// The query of [`search`] (of [`list`] without `search`), for the query-plan tests.
+pub fn search_query(
+    sales_user_id: Option<i32>,
+    search: Option<&str>,
+    page: PageRequest,
+) -> Select<customer::Entity> {
     let mut query = with_sales_name();
     if let Some(sales_user_id) = sales_user_id {
         query = query.filter(customer::Column::UserSalesId.eq(sales_user_id));
+    }
+    if let Some(search) = search {
+        query = query.filter(super::matches_words(customer::Column::SearchText, search));
     }
     if let Some(after_id) = page.after_id {
         query = query.filter(customer::Column::Id.gt(after_id));

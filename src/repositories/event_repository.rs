@@ -1,6 +1,6 @@
 //! Events, with their contract number, customer and support user's name.
 
-use sea_orm::sea_query::{Alias, Expr, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -8,6 +8,7 @@ use sea_orm::{
 
 use crate::entities::{contract, customer, event, user};
 use crate::paging::PageRequest;
+use crate::repositories::contains_pattern;
 
 /// An event as lists and details show it.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
@@ -92,6 +93,9 @@ pub struct EventFilter {
     pub customer_sales_user_id: Option<i32>,
     /// Only events without a support user.
     pub without_support_only: bool,
+    /// Whose name or location holds every word of this, regardless of letter case and
+    /// accents.
+    pub matching: Option<String>,
     /// The location contains this text (letter case ignored).
     pub location_contains: Option<String>,
     /// Starting at or after this moment.
@@ -109,20 +113,6 @@ pub enum EventOrder {
     Creation,
     /// By start, then id: the soonest first.
     SoonestFirst,
-}
-
-/// `text` as a `LIKE` pattern matching any value that contains it.
-fn contains_pattern(text: &str) -> LikeExpr {
-    let mut pattern = String::from("%");
-    for character in text.chars() {
-        if matches!(character, '%' | '_' | '!') {
-            pattern.push('!');
-        }
-        pattern.push(character);
-    }
-    pattern.push('%');
-    // Not a backslash: MySQL and SQLite disagree on backslashes in string literals.
-    LikeExpr::new(pattern).escape('!')
 }
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
@@ -187,6 +177,9 @@ pub fn list_query(
     }
     if filter.without_support_only {
         query = query.filter(event::Column::UserSupportId.is_null());
+    }
+    if let Some(search) = &filter.matching {
+        query = query.filter(super::matches_words(event::Column::SearchText, search));
     }
     if let Some(text) = &filter.location_contains {
         query = query.filter(event::Column::Location.like(contains_pattern(text)));

@@ -36,6 +36,52 @@ pub async fn begin_write<C: TransactionTrait>(connection: &C) -> Result<C::Trans
         .await
 }
 
+/// Stores `text` as the search text of the record `id` (not a new version: it follows
+/// the fields it is made of, in the same transaction).
+pub async fn store_search_text<E: EntityTrait>(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    text: String,
+) -> Result<(), DbErr> {
+    use std::str::FromStr;
+    let column = E::Column::from_str("search_text")
+        .map_err(|_| DbErr::Custom("no search_text column".to_owned()))?;
+    let id_column =
+        E::Column::from_str("id").map_err(|_| DbErr::Custom("no id column".to_owned()))?;
+    E::update_many()
+        .col_expr(column, Expr::value(text))
+        .filter(id_column.eq(id))
+        .exec(connection)
+        .await?;
+    Ok(())
+}
+
+/// The condition « `column` holds every word of `search` », regardless of letter case and
+/// accents (`column` is a stored search text). A word matches anywhere in it: a B-tree
+/// index cannot serve that, so a search reads the table in key order until its page is
+/// full (see `tests/suite/query_plans.rs`).
+pub fn matches_words(column: impl ColumnTrait, search: &str) -> sea_orm::Condition {
+    let mut condition = sea_orm::Condition::all();
+    for word in crate::formatting::folded(search).split_whitespace() {
+        condition = condition.add(column.like(contains_pattern(word)));
+    }
+    condition
+}
+
+/// A LIKE pattern matching text that contains `text`, its `%` and `_` taken literally.
+pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut pattern = String::from("%");
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '!') {
+            pattern.push('!');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    // Not a backslash: MySQL and SQLite disagree on backslashes in string literals.
+    sea_orm::sea_query::LikeExpr::new(pattern).escape('!')
+}
+
 /// How many rows `query` (a list's query, paged or not) matches in all: its limit and
 /// order are dropped and the rest counted by the database.
 pub async fn count_matching<E>(

@@ -176,9 +176,35 @@ pub fn list_query(
     role_name: Option<&str>,
     page: crate::paging::PageRequest,
 ) -> sea_orm::Select<user::Entity> {
+    search_query(role_name, None, page)
+}
+
+/// A page of the users (of `role_name`, if given) whose name, username or e-mail holds
+/// every word of `search`, regardless of letter case and accents, in id order.
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    role_name: Option<&str>,
+    search: &str,
+    page: crate::paging::PageRequest,
+) -> Result<Vec<UserRow>, DbErr> {
+    search_query(role_name, Some(search), page)
+        .into_model::<UserRow>()
+        .all(connection)
+        .await
+}
+
+/// The query of [`search`] (of [`list`] without `search`).
+pub fn search_query(
+    role_name: Option<&str>,
+    search: Option<&str>,
+    page: crate::paging::PageRequest,
+) -> sea_orm::Select<user::Entity> {
     let mut query = rows();
     if let Some(role_name) = role_name {
         query = query.filter(role::Column::Name.eq(role_name));
+    }
+    if let Some(search) = search {
+        query = query.filter(super::matches_words(user::Column::SearchText, search));
     }
     if let Some(after_id) = page.after_id {
         query = query.filter(user::Column::Id.gt(after_id));

@@ -271,15 +271,37 @@ pub fn page_options(map: &Map, function: &'static str) -> ScriptResult<Option<Pa
 /// The criteria of `evenements_sans_support(#{lieu, du, au, apres, limite})`, soonest
 /// first, and the page asked for, if any.
 pub fn event_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>)> {
+    event_criteria(map, "evenements_sans_support", false)
+}
+
+/// The criteria of `chercher_evenements(#{texte, lieu, du, au, apres, limite})`, soonest
+/// first, and the page asked for, if any.
+pub fn event_words_search(map: &Map) -> ScriptResult<(EventSearch, Option<PageRequest>)> {
+    event_criteria(map, "chercher_evenements", true)
+}
+
+/// The key of the words searched for in `chercher_…`.
+pub const SEARCH_WORDS_KEY: &str = "texte";
+
+fn event_criteria(
+    map: &Map,
+    function: &'static str,
+    with_words: bool,
+) -> ScriptResult<(EventSearch, Option<PageRequest>)> {
     // The place searched is the events' own field; the dates and the page are criteria.
     let location = EventField::Location.key();
-    let fields = Fields::new(
-        map,
-        "evenements_sans_support",
-        &[location, "du", "au", "apres", "limite"],
-    )?;
+    let mut keys = vec![location, "du", "au", "apres", "limite"];
+    if with_words {
+        keys.insert(0, SEARCH_WORDS_KEY);
+    }
+    let fields = Fields::new(map, function, &keys)?;
     Ok((
         EventSearch {
+            words: if with_words {
+                fields.text(SEARCH_WORDS_KEY)?
+            } else {
+                None
+            },
             location_contains: fields.text(location)?,
             starts_from: fields.date("du")?,
             starts_until: fields.date("au")?,

@@ -21,6 +21,7 @@ use crate::permissions::{
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::{begin_write, count_matching, customer_repository};
+use crate::validation;
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
 /// sales — of my customers; support — with an event assigned to me.
@@ -100,17 +101,59 @@ pub async fn list(
     let Some(filter) = filter_for(session, which) else {
         return Ok(Page::empty());
     };
-    let rows = contract_repository::list(connection, filter, page).await?;
+    let rows = contract_repository::list(connection, &filter, page).await?;
     Ok(Page::from_rows(rows, page, |row| row.id)
         .counted(
             page,
             count_matching(
                 connection,
-                contract_repository::list_query(filter, PageRequest::first(1)),
+                contract_repository::list_query(&filter, PageRequest::first(1)),
             ),
         )
         .await?)
 }
+
+/// A page of the contracts whose number starts with `words` (`CTR-2026-00`, letter case
+/// ignored), or else whose customer's name, company or e-mail holds every word of
+/// `words`, regardless of letter case and accents.
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    words: &str,
+    page: PageRequest,
+) -> Result<Page<ContractRow>, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    let words = validation::search_words(words)?;
+    let upper = words.to_uppercase();
+    let filter = if upper.starts_with(&format!("{NUMBER_PREFIX}-")) {
+        ContractFilter {
+            number_starts_with: Some(upper),
+            ..ContractFilter::default()
+        }
+    } else {
+        ContractFilter {
+            customer_matches: Some(words),
+            ..ContractFilter::default()
+        }
+    };
+    let rows = contract_repository::list(connection, &filter, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                contract_repository::list_query(&filter, PageRequest::first(1)),
+            ),
+        )
+        .await?)
+}
+
+/// What contract numbers start with: `CTR-2026-0001`.
+pub const NUMBER_PREFIX: &str = "CTR";
 
 /// One contract.
 pub async fn detail(
@@ -208,7 +251,7 @@ pub async fn create(
         async move { contract_repository::last_number_with_prefix(transaction, &prefix).await }
     };
     // The number first, then the customer: every creation takes its locks in this order.
-    let number = numbering::reserve(&transaction, "CTR", &highest_stored).await?;
+    let number = numbering::reserve(&transaction, NUMBER_PREFIX, &highest_stored).await?;
     // Locked: the customer cannot be deleted while its contract is being created.
     let customer = customer_repository::find(&transaction, input.customer_id, true)
         .await?

@@ -14,7 +14,8 @@ use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
-use crate::repositories::{begin_write, count_matching, customer_repository};
+use crate::repositories::{begin_write, count_matching, customer_repository, store_search_text};
+use crate::validation;
 
 pub use crate::catalogue::customer::COMPANY_NAME_MAXIMUM_LENGTH;
 
@@ -61,6 +62,32 @@ pub async fn list(
             count_matching(
                 connection,
                 customer_repository::list_query(owner, PageRequest::first(1)),
+            ),
+        )
+        .await?)
+}
+
+/// A page of the customers whose name, company or e-mail holds every word of `words`,
+/// regardless of letter case and accents.
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    words: &str,
+    page: PageRequest,
+) -> Result<Page<CustomerRow>, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Customer),
+    )?;
+    let words = validation::search_words(words)?;
+    let rows = customer_repository::search(connection, None, &words, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                customer_repository::search_query(None, Some(&words), PageRequest::first(1)),
             ),
         )
         .await?)
@@ -124,11 +151,19 @@ pub async fn create(
         updated_by: Set(Some(session.user.id)),
         ..Default::default()
     };
+    let mut stored: Vec<(CustomerField, String)> = Vec::new();
     for (field, text) in input.given() {
         if let Some(column) = field.column() {
-            new_customer.set(column, field.checked(text)?.into());
+            let value = field.checked(text)?;
+            new_customer.set(column, value.clone().into());
+            stored.push((field, value));
         }
     }
+    let stored: Vec<(CustomerField, &str)> = stored
+        .iter()
+        .map(|(field, value)| (*field, value.as_str()))
+        .collect();
+    new_customer.search_text = Set(CustomerField::search_text_of(&stored));
     let created = customer_repository::insert(connection, new_customer)
         .await
         .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
@@ -192,6 +227,8 @@ pub async fn update(
         .await
         .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
     let updated = find(&transaction, id, false).await?;
+    store_search_text::<customer::Entity>(&transaction, id, CustomerField::search_text(&updated))
+        .await?;
     commit(transaction).await?;
     session.journal.record(
         Resource::Customer,

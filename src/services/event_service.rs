@@ -21,7 +21,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
-use crate::repositories::{begin_write, count_matching, user_repository};
+use crate::repositories::{begin_write, count_matching, store_search_text, user_repository};
 use crate::validation;
 
 /// Maximum length of an event name (`varchar(150)`).
@@ -57,6 +57,8 @@ pub enum EventList {
 /// Conditions narrowing a list of events, as typed; all given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventSearch {
+    /// Words the name or the location holds, regardless of letter case and accents.
+    pub words: Option<String>,
     /// The location contains this text (letter case ignored).
     pub location_contains: Option<String>,
     /// Starting at or after this date-time.
@@ -150,6 +152,9 @@ pub async fn search(
             ..Default::default()
         },
     };
+    if let Some(words) = &search.words {
+        filter.matching = Some(validation::search_words(words)?);
+    }
     if let Some(text) = &search.location_contains {
         filter.location_contains = Some(validation::required_text(
             criterion::LOCATION,
@@ -345,6 +350,10 @@ pub async fn create(
                 attendees: Set(attendees),
                 note: Set(note.clone()),
                 updated_by: Set(Some(session.user.id)),
+                search_text: Set(EventField::search_text_of(&[
+                    (EventField::Name, &event_name),
+                    (EventField::Location, &location),
+                ])),
                 ..Default::default()
             },
         )
@@ -479,6 +488,7 @@ pub async fn update(
     }
     event_repository::update(&transaction, id, columns, session.user.id).await?;
     let updated = find(&transaction, id, false).await?;
+    store_search_text::<event::Entity>(&transaction, id, EventField::search_text(&updated)).await?;
     commit(transaction).await?;
     session.journal.record(
         Resource::Event,

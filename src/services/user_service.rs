@@ -16,7 +16,7 @@ use crate::errors::{CoreError, attached_records_conflict, from_unique_violation}
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::user_repository::UserRow;
-use crate::repositories::{begin_write, count_matching, user_repository};
+use crate::repositories::{begin_write, count_matching, store_search_text, user_repository};
 use crate::validation;
 
 fn unique_columns() -> [(&'static str, &'static str); 3] {
@@ -36,11 +36,19 @@ pub(crate) fn new_user_model(
         role_id: Set(role_id),
         ..Default::default()
     };
+    let mut stored: Vec<(UserField, String)> = Vec::new();
     for (field, text) in input.given() {
         if let Some(column) = field.column() {
-            model.set(column, field.checked(text)?.into());
+            let value = field.checked(text)?;
+            model.set(column, value.clone().into());
+            stored.push((field, value));
         }
     }
+    let stored: Vec<(UserField, &str)> = stored
+        .iter()
+        .map(|(field, value)| (*field, value.as_str()))
+        .collect();
+    model.search_text = Set(UserField::search_text_of(&stored));
     let password = UserField::Password.checked(&input.password)?;
     let password_hash = password::hash_password(&password).map_err(CoreError::unexpected)?;
     model.password_hash = Set(password_hash);
@@ -92,6 +100,28 @@ pub async fn list(
             count_matching(
                 connection,
                 user_repository::list_query(None, PageRequest::first(1)),
+            ),
+        )
+        .await?)
+}
+
+/// A page of the accounts whose name, username or e-mail holds every word of `words`,
+/// regardless of letter case and accents (management).
+pub async fn search(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    words: &str,
+    page: PageRequest,
+) -> Result<Page<UserRow>, CoreError> {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
+    let words = validation::search_words(words)?;
+    let rows = user_repository::search(connection, None, &words, page).await?;
+    Ok(Page::from_rows(rows, page, |row| row.id)
+        .counted(
+            page,
+            count_matching(
+                connection,
+                user_repository::search_query(None, Some(&words), PageRequest::first(1)),
             ),
         )
         .await?)
@@ -222,6 +252,7 @@ pub async fn update(
         .await
         .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
     let updated = find(&transaction, id, false).await?;
+    store_search_text::<user::Entity>(&transaction, id, UserField::search_text(&updated)).await?;
     commit(transaction).await?;
     session
         .journal

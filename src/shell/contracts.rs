@@ -3,8 +3,9 @@
 
 use super::related::Related;
 use super::{
-    ALL, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST,
-    FormField, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell, THIRD_LIST, render,
+    ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
+    FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, THIRD_LIST,
+    render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
@@ -66,6 +67,11 @@ impl Shell<'_> {
                     allows(actor, Feature::MyUnpaidContracts),
                 ),
                 Entry::when(
+                    SEARCH,
+                    "Rechercher un contrat",
+                    allows(actor, Feature::Contracts),
+                ),
+                Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un contrat (par son numéro)",
                     allows(actor, Feature::Contracts),
@@ -86,6 +92,27 @@ impl Shell<'_> {
                     };
                     self.contract_list(title, which)?
                 }
+                Choice::Entry(SEARCH) => match self
+                    .ask("Rechercher (numéro CTR-… ou mots du client ; vide pour revenir)")?
+                {
+                    Answer::Text(words) => self.browse(
+                        &format!("Contrats — « {words} »"),
+                        Noun {
+                            singular: "contrat",
+                            plural: "contrats",
+                        },
+                        &COLUMNS,
+                        |shell, session, page| {
+                            shell
+                                .core
+                                .read(|core| core.contracts().search(session, &words, page))
+                        },
+                        |row| row.id,
+                        |shell, id| shell.contract_detail(id),
+                    )?,
+                    Answer::Cancel => Next::Back,
+                    Answer::Quit => Next::Quit,
+                },
                 Choice::Entry(SHOW_BY_NUMBER) => match self.ask_reference(
                     "un contrat",
                     Some(("CTR-", &|shell, session, number| {

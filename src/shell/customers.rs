@@ -2,8 +2,8 @@
 
 use super::related::Related;
 use super::{
-    ALL, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE, MODIFY, Next,
-    Noun, SHOW_BY_NUMBER, Shell, render,
+    ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE,
+    MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
@@ -51,6 +51,11 @@ impl Shell<'_> {
                     allows(&session.actor, Feature::MyCustomers),
                 ),
                 Entry::when(
+                    SEARCH,
+                    "Rechercher un client",
+                    allows(&session.actor, Feature::Customers),
+                ),
+                Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un client (par son numéro)",
                     allows(&session.actor, Feature::Customers),
@@ -64,6 +69,27 @@ impl Shell<'_> {
             let next = match self.choose("Gestion des clients", &entries, Some("Retour"))? {
                 Choice::Entry(ALL) => self.customer_list("Tous les clients", CustomerList::All)?,
                 Choice::Entry(MINE) => self.customer_list("Mes clients", CustomerList::Mine)?,
+                Choice::Entry(SEARCH) => match self.ask(
+                    "Rechercher (mots du nom, de l'entreprise ou de l'e-mail ; vide pour revenir)",
+                )? {
+                    Answer::Text(words) => self.browse(
+                        &format!("Clients — « {words} »"),
+                        Noun {
+                            singular: "client",
+                            plural: "clients",
+                        },
+                        &COLUMNS,
+                        |shell, session, page| {
+                            shell
+                                .core
+                                .read(|core| core.customers().search(session, &words, page))
+                        },
+                        |customer| customer.id,
+                        |shell, id| shell.customer_detail(id),
+                    )?,
+                    Answer::Cancel => Next::Back,
+                    Answer::Quit => Next::Quit,
+                },
                 Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un client")? {
                     Some(Ok(id)) => self.customer_detail(id)?,
                     Some(Err(next)) => next,

@@ -3,12 +3,14 @@
 
 use super::related::Related;
 use super::{
-    ALL, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SHOW_BY_NUMBER, Shell,
-    THIRD_LIST, render,
+    ALL, Answer, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER,
+    Shell, THIRD_LIST, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::formatting;
-use crate::handle::{EventChanges, EventField, EventList, EventRow, Session, UserField};
+use crate::handle::{
+    EventChanges, EventField, EventList, EventRow, EventSearch, Session, UserField,
+};
 use crate::paging::PageRequest;
 use crate::permissions::{Action, Feature, allows};
 
@@ -60,6 +62,11 @@ impl Shell<'_> {
                     allows(actor, Feature::EventsWithoutSupport),
                 ),
                 Entry::when(
+                    SEARCH,
+                    "Rechercher un évènement",
+                    allows(actor, Feature::Events),
+                ),
+                Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un évènement (par son numéro)",
                     allows(actor, Feature::Events),
@@ -74,6 +81,7 @@ impl Shell<'_> {
                     };
                     self.event_list(title, which)?
                 }
+                Choice::Entry(SEARCH) => self.search_events()?,
                 Choice::Entry(_) => match self.ask_reference(
                     "un évènement",
                     Some(("EVT-", &|shell, session, number| {
@@ -95,6 +103,59 @@ impl Shell<'_> {
                 return Ok(next);
             }
         }
+    }
+
+    /// Asks for words of the name or location and a range of start dates (each may be left
+    /// empty, not all), then pages through the events that match, soonest first.
+    fn search_events(&mut self) -> Result<Next, ApplicationError> {
+        let mut answers: Vec<Option<String>> = Vec::new();
+        for question in [
+            "Mots du nom ou du lieu (vide : tous)",
+            "Début au plus tôt (JJ/MM/AAAA HH:MM ; vide : sans limite)",
+            "Début au plus tard (JJ/MM/AAAA HH:MM ; vide : sans limite)",
+        ] {
+            answers.push(match self.ask(question)? {
+                Answer::Text(text) => Some(text),
+                Answer::Cancel => None,
+                Answer::Quit => return Ok(Next::Quit),
+            });
+        }
+        if answers.iter().all(Option::is_none) {
+            return Ok(Next::Back);
+        }
+        let mut answers = answers.into_iter();
+        let search = EventSearch {
+            words: answers.next().flatten(),
+            starts_from: answers.next().flatten(),
+            starts_until: answers.next().flatten(),
+            location_contains: None,
+            soonest_first: true,
+        };
+        let mut described = Vec::new();
+        if let Some(words) = &search.words {
+            described.push(format!("« {words} »"));
+        }
+        if let Some(from) = &search.starts_from {
+            described.push(format!("du {from}"));
+        }
+        if let Some(until) = &search.starts_until {
+            described.push(format!("au {until}"));
+        }
+        self.browse(
+            &format!("Évènements — {}", described.join(" ")),
+            Noun {
+                singular: "évènement",
+                plural: "évènements",
+            },
+            &COLUMNS,
+            |shell, session, page| {
+                shell
+                    .core
+                    .read(|core| core.events().search(session, EventList::All, &search, page))
+            },
+            |event| event.id,
+            |shell, id| shell.event_detail(id),
+        )
     }
 
     pub(super) fn event_list(

@@ -3,7 +3,7 @@
 
 use super::{
     ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MODIFY,
-    Next, Noun, SHOW_BY_NUMBER, Shell, render,
+    Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
@@ -43,6 +43,7 @@ impl Shell<'_> {
             let users = allows(&session.actor, Feature::Users);
             let entries = [
                 Entry::when(ALL, "Tous les utilisateurs", users),
+                Entry::when(SEARCH, "Rechercher un utilisateur", users),
                 Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un utilisateur (par son numéro)",
@@ -52,6 +53,27 @@ impl Shell<'_> {
             ];
             let next = match self.choose("Gestion des utilisateurs", &entries, Some("Retour"))? {
                 Choice::Entry(ALL) => self.user_list()?,
+                Choice::Entry(SEARCH) => match self.ask(
+                    "Rechercher (mots du nom, de l'identifiant ou de l'e-mail ; vide pour revenir)",
+                )? {
+                    Answer::Text(words) => self.browse(
+                        &format!("Utilisateurs — « {words} »"),
+                        Noun {
+                            singular: "utilisateur",
+                            plural: "utilisateurs",
+                        },
+                        &COLUMNS,
+                        |shell, session, page| {
+                            shell
+                                .core
+                                .read(|core| core.users().search(session, &words, page))
+                        },
+                        |row| row.id,
+                        |shell, id| shell.user_detail(id),
+                    )?,
+                    Answer::Cancel => Next::Back,
+                    Answer::Quit => Next::Quit,
+                },
                 Choice::Entry(SHOW_BY_NUMBER) => match self.ask_id("un utilisateur")? {
                     Some(Ok(id)) => self.user_detail(id)?,
                     Some(Err(next)) => next,

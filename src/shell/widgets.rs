@@ -121,6 +121,7 @@ pub(super) const MINE: u32 = 2;
 /// « Évènements sans support »; « Mes contrats non payés »).
 pub(super) const THIRD_LIST: u32 = 3;
 pub(super) const FOURTH_LIST: u32 = 4;
+pub(super) const SEARCH: u32 = 5;
 pub(super) const SHOW_BY_NUMBER: u32 = 6;
 pub(super) const CREATE: u32 = 7;
 /// A record's screen.

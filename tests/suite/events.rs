@@ -359,6 +359,7 @@ async fn searches_page_soonest_first(backend: crate::support::Backend) {
         starts_from: Some("2027-01-01T00:00:00Z".into()),
         starts_until: Some("2027-06-05T10:00:00Z".into()),
         soonest_first: true,
+        ..EventSearch::default()
     };
     let found = event_service::search(
         &database.connection,

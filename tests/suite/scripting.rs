@@ -497,3 +497,49 @@ async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend)
 }
 
 test_on_both_backends!(wrong_arguments_are_refused_in_french);
+
+/// The searches of the menus, as script functions: words anywhere, regardless of letter
+/// case and accents; a contract number by its start; an empty search refused in French.
+async fn scripts_search_like_the_menus(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::new(
+        "manager1",
+        r#"
+        let refus = "";
+        try { chercher_clients("  ") } catch (erreur) { refus = erreur }
+        [
+            chercher_clients("LUMIERE").len(),
+            chercher_clients("maison paul").len(),
+            chercher_contrats("ctr-2026-000").len(),
+            chercher_contrats("Durand").len(),
+            chercher_evenements(#{texte: "chateau"}).len(),
+            chercher_evenements(#{du: "01/01/2027 00:00", au: "01/04/2027 00:00"}).len(),
+            chercher_utilisateurs("fontaine").len(),
+            refus,
+        ]
+        "#,
+    )
+    .format(epic_events::scripting::output::OutputFormat::Json)
+    .run(&database)
+    .await;
+    result.success();
+    let values: Vec<serde_json::Value> = serde_json::from_str(&result.data).unwrap();
+    let values: Vec<String> = values.iter().map(|row| row["valeur"].to_string()).collect();
+    assert_eq!(
+        values,
+        [
+            "1",
+            "1",
+            "6",
+            "4",
+            "1",
+            "2",
+            "1",
+            "\"recherche : est obligatoire\""
+        ],
+        "{}",
+        result.data
+    );
+}
+
+test_on_both_backends!(scripts_search_like_the_menus);

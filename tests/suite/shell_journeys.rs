@@ -588,7 +588,11 @@ fn demo_opens_the_shell_on_a_demo_database() {
             .execute_unprepared(
                 "DROP TABLE number_sequence; \
                  DELETE FROM seaql_migrations WHERE version IN \
-                 ('m20261124_000003_concurrent_use', 'm20261124_000004_canonical_phone_numbers'); \
+                 ('m20261124_000003_concurrent_use', 'm20261124_000004_canonical_phone_numbers', \
+                 'm20261204_000005_search_text'); \
+                 ALTER TABLE customer DROP COLUMN search_text; \
+                 ALTER TABLE event DROP COLUMN search_text; \
+                 ALTER TABLE user DROP COLUMN search_text; \
                  UPDATE customer SET phone_number = '01 42 00 00 01' WHERE id = 1; \
                  UPDATE customer SET phone_number = '+33 (0)4 78 00 00 02' WHERE id = 2; \
                  UPDATE user SET phone_number = 'pas un numéro' WHERE username = 'support2'",
@@ -604,7 +608,9 @@ fn demo_opens_the_shell_on_a_demo_database() {
             }
         }
     });
-    let input = "1\nmanager1\ndemo-epic-events\n3\n6\n2\n1\n4\n100\n0\n0\n0\n99\n2\n";
+    // A payment, then a search (the search texts of stored rows were filled in).
+    let input =
+        "1\nmanager1\ndemo-epic-events\n3\n6\n2\n1\n4\n100\n0\n0\n0\n2\n5\nlumiere\n0\n0\n99\n2\n";
     let output = run_shell_in(Some(&elsewhere), directory.path(), &["demo"], input);
     assert!(output.success, "{output:?}");
     // Its phone numbers were rewritten in the canonical form; a text that is not a number
@@ -646,6 +652,13 @@ fn demo_opens_the_shell_on_a_demo_database() {
     );
     assert!(
         output.stdout.contains("Reste à payer  : 3 150,50 €"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("Clients — « lumiere » — 1 client — page 1/1"),
         "{}",
         output.stdout
     );
@@ -856,6 +869,87 @@ async fn contracts_and_events_are_found_by_their_numbers(backend: crate::support
 }
 
 test_on_both_backends!(contracts_and_events_are_found_by_their_numbers);
+
+/// Searching from every « Gestion des … » menu, regardless of letter case and accents:
+/// a customer by part of its company without the accent, opened from the results and
+/// left back to them; contracts by number and by customer; events by words and dates.
+async fn searches_ignore_case_and_accents(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "2",
+                "5",
+                "LUMIERE",
+                "1",
+                "0",
+                "0",
+                "5",
+                "durand PAUL",
+                "0",
+                "0",
+                "3",
+                "5",
+                "ctr-2026-000",
+                "0",
+                "5",
+                "quais",
+                "0",
+                "0",
+                "4",
+                "5",
+                "chateau",
+                "",
+                "",
+                "0",
+                "5",
+                "",
+                "01/01/2027 00:00",
+                "01/04/2027 00:00",
+                "0",
+                "5",
+                "",
+                "hier",
+                "",
+                "0",
+                "0",
+                "1",
+                "5",
+                "fontaine",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    for expected in [
+        "Clients — « LUMIERE » — 1 client — page 1/1",
+        "│ 1 │      1 │ Laurent │ Sophie │ Atelier Lumière │ Hugo Lefèvre │",
+        "Client n°1 — Atelier Lumière",
+        "Clients — « durand PAUL » — 1 client — page 1/1",
+        "Contrats — « ctr-2026-000 » — 6 contrats — page 1/1",
+        "Contrats — « quais » — 2 contrats — page 1/1",
+        "Évènements — « chateau » — 1 évènement — page 1/1",
+        "│ 1 │ EVT-2026-0001 │ Séminaire annuel Maison Durand",
+        "Évènements — du 01/01/2027 00:00 au 01/04/2027 00:00 — 2 évènements — page 1/1",
+        "Erreur : début au plus tôt : n'est pas une date valide",
+        "Utilisateurs — « fontaine » — 1 utilisateur — page 1/1",
+    ] {
+        assert!(screen.contains(expected), "{expected} in {screen}");
+    }
+    // Opened from the results and left: the results again.
+    assert_eq!(
+        screen
+            .matches("Clients — « LUMIERE » — 1 client — page 1/1")
+            .count(),
+        2,
+        "{screen}"
+    );
+}
+
+test_on_both_backends!(searches_ignore_case_and_accents);
 
 async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;

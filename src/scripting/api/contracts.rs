@@ -52,6 +52,21 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "chercher_contrats",
+        "texte",
+        "les contrats dont le numéro commence par « texte » (\"CTR-2026-00\"), ou dont le client contient tous ses mots (majuscules et accents ignorés)",
+        |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            context.all_pages(|page| {
+                context
+                    .work
+                    .contracts()
+                    .search(&context.session, words, page)
+            })
+        },
+    );
+    function!(
+        api,
         "contrat_par_numero",
         "numero",
         "un contrat, par son numéro (\"CTR-2026-0001\")",

@@ -16,6 +16,21 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     }
     function!(
         api,
+        "chercher_clients",
+        "texte",
+        "les clients dont le nom, l'entreprise ou l'e-mail contient tous les mots de « texte » (majuscules et accents ignorés)",
+        |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            context.all_pages(|page| {
+                context
+                    .work
+                    .customers()
+                    .search(&context.session, words, page)
+            })
+        },
+    );
+    function!(
+        api,
         "client",
         "id",
         "un client",

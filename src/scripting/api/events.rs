@@ -41,6 +41,22 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "chercher_evenements",
+        "#{texte, lieu, du, au, apres, limite}",
+        "les évènements dont le nom ou le lieu contient tous les mots de « texte » (majuscules et accents ignorés), qui commencent entre du et au, les plus proches d'abord",
+        |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let (search, request): (EventSearch, _) = inputs::event_words_search(&criteria)?;
+            context.pages(request, |page| {
+                context
+                    .work
+                    .events()
+                    .search(&context.session, EventList::All, &search, page)
+            })
+        },
+    );
+    function!(
+        api,
         "evenement",
         "id",
         "un évènement",

@@ -16,6 +16,16 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "chercher_utilisateurs",
+        "texte",
+        "les utilisateurs dont le nom, l'identifiant ou l'e-mail contient tous les mots de « texte » (majuscules et accents ignorés)",
+        |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            context.all_pages(|page| context.work.users().search(&context.session, words, page))
+        },
+    );
+    function!(
+        api,
         "membres_du_support",
         "",
         "les utilisateurs du support, à qui assigner des évènements",
