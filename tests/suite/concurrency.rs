@@ -375,6 +375,8 @@ async fn a_signature_and_a_payment_at_once_are_both_kept(backend: crate::support
     }
 }
 
+/// Two people change the name and the location of one event at once, from the same
+/// screen: both changes are kept, and so is the search text both of them rewrite.
 async fn two_people_editing_different_fields_both_keep_their_change(
     backend: crate::support::Backend,
 ) {
@@ -429,6 +431,13 @@ async fn two_people_editing_different_fields_both_keep_their_change(
             .await
             .unwrap()
             .unwrap();
+        // The search text (made of both fields, written by each change under the row's
+        // lock) holds both changes too.
+        assert_eq!(
+            stored.search_text,
+            format!("gala {round} salle {round}"),
+            "round {round}"
+        );
         assert_eq!((stored.location, stored.event_name), (location, name));
     }
 }
