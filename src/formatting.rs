@@ -213,9 +213,35 @@ pub fn json_escaped(json: String) -> String {
     escaped
 }
 
+/// A record as a card: one « label : value » line per field, labels aligned, a value of
+/// several lines indented under its first; values are neutralised.
+pub fn card(fields: &[(impl AsRef<str>, String)]) -> String {
+    let width = fields
+        .iter()
+        .map(|(label, _)| label.as_ref().chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for (label, value) in fields {
+        let label = label.as_ref();
+        let value = neutralise_control_characters(value);
+        let padding = width - label.chars().count();
+        let mut lines = value.lines();
+        let first = lines.next().unwrap_or_default();
+        text.push_str(&format!("  {label}{} : {first}\n", " ".repeat(padding)));
+        for line in lines {
+            text.push_str(&format!("  {}   {line}\n", " ".repeat(width)));
+        }
+    }
+    text
+}
+
 /// A table for a person: a header line, rows, numeric columns aligned right, and — when
-/// `width` is given (a terminal's) — cells wrapped between words so that it fits. Cells
-/// must already be neutralised ([`neutralise_control_characters`]).
+/// `width` is given (a terminal's) — fitted to it without ever splitting an identifier, a
+/// number, an amount or a date: those columns keep their width, and the columns of free
+/// text share what is left, their long cells shortened with « … » so that each row stays
+/// one line (a page of a list then fits the screen). Cells must already be neutralised
+/// ([`neutralise_control_characters`]).
 pub fn table(
     headers: &[String],
     rows: &[Vec<String>],
@@ -223,13 +249,16 @@ pub fn table(
     width: Option<usize>,
 ) -> String {
     use tabled::settings::object::Columns;
-    use tabled::settings::peaker::PriorityMax;
-    use tabled::settings::{Alignment, Style, Width};
+    use tabled::settings::{Alignment, Style};
 
+    let (headers, rows) = match width {
+        Some(width) => fitted(headers, rows, right_aligned, width),
+        None => (headers.to_vec(), rows.to_vec()),
+    };
     let mut builder = tabled::builder::Builder::default();
-    builder.push_record(headers.iter().cloned());
+    builder.push_record(headers);
     for row in rows {
-        builder.push_record(row.iter().cloned());
+        builder.push_record(row);
     }
     let mut table = builder.build();
     table.with(Style::rounded());
@@ -238,14 +267,90 @@ pub fn table(
             table.modify(Columns::one(index), Alignment::right());
         }
     }
-    if let Some(width) = width {
-        table.with(
-            Width::wrap(width)
-                .keep_words(true)
-                .priority(PriorityMax::default()),
-        );
-    }
     table.to_string()
+}
+
+/// Whether a column's cells must never be cut: numbers and amounts (`right_aligned`),
+/// words without spaces (identifiers: `CTR-2026-0001`, e-mails) and date-times.
+fn unbreakable(cells: &[&str], right_aligned: bool) -> bool {
+    right_aligned
+        || cells.iter().all(|cell| {
+            !cell.contains(' ') || (cell.chars().count() == 16 && parse_date_time(cell).is_some())
+        })
+}
+
+/// `headers` and `rows` with the cells of their free-text columns shortened so that the
+/// table is at most `width` columns wide, when it can be.
+fn fitted(
+    headers: &[String],
+    rows: &[Vec<String>],
+    right_aligned: &[bool],
+    width: usize,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    use textwrap::core::display_width;
+    let columns = headers.len();
+    // « │ » before each column, a space each side of its cells, « │ » at the end.
+    let frame = 3 * columns + 1;
+    let natural: Vec<usize> = (0..columns)
+        .map(|index| {
+            rows.iter()
+                .filter_map(|row| row.get(index))
+                .chain(std::iter::once(&headers[index]))
+                .map(|cell| display_width(cell))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    if natural.iter().sum::<usize>() + frame <= width {
+        return (headers.to_vec(), rows.to_vec());
+    }
+    let flexible: Vec<bool> = (0..columns)
+        .map(|index| {
+            let cells: Vec<&str> = rows
+                .iter()
+                .filter_map(|row| row.get(index))
+                .map(String::as_str)
+                .collect();
+            !unbreakable(&cells, right_aligned.get(index).copied().unwrap_or(false))
+        })
+        .collect();
+    let fixed: usize = (0..columns)
+        .filter(|index| !flexible[*index])
+        .map(|index| natural[index])
+        .sum();
+    let mut available = width.saturating_sub(frame + fixed);
+    // The narrowest free-text columns first: each takes its share of what is left, at
+    // most what it needs, so that the widest ones share the rest.
+    let mut order: Vec<usize> = (0..columns).filter(|index| flexible[*index]).collect();
+    order.sort_by_key(|index| natural[*index]);
+    let mut allotted = natural.clone();
+    for (position, index) in order.iter().enumerate() {
+        let share = available / (order.len() - position);
+        allotted[*index] = natural[*index].min(share).max(4);
+        available = available.saturating_sub(allotted[*index]);
+    }
+    let shorten = |index: usize, cell: &String| {
+        if flexible[index] && display_width(cell) > allotted[index] {
+            shortened(cell, allotted[index])
+        } else {
+            cell.clone()
+        }
+    };
+    let headers = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| shorten(index, header))
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(index, cell)| shorten(index, cell))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
 }
 
 /// Reads a date-time typed by a person: `22/11/2026 14:30` (local time) or RFC 3339

@@ -199,6 +199,22 @@ impl Table {
         Ok(Some(Table { columns, rows }))
     }
 
+    /// Its one row as a card: « Header : value », one field a line.
+    fn card_for_person(&self) -> String {
+        let fields: Vec<(String, String)> = self
+            .columns
+            .iter()
+            .zip(&self.rows[0])
+            .map(|(column, cell)| {
+                (
+                    formatting::capitalised(&column_header(column)),
+                    cell.for_person(),
+                )
+            })
+            .collect();
+        formatting::card(&fields).trim_end().to_owned()
+    }
+
     fn for_person(&self) -> String {
         if self.rows.is_empty() {
             return "(aucun résultat)".to_owned();
@@ -308,7 +324,12 @@ impl ScriptOutput {
         let table = Table::from_value(value, columns)?;
         let first = self.results_written == 0;
         self.results_written += 1;
+        // One record (not a list of one) reads as a card, one field a line.
+        let single = value.read_lock::<rhai::Array>().is_none();
         let written = match (self.format, table) {
+            (OutputFormat::Table, Some(table)) if single && table.rows.len() == 1 => {
+                writeln!(self.data, "{}", table.card_for_person())
+            }
             (OutputFormat::Table, Some(table)) => writeln!(self.data, "{}", table.for_person()),
             (OutputFormat::Table, None) => writeln!(
                 self.data,

@@ -51,26 +51,9 @@ pub fn described<F: Catalogue>(fields: &[F], row: &F::Row) -> Vec<(String, Strin
         .collect()
 }
 
-/// A record, one « label : value » line per field, labels aligned.
+/// A record, one « label : value » line per field, labels aligned (`formatting::card`).
 pub fn detail(fields: &[(impl AsRef<str>, String)]) -> String {
-    let width = fields
-        .iter()
-        .map(|(label, _)| label.as_ref().chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut text = String::new();
-    for (label, value) in fields {
-        let label = label.as_ref();
-        let value = formatting::neutralise_control_characters(value);
-        let padding = width - label.chars().count();
-        let mut lines = value.lines();
-        let first = lines.next().unwrap_or_default();
-        text.push_str(&format!("  {label}{} : {first}\n", " ".repeat(padding)));
-        for line in lines {
-            text.push_str(&format!("  {}   {line}\n", " ".repeat(width)));
-        }
-    }
-    text
+    formatting::card(fields)
 }
 
 /// A table of `rows` under `headers`, fitted to `width` when given; numeric columns (by

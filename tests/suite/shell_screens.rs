@@ -175,3 +175,88 @@ async fn modification_prompts_start_from_the_current_value(backend: crate::suppo
 }
 
 test_on_both_backends!(modification_prompts_start_from_the_current_value);
+
+/// At 80 columns a list is fitted to the screen: no identifier, amount or date cut, long
+/// names shortened with « … », one line per row, so that the title, the rows and the
+/// prompt are on the screen together; a record asked for by a typed command reads as a
+/// card.
+async fn lists_fit_80_columns_and_records_read_as_cards(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut terminal = Terminal::start(&url, &path, &[], 80, 24);
+        sign_in(&mut terminal, "manager1");
+        terminal.line("3");
+        terminal.wait_for("Gestion des contrats");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("1");
+        let screen = terminal.wait_for("Tous les contrats — 6 contrats — page 1/1");
+        terminal.wait_for_prompt(CHOICE);
+        let screen = terminal.screen().max(screen);
+        for number in 1..=6 {
+            let row = screen
+                .lines()
+                .find(|line| line.contains(&format!("CTR-2026-000{number}")))
+                .unwrap_or_else(|| panic!("CTR-2026-000{number} whole on a line:\n{screen}"));
+            assert!(row.contains(" €"), "{row}");
+        }
+        for amount in ["12 000,00 €", "8 500,00 €", "22 000,00 €"] {
+            assert!(screen.contains(amount), "{amount} whole in:\n{screen}");
+        }
+        assert!(
+            screen.contains("Tous les contrats — 6 contrats"),
+            "{screen}"
+        );
+        terminal.line("0");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("0");
+        terminal.wait_for("Menu principal");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("4");
+        terminal.wait_for("Gestion des évènements");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("1");
+        terminal.wait_for("Tous les évènements — 4 évènements — page 1/1");
+        let screen = terminal.wait_for_prompt(CHOICE);
+        // The whole page at once: title, header, four rows of one line each, the prompt.
+        assert!(
+            screen.contains("Tous les évènements — 4 évènements — page 1/1"),
+            "{screen}"
+        );
+        for (number, date) in [
+            ("EVT-2026-0001", "18/03/2027 08:00"),
+            ("EVT-2026-0002", "12/12/2026 18:00"),
+            ("EVT-2026-0003", "22/01/2027 17:00"),
+            ("EVT-2026-0004", "05/06/2027 10:00"),
+        ] {
+            let row = screen
+                .lines()
+                .find(|line| line.contains(number))
+                .unwrap_or_else(|| panic!("{number} whole on a line:\n{screen}"));
+            assert!(row.contains(date), "{date} whole beside {number}: {row}");
+        }
+        assert!(screen.contains('…'), "long names shortened:\n{screen}");
+        terminal.line("0");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("0");
+        terminal.wait_for("Menu principal");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("evenement(2)");
+        let screen = terminal.wait_for("Lieu                 : Pavillon Ledoyen, 75008 Paris");
+        assert!(
+            screen.contains("  Support              : Inès Fontaine"),
+            "{screen}"
+        );
+        assert!(!screen.contains('╭'), "a card, not a table:\n{screen}");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.keys("\u{4}");
+        terminal.wait_for("Au revoir.");
+        terminal.finish();
+    })
+    .await
+    .unwrap();
+}
+
+test_on_both_backends!(lists_fit_80_columns_and_records_read_as_cards);
