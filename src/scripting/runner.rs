@@ -53,6 +53,9 @@ pub struct ScriptFailure {
     pub message: String,
     /// The script line where it stopped, when known.
     pub line: Option<usize>,
+    /// How many records the run had changed before it stopped: changes undone (none
+    /// for a run that only read).
+    pub undone_changes: usize,
 }
 
 impl ScriptFailure {
@@ -60,6 +63,7 @@ impl ScriptFailure {
         Self {
             message: message.into(),
             line: None,
+            undone_changes: 0,
         }
     }
 
@@ -274,6 +278,7 @@ async fn run_once(
             return Attempt::Failed(ScriptFailure {
                 message: "erreur de syntaxe dans le script".to_owned(),
                 line: error.position().line(),
+                undone_changes: 0,
             });
         }
     };
@@ -312,6 +317,7 @@ async fn run_once(
             .map_err(|error| ScriptFailure {
                 message: french_message(&error, &limits),
                 line: line_of(&error).or_else(|| failure_context.line_of_refused_call(&ast)),
+                undone_changes: 0,
             })
             .and_then(|value| {
                 result_context
@@ -384,7 +390,10 @@ async fn run_once(
             match other {
                 Ok(()) => Attempt::Done(outcome),
                 Err(failure) if met_contention => Attempt::Conflict(failure),
-                Err(failure) => Attempt::Failed(failure),
+                Err(failure) => Attempt::Failed(ScriptFailure {
+                    undone_changes: journal.changed_record_count(),
+                    ..failure
+                }),
             }
         }
     }

@@ -56,7 +56,11 @@ impl Shell<'_> {
                     self.success(&summary);
                 }
             }
-            Err(failure) => self.error(&format!("{failure} ; rien n'a été enregistré")),
+            // « Nothing was saved » only when something had been changed, then undone.
+            Err(failure) if failure.undone_changes > 0 => {
+                self.error(&format!("{failure} ; rien n'a été enregistré"))
+            }
+            Err(failure) => self.error(&failure.to_string()),
         }
         Ok(None)
     }

@@ -532,6 +532,44 @@ async fn piped_sessions_report_refusals_on_standard_error_and_in_the_status(
 
 test_on_both_backends!(piped_sessions_report_refusals_on_standard_error_and_in_the_status);
 
+/// A typed command that fails says « rien n'a été enregistré » only when it had changed
+/// something, then undone.
+async fn typed_commands_say_nothing_was_saved_only_after_a_change(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "client(999)",
+                r#"modifier_client(1, #{prenom: "Zoé"}); throw "arrêt voulu""#,
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        screen.contains("Erreur : client n°999 introuvable (ligne 1)\n"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Erreur : arrêt voulu (ligne 1) ; rien n'a été enregistré\n"),
+        "{screen}"
+    );
+    assert_eq!(
+        customer::Entity::find_by_id(1)
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .customer_first_name,
+        "Sophie"
+    );
+}
+
+test_on_both_backends!(typed_commands_say_nothing_was_saved_only_after_a_change);
+
 /// `epic-events demo` on a fresh machine: the demo database is created beside the user,
 /// whatever `DATABASE_URL` names, and the shell opens on it.
 #[test]
