@@ -213,6 +213,32 @@ pub fn json_escaped(json: String) -> String {
     escaped
 }
 
+/// `text` with each line longer than `width` wrapped between words, its continuation lines
+/// indented under the line's own text (a help page at 80 columns); as it is when the width
+/// is unknown (not a terminal).
+pub fn fitted_lines(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_owned();
+    };
+    let width = width.max(20);
+    let mut fitted = String::new();
+    for line in text.lines() {
+        if textwrap::core::display_width(line) <= width {
+            fitted.push_str(line);
+        } else {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let continuation = format!("{indent}    ");
+            let options = textwrap::Options::new(width)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .break_words(false)
+                .subsequent_indent(&continuation);
+            fitted.push_str(&textwrap::fill(line, options));
+        }
+        fitted.push('\n');
+    }
+    fitted
+}
+
 /// A record as a card: one « label : value » line per field, labels aligned, a value of
 /// several lines indented under its first; values are neutralised.
 pub fn card(fields: &[(impl AsRef<str>, String)]) -> String {
@@ -374,6 +400,28 @@ pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_wrap_between_words_under_their_text() {
+        let text = "Titre\n  une ligne assez longue pour ne pas tenir dans la largeur donnée ici\n";
+        let fitted = fitted_lines(text, Some(30));
+        assert!(
+            fitted.lines().all(|line| line.chars().count() <= 30),
+            "{fitted}"
+        );
+        assert_eq!(
+            fitted.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+        assert!(
+            fitted
+                .lines()
+                .skip(2)
+                .all(|line| line.starts_with("      ")),
+            "{fitted}"
+        );
+        assert_eq!(fitted_lines(text, None), text);
+    }
 
     #[test]
     fn outputs_are_neutral() {

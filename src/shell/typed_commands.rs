@@ -6,6 +6,25 @@ use super::{ApplicationError, Choice, Shell};
 use crate::scripting::output::{OutputFormat, ScriptOutput};
 use crate::scripting::runner::{self, ScriptRun};
 
+/// What `aide` says first: the menus and the keys, then the script functions follow.
+const SHELL_HELP: &str = "\
+Aide du shell
+
+Les menus
+  Tapez le numéro d'un choix. Sur chaque écran : 0 Retour, 99 Déconnexion.
+  Menus « Gestion des … » : 1 à 4 les listes, 5 Rechercher (mots, majuscules et accents ignorés), 6 Afficher par son numéro (CTR-…, EVT-… ou numéro interne), 7 Créer.
+  Listes : 1 à 10 ouvrent la ligne de ce numéro, 11 Page suivante, 12 Page précédente ; Retour depuis une fiche ramène à la même page.
+  Fiches : 1 Modifier, 2 Supprimer, 3 Créer un évènement ; 21 à 25 ses contrats, 31 à 35 ses évènements, 41 son client, 4 et 5 toutes ses fiches liées.
+
+Les touches
+  Tab complète une commande ; les flèches haut et bas rappellent les commandes tapées (jamais les saisies des formulaires).
+  Ctrl-C annule la ligne ou le formulaire ; Ctrl-D ou « quitter » ferme le shell.
+  Dans un formulaire, une ligne vide annule ; « - » vide un champ facultatif ; en modification, la valeur actuelle est déjà tapée.
+
+Les commandes
+  Au lieu d'un numéro, tapez une commande : une instruction rhai exécutée avec votre session, en une transaction, par exemple mes_contrats_non_payes() ou chercher_clients(\"durand\"). aide(\"creer_client\") détaille une fonction.
+";
+
 impl Shell<'_> {
     // --- Typed commands --------------------------------------------------------------
 
@@ -14,13 +33,9 @@ impl Shell<'_> {
     pub(super) fn typed_command(&mut self, line: &str) -> Result<Option<Choice>, ApplicationError> {
         match line {
             "aide" | "aide()" => {
-                let help = crate::scripting::api::help();
-                self.say(&help);
-                self.say(
-                    "Au menu : tapez le numéro d'un choix. Ailleurs, une commande ci-dessus \
-                     (par exemple mes_contrats_non_payes()). Ctrl-C annule la ligne, Ctrl-D \
-                     ou « quitter » ferme le shell.",
-                );
+                let help = format!("{SHELL_HELP}\n{}", crate::scripting::api::help());
+                let help = crate::formatting::fitted_lines(&help, self.width);
+                self.say(help.trim_end());
                 return Ok(None);
             }
             "quitter" | "quitter()" => return Ok(Some(Choice::Quit)),

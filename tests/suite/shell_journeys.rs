@@ -543,6 +543,7 @@ async fn typed_commands_say_nothing_was_saved_only_after_a_change(
         &signed_in(
             "sales2",
             &[
+                "aide",
                 "client(999)",
                 r#"modifier_client(1, #{prenom: "Zoé"}); throw "arrêt voulu""#,
             ],
@@ -552,6 +553,13 @@ async fn typed_commands_say_nothing_was_saved_only_after_a_change(
     assert!(
         screen.contains("Erreur : client n°999 introuvable (ligne 1)\n"),
         "{screen}"
+    );
+    // `aide` explains the menus and keys first, then the script functions.
+    let help = &screen[screen.find("Aide du shell\n").expect("the shell's help")..];
+    assert!(
+        help.find("Les menus").unwrap() < help.find("Les touches").unwrap()
+            && help.find("Les touches").unwrap() < help.find("\nClients\n").unwrap(),
+        "{help}"
     );
     assert!(
         screen.contains("Erreur : arrêt voulu (ligne 1) ; rien n'a été enregistré\n"),
