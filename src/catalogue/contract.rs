@@ -5,7 +5,15 @@ use super::{
     not_typed,
 };
 use crate::errors::CoreError;
+use crate::money::Money;
 use crate::repositories::contract_repository::ContractRow;
+use crate::validation;
+
+/// An amount as typed (`1 250,50`), for `field`.
+pub(crate) fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
+    text.parse()
+        .map_err(|error: crate::money::MoneyError| CoreError::validation(field, error.to_string()))
+}
 
 /// The amount of a payment, as the payment screen and function name it.
 pub const PAYMENT_LABEL: &str = "montant payé";
@@ -59,6 +67,18 @@ impl ContractField {
     pub const TYPED_ON_CREATION: [Self; 4] = [Customer, TotalAmount, BalanceDue, Signed];
     /// What changes on an existing contract.
     pub const CHANGEABLE: [Self; 3] = [TotalAmount, BalanceDue, Signed];
+
+    /// Whether `text`, typed for this field, meets the field's own rule (the balance
+    /// within the total, the customer's existence are the service's, at the write).
+    pub fn checked(self, text: &str) -> Result<(), CoreError> {
+        let label = self.label();
+        match self {
+            TotalAmount | BalanceDue => amount(label, text).map(drop),
+            Signed => validation::yes_or_no(label, text).map(drop),
+            Customer => validation::whole_number::<i32>(label, text).map(drop),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Catalogue for ContractField {
@@ -78,6 +98,10 @@ impl Catalogue for ContractField {
         CreatedAt,
         UpdatedAt,
     ];
+
+    fn check(self, text: &str) -> Result<(), CoreError> {
+        self.checked(text)
+    }
 
     fn describe(self) -> Description {
         match self {

@@ -4,8 +4,46 @@ use super::{
     CREATED_AT, Catalogue, Description, Given, Input, Typed, UPDATED_AT, Value, not_typed,
 };
 use crate::errors::CoreError;
-use crate::formatting::DATE_TIME_EXAMPLE;
+use crate::formatting::{self, DATE_TIME_EXAMPLE};
 use crate::repositories::event_repository::EventRow;
+use crate::validation;
+
+/// Maximum length of an event name (`varchar(150)`).
+pub const NAME_MAXIMUM_LENGTH: usize = 150;
+/// Maximum length of a location (`varchar(255)`).
+pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
+/// Maximum length of the notes.
+pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
+
+/// A date-time as typed (`22/11/2026 14:30` or RFC 3339), for `field`.
+pub(crate) fn date_time(
+    field: &'static str,
+    text: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
+    formatting::parse_date_time(text).ok_or_else(|| {
+        CoreError::validation(
+            field,
+            format!("n'est pas une date valide ({DATE_TIME_EXAMPLE})"),
+        )
+    })
+}
+
+/// A number of attendees: not negative, and as the database stores it.
+pub(crate) fn attendees(value: i64) -> Result<i32, CoreError> {
+    if value < 0 {
+        return Err(CoreError::validation(
+            EventField::Attendees.label(),
+            "ne peut pas être négatif",
+        ));
+    }
+    i32::try_from(value)
+        .map_err(|_| CoreError::validation(EventField::Attendees.label(), "est trop grand"))
+}
+
+/// The notes: free text, line breaks allowed, possibly empty.
+pub(crate) fn note(text: &str) -> Result<String, CoreError> {
+    validation::optional_text_with_lines(EventField::Note.label(), text, NOTE_MAXIMUM_LENGTH)
+}
 
 /// The support user to assign to an event, as the user designates them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +114,20 @@ impl EventField {
     /// What changes on an existing event, in the modification screen's order (who may
     /// change which is the policy's: `permissions::may_edit_event_field`).
     pub const CHANGEABLE: [Self; 7] = [Name, Start, End, Location, Attendees, Note, Support];
+
+    /// Whether `text`, typed for this field, meets the field's own rule (the rules across
+    /// fields — an end after the start — are the service's, at the write).
+    pub fn checked(self, text: &str) -> Result<(), CoreError> {
+        let label = self.label();
+        match self {
+            Name => validation::required_text(label, text, NAME_MAXIMUM_LENGTH).map(drop),
+            Location => validation::required_text(label, text, LOCATION_MAXIMUM_LENGTH).map(drop),
+            Start | End => date_time(label, text).map(drop),
+            Attendees => attendees(validation::whole_number(label, text)?).map(drop),
+            Note => note(text).map(drop),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Catalogue for EventField {
@@ -103,6 +155,10 @@ impl Catalogue for EventField {
         CreatedAt,
         UpdatedAt,
     ];
+
+    fn check(self, text: &str) -> Result<(), CoreError> {
+        self.checked(text)
+    }
 
     fn describe(self) -> Description {
         match self {

@@ -186,6 +186,13 @@ pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
         Self::ALL.iter().copied().find(|field| field.key() == key)
     }
 
+    /// Whether `text`, typed for this field, meets the field's own rule: what a form
+    /// checks as soon as the field is typed (the write checks everything again, with the
+    /// rules across fields). Nothing is typed into a report's fields.
+    fn check(self, _text: &str) -> Result<(), CoreError> {
+        Ok(())
+    }
+
     /// The fields a record is found by in a search, in order (none: not searched).
     const SEARCHED: &'static [Self] = &[];
 

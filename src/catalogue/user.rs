@@ -100,6 +100,10 @@ impl Catalogue for UserField {
         UpdatedAt,
     ];
 
+    fn check(self, text: &str) -> Result<(), CoreError> {
+        self.checked(text).map(drop)
+    }
+
     fn describe(self) -> Description {
         match self {
             Id => Description::read_only("id", "numéro", "id", "numéro"),

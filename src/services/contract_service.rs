@@ -43,10 +43,7 @@ pub enum ContractList {
     OfCustomer(i32),
 }
 
-fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
-    text.parse()
-        .map_err(|error: crate::money::MoneyError| CoreError::validation(field, error.to_string()))
-}
+use crate::catalogue::contract::amount;
 
 fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
     if balance > total {

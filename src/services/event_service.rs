@@ -12,7 +12,6 @@ use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::entities::event;
 use crate::errors::CoreError;
-use crate::formatting;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Role, Target, authorize, may_edit_event_field,
@@ -24,12 +23,10 @@ use crate::repositories::event_repository::{self, EventFilter, EventOrder};
 use crate::repositories::{begin_write, count_matching, store_search_text, user_repository};
 use crate::validation;
 
-/// Maximum length of an event name (`varchar(150)`).
-pub const NAME_MAXIMUM_LENGTH: usize = 150;
-/// Maximum length of a location (`varchar(255)`).
-pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
-/// Maximum length of the notes.
-pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
+pub use crate::catalogue::event::{
+    LOCATION_MAXIMUM_LENGTH, NAME_MAXIMUM_LENGTH, NOTE_MAXIMUM_LENGTH,
+};
+use crate::catalogue::event::{attendees, date_time, note};
 
 /// The criteria of a search, as users know them.
 pub mod criterion {
@@ -67,33 +64,6 @@ pub struct EventSearch {
     pub starts_until: Option<String>,
     /// Soonest first rather than in creation order.
     pub soonest_first: bool,
-}
-
-fn date_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError> {
-    formatting::parse_date_time(text).ok_or_else(|| {
-        CoreError::validation(
-            field,
-            format!(
-                "n'est pas une date valide ({})",
-                formatting::DATE_TIME_EXAMPLE
-            ),
-        )
-    })
-}
-
-fn attendees(value: i64) -> Result<i32, CoreError> {
-    if value < 0 {
-        return Err(CoreError::validation(
-            EventField::Attendees.label(),
-            "ne peut pas être négatif",
-        ));
-    }
-    i32::try_from(value)
-        .map_err(|_| CoreError::validation(EventField::Attendees.label(), "est trop grand"))
-}
-
-fn note(text: &str) -> Result<String, CoreError> {
-    validation::optional_text_with_lines(EventField::Note.label(), text, NOTE_MAXIMUM_LENGTH)
 }
 
 fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {

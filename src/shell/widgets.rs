@@ -555,25 +555,37 @@ impl Shell<'_> {
         } else {
             self.ask(&prompt)?
         };
-        match (answer, field.when_empty.is_some()) {
-            (Answer::Cancel, true) => Ok(Answer::Text(String::new())),
-            (Answer::Text(text), _) if field.secret => {
-                match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
-                    Answer::Text(again) if again == text => Ok(Answer::Text(text)),
-                    Answer::Quit => Ok(Answer::Quit),
-                    _ => {
-                        self.error(&format!("{} : les deux saisies diffèrent", field.name));
-                        self.ask_field(field)
-                    }
+        let text = match (answer, field.when_empty.is_some()) {
+            (Answer::Cancel, true) => return Ok(Answer::Text(String::new())),
+            (Answer::Text(text), _) => text,
+            (answer, _) => return Ok(answer),
+        };
+        // The core's rule for this field, at once: a wrong value is asked again before
+        // the next field.
+        if let Some(check) = &field.check
+            && let Err(refusal) = check(&text)
+        {
+            self.refused(&refusal);
+            return self.ask_field(field);
+        }
+        if field.secret {
+            return match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
+                Answer::Text(again) if again == text => Ok(Answer::Text(text)),
+                Answer::Quit => Ok(Answer::Quit),
+                _ => {
+                    self.error(&format!("{} : les deux saisies diffèrent", field.name));
+                    self.ask_field(field)
                 }
-            }
-            (Answer::Text(text), _) if field.moment => match self.confirm_if_past(&text)? {
+            };
+        }
+        if field.moment {
+            return match self.confirm_if_past(&text)? {
                 Some(true) => Ok(Answer::Text(text)),
                 Some(false) => self.ask_field(field),
                 None => Ok(Answer::Quit),
-            },
-            (answer, _) => Ok(answer),
+            };
         }
+        Ok(Answer::Text(text))
     }
 
     /// When `text` names a moment already past, asks whether it is meant; `Some(true)`
@@ -749,25 +761,34 @@ pub(super) struct FormField {
     secret: bool,
     /// A date and time: one already past is confirmed.
     moment: bool,
+    /// The core's rule for the field alone, checked as soon as it is typed.
+    check: Option<FieldCheck>,
 }
 
+/// A field's own rule, from its catalogue.
+type FieldCheck = Box<dyn Fn(&str) -> Result<(), CoreError>>;
+
 impl FormField {
-    /// The field `description` describes.
-    pub(super) const fn of(description: Description) -> Self {
+    /// The field `description` describes (checked when the form is submitted).
+    pub(super) fn of(description: Description) -> Self {
         Self {
             name: description.label,
             hint: description.hint,
             when_empty: description.when_empty,
             secret: matches!(description.input, Input::Secret),
             moment: matches!(description.input, Input::Moment),
+            check: None,
         }
     }
 
-    /// The fields `fields` of a record, in order.
+    /// The fields `fields` of a record, in order, each checked as soon as it is typed.
     pub(super) fn all<F: Catalogue>(fields: &[F]) -> Vec<Self> {
         fields
             .iter()
-            .map(|field| Self::of(field.describe()))
+            .map(|&field| Self {
+                check: Some(Box::new(move |text| field.check(text))),
+                ..Self::of(field.describe())
+            })
             .collect()
     }
 }

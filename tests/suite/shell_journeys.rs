@@ -80,9 +80,9 @@ async fn sales_journey(backend: crate::support::Backend) {
                 "Claire",
                 "Vasseur",
                 "pas-une-adresse",
+                "claire@vasseur.fr",
                 "+33 3 20 00 00 01",
                 "Vasseur Conseil",
-                "claire@vasseur.fr",
                 "1",
                 "1",
                 "Clara",
@@ -116,8 +116,11 @@ async fn sales_journey(backend: crate::support::Backend) {
         !screen.contains("demo-epic-events"),
         "the password is never shown"
     );
+    // A wrong e-mail is asked again at once, before the next field.
     assert!(
-        screen.contains("Erreur : adresse e-mail : n'est pas une adresse e-mail valide"),
+        screen.contains(
+            "Adresse e-mail : pas-une-adresse\nErreur : adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)\nAdresse e-mail : claire@vasseur.fr\nTéléphone"
+        ),
         "{screen}"
     );
     assert!(
