@@ -87,6 +87,8 @@ pub struct Description {
     pub input: Input,
     /// What leaving it empty on creation means, when it may be left empty (`non`).
     pub when_empty: Option<&'static str>,
+    /// The values it takes, when they are few (a role): offered as a numbered list.
+    pub choices: &'static [&'static str],
 }
 
 impl Description {
@@ -105,6 +107,7 @@ impl Description {
             hint: None,
             input: Input::ReadOnly,
             when_empty: None,
+            choices: &[],
         }
     }
 
@@ -124,12 +127,19 @@ impl Description {
             hint: None,
             input,
             when_empty: None,
+            choices: &[],
         }
     }
 
     /// With what to type shown next to the prompt.
     pub const fn hinted(mut self, hint: &'static str) -> Self {
         self.hint = Some(hint);
+        self
+    }
+
+    /// Takes one of `choices`, offered as a numbered list.
+    pub const fn chosen_from(mut self, choices: &'static [&'static str]) -> Self {
+        self.choices = choices;
         self
     }
 

@@ -139,7 +139,8 @@ impl Catalogue for UserField {
                 "« gestion », « commercial » ou « support »",
                 Input::Text,
             )
-            .hinted("gestion, commercial ou support"),
+            .hinted("gestion, commercial ou support")
+            .chosen_from(&["gestion", "commercial", "support"]),
             Password => Description::typed(
                 "mot_de_passe",
                 "mot de passe",

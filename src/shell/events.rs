@@ -6,11 +6,9 @@ use super::{
     ALL, Answer, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER,
     Shell, THIRD_LIST, render,
 };
+use crate::catalogue::event::NO_SUPPORT;
 use crate::catalogue::{Catalogue, Given, Typed};
-use crate::formatting;
-use crate::handle::{
-    EventChanges, EventField, EventList, EventRow, EventSearch, Session, UserField,
-};
+use crate::handle::{EventChanges, EventField, EventList, EventRow, EventSearch, Session};
 use crate::paging::PageRequest;
 use crate::permissions::{Action, Feature, allows};
 
@@ -42,9 +40,6 @@ const COLUMNS: [EventField; 5] = [
     EventField::Customer,
     EventField::Support,
 ];
-
-/// The columns of the list of support users to choose from.
-const SUPPORT_COLUMNS: [UserField; 3] = [UserField::Id, UserField::Username, UserField::LastName];
 
 impl Shell<'_> {
     pub(super) fn events_menu(&mut self) -> Result<Next, ApplicationError> {
@@ -254,7 +249,10 @@ impl Shell<'_> {
                 Choice::SignedOut => return Ok(Next::SignedOut),
             };
             if field == EventField::Support {
-                self.show_support_users(&session);
+                match self.change_support(&session, &event)? {
+                    Ok(()) => continue,
+                    Err(next) => return Ok(next),
+                }
             }
             let seen = &event;
             let current = field.read(&event);
@@ -271,44 +269,75 @@ impl Shell<'_> {
         }
     }
 
-    /// The support team, to choose who supports an event.
-    fn show_support_users(&mut self, session: &Session) {
+    /// Who supports `event`, chosen from the numbered list of the support team (or
+    /// nobody); the change is made from `event` as shown.
+    fn change_support(
+        &mut self,
+        session: &Session,
+        event: &EventRow,
+    ) -> Result<Result<(), Next>, ApplicationError> {
         let found = self.core.read(|core| {
             core.users().support_users(
                 session,
                 PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
             )
         });
-        match found {
-            Ok(page) => {
-                let rows = page
-                    .items
-                    .iter()
-                    .map(|user| {
-                        SUPPORT_COLUMNS
-                            .iter()
-                            .map(|field| match field {
-                                // Their full name.
-                                UserField::LastName => {
-                                    format!("{} {}", user.user_first_name, user.user_last_name)
-                                }
-                                field => formatting::value(&field.read(user)),
-                            })
-                            .collect()
-                    })
-                    .collect();
-                let headers = [
-                    "n°",
-                    UserField::Username.label(),
-                    UserField::LastName.label(),
-                ]
-                .map(super::capitalised);
-                let headers = headers.each_ref().map(String::as_str);
-                let table = render::table(&headers, rows, &[true, false, false], self.width);
-                self.say("Membres du support :");
-                self.say(&table);
+        let team = match found {
+            Ok(page) => page.items,
+            Err(error) => {
+                self.refused(&error);
+                return Ok(Ok(()));
             }
-            Err(error) => self.refused(&error),
-        }
+        };
+        let mut entries: Vec<Entry> = (1..)
+            .zip(&team)
+            .map(|(number, user)| {
+                let marker = if Some(user.id) == event.user_support_id {
+                    " — actuellement"
+                } else {
+                    ""
+                };
+                Entry::offered(
+                    number,
+                    format!(
+                        "{} {} ({}){marker}",
+                        user.user_first_name, user.user_last_name, user.username
+                    ),
+                )
+            })
+            .collect();
+        let nobody = team.len() as u32 + 1;
+        entries.push(Entry::present_if(
+            nobody,
+            "Aucun support (le retirer)",
+            event.user_support_id.is_some(),
+        ));
+        let given = match self.choose(
+            "Membres du support : qui assure cet évènement ?",
+            &entries,
+            Some("Retour"),
+        )? {
+            Choice::Entry(number) if number == nobody => Given::Text(NO_SUPPORT.to_owned()),
+            Choice::Entry(number) => match team.get(number as usize - 1) {
+                Some(user) => Given::WholeNumber(user.id.into()),
+                None => return Ok(Ok(())),
+            },
+            Choice::Back => return Ok(Ok(())),
+            Choice::Quit => return Ok(Err(Next::Quit)),
+            Choice::SignedOut => return Ok(Err(Next::SignedOut)),
+        };
+        let changes = match EventChanges::of(EventField::Support, given) {
+            Ok(changes) => changes,
+            Err(error) => {
+                self.refused(&error);
+                return Ok(Ok(()));
+            }
+        };
+        let id = event.id;
+        let changed = self
+            .core
+            .write(|core| core.events().update(session, id, &changes, Some(event)));
+        self.report(changed, "Modification enregistrée.");
+        Ok(Ok(()))
     }
 }

@@ -549,11 +549,15 @@ impl Shell<'_> {
     }
 
     pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, ApplicationError> {
-        let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
-        let answer = if field.secret {
-            self.ask_secret(&prompt)?
+        let answer = if field.choices.is_empty() {
+            let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
+            if field.secret {
+                self.ask_secret(&prompt)?
+            } else {
+                self.ask(&prompt)?
+            }
         } else {
-            self.ask(&prompt)?
+            self.ask_choice(field.name, field.choices, "")?
         };
         let text = match (answer, field.when_empty.is_some()) {
             (Answer::Cancel, true) => return Ok(Answer::Text(String::new())),
@@ -586,6 +590,31 @@ impl Shell<'_> {
             };
         }
         Ok(Answer::Text(text))
+    }
+
+    /// Shows `choices` numbered and asks for one (its number or itself); the answer is the
+    /// choice's text, or what was typed when it is not a number shown.
+    pub(super) fn ask_choice(
+        &mut self,
+        name: &str,
+        choices: &[&str],
+        initial: &str,
+    ) -> Result<Answer, ApplicationError> {
+        let listed: Vec<String> = (1..)
+            .zip(choices)
+            .map(|(number, choice)| format!("{number}. {choice}"))
+            .collect();
+        self.say(&format!("  {}", listed.join("   ")));
+        let question = format!("{} (1 à {})", capitalised(name), choices.len());
+        Ok(match self.ask_from(&question, initial)? {
+            Answer::Text(text) => match text.parse::<usize>() {
+                Ok(number) if (1..=choices.len()).contains(&number) => {
+                    Answer::Text(choices[number - 1].to_owned())
+                }
+                _ => Answer::Text(text),
+            },
+            other => other,
+        })
     }
 
     /// When `text` names a moment already past, asks whether it is meant; `Some(true)`
@@ -633,7 +662,12 @@ impl Shell<'_> {
             String::new()
         };
         loop {
-            let value = match self.ask_from(&label, &initial)? {
+            let answer = if field.choices.is_empty() {
+                self.ask_from(&label, &initial)?
+            } else {
+                self.ask_choice(name, field.choices, "")?
+            };
+            let value = match answer {
                 Answer::Text(value) if optional && value == "-" => String::new(),
                 Answer::Text(value) => value,
                 Answer::Cancel => return Ok(Ok(None)),
@@ -763,6 +797,8 @@ pub(super) struct FormField {
     moment: bool,
     /// The core's rule for the field alone, checked as soon as it is typed.
     check: Option<FieldCheck>,
+    /// The values it takes, offered as a numbered list.
+    choices: &'static [&'static str],
 }
 
 /// A field's own rule, from its catalogue.
@@ -778,6 +814,7 @@ impl FormField {
             secret: matches!(description.input, Input::Secret),
             moment: matches!(description.input, Input::Moment),
             check: None,
+            choices: description.choices,
         }
     }
 

@@ -202,7 +202,7 @@ async fn management_journey(backend: crate::support::Backend) {
                 "yanis.benali@epic-events.fr",
                 "+33 6 40 00 00 01",
                 "support3",
-                "support",
+                "3",
                 "un mot de passe solide",
                 "un mot de passe solide",
                 "0",
@@ -224,7 +224,7 @@ async fn management_journey(backend: crate::support::Backend) {
                 "1",
                 "1",
                 "7",
-                "support2",
+                "2",
                 "0",
                 "0",
                 "0",
@@ -242,9 +242,18 @@ async fn management_journey(backend: crate::support::Backend) {
         "{screen}"
     );
     assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
+    // The role is chosen from a numbered list.
+    assert!(
+        screen.contains("  1. gestion   2. commercial   3. support\nRôle (1 à 3) : 3\n"),
+        "{screen}"
+    );
     assert!(screen.contains("Contrat signé."), "{screen}");
     assert!(screen.contains("  Signé          : oui\n"), "{screen}");
-    assert!(screen.contains("Membres du support :"), "{screen}");
+    // The support user is chosen from the numbered list of the team.
+    assert!(
+        screen.contains("Membres du support : qui assure cet évènement ?\n   1. Inès Fontaine (support1)\n   2. Thomas Mercier (support2)\n"),
+        "{screen}"
+    );
     assert!(
         screen.contains("  Support              : Thomas Mercier\n"),
         "{screen}"
@@ -257,6 +266,13 @@ async fn management_journey(backend: crate::support::Backend) {
         .unwrap()
         .expect("the user exists");
     assert_eq!(created.email, "yanis.benali@epic-events.fr");
+    let support_role = epic_events::entities::role::Entity::find()
+        .filter(epic_events::entities::role::Column::Name.eq("support"))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.role_id, support_role.id, "chosen as « 3. support »");
     let new_contract = contract::Entity::find()
         .filter(contract::Column::CustomerId.eq(atelier.parse::<i32>().unwrap()))
         .one(&database.connection)
