@@ -4,14 +4,15 @@
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
-    FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, THIRD_LIST,
-    render,
+    FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, SEARCH, SHOW_BY_NUMBER, Shell,
+    THIRD_LIST, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
 use crate::handle::{
-    ContractChanges, ContractField, ContractList, ContractRow, EventField, EventList, NewContract,
-    NewEvent, PAYMENT,
+    ContractChanges, ContractField, ContractList, ContractRow, CustomerRow, EventField, EventList,
+    NewContract, NewEvent, PAYMENT,
 };
+use crate::paging::PageRequest;
 use crate::permissions::{Action, Feature, allows};
 
 /// What the contract's screen shows.
@@ -332,9 +333,30 @@ impl Shell<'_> {
 
     fn create_contract(&mut self) -> Result<Next, ApplicationError> {
         self.title("Nouveau contrat (laissez un champ obligatoire vide pour annuler)");
-        let form = FormField::all(&ContractField::TYPED_ON_CREATION);
+        let customer = match self.choose_customer()? {
+            Ok(Some(customer)) => customer,
+            Ok(None) => {
+                self.say("Saisie annulée.");
+                return Ok(Next::Back);
+            }
+            Err(next) => return Ok(next),
+        };
+        self.success(&format!(
+            "Client choisi : {} (n°{}), {} {}.",
+            customer.company_name,
+            customer.id,
+            customer.customer_first_name,
+            customer.customer_last_name
+        ));
+        // The customer is chosen: the rest of the form.
+        let fields = &ContractField::TYPED_ON_CREATION[1..];
+        let form = FormField::all(fields);
+        let customer_id = customer.id;
         let created = self.form(&form, |shell, session, values| {
-            let input = NewContract::filled(&ContractField::TYPED_ON_CREATION, values)?;
+            let input = NewContract {
+                customer_id,
+                ..NewContract::filled(fields, values)?
+            };
             shell
                 .core
                 .write(|core| core.contracts().create(session, &input))
@@ -345,6 +367,75 @@ impl Shell<'_> {
                 self.contract_detail(contract.id)
             }
             Err(next) => Ok(next),
+        }
+    }
+
+    /// Asks for the customer of a new contract, by its number or by words of its name,
+    /// company or e-mail (a numbered list to choose from when several match); `Ok(None)`
+    /// when given up.
+    fn choose_customer(&mut self) -> Result<Result<Option<CustomerRow>, Next>, ApplicationError> {
+        loop {
+            let typed = match self.ask(
+                "Client : son numéro, ou des mots de son nom, de son entreprise ou de son e-mail",
+            )? {
+                Answer::Text(text) => text,
+                Answer::Cancel => return Ok(Ok(None)),
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            };
+            let Some(session) = self.session()? else {
+                return Ok(Err(Next::SignedOut));
+            };
+            let found = match typed.parse::<i32>() {
+                Ok(id) => self
+                    .core
+                    .read(|core| core.customers().detail(&session, id))
+                    .map(|customer| vec![customer]),
+                Err(_) => self
+                    .core
+                    .read(|core| {
+                        core.customers()
+                            .search(&session, &typed, PageRequest::first(PAGE_SIZE))
+                    })
+                    .map(|page| page.items),
+            };
+            let mut found = match found {
+                Ok(found) => found,
+                Err(error) => {
+                    self.refused(&error);
+                    continue;
+                }
+            };
+            match found.len() {
+                0 => {
+                    self.error(&format!("aucun client ne correspond à « {typed} »"));
+                    continue;
+                }
+                1 => return Ok(Ok(found.pop())),
+                _ => {}
+            }
+            let entries: Vec<Entry> = (1..)
+                .zip(&found)
+                .map(|(number, customer)| {
+                    Entry::offered(
+                        number,
+                        format!(
+                            "{} — {} {} (n°{})",
+                            customer.company_name,
+                            customer.customer_first_name,
+                            customer.customer_last_name,
+                            customer.id
+                        ),
+                    )
+                })
+                .collect();
+            match self.choose("Quel client ?", &entries, Some("Retour"))? {
+                Choice::Entry(number) => {
+                    return Ok(Ok(found.into_iter().nth(number as usize - 1)));
+                }
+                Choice::Back => continue,
+                Choice::Quit => return Ok(Err(Next::Quit)),
+                Choice::SignedOut => return Ok(Err(Next::SignedOut)),
+            }
         }
     }
 

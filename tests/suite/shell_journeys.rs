@@ -209,7 +209,9 @@ async fn management_journey(backend: crate::support::Backend) {
                 "0",
                 "3",
                 "7",
-                &atelier,
+                ".fr",
+                "0",
+                "atelier LUMIERE",
                 "5 000",
                 "",
                 "",
@@ -242,6 +244,15 @@ async fn management_journey(backend: crate::support::Backend) {
         "{screen}"
     );
     assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
+    // The customer is found by words, chosen, and confirmed.
+    assert!(
+        screen.contains("Quel client ?\n   1. Atelier Lumière — Sophie Laurent (n°1)\n   2. Maison Durand — Paul Durand (n°2)\n   3. Brasserie des Quais — Manon Petit (n°3)\n"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Client choisi : Atelier Lumière (n°1), Sophie Laurent."),
+        "{screen}"
+    );
     // The role is chosen from a numbered list.
     assert!(
         screen.contains("  1. gestion   2. commercial   3. support\nRôle (1 à 3) : 3\n"),
