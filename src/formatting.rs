@@ -123,6 +123,41 @@ pub fn shortened(text: &str, width: usize) -> String {
     format!("{kept}…")
 }
 
+/// `text` with French typography, for a person at a terminal: narrow no-break spaces
+/// (U+202F) between groups of digits and before « ; ! ? », no-break spaces (U+00A0) before
+/// « : » and « € » and inside « », so that a line never breaks inside an amount or before
+/// its punctuation. (Piped output keeps ordinary spaces: what a script or a search reads
+/// is what a person types.)
+pub fn french_typography(text: &str) -> String {
+    const NO_BREAK: char = '\u{a0}';
+    const NARROW_NO_BREAK: char = '\u{202f}';
+    let characters: Vec<char> = text.chars().collect();
+    let mut typeset = String::with_capacity(text.len());
+    for (index, character) in characters.iter().enumerate() {
+        let before = index.checked_sub(1).map(|before| characters[before]);
+        let after = characters.get(index + 1).copied();
+        let replaced = match (before, *character, after) {
+            (Some(_), ' ', Some(':' | '€' | '»')) => NO_BREAK,
+            (Some(_), ' ', Some(';' | '!' | '?')) => NARROW_NO_BREAK,
+            (Some('«'), ' ', _) => NO_BREAK,
+            // Between a digit and a group of exactly three digits: a thousands separator.
+            (Some(digit), ' ', Some(_))
+                if digit.is_ascii_digit()
+                    && characters[index + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count()
+                        == 3 =>
+            {
+                NARROW_NO_BREAK
+            }
+            (_, other, _) => other,
+        };
+        typeset.push(replaced);
+    }
+    typeset
+}
+
 /// A count the French way: `1 234`.
 pub fn whole_number(count: u64) -> String {
     decimal_number(rust_decimal::Decimal::from(count))
@@ -400,6 +435,17 @@ pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_typography_keeps_amounts_and_punctuation_together() {
+        assert_eq!(
+            french_typography(
+                "Reste à payer : 12 000,00 € ; « oui » ? 1 200 participants le 18/03/2027 08:00 !"
+            ),
+            "Reste à payer\u{a0}: 12\u{202f}000,00\u{a0}€\u{202f}; «\u{a0}oui\u{a0}»\u{202f}? 1\u{202f}200 participants le 18/03/2027 08:00\u{202f}!"
+        );
+        assert_eq!(french_typography("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
+    }
 
     #[test]
     fn long_lines_wrap_between_words_under_their_text() {

@@ -137,9 +137,21 @@ pub fn run(
 impl Shell<'_> {
     // --- Output ----------------------------------------------------------------------
 
+    /// Writes `text` for the person using the shell: with French typography at a terminal
+    /// (`formatting::french_typography`), as it is on a pipe.
     fn say(&mut self, text: &str) {
+        let text = self.typeset(text);
         let _ = writeln!(self.output, "{text}");
         let _ = self.output.flush();
+    }
+
+    /// `text` as a person at a terminal reads it (French typography); as it is otherwise.
+    fn typeset<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.interactive {
+            std::borrow::Cow::Owned(crate::formatting::french_typography(text))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
     }
 
     // Titles and messages may name a record (« Client n°2 — Maison Durand »): what came
@@ -166,7 +178,8 @@ impl Shell<'_> {
 
     fn error(&mut self, message: &str) {
         let message = crate::formatting::neutralise_control_characters(message);
-        let text = render::wrapped(&format!("Erreur : {message}"), self.width);
+        // Typeset before wrapping, so that no line breaks before a « : » or inside an amount.
+        let text = render::wrapped(&self.typeset(&format!("Erreur : {message}")), self.width);
         let line = styled(render::ERROR, &text);
         if !self.interactive {
             self.errors_shown += 1;
@@ -183,7 +196,7 @@ impl Shell<'_> {
 
     fn success(&mut self, message: &str) {
         let message = crate::formatting::neutralise_control_characters(message);
-        let text = render::wrapped(&message, self.width);
+        let text = render::wrapped(&self.typeset(&message), self.width);
         let line = styled(render::SUCCESS, &text);
         self.message(&line);
     }

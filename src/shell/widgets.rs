@@ -173,6 +173,8 @@ impl Shell<'_> {
         prompt: &str,
         reading: Reading,
     ) -> Result<Line, ApplicationError> {
+        let prompt = self.typeset(prompt).into_owned();
+        let prompt = prompt.as_str();
         loop {
             let line = match reading {
                 Reading::Choice => self.console.read_line(prompt),

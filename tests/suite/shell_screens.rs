@@ -205,6 +205,11 @@ async fn lists_fit_80_columns_and_records_read_as_cards(backend: crate::support:
         for amount in ["12 000,00 €", "8 500,00 €", "22 000,00 €"] {
             assert!(screen.contains(amount), "{amount} whole in:\n{screen}");
         }
+        // In French typography: a narrow no-break space between the digit groups, a
+        // no-break space before the euro sign and before « : ».
+        let raw = terminal.raw_rows().join("\n");
+        assert!(raw.contains("12\u{202f}000,00\u{a0}€"), "{raw:?}");
+        assert!(raw.contains("«\u{a0}aide\u{a0}»)\u{a0}:"), "{raw:?}");
         assert!(
             screen.contains("Tous les contrats — 6 contrats"),
             "{screen}"

@@ -116,8 +116,17 @@ impl Terminal {
         self.keys("\r");
     }
 
-    /// What the screen shows now, one string per row, trailing spaces removed.
+    /// What the screen shows now, one string per row, trailing spaces removed; the
+    /// no-break spaces of French typography read as the spaces a person sees.
     pub fn rows(&self) -> Vec<String> {
+        self.raw_rows()
+            .into_iter()
+            .map(|row| row.replace(['\u{a0}', '\u{202f}'], " "))
+            .collect()
+    }
+
+    /// [`Terminal::rows`] with their no-break spaces as they are.
+    pub fn raw_rows(&self) -> Vec<String> {
         let screen = self.screen.lock().unwrap();
         let (_, columns) = screen.screen().size();
         screen
