@@ -277,21 +277,45 @@ pub fn fitted_lines(text: &str, width: Option<usize>) -> String {
 /// A record as a card: one « label : value » line per field, labels aligned, a value of
 /// several lines indented under its first; values are neutralised.
 pub fn card(fields: &[(impl AsRef<str>, String)]) -> String {
-    let width = fields
+    fitted_card(fields, None)
+}
+
+/// [`card`], its values wrapped between words to fit `width` when given (a terminal's),
+/// continuation lines under the value.
+pub fn fitted_card(fields: &[(impl AsRef<str>, String)], width: Option<usize>) -> String {
+    let label_width = fields
         .iter()
         .map(|(label, _)| label.as_ref().chars().count())
         .max()
         .unwrap_or(0);
+    // « ␣␣label : » before each value.
+    let indent = " ".repeat(label_width + 5);
     let mut text = String::new();
     for (label, value) in fields {
         let label = label.as_ref();
         let value = neutralise_control_characters(value);
-        let padding = width - label.chars().count();
-        let mut lines = value.lines();
-        let first = lines.next().unwrap_or_default();
-        text.push_str(&format!("  {label}{} : {first}\n", " ".repeat(padding)));
+        let padding = " ".repeat(label_width - label.chars().count());
+        let lines: Vec<String> = value
+            .lines()
+            .flat_map(|line| match width {
+                Some(width) if label_width + 5 + textwrap::core::display_width(line) > width => {
+                    let options =
+                        textwrap::Options::new(width.saturating_sub(label_width + 5).max(20))
+                            .word_separator(textwrap::WordSeparator::AsciiSpace)
+                            .break_words(false);
+                    textwrap::wrap(line, options)
+                        .into_iter()
+                        .map(|part| part.into_owned())
+                        .collect::<Vec<_>>()
+                }
+                _ => vec![line.to_owned()],
+            })
+            .collect();
+        let mut lines = lines.iter();
+        let first = lines.next().map(String::as_str).unwrap_or_default();
+        text.push_str(&format!("  {label}{padding} : {first}\n"));
         for line in lines {
-            text.push_str(&format!("  {}   {line}\n", " ".repeat(width)));
+            text.push_str(&format!("{indent}{line}\n"));
         }
     }
     text

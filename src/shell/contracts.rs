@@ -173,7 +173,7 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Contrat {}", contract.contract_number));
-            self.say(render::detail(&fields(&contract)).trim_end());
+            self.say(render::detail(&fields(&contract), self.width).trim_end());
             let mut related = Related::default();
             if let Err(error) =
                 self.related_events(&session, EventList::OfContract(id), &mut related)
@@ -258,7 +258,7 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
-            self.say(render::detail(&fields(&contract)).trim_end());
+            self.say(render::detail(&fields(&contract), self.width).trim_end());
             let entries = [
                 Entry::offered(1, super::capitalised(ContractField::TotalAmount.label())),
                 Entry::offered(2, super::capitalised(ContractField::BalanceDue.label())),

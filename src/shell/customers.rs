@@ -140,7 +140,7 @@ impl Shell<'_> {
                 "Client n°{} — {}",
                 customer.id, customer.company_name
             ));
-            self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &customer), self.width).trim_end());
             let mut related = Related::default();
             let found = self
                 .related_contracts(&session, ContractList::OfCustomer(id), &mut related)
@@ -216,7 +216,7 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le client {}", customer.company_name));
-            self.say(render::detail(&render::described(&SCREEN, &customer)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &customer), self.width).trim_end());
             let entries: Vec<Entry> = (1..)
                 .zip(CustomerField::TYPED)
                 .map(|(number, field)| Entry::offered(number, super::capitalised(field.label())))

@@ -187,7 +187,7 @@ impl Shell<'_> {
                 "Évènement {} — {}",
                 event.event_number, event.event_name
             ));
-            self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &event), self.width).trim_end());
             let mut related = Related::default();
             self.related_contract(event.contract_id, &event.contract_number, &mut related);
             self.related_customer(
@@ -228,7 +228,7 @@ impl Shell<'_> {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier l'évènement {}", event.event_number));
-            self.say(render::detail(&render::described(&SCREEN, &event)).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &event), self.width).trim_end());
             let entries: Vec<Entry> = (1..)
                 .zip(EventField::CHANGEABLE)
                 .map(|(number, field)| {

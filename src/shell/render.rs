@@ -51,9 +51,10 @@ pub fn described<F: Catalogue>(fields: &[F], row: &F::Row) -> Vec<(String, Strin
         .collect()
 }
 
-/// A record, one « label : value » line per field, labels aligned (`formatting::card`).
-pub fn detail(fields: &[(impl AsRef<str>, String)]) -> String {
-    formatting::card(fields)
+/// A record, one « label : value » line per field, labels aligned, values wrapped to fit
+/// `width` (`formatting::fitted_card`).
+pub fn detail(fields: &[(impl AsRef<str>, String)], width: Option<usize>) -> String {
+    formatting::fitted_card(fields, width)
 }
 
 /// A table of `rows` under `headers`, fitted to `width` when given; numeric columns (by
@@ -82,10 +83,13 @@ mod tests {
 
     #[test]
     fn details_align_and_neutralise() {
-        let text = detail(&[
-            ("Nom", "Durand\u{1b}]0;titre\u{7}".to_owned()),
-            ("Notes", "ligne 1\nligne 2".to_owned()),
-        ]);
+        let text = detail(
+            &[
+                ("Nom", "Durand\u{1b}]0;titre\u{7}".to_owned()),
+                ("Notes", "ligne 1\nligne 2".to_owned()),
+            ],
+            None,
+        );
         assert_eq!(
             text,
             "  Nom   : Durand\u{fffd}]0;titre\u{fffd}\n  Notes : ligne 1\n          ligne 2\n"

@@ -265,3 +265,47 @@ async fn lists_fit_80_columns_and_records_read_as_cards(backend: crate::support:
 }
 
 test_on_both_backends!(lists_fit_80_columns_and_records_read_as_cards);
+
+/// The screens of the views document as each role sees them at 80×24, pinned by
+/// snapshots: after each choice, the whole terminal as it is when the next choice is asked
+/// (timestamps of records masked).
+async fn main_screens_at_80_columns(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let journeys: [(&str, &[&str]); 3] = [
+        (
+            "manager1",
+            &[
+                "3", "1", "1", "1", "0", "0", "0", "0", "4", "3", "1", "0", "0", "0", "1", "1",
+            ],
+        ),
+        ("sales2", &["2", "2", "2", "0", "0", "0", "3", "4"]),
+        ("support1", &["4", "2", "1", "1"]),
+    ];
+    for (username, choices) in journeys {
+        let directory = tempfile::tempdir().unwrap();
+        let url = database.url.clone();
+        let path = directory.path().to_path_buf();
+        let screens = tokio::task::spawn_blocking(move || {
+            let mut terminal = Terminal::start(&url, &path, &[], 80, 24);
+            sign_in(&mut terminal, username);
+            let mut screens = format!("=== menu principal ===\n{}\n", terminal.screen());
+            for choice in choices {
+                terminal.line(choice);
+                let screen = terminal.wait_for_prompt(CHOICE);
+                screens.push_str(&format!("=== {choice} ===\n{screen}\n"));
+            }
+            terminal.keys("\u{4}");
+            terminal.wait_for("Au revoir.");
+            terminal.finish();
+            screens
+        })
+        .await
+        .unwrap();
+        insta::assert_snapshot!(
+            format!("screens_80x24_{username}"),
+            support::without_timestamps(&screens)
+        );
+    }
+}
+
+test_on_both_backends!(main_screens_at_80_columns);
