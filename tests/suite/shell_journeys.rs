@@ -964,6 +964,10 @@ async fn searches_ignore_case_and_accents(backend: crate::support::Backend) {
                 "0",
                 "5",
                 "durand PAUL",
+                "1",
+                "31",
+                "0",
+                "0",
                 "0",
                 "0",
                 "3",
@@ -1015,6 +1019,19 @@ async fn searches_ignore_case_and_accents(backend: crate::support::Backend) {
     ] {
         assert!(screen.contains(expected), "{expected} in {screen}");
     }
+    // Found without its accent, opened, its event opened from its screen, then back
+    // through them to the same results.
+    assert_eq!(
+        screen
+            .matches("Clients — « durand PAUL » — 1 client — page 1/1")
+            .count(),
+        2,
+        "{screen}"
+    );
+    assert!(
+        screen.contains("\nÉvènement EVT-2026-0001 — Séminaire annuel Maison Durand\n"),
+        "{screen}"
+    );
     // Opened from the results and left: the results again.
     assert_eq!(
         screen
