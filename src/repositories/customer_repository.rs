@@ -46,19 +46,8 @@ fn with_sales_name() -> Select<customer::Entity> {
         .column_as(user::Column::UserLastName, "sales_last_name")
 }
 
-/// A page of customers in id order, only those of `sales_user_id` if given.
-pub async fn list(
-    connection: &impl ConnectionTrait,
-    sales_user_id: Option<i32>,
-    page: PageRequest,
-) -> Result<Vec<CustomerRow>, DbErr> {
-    list_query(sales_user_id, page)
-        .into_model::<CustomerRow>()
-        .all(connection)
-        .await
-}
-
-/// The query of [`list`], for the query-plan tests.
+/// The query of a page of the list (read through `repositories::page_of`; the query-plan
+/// tests explain it).
 pub fn list_query(sales_user_id: Option<i32>, page: PageRequest) -> Select<customer::Entity> {
     search_query(sales_user_id, None, page)
 }
@@ -77,7 +66,8 @@ pub async fn search(
         .await
 }
 
-/// The query of [`search`] (of [`list`] without `search`), for the query-plan tests.
+/// The query of a page of the customers (of `sales_user_id`, if given) whose name, company
+/// or e-mail holds every word of `search`, regardless of letter case and accents.
 pub fn search_query(
     sales_user_id: Option<i32>,
     search: Option<&str>,

@@ -143,20 +143,8 @@ fn with_names() -> Select<event::Entity> {
         )
 }
 
-/// A page of events in `order`.
-pub async fn list(
-    connection: &impl ConnectionTrait,
-    filter: &EventFilter,
-    order: EventOrder,
-    page: PageRequest,
-) -> Result<Vec<EventRow>, DbErr> {
-    list_query(filter, order, page)
-        .into_model::<EventRow>()
-        .all(connection)
-        .await
-}
-
-/// The query of [`list`], for the query-plan tests.
+/// The query of a page of the list (read through `repositories::page_of`; the query-plan
+/// tests explain it).
 pub fn list_query(
     filter: &EventFilter,
     order: EventOrder,

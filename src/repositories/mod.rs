@@ -82,6 +82,28 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     sea_orm::sea_query::LikeExpr::new(pattern).escape('!')
 }
 
+/// The page `page` of the list `query` makes (given a page request, it filters, orders by
+/// key and limits), with the list's total counted when the request asks for it.
+pub async fn page_of<E, M>(
+    connection: &impl ConnectionTrait,
+    query: impl Fn(crate::paging::PageRequest) -> sea_orm::Select<E>,
+    page: crate::paging::PageRequest,
+    id: impl Fn(&M) -> i32,
+) -> Result<crate::paging::Page<M>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    M: sea_orm::FromQueryResult + Send + Sync,
+{
+    let rows = query(page).into_model::<M>().all(connection).await?;
+    crate::paging::Page::from_rows(rows, page, id)
+        .counted(
+            page,
+            count_matching(connection, query(crate::paging::PageRequest::first(1))),
+        )
+        .await
+}
+
 /// How many rows `query` (a list's query, paged or not) matches in all: its limit and
 /// order are dropped and the rest counted by the database.
 pub async fn count_matching<E>(

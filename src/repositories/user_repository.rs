@@ -179,21 +179,8 @@ pub fn list_query(
     search_query(role_name, None, page)
 }
 
-/// A page of the users (of `role_name`, if given) whose name, username or e-mail holds
-/// every word of `search`, regardless of letter case and accents, in id order.
-pub async fn search(
-    connection: &impl ConnectionTrait,
-    role_name: Option<&str>,
-    search: &str,
-    page: crate::paging::PageRequest,
-) -> Result<Vec<UserRow>, DbErr> {
-    search_query(role_name, Some(search), page)
-        .into_model::<UserRow>()
-        .all(connection)
-        .await
-}
-
-/// The query of [`search`] (of [`list`] without `search`).
+/// The query of a page of the users (of `role_name`, if given) whose name, username or
+/// e-mail holds every word of `search`, regardless of letter case and accents.
 pub fn search_query(
     role_name: Option<&str>,
     search: Option<&str>,

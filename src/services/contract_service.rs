@@ -20,7 +20,7 @@ use crate::permissions::{
 };
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
-use crate::repositories::{begin_write, count_matching, customer_repository};
+use crate::repositories::{begin_write, customer_repository, page_of};
 use crate::validation;
 
 /// Which contracts to list. « Mine » depends on the role: management — created by me;
@@ -98,16 +98,13 @@ pub async fn list(
     let Some(filter) = filter_for(session, which) else {
         return Ok(Page::empty());
     };
-    let rows = contract_repository::list(connection, &filter, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                contract_repository::list_query(&filter, PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| contract_repository::list_query(&filter, page),
+        page,
+        |row: &ContractRow| row.id,
+    )
+    .await?)
 }
 
 /// A page of the contracts whose number starts with `words` (`CTR-2026-00`, letter case
@@ -137,16 +134,13 @@ pub async fn search(
             ..ContractFilter::default()
         }
     };
-    let rows = contract_repository::list(connection, &filter, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                contract_repository::list_query(&filter, PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| contract_repository::list_query(&filter, page),
+        page,
+        |row: &ContractRow| row.id,
+    )
+    .await?)
 }
 
 /// What contract numbers start with: `CTR-2026-0001`.

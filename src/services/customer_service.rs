@@ -14,7 +14,7 @@ use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
-use crate::repositories::{begin_write, count_matching, customer_repository, store_search_text};
+use crate::repositories::{begin_write, customer_repository, page_of, store_search_text};
 use crate::validation;
 
 pub use crate::catalogue::customer::COMPANY_NAME_MAXIMUM_LENGTH;
@@ -55,16 +55,13 @@ pub async fn list(
             _ => return Ok(Page::empty()),
         },
     };
-    let rows = customer_repository::list(connection, owner, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                customer_repository::list_query(owner, PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| customer_repository::list_query(owner, page),
+        page,
+        |row: &CustomerRow| row.id,
+    )
+    .await?)
 }
 
 /// A page of the customers whose name, company or e-mail holds every word of `words`,
@@ -81,16 +78,13 @@ pub async fn search(
         Target::AnyOf(Resource::Customer),
     )?;
     let words = validation::search_words(words)?;
-    let rows = customer_repository::search(connection, None, &words, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                customer_repository::search_query(None, Some(&words), PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| customer_repository::search_query(None, Some(&words), page),
+        page,
+        |row: &CustomerRow| row.id,
+    )
+    .await?)
 }
 
 /// One customer, with their sales user's name.

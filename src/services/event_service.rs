@@ -20,7 +20,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
-use crate::repositories::{begin_write, count_matching, store_search_text, user_repository};
+use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
 
 pub use crate::catalogue::event::{
@@ -155,16 +155,13 @@ pub async fn search(
             format!("l'évènement n°{after_id} n'existe pas (plus)"),
         ));
     }
-    let rows = event_repository::list(connection, &filter, order, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                event_repository::list_query(&filter, order, PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| event_repository::list_query(&filter, order, page),
+        page,
+        |row: &EventRow| row.id,
+    )
+    .await?)
 }
 
 /// One event.

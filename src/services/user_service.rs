@@ -16,7 +16,7 @@ use crate::errors::{CoreError, attached_records_conflict, from_unique_violation}
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::user_repository::UserRow;
-use crate::repositories::{begin_write, count_matching, store_search_text, user_repository};
+use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
 
 fn unique_columns() -> [(&'static str, &'static str); 3] {
@@ -93,16 +93,13 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
-    let rows = user_repository::list(connection, None, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                user_repository::list_query(None, PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| user_repository::list_query(None, page),
+        page,
+        |row: &UserRow| row.id,
+    )
+    .await?)
 }
 
 /// A page of the accounts whose name, username or e-mail holds every word of `words`,
@@ -115,16 +112,13 @@ pub async fn search(
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
     let words = validation::search_words(words)?;
-    let rows = user_repository::search(connection, None, &words, page).await?;
-    Ok(Page::from_rows(rows, page, |row| row.id)
-        .counted(
-            page,
-            count_matching(
-                connection,
-                user_repository::search_query(None, Some(&words), PageRequest::first(1)),
-            ),
-        )
-        .await?)
+    Ok(page_of(
+        connection,
+        |page| user_repository::search_query(None, Some(&words), page),
+        page,
+        |row: &UserRow| row.id,
+    )
+    .await?)
 }
 
 /// The support users, to choose who supports an event (management).
