@@ -55,12 +55,13 @@ fn full_scan(backend: Backend, line: &str) -> bool {
     }
 }
 
-async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
+/// A database of its own with the generated data set: every user of the full data set,
+/// so that « mine » is as selective as in production, and enough records for the
+/// planners' statistics.
+async fn generated_database(backend: Backend) -> TestDatabase {
     let (url, location) = TestDatabase::reserve(backend);
     let connection = administration::recreate(&url).await.unwrap();
     let database = TestDatabase::adopt(backend, url, connection, location);
-    // Every user of the full data set, so that « mine » is as selective as in
-    // production, and enough records for the planners' statistics.
     let scale = large_data::Scale {
         customers: 2_000,
         contracts: 6_000,
@@ -70,6 +71,11 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
     large_data::generate(&database.connection, scale, 3)
         .await
         .unwrap();
+    database
+}
+
+async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
+    let database = generated_database(backend).await;
     let sea_backend = database.connection.get_database_backend();
     let first = PageRequest::first(20);
     let deep = PageRequest::after(2_000, 20);
@@ -237,18 +243,7 @@ test_on_both_backends!(every_list_filter_uses_an_index);
 /// the table through: that is the cost these plans state. (A search by contract number uses its index: see
 /// `every_list_filter_uses_an_index`.)
 async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
-    let (url, location) = TestDatabase::reserve(backend);
-    let connection = administration::recreate(&url).await.unwrap();
-    let database = TestDatabase::adopt(backend, url, connection, location);
-    let scale = large_data::Scale {
-        customers: 2_000,
-        contracts: 6_000,
-        events: 10_000,
-        ..large_data::Scale::FULL
-    };
-    large_data::generate(&database.connection, scale, 3)
-        .await
-        .unwrap();
+    let database = generated_database(backend).await;
     let sea_backend = database.connection.get_database_backend();
     let first = PageRequest::first(20);
     let queries = [
