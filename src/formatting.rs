@@ -411,7 +411,9 @@ fn fitted(
     let mut allotted = natural.clone();
     for (position, index) in order.iter().enumerate() {
         let share = available / (order.len() - position);
-        allotted[*index] = natural[*index].min(share).max(4);
+        // Never narrower than its header: a column must say what it holds.
+        let header = display_width(&headers[*index]);
+        allotted[*index] = natural[*index].min(share).max(header).max(4);
         available = available.saturating_sub(allotted[*index]);
     }
     let shorten = |index: usize, cell: &String| {
