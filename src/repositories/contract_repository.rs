@@ -187,14 +187,20 @@ pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract
         .limit(page.fetch_limit())
 }
 
-/// The first text after every text starting with `prefix` (ASCII): `CTR-2026-00` →
-/// `CTR-2026-01`.
-fn prefix_end(prefix: &str) -> Option<String> {
-    let mut bytes = prefix.as_bytes().to_vec();
-    while let Some(last) = bytes.pop() {
-        if last < 0x7f {
-            bytes.push(last + 1);
-            return String::from_utf8(bytes).ok();
+/// A text after every text starting with `prefix` and before the next ones, in byte order
+/// (SQLite) as in MySQL's collations, where punctuation sorts before digits and digits
+/// before letters: the last digit or letter that can go up does (`CTR-2026-0009` →
+/// `CTR-2026-001`, `CTR-` → `CTS`); `None` when none can.
+pub fn prefix_end(prefix: &str) -> Option<String> {
+    let mut characters: Vec<char> = prefix.chars().collect();
+    while let Some(last) = characters.pop() {
+        let next = match last {
+            '0'..='8' | 'A'..='Y' | 'a'..='y' => char::from_u32(last as u32 + 1),
+            _ => None,
+        };
+        if let Some(next) = next {
+            characters.push(next);
+            return Some(characters.into_iter().collect());
         }
     }
     None
@@ -301,4 +307,21 @@ pub async fn count_events(connection: &impl ConnectionTrait, id: i32) -> Result<
         .filter(event::Column::ContractId.eq(id))
         .count(connection)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn a_prefix_ends_before_the_next_one() {
+        assert_eq!(prefix_end("CTR-2026-0009").as_deref(), Some("CTR-2026-001"));
+        assert_eq!(
+            prefix_end("CTR-2026-0012").as_deref(),
+            Some("CTR-2026-0013")
+        );
+        assert_eq!(prefix_end("CTR-2026-99").as_deref(), Some("CTR-2027"));
+        assert_eq!(prefix_end("CTR-").as_deref(), Some("CTS"));
+        assert_eq!(prefix_end("9-9"), None);
+    }
 }

@@ -428,7 +428,8 @@ impl Shell<'_> {
                         continue;
                     };
                     match open(self, id_of(item))? {
-                        Next::Back => {}
+                        // Back to the same page, counted again (the record may be gone).
+                        Next::Back => request = request.counting(),
                         other => return Ok(other),
                     }
                 }
@@ -578,6 +579,7 @@ impl Shell<'_> {
             return match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
                 Answer::Text(again) if again == text => Ok(Answer::Text(text)),
                 Answer::Quit => Ok(Answer::Quit),
+                Answer::Cancel => Ok(Answer::Cancel),
                 _ => {
                     self.error(&format!("{} : les deux saisies diffèrent", field.name));
                     self.ask_field(field)
@@ -670,6 +672,10 @@ impl Shell<'_> {
                 self.ask_choice(name, field.choices, "")?
             };
             let value = match answer {
+                // The current value sent back as it was: nothing to change.
+                Answer::Text(value) if !initial.is_empty() && value == initial => {
+                    return Ok(Ok(None));
+                }
                 Answer::Text(value) if optional && value == "-" => String::new(),
                 Answer::Text(value) => value,
                 Answer::Cancel => return Ok(Ok(None)),
