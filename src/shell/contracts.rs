@@ -8,11 +8,13 @@ use super::{
     THIRD_LIST, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
+use crate::errors::CoreError;
+use crate::handle::Session;
 use crate::handle::{
     ContractChanges, ContractField, ContractList, ContractRow, CustomerRow, EventField, EventList,
     NewContract, NewEvent, PAYMENT,
 };
-use crate::paging::PageRequest;
+use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Feature, allows};
 
 /// What the contract's screen shows.
@@ -96,20 +98,14 @@ impl Shell<'_> {
                 Choice::Entry(SEARCH) => match self
                     .ask("Rechercher (numéro CTR-… ou mots du client ; vide pour revenir)")?
                 {
-                    Answer::Text(words) => self.browse(
+                    Answer::Text(words) => self.contract_pages(
                         &format!("Contrats — « {words} »"),
-                        Noun {
-                            singular: "contrat",
-                            plural: "contrats",
-                        },
                         &COLUMNS,
                         |shell, session, page| {
                             shell
                                 .core
                                 .read(|core| core.contracts().search(session, &words, page))
                         },
-                        |row| row.id,
-                        |shell, id| shell.contract_detail(id),
                     )?,
                     Answer::Cancel => Next::Back,
                     Answer::Quit => Next::Quit,
@@ -147,18 +143,29 @@ impl Shell<'_> {
         if which == ContractList::MineUnpaid {
             columns.push(ContractField::BalanceDue);
         }
+        self.contract_pages(title, &columns, |shell, session, page| {
+            shell
+                .core
+                .read(|core| core.contracts().list(session, which, page))
+        })
+    }
+
+    /// Pages through the contracts `fetch` gives, showing `columns`, each opening its
+    /// screen.
+    fn contract_pages(
+        &mut self,
+        title: &str,
+        columns: &[ContractField],
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<ContractRow>, CoreError>,
+    ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
             Noun {
                 singular: "contrat",
                 plural: "contrats",
             },
-            &columns,
-            |shell, session, page| {
-                shell
-                    .core
-                    .read(|core| core.contracts().list(session, which, page))
-            },
+            columns,
+            fetch,
             |contract| contract.id,
             |shell, id| shell.contract_detail(id),
         )

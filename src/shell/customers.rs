@@ -6,9 +6,12 @@ use super::{
     MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
+use crate::errors::CoreError;
+use crate::handle::Session;
 use crate::handle::{
     ContractList, CustomerChanges, CustomerField, CustomerList, CustomerRow, EventList, NewCustomer,
 };
+use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Feature, allows};
 
 /// What the customer's screen shows.
@@ -72,20 +75,13 @@ impl Shell<'_> {
                 Choice::Entry(SEARCH) => match self.ask(
                     "Rechercher (mots du nom, de l'entreprise ou de l'e-mail ; vide pour revenir)",
                 )? {
-                    Answer::Text(words) => self.browse(
+                    Answer::Text(words) => self.customer_pages(
                         &format!("Clients — « {words} »"),
-                        Noun {
-                            singular: "client",
-                            plural: "clients",
-                        },
-                        &COLUMNS,
                         |shell, session, page| {
                             shell
                                 .core
                                 .read(|core| core.customers().search(session, &words, page))
                         },
-                        |customer| customer.id,
-                        |shell, id| shell.customer_detail(id),
                     )?,
                     Answer::Cancel => Next::Back,
                     Answer::Quit => Next::Quit,
@@ -111,6 +107,19 @@ impl Shell<'_> {
         title: &str,
         which: CustomerList,
     ) -> Result<Next, ApplicationError> {
+        self.customer_pages(title, |shell, session, page| {
+            shell
+                .core
+                .read(|core| core.customers().list(session, which, page))
+        })
+    }
+
+    /// Pages through the customers `fetch` gives, each opening its screen.
+    fn customer_pages(
+        &mut self,
+        title: &str,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<CustomerRow>, CoreError>,
+    ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
             Noun {
@@ -118,11 +127,7 @@ impl Shell<'_> {
                 plural: "clients",
             },
             &COLUMNS,
-            |shell, session, page| {
-                shell
-                    .core
-                    .read(|core| core.customers().list(session, which, page))
-            },
+            fetch,
             |customer| customer.id,
             |shell, id| shell.customer_detail(id),
         )

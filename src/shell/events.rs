@@ -8,8 +8,9 @@ use super::{
 };
 use crate::catalogue::event::NO_SUPPORT;
 use crate::catalogue::{Catalogue, Given, Typed};
+use crate::errors::CoreError;
 use crate::handle::{EventChanges, EventField, EventList, EventRow, EventSearch, Session};
-use crate::paging::PageRequest;
+use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Feature, allows};
 
 /// What the event's screen shows.
@@ -136,18 +137,30 @@ impl Shell<'_> {
         if let Some(until) = &search.starts_until {
             described.push(format!("au {until}"));
         }
-        self.browse(
+        self.event_pages(
             &format!("Évènements — {}", described.join(" ")),
-            Noun {
-                singular: "évènement",
-                plural: "évènements",
-            },
-            &COLUMNS,
             |shell, session, page| {
                 shell
                     .core
                     .read(|core| core.events().search(session, EventList::All, &search, page))
             },
+        )
+    }
+
+    /// Pages through the events `fetch` gives, each opening its screen.
+    fn event_pages(
+        &mut self,
+        title: &str,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<EventRow>, CoreError>,
+    ) -> Result<Next, ApplicationError> {
+        self.browse(
+            title,
+            Noun {
+                singular: "évènement",
+                plural: "évènements",
+            },
+            &COLUMNS,
+            fetch,
             |event| event.id,
             |shell, id| shell.event_detail(id),
         )
@@ -158,21 +171,11 @@ impl Shell<'_> {
         title: &str,
         which: EventList,
     ) -> Result<Next, ApplicationError> {
-        self.browse(
-            title,
-            Noun {
-                singular: "évènement",
-                plural: "évènements",
-            },
-            &COLUMNS,
-            |shell, session, page| {
-                shell
-                    .core
-                    .read(|core| core.events().list(session, which, page))
-            },
-            |event| event.id,
-            |shell, id| shell.event_detail(id),
-        )
+        self.event_pages(title, |shell, session, page| {
+            shell
+                .core
+                .read(|core| core.events().list(session, which, page))
+        })
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {

@@ -6,7 +6,10 @@ use super::{
     Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
+use crate::errors::CoreError;
+use crate::handle::Session;
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
+use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, Feature, allows};
 
 /// What the account's screen shows.
@@ -56,20 +59,13 @@ impl Shell<'_> {
                 Choice::Entry(SEARCH) => match self.ask(
                     "Rechercher (mots du nom, de l'identifiant ou de l'e-mail ; vide pour revenir)",
                 )? {
-                    Answer::Text(words) => self.browse(
+                    Answer::Text(words) => self.user_pages(
                         &format!("Utilisateurs — « {words} »"),
-                        Noun {
-                            singular: "utilisateur",
-                            plural: "utilisateurs",
-                        },
-                        &COLUMNS,
                         |shell, session, page| {
                             shell
                                 .core
                                 .read(|core| core.users().search(session, &words, page))
                         },
-                        |row| row.id,
-                        |shell, id| shell.user_detail(id),
                     )?,
                     Answer::Cancel => Next::Back,
                     Answer::Quit => Next::Quit,
@@ -91,14 +87,25 @@ impl Shell<'_> {
     }
 
     fn user_list(&mut self) -> Result<Next, ApplicationError> {
+        self.user_pages("Tous les utilisateurs", |shell, session, page| {
+            shell.core.read(|core| core.users().list(session, page))
+        })
+    }
+
+    /// Pages through the accounts `fetch` gives, each opening its screen.
+    fn user_pages(
+        &mut self,
+        title: &str,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<UserRow>, CoreError>,
+    ) -> Result<Next, ApplicationError> {
         self.browse(
-            "Tous les utilisateurs",
+            title,
             Noun {
                 singular: "utilisateur",
                 plural: "utilisateurs",
             },
             &COLUMNS,
-            |shell, session, page| shell.core.read(|core| core.users().list(session, page)),
+            fetch,
             |user| user.id,
             |shell, id| shell.user_detail(id),
         )
