@@ -158,6 +158,17 @@ pub fn french_typography(text: &str) -> String {
     typeset
 }
 
+/// A length of time as a limit is stated: `2 s`, `10 min`, `1 min 30 s`.
+pub fn duration(length: std::time::Duration) -> String {
+    let seconds = length.as_secs();
+    match (seconds / 60, seconds % 60) {
+        (0, 0) => format!("{} ms", length.as_millis()),
+        (0, seconds) => format!("{seconds} s"),
+        (minutes, 0) => format!("{minutes} min"),
+        (minutes, seconds) => format!("{minutes} min {seconds} s"),
+    }
+}
+
 /// A count the French way: `1 234`.
 pub fn whole_number(count: u64) -> String {
     decimal_number(rust_decimal::Decimal::from(count))

@@ -49,6 +49,9 @@ fn main() -> ExitCode {
         }
         Some(command) => runtime.block_on(run(command, &configuration)),
     };
+    // A script run stopped by its limits whose thread did not return (its work was rolled
+    // back) is not waited for: the process ends.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`epic-events executer … | head`): a normal end.

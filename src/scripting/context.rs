@@ -6,7 +6,6 @@
 //! never holds a connection: the [`ScriptContext`] lives in the engine's tag, out of the
 //! script's reach, and owns the run's transaction and session.
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,7 +14,7 @@ use rhai::{Dynamic, EvalAltResult, NativeCallContext, Position};
 
 use super::output::ScriptOutput;
 use super::records::ScriptRecord;
-use super::sandbox::{ScriptClock, ScriptLimits};
+use super::sandbox::{ScriptLimits, ScriptMeter};
 use crate::errors::CoreError;
 use crate::handle::retry;
 use crate::handle::{Session, Work};
@@ -55,7 +54,7 @@ fn stops_the_run(error: &CoreError) -> bool {
 /// it was read are catchable and carry the core's French message. An error that
 /// [stops the run](stops_the_run) is an `ErrorSystem`, which a script cannot catch
 /// directly; and since one raised inside a closure (`liste.map(|x| …)`) can be, the
-/// context also remembers it (see [`ScriptContext::wait`]).
+/// context also remembers it (see [`ScriptContext::call`]).
 pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
     match error {
         CoreError::Unexpected(source) => {
@@ -73,13 +72,15 @@ pub fn from_core_error(error: CoreError) -> Box<EvalAltResult> {
 /// the signed-in session, the limits, the files the command line named and the output.
 pub struct ScriptContext {
     runtime: tokio::runtime::Handle,
-    /// The run's unit of work: every core call of the script goes through it.
-    pub work: Work,
+    /// The run's unit of work: every core call of the script goes through it
+    /// ([`ScriptContext::call`]). The runner takes it back to commit or roll back —
+    /// at once when the run is stopped, even if the script's thread has not returned yet.
+    work: tokio::sync::Mutex<Option<Work>>,
     /// The signed-in user, with the run's journal.
     pub session: Session,
     /// The run's limits.
     pub limits: ScriptLimits,
-    clock: Arc<ScriptClock>,
+    meter: Arc<ScriptMeter>,
     /// Files the command line named, canonicalised: the only ones `lire_csv` may read.
     pub readable_files: Vec<PathBuf>,
     output: Mutex<ScriptOutput>,
@@ -95,17 +96,16 @@ impl ScriptContext {
         runtime: tokio::runtime::Handle,
         work: Work,
         session: Session,
-        limits: ScriptLimits,
-        clock: Arc<ScriptClock>,
+        meter: Arc<ScriptMeter>,
         readable_files: Vec<PathBuf>,
         output: ScriptOutput,
     ) -> Self {
         Self {
             runtime,
-            work,
+            work: tokio::sync::Mutex::new(Some(work)),
             session,
-            limits,
-            clock,
+            limits: *meter.limits(),
+            meter,
             readable_files,
             output: Mutex::new(output),
             expected_changes: Mutex::new(None),
@@ -157,17 +157,23 @@ impl ScriptContext {
             })
     }
 
-    /// Waits for a call into the core, from the script's (blocking) thread, at most
-    /// [`crate::database::limits::call_deadline`]. The wait does not count as the script's
-    /// own time.
+    /// Calls the core with the run's unit of work and session, from the script's
+    /// (blocking) thread, and waits for the answer at most
+    /// [`crate::database::limits::call_deadline`]:
+    /// `context.call(async |work, session| work.contracts().detail(session, id).await)`.
+    /// The wait is the product's time, not the script's.
     ///
-    /// Once a call failed in a way that [stops the run](stops_the_run), every later call
-    /// fails the same way without reaching the database, even if the script caught the
-    /// first error, and the run is never committed (see [`ScriptContext::stopped_by`]).
-    pub fn wait<T>(
+    /// A run the meter stopped (a limit) makes no call. Once a call failed in a way that
+    /// [stops the run](stops_the_run), every later call fails the same way without
+    /// reaching the database, even if the script caught the first error, and the run is
+    /// never committed (see [`ScriptContext::stopped_by`]).
+    pub fn call<T>(
         &self,
-        operation: impl Future<Output = Result<T, CoreError>>,
+        operation: impl AsyncFnOnce(&Work, &Session) -> Result<T, CoreError>,
     ) -> ScriptResult<T> {
+        if let Some(stop) = self.meter.stopped() {
+            return Err(ScriptMeter::termination(stop));
+        }
         if let Some(message) = self.stopped_by() {
             return Err(EvalAltResult::ErrorSystem(
                 message.clone(),
@@ -175,9 +181,23 @@ impl ScriptContext {
             )
             .into());
         }
-        let started = std::time::Instant::now();
-        let result = self.runtime.block_on(retry::bounded(operation));
-        self.clock.add_waiting(started.elapsed());
+        let result = self.meter.outside_script(|| {
+            self.runtime.block_on(async {
+                let work = self.work.lock().await;
+                match work.as_ref() {
+                    Some(work) => Some(retry::bounded(operation(work, &self.session)).await),
+                    // The runner took the work back: the run was stopped meanwhile.
+                    None => None,
+                }
+            })
+        });
+        let Some(result) = result else {
+            let stop = self
+                .meter
+                .stopped()
+                .unwrap_or(super::sandbox::Stop::MaximumDuration);
+            return Err(ScriptMeter::termination(stop));
+        };
         if let Err(error) = &result {
             // Where a script meets the core: a fault is reported here, once.
             crate::reporting::core_failure(error);
@@ -200,6 +220,25 @@ impl ScriptContext {
         result.map_err(from_core_error)
     }
 
+    /// Runs `work`, a function of the product that is not a call into the core (writing
+    /// results, reading a file): its time is not the script's own.
+    pub fn outside_script<T>(&self, work: impl FnOnce() -> T) -> T {
+        self.meter.outside_script(work)
+    }
+
+    /// The run's unit of work, taken back by the runner: to commit or roll back once the
+    /// script is over, or at once when a stopped run's thread does not return. The
+    /// script's calls after that fail.
+    pub async fn take_work(&self) -> Option<Work> {
+        self.work.lock().await.take()
+    }
+
+    /// Whether the run was stopped: by one of its limits, or by a failure of the
+    /// database.
+    pub fn is_stopped(&self) -> bool {
+        self.meter.stopped().is_some() || self.stopped_by().is_some()
+    }
+
     /// Whether a call of this run met a conflict with another writer: the run may be
     /// retried as a whole.
     pub fn met_contention(&self) -> bool {
@@ -218,16 +257,17 @@ impl ScriptContext {
 
     /// Every page of a list, fetched page by page (each page a bounded query), as an array
     /// of records; refused past the array limit rather than loaded whole.
-    pub fn all_pages<T, Fetch, PageFuture>(&self, mut fetch: Fetch) -> ScriptResult<rhai::Array>
+    pub fn all_pages<T>(
+        &self,
+        mut fetch: impl AsyncFnMut(&Work, &Session, PageRequest) -> Result<Page<T>, CoreError>,
+    ) -> ScriptResult<rhai::Array>
     where
         T: Clone + Send + Sync + 'static,
-        Fetch: FnMut(PageRequest) -> PageFuture,
-        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
     {
         let mut items = rhai::Array::new();
         let mut request = Some(PageRequest::first(MAXIMUM_PAGE_SIZE));
         while let Some(page_request) = request {
-            let page = self.wait(fetch(page_request))?;
+            let page = self.call(async |work, session| fetch(work, session, page_request).await)?;
             if items.len() + page.items.len() > self.limits.maximum_array_size {
                 return Err(refusal(format!(
                     "la liste dépasse {} éléments : précisez votre recherche",
@@ -241,19 +281,17 @@ impl ScriptContext {
     }
 
     /// The page `request` of a list, or every page when `None`.
-    pub fn pages<T, Fetch, PageFuture>(
+    pub fn pages<T>(
         &self,
         request: Option<PageRequest>,
-        mut fetch: Fetch,
+        mut fetch: impl AsyncFnMut(&Work, &Session, PageRequest) -> Result<Page<T>, CoreError>,
     ) -> ScriptResult<rhai::Array>
     where
         T: Clone + Send + Sync + 'static,
-        Fetch: FnMut(PageRequest) -> PageFuture,
-        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
     {
         match request {
             Some(request) => Ok(self
-                .wait(fetch(request))?
+                .call(async |work, session| fetch(work, session, request).await)?
                 .items
                 .into_iter()
                 .map(Dynamic::from)
@@ -263,24 +301,29 @@ impl ScriptContext {
     }
 
     /// Writes every page of a list to the output as it comes, without keeping the list:
-    /// an export of any size, in pages of [`EXPORT_PAGE_SIZE`].
-    pub fn export<T, Fetch, PageFuture>(&self, mut fetch: Fetch) -> ScriptResult<()>
+    /// an export of any size, in pages of [`EXPORT_PAGE_SIZE`]. Its time is the
+    /// product's, not the script's.
+    pub fn export<T>(
+        &self,
+        mut fetch: impl AsyncFnMut(&Work, &Session, PageRequest) -> Result<Page<T>, CoreError>,
+    ) -> ScriptResult<()>
     where
         T: ScriptRecord,
-        Fetch: FnMut(PageRequest) -> PageFuture,
-        PageFuture: Future<Output = Result<Page<T>, CoreError>>,
     {
-        let mut request = Some(PageRequest::first(EXPORT_PAGE_SIZE));
-        let mut first = true;
-        while let Some(page_request) = request {
-            let page = self.wait(fetch(page_request))?;
-            request = page.next;
-            self.output()
-                .streamed_records(&page.items, first, request.is_none())
-                .map_err(refusal)?;
-            first = false;
-        }
-        Ok(())
+        self.outside_script(|| {
+            let mut request = Some(PageRequest::first(EXPORT_PAGE_SIZE));
+            let mut first = true;
+            while let Some(page_request) = request {
+                let page =
+                    self.call(async |work, session| fetch(work, session, page_request).await)?;
+                request = page.next;
+                self.output()
+                    .streamed_records(&page.items, first, request.is_none())
+                    .map_err(refusal)?;
+                first = false;
+            }
+            Ok(())
+        })
     }
 
     /// The run's output.
@@ -306,12 +349,12 @@ impl ScriptContext {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The output and unit of work, once the script is over.
-    pub fn finish(self) -> (Work, ScriptOutput) {
+    /// The output and unit of work (unless taken back already), once the script is over.
+    pub fn finish(self) -> (Option<Work>, ScriptOutput) {
         let output = self
             .output
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (self.work, output)
+        (self.work.into_inner(), output)
     }
 }

@@ -2,7 +2,7 @@
 
 use rhai::EvalAltResult;
 
-use super::sandbox::{DEADLINE_TOKEN, MAXIMUM_DURATION_TOKEN, ScriptLimits};
+use super::sandbox::{ScriptLimits, Stop};
 
 /// The line of the script where `error` happened, looking into the functions it called.
 pub fn line_of(error: &EvalAltResult) -> Option<usize> {
@@ -27,19 +27,11 @@ pub fn french_message(error: &EvalAltResult, limits: &ScriptLimits) -> String {
         ErrorInFunctionCall(_, _, inner, _) | ErrorInModule(_, inner, _) => {
             french_message(inner, limits)
         }
-        ErrorTerminated(token, _) if token.to_string() == DEADLINE_TOKEN => format!(
-            "le script a dépassé le temps maximal d'exécution ({} s)",
-            limits.deadline.as_secs()
-        ),
-        ErrorTerminated(token, _) if token.to_string() == MAXIMUM_DURATION_TOKEN => format!(
-            "l'exécution a dépassé sa durée maximale ({} min, base de données comprise)",
-            limits.maximum_duration.as_secs() / 60
-        ),
-        ErrorTerminated(_, _) => "le script a été interrompu".to_owned(),
-        ErrorTooManyOperations(_) => format!(
-            "le script a dépassé la limite de {} opérations (boucle sans fin ?)",
-            limits.maximum_operations
-        ),
+        ErrorTerminated(token, _) => match token.clone().try_cast::<Stop>() {
+            Some(stop) => stop.message(limits),
+            None => "le script a été interrompu".to_owned(),
+        },
+        ErrorTooManyOperations(_) => Stop::Operations.message(limits),
         ErrorStackOverflow(_) => format!(
             "le script imbrique trop d'appels (plus de {} ; récursion sans fin ?)",
             limits.maximum_call_depth
@@ -121,7 +113,7 @@ mod tests {
 
     fn run(script: &str) -> Result<rhai::Dynamic, String> {
         let limits = ScriptLimits::default();
-        let (engine, _, _) = sandboxed_engine(limits);
+        let (engine, _, _) = sandboxed_engine(limits, Instant::now());
         engine
             .eval::<rhai::Dynamic>(script)
             .map_err(|error| french_message(&error, &limits))
@@ -216,11 +208,10 @@ mod tests {
             deadline: Duration::from_millis(200),
             ..ScriptLimits::default()
         };
-        let (mut engine, _, clock) = sandboxed_engine(limits);
-        // Stands for a slow core call: it waits, and says so on the clock.
+        let (mut engine, _, meter) = sandboxed_engine(limits, Instant::now());
+        // Stands for a slow core call: its time is the product's, not the script's.
         engine.register_fn("attendre_la_base", move || {
-            std::thread::sleep(Duration::from_millis(150));
-            clock.add_waiting(Duration::from_millis(150));
+            meter.outside_script(|| std::thread::sleep(Duration::from_millis(150)));
         });
         let result = engine.eval::<rhai::Dynamic>(
             "let x = 0; for tour in 0..3 { attendre_la_base(); for i in 0..10000 { x += i; } }",
@@ -234,10 +225,9 @@ mod tests {
             maximum_duration: Duration::from_millis(100),
             ..ScriptLimits::default()
         };
-        let (mut engine, _, clock) = sandboxed_engine(limits);
+        let (mut engine, _, meter) = sandboxed_engine(limits, Instant::now());
         engine.register_fn("attendre_la_base", move || {
-            std::thread::sleep(Duration::from_millis(20));
-            clock.add_waiting(Duration::from_millis(20));
+            meter.outside_script(|| std::thread::sleep(Duration::from_millis(20)));
         });
         let error = engine
             .eval::<rhai::Dynamic>(
@@ -246,7 +236,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             french_message(&error, &limits),
-            "l'exécution a dépassé sa durée maximale (0 min, base de données comprise)"
+            "l'exécution a dépassé sa durée maximale (100 ms, base de données comprise)"
         );
     }
 
@@ -285,7 +275,7 @@ mod tests {
 
     #[test]
     fn printing_is_captured_not_written() {
-        let (engine, printed, _) = sandboxed_engine(ScriptLimits::default());
+        let (engine, printed, _) = sandboxed_engine(ScriptLimits::default(), Instant::now());
         engine.run(r#"print("bonjour"); debug("détail");"#).unwrap();
         let lines = printed.lock().unwrap().clone();
         assert_eq!(lines, ["bonjour", "\"détail\""]);

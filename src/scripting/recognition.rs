@@ -31,7 +31,8 @@ struct Recogniser {
 fn recogniser() -> &'static Recogniser {
     static RECOGNISER: OnceLock<Recogniser> = OnceLock::new();
     RECOGNISER.get_or_init(|| {
-        let (mut engine, _, _) = sandboxed_engine(ScriptLimits::default());
+        let (mut engine, _, _) =
+            sandboxed_engine(ScriptLimits::default(), std::time::Instant::now());
         let help = api::register(&mut engine);
         let functions = engine
             .collect_fn_metadata(

@@ -11,13 +11,20 @@ use super::context::{ScriptContext, UNEXPECTED_FAILURE};
 use super::errors::{french_message, line_of};
 use super::files;
 use super::output::ScriptOutput;
-use super::sandbox::{ScriptLimits, sandboxed_engine};
+use super::sandbox::{ScriptLimits, Stop, sandboxed_engine};
 use super::spool::{Channel, Spool};
 use crate::database::limits;
 use crate::errors::CoreError;
 use crate::handle::retry;
 use crate::handle::{AuthenticatedUser, Change, ChangeKind, Core, Journal, Work};
 use crate::permissions::Resource;
+
+/// How often the watchdog reads a run's clock.
+const WATCHDOG_PERIOD: std::time::Duration = std::time::Duration::from_millis(50);
+/// How long a stopped run's thread is waited for before the run is abandoned: the engine
+/// stops at its next operation, so only a built-in working for long, or a call into the
+/// core (bounded by its own deadline), takes longer.
+const STOPPED_RUN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The name of the variable holding the command line's `clé=valeur` parameters.
 pub const PARAMETERS_VARIABLE: &str = "parametres";
@@ -174,6 +181,7 @@ pub async fn run(
     output: ScriptOutput,
 ) -> Result<RunOutcome, ScriptFailure> {
     let (format, mut data, mut messages) = output.into_parts();
+    let run_started = std::time::Instant::now();
     let mut attempt = 1;
     loop {
         let spool = Spool::new();
@@ -192,6 +200,7 @@ pub async fn run(
             &run,
             attempt_output,
             waiting_for_writers,
+            run_started,
         )
         .await;
         match attempted {
@@ -258,6 +267,7 @@ async fn run_once(
     run: &ScriptRun,
     output: ScriptOutput,
     waiting_for_writers: bool,
+    run_started: std::time::Instant,
 ) -> Attempt {
     let journal = Journal::holding_notices();
     let work = match begin(core, waiting_for_writers).await {
@@ -268,13 +278,14 @@ async fn run_once(
         Ok(session) => session,
         Err(error) => return Attempt::stopped_by(error),
     };
-    // The script's clock starts here, once the transaction is open: waiting for another
+    // The script's meter starts here, once the transaction is open: waiting for another
     // writer's lock at the start is not the script's own time.
-    let (mut engine, _, clock) = sandboxed_engine(run.limits);
+    let (mut engine, _, meter) = sandboxed_engine(run.limits, run_started);
     api::register(&mut engine);
     let ast = match engine.compile(&run.source) {
         Ok(ast) => ast,
         Err(error) => {
+            work.rollback().await;
             return Attempt::Failed(ScriptFailure {
                 message: "erreur de syntaxe dans le script".to_owned(),
                 line: error.position().line(),
@@ -286,8 +297,7 @@ async fn run_once(
         tokio::runtime::Handle::current(),
         work,
         session,
-        run.limits,
-        clock,
+        Arc::clone(&meter),
         files::files_named_in(&run.parameters),
         output,
     ));
@@ -307,47 +317,87 @@ async fn run_once(
         .map(|(key, value)| (key.as_str().into(), Dynamic::from(value.clone())))
         .collect();
     let limits = run.limits;
-    let result_context = Arc::clone(&context);
-    let failure_context = Arc::clone(&context);
-    let evaluated = tokio::task::spawn_blocking(move || {
+    let script_context = Arc::clone(&context);
+    let script_meter = Arc::clone(&meter);
+    let mut script = tokio::task::spawn_blocking(move || {
         let mut scope = Scope::new();
         scope.push_constant(PARAMETERS_VARIABLE, parameters);
         let result = engine
             .eval_ast_with_scope::<Dynamic>(&mut scope, &ast)
             .map_err(|error| ScriptFailure {
                 message: french_message(&error, &limits),
-                line: line_of(&error).or_else(|| failure_context.line_of_refused_call(&ast)),
+                line: line_of(&error).or_else(|| script_context.line_of_refused_call(&ast)),
                 undone_changes: 0,
             })
             .and_then(|value| {
-                result_context
-                    .output()
-                    .result(&value, None)
-                    .map_err(ScriptFailure::new)
+                script_context.outside_script(|| {
+                    script_context
+                        .output()
+                        .result(&value, None)
+                        .map_err(ScriptFailure::new)
+                })
             });
         // The engine holds the context (tag, print callbacks): release it on this thread.
         drop(engine);
-        drop(result_context);
-        drop(failure_context);
-        result
-    })
-    .await
-    .map_err(ScriptFailure::unexpected)
-    .flatten();
-
-    let context = match Arc::try_unwrap(context) {
-        Ok(context) => context,
-        Err(_) => {
-            return Attempt::Failed(ScriptFailure::unexpected(std::io::Error::other(
-                "the script context is still shared after the run",
-            )));
+        drop(script_context);
+        // Whatever the script did with the error (caught it, in a closure or not), a run
+        // its meter stopped ends with the reason, never with success.
+        match script_meter.stopped() {
+            Some(stop) => Err(ScriptFailure {
+                message: stop.message(&limits),
+                line: result.err().and_then(|failure| failure.line),
+                undone_changes: 0,
+            }),
+            None => result,
+        }
+    });
+    // The watchdog, outside the engine: it reads the meter's clock, so that a run no
+    // operation reaches any more (a built-in working for long) is stopped too; a stopped
+    // run whose thread does not return within the grace period is abandoned: its work is
+    // taken back and rolled back below, and its thread ends on its own.
+    let watchdog = async {
+        let mut ticks = tokio::time::interval(WATCHDOG_PERIOD);
+        while meter.check_clock().is_none() {
+            ticks.tick().await;
+        }
+        tokio::time::sleep(STOPPED_RUN_GRACE).await;
+    };
+    let evaluated = tokio::select! {
+        joined = &mut script => joined.map_err(ScriptFailure::unexpected).flatten(),
+        () = watchdog => {
+            let stop = meter.stopped().unwrap_or(Stop::MaximumDuration);
+            Err(ScriptFailure::new(stop.message(&limits)))
         }
     };
-    let met_contention = context.met_contention();
-    let stopped_by = context.stopped_by();
-    let expected_changes = context.expected_changes();
-    let (work, mut output) = context.finish();
-    let _ = output.flush();
+
+    let (work, mut output, met_contention, stopped_by, expected_changes) =
+        match Arc::try_unwrap(context) {
+            Ok(context) => {
+                let met_contention = context.met_contention();
+                let stopped_by = context.stopped_by();
+                let expected_changes = context.expected_changes();
+                let (work, output) = context.finish();
+                (
+                    work,
+                    Some(output),
+                    met_contention,
+                    stopped_by,
+                    expected_changes,
+                )
+            }
+            // Abandoned: the script's thread still holds the context. Its work is taken
+            // back (once its call into the core, if any, is over) and rolled back; what
+            // it wrote is dropped.
+            Err(context) => (context.take_work().await, None, false, None, None),
+        };
+    if let Some(output) = output.as_mut() {
+        let _ = output.flush();
+    }
+    let Some(work) = work else {
+        return Attempt::Failed(ScriptFailure::unexpected(std::io::Error::other(
+            "the script's work was taken before its end",
+        )));
+    };
 
     // A run stopped by a failure of the database is never committed, even if the script
     // caught the error (through a closure) and went on.
@@ -389,7 +439,10 @@ async fn run_once(
             let _ = tokio::time::timeout(limits::call_deadline(), work.rollback()).await;
             match other {
                 Ok(()) => Attempt::Done(outcome),
-                Err(failure) if met_contention => Attempt::Conflict(failure),
+                // A run its limits stopped is not run again, conflict or not.
+                Err(failure) if met_contention && meter.stopped().is_none() => {
+                    Attempt::Conflict(failure)
+                }
                 Err(failure) => Attempt::Failed(ScriptFailure {
                     undone_changes: journal.changed_record_count(),
                     ..failure

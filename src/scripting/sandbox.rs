@@ -2,51 +2,207 @@
 //! processes, and that stops a runaway script: limits on operations, call depth, sizes and
 //! time. `rhai::Engine::new()` alone is not a sandbox (`eval`, `import`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rhai::module_resolvers::DummyModuleResolver;
 use rhai::{Dynamic, Engine, EvalAltResult, Position};
 
-/// What stopped a script that ran out of its own time (the value of rhai's termination
-/// token).
-pub const DEADLINE_TOKEN: &str = "deadline";
-/// What stopped a run that lasted too long in all, database included.
-pub const MAXIMUM_DURATION_TOKEN: &str = "maximum duration";
-
-/// The time of one run: in all, and spent waiting for the core (the database).
-#[derive(Debug)]
-pub struct ScriptClock {
-    started: Instant,
-    waiting_nanoseconds: AtomicU64,
+/// Why the product stopped a run: one of its limits. Once a run is stopped it stays
+/// stopped: every later operation of the script ends it again, so that no `try … catch`
+/// (nor rhai's handling of a closure called from a built-in) can let it go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// More operations than [`ScriptLimits::maximum_operations`], closures included.
+    Operations,
+    /// More of the script's own time than [`ScriptLimits::deadline`].
+    Deadline,
+    /// Longer in all than [`ScriptLimits::maximum_duration`], database included.
+    MaximumDuration,
 }
 
-impl ScriptClock {
-    fn start() -> Self {
-        Self {
-            started: Instant::now(),
-            waiting_nanoseconds: AtomicU64::new(0),
+impl Stop {
+    const ALL: [Stop; 3] = [Stop::Operations, Stop::Deadline, Stop::MaximumDuration];
+
+    fn code(self) -> u8 {
+        match self {
+            Stop::Operations => 1,
+            Stop::Deadline => 2,
+            Stop::MaximumDuration => 3,
         }
     }
 
-    /// Counts `duration` spent waiting for the core: it is not the script's own time.
-    pub fn add_waiting(&self, duration: Duration) {
-        let nanoseconds = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
-        self.waiting_nanoseconds
-            .fetch_add(nanoseconds, Ordering::Relaxed);
+    fn from_code(code: u8) -> Option<Stop> {
+        Stop::ALL.into_iter().find(|stop| stop.code() == code)
     }
 
-    /// Time since the run started.
+    /// What the user reads: which limit stopped the run, in French.
+    pub fn message(self, limits: &ScriptLimits) -> String {
+        match self {
+            Stop::Operations => format!(
+                "le script a dépassé la limite de {} opérations (boucle sans fin ?)",
+                limits.maximum_operations
+            ),
+            Stop::Deadline => format!(
+                "le script a dépassé le temps maximal d'exécution ({})",
+                crate::formatting::duration(limits.deadline)
+            ),
+            Stop::MaximumDuration => format!(
+                "l'exécution a dépassé sa durée maximale ({}, base de données comprise)",
+                crate::formatting::duration(limits.maximum_duration)
+            ),
+        }
+    }
+}
+
+/// How many operations apart the meter reads the clock: a few microseconds of the
+/// script's time at most. Reading it at every operation made a plain loop twice as slow
+/// (debug build: 1 million iterations, 0.7 s → 1.55 s); the watchdog reads it every
+/// 50 ms from outside the engine anyway.
+pub const CLOCK_READ_INTERVAL: u64 = 64;
+
+/// The product's own measure of one run, and what enforces its limits: every operation
+/// of the script counts — those of closures called from built-ins (`map`, `filter`,
+/// `sort`…) too, which rhai's own counter loses —, the script's own time is read from the
+/// clock at every operation, and a watchdog outside the engine
+/// ([`ScriptMeter::check_clock`], called by the runner) stops a run that no operation
+/// reaches any more.
+#[derive(Debug)]
+pub struct ScriptMeter {
+    limits: ScriptLimits,
+    /// When the run began, its earlier attempts included (a run met a conflict and
+    /// started again): what the maximum duration counts from.
+    run_started: Instant,
+    /// When this attempt began: what the script's own time counts from.
+    started: Instant,
+    /// Time spent in the product's functions (the core, the database, output), done.
+    outside_nanoseconds: AtomicU64,
+    /// When the product's function running now started (nanoseconds since `started`,
+    /// plus one), or 0 when the script itself runs.
+    outside_since: AtomicU64,
+    operations: AtomicU64,
+    stopped: AtomicU8,
+}
+
+impl ScriptMeter {
+    /// The meter of an attempt starting now, of a run that began at `run_started`.
+    pub fn start(limits: ScriptLimits, run_started: Instant) -> Arc<Self> {
+        Arc::new(Self {
+            limits,
+            run_started,
+            started: Instant::now(),
+            outside_nanoseconds: AtomicU64::new(0),
+            outside_since: AtomicU64::new(0),
+            operations: AtomicU64::new(0),
+            stopped: AtomicU8::new(0),
+        })
+    }
+
+    /// The limits it enforces.
+    pub fn limits(&self) -> &ScriptLimits {
+        &self.limits
+    }
+
+    fn nanoseconds_since_start(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Runs `work`, a function of the product (a call into the core, writing output),
+    /// whose time is not the script's own.
+    pub fn outside_script<T>(&self, work: impl FnOnce() -> T) -> T {
+        let since = self.nanoseconds_since_start().saturating_add(1);
+        // Nested calls (an export calling the core) count once, from the outermost.
+        let outermost = self
+            .outside_since
+            .compare_exchange(0, since, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        let result = work();
+        if outermost {
+            let elapsed = self
+                .nanoseconds_since_start()
+                .saturating_add(1)
+                .saturating_sub(since);
+            self.outside_nanoseconds
+                .fetch_add(elapsed, Ordering::AcqRel);
+            self.outside_since.store(0, Ordering::Release);
+        }
+        result
+    }
+
+    /// Time since the run began, its earlier attempts included.
     pub fn total(&self) -> Duration {
-        self.started.elapsed()
+        self.run_started.elapsed()
     }
 
-    /// Time the script itself ran: the total less the time spent in the core.
+    /// Time the script itself ran: the total less the time spent in the product's
+    /// functions, the one running now included.
     pub fn script_time(&self) -> Duration {
-        self.total().saturating_sub(Duration::from_nanos(
-            self.waiting_nanoseconds.load(Ordering::Relaxed),
-        ))
+        let now = self.nanoseconds_since_start();
+        let since = self.outside_since.load(Ordering::Acquire);
+        let current = if since == 0 {
+            0
+        } else {
+            now.saturating_add(1).saturating_sub(since)
+        };
+        let outside = self
+            .outside_nanoseconds
+            .load(Ordering::Acquire)
+            .saturating_add(current);
+        Duration::from_nanos(now.saturating_sub(outside))
+    }
+
+    /// Operations counted so far.
+    pub fn operations(&self) -> u64 {
+        self.operations.load(Ordering::Relaxed)
+    }
+
+    /// Stops the run for `reason`, unless it was already stopped (the first reason stays).
+    pub fn stop(&self, reason: Stop) {
+        let _ =
+            self.stopped
+                .compare_exchange(0, reason.code(), Ordering::AcqRel, Ordering::Acquire);
+    }
+
+    /// Why the run was stopped, if it was.
+    pub fn stopped(&self) -> Option<Stop> {
+        Stop::from_code(self.stopped.load(Ordering::Acquire))
+    }
+
+    /// One operation of the script (rhai's progress callback, whatever evaluates it: the
+    /// script, a function of the script, a closure called from a built-in): counted, and
+    /// the clock read every [`CLOCK_READ_INTERVAL`] operations of this count, which only
+    /// goes up (rhai's own count goes back down when a closure called from a built-in
+    /// returns, which is how its limits were walked around). The reason to stop, once a
+    /// limit is passed: from then on, every operation.
+    pub fn operation(&self) -> Option<Stop> {
+        let operations = self.operations.fetch_add(1, Ordering::Relaxed) + 1;
+        if operations > self.limits.maximum_operations {
+            self.stop(Stop::Operations);
+        } else if operations.is_multiple_of(CLOCK_READ_INTERVAL) {
+            self.check_clock();
+        }
+        match self.stopped.load(Ordering::Relaxed) {
+            0 => None,
+            code => Stop::from_code(code),
+        }
+    }
+
+    /// Reads the clock and stops the run past its time limits: at every operation, and
+    /// from the runner's watchdog, outside the engine, for a run no operation reaches
+    /// (a built-in working for long). The reason to stop, if it is stopped.
+    pub fn check_clock(&self) -> Option<Stop> {
+        if self.script_time() > self.limits.deadline {
+            self.stop(Stop::Deadline);
+        } else if self.total() > self.limits.maximum_duration {
+            self.stop(Stop::MaximumDuration);
+        }
+        self.stopped()
+    }
+
+    /// The error that ends the script for `reason`: a termination, which no `catch` sees.
+    pub fn termination(reason: Stop) -> Box<EvalAltResult> {
+        EvalAltResult::ErrorTerminated(Dynamic::from(reason), Position::NONE).into()
     }
 }
 
@@ -123,15 +279,21 @@ fn hold_the_map_size_limit_under_index_assignment(engine: &mut Engine, maximum_m
 /// What a script printed with `print` or `debug`, in order.
 pub type PrintedLines = Arc<Mutex<Vec<String>>>;
 
-/// A sandboxed engine for one run starting now, the lines the script prints, and the
-/// run's clock (the core calls count their waits on it).
-pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines, Arc<ScriptClock>) {
+/// A sandboxed engine for an attempt starting now of a run that began at `run_started`,
+/// the lines the script prints, and the attempt's meter (the product's functions count
+/// their time on it; the runner's watchdog reads its clock).
+pub fn sandboxed_engine(
+    limits: ScriptLimits,
+    run_started: Instant,
+) -> (Engine, PrintedLines, Arc<ScriptMeter>) {
     let mut engine = Engine::new();
     // No code from strings, no modules from disk.
     engine.disable_symbol("eval");
     engine.set_module_resolver(DummyModuleResolver::new());
 
-    engine.set_max_operations(limits.maximum_operations);
+    // The operations are counted by the meter, which sees those of closures too; rhai's
+    // own counter, which loses them, is not used.
+    engine.set_max_operations(0);
     engine.set_max_call_levels(limits.maximum_call_depth);
     engine.set_max_expr_depths(
         limits.maximum_expression_depth,
@@ -142,24 +304,9 @@ pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines, Arc<Scri
     engine.set_max_map_size(limits.maximum_map_size);
     hold_the_map_size_limit_under_index_assignment(&mut engine, limits.maximum_map_size);
 
-    let clock = Arc::new(ScriptClock::start());
-    let progress_clock = Arc::clone(&clock);
-    let next_check = AtomicU64::new(0);
-    engine.on_progress(move |operations| {
-        // Reading the clock at every operation would slow scripts down: every 4096 or so
-        // (the count may advance by more than one at a time).
-        if operations < next_check.load(Ordering::Relaxed) {
-            return None;
-        }
-        next_check.store(operations.saturating_add(4096), Ordering::Relaxed);
-        if progress_clock.script_time() > limits.deadline {
-            Some(Dynamic::from(DEADLINE_TOKEN))
-        } else if progress_clock.total() > limits.maximum_duration {
-            Some(Dynamic::from(MAXIMUM_DURATION_TOKEN))
-        } else {
-            None
-        }
-    });
+    let meter = ScriptMeter::start(limits, run_started);
+    let progress_meter = Arc::clone(&meter);
+    engine.on_progress(move |_| progress_meter.operation().map(Dynamic::from));
 
     let printed: PrintedLines = Arc::default();
     let print_sink = Arc::clone(&printed);
@@ -174,5 +321,5 @@ pub fn sandboxed_engine(limits: ScriptLimits) -> (Engine, PrintedLines, Arc<Scri
             lines.push(text.to_owned());
         }
     });
-    (engine, printed, clock)
+    (engine, printed, meter)
 }

@@ -16,13 +16,10 @@ use epic_events::scripting::runner::{self, ScriptRun};
 use epic_events::services::contract_service::{self, ContractChanges, ContractRow, NewContract};
 use epic_events::services::event_service::{self, EventChanges, EventRow, NewEvent};
 use epic_events::services::{Session, retry};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 use support::{
-    Backend, BinaryOutput, SharedBuffer, TestDatabase, binary_command, customer_id, run_binary_in,
-    run_command, session,
+    Backend, BinaryOutput, SharedBuffer, TestDatabase, binary_command, customer_id, hold_contract,
+    run_binary_in, run_command, session,
 };
 
 /// How many writers run at once in these tests.
@@ -113,36 +110,6 @@ async fn run_script(
     )
     .await;
     (outcome, data.text())
-}
-
-/// Holds a write lock on the contract `id` from a connection of its own, as another person
-/// in the middle of a change would: MySQL locks the row, SQLite takes the database's write
-/// lock.
-async fn hold_contract(
-    database: &TestDatabase,
-    id: i32,
-) -> (DatabaseConnection, DatabaseTransaction) {
-    let holder = database::connect(&database.url).await.unwrap();
-    let transaction = begin_write(&holder).await.unwrap();
-    match database.backend {
-        Backend::MySql => {
-            transaction
-                .execute_unprepared(&format!(
-                    "SELECT id FROM contract WHERE id = {id} FOR UPDATE"
-                ))
-                .await
-                .unwrap();
-        }
-        Backend::Sqlite => {
-            transaction
-                .execute_unprepared(&format!(
-                    "UPDATE contract SET updated_at = updated_at WHERE id = {id}"
-                ))
-                .await
-                .unwrap();
-        }
-    }
-    (holder, transaction)
 }
 
 /// Signs `username` in for the binary in `directory`.

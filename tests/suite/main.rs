@@ -22,6 +22,7 @@ mod query_plans;
 mod reporting;
 mod schema;
 mod script_commands;
+mod script_limits;
 mod scripting;
 mod session_commands;
 mod shell_journeys;

@@ -42,12 +42,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
-            context.wait(
-                context
-                    .work
-                    .contracts()
-                    .detail(&context.session, contract_id),
-            )
+            context.call(async |work, session| work.contracts().detail(session, contract_id).await)
         },
     );
     function!(
@@ -57,11 +52,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "les contrats dont le numéro commence par « texte » (\"CTR-2026-00\"), ou dont le client contient tous ses mots (majuscules et accents ignorés)",
         |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| {
-                context
-                    .work
-                    .contracts()
-                    .search(&context.session, words, page)
+            context.all_pages(async |work, session, page| {
+                work.contracts().search(session, words, page).await
             })
         },
     );
@@ -72,12 +64,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un contrat, par son numéro (\"CTR-2026-0001\")",
         |call: NativeCallContext, number: &str| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            context.wait(
-                context
-                    .work
-                    .contracts()
-                    .detail_by_number(&context.session, number),
-            )
+            context.call(async |work, session| {
+                work.contracts().detail_by_number(session, number).await
+            })
         },
     );
     function!(
@@ -88,7 +77,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, fields: Map| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
             let input = inputs::new_contract(&fields)?;
-            context.wait(context.work.contracts().create(&context.session, &input))
+            context.call(async |work, session| work.contracts().create(session, &input).await)
         },
     );
     modification_functions!(
@@ -114,12 +103,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
                 signed: Some(true),
                 ..Default::default()
             };
-            context.wait(context.work.contracts().update(
-                &context.session,
-                contract_id,
-                &changes,
-                None,
-            ))
+            context.call(async |work, session| {
+                work.contracts()
+                    .update(session, contract_id, &changes, None)
+                    .await
+            })
         },
     );
     function!(
@@ -133,11 +121,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             let amount = inputs::amount_text(&amount).ok_or_else(|| {
                 refusal("enregistrer_paiement : le montant doit être un nombre ou un texte (\"1 234,50\")")
             })?;
-            context.wait(context.work.contracts().record_payment(
-                &context.session,
-                contract_id,
-                &amount,
-            ))
+            context.call(async |work, session| {
+                work.contracts()
+                    .record_payment(session, contract_id, &amount)
+                    .await
+            })
         },
     );
     function!(
@@ -148,12 +136,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let contract_id = id(contract_id, "contrat")?;
-            context.wait(
-                context
-                    .work
-                    .contracts()
-                    .delete(&context.session, contract_id),
-            )
+            context.call(async |work, session| work.contracts().delete(session, contract_id).await)
         },
     );
 }

@@ -21,11 +21,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "les clients dont le nom, l'entreprise ou l'e-mail contient tous les mots de « texte » (majuscules et accents ignorés)",
         |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| {
-                context
-                    .work
-                    .customers()
-                    .search(&context.session, words, page)
+            context.all_pages(async |work, session, page| {
+                work.customers().search(session, words, page).await
             })
         },
     );
@@ -37,12 +34,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, customer_id: INT| -> ScriptResult<CustomerRow> {
             let context = context(&call)?;
             let customer_id = id(customer_id, "client")?;
-            context.wait(
-                context
-                    .work
-                    .customers()
-                    .detail(&context.session, customer_id),
-            )
+            context.call(async |work, session| work.customers().detail(session, customer_id).await)
         },
     );
     function!(
@@ -53,7 +45,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, fields: Map| -> ScriptResult<CustomerRow> {
             let context = context(&call)?;
             let input = inputs::new_customer(&fields)?;
-            context.wait(context.work.customers().create(&context.session, &input))
+            context.call(async |work, session| work.customers().create(session, &input).await)
         },
     );
     modification_functions!(
@@ -75,12 +67,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, customer_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let customer_id = id(customer_id, "client")?;
-            context.wait(
-                context
-                    .work
-                    .customers()
-                    .delete(&context.session, customer_id),
-            )
+            context.call(async |work, session| work.customers().delete(session, customer_id).await)
         },
     );
 }

@@ -29,13 +29,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
             let context = context(&call)?;
             let (search, request): (EventSearch, _) = inputs::event_search(&criteria)?;
-            context.pages(request, |page| {
-                context.work.events().search(
-                    &context.session,
-                    EventList::WithoutSupport,
-                    &search,
-                    page,
-                )
+            context.pages(request, async |work, session, page| {
+                work.events()
+                    .search(session, EventList::WithoutSupport, &search, page)
+                    .await
             })
         },
     );
@@ -47,11 +44,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
             let context = context(&call)?;
             let (search, request): (EventSearch, _) = inputs::event_words_search(&criteria)?;
-            context.pages(request, |page| {
-                context
-                    .work
-                    .events()
-                    .search(&context.session, EventList::All, &search, page)
+            context.pages(request, async |work, session, page| {
+                work.events()
+                    .search(session, EventList::All, &search, page)
+                    .await
             })
         },
     );
@@ -63,7 +59,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let event_id = id(event_id, "évènement")?;
-            context.wait(context.work.events().detail(&context.session, event_id))
+            context.call(async |work, session| work.events().detail(session, event_id).await)
         },
     );
     function!(
@@ -73,12 +69,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un évènement, par son numéro (\"EVT-2026-0001\")",
         |call: NativeCallContext, number: &str| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            context.wait(
-                context
-                    .work
-                    .events()
-                    .detail_by_number(&context.session, number),
-            )
+            context
+                .call(async |work, session| work.events().detail_by_number(session, number).await)
         },
     );
     function!(
@@ -89,7 +81,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, fields: Map| -> ScriptResult<EventRow> {
             let context = context(&call)?;
             let input = inputs::new_event(&fields)?;
-            context.wait(context.work.events().create(&context.session, &input))
+            context.call(async |work, session| work.events().create(session, &input).await)
         },
     );
     modification_functions!(
@@ -115,12 +107,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
             };
-            context.wait(
-                context
-                    .work
-                    .events()
-                    .update(&context.session, event_id, &changes, None),
-            )
+            context.call(async |work, session| {
+                work.events()
+                    .update(session, event_id, &changes, None)
+                    .await
+            })
         },
     );
     function!(
@@ -134,12 +125,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
             };
-            context.wait(context.work.events().update(
-                &context.session,
-                event.id,
-                &changes,
-                Some(&event),
-            ))
+            context.call(async |work, session| {
+                work.events()
+                    .update(session, event.id, &changes, Some(&event))
+                    .await
+            })
         },
     );
     function!(
@@ -151,11 +141,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             let context = context(&call)?;
             let targets = inputs::bulk_targets(&events)?;
             let support = inputs::support_user(&support)?;
-            let done = context.wait(context.work.events().assign_support_to_many(
-                &context.session,
-                &targets,
-                Some(&support),
-            ))?;
+            let done = context.call(async |work, session| {
+                work.events()
+                    .assign_support_to_many(session, &targets, Some(&support))
+                    .await
+            })?;
             Ok(done.assigned.into_iter().map(Dynamic::from).collect())
         },
     );
@@ -171,12 +161,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
                 support: Some(None),
                 ..Default::default()
             };
-            context.wait(
-                context
-                    .work
-                    .events()
-                    .update(&context.session, event_id, &changes, None),
-            )
+            context.call(async |work, session| {
+                work.events()
+                    .update(session, event_id, &changes, None)
+                    .await
+            })
         },
     );
 }

@@ -81,8 +81,9 @@ macro_rules! list_functions {
             $description,
             move |call: NativeCallContext| -> ScriptResult<Array> {
                 let context = context(&call)?;
-                context
-                    .all_pages(|page| context.work.$records().list(&context.session, which, page))
+                context.all_pages(async |work, session, page| {
+                    work.$records().list(session, which, page).await
+                })
             }
         );
         if $paged {
@@ -94,8 +95,8 @@ macro_rules! list_functions {
                 move |call: NativeCallContext, options: Map| -> ScriptResult<Array> {
                     let context = context(&call)?;
                     let request = inputs::page_options(&options, name)?;
-                    context.pages(request, |page| {
-                        context.work.$records().list(&context.session, which, page)
+                    context.pages(request, async |work, session, page| {
+                        work.$records().list(session, which, page).await
                     })
                 }
             );
@@ -122,11 +123,11 @@ macro_rules! modification_functions {
                 let context = context(&call)?;
                 let record_id = id(record_id, $what)?;
                 let changes = $changes(&fields)?;
-                context.wait(context.work.$records().update(&context.session,
+                context.call(async |work, session| work.$records().update(session,
                     record_id,
                     &changes,
                     None,
-                ))
+                ).await)
             }
         );
         function!(
@@ -137,11 +138,11 @@ macro_rules! modification_functions {
             |call: NativeCallContext, seen: $row, fields: Map| -> ScriptResult<$row> {
                 let context = context(&call)?;
                 let changes = $changes(&fields)?;
-                context.wait(context.work.$records().update(&context.session,
+                context.call(async |work, session| work.$records().update(session,
                     seen.id,
                     &changes,
                     Some(&seen),
-                ))
+                ).await)
             }
         );
     }};
@@ -315,8 +316,14 @@ fn refuse_wrong_arguments_in_french(engine: &mut Engine) {
 /// A call that no function answers — an unknown name, or a built-in or a function of the
 /// script given arguments it does not take — is refused with a French message a script can
 /// catch, rather than rhai's English error object. rhai calls this hook after any native
-/// call failed, so it first tells a call that no function of that name takes (refused
-/// here) from a function that ran and failed (whose own error goes on as it was).
+/// call failed, whatever the error (it does not say which), so the hook acts only when it
+/// is sure no function ran, and passes every other error through unchanged:
+/// - never in a run that was stopped (a limit: the error is its termination, which must
+///   stay one);
+/// - never when a native function of that name could have taken the arguments: one that
+///   ran may have consumed its arguments (a closure given to `map`, `filter`, `sort`… is
+///   `()` afterwards), so `()` counts as any type — `[1].map(|x| …)` stopped inside its
+///   closure reads `map(liste, ())`, and its error (a limit, a refusal) goes on as it was.
 fn refuse_unknown_functions_in_french(engine: &mut Engine) {
     // Every native function's name and parameter types, gathered at the first failed call
     // (the engine is complete by then).
@@ -347,6 +354,10 @@ fn refuse_unknown_functions_in_french(engine: &mut Engine) {
             }
             by_name
         });
+        let script = context.tag().clone().try_cast::<Arc<ScriptContext>>();
+        if script.as_ref().is_some_and(|script| script.is_stopped()) {
+            return Ok(None);
+        }
         let given: Vec<TypeId> = arguments
             .iter()
             .map(|argument| argument.type_id())
@@ -354,7 +365,9 @@ fn refuse_unknown_functions_in_french(engine: &mut Engine) {
         let takes_them = |parameters: &Vec<TypeId>| {
             parameters.len() == given.len()
                 && parameters.iter().zip(&given).all(|(parameter, argument)| {
-                    parameter == argument || *parameter == TypeId::of::<Dynamic>()
+                    parameter == argument
+                        || *parameter == TypeId::of::<Dynamic>()
+                        || *argument == TypeId::of::<()>()
                 })
         };
         let native = natives.get(name);
@@ -383,7 +396,7 @@ fn refuse_unknown_functions_in_french(engine: &mut Engine) {
         } else {
             unknown_function(name, &call)
         };
-        if let Some(script) = context.tag().clone().try_cast::<Arc<ScriptContext>>() {
+        if let Some(script) = script {
             script.note_refused_call(name, arguments.len());
         }
         Err(refusal(message))

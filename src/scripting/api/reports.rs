@@ -11,11 +11,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "écrit tous les clients (tableau, CSV ou JSON selon --format)",
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.export(|page| {
-                context
-                    .work
-                    .customers()
-                    .list(&context.session, CustomerList::All, page)
+            context.export(async |work, session, page| {
+                work.customers()
+                    .list(session, CustomerList::All, page)
+                    .await
             })
         },
     );
@@ -26,11 +25,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "écrit tous les contrats (tableau, CSV ou JSON selon --format)",
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.export(|page| {
-                context
-                    .work
-                    .contracts()
-                    .list(&context.session, ContractList::All, page)
+            context.export(async |work, session, page| {
+                work.contracts()
+                    .list(session, ContractList::All, page)
+                    .await
             })
         },
     );
@@ -41,11 +39,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "écrit tous les évènements (tableau, CSV ou JSON selon --format)",
         |call: NativeCallContext| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.export(|page| {
-                context
-                    .work
-                    .events()
-                    .list(&context.session, EventList::All, page)
+            context.export(async |work, session, page| {
+                work.events().list(session, EventList::All, page).await
             })
         },
     );
@@ -57,12 +52,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "par commercial : nombre de contrats non payés de ses clients, montants totaux et restes à payer",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let lines = context.wait(
-                context
-                    .work
-                    .reports()
-                    .unpaid_by_sales_user(&context.session),
-            )?;
+            let lines = context
+                .call(async |work, session| work.reports().unpaid_by_sales_user(session).await)?;
             Ok(lines.into_iter().map(Dynamic::from).collect())
         },
     );
@@ -73,12 +64,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "par commercial : clients, contrats signés, montants signés, encaissés et restant dus",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let lines = context.wait(
-                context
-                    .work
-                    .reports()
-                    .activity_by_sales_user(&context.session),
-            )?;
+            let lines = context
+                .call(async |work, session| work.reports().activity_by_sales_user(session).await)?;
             Ok(lines.into_iter().map(Dynamic::from).collect())
         },
     );

@@ -11,7 +11,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "tous les utilisateurs",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| context.work.users().list(&context.session, page))
+            context.all_pages(async |work, session, page| work.users().list(session, page).await)
         },
     );
     function!(
@@ -21,7 +21,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "les utilisateurs dont le nom, l'identifiant ou l'e-mail contient tous les mots de « texte » (majuscules et accents ignorés)",
         |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| context.work.users().search(&context.session, words, page))
+            context.all_pages(async |work, session, page| {
+                work.users().search(session, words, page).await
+            })
         },
     );
     function!(
@@ -31,7 +33,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "les utilisateurs du support, à qui assigner des évènements",
         |call: NativeCallContext| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context.all_pages(|page| context.work.users().support_users(&context.session, page))
+            context.all_pages(async |work, session, page| {
+                work.users().support_users(session, page).await
+            })
         },
     );
     function!(
@@ -42,7 +46,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, user_id: INT| -> ScriptResult<UserRow> {
             let context = context(&call)?;
             let user_id = id(user_id, "utilisateur")?;
-            context.wait(context.work.users().detail(&context.session, user_id))
+            context.call(async |work, session| work.users().detail(session, user_id).await)
         },
     );
     function!(
@@ -54,12 +58,8 @@ pub(super) fn register(api: &mut Registrar<'_>) {
             let context = context(&call)?;
             let user = inputs::new_user(&fields)?;
             let role = user.role().map_err(from_core_error)?;
-            context.wait(
-                context
-                    .work
-                    .users()
-                    .create(&context.session, &user.input, role),
-            )
+            context
+                .call(async |work, session| work.users().create(session, &user.input, role).await)
         },
     );
     modification_functions!(
@@ -81,7 +81,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, user_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
             let user_id = id(user_id, "utilisateur")?;
-            context.wait(context.work.users().delete(&context.session, user_id))
+            context.call(async |work, session| work.users().delete(session, user_id).await)
         },
     );
     function!(
@@ -91,12 +91,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(tout le monde) change votre propre mot de passe",
         |call: NativeCallContext, current: &str, new: &str| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.wait(
-                context
-                    .work
-                    .users()
-                    .change_own_password(&context.session, current, new),
-            )
+            context.call(async |work, session| {
+                work.users()
+                    .change_own_password(session, current, new)
+                    .await
+            })
         },
     );
 }

@@ -556,6 +556,38 @@ pub async fn session(database: &TestDatabase, username: &str) -> epic_events::se
         .expect("session")
 }
 
+/// Holds a write lock on the contract `id` from a connection of its own, as another person
+/// in the middle of a change would: MySQL locks the row, SQLite takes the database's write
+/// lock.
+pub async fn hold_contract(
+    database: &TestDatabase,
+    id: i32,
+) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
+    let holder = database::connect(&database.url).await.unwrap();
+    let transaction = epic_events::repositories::begin_write(&holder)
+        .await
+        .unwrap();
+    match database.backend {
+        Backend::MySql => {
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &transaction,
+                &format!("SELECT id FROM contract WHERE id = {id} FOR UPDATE"),
+            )
+            .await
+            .unwrap();
+        }
+        Backend::Sqlite => {
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &transaction,
+                &format!("UPDATE contract SET updated_at = updated_at WHERE id = {id}"),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    (holder, transaction)
+}
+
 /// The id of the customer of company `company`.
 pub async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
     use epic_events::entities::customer;
@@ -667,6 +699,7 @@ pub struct Script<'a> {
     pub parameters: Vec<(String, String)>,
     pub simulation: bool,
     pub format: epic_events::scripting::output::OutputFormat,
+    pub limits: epic_events::scripting::sandbox::ScriptLimits,
 }
 
 impl<'a> Script<'a> {
@@ -677,6 +710,7 @@ impl<'a> Script<'a> {
             parameters: Vec::new(),
             simulation: false,
             format: epic_events::scripting::output::OutputFormat::Table,
+            limits: Default::default(),
         }
     }
 
@@ -705,10 +739,34 @@ impl<'a> Script<'a> {
         self
     }
 
+    pub fn limits(mut self, limits: epic_events::scripting::sandbox::ScriptLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     pub async fn run(self, database: &TestDatabase) -> ScriptResult {
+        let user = session(database, self.username).await.user;
+        self.run_as(database, user).await
+    }
+
+    /// Runs it as `user`, signed in already (so that a test can time the run alone).
+    pub async fn run_as(
+        self,
+        database: &TestDatabase,
+        user: epic_events::handle::AuthenticatedUser,
+    ) -> ScriptResult {
+        self.run_on(&database.connection, user).await
+    }
+
+    /// Runs it as `user` on `connection` (a pool of its own: SeaORM's SQLite pool has one
+    /// connection, which a run holds while it lasts).
+    pub async fn run_on(
+        self,
+        connection: &DatabaseConnection,
+        user: epic_events::handle::AuthenticatedUser,
+    ) -> ScriptResult {
         use epic_events::scripting::output::ScriptOutput;
         use epic_events::scripting::runner::{self, ScriptRun};
-        let user = session(database, self.username).await.user;
         let (data, messages) = (SharedBuffer::default(), SharedBuffer::default());
         let output = ScriptOutput::new(
             self.format,
@@ -719,10 +777,10 @@ impl<'a> Script<'a> {
             source: self.source,
             parameters: self.parameters,
             simulation: self.simulation,
-            limits: Default::default(),
+            limits: self.limits,
         };
         let outcome = runner::run(
-            &epic_events::handle::Core::over(database.connection.clone()),
+            &epic_events::handle::Core::over(connection.clone()),
             user,
             run,
             output,
