@@ -200,11 +200,12 @@ pub fn decimal_number(value: rust_decimal::Decimal) -> String {
 
 /// Whether `character`, found in data, must not reach an output: a control character
 /// other than a line break or a tab (escape sequences that could move the cursor, change
-/// colours or the window title), or a character that overrides or isolates the direction
-/// of the text (which would make a list lie about what a record is called).
+/// colours or the window title), or a character that hides or reorders text
+/// (`validation::is_hiding_or_reordering`: direction overrides and marks, zero-width
+/// characters…, which would make a list lie about what a record is called).
 pub fn is_unsafe_in_output(character: char) -> bool {
     (character.is_control() && !matches!(character, '\n' | '\t'))
-        || crate::validation::is_direction_override(character)
+        || crate::validation::is_hiding_or_reordering(character)
 }
 
 /// `text` safe to print on a terminal: the characters of [`is_unsafe_in_output`] become `�`.
@@ -294,16 +295,20 @@ pub fn card(fields: &[(impl AsRef<str>, String)]) -> String {
 /// [`card`], its values wrapped between words to fit `width` when given (a terminal's),
 /// continuation lines under the value.
 pub fn fitted_card(fields: &[(impl AsRef<str>, String)], width: Option<usize>) -> String {
+    // Labels may come from data (a map's keys): neutralised like the values.
+    let fields: Vec<(std::borrow::Cow<'_, str>, &String)> = fields
+        .iter()
+        .map(|(label, value)| (neutralise_control_characters(label.as_ref()), value))
+        .collect();
     let label_width = fields
         .iter()
-        .map(|(label, _)| label.as_ref().chars().count())
+        .map(|(label, _)| label.chars().count())
         .max()
         .unwrap_or(0);
     // « ␣␣label : » before each value.
     let indent = " ".repeat(label_width + 5);
     let mut text = String::new();
-    for (label, value) in fields {
-        let label = label.as_ref();
+    for (label, value) in &fields {
         let value = neutralise_control_characters(value);
         let padding = " ".repeat(label_width - label.chars().count());
         let lines: Vec<String> = value
@@ -347,9 +352,15 @@ pub fn table(
     use tabled::settings::object::Columns;
     use tabled::settings::{Alignment, Style};
 
+    // Headers may come from data (a map's keys, a CSV file's header): neutralised here
+    // too, so that the widths computed are those shown.
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|header| neutralise_control_characters(header).into_owned())
+        .collect();
     let (headers, rows) = match width {
-        Some(width) => fitted(headers, rows, right_aligned, width),
-        None => (headers.to_vec(), rows.to_vec()),
+        Some(width) => fitted(&headers, rows, right_aligned, width),
+        None => (headers, rows.to_vec()),
     };
     let mut builder = tabled::builder::Builder::default();
     builder.push_record(headers);

@@ -21,4 +21,5 @@ pub mod repositories;
 pub mod scripting;
 pub mod services;
 pub mod shell;
+pub mod terminal;
 pub mod validation;

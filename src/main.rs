@@ -6,24 +6,26 @@ use epic_events::command_line::{self, Command, Parsed};
 use epic_events::commands::{self, ApplicationError};
 use epic_events::config::Configuration;
 use epic_events::reporting;
+use epic_events::terminal;
+use std::io::Write;
 
 fn main() -> ExitCode {
     let command_line = match command_line::parse() {
         Parsed::Run(command_line) => command_line,
         Parsed::Information(text) => {
             // A closed pipe (`epic-events --help | head -1`) is a normal end.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            let _ = terminal::stdout().write_all(text.as_bytes());
             return ExitCode::SUCCESS;
         }
         Parsed::UsageError(message) => {
-            eprintln!("{message}");
+            let _ = writeln!(terminal::stderr(), "{message}");
             return ExitCode::from(2);
         }
     };
     let configuration = match Configuration::from_environment() {
         Ok(configuration) => configuration,
         Err(error) => {
-            eprintln!("Erreur : {error}");
+            let _ = writeln!(terminal::stderr(), "Erreur : {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -37,7 +39,10 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("Erreur : impossible de démarrer ({error})");
+            let _ = writeln!(
+                terminal::stderr(),
+                "Erreur : impossible de démarrer ({error})"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -59,14 +64,14 @@ fn main() -> ExitCode {
         Err(error) => {
             tracing::error!(error = ?error, "command failed");
             reporting::application_failure(&error);
-            eprintln!("Erreur : {error}");
+            let _ = writeln!(terminal::stderr(), "Erreur : {error}");
             ExitCode::FAILURE
         }
     }
 }
 
 async fn run(command: Command, configuration: &Configuration) -> Result<(), ApplicationError> {
-    let mut output = std::io::stdout().lock();
+    let mut output = terminal::Terminal::new(std::io::stdout().lock());
     match command {
         Command::Connexion(arguments) => {
             commands::session::sign_in(&arguments, configuration, &mut output).await

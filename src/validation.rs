@@ -24,9 +24,10 @@ pub const PASSWORD_MAXIMUM_LENGTH: usize = 1024;
 /// composed (NFC: `e` + combining acute is stored as `é`, so that the same name is always
 /// the same text), and refused — naming the field and the rule — when it holds a control
 /// character (C0 and C1: escape sequences, BEL, NUL…), except the line breaks of a text
-/// that allows them (`\n`, `\r\n` becoming `\n`), or a character that overrides or
-/// isolates the direction of the text (U+202A–U+202E, U+2066–U+2069), which would make a
-/// list lie about what a record is called. The one text policy of every text field.
+/// that allows them (`\n`, `\r\n` becoming `\n`), or a character that hides or reorders
+/// text ([`is_hiding_or_reordering`]: zero-width characters, direction marks, overrides
+/// and isolates…), which would make a list lie about what a record is called, or make two
+/// names that read the same differ. The one text policy of every text field.
 pub fn policed_text(
     field: &'static str,
     value: &str,
@@ -51,18 +52,36 @@ pub fn policed_text(
             },
         ));
     }
-    if value.chars().any(is_direction_override) {
+    if let Some(hidden) = value
+        .chars()
+        .find(|character| is_hiding_or_reordering(*character))
+    {
         return Err(CoreError::validation(
             field,
-            "ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)",
+            format!(
+                "ne peut pas contenir de caractère invisible ou qui change le sens de lecture \
+                 (U+{:04X} trouvé)",
+                u32::from(hidden)
+            ),
         ));
     }
     Ok(value.nfc().collect())
 }
 
-/// A character that overrides, embeds or isolates the direction of the text around it.
-pub fn is_direction_override(character: char) -> bool {
-    matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// A character that hides or reorders the text around it: a Unicode format character
+/// (general category Cf — zero-width spaces and joiners U+200B–U+200D, the direction marks
+/// U+200E, U+200F and U+061C, the embeddings and overrides U+202A–U+202E, the isolates
+/// U+2066–U+2069, the word joiner and invisible operators U+2060–U+2064, the byte order
+/// mark U+FEFF, the soft hyphen, tags…), or the line and paragraph separators U+2028 and
+/// U+2029, which some terminals take for line breaks.
+pub fn is_hiding_or_reordering(character: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        character.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// A required text of at most `maximum` characters, under the text policy
@@ -296,18 +315,34 @@ mod tests {
                 "{hostile:?}"
             );
         }
-        for hostile in [
-            "\u{202e}abc",
-            "a\u{202a}b",
-            "\u{2066}x\u{2069}",
-            "\u{2068}x",
+        for (hostile, found) in [
+            ("\u{202e}abc", "202E"),
+            ("a\u{202a}b", "202A"),
+            ("\u{2066}x\u{2069}", "2066"),
+            ("\u{2068}x", "2068"),
+            ("Du\u{200b}rand", "200B"),
+            ("a\u{200e}b", "200E"),
+            ("a\u{61c}b", "061C"),
+            ("a\u{2028}b", "2028"),
+            ("a\u{2063}b", "2063"),
+            ("\u{feff}Durand", "FEFF"),
+            ("Dur\u{ad}and", "00AD"),
+            ("a\u{e0041}b", "E0041"),
         ] {
             let refused = required_text("nom", hostile, 100).unwrap_err().to_string();
-            assert!(
-                refused.starts_with("nom : ne peut pas contenir de caractères qui forcent"),
+            assert_eq!(
+                refused,
+                format!(
+                    "nom : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+{found} trouvé)"
+                ),
                 "{hostile:?}"
             );
         }
+        // What French text uses is not hidden: no-break spaces, ligatures, accents.
+        assert_eq!(
+            required_text("nom", "Œuvre\u{a0}: 12\u{202f}000 €", 100).unwrap(),
+            "Œuvre\u{a0}: 12\u{202f}000 €"
+        );
         assert_eq!(
             optional_text_with_lines("notes", "un\r\ndeux\n", 10).unwrap(),
             "un\ndeux"

@@ -170,7 +170,7 @@ async fn create_first_manager(
 /// Asks on the terminal (or reads from piped input) whether to destroy the data, which
 /// will be `replaced_by` something else.
 fn confirm(configuration: &Configuration, replaced_by: &str) -> std::io::Result<bool> {
-    let mut error_output = std::io::stderr().lock();
+    let mut error_output = crate::terminal::Terminal::new(std::io::stderr().lock());
     write!(
         error_output,
         "Toutes les données de la base {} seront supprimées et {replaced_by}.\n\

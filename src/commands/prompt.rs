@@ -7,7 +7,7 @@ use crate::application_error::ApplicationError;
 
 /// Asks for one line of text; the prompt goes to standard error.
 pub fn ask(label: &str) -> Result<String, ApplicationError> {
-    let mut error_output = io::stderr().lock();
+    let mut error_output = crate::terminal::Terminal::new(io::stderr().lock());
     write!(error_output, "{label} : ")?;
     error_output.flush()?;
     let mut line = String::new();
@@ -31,7 +31,8 @@ pub fn ask(label: &str) -> Result<String, ApplicationError> {
 /// (surrounding spaces are kept: they are part of the password).
 pub fn ask_password(label: &str) -> Result<String, ApplicationError> {
     if io::stdin().is_terminal() {
-        return rpassword::prompt_password(format!("{label} : ")).map_err(ApplicationError::Input);
+        let prompt = crate::terminal::Prompt::new(&format!("{label} : "));
+        return rpassword::prompt_password(prompt.as_str()).map_err(ApplicationError::Input);
     }
     ask(label)
 }

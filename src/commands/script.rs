@@ -45,7 +45,7 @@ pub async fn execute(
         .await
         .map_err(ApplicationError::Script)?;
     if let Some(summary) = outcome.summary() {
-        eprintln!("{summary}");
+        writeln!(crate::terminal::stderr(), "{summary}")?;
     }
     Ok(())
 }

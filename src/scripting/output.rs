@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use super::records::{ScriptDate, ScriptRecord, dynamic, record_fields};
 use crate::catalogue::Catalogue;
 use crate::formatting;
+use crate::terminal::Terminal;
 
 /// How results are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -286,16 +287,21 @@ pub struct ScriptOutput {
 }
 
 impl ScriptOutput {
-    /// Results in `format` to `data`; messages to `messages`.
+    /// Results in `format` to `data`; messages to `messages`. Tables and messages, for a
+    /// person, go through [`Terminal`]; CSV and JSON, for other tools, keep their own rules.
     pub fn new(
         format: OutputFormat,
         data: Box<dyn Write + Send>,
         messages: Box<dyn Write + Send>,
     ) -> Self {
+        let data: Box<dyn Write + Send> = match format {
+            OutputFormat::Table => Box::new(Terminal::new(data)),
+            OutputFormat::Csv | OutputFormat::Json => data,
+        };
         Self {
             format,
             data,
-            messages,
+            messages: Box::new(Terminal::new(messages)),
             results_written: 0,
         }
     }

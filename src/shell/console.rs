@@ -11,6 +11,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
 use super::completion::ShellHelper;
+use crate::terminal::Prompt;
 
 /// Whether a typed line mentions a password (`changer_mon_mot_de_passe(…)`, a
 /// `mot_de_passe` field): such a line is neither kept in the history nor echoed.
@@ -31,15 +32,16 @@ pub enum Line {
     Unreadable,
 }
 
-/// Where the shell reads from.
+/// Where the shell reads from. Prompts and values already typed are [`Prompt`]s: the line
+/// editor writes them to the terminal itself, so they exist only neutralised.
 pub trait Console {
     /// Reads a line after `prompt`.
-    fn read_line(&mut self, prompt: &str) -> io::Result<Line>;
+    fn read_line(&mut self, prompt: &Prompt) -> io::Result<Line>;
     /// Reads a secret (a password) after `prompt`, without echo; never kept in history.
-    fn read_secret(&mut self, prompt: &str) -> io::Result<Line>;
+    fn read_secret(&mut self, prompt: &Prompt) -> io::Result<Line>;
     /// Reads a form's field: no command completion, no history of commands, and
     /// `initial` already typed (the current value, when modifying), to edit or replace.
-    fn read_field(&mut self, prompt: &str, initial: &str) -> io::Result<Line>;
+    fn read_field(&mut self, prompt: &Prompt, initial: &Prompt) -> io::Result<Line>;
     /// Keeps `line` in the history (a typed command).
     fn remember(&mut self, line: &str);
     /// Uses the history file `path` (the signed-in user's), or none.
@@ -123,23 +125,23 @@ fn line_of(read: Result<String, ReadlineError>) -> io::Result<Line> {
 }
 
 impl Console for TerminalConsole {
-    fn read_line(&mut self, prompt: &str) -> io::Result<Line> {
-        line_of(self.editor.readline(prompt))
+    fn read_line(&mut self, prompt: &Prompt) -> io::Result<Line> {
+        line_of(self.editor.readline(prompt.as_str()))
     }
 
-    fn read_field(&mut self, prompt: &str, initial: &str) -> io::Result<Line> {
+    fn read_field(&mut self, prompt: &Prompt, initial: &Prompt) -> io::Result<Line> {
         line_of(
             self.field_editor
-                .readline_with_initial(prompt, (initial, "")),
+                .readline_with_initial(prompt.as_str(), (initial.as_str(), "")),
         )
     }
 
-    fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
-        match rpassword::prompt_password(prompt) {
+    fn read_secret(&mut self, prompt: &Prompt) -> io::Result<Line> {
+        match rpassword::prompt_password(prompt.as_str()) {
             Ok(secret) => Ok(Line::Text(secret)),
             // Ctrl-C (the signal is ignored, the read is interrupted).
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {
-                println!();
+                let _ = writeln!(crate::terminal::stdout());
                 Ok(Line::Interrupted)
             }
             Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(Line::End),
@@ -168,9 +170,9 @@ struct PipedConsole {
 }
 
 impl PipedConsole {
-    fn read(&mut self, prompt: &str, echo: bool) -> io::Result<Line> {
-        let mut output = io::stdout().lock();
-        write!(output, "{prompt}")?;
+    fn read(&mut self, prompt: &Prompt, echo: bool) -> io::Result<Line> {
+        let mut output = crate::terminal::Terminal::new(io::stdout().lock());
+        write!(output, "{}", prompt.as_str())?;
         // Shown before waiting: whoever drives the shell through a pipe sees the question.
         output.flush()?;
         let mut bytes = Vec::new();
@@ -186,11 +188,7 @@ impl PipedConsole {
         };
         let line = line.trim_end_matches(['\n', '\r']).to_owned();
         if echo && !mentions_password(&line) {
-            writeln!(
-                output,
-                "{}",
-                crate::formatting::neutralise_control_characters(&line)
-            )?;
+            writeln!(output, "{line}")?;
         } else if echo {
             writeln!(output, "(ligne masquée : elle contient un mot de passe)")?;
         } else {
@@ -202,16 +200,16 @@ impl PipedConsole {
 }
 
 impl Console for PipedConsole {
-    fn read_line(&mut self, prompt: &str) -> io::Result<Line> {
+    fn read_line(&mut self, prompt: &Prompt) -> io::Result<Line> {
         self.read(prompt, true)
     }
 
-    fn read_secret(&mut self, prompt: &str) -> io::Result<Line> {
+    fn read_secret(&mut self, prompt: &Prompt) -> io::Result<Line> {
         self.read(prompt, false)
     }
 
     /// Piped, nothing is pre-filled: the line read is the whole value.
-    fn read_field(&mut self, prompt: &str, _initial: &str) -> io::Result<Line> {
+    fn read_field(&mut self, prompt: &Prompt, _initial: &Prompt) -> io::Result<Line> {
         self.read(prompt, true)
     }
 

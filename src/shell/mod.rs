@@ -26,8 +26,8 @@ use crate::config::Configuration;
 use crate::errors::CoreError;
 use crate::handle::{BlockingCore, Core, Session};
 use crate::paging::PageRequest;
+use crate::terminal::Terminal;
 use console::{Console, Line};
-use render::styled;
 use widgets::{
     ALL, Answer, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST, FormField,
     MINE, MODIFY, Noun, SEARCH, SHOW_BY_NUMBER, THIRD_LIST, capitalised,
@@ -53,7 +53,11 @@ struct Shell<'a> {
     configuration: &'a Configuration,
     secret: JwtSecret,
     console: Box<dyn Console>,
-    output: anstream::AutoStream<std::io::Stdout>,
+    /// The screens (and, at a terminal, the messages): everything goes through
+    /// [`Terminal`], which neutralises what could act on the terminal.
+    output: Terminal<anstream::AutoStream<std::io::Stdout>>,
+    /// The messages of a session that is not at a terminal.
+    errors: Terminal<anstream::AutoStream<std::io::Stderr>>,
     width: Option<usize>,
     token: Option<SessionToken>,
     /// The user asked to leave (end of input) while waiting for the database.
@@ -79,7 +83,8 @@ pub fn demo(
 ) -> Result<(), ApplicationError> {
     let url = crate::config::DatabaseUrl::new(DEMO_DATABASE_URL)?;
     if runtime.block_on(Core::prepare_demo(&url, recreate))? {
-        println!(
+        let _ = writeln!(
+            crate::terminal::stdout(),
             "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
         );
     }
@@ -120,7 +125,8 @@ pub fn run(
         configuration,
         secret,
         console: console::standard(completion::ShellHelper::new())?,
-        output: anstream::stdout(),
+        output: crate::terminal::stdout(),
+        errors: crate::terminal::stderr(),
         width,
         token: None,
         leaving: false,
@@ -154,37 +160,48 @@ impl Shell<'_> {
         }
     }
 
-    // Titles and messages may name a record (« Client n°2 — Maison Durand »): what came
-    // from data is neutralised before the shell's own colours are added.
-
     fn title(&mut self, text: &str) {
-        let text = crate::formatting::neutralise_control_characters(text);
-        let line = styled(render::TITLE, &text);
-        self.say(&format!("\n{line}"));
+        let text = self.typeset(text).into_owned();
+        let _ = writeln!(self.output);
+        let _ = self.output.styled(render::TITLE, &text);
+        let _ = writeln!(self.output);
+        let _ = self.output.flush();
     }
 
-    /// A message (an error, a confirmation): with the screens for a person at a terminal;
-    /// on standard error otherwise, so that what a pipe reads is the screens alone.
-    fn message(&mut self, text: &str) {
+    /// A menu's entry: its number in bold, then its label.
+    fn entry(&mut self, number: &str, label: &str) {
+        let label = self.typeset(label).into_owned();
+        let _ = write!(self.output, "  ");
+        let _ = self.output.styled(render::NUMBER, number);
+        let _ = writeln!(self.output, " {label}");
+    }
+
+    /// A message (an error, a confirmation) in `style`: with the screens for a person at
+    /// a terminal; on standard error otherwise, so that what a pipe reads is the screens
+    /// alone.
+    fn message(&mut self, style: anstyle::Style, text: &str) {
         if self.interactive {
-            self.say(text);
+            let _ = self.output.styled(style, text);
+            let _ = writeln!(self.output);
+            let _ = self.output.flush();
         } else {
             let _ = self.output.flush();
-            let mut errors = anstream::stderr();
-            let _ = writeln!(errors, "{text}");
-            let _ = errors.flush();
+            let _ = self.errors.styled(style, text);
+            let _ = writeln!(self.errors);
+            let _ = self.errors.flush();
         }
     }
 
     fn error(&mut self, message: &str) {
+        // Neutralised before wrapping, so that the width of each line is what is shown;
+        // typeset before wrapping, so that no line breaks before a « : » or inside an
+        // amount.
         let message = crate::formatting::neutralise_control_characters(message);
-        // Typeset before wrapping, so that no line breaks before a « : » or inside an amount.
         let text = render::wrapped(&self.typeset(&format!("Erreur : {message}")), self.width);
-        let line = styled(render::ERROR, &text);
         if !self.interactive {
             self.errors_shown += 1;
         }
-        self.message(&line);
+        self.message(render::ERROR, &text);
     }
 
     /// Says why the core refused or failed; a fault (not the user's to fix) is reported,
@@ -197,8 +214,7 @@ impl Shell<'_> {
     fn success(&mut self, message: &str) {
         let message = crate::formatting::neutralise_control_characters(message);
         let text = render::wrapped(&self.typeset(&message), self.width);
-        let line = styled(render::SUCCESS, &text);
-        self.message(&line);
+        self.message(render::SUCCESS, &text);
     }
 
     /// After a transient failure (the database busy or not answering): asks whether to try

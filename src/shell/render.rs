@@ -33,11 +33,6 @@ pub fn wrapped(text: &str, width: Option<usize>) -> String {
     }
 }
 
-/// `text` in `style` (the codes vanish where colours are off).
-pub fn styled(style: Style, text: &str) -> String {
-    format!("{style}{text}{style:#}")
-}
-
 /// The fields `fields` of `row`, with their labels, as [`detail`] shows them.
 pub fn described<F: Catalogue>(fields: &[F], row: &F::Row) -> Vec<(String, String)> {
     fields

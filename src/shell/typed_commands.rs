@@ -53,6 +53,7 @@ impl Shell<'_> {
             return Ok(Some(Choice::SignedOut));
         };
         self.flush();
+        // Through the run's own writers (`ScriptOutput` neutralises tables and messages).
         let output = ScriptOutput::new(
             OutputFormat::Table,
             Box::new(anstream::stdout()),

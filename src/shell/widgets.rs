@@ -5,12 +5,13 @@ use std::fmt::Display;
 use std::io::Write;
 
 use super::console::Line;
-use super::render::{self, styled};
+use super::render;
 use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
 use crate::catalogue::{Catalogue, Description, Input, Value};
 use crate::formatting;
 use crate::paging::Page;
 use crate::scripting::recognition::{self, Recognised};
+use crate::terminal::Prompt;
 
 /// An entry of a menu, with the number it always has.
 pub(super) struct Entry {
@@ -173,13 +174,14 @@ impl Shell<'_> {
         prompt: &str,
         reading: Reading,
     ) -> Result<Line, ApplicationError> {
-        let prompt = self.typeset(prompt).into_owned();
-        let prompt = prompt.as_str();
+        let prompt = Prompt::new(&self.typeset(prompt));
         loop {
             let line = match reading {
-                Reading::Choice => self.console.read_line(prompt),
-                Reading::Field { initial } => self.console.read_field(prompt, initial),
-                Reading::Secret => self.console.read_secret(prompt),
+                Reading::Choice => self.console.read_line(&prompt),
+                Reading::Field { initial } => {
+                    self.console.read_field(&prompt, &Prompt::new(initial))
+                }
+                Reading::Secret => self.console.read_secret(&prompt),
             }
             .map_err(ApplicationError::Input)?;
             if line != Line::Unreadable {
@@ -204,9 +206,7 @@ impl Shell<'_> {
         initial: &str,
     ) -> Result<Answer, ApplicationError> {
         self.flush();
-        let label = formatting::neutralise_control_characters(label);
-        let initial = formatting::neutralise_control_characters(initial);
-        match self.read(&format!("{label} : "), Reading::Field { initial: &initial })? {
+        match self.read(&format!("{label} : "), Reading::Field { initial })? {
             Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
             Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
             Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
@@ -251,19 +251,16 @@ impl Shell<'_> {
             self.title(title);
             for entry in entries {
                 if let EntryState::Offered = entry.state {
-                    let number = styled(render::NUMBER, &format!("{:>2}.", entry.number));
-                    self.say(&format!("  {number} {}", entry.label));
+                    self.entry(&format!("{:>2}.", entry.number), &entry.label);
                 }
             }
             if let Some(back) = back {
-                let number = styled(render::NUMBER, " 0.");
-                self.say(&format!("  {number} {back}"));
+                self.entry(" 0.", back);
             }
             // Signing out is offered on every screen of a session, always as 99.
             let signed_in = self.token.is_some();
             if signed_in {
-                let number = styled(render::NUMBER, &format!("{SIGN_OUT}."));
-                self.say(&format!("  {number} Déconnexion"));
+                self.entry(&format!("{SIGN_OUT}."), "Déconnexion");
             }
             loop {
                 self.flush();

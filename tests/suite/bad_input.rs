@@ -180,11 +180,11 @@ async fn each_bad_input_is_refused_with_its_message_and_nothing_written(
          operation!(event_service::create(connection, &sales2, &NewEvent { note: "ligne\u{0}".into(), ..event_input(partly_paid) }))),
         ("C1 control in a location", "lieu : ne peut pas contenir de caractères de contrôle".into(),
          operation!(event_service::update(connection, &support1, gala, &EventChanges { location: Some("Lyon\u{9b}31m".into()), ..Default::default() }, None))),
-        ("right-to-left override in a company", "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+        ("right-to-left override in a company", "entreprise : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+202E trouvé)".into(),
          operation!(customer_service::update(connection, &sales2, durand, &CustomerChanges { company_name: Some("Maison \u{202e}dnaruD".into()), ..Default::default() }, None))),
-        ("direction isolate in a user's name", "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+        ("direction isolate in a user's name", "nom : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+2067 trouvé)".into(),
          operation!(user_service::update(connection, &manager1, sales1, &UserChanges { last_name: Some("\u{2067}Bernard\u{2069}".into()), ..Default::default() }, None))),
-        ("direction override in an event name", "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into(),
+        ("direction override in an event name", "nom : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+202D trouvé)".into(),
          operation!(event_service::create(connection, &sales2, &NewEvent { event_name: "Gala \u{202d}2027".into(), ..event_input(partly_paid) }))),
         ("SQL in an e-mail", "adresse e-mail : n'est pas une adresse e-mail valide (exemple : prenom.nom@exemple.fr)".into(),
          operation!(customer_service::create(connection, &sales2, &NewCustomer { email: "x'; DROP TABLE user; --@exemple.fr".into(), ..customer_input() }))),
@@ -342,8 +342,8 @@ async fn hostile_inputs_through_scripts_are_refused_and_write_nothing(
     let cases: Vec<(&str, String, String)> = vec![
         ("sales2", customer("prenom", r#""Claire\x1b[31m""#), "prénom : ne peut pas contenir de caractères de contrôle".into()),
         ("sales2", customer("nom", r#""Vasseur\x07""#), "nom : ne peut pas contenir de caractères de contrôle".into()),
-        ("sales2", customer("entreprise", "\"Vasseur \u{202e}ruessaV\""), "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
-        ("sales2", customer("entreprise", "\"\u{2066}Vasseur\u{2069}\""), "entreprise : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
+        ("sales2", customer("entreprise", "\"Vasseur \u{202e}ruessaV\""), "entreprise : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+202E trouvé)".into()),
+        ("sales2", customer("entreprise", "\"\u{2066}Vasseur\u{2069}\""), "entreprise : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+2066 trouvé)".into()),
         ("sales2", customer("telephone", r#""03 20 ab 00 09""#), "téléphone : n'est pas un numéro de téléphone valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)".into()),
         ("sales2", customer("telephone", r#""+33 1 42 00 00 01""#), "téléphone : cette valeur est déjà utilisée".into()),
         ("sales2", customer("telephone", r#""01.42.00.00.01""#), "téléphone : cette valeur est déjà utilisée".into()),
@@ -352,24 +352,37 @@ async fn hostile_inputs_through_scripts_are_refused_and_write_nothing(
         ("sales2", format!(r#"modifier_client({durand}, #{{entreprise: "Maison\u0000Durand"}})"#), "entreprise : ne peut pas contenir de caractères de contrôle".into()),
         ("support1", format!(r#"modifier_evenement({gala}, #{{notes: "Vestiaire\x1b]0;titre\x07"}})"#), "notes : ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)".into()),
         ("support1", format!(r#"modifier_evenement({gala}, #{{lieu: "Lyon\u0085Part-Dieu"}})"#), "lieu : ne peut pas contenir de caractères de contrôle".into()),
-        ("support1", format!(r#"modifier_evenement({gala}, #{{nom: "Gala \u202d2027"}})"#), "nom : ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)".into()),
+        ("support1", format!(r#"modifier_evenement({gala}, #{{nom: "Gala \u202d2027"}})"#), "nom : ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+202D trouvé)".into()),
         ("support1", format!(r#"modifier_evenement({gala}, #{{participants: "beaucoup"}})"#), "modifier_evenement : le champ « participants » doit être un nombre entier".into()),
         ("manager1", format!(r#"creer_contrat(#{{client: {durand}, montant_total: "=1+1"}})"#), "montant total : n'est pas un montant (exemple : 1234,50)".into()),
         ("manager1", format!(r#"creer_contrat(#{{client: "{durand}", montant_total: 100}})"#), "creer_contrat : le champ « client » doit être un nombre entier".into()),
     ];
     // Every text field a script gives, with each hostile character: refused by the text
     // policy, naming the field.
-    let control = "ne peut pas contenir de caractères de contrôle";
-    let direction = "ne peut pas contenir de caractères qui forcent le sens de lecture (U+202A à U+202E, U+2066 à U+2069)";
+    let control = "ne peut pas contenir de caractères de contrôle".to_owned();
+    let hidden = |code: &str| {
+        format!(
+            "ne peut pas contenir de caractère invisible ou qui change le sens de lecture (U+{code} trouvé)"
+        )
+    };
     let mut cases = cases;
-    for (payload, rule) in [
-        ("\\x1b[2J", control),
-        ("\\x07", control),
-        ("\\u0000", control),
-        ("\\u009b", control),
-        ("\\u202e", direction),
-        ("\\u2067", direction),
+    let mut payloads: Vec<(String, String)> = vec![
+        ("\\x1b[2J".into(), control.clone()),
+        ("\\x07".into(), control.clone()),
+        ("\\u0000".into(), control.clone()),
+        ("\\u009b".into(), control.clone()),
+    ];
+    // Characters that hide or reorder text (issue 19): direction overrides, isolates and
+    // marks, zero-width characters, separators, the word joiner, invisible operators, the
+    // byte order mark.
+    for code in [
+        "202E", "2067", "200B", "200C", "200D", "200E", "200F", "061C", "2028", "2029", "2060",
+        "2061", "2062", "2063", "2064", "FEFF", "00AD",
     ] {
+        payloads.push((format!("\\u{}", code.to_lowercase()), hidden(code)));
+    }
+    for (payload, rule) in &payloads {
+        let rule = rule.as_str();
         for (label, key) in [
             ("prénom", "prenom"),
             ("nom", "nom"),
@@ -379,12 +392,18 @@ async fn hostile_inputs_through_scripts_are_refused_and_write_nothing(
         ] {
             cases.push((
                 "sales2",
-                customer(key, &format!("fiche.{key} + \"{payload}\"")),
+                // Inside the value: trimming would take a separator away at either end.
+                customer(
+                    key,
+                    &format!(
+                        "fiche.{key}.sub_string(0, 2) + \"{payload}\" + fiche.{key}.sub_string(2)"
+                    ),
+                ),
                 format!("{label} : {rule}"),
             ));
         }
         for (label, key) in [("nom", "nom"), ("lieu", "lieu"), ("notes", "notes")] {
-            let rule = if key == "notes" && rule == control {
+            let rule = if key == "notes" && rule == control.as_str() {
                 "ne peut pas contenir de caractères de contrôle (seuls les retours à la ligne sont permis)"
             } else {
                 rule

@@ -15,6 +15,7 @@ mod database_commands;
 mod demo_data;
 mod events;
 mod hostile_output;
+mod hostile_screens;
 mod large_data;
 mod permission_matrix;
 mod permissions;
