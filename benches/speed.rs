@@ -435,16 +435,14 @@ mod concurrent {
     }
 
     async fn session(connection: &sea_orm::DatabaseConnection, username: &str) -> Session {
-        let secret = epic_events::authentication::token::JwtSecret::new(vec![7; 32]).unwrap();
-        let (user, _) = authentication_service::sign_in(
-            connection,
-            username,
-            "demo-epic-events",
-            &secret,
+        let keys = epic_events::authentication::token::SessionKeys::new(
+            epic_events::authentication::token::JwtSecret::new(vec![7; 32]).unwrap(),
             chrono::Duration::hours(1),
-        )
-        .await
-        .expect("sign-in");
+        );
+        let (user, _) =
+            authentication_service::sign_in(connection, username, "demo-epic-events", &keys)
+                .await
+                .expect("sign-in");
         Session::open(connection, user).await.expect("session")
     }
 

@@ -54,23 +54,36 @@ pub enum DatabaseKind {
     Sqlite,
 }
 
-/// A database URL that names neither MySQL nor SQLite.
+/// A database URL the program cannot use. It is shown without anything after its scheme:
+/// what follows may hold a password.
 #[derive(Debug, thiserror::Error)]
-#[error("DATABASE_URL doit commencer par « mysql:// » ou « sqlite: » (reçu : « {shown} »)")]
-pub struct UnsupportedDatabaseUrl {
-    shown: String,
+pub enum UnsupportedDatabaseUrl {
+    /// It names neither MySQL nor SQLite.
+    #[error("DATABASE_URL doit commencer par « mysql:// » ou « sqlite: » (reçu : « {0} »)")]
+    Scheme(String),
+    /// A server's URL that does not parse.
+    #[error(
+        "DATABASE_URL n'est pas une adresse valide (« {0} ») : mysql://utilisateur:mot-de-passe@hôte:port/base"
+    )]
+    Unparseable(String),
 }
 
 impl DatabaseUrl {
-    /// Checks that `url` designates MySQL or SQLite.
+    /// Checks that `url` designates MySQL (a URL that parses) or SQLite.
     pub fn new(url: impl Into<String>) -> Result<Self, UnsupportedDatabaseUrl> {
         let url = Self(url.into());
         match url.kind() {
+            Some(DatabaseKind::MySql) if !url.parses() => {
+                Err(UnsupportedDatabaseUrl::Unparseable(url.to_string()))
+            }
             Some(_) => Ok(url),
-            None => Err(UnsupportedDatabaseUrl {
-                shown: url.to_string(),
-            }),
+            None => Err(UnsupportedDatabaseUrl::Scheme(url.to_string())),
         }
+    }
+
+    /// Whether it parses as a URL with a host.
+    fn parses(&self) -> bool {
+        url::Url::parse(&self.0).is_ok_and(|parsed| parsed.host().is_some())
     }
 
     fn kind(&self) -> Option<DatabaseKind> {
@@ -96,6 +109,8 @@ impl DatabaseUrl {
 }
 
 impl fmt::Display for DatabaseUrl {
+    /// The URL with its password replaced by `***`; one that does not parse, by its
+    /// scheme alone (`mysql://…`), whatever follows it.
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match url::Url::parse(&self.0) {
             Ok(mut parsed) if parsed.password().is_some() => {
@@ -103,7 +118,13 @@ impl fmt::Display for DatabaseUrl {
                 let _ = parsed.set_password(Some("***"));
                 formatter.write_str(parsed.as_str())
             }
-            _ => formatter.write_str(&self.0),
+            Ok(_) => formatter.write_str(&self.0),
+            Err(_) => match self.0.split_once(':') {
+                Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                    write!(formatter, "{scheme}://…")
+                }
+                _ => formatter.write_str("…"),
+            },
         }
     }
 }
@@ -161,9 +182,10 @@ pub enum ConfigurationError {
 }
 
 impl Configuration {
-    /// Reads `.env` (without overriding variables already set) then the environment.
+    /// Reads `.env` in the working directory — never one of its parents — (without
+    /// overriding variables already set) then the environment.
     pub fn from_environment() -> Result<Self, ConfigurationError> {
-        match dotenvy::dotenv() {
+        match dotenvy::from_path(".env") {
             Ok(_) => {}
             Err(error) if error.not_found() => {}
             Err(error) => return Err(ConfigurationError::DotEnv(error.to_string())),
@@ -225,6 +247,30 @@ mod tests {
         assert_eq!(url.to_string(), "mysql://crm:***@db.local:3306/epic_events");
         assert!(!format!("{url:?}").contains("s3cr3t"));
         assert_eq!(url.database_kind(), DatabaseKind::MySql);
+    }
+
+    #[test]
+    fn a_url_that_does_not_parse_is_never_shown_after_its_scheme() {
+        for url in [
+            "mysql://root:S3cretPW@[bad/nodb",
+            "mysql://root:S3cretPW@:3306/x",
+            "mysql://",
+        ] {
+            let refused = DatabaseUrl::new(url).unwrap_err().to_string();
+            assert!(
+                !refused.contains("S3cret") && !refused.contains("root"),
+                "{refused}"
+            );
+            assert!(refused.contains("« mysql://"), "{refused}");
+        }
+        let refused = DatabaseUrl::new("postgres://root:S3cretPW@[x")
+            .unwrap_err()
+            .to_string();
+        assert!(!refused.contains("S3cret"), "{refused}");
+        assert_eq!(
+            DatabaseUrl::new("sqlite::memory:").unwrap().to_string(),
+            "sqlite::memory:"
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub enum CoreError {
     WrongCredentials,
     /// No session, or one that can no longer be trusted.
     #[error(
-        "votre session n'est plus valide ({0}) : veuillez vous reconnecter avec « epic-events connexion »"
+        "votre session n'est plus valide ({0}) : reconnectez-vous avec « epic-events connexion »"
     )]
     SessionInvalid(SessionProblem),
     /// Someone else holds the record (or, on SQLite, the database) and the retries are
@@ -90,9 +90,13 @@ pub enum SessionProblem {
     /// The user no longer exists.
     #[error("utilisateur supprimé")]
     UserDeleted,
-    /// The user's role or username changed since sign-in.
-    #[error("compte modifié depuis la connexion")]
+    /// The user's password, role or username changed since sign-in: every session of
+    /// theirs ended.
+    #[error("mot de passe, rôle ou identifiant changé depuis la connexion")]
     UserChanged,
+    /// The session was closed by signing out.
+    #[error("session fermée par une déconnexion")]
+    SignedOut,
 }
 
 fn busy_message(whole_database: bool) -> &'static str {
@@ -186,6 +190,9 @@ impl CoreError {
 /// What went wrong with a file or a stream, in French (the system's own text is English).
 pub fn french_io_error(error: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
+    if crate::private_directory::is_not_a_plain_file(error) {
+        return "c'est un lien symbolique ou un fichier qui n'est pas à vous : supprimez-le";
+    }
     match error.kind() {
         NotFound => "fichier introuvable",
         PermissionDenied => "accès refusé",

@@ -8,15 +8,13 @@
 //! return plain data — sessions, typed inputs, rows, pages — never a connection or a
 //! transaction, so that nothing above them holds one.
 
-use chrono::Duration;
-
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 
 use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::{JwtSecret, SessionToken};
+use crate::authentication::token::{SessionKeys, SessionToken};
 use crate::config::DatabaseUrl;
 use crate::database::{self, DatabaseError};
 use crate::errors::CoreError;
@@ -89,38 +87,46 @@ impl Core {
         &self,
         login: &str,
         password: &str,
-        secret: &JwtSecret,
-        lifetime: Duration,
+        keys: &SessionKeys,
     ) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
-        authentication_service::sign_in(&self.connection, login, password, secret, lifetime).await
+        authentication_service::sign_in(&self.connection, login, password, keys).await
     }
 
     /// The user a token stands for, re-read from the database.
     pub async fn authenticate(
         &self,
         token: Option<&SessionToken>,
-        secret: &JwtSecret,
+        keys: &SessionKeys,
     ) -> Result<AuthenticatedUser, CoreError> {
-        authentication_service::authenticate(&self.connection, token, secret).await
+        authentication_service::authenticate(&self.connection, token, keys).await
     }
 
     /// The session of the user a token stands for, with their rights as stored now.
     pub async fn session(
         &self,
         token: Option<&SessionToken>,
-        secret: &JwtSecret,
+        keys: &SessionKeys,
     ) -> Result<Session, CoreError> {
-        let user = self.authenticate(token, secret).await?;
+        let user = self.authenticate(token, keys).await?;
         Session::open(&self.connection, user).await
+    }
+
+    /// Ends the session of `token` for good (signing out).
+    pub async fn sign_out(
+        &self,
+        token: &SessionToken,
+        keys: &SessionKeys,
+    ) -> Result<(), CoreError> {
+        authentication_service::sign_out(&self.connection, token, keys).await
     }
 
     /// The user of the session `store` keeps (`epic-events connexion`).
     pub async fn current_user(
         &self,
         store: &SessionStore,
-        secret: &JwtSecret,
+        keys: &SessionKeys,
     ) -> Result<AuthenticatedUser, CoreError> {
-        authentication_service::current_user(&self.connection, store, secret).await
+        authentication_service::current_user(&self.connection, store, keys).await
     }
 
     /// Whether the database has no user yet, so that a first manager may be created.

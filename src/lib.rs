@@ -16,6 +16,7 @@ pub mod handle;
 pub mod money;
 pub mod paging;
 pub mod permissions;
+pub mod private_directory;
 pub mod reporting;
 pub mod repositories;
 pub mod scripting;

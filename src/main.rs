@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use epic_events::command_line::{self, Command, Parsed};
 use epic_events::commands::{self, ApplicationError};
 use epic_events::config::Configuration;
+use epic_events::private_directory::PrivateDirectory;
 use epic_events::reporting;
 use epic_events::terminal;
 use std::io::Write;
@@ -29,6 +30,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The session, the secret, the log and the histories live there: a directory others
+    // may write in is refused before anything is written.
+    if let Err(refusal) = PrivateDirectory::open(&configuration.config_directory) {
+        let _ = writeln!(terminal::stderr(), "Erreur : {refusal}");
+        return ExitCode::FAILURE;
+    }
     epic_events::database::limits::set_statement_bound(configuration.database_timeout);
     reporting::initialise_logging(&configuration.config_directory);
     let _sentry = reporting::initialise_sentry(configuration.sentry_dsn.as_deref());
@@ -76,7 +83,7 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
         Command::Connexion(arguments) => {
             commands::session::sign_in(&arguments, configuration, &mut output).await
         }
-        Command::Deconnexion => commands::session::sign_out(configuration, &mut output),
+        Command::Deconnexion => commands::session::sign_out(configuration, &mut output).await,
         Command::Moi => commands::session::who_am_i(configuration, &mut output).await,
         Command::Executer(arguments) => {
             drop(output);

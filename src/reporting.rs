@@ -9,7 +9,6 @@
 //! id and the record's id. Nothing logged or reported may contain a password, a hash, a
 //! token or a secret: reports carry ids and field names, never values.
 
-use std::fs::{self, OpenOptions};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -18,24 +17,19 @@ use tracing_subscriber::EnvFilter;
 use crate::application_error::ApplicationError;
 use crate::database::DatabaseError;
 use crate::errors::CoreError;
+use crate::private_directory::PrivateDirectory;
 
 /// Name of the log file inside the configuration directory.
 pub const LOG_FILE_NAME: &str = "epic-events.log";
 
-/// Sends `tracing` events to the log file. If the file cannot be opened the program runs
-/// without a log rather than failing.
+/// Sends `tracing` events to the log file, opened in the checked configuration directory
+/// without following a link. If it cannot be opened the program runs without a log
+/// rather than failing.
 pub fn initialise_logging(config_directory: &Path) {
-    if create_private_directory(config_directory).is_err() {
-        return;
-    }
-    let mut options = OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let Ok(file) = options.open(config_directory.join(LOG_FILE_NAME)) else {
+    let Ok(file) = PrivateDirectory::open(config_directory)
+        .map_err(|_| ())
+        .and_then(|directory| directory.append(LOG_FILE_NAME).map_err(|_| ()))
+    else {
         return;
     };
     let filter =
@@ -45,18 +39,6 @@ pub fn initialise_logging(config_directory: &Path) {
         .with_ansi(false)
         .with_writer(Mutex::new(file))
         .try_init();
-}
-
-/// Creates `directory` (and its parents) readable by its owner only.
-pub fn create_private_directory(directory: &Path) -> std::io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(directory)
 }
 
 /// Starts Sentry when a DSN is configured; keep the guard alive until the program ends so

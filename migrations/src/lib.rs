@@ -12,6 +12,7 @@ mod m20261122_000002_seed_roles_and_permissions;
 mod m20261124_000003_concurrent_use;
 mod m20261124_000004_canonical_phone_numbers;
 mod m20261204_000005_search_text;
+mod m20261206_000006_sessions;
 
 pub use m20261124_000004_canonical_phone_numbers::canonical_phone_number;
 pub use m20261204_000005_search_text::{folded, search_text};
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_concurrent_use::Migration),
             Box::new(m20261124_000004_canonical_phone_numbers::Migration),
             Box::new(m20261204_000005_search_text::Migration),
+            Box::new(m20261206_000006_sessions::Migration),
         ]
     }
 }

@@ -1,12 +1,12 @@
 //! Where the session lives between commands: the token file and the generated signing
-//! secret, both readable by their owner only (0600), in the configuration directory.
+//! secret, both readable by their owner only (0600), in the configuration directory —
+//! written and read as [`PrivateDirectory`] does: never through a link.
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 
 use super::token::{JwtSecret, SECRET_MINIMUM_LENGTH, SessionToken};
-use crate::reporting::create_private_directory;
+use crate::private_directory::PrivateDirectory;
 
 /// File name of the stored token.
 pub const TOKEN_FILE_NAME: &str = "session.jwt";
@@ -20,11 +20,17 @@ pub struct SessionStore {
 }
 
 impl SessionStore {
-    /// The store in `directory` (created on first write).
+    /// The store in `directory` (created on first use).
     pub fn new(directory: impl Into<PathBuf>) -> Self {
         Self {
             directory: directory.into(),
         }
+    }
+
+    /// The directory, checked (see [`PrivateDirectory::open`]).
+    fn directory(&self) -> io::Result<PrivateDirectory> {
+        PrivateDirectory::open(&self.directory)
+            .map_err(|refusal| io::Error::new(io::ErrorKind::PermissionDenied, refusal))
     }
 
     /// Path of the token file.
@@ -39,25 +45,21 @@ impl SessionStore {
 
     /// Stores `token`, replacing any previous one.
     pub fn save_token(&self, token: &SessionToken) -> io::Result<()> {
-        write_private_file(&self.token_path(), token.expose().as_bytes())
+        self.directory()?
+            .replace(TOKEN_FILE_NAME, token.expose().as_bytes())
     }
 
     /// The stored token, if any.
     pub fn load_token(&self) -> io::Result<Option<SessionToken>> {
-        match fs::read_to_string(self.token_path()) {
-            Ok(text) => Ok(Some(SessionToken::new(text.trim().to_owned()))),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(error),
-        }
+        Ok(self
+            .directory()?
+            .read(TOKEN_FILE_NAME)?
+            .map(|text| SessionToken::new(text.trim().to_owned())))
     }
 
     /// Deletes the stored token; returns whether there was one.
     pub fn delete_token(&self) -> io::Result<bool> {
-        match fs::remove_file(self.token_path()) {
-            Ok(()) => Ok(true),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(error) => Err(error),
-        }
+        self.directory()?.remove(TOKEN_FILE_NAME)
     }
 
     /// The signing secret: the one from the environment if given, else the secret file's.
@@ -68,71 +70,38 @@ impl SessionStore {
         }
     }
 
-    /// The secret file's secret, generating a random 256-bit one on first use.
+    /// The secret file's secret, generating a random 256-bit one on first use (a process
+    /// that loses the race to create it reads the winner's).
     pub fn load_or_create_secret(&self) -> io::Result<JwtSecret> {
-        let path = self.secret_path();
-        match fs::read_to_string(&path) {
-            Ok(text) => {
-                restrict_to_owner(&path)?;
-                JwtSecret::new(text.trim().as_bytes().to_vec()).map_err(|error| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("{} : {error}", path.display()),
-                    )
-                })
-            }
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                let mut random = [0u8; SECRET_MINIMUM_LENGTH];
-                getrandom::fill(&mut random).map_err(io::Error::other)?;
-                let text: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
-                write_private_file(&path, text.as_bytes())?;
-                Ok(JwtSecret::new(text.into_bytes()).expect("64 hexadecimal characters"))
-            }
-            Err(error) => Err(error),
+        let directory = self.directory()?;
+        if let Some(text) = directory.read(SECRET_FILE_NAME)? {
+            return JwtSecret::new(text.trim().as_bytes().to_vec()).map_err(|error| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} : {error}", self.secret_path().display()),
+                )
+            });
         }
+        let mut random = [0u8; SECRET_MINIMUM_LENGTH];
+        getrandom::fill(&mut random).map_err(io::Error::other)?;
+        let text: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+        if directory.create_new(SECRET_FILE_NAME, text.as_bytes())? {
+            return Ok(JwtSecret::new(text.into_bytes()).expect("64 hexadecimal characters"));
+        }
+        // Made meanwhile by another process (or a link there, refused by the read).
+        let text = directory
+            .read(SECRET_FILE_NAME)?
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+        JwtSecret::new(text.trim().as_bytes().to_vec())
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error.to_string()))
     }
-}
-
-/// Writes `contents` to `path` through a 0600 temporary file renamed into place, so that
-/// the file is never readable by others, nor seen half-written.
-fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let directory = path.parent().unwrap_or(Path::new("."));
-    create_private_directory(directory)?;
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&temporary)?;
-        restrict_to_owner(&temporary)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    result
-}
-
-fn restrict_to_owner(path: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
 #[cfg(all(test, unix))]
 mod tests {
+    use std::fs;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     use super::*;
 

@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::{ApplicationError, prompt};
 use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::JwtSecret;
+use crate::authentication::token::SessionKeys;
 use crate::command_line::SignInArguments;
 use crate::config::Configuration;
 use crate::formatting;
@@ -26,15 +26,18 @@ fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> Applic
     ))
 }
 
-/// The session store and the signing secret of `configuration`.
-fn store_and_secret(
+/// The session store and the session keys of `configuration`.
+fn store_and_keys(
     configuration: &Configuration,
-) -> Result<(SessionStore, JwtSecret), ApplicationError> {
+) -> Result<(SessionStore, SessionKeys), ApplicationError> {
     let store = session_store(configuration);
     let secret = store
         .signing_secret(configuration.jwt_secret.as_ref())
         .map_err(file_error(store.secret_path()))?;
-    Ok((store, secret))
+    Ok((
+        store,
+        SessionKeys::new(secret, configuration.session_lifetime),
+    ))
 }
 
 /// Signs in and stores the session token.
@@ -43,16 +46,14 @@ pub async fn sign_in(
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let (store, secret) = store_and_secret(configuration)?;
+    let (store, keys) = store_and_keys(configuration)?;
     let login = match &arguments.utilisateur {
         Some(login) => login.clone(),
         None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
     };
     let password = prompt::ask_password("Mot de passe")?;
     let core = Core::connect(&configuration.database_url).await?;
-    let (user, token) =
-        retry::bounded(core.sign_in(&login, &password, &secret, configuration.session_lifetime))
-            .await?;
+    let (user, token) = retry::bounded(core.sign_in(&login, &password, &keys)).await?;
     store
         .save_token(&token)
         .map_err(file_error(store.token_path()))?;
@@ -68,21 +69,45 @@ pub async fn sign_in(
     Ok(())
 }
 
-/// Deletes the stored session.
-pub fn sign_out(
+/// Signs out: the stored session is ended for good — the database refuses its token from
+/// now on, wherever it was copied — then deleted. When the database cannot record it, the
+/// session is still deleted here, and the user is told that its token stays valid until
+/// it expires.
+pub async fn sign_out(
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let store = session_store(configuration);
+    let (store, keys) = store_and_keys(configuration)?;
+    let token = store.load_token().map_err(file_error(store.token_path()))?;
+    let revoked = match &token {
+        Some(token) => match Core::connect(&configuration.database_url).await {
+            Ok(core) => retry::bounded(core.sign_out(token, &keys))
+                .await
+                .map_err(ApplicationError::from),
+            Err(error) => Err(ApplicationError::from(error)),
+        },
+        None => Ok(()),
+    };
     let existed = store
         .delete_token()
         .map_err(file_error(store.token_path()))?;
-    if existed {
-        writeln!(output, "Vous êtes déconnecté.")?;
-    } else {
+    if !existed {
         writeln!(output, "Aucune session n'était ouverte.")?;
+        return Ok(());
     }
-    Ok(())
+    match revoked {
+        Ok(()) => {
+            writeln!(output, "Vous êtes déconnecté.")?;
+            Ok(())
+        }
+        Err(error) => {
+            writeln!(output, "Vous êtes déconnecté sur ce poste.")?;
+            Err(ApplicationError::Cancelled(format!(
+                "la fin de la session n'a pas pu être enregistrée dans la base ({error}) : \
+                 une copie de son jeton resterait valable jusqu'à son expiration"
+            )))
+        }
+    }
 }
 
 /// The signed-in user, re-read from the database.
@@ -96,9 +121,9 @@ pub async fn current_user(
 pub async fn signed_in(
     configuration: &Configuration,
 ) -> Result<(Core, AuthenticatedUser), ApplicationError> {
-    let (store, secret) = store_and_secret(configuration)?;
+    let (store, keys) = store_and_keys(configuration)?;
     let core = Core::connect(&configuration.database_url).await?;
-    let user = retry::bounded(core.current_user(&store, &secret)).await?;
+    let user = retry::bounded(core.current_user(&store, &keys)).await?;
     Ok((core, user))
 }
 

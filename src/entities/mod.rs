@@ -10,6 +10,7 @@ pub mod customer;
 pub mod event;
 pub mod number_sequence;
 pub mod permission;
+pub mod revoked_session;
 pub mod role;
 pub mod role_permission;
 pub mod user;

@@ -30,6 +30,9 @@ pub struct Model {
     /// The words it is searched by, folded (lower case, no accents): kept by the core on
     /// every write (`catalogue::search_text`).
     pub search_text: String,
+    /// Incremented by every change that ends the user's sessions (a password, a role or
+    /// a username changed): a token carries the version it was signed with.
+    pub session_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod event_repository;
 pub mod numbering_repository;
 pub mod permission_repository;
 pub mod report_repository;
+pub mod session_repository;
 pub mod user_repository;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};

@@ -2,15 +2,16 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, TransactionTrait};
 
 use super::user_service::{self, NewUserInput};
 use crate::authentication::password::{self, PasswordHash};
 use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::{self, Claims, JwtSecret, SessionToken};
+use crate::authentication::token::{self, Claims, SessionKeys, SessionToken};
 use crate::errors::{CoreError, SessionProblem};
 use crate::permissions::Role;
+use crate::repositories::session_repository;
 use crate::repositories::user_repository::{self, UserWithRole};
 
 /// The signed-in user, as re-read from the database for the current command.
@@ -56,13 +57,12 @@ static UNKNOWN_USER_HASH: LazyLock<PasswordHash> = LazyLock::new(|| {
 });
 
 /// Checks `password` for the user whose username or e-mail is `login` and opens a session
-/// of `lifetime`. Unknown user and wrong password give the same error.
+/// signed with `keys`. Unknown user and wrong password give the same error.
 pub async fn sign_in(
     connection: &DatabaseConnection,
     login: &str,
     password_text: &str,
-    secret: &JwtSecret,
-    lifetime: Duration,
+    keys: &SessionKeys,
 ) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
     let found = user_repository::find_with_role_by_login(connection, login).await?;
     let Some((user, role)) = found else {
@@ -72,50 +72,81 @@ pub async fn sign_in(
     if !password::verify_password(password_text, &user.password_hash) {
         return Err(CoreError::WrongCredentials);
     }
+    let session_version = user.session_version;
     let authenticated = AuthenticatedUser::from_row((user, role))?;
     let claims = Claims::new(
         authenticated.id,
         &authenticated.username,
         authenticated.role,
+        session_version,
         Utc::now(),
-        lifetime,
+        keys.lifetime(),
     );
-    let token = token::sign(&claims, secret).map_err(CoreError::unexpected)?;
+    let token = token::sign(&claims, keys.secret()).map_err(CoreError::unexpected)?;
     tracing::info!(user_id = authenticated.id, "signed in");
     Ok((authenticated, token))
 }
 
-/// The current user for `token`: the token must be valid, and the user must still exist
-/// with the same username and role. Every command goes through here.
+/// The current user for `token`: the token must be valid (see [`token::verify`]), not
+/// revoked by signing out, and the user must still exist with the same username and role
+/// and no password change since (the session version the token carries). Every command
+/// goes through here.
 pub async fn authenticate(
     connection: &DatabaseConnection,
     token: Option<&SessionToken>,
-    secret: &JwtSecret,
+    keys: &SessionKeys,
 ) -> Result<AuthenticatedUser, CoreError> {
     let token = token.ok_or(CoreError::SessionInvalid(SessionProblem::Missing))?;
-    let claims = token::verify(token, secret).map_err(CoreError::SessionInvalid)?;
+    let claims = token::verify(token, keys).map_err(CoreError::SessionInvalid)?;
     let user_id: i32 = claims
         .sub
         .parse()
         .map_err(|_| CoreError::SessionInvalid(SessionProblem::Invalid))?;
-    let found = user_repository::find_with_role_by_id(connection, user_id)
+    let (user, role) = user_repository::find_with_role_by_id(connection, user_id)
         .await?
         .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
-    let user = AuthenticatedUser::from_row(found)?;
-    if user.username != claims.username || user.role.name() != claims.role {
+    let session_version = user.session_version;
+    let user = AuthenticatedUser::from_row((user, role))?;
+    if user.username != claims.username
+        || user.role.name() != claims.role
+        || session_version != claims.sv
+    {
         return Err(CoreError::SessionInvalid(SessionProblem::UserChanged));
     }
+    if session_repository::is_revoked(connection, &claims.jti).await? {
+        return Err(CoreError::SessionInvalid(SessionProblem::SignedOut));
+    }
     Ok(user)
+}
+
+/// Ends the session of `token` for good: it is refused from now on, wherever it is
+/// presented, until it would have expired. A token that is no longer valid has nothing
+/// left to end.
+pub async fn sign_out(
+    connection: &DatabaseConnection,
+    token: &SessionToken,
+    keys: &SessionKeys,
+) -> Result<(), CoreError> {
+    let Ok(claims) = token::verify(token, keys) else {
+        return Ok(());
+    };
+    let Ok(user_id) = claims.sub.parse::<i32>() else {
+        return Ok(());
+    };
+    let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(Utc::now);
+    session_repository::revoke(connection, &claims.jti, user_id, expires_at).await?;
+    tracing::info!(user_id, "signed out");
+    Ok(())
 }
 
 /// The current user of the session stored in `store`: what every command calls first.
 pub async fn current_user(
     connection: &DatabaseConnection,
     store: &SessionStore,
-    secret: &JwtSecret,
+    keys: &SessionKeys,
 ) -> Result<AuthenticatedUser, CoreError> {
     let token = store.load_token().map_err(CoreError::unexpected)?;
-    authenticate(connection, token.as_ref(), secret).await
+    authenticate(connection, token.as_ref(), keys).await
 }
 
 /// Whether the database has no user yet, so that a first manager may be created.

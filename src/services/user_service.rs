@@ -1,7 +1,7 @@
 //! Employee accounts: management lists, creates, modifies and deletes them; everyone
 //! changes their own password.
 
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
@@ -242,6 +242,10 @@ pub async fn update(
     if columns.is_empty() {
         return Ok(current);
     }
+    // A password reset, a new role or a new username ends every session of the user.
+    if columns.iter().any(|(column, _)| ends_sessions(*column)) {
+        columns.push(next_session_version());
+    }
     user_repository::update(&transaction, id, columns, session.user.id)
         .await
         .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
@@ -262,6 +266,24 @@ pub async fn update(
         fields: changed_fields(changes),
     });
     Ok(updated)
+}
+
+/// Whether a change of `column` ends the user's sessions: their password, role or
+/// username (what a token vouches for).
+fn ends_sessions(column: user::Column) -> bool {
+    matches!(
+        column,
+        user::Column::PasswordHash | user::Column::RoleId | user::Column::Username
+    )
+}
+
+/// The next session version, in the statement that makes the change: every token signed
+/// before it is refused from then on.
+fn next_session_version() -> (user::Column, SimpleExpr) {
+    (
+        user::Column::SessionVersion,
+        Expr::col(user::Column::SessionVersion).add(1),
+    )
 }
 
 /// Names of the columns `changes` touches, for reports (never the values).
@@ -361,7 +383,8 @@ pub async fn delete(
     Ok(())
 }
 
-/// Changes the signed-in user's own password, after checking the current one.
+/// Changes the signed-in user's own password, after checking the current one; every
+/// session of theirs ends.
 pub async fn change_own_password(
     connection: &impl ConnectionTrait,
     session: &Session,
@@ -382,10 +405,15 @@ pub async fn change_own_password(
     }
     validation::new_password(UserField::Password.label(), new_password)?;
     let hash = password::hash_password(new_password).map_err(CoreError::unexpected)?;
+    // Every session of the user ends, this one included: the shell signs in again with
+    // the new password; a command asks for `epic-events connexion`.
     user_repository::update(
         connection,
         session.user.id,
-        vec![(user::Column::PasswordHash, Expr::value(hash))],
+        vec![
+            (user::Column::PasswordHash, Expr::value(hash)),
+            next_session_version(),
+        ],
         session.user.id,
     )
     .await?;

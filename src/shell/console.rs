@@ -11,6 +11,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
 use super::completion::ShellHelper;
+use crate::private_directory::PrivateDirectory;
 use crate::terminal::Prompt;
 
 /// Whether a typed line mentions a password (`changer_mon_mot_de_passe(…)`, a
@@ -92,22 +93,41 @@ impl TerminalConsole {
         })
     }
 
+    /// Saves the history as the configuration directory's files are written: to a new
+    /// file of a random name (0600), renamed over the old one, so that a link planted at
+    /// its name is replaced, never followed.
     fn save_history(&mut self) {
-        if let Some(path) = &self.history
-            && self.editor.save_history(path).is_ok()
-        {
-            restrict_to_owner(path);
+        let Some((directory, name)) = history_file(self.history.as_deref()) else {
+            return;
+        };
+        let Ok(temporary) = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .tempfile_in(directory.path())
+        else {
+            return;
+        };
+        // rustyline writes nothing when it has nothing new: the old file stays then.
+        let written = self.editor.save_history(temporary.path()).is_ok()
+            && temporary
+                .as_file()
+                .metadata()
+                .is_ok_and(|metadata| metadata.len() > 0);
+        if written {
+            let _ = temporary.persist(directory.file(&name));
         }
     }
 }
 
-/// The file is readable by its owner only: it holds what they typed.
-fn restrict_to_owner(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
+/// The checked configuration directory and the file name of the history at `path`, when
+/// it may be used: the directory is private and the file, if any, a plain file (rustyline
+/// opens it by its path, following links).
+fn history_file(path: Option<&std::path::Path>) -> Option<(PrivateDirectory, String)> {
+    let path = path?;
+    let directory = PrivateDirectory::open(path.parent()?).ok()?;
+    let name = path.file_name()?.to_str()?.to_owned();
+    directory
+        .holds_plain_file_or_nothing(&name)
+        .then_some((directory, name))
 }
 
 /// What rustyline's answer means here.
@@ -157,8 +177,8 @@ impl Console for TerminalConsole {
 
     fn use_history(&mut self, path: Option<PathBuf>) {
         let _ = self.editor.clear_history();
-        if let Some(path) = &path {
-            let _ = self.editor.load_history(path);
+        if let Some((directory, name)) = history_file(path.as_deref()) {
+            let _ = self.editor.load_history(&directory.file(&name));
         }
         self.history = path;
     }

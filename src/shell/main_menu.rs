@@ -39,14 +39,9 @@ impl Shell<'_> {
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),
         };
-        let signed_in = self.core.read(|core| {
-            core.sign_in(
-                &login,
-                &password,
-                &self.secret,
-                self.configuration.session_lifetime,
-            )
-        });
+        let signed_in = self
+            .core
+            .read(|core| core.sign_in(&login, &password, &self.keys));
         let (user, token) = match signed_in {
             Ok(signed_in) => signed_in,
             Err(error) => {

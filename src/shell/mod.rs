@@ -21,7 +21,7 @@ use std::io::{IsTerminal, Write};
 
 use crate::application_error::ApplicationError;
 use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::{JwtSecret, SessionToken};
+use crate::authentication::token::{SessionKeys, SessionToken};
 use crate::config::Configuration;
 use crate::errors::CoreError;
 use crate::handle::{BlockingCore, Core, Session};
@@ -51,7 +51,7 @@ enum Next {
 struct Shell<'a> {
     core: BlockingCore,
     configuration: &'a Configuration,
-    secret: JwtSecret,
+    keys: SessionKeys,
     console: Box<dyn Console>,
     /// The screens (and, at a terminal, the messages): everything goes through
     /// [`Terminal`], which neutralises what could act on the terminal.
@@ -123,7 +123,7 @@ pub fn run(
     let mut shell = Shell {
         core: BlockingCore::new(core, runtime.handle().clone()),
         configuration,
-        secret,
+        keys: SessionKeys::new(secret, configuration.session_lifetime),
         console: console::standard(completion::ShellHelper::new())?,
         output: crate::terminal::stdout(),
         errors: crate::terminal::stderr(),
@@ -240,7 +240,7 @@ impl Shell<'_> {
         loop {
             let found = self
                 .core
-                .write(|core| core.session(self.token.as_ref(), &self.secret));
+                .write(|core| core.session(self.token.as_ref(), &self.keys));
             match found {
                 Ok(session) => return Ok(Some(session)),
                 Err(error) if error.is_transient() => {
@@ -285,6 +285,20 @@ impl Shell<'_> {
         }
     }
 
+    /// Signs out: the session is ended for good in the database (as `epic-events
+    /// deconnexion` does), then forgotten here — even when the database could not record
+    /// it, which is said.
+    fn sign_out(&mut self) {
+        if let Some(token) = self.token.take() {
+            let revoked = self.core.write(|core| core.sign_out(&token, &self.keys));
+            if let Err(error) = revoked {
+                self.refused(&error);
+            }
+        }
+        self.end_session();
+    }
+
+    /// Forgets the session (ended, or signed out).
     fn end_session(&mut self) {
         self.token = None;
         self.console.use_history(None);

@@ -276,7 +276,24 @@ impl Shell<'_> {
             core.users()
                 .change_own_password(&session, &current, &new_password)
         });
-        self.report(changed, "Mot de passe changé.");
-        Ok(Next::Back)
+        if self.report(changed, "Mot de passe changé.").is_none() {
+            return Ok(Next::Back);
+        }
+        // The change ended every session of the user, this one too: a new one, with the
+        // new password, so that the person carries on.
+        let signed_in = self
+            .core
+            .read(|core| core.sign_in(&session.user.username, &new_password, &self.keys));
+        match signed_in {
+            Ok((_, token)) => {
+                self.token = Some(token);
+                Ok(Next::Back)
+            }
+            Err(error) => {
+                self.refused(&error);
+                self.end_session();
+                Ok(Next::SignedOut)
+            }
+        }
     }
 }

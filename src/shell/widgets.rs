@@ -281,7 +281,7 @@ impl Shell<'_> {
                         return Ok(Choice::Back);
                     }
                     if number == SIGN_OUT && signed_in {
-                        self.end_session();
+                        self.sign_out();
                         self.say("Vous êtes déconnecté.");
                         return Ok(Choice::SignedOut);
                     }

@@ -5,7 +5,7 @@ use crate::support;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
-use epic_events::authentication::token::{self, Claims, JwtSecret, SessionToken};
+use epic_events::authentication::token::{self, Claims, JwtSecret, SessionKeys, SessionToken};
 use epic_events::entities::{role, user};
 use epic_events::errors::{CoreError, SessionProblem};
 use epic_events::permissions::Role;
@@ -28,16 +28,15 @@ fn other_secret() -> JwtSecret {
     JwtSecret::new(b"another secret, just as long, but not the same one".to_vec()).unwrap()
 }
 
+/// The keys of these tests: sessions of eight hours.
+fn keys() -> SessionKeys {
+    SessionKeys::new(secret(), Duration::hours(8))
+}
+
 async fn signed_in(database: &TestDatabase, login: &str) -> (AuthenticatedUser, SessionToken) {
-    sign_in(
-        &database.connection,
-        login,
-        DEMO_PASSWORD,
-        &secret(),
-        Duration::hours(8),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("{login} cannot sign in: {error}"))
+    sign_in(&database.connection, login, DEMO_PASSWORD, &keys())
+        .await
+        .unwrap_or_else(|error| panic!("{login} cannot sign in: {error}"))
 }
 
 fn session_problem(outcome: Result<AuthenticatedUser, CoreError>) -> SessionProblem {
@@ -82,7 +81,7 @@ async fn the_right_password_signs_in_with_username_or_email(backend: crate::supp
             (user.first_name.as_str(), user.last_name.as_str()),
             ("Hugo", "Lefèvre")
         );
-        let claims = token::verify(&token, &secret()).unwrap();
+        let claims = token::verify(&token, &keys()).unwrap();
         assert_eq!(claims.sub, user.id.to_string());
         assert_eq!(
             (claims.role.as_str(), claims.username.as_str()),
@@ -94,7 +93,7 @@ async fn the_right_password_signs_in_with_username_or_email(backend: crate::supp
         );
         assert_eq!(claims.exp - claims.iat, 8 * 3600);
         assert_eq!(
-            authenticate(&database.connection, Some(&token), &secret())
+            authenticate(&database.connection, Some(&token), &keys())
                 .await
                 .unwrap(),
             user
@@ -111,7 +110,7 @@ async fn unknown_user_and_wrong_password_get_the_same_message(backend: crate::su
     let attempt = |login: &'static str, password: &'static str| {
         let connection = database.connection.clone();
         async move {
-            sign_in(&connection, login, password, &secret(), Duration::hours(8))
+            sign_in(&connection, login, password, &keys())
                 .await
                 .unwrap_err()
         }
@@ -138,6 +137,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
             sales2.id,
             "sales2",
             Role::Sales,
+            0,
             Utc::now() - Duration::hours(9),
             Duration::hours(8),
         ),
@@ -149,6 +149,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
             sales2.id,
             "sales2",
             Role::Sales,
+            0,
             Utc::now() - Duration::seconds(62),
             Duration::seconds(60),
         ),
@@ -164,8 +165,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
         connection,
         "sales2",
         DEMO_PASSWORD,
-        &other_secret(),
-        Duration::hours(8),
+        &SessionKeys::new(other_secret(), Duration::hours(8)),
     )
     .await
     .unwrap()
@@ -178,7 +178,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
     let wrong_audience = token::sign(
         &Claims {
             aud: "another-application".into(),
-            ..token::verify(&token, &secret()).unwrap()
+            ..token::verify(&token, &keys()).unwrap()
         },
         &secret(),
     )
@@ -216,23 +216,23 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
         ),
     ];
     for (case, bad_token, expected) in cases {
-        let problem = session_problem(authenticate(connection, Some(&bad_token), &secret()).await);
+        let problem = session_problem(authenticate(connection, Some(&bad_token), &keys()).await);
         assert_eq!(problem, expected, "{case}");
     }
     assert_eq!(
-        session_problem(authenticate(connection, None, &secret()).await),
+        session_problem(authenticate(connection, None, &keys()).await),
         SessionProblem::Missing
     );
     // The genuine token still works: the refusals above are about the alterations.
     assert_eq!(
-        authenticate(connection, Some(&token), &secret())
+        authenticate(connection, Some(&token), &keys())
             .await
             .unwrap(),
         sales2
     );
 
     let message = CoreError::SessionInvalid(SessionProblem::Expired).to_string();
-    assert!(message.contains("veuillez vous reconnecter"), "{message}");
+    assert!(message.contains("reconnectez-vous"), "{message}");
 }
 
 async fn a_deleted_or_changed_user_must_sign_in_again(backend: crate::support::Backend) {
@@ -246,7 +246,7 @@ async fn a_deleted_or_changed_user_must_sign_in_again(backend: crate::support::B
         .await
         .unwrap();
     assert_eq!(
-        session_problem(authenticate(connection, Some(&sales1_token), &secret()).await),
+        session_problem(authenticate(connection, Some(&sales1_token), &keys()).await),
         SessionProblem::UserDeleted
     );
 
@@ -260,7 +260,7 @@ async fn a_deleted_or_changed_user_must_sign_in_again(backend: crate::support::B
     changed.role_id = Set(role_id(&database, Role::Management).await);
     changed.update(connection).await.unwrap();
     assert_eq!(
-        session_problem(authenticate(connection, Some(&support2_token), &secret()).await),
+        session_problem(authenticate(connection, Some(&support2_token), &keys()).await),
         SessionProblem::UserChanged
     );
 
@@ -274,7 +274,7 @@ async fn a_deleted_or_changed_user_must_sign_in_again(backend: crate::support::B
     renamed.username = Set("support-one".into());
     renamed.update(connection).await.unwrap();
     assert_eq!(
-        session_problem(authenticate(connection, Some(&support1_token), &secret()).await),
+        session_problem(authenticate(connection, Some(&support1_token), &keys()).await),
         SessionProblem::UserChanged
     );
 
@@ -282,7 +282,7 @@ async fn a_deleted_or_changed_user_must_sign_in_again(backend: crate::support::B
     let (again, token) = signed_in(&database, "support2").await;
     assert_eq!(again.role, Role::Management);
     assert_eq!(
-        authenticate(connection, Some(&token), &secret())
+        authenticate(connection, Some(&token), &keys())
             .await
             .unwrap(),
         again
@@ -354,15 +354,10 @@ async fn the_first_manager_is_created_only_on_an_empty_database(backend: crate::
             .starts_with("$argon2id$")
     );
 
-    let (signed_in_manager, _) = sign_in(
-        connection,
-        "emarchand",
-        "un mot de passe solide",
-        &secret(),
-        Duration::hours(1),
-    )
-    .await
-    .unwrap();
+    let (signed_in_manager, _) =
+        sign_in(connection, "emarchand", "un mot de passe solide", &keys())
+            .await
+            .unwrap();
     assert_eq!(signed_in_manager, manager);
 
     let second = NewUserInput {

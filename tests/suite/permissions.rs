@@ -58,8 +58,10 @@ async fn stored_rights_give_each_role_its_column_of_the_matrix(backend: crate::s
             &database.connection,
             username,
             "demo-epic-events",
-            &secret,
-            Duration::hours(1),
+            &epic_events::authentication::token::SessionKeys::new(
+                secret.clone(),
+                Duration::hours(1),
+            ),
         )
         .await
         .unwrap();

@@ -46,7 +46,7 @@ async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
     let without_session = run(&["executer", &assign, "support=support1", "tous=oui"]);
     assert_eq!(without_session.code, Some(1), "{without_session:?}");
     assert!(
-        without_session.stderr.contains("veuillez vous reconnecter"),
+        without_session.stderr.contains("reconnectez-vous"),
         "{without_session:?}"
     );
 

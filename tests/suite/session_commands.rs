@@ -93,7 +93,7 @@ async fn sign_in_who_am_i_and_sign_out(backend: crate::support::Backend) {
     assert_eq!(again.stdout, "Aucune session n'était ouverte.\n");
     let me = run(&["moi"], "");
     assert_eq!(me.code, Some(1));
-    assert!(me.stderr.contains("veuillez vous reconnecter"), "{me:?}");
+    assert!(me.stderr.contains("reconnectez-vous"), "{me:?}");
     outputs.extend([signed_out, again, me]);
 
     // Nothing secret in what was printed or logged.

@@ -663,9 +663,11 @@ fn demo_opens_the_shell_on_a_demo_database() {
         connection
             .execute_unprepared(
                 "DROP TABLE number_sequence; \
+                 DROP TABLE revoked_session; \
+                 ALTER TABLE user DROP COLUMN session_version; \
                  DELETE FROM seaql_migrations WHERE version IN \
                  ('m20261124_000003_concurrent_use', 'm20261124_000004_canonical_phone_numbers', \
-                 'm20261204_000005_search_text'); \
+                 'm20261204_000005_search_text', 'm20261206_000006_sessions'); \
                  ALTER TABLE customer DROP COLUMN search_text; \
                  ALTER TABLE event DROP COLUMN search_text; \
                  ALTER TABLE user DROP COLUMN search_text; \
@@ -1077,8 +1079,10 @@ async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::
         &database.connection,
         "support2",
         "un nouveau mot de passe",
-        &secret,
-        chrono::Duration::hours(1),
+        &epic_events::authentication::token::SessionKeys::new(
+            secret.clone(),
+            chrono::Duration::hours(1),
+        ),
     )
     .await;
     assert!(signed_in.is_ok(), "the new password works");

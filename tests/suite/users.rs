@@ -127,8 +127,7 @@ async fn only_management_reads_and_creates_users(backend: crate::support::Backen
         connection,
         "support3",
         "un mot de passe solide",
-        &secret(),
-        Duration::hours(1),
+        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
     )
     .await
     .unwrap();
@@ -220,8 +219,10 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
             connection,
             "sales1",
             "demo-epic-events",
-            &secret(),
-            Duration::hours(1)
+            &epic_events::authentication::token::SessionKeys::new(
+                secret().clone(),
+                Duration::hours(1)
+            ),
         )
         .await
         .is_err()
@@ -230,8 +231,7 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
         connection,
         "sales1",
         "nouveau mot de passe",
-        &secret(),
-        Duration::hours(1),
+        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
     )
     .await
     .unwrap();
@@ -315,8 +315,7 @@ async fn everyone_changes_their_own_password(backend: crate::support::Backend) {
         connection,
         "support2",
         "nouveau mot de passe",
-        &secret(),
-        Duration::hours(1),
+        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
     )
     .await
     .unwrap();

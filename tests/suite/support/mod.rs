@@ -541,13 +541,15 @@ pub fn run_shell_in(
 
 /// The core session of the demo user `username` (password `demo-epic-events`).
 pub async fn session(database: &TestDatabase, username: &str) -> epic_events::services::Session {
-    let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret");
+    let keys = epic_events::authentication::token::SessionKeys::new(
+        epic_events::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret"),
+        chrono::Duration::hours(1),
+    );
     let (user, _) = epic_events::services::authentication_service::sign_in(
         &database.connection,
         username,
         "demo-epic-events",
-        &secret,
-        chrono::Duration::hours(1),
+        &keys,
     )
     .await
     .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
