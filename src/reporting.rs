@@ -42,12 +42,18 @@ pub fn initialise_logging(config_directory: &Path) {
 }
 
 /// Starts Sentry when a DSN is configured; keep the guard alive until the program ends so
-/// that pending events are sent.
+/// that pending events are sent. No event carries the machine's name (`server_name`,
+/// which Sentry's contexts would fill with the hostname) nor anything personal.
 pub fn initialise_sentry(dsn: Option<&str>) -> Option<sentry::ClientInitGuard> {
     let dsn = dsn?;
     let mut options = sentry::ClientOptions::default();
     options.release = sentry::release_name!();
     options.send_default_pii = false;
+    options.before_send = Some(std::sync::Arc::new(|mut event| {
+        event.server_name = None;
+        event.user = None;
+        Some(event)
+    }));
     let guard = sentry::init((dsn, options));
     guard.is_enabled().then_some(guard)
 }
@@ -127,10 +133,74 @@ pub fn core_failure(error: &CoreError) {
     }
 }
 
-/// An unexpected error: logged, and reported to Sentry.
+/// An unexpected error: logged with its details (the log is the user's, 0600), and
+/// reported to Sentry by its kind only, with a fixed message: an error's text may hold
+/// data (a value the database refused, a name read), which Sentry never receives.
 pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
     tracing::error!(error = %error, source = ?error.source(), "unexpected error");
-    sentry::capture_error(error);
+    let kind = error_kind(error);
+    let exception = sentry::protocol::Exception {
+        ty: kind.to_owned(),
+        value: Some(UNEXPECTED_ERROR_MESSAGE.to_owned()),
+        ..Default::default()
+    };
+    sentry::capture_event(sentry::protocol::Event {
+        level: sentry::Level::Error,
+        exception: vec![exception].into(),
+        ..Default::default()
+    });
+}
+
+/// What Sentry reads of every unexpected error: the details are in the user's log.
+pub const UNEXPECTED_ERROR_MESSAGE: &str =
+    "unexpected error; the details are in the log of the machine it happened on";
+
+/// The kind of `error` (or of the first error of its chain whose kind is known), from a
+/// fixed list: never its text.
+fn error_kind(error: &(dyn std::error::Error + 'static)) -> &'static str {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(database) = error.downcast_ref::<sea_orm::DbErr>() {
+            return database_error_kind(database);
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::NotFound => "io: not found",
+                std::io::ErrorKind::PermissionDenied => "io: permission denied",
+                std::io::ErrorKind::StorageFull => "io: storage full",
+                std::io::ErrorKind::InvalidData => "io: invalid data",
+                std::io::ErrorKind::BrokenPipe => "io: broken pipe",
+                _ => "io: other",
+            };
+        }
+        if error.is::<tokio::task::JoinError>() {
+            return "task";
+        }
+        if error.is::<jsonwebtoken::errors::Error>() {
+            return "session token";
+        }
+        if error.is::<DatabaseError>() {
+            return "database administration";
+        }
+        current = error.source();
+    }
+    "other"
+}
+
+fn database_error_kind(error: &sea_orm::DbErr) -> &'static str {
+    use sea_orm::DbErr;
+    match error {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => "database: connection",
+        DbErr::Exec(_) => "database: statement",
+        DbErr::Query(_) => "database: query",
+        DbErr::RecordNotFound(_) => "database: record not found",
+        DbErr::Type(_) | DbErr::Json(_) | DbErr::TryIntoErr { .. } | DbErr::ConvertFromU64(_) => {
+            "database: value conversion"
+        }
+        DbErr::Migration(_) => "database: migration",
+        DbErr::RecordNotInserted | DbErr::RecordNotUpdated => "database: no row written",
+        _ => "database: other",
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,11 @@
 use super::{Catalogue, Description, SALES_USER, Value};
 use crate::services::report_service::{SalesActivity, SalesUser, UnpaidContracts};
 
+/// The sales user's login name, for those who may read it; nothing for the others.
+fn username(user: &SalesUser) -> Value {
+    user.username.clone().map_or(Value::Nothing, Value::Text)
+}
+
 fn sales_user_name(user: &SalesUser) -> Value {
     Value::Text(format!("{} {}", user.first_name, user.last_name))
 }
@@ -17,7 +22,7 @@ const SALES_USERNAME: Description = Description::read_only(
     "identifiant",
     "identifiant",
     "identifiant",
-    "nom de connexion du commercial",
+    "nom de connexion du commercial (gestion seulement)",
 );
 
 /// A field of a row of unpaid contracts per sales user.
@@ -77,7 +82,7 @@ impl Catalogue for UnpaidField {
     fn read(self, row: &UnpaidContracts) -> Value {
         match self {
             Self::SalesUserId => Value::Number(row.sales_user.id.into()),
-            Self::Username => Value::Text(row.sales_user.username.clone()),
+            Self::Username => username(&row.sales_user),
             Self::SalesUser => sales_user_name(&row.sales_user),
             Self::Contracts => Value::Number(row.contracts),
             Self::TotalAmount => Value::Decimal(row.total_amount),
@@ -158,7 +163,7 @@ impl Catalogue for ActivityField {
     fn read(self, row: &SalesActivity) -> Value {
         match self {
             Self::SalesUserId => Value::Number(row.sales_user.id.into()),
-            Self::Username => Value::Text(row.sales_user.username.clone()),
+            Self::Username => username(&row.sales_user),
             Self::SalesUser => sales_user_name(&row.sales_user),
             Self::Customers => Value::Number(row.customers),
             Self::SignedContracts => Value::Number(row.signed_contracts),

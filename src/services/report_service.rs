@@ -15,8 +15,9 @@ use crate::repositories::report_repository;
 pub struct SalesUser {
     /// `user.id`.
     pub id: i32,
-    /// Sign-in name.
-    pub username: String,
+    /// Sign-in name, for those who may read users (management) only: half of what signs
+    /// in, it is not shown to the others.
+    pub username: Option<String>,
     /// First name.
     pub first_name: String,
     /// Last name.
@@ -51,6 +52,11 @@ pub struct SalesActivity {
     pub balance_due: Decimal,
 }
 
+/// Whether `session` may read users, and so the login names of the reports' sales users.
+fn may_read_users(session: &Session) -> bool {
+    authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User)).is_ok()
+}
+
 /// The unpaid contracts per sales user, for those who have any, by name.
 pub async fn unpaid_by_sales_user(
     connection: &impl ConnectionTrait,
@@ -62,12 +68,13 @@ pub async fn unpaid_by_sales_user(
         Target::AnyOf(Resource::Contract),
     )?;
     let rows = report_repository::unpaid_by_sales_user(connection).await?;
+    let usernames_shown = may_read_users(session);
     Ok(rows
         .into_iter()
         .map(|row| UnpaidContracts {
             sales_user: SalesUser {
                 id: row.sales_user_id,
-                username: row.username,
+                username: usernames_shown.then_some(row.username),
                 first_name: row.first_name,
                 last_name: row.last_name,
             },
@@ -94,12 +101,13 @@ pub async fn activity_by_sales_user(
         Target::AnyOf(Resource::Contract),
     )?;
     let rows = report_repository::activity_by_sales_user(connection, Role::Sales.name()).await?;
+    let usernames_shown = may_read_users(session);
     Ok(rows
         .into_iter()
         .map(|row| SalesActivity {
             sales_user: SalesUser {
                 id: row.sales_user_id,
-                username: row.username,
+                username: usernames_shown.then_some(row.username),
                 first_name: row.first_name,
                 last_name: row.last_name,
             },

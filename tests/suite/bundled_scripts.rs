@@ -146,6 +146,31 @@ async fn activity_per_sales_person(backend: crate::support::Backend) {
     );
 }
 
+/// The reports name each sales user by their full name; their login name only to
+/// management, who may read users.
+async fn reports_show_login_names_to_management_only(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    for (username, shown) in [("manager1", true), ("sales2", false), ("support1", false)] {
+        let result = Script::new(
+            username,
+            "afficher(impayes_par_commercial(), [\"commercial\", \"identifiant\"]); \
+             afficher(activite_par_commercial(), [\"commercial\", \"identifiant\"]);",
+        )
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+        result.success();
+        let expected = if shown {
+            "commercial,identifiant\nHugo Lefèvre,sales2\nLéa Moreau,sales3\n\n\
+             commercial,identifiant\nCamille Bernard,sales1\nHugo Lefèvre,sales2\nLéa Moreau,sales3\n"
+        } else {
+            "commercial,identifiant\nHugo Lefèvre,\nLéa Moreau,\n\n\
+             commercial,identifiant\nCamille Bernard,\nHugo Lefèvre,\nLéa Moreau,\n"
+        };
+        assert_eq!(result.data, expected, "{username}");
+    }
+}
+
 async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
     let support1 = user_id(&database, "support1").await;
@@ -316,6 +341,7 @@ test_on_both_backends!(
     unpaid_contracts_per_sales_person,
     events_without_support_soonest_first,
     activity_per_sales_person,
+    reports_show_login_names_to_management_only,
     bulk_assignment_changes_exactly_the_matching_events,
     payment_import_lowers_balances_exactly
 );

@@ -162,6 +162,14 @@ fn reports_the_audited_operations(backend: Backend) {
         .filter(|event| !event.exception.is_empty())
         .collect();
     assert_eq!(unexpected.len(), 1, "the database failure is reported once");
+    // By its kind, with a fixed message: the driver's text (a table's name, a value) stays
+    // in the local log.
+    let exception = &unexpected[0].exception[0];
+    assert!(exception.ty.starts_with("database: "), "{exception:?}");
+    assert_eq!(
+        exception.value.as_deref(),
+        Some(epic_events::reporting::UNEXPECTED_ERROR_MESSAGE)
+    );
 
     let everything = serde_json::to_string(&events).unwrap();
     for secret in [
@@ -169,6 +177,9 @@ fn reports_the_audited_operations(backend: Backend) {
         RESET_PASSWORD,
         "demo-epic-events",
         "$argon2id$",
+        "no such table",
+        "doesn't exist",
+        "Benali",
     ] {
         assert!(!everything.contains(secret), "{secret} reached Sentry");
     }
@@ -263,6 +274,44 @@ fn reports_only_with_a_dsn(backend: Backend) {
     );
     assert!(requests[0].contains("exception"), "{requests:?}");
     assert!(!requests[0].contains("demo-epic-events"), "{requests:?}");
+    // Neither the machine's name nor the driver's text.
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_owned();
+    for forbidden in [
+        "server_name",
+        hostname.as_str(),
+        "no such table",
+        "doesn't exist",
+    ] {
+        assert!(
+            !requests[0].contains(forbidden),
+            "{forbidden}: {requests:?}"
+        );
+    }
+    assert!(
+        requests[0].contains(epic_events::reporting::UNEXPECTED_ERROR_MESSAGE),
+        "{requests:?}"
+    );
+
+    // A value read from the database in an unexpected error (a role name another tool
+    // wrote) does not reach Sentry either.
+    runtime
+        .block_on(
+            database
+                .connection
+                .execute_unprepared("UPDATE role SET name = 'intrus' WHERE name = 'sales'"),
+        )
+        .unwrap();
+    let mut who = binary_command(Some(&database.url), directory.path(), &["moi"]);
+    who.env("SENTRY_DSN", sentry.dsn());
+    let refused = run_command(who, "");
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    let requests = sentry.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(!requests[1].contains("intrus"), "{requests:?}");
+    assert!(!requests[1].contains(hostname.as_str()), "{requests:?}");
 
     let without_dsn = binary_command(
         Some(&database.url),
@@ -277,7 +326,7 @@ fn reports_only_with_a_dsn(backend: Backend) {
     );
     assert_eq!(
         sentry.requests().len(),
-        1,
+        2,
         "nothing more was sent without a DSN"
     );
     assert!(epic_events::reporting::initialise_sentry(None).is_none());
