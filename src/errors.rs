@@ -66,6 +66,15 @@ pub enum CoreError {
     /// The database file is damaged; nothing was written.
     #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
     DatabaseDamaged(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A refusal about one item of a list (a line of a file, `item`: « ligne 12
+    /// (CTR-2026-0042) »); nothing of the list was written.
+    #[error("{item} : {error}")]
+    InList {
+        /// Which item, as its source names it.
+        item: String,
+        /// Why it was refused.
+        error: Box<CoreError>,
+    },
     /// The record changed since it was read; nothing was written.
     #[error("{0}")]
     Stale(StaleRecord),

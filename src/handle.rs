@@ -33,7 +33,9 @@ pub use crate::catalogue::user::{
 };
 pub use crate::services::Session;
 pub use crate::services::authentication_service::AuthenticatedUser;
-pub use crate::services::contract_service::{ContractList, ContractRow};
+pub use crate::services::contract_service::{
+    ContractList, ContractRow, PaymentLine, RecordedPayment,
+};
 pub use crate::services::customer_service::{CustomerList, CustomerRow};
 pub use crate::services::event_service::{
     BulkAssignment, BulkTarget, EventList, EventRow, EventSearch,
@@ -519,6 +521,15 @@ impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
         amount: &str,
     ) -> Result<ContractRow, CoreError> {
         contract_service::record_payment(self.0, session, id, amount).await
+    }
+
+    /// Records the payments of a list, all or none.
+    pub async fn record_payments(
+        self,
+        session: &Session,
+        lines: &[PaymentLine],
+    ) -> Result<Vec<RecordedPayment>, CoreError> {
+        contract_service::record_payments(self.0, session, lines).await
     }
 
     /// Deletes a contract without events.

@@ -18,6 +18,7 @@
 pub mod contract;
 pub mod customer;
 pub mod event;
+pub mod payment;
 pub mod report;
 pub mod user;
 
@@ -319,6 +320,7 @@ pub fn header_of_key(key: &str) -> Option<&'static str> {
         .or_else(|| find::<user::UserField>(key))
         .or_else(|| find::<report::UnpaidField>(key))
         .or_else(|| find::<report::ActivityField>(key))
+        .or_else(|| find::<payment::PaymentField>(key))
 }
 
 #[cfg(test)]
@@ -350,6 +352,7 @@ mod tests {
         keys_are_unique_and_plain::<user::UserField>();
         keys_are_unique_and_plain::<report::UnpaidField>();
         keys_are_unique_and_plain::<report::ActivityField>();
+        keys_are_unique_and_plain::<payment::PaymentField>();
     }
 
     #[test]

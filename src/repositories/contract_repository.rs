@@ -292,6 +292,65 @@ pub async fn pay(
     .await
 }
 
+/// The contracts numbered `numbers` (at most a thousand or so: one statement), read — with
+/// `for_update` — under their row locks as [`find`] reads one, in any order.
+pub async fn find_by_numbers(
+    connection: &impl ConnectionTrait,
+    numbers: &[String],
+    for_update: bool,
+) -> Result<Vec<ContractRow>, DbErr> {
+    let stored: Vec<contract::Model> = if for_update {
+        contract::Entity::find()
+            .filter(contract::Column::ContractNumber.is_in(numbers.iter().cloned()))
+            .lock_exclusive()
+            .all(connection)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let mut rows = with_names()
+        .filter(contract::Column::ContractNumber.is_in(numbers.iter().cloned()))
+        .into_model::<ContractRow>()
+        .all(connection)
+        .await?;
+    if for_update {
+        for row in &mut rows {
+            if let Some(locked) = stored.iter().find(|locked| locked.id == row.id) {
+                *row = row.clone().with_stored(locked.clone());
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Sets the balance due of each contract of `balances` (id, new balance), each as a new
+/// version by `author`, in one statement (a thousand or so at a time). The caller read the
+/// balances under the rows' locks.
+pub async fn set_balances(
+    connection: &impl ConnectionTrait,
+    balances: &[(i32, Money)],
+    author: i32,
+) -> Result<u64, DbErr> {
+    let Some(((first_id, first_balance), rest)) = balances.split_first() else {
+        return Ok(0);
+    };
+    let mut case = Expr::case(
+        contract::Column::Id.eq(*first_id),
+        Expr::value(*first_balance),
+    );
+    for (id, balance) in rest {
+        case = case.case(contract::Column::Id.eq(*id), Expr::value(*balance));
+    }
+    let new_balance: SimpleExpr = case.finally(Expr::col(contract::Column::BalanceDue)).into();
+    super::write_versions::<contract::Entity>(
+        connection,
+        contract::Column::Id.is_in(balances.iter().map(|(id, _)| *id)),
+        vec![(contract::Column::BalanceDue, new_balance)],
+        author,
+    )
+    .await
+}
+
 /// Deletes the contract `id`.
 pub async fn delete(connection: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     Ok(contract::Entity::delete_by_id(id)

@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rhai::{Array, Dynamic, Map};
+use std::io::{BufRead, Read};
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, INT};
 
 use super::context::{ScriptResult, refusal};
 use super::sandbox::ScriptLimits;
@@ -18,9 +21,87 @@ pub fn files_named_in(parameters: &[(String, String)]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Reads the CSV file `path` into an array of maps, one per line, keyed by the header's
-/// column names. The delimiter is `;` when the header has one (as French spreadsheets
-/// write), `,` otherwise. Values are texts, trimmed.
+/// One line of a CSV file read by `lire_csv`: its values by the header's column names
+/// (`ligne.numero`, `ligne["montant"]`, `"numero" in ligne`), and its line in the file
+/// (`ligne.ligne_du_fichier`, for messages). A type of its own rather than a map, so that a
+/// file of many lines is held in its own size, not measured against the limits of what a
+/// script builds (a map's entries, a text's length, summed over the whole list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvLine {
+    columns: Arc<[String]>,
+    values: Box<[String]>,
+    line: u64,
+}
+
+/// The rhai type name of [`CsvLine`].
+pub const CSV_LINE_TYPE_NAME: &str = "LigneCsv";
+/// The pseudo-field of a [`CsvLine`] giving its line in the file.
+pub const LINE_IN_FILE: &str = "ligne_du_fichier";
+
+impl CsvLine {
+    /// The value of the column `name`, if the file has one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .position(|column| column == name)
+            .map(|index| self.values[index].as_str())
+    }
+
+    /// Its line in the file (the header is line 1).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// (column, value) in the file's order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.columns
+            .iter()
+            .map(String::as_str)
+            .zip(self.values.iter().map(String::as_str))
+    }
+}
+
+/// Registers [`CsvLine`]: indexing and property access by column name, `in`, `keys()`.
+pub fn register_csv_line(engine: &mut Engine) {
+    engine.register_type_with_name::<CsvLine>(CSV_LINE_TYPE_NAME);
+    engine.register_indexer_get(|line: &mut CsvLine, name: &str| -> ScriptResult<Dynamic> {
+        if name == LINE_IN_FILE {
+            return Ok(Dynamic::from(INT::try_from(line.line).unwrap_or(INT::MAX)));
+        }
+        line.get(name)
+            .map(|value| Dynamic::from(value.to_owned()))
+            .ok_or_else(|| {
+                refusal(format!(
+                    "colonne inconnue « {name} » (colonnes : {})",
+                    line.columns.join(", ")
+                ))
+            })
+    });
+    engine.register_fn("contains", |line: &mut CsvLine, name: &str| {
+        line.get(name).is_some()
+    });
+    engine.register_fn("keys", |line: &mut CsvLine| -> Array {
+        line.columns
+            .iter()
+            .map(|column| Dynamic::from(column.clone()))
+            .collect()
+    });
+    engine.register_fn("to_string", |line: &mut CsvLine| {
+        line.fields()
+            .map(|(column, value)| format!("{column} : {value}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    engine.register_fn("to_debug", |line: &mut CsvLine| format!("{line:?}"));
+}
+
+/// Reads the CSV file `path`, one [`CsvLine`] per line, keyed by the header's column
+/// names. The delimiter is `;` when the header has one (as French spreadsheets write),
+/// `,` otherwise. Values are texts, trimmed.
+///
+/// The file's size is checked from its metadata before anything is read, and it is read
+/// as a stream, line by line, never more than that size (a file growing meanwhile is cut
+/// there, and refused).
 pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> ScriptResult<Array> {
     let not_given = || {
         refusal(format!(
@@ -32,27 +113,42 @@ pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> Scri
     if !readable.contains(&canonical) {
         return Err(not_given());
     }
-    let bytes = std::fs::read(&canonical).map_err(|error| {
+    let unreadable = |error: std::io::Error| {
         refusal(format!(
-            "lire_csv : impossible de lire « {path} » ({error})"
+            "lire_csv : impossible de lire « {path} » ({})",
+            crate::errors::french_io_error(&error)
         ))
-    })?;
-    if bytes.len() > limits.maximum_string_size * 64 {
-        return Err(refusal(format!(
-            "lire_csv : le fichier « {path} » est trop volumineux"
-        )));
+    };
+    let maximum_size = maximum_file_size(limits);
+    let too_large = || {
+        refusal(format!(
+            "lire_csv : le fichier « {path} » est trop volumineux (plus de {} Mio)",
+            maximum_size / (1024 * 1024)
+        ))
+    };
+    let file = std::fs::File::open(&canonical).map_err(unreadable)?;
+    if file.metadata().map_err(unreadable)?.len() > maximum_size {
+        return Err(too_large());
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| refusal(format!("lire_csv : « {path} » n'est pas un texte UTF-8")))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let header = text.lines().next().unwrap_or_default();
-    let delimiter = if header.contains(';') { b';' } else { b',' };
+    let mut input = std::io::BufReader::new(file.take(maximum_size + 1));
+    // The header decides the delimiter; a byte order mark before it is skipped.
+    let mut header = Vec::new();
+    input.read_until(b'\n', &mut header).map_err(unreadable)?;
+    let header = header
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&header)
+        .to_vec();
+    let delimiter = if header.contains(&b';') { b';' } else { b',' };
+    let not_text = || refusal(format!("lire_csv : « {path} » n'est pas un texte UTF-8"));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(text.as_bytes());
+        .from_reader(std::io::Read::chain(&header[..], input));
     let invalid = |error: csv::Error| {
+        if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
+            return not_text();
+        }
         let line = error
             .position()
             .map(|position| format!(" (ligne {})", position.line()))
@@ -61,29 +157,39 @@ pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> Scri
             "lire_csv : « {path} » n'est pas un CSV valide{line}"
         ))
     };
-    let columns: Vec<String> = reader
+    let columns: Arc<[String]> = reader
         .headers()
         .map_err(invalid)?
         .iter()
         .map(str::to_owned)
         .collect();
-    let mut rows = Array::new();
-    for record in reader.records() {
-        let record = record.map_err(invalid)?;
-        if rows.len() >= limits.maximum_array_size {
+    let mut lines = Array::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(invalid)? {
+        if lines.len() >= limits.maximum_array_size {
             return Err(refusal(format!(
                 "lire_csv : « {path} » a plus de {} lignes",
                 limits.maximum_array_size
             )));
         }
-        let row: Map = columns
-            .iter()
-            .zip(record.iter())
-            .map(|(column, value)| (column.as_str().into(), Dynamic::from(value.to_owned())))
-            .collect();
-        rows.push(row.into());
+        let line = record.position().map_or(0, |position| position.line());
+        lines.push(Dynamic::from(CsvLine {
+            columns: Arc::clone(&columns),
+            values: record.iter().map(str::to_owned).collect(),
+            line,
+        }));
     }
-    Ok(rows)
+    if reader.position().byte() > maximum_size {
+        return Err(too_large());
+    }
+    Ok(lines)
+}
+
+/// The largest file `lire_csv` reads: 64 times the longest text a script may hold.
+pub fn maximum_file_size(limits: &ScriptLimits) -> u64 {
+    u64::try_from(limits.maximum_string_size)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(64)
 }
 
 #[cfg(test)]
@@ -109,9 +215,10 @@ mod tests {
         let limits = ScriptLimits::default();
 
         let rows = read_csv(&given.display().to_string(), &readable, &limits).unwrap();
-        let row = rows[0].read_lock::<Map>().unwrap();
-        assert_eq!(row["numero"].to_string(), "CTR-2026-0002");
-        assert_eq!(row["montant"].to_string(), "1 250,50");
+        let row = rows[0].read_lock::<CsvLine>().unwrap();
+        assert_eq!(row.get("numero"), Some("CTR-2026-0002"));
+        assert_eq!(row.get("montant"), Some("1 250,50"));
+        assert_eq!(row.line(), 2);
 
         let refused = message(read_csv(&other.display().to_string(), &readable, &limits));
         assert!(
@@ -120,5 +227,25 @@ mod tests {
         );
         let refused = message(read_csv("/etc/passwd", &readable, &limits));
         assert!(refused.contains("n'a pas été donné"), "{refused}");
+    }
+
+    #[test]
+    fn a_file_too_large_is_refused_before_it_is_read() {
+        let directory = tempfile::tempdir().unwrap();
+        let large = directory.path().join("gros.csv");
+        let file = std::fs::File::create(&large).unwrap();
+        let limits = ScriptLimits {
+            maximum_string_size: 1024,
+            ..ScriptLimits::default()
+        };
+        // Sparse: 1 GiB that costs nothing, and would cost 1 GiB of memory if read.
+        file.set_len(1024 * 1024 * 1024).unwrap();
+        let parameters = vec![("fichier".to_owned(), large.display().to_string())];
+        let refused = message(read_csv(
+            &large.display().to_string(),
+            &files_named_in(&parameters),
+            &limits,
+        ));
+        assert!(refused.contains("est trop volumineux"), "{refused}");
     }
 }

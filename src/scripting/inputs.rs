@@ -5,13 +5,14 @@
 use rhai::{Dynamic, INT, Map};
 
 use super::context::{ScriptResult, from_core_error, refusal};
+use super::files::CsvLine;
 use super::records::ScriptDate;
-use crate::catalogue::contract::{ContractChanges, ContractField, NewContract};
+use crate::catalogue::contract::{ContractChanges, ContractField, NewContract, PAYMENT};
 use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
 use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::catalogue::user::{NewUser, UserChanges, UserField};
 use crate::catalogue::{Catalogue, Given, Input, Typed};
-use crate::handle::{BulkTarget, EventRow, EventSearch};
+use crate::handle::{BulkTarget, EventRow, EventSearch, PaymentLine};
 use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
 
 /// The keys of a map given to `function`, checked against the keys it knows.
@@ -333,6 +334,65 @@ pub fn bulk_targets(events: &rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
                     "les évènements se donnent comme une liste d'évènements ou de numéros",
                 ))
             }
+        })
+        .collect()
+}
+
+/// The payments given to `enregistrer_paiements`: lines of a CSV file (`lire_csv`), named
+/// by their line in the file, or maps `#{numero, montant}` (and `ligne`, if the script
+/// has one), named by their rank in the list.
+pub fn payment_lines(items: &rhai::Array) -> ScriptResult<Vec<PaymentLine>> {
+    let number_key = ContractField::Number.key();
+    let amount_key = PAYMENT.key;
+    let missing = |source: &str| {
+        refusal(format!(
+            "enregistrer_paiements : {source} : les champs « {number_key} » et « {amount_key} » sont attendus"
+        ))
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let rank = i64::try_from(index).unwrap_or(i64::MAX).saturating_add(1);
+            if let Some(line) = item.read_lock::<CsvLine>() {
+                let line_number = i64::try_from(line.line()).unwrap_or(i64::MAX);
+                let source = format!("ligne {line_number}");
+                let (Some(number), Some(amount)) = (line.get(number_key), line.get(amount_key))
+                else {
+                    return Err(missing(&source));
+                };
+                return Ok(PaymentLine {
+                    line: line_number,
+                    source,
+                    number: number.to_owned(),
+                    amount: amount.to_owned(),
+                });
+            }
+            let Some(map) = item.read_lock::<Map>() else {
+                return Err(refusal(
+                    "enregistrer_paiements : les paiements se donnent comme les lignes d'un CSV (lire_csv) ou des objets #{numero, montant}",
+                ));
+            };
+            let line_number = map
+                .get("ligne")
+                .and_then(|value| value.as_int().ok())
+                .unwrap_or(rank);
+            let source = if map.contains_key("ligne") {
+                format!("ligne {line_number}")
+            } else {
+                format!("paiement {rank}")
+            };
+            let number = map.get(number_key).filter(|value| value.is_string());
+            let amount = map.get(amount_key).and_then(amount_text);
+            let (Some(number), Some(amount)) = (number, amount) else {
+                return Err(missing(&source));
+            };
+            Ok(PaymentLine {
+                line: line_number,
+                source,
+                number: number.to_string(),
+                amount,
+            })
         })
         .collect()
 }

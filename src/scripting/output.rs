@@ -11,6 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rhai::Dynamic;
 use rust_decimal::Decimal;
 
+use super::files::CsvLine;
 use super::records::{ScriptDate, ScriptRecord, dynamic, record_fields};
 use crate::catalogue::Catalogue;
 use crate::formatting;
@@ -133,6 +134,13 @@ fn row_fields(value: &Dynamic) -> Option<Vec<(String, Dynamic)>> {
             fields
                 .into_iter()
                 .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        );
+    }
+    if let Some(line) = value.read_lock::<CsvLine>() {
+        return Some(
+            line.fields()
+                .map(|(name, text)| (name.to_owned(), Dynamic::from(text.to_owned())))
                 .collect(),
         );
     }

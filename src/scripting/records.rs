@@ -10,11 +10,14 @@ use rhai::{Dynamic, Engine, INT};
 use crate::catalogue::contract::ContractField;
 use crate::catalogue::customer::CustomerField;
 use crate::catalogue::event::EventField;
+use crate::catalogue::payment::PaymentField;
 use crate::catalogue::report::{ActivityField, UnpaidField};
 use crate::catalogue::user::UserField;
 use crate::catalogue::{Catalogue, Value};
 use crate::formatting;
-use crate::handle::{ContractRow, CustomerRow, EventRow, SalesActivity, UnpaidContracts, UserRow};
+use crate::handle::{
+    ContractRow, CustomerRow, EventRow, RecordedPayment, SalesActivity, UnpaidContracts, UserRow,
+};
 
 /// A moment, as scripts see it: shown in French (`22/11/2026 14:30`, local time),
 /// compared with `<`, `==`…, written as RFC 3339 in CSV and JSON.
@@ -128,6 +131,20 @@ impl ScriptRecord for UnpaidContracts {
     }
 }
 
+impl ScriptRecord for RecordedPayment {
+    const TYPE_NAME: &'static str = "Paiement";
+    type Field = PaymentField;
+
+    fn summary(&self) -> String {
+        format!(
+            "Paiement de {} sur le contrat {} (reste {})",
+            formatting::money(self.amount),
+            self.contract_number,
+            formatting::money(self.balance_due)
+        )
+    }
+}
+
 impl ScriptRecord for SalesActivity {
     const TYPE_NAME: &'static str = "ActivitéCommerciale";
     type Field = ActivityField;
@@ -198,13 +215,14 @@ impl RecordType {
 }
 
 /// Every record type scripts receive: the one list to extend with a new one.
-const RECORD_TYPES: [RecordType; 6] = [
+const RECORD_TYPES: [RecordType; 7] = [
     RecordType::of::<UserRow>(),
     RecordType::of::<CustomerRow>(),
     RecordType::of::<ContractRow>(),
     RecordType::of::<EventRow>(),
     RecordType::of::<UnpaidContracts>(),
     RecordType::of::<SalesActivity>(),
+    RecordType::of::<RecordedPayment>(),
 ];
 
 fn fields_of<T: ScriptRecord>(value: &Dynamic) -> Option<NamedValues> {

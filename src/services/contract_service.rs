@@ -423,6 +423,141 @@ pub async fn record_payment(
     Ok(updated)
 }
 
+/// One payment of a list to record (`enregistrer_paiements`, a file of payments).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentLine {
+    /// Its line in the file, or its rank in the list: shown with the result.
+    pub line: i64,
+    /// How a refusal names it: « ligne 12 », « paiement 3 ».
+    pub source: String,
+    /// The contract's number (`CTR-2026-0001`, in any letter case).
+    pub number: String,
+    /// The amount paid, as typed (`1 250,50`).
+    pub amount: String,
+}
+
+/// A payment recorded from a list, with what it left to pay on its contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedPayment {
+    /// Its line in the file, or its rank in the list.
+    pub line: i64,
+    /// The contract's id.
+    pub contract_id: i32,
+    /// The contract's number.
+    pub contract_number: String,
+    /// The customer's company.
+    pub customer: String,
+    /// The amount paid.
+    pub amount: Money,
+    /// What was left to pay on the contract after this payment.
+    pub balance_due: Money,
+}
+
+/// How many lines, and how many contracts, one statement reads or writes.
+const PAYMENTS_PER_STATEMENT: usize = 1_000;
+
+/// Records every payment of `lines`, in order, all or none: the first line that is
+/// refused — an unknown contract, one `session` may not change, an amount that is not
+/// one, above what is left to pay after the lines before — stops everything, its refusal
+/// naming the line; nothing is written then.
+///
+/// A few statements per thousand lines: the contracts of each thousand lines are read
+/// under their row locks in one statement (the balances decided on are those of that
+/// read, lowered in memory line after line), and the new balances written in one
+/// statement per thousand contracts, each contract as one new version.
+pub async fn record_payments(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    lines: &[PaymentLine],
+) -> Result<Vec<RecordedPayment>, CoreError> {
+    authorize(
+        &session.actor,
+        Action::Read,
+        Target::AnyOf(Resource::Contract),
+    )?;
+    let transaction = begin_write(connection).await?;
+    // Each contract met, locked, with its balance after the lines so far.
+    let mut contracts: std::collections::HashMap<String, (ContractRow, Money)> =
+        std::collections::HashMap::new();
+    // The contracts whose balance changed, once each, in the order they were first paid.
+    let mut paid: Vec<String> = Vec::new();
+    let mut recorded = Vec::with_capacity(lines.len());
+    for chunk in lines.chunks(PAYMENTS_PER_STATEMENT) {
+        let mut missing: Vec<String> = chunk
+            .iter()
+            .map(|line| line.number.trim().to_uppercase())
+            .filter(|number| !contracts.contains_key(number))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            for row in contract_repository::find_by_numbers(&transaction, &missing, true).await? {
+                let balance = row.balance_due;
+                contracts.insert(row.contract_number.to_uppercase(), (row, balance));
+            }
+        }
+        for line in chunk {
+            let refused = |error: CoreError| CoreError::InList {
+                item: format!("{} ({})", line.source, line.number.trim()),
+                error: Box::new(error),
+            };
+            let number = line.number.trim().to_uppercase();
+            let Some((contract, balance)) = contracts.get_mut(&number) else {
+                return Err(refused(CoreError::validation(
+                    NUMBER_LOOKUP_LABEL,
+                    format!("aucun contrat ne porte le numéro « {number} »"),
+                )));
+            };
+            permits(session, Action::Update, contract).map_err(|denied| refused(denied.into()))?;
+            let payment = amount(PAYMENT_LABEL, &line.amount).map_err(refused)?;
+            if payment.is_zero() {
+                return Err(refused(CoreError::validation(
+                    PAYMENT_LABEL,
+                    "doit être supérieur à zéro",
+                )));
+            }
+            let Ok(left) = Money::new(balance.amount() - payment.amount()) else {
+                return Err(refused(CoreError::validation(
+                    PAYMENT_LABEL,
+                    format!(
+                        "{} dépasse le reste à payer du contrat {} ({})",
+                        formatting::money(payment),
+                        contract.contract_number,
+                        formatting::money(*balance)
+                    ),
+                )));
+            };
+            if *balance == contract.balance_due {
+                paid.push(number.clone());
+            }
+            *balance = left;
+            recorded.push(RecordedPayment {
+                line: line.line,
+                contract_id: contract.id,
+                contract_number: contract.contract_number.clone(),
+                customer: contract.customer_company_name.clone(),
+                amount: payment,
+                balance_due: left,
+            });
+        }
+    }
+    let balances: Vec<(i32, Money)> = paid
+        .iter()
+        .filter_map(|number| contracts.get(number))
+        .map(|(contract, balance)| (contract.id, *balance))
+        .collect();
+    for chunk in balances.chunks(PAYMENTS_PER_STATEMENT) {
+        contract_repository::set_balances(&transaction, chunk, session.user.id).await?;
+    }
+    commit(transaction).await?;
+    for number in &paid {
+        if let Some((contract, _)) = contracts.get(number) {
+            saved(session, contract, contract.signed);
+        }
+    }
+    Ok(recorded)
+}
+
 /// Journals and reports a committed change of `current`, signed or not now.
 fn saved(session: &Session, current: &ContractRow, signed: bool) {
     let id = current.id;

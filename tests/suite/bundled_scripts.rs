@@ -337,6 +337,73 @@ async fn payment_import_lowers_balances_exactly(backend: crate::support::Backend
     assert_eq!(balances(&database).await, expected);
 }
 
+/// A file of 100,000 payments, generated: read and recorded in one run, exactly; one
+/// line refused near its end and nothing of the file is written.
+async fn a_hundred_thousand_payments_are_imported(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let before = balances(&database).await;
+    let contracts = ["CTR-2026-0001", "CTR-2026-0002", "CTR-2026-0005"];
+    let mut lines = String::from("numero;montant\n");
+    for index in 0..100_000 {
+        lines.push_str(&format!("{};0,01\n", contracts[index % 3]));
+    }
+    // The same file, but for one payment above what will be left, at line 99,998.
+    let refused: String = lines
+        .lines()
+        .enumerate()
+        .map(|(index, line)| {
+            if index + 1 == 99_998 {
+                "CTR-2026-0002;5000\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    let file = payments_file(&directory, &refused);
+    let result = Script::bundled("manager1", "importer_paiements")
+        .parameter("fichier", file)
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "ligne 99998 (CTR-2026-0002) : montant payé : 5 000,00 € dépasse le reste à payer du contrat CTR-2026-0002 (2 917,18 €)"
+    );
+    assert_eq!(balances(&database).await, before);
+
+    let file = payments_file(&directory, &lines);
+    let result = Script::bundled("manager1", "importer_paiements")
+        .parameter("fichier", file)
+        .parameter("attendu", "3")
+        .format(OutputFormat::Csv)
+        .run(&database)
+        .await;
+    result.success();
+    let rows: Vec<&str> = result.data.lines().collect();
+    assert_eq!(rows.len(), 100_001);
+    assert_eq!(rows[0], "ligne,numero,client,paye,reste_a_payer");
+    assert_eq!(rows[1], "2,CTR-2026-0001,Maison Durand,0.01,11999.99");
+    assert_eq!(
+        rows[100_000],
+        "100001,CTR-2026-0001,Maison Durand,0.01,11666.66"
+    );
+    let after = balances(&database).await;
+    let balance_of = |number: &str| {
+        after
+            .iter()
+            .find(|(candidate, _)| candidate == number)
+            .unwrap()
+            .1
+            .clone()
+    };
+    // 33,334 payments of 0,01 on the first, 33,333 on each of the others.
+    assert_eq!(balance_of("CTR-2026-0001"), "11666.66");
+    assert_eq!(balance_of("CTR-2026-0002"), "2917.17");
+    assert_eq!(balance_of("CTR-2026-0005"), "9466.67");
+}
+
+test_on_both_backends!(slow: a_hundred_thousand_payments_are_imported);
+
 test_on_both_backends!(
     unpaid_contracts_per_sales_person,
     events_without_support_soonest_first,

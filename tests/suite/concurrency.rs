@@ -267,6 +267,68 @@ async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::B
     }
 }
 
+/// Two imports of a file of payments (each a few locked statements per thousand lines) and
+/// single payments, on the same contract at the same time: every one is kept, each import
+/// whole, and they add up exactly to the contract's balance.
+async fn imports_and_single_payments_at_once_add_up(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let manager1 = session(&database, "manager1").await;
+    let directory = tempfile::tempdir().unwrap();
+    // 800 payments of 0,05 €: 40 € per import.
+    let file = directory.path().join("paiements.csv");
+    let mut lines = String::from("numero;montant\n");
+    for _ in 0..800 {
+        lines.push_str(&format!("{};0,05\n", contract.contract_number));
+    }
+    std::fs::write(&file, lines).unwrap();
+    let file = file.display().to_string();
+    let source = "enregistrer_paiements(lire_csv(parametres.fichier)).len()";
+    let connections = connections(&database, 3).await;
+    let import = |connection: &DatabaseConnection| {
+        let connection = connection.clone();
+        let session = manager1.clone();
+        let file = file.clone();
+        tokio::spawn(async move {
+            run_script(&connection, &session, source, &[("fichier", &file)])
+                .await
+                .0
+        })
+    };
+    let (first, second) = (import(&connections[0]), import(&connections[1]));
+    // Ten payments of 2 € meanwhile: 20 €.
+    let singles = {
+        let connection = connections[2].clone();
+        let session = manager1.clone();
+        let id = contract.id;
+        tokio::spawn(async move {
+            for _ in 0..10 {
+                retry::retrying(|| {
+                    contract_service::record_payment(&connection, &session, id, "2")
+                })
+                .await
+                .expect("a single payment is kept");
+            }
+        })
+    };
+    for import in [first, second] {
+        let outcome = import.await.unwrap();
+        outcome.expect("each import is kept whole");
+    }
+    singles.await.unwrap();
+    let stored = stored_contract(&database, contract.id).await;
+    assert_eq!(
+        cents(stored.balance_due),
+        0,
+        "40 + 40 + 20 = 100, nothing lost"
+    );
+    assert_eq!(
+        stored.version,
+        1 + 2 + 10,
+        "one version per import and per payment"
+    );
+}
+
 async fn payments_from_separate_processes_add_up(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
     let contract = new_contract(&database, "100.00", true).await;
@@ -1033,6 +1095,8 @@ test_on_both_backends!(
     a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
     the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again,
 );
+test_on_both_backends!(imports_and_single_payments_at_once_add_up);
+
 test_on_both_backends!(
     slow:
     a_lock_held_past_every_retry_ends_in_french_and_writes_nothing,

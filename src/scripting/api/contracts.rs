@@ -130,6 +130,20 @@ pub(super) fn register(api: &mut Registrar<'_>) {
     );
     function!(
         api,
+        "enregistrer_paiements",
+        "lignes",
+        "(gestion ; commercial : contrats de vos clients) enregistre en une fois les paiements d'une liste — les lignes d'un CSV (lire_csv) ou des objets #{numero, montant} — tous ou aucun : le premier refusé arrête tout, en nommant sa ligne ; rend un Paiement par ligne",
+        |call: NativeCallContext, lines: Array| -> ScriptResult<Array> {
+            let context = context(&call)?;
+            let lines = inputs::payment_lines(&lines)?;
+            let recorded = context.call(async |work, session| {
+                work.contracts().record_payments(session, &lines).await
+            })?;
+            Ok(recorded.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    function!(
+        api,
         "supprimer_contrat",
         "id",
         "(gestion) supprime un contrat sans évènement",

@@ -460,6 +460,7 @@ pub fn register(engine: &mut Engine) -> Vec<FunctionHelp> {
 /// The record types and the API's functions, without the refusals of wrong arguments.
 fn register_functions(engine: &mut Engine) -> Vec<FunctionHelp> {
     records::register_all(engine);
+    files::register_csv_line(engine);
     let help_source: Arc<OnceLock<Vec<FunctionHelp>>> = Arc::default();
     let mut api = Registrar {
         engine,

@@ -53,10 +53,8 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         "valeur",
         "affiche une liste, un enregistrement ou une valeur (tableau, CSV ou JSON selon --format)",
         |call: NativeCallContext, value: Dynamic| -> ScriptResult<()> {
-            context(&call)?
-                .output()
-                .result(&value, None)
-                .map_err(refusal)
+            let context = context(&call)?;
+            context.outside_script(|| context.output().result(&value, None).map_err(refusal))
         },
     );
     function!(
@@ -66,10 +64,13 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         "affiche une liste avec les colonnes choisies, dans l'ordre donné ([\"numero\", \"client\"])",
         |call: NativeCallContext, value: Dynamic, columns: Array| -> ScriptResult<()> {
             let columns = strings(&columns, "afficher")?;
-            context(&call)?
-                .output()
-                .result(&value, Some(&columns))
-                .map_err(refusal)
+            let context = context(&call)?;
+            context.outside_script(|| {
+                context
+                    .output()
+                    .result(&value, Some(&columns))
+                    .map_err(refusal)
+            })
         },
     );
     function!(
@@ -89,10 +90,11 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         api,
         "lire_csv",
         "chemin",
-        "lit un fichier CSV donné sur la ligne de commande (fichier=chemin) : un objet par ligne, clés = en-têtes",
+        "lit un fichier CSV donné sur la ligne de commande (fichier=chemin) : une LigneCsv par ligne (ligne.numero, ligne[\"montant\"], \"numero\" in ligne, ligne.ligne_du_fichier)",
         |call: NativeCallContext, path: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
-            files::read_csv(path, &context.readable_files, &context.limits)
+            context
+                .outside_script(|| files::read_csv(path, &context.readable_files, &context.limits))
         },
     );
     function!(
