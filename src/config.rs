@@ -77,7 +77,7 @@ impl DatabaseUrl {
                 Err(UnsupportedDatabaseUrl::Unparseable(url.to_string()))
             }
             Some(_) => Ok(url),
-            None => Err(UnsupportedDatabaseUrl::Scheme(url.to_string())),
+            None => Err(UnsupportedDatabaseUrl::Scheme(scheme_only(&url.0))),
         }
     }
 
@@ -119,13 +119,24 @@ impl fmt::Display for DatabaseUrl {
                 formatter.write_str(parsed.as_str())
             }
             Ok(_) => formatter.write_str(&self.0),
-            Err(_) => match self.0.split_once(':') {
-                Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                    write!(formatter, "{scheme}://…")
-                }
-                _ => formatter.write_str("…"),
-            },
+            Err(_) => formatter.write_str(&scheme_only(&self.0)),
         }
+    }
+}
+
+/// `url` by its scheme alone (`mysql://…`): what may follow it may hold a password.
+fn scheme_only(url: &str) -> String {
+    match url.split_once(':') {
+        Some((scheme, rest))
+            if rest.starts_with('/')
+                && !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric() || character == '+') =>
+        {
+            format!("{scheme}://…")
+        }
+        _ => "…".to_owned(),
     }
 }
 
@@ -188,7 +199,22 @@ impl Configuration {
         match dotenvy::from_path(".env") {
             Ok(_) => {}
             Err(error) if error.not_found() => {}
-            Err(error) => return Err(ConfigurationError::DotEnv(error.to_string())),
+            // dotenvy's own text quotes the line, which may hold a password: never shown.
+            Err(dotenvy::Error::LineParse(_, _)) => {
+                return Err(ConfigurationError::DotEnv(
+                    "une ligne n'est pas de la forme NOM=valeur".to_owned(),
+                ));
+            }
+            Err(dotenvy::Error::Io(error)) => {
+                return Err(ConfigurationError::DotEnv(
+                    crate::errors::french_io_error(&error).to_owned(),
+                ));
+            }
+            Err(_) => {
+                return Err(ConfigurationError::DotEnv(
+                    "une variable n'est pas du texte".to_owned(),
+                ));
+            }
         }
         let database_url = non_empty_variable(variable::DATABASE_URL)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
@@ -263,10 +289,18 @@ mod tests {
             );
             assert!(refused.contains("« mysql://"), "{refused}");
         }
-        let refused = DatabaseUrl::new("postgres://root:S3cretPW@[x")
-            .unwrap_err()
-            .to_string();
-        assert!(!refused.contains("S3cret"), "{refused}");
+        for url in [
+            "postgres://root:S3cretPW@[x",
+            "mysql:/root:S3cretPW@db/epic",
+            "root:S3cretPW@tcp(db)/x",
+            "postgres://root:S3cretPW@db/x",
+        ] {
+            let refused = DatabaseUrl::new(url).unwrap_err().to_string();
+            assert!(
+                !refused.contains("S3cret") && !refused.contains("root"),
+                "{refused}"
+            );
+        }
         assert_eq!(
             DatabaseUrl::new("sqlite::memory:").unwrap().to_string(),
             "sqlite::memory:"

@@ -169,6 +169,19 @@ pub fn duration(length: std::time::Duration) -> String {
     }
 }
 
+/// A size in bytes as a person reads it: `64 Mio`, `40 Kio`, `512 octets` (whole units).
+pub fn size(bytes: u64) -> String {
+    const KIBIBYTE: u64 = 1024;
+    const MEBIBYTE: u64 = 1024 * 1024;
+    if bytes >= MEBIBYTE {
+        format!("{} Mio", whole_number(bytes / MEBIBYTE))
+    } else if bytes >= KIBIBYTE {
+        format!("{} Kio", whole_number(bytes / KIBIBYTE))
+    } else {
+        format!("{bytes} octets")
+    }
+}
+
 /// A count the French way: `1 234`.
 pub fn whole_number(count: u64) -> String {
     decimal_number(rust_decimal::Decimal::from(count))

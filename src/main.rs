@@ -53,13 +53,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    reporting::install_panic_hook();
     // The shell waits for the user on this thread, and for the core through the runtime.
-    let outcome = match command_line.command {
-        None => epic_events::shell::run(&configuration, &runtime),
-        Some(Command::Demo(arguments)) => {
-            epic_events::shell::demo(&configuration, &runtime, arguments.reinitialiser)
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        match command_line.command {
+            None => epic_events::shell::run(&configuration, &runtime),
+            Some(Command::Demo(arguments)) => {
+                epic_events::shell::demo(&configuration, &runtime, arguments.reinitialiser)
+            }
+            Some(command) => runtime.block_on(run(command, &configuration)),
         }
-        Some(command) => runtime.block_on(run(command, &configuration)),
+    }));
+    let Ok(outcome) = outcome else {
+        // Logged and reported by the panic hook.
+        let _ = writeln!(
+            terminal::stderr(),
+            "Erreur : erreur inattendue ; le détail est dans le journal"
+        );
+        return ExitCode::FAILURE;
     };
     // A script run stopped by its limits whose thread did not return (its work was rolled
     // back) is not waited for: the process ends.

@@ -20,6 +20,12 @@ pub struct PrivateDirectory {
 /// A configuration directory the program refuses to use, and how to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum UnsafeDirectory {
+    /// A directory above it may be changed by others: they could replace it.
+    #[error(
+        "le dossier {} qui contient le dossier de configuration est modifiable par d'autres utilisateurs : choisissez un dossier de configuration dans un dossier à vous avec EPIC_EVENTS_CONFIG_DIR",
+        .0.display()
+    )]
+    ParentWritableByOthers(PathBuf),
     /// Another user owns it.
     #[error(
         "le dossier de configuration {} appartient à un autre utilisateur : choisissez-en un à vous avec EPIC_EVENTS_CONFIG_DIR",
@@ -113,6 +119,46 @@ fn private(_: &File) -> io::Result<()> {
     Ok(())
 }
 
+/// Every directory above `path` (links resolved) must belong to the user or to root, and
+/// others may write in it only if it is « sticky » (`/tmp`): otherwise someone could swap
+/// the configuration directory for another between the checks and the writes. `Ok(parent)`
+/// names one that fails.
+#[cfg(unix)]
+fn check_ancestors(path: &Path) -> Result<(), Result<PathBuf, io::Error>> {
+    use std::os::unix::fs::MetadataExt;
+    let canonical = fs::canonicalize(path).map_err(Err)?;
+    let me = rustix::process::geteuid().as_raw();
+    for ancestor in canonical.ancestors().skip(1) {
+        let metadata = fs::metadata(ancestor).map_err(Err)?;
+        let owner_trusted = metadata.uid() == me || metadata.uid() == 0;
+        let writable_by_others = metadata.mode() & 0o022 != 0;
+        let sticky = metadata.mode() & 0o1000 != 0;
+        if !owner_trusted || (writable_by_others && !sticky) {
+            return Err(Ok(ancestor.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_ancestors(_: &Path) -> Result<(), Result<PathBuf, io::Error>> {
+    Ok(())
+}
+
+/// Whether `metadata` is of a file the user owns.
+fn owned_by_me(metadata: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        metadata.uid() == rustix::process::geteuid().as_raw()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        true
+    }
+}
+
 /// `file`, opened without following a link, must be a plain file of ours.
 fn checked(file: File, path: &Path) -> io::Result<File> {
     let metadata = file.metadata()?;
@@ -180,6 +226,13 @@ impl PrivateDirectory {
                 });
             }
         }
+        check_ancestors(path).map_err(|refusal| match refusal {
+            Ok(parent) => UnsafeDirectory::ParentWritableByOthers(parent),
+            Err(source) => UnsafeDirectory::Unusable {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
         Ok(Self {
             path: path.to_path_buf(),
         })
@@ -206,6 +259,8 @@ impl PrivateDirectory {
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(error),
         };
+        // A file others could read (made by an older version, or by hand) is made private.
+        private(&file)?;
         let mut text = String::new();
         // The files of this directory are small; a larger one is not ours.
         file.take(1024 * 1024).read_to_string(&mut text)?;
@@ -278,7 +333,7 @@ impl PrivateDirectory {
     /// library that opens files by their path (the shell's history) may be given.
     pub fn holds_plain_file_or_nothing(&self, name: &str) -> bool {
         match fs::symlink_metadata(self.file(name)) {
-            Ok(metadata) => metadata.is_file(),
+            Ok(metadata) => metadata.is_file() && owned_by_me(&metadata),
             Err(error) => error.kind() == io::ErrorKind::NotFound,
         }
     }
@@ -320,6 +375,36 @@ mod tests {
             PrivateDirectory::open(&file),
             Err(UnsafeDirectory::NotADirectory(_))
         ));
+    }
+
+    #[test]
+    fn a_directory_inside_one_others_may_change_is_refused() {
+        let parent = tempfile::tempdir().unwrap();
+        let shared = parent.path().join("partagé");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+        let refused = PrivateDirectory::open(&shared.join("config")).unwrap_err();
+        assert!(
+            matches!(&refused, UnsafeDirectory::ParentWritableByOthers(path) if path == &shared),
+            "{refused}"
+        );
+        // Sticky, as /tmp is: others may not rename or remove what is not theirs.
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(PrivateDirectory::open(&shared.join("config")).is_ok());
+    }
+
+    #[test]
+    fn a_file_others_could_read_is_made_private_when_read() {
+        let parent = tempfile::tempdir().unwrap();
+        let directory = PrivateDirectory::open(&parent.path().join("config")).unwrap();
+        fs::write(directory.file("jwt-secret"), "secret").unwrap();
+        fs::set_permissions(
+            directory.file("jwt-secret"),
+            fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        assert_eq!(directory.read("jwt-secret").unwrap().unwrap(), "secret");
+        assert_eq!(mode(&directory.file("jwt-secret")), 0o600);
     }
 
     #[test]

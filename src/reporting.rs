@@ -133,12 +133,34 @@ pub fn core_failure(error: &CoreError) {
     }
 }
 
-/// An unexpected error: logged with its details (the log is the user's, 0600), and
-/// reported to Sentry by its kind only, with a fixed message: an error's text may hold
-/// data (a value the database refused, a name read), which Sentry never receives.
-pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
-    tracing::error!(error = %error, source = ?error.source(), "unexpected error");
-    let kind = error_kind(error);
+/// Installs the program's panic hook, in place of Rust's (which writes an English message
+/// on the terminal) and of Sentry's (which sends the panic's message): a panic is logged
+/// — where, and its message — in the user's log, and reported to Sentry by its kind only,
+/// once per run of the program (a script can make rhai's `sort` panic with an inconsistent
+/// comparator, which rhai catches, as often as it likes). Nothing is written to the
+/// terminal here: a panic that ends a command is said by `main.rs`, in French.
+pub fn install_panic_hook() {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|information| {
+        let location = information
+            .location()
+            .map(|location| format!("{}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        let payload = information.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%location, %message, "panic");
+        if !REPORTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            capture_by_kind("panic");
+        }
+    }));
+}
+
+/// Sends Sentry an error of `kind`, with the fixed message.
+fn capture_by_kind(kind: &str) {
     let exception = sentry::protocol::Exception {
         ty: kind.to_owned(),
         value: Some(UNEXPECTED_ERROR_MESSAGE.to_owned()),
@@ -149,6 +171,14 @@ pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
         exception: vec![exception].into(),
         ..Default::default()
     });
+}
+
+/// An unexpected error: logged with its details (the log is the user's, 0600), and
+/// reported to Sentry by its kind only, with a fixed message: an error's text may hold
+/// data (a value the database refused, a name read), which Sentry never receives.
+pub fn unexpected_error(error: &(dyn std::error::Error + 'static)) {
+    tracing::error!(error = %error, source = ?error.source(), "unexpected error");
+    capture_by_kind(error_kind(error));
 }
 
 /// What Sentry reads of every unexpected error: the details are in the user's log.
@@ -209,6 +239,22 @@ mod tests {
 
     fn failure() -> Box<dyn std::error::Error + Send + Sync> {
         Box::new(std::io::Error::other("disque plein"))
+    }
+
+    #[test]
+    fn a_panic_reaches_sentry_by_its_kind_once_and_never_its_message() {
+        let events = sentry::test::with_captured_events(|| {
+            install_panic_hook();
+            for _ in 0..3 {
+                let _ = std::panic::catch_unwind(|| panic!("valeur secrète 42"));
+            }
+            // Back to Rust's hook, for the other tests of this binary.
+            let _ = std::panic::take_hook();
+        });
+        assert_eq!(events.len(), 1, "once per run of the program");
+        assert_eq!(events[0].exception[0].ty, "panic");
+        let everything = serde_json::to_string(&events).unwrap();
+        assert!(!everything.contains("secrète"), "{everything}");
     }
 
     #[test]

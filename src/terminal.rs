@@ -208,6 +208,48 @@ mod tests {
         );
     }
 
+    /// « One path to the terminal » holds only if nothing prints around it: no `print!`
+    /// family macro in the program's sources.
+    #[test]
+    fn nothing_prints_around_the_writer() {
+        fn sources(directory: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(directory).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, found);
+                } else if path.extension().is_some_and(|extension| extension == "rs") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        assert!(files.len() > 50, "{}", files.len());
+        let macros = ["println!(", "eprintln!(", "print!(", "eprint!(", "dbg!("];
+        // This file names them, in this test.
+        for file in files
+            .into_iter()
+            .filter(|file| !file.ends_with("terminal.rs"))
+        {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for line in text
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+            {
+                for name in macros {
+                    // `writeln!(` contains no `println!(`: the match is exact.
+                    let printing = line
+                        .match_indices(name)
+                        .any(|(at, _)| !line[..at].ends_with(|c: char| c.is_alphanumeric()));
+                    assert!(!printing, "{}: {line}", file.display());
+                }
+            }
+        }
+    }
+
     #[test]
     fn prompts_exist_only_neutralised() {
         assert_eq!(

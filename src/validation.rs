@@ -75,6 +75,19 @@ pub fn policed_text(
 /// mark U+FEFF, the soft hyphen, tags…), or the line and paragraph separators U+2028 and
 /// U+2029, which some terminals take for line breaks.
 pub fn is_hiding_or_reordering(character: char) -> bool {
+    // Every character of every text shown goes through here: most are decided without the
+    // table. There is no such character below U+00AD, nor from U+00AE to U+05FF (Latin,
+    // Greek, Cyrillic, Armenian, Hebrew) — checked against the table for every character
+    // by `the_common_characters_are_decided_as_the_table_says`.
+    let code = u32::from(character);
+    if code < 0xAD || (0xAE..0x600).contains(&code) {
+        return false;
+    }
+    hides_or_reorders_by_category(character)
+}
+
+/// [`is_hiding_or_reordering`] by the Unicode table alone.
+fn hides_or_reorders_by_category(character: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
     matches!(
         character.general_category(),
@@ -339,6 +352,7 @@ mod tests {
             );
         }
         // What French text uses is not hidden: no-break spaces, ligatures, accents.
+        assert!(!is_hiding_or_reordering('€') && !is_hiding_or_reordering('\u{202f}'));
         assert_eq!(
             required_text("nom", "Œuvre\u{a0}: 12\u{202f}000 €", 100).unwrap(),
             "Œuvre\u{a0}: 12\u{202f}000 €"
@@ -405,5 +419,17 @@ mod tests {
             error.to_string(),
             "nom : ne peut pas dépasser 100 caractères"
         );
+    }
+
+    #[test]
+    fn the_common_characters_are_decided_as_the_table_says() {
+        for character in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_hiding_or_reordering(character),
+                hides_or_reorders_by_category(character),
+                "U+{:04X}",
+                u32::from(character)
+            );
+        }
     }
 }

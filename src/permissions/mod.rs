@@ -254,6 +254,13 @@ fn scope_phrase(resource: Resource, scope: Scope) -> &'static str {
     }
 }
 
+/// Whether `actor`'s right to do `action` on a record of `resource` depends on which record
+/// (its scope is not « any record »: a sales user's customers, a support user's events), so
+/// that only the record itself can answer.
+pub fn depends_on_the_record(actor: &Actor, action: Action, resource: Resource) -> bool {
+    actor.holds(resource, action) && scope(actor.role, resource, action) != Scope::Any
+}
+
 /// Whether `actor` may do `action` on `target`: the stored right, then its scope. A
 /// question about no record in particular ([`Target::AnyOf`]) only needs the right.
 pub fn authorize(actor: &Actor, action: Action, target: Target) -> Result<(), PermissionDenied> {

@@ -292,35 +292,45 @@ pub async fn pay(
     .await
 }
 
-/// The contracts numbered `numbers` (at most a thousand or so: one statement), read — with
-/// `for_update` — under their row locks as [`find`] reads one, in any order.
+/// The contracts numbered `numbers` (a thousand or so: one statement), as they are now,
+/// without a lock, in any order.
 pub async fn find_by_numbers(
     connection: &impl ConnectionTrait,
     numbers: &[String],
-    for_update: bool,
 ) -> Result<Vec<ContractRow>, DbErr> {
-    let stored: Vec<contract::Model> = if for_update {
-        contract::Entity::find()
-            .filter(contract::Column::ContractNumber.is_in(numbers.iter().cloned()))
-            .lock_exclusive()
-            .all(connection)
-            .await?
-    } else {
-        Vec::new()
-    };
-    let mut rows = with_names()
+    with_names()
         .filter(contract::Column::ContractNumber.is_in(numbers.iter().cloned()))
         .into_model::<ContractRow>()
         .all(connection)
+        .await
+}
+
+/// The contracts `ids` (a thousand or so: one statement each), locked in id order — so
+/// that two transactions locking overlapping sets take the locks in the same order — and
+/// read as [`find`] reads one under its lock: only those that were locked (a contract
+/// deleted meanwhile is not among them).
+pub async fn find_locked_by_ids(
+    connection: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<ContractRow>, DbErr> {
+    let locked: Vec<contract::Model> = contract::Entity::find()
+        .filter(contract::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(contract::Column::Id)
+        .lock_exclusive()
+        .all(connection)
         .await?;
-    if for_update {
-        for row in &mut rows {
-            if let Some(locked) = stored.iter().find(|locked| locked.id == row.id) {
-                *row = row.clone().with_stored(locked.clone());
-            }
-        }
-    }
-    Ok(rows)
+    let rows = with_names()
+        .filter(contract::Column::Id.is_in(locked.iter().map(|stored| stored.id)))
+        .into_model::<ContractRow>()
+        .all(connection)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let stored = locked.iter().find(|stored| stored.id == row.id)?.clone();
+            Some(row.with_stored(stored))
+        })
+        .collect())
 }
 
 /// Sets the balance due of each contract of `balances` (id, new balance), each as a new

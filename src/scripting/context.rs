@@ -27,6 +27,10 @@ pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
 /// memory low.
 pub const EXPORT_PAGE_SIZE: u64 = 5_000;
 
+/// How long a call into the core may go on past the run's maximum duration, so that the
+/// watchdog, not the call, says why the run stopped.
+const STOPPED_CALL_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The message of an unexpected failure; the details are in the log.
 pub const UNEXPECTED_FAILURE: &str = "erreur inattendue ; le détail est dans le journal";
 
@@ -87,6 +91,8 @@ pub struct ScriptContext {
     expected_changes: Mutex<Option<usize>>,
     contention: AtomicBool,
     stopped: Mutex<Option<String>>,
+    /// Bytes of files read by `lire_csv` so far: a run reads at most one file's worth.
+    file_bytes_read: std::sync::atomic::AtomicU64,
     refused_call: Mutex<Option<(String, usize)>>,
 }
 
@@ -111,6 +117,7 @@ impl ScriptContext {
             expected_changes: Mutex::new(None),
             contention: AtomicBool::new(false),
             stopped: Mutex::new(None),
+            file_bytes_read: std::sync::atomic::AtomicU64::new(0),
             refused_call: Mutex::new(None),
         }
     }
@@ -181,17 +188,27 @@ impl ScriptContext {
             )
             .into());
         }
+        // A call is bounded by its own deadline, and by what is left of the run's maximum
+        // duration (the call deadline may be set longer): past it, the call is given up.
+        let remaining = self.meter.remaining() + STOPPED_CALL_GRACE;
         let result = self.meter.outside_script(|| {
             self.runtime.block_on(async {
                 let work = self.work.lock().await;
                 match work.as_ref() {
-                    Some(work) => Some(retry::bounded(operation(work, &self.session)).await),
+                    Some(work) => tokio::time::timeout(
+                        remaining,
+                        retry::bounded(operation(work, &self.session)),
+                    )
+                    .await
+                    .ok(),
                     // The runner took the work back: the run was stopped meanwhile.
                     None => None,
                 }
             })
         });
         let Some(result) = result else {
+            // Given up past the run's maximum duration, or the work taken back: stopped.
+            self.meter.stop(super::sandbox::Stop::MaximumDuration);
             let stop = self
                 .meter
                 .stopped()
@@ -218,6 +235,36 @@ impl ScriptContext {
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(message);
         }
         result.map_err(from_core_error)
+    }
+
+    /// Counts `units` of work done for the script by a function of the product (cells of a
+    /// table, lines of a file, records listed or written) against its operation limit; the
+    /// run's termination once it is passed.
+    pub fn count_work(&self, units: usize) -> ScriptResult<()> {
+        match self
+            .meter
+            .add_work(u64::try_from(units).unwrap_or(u64::MAX))
+        {
+            Some(stop) => Err(ScriptMeter::termination(stop)),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts `bytes` more read from files by `lire_csv`; refused past what one file may
+    /// hold (`files::maximum_file_size`): a run reading the same file again and again
+    /// would hold it in memory again and again.
+    pub fn count_file_bytes(&self, bytes: u64) -> ScriptResult<()> {
+        let read = self
+            .file_bytes_read
+            .fetch_add(bytes, Ordering::Relaxed)
+            .saturating_add(bytes);
+        if read > super::files::maximum_file_size(&self.limits) {
+            return Err(refusal(format!(
+                "lire_csv : un script lit au plus {} de fichiers en tout",
+                crate::formatting::size(super::files::maximum_file_size(&self.limits))
+            )));
+        }
+        Ok(())
     }
 
     /// Runs `work`, a function of the product that is not a call into the core (writing
@@ -268,6 +315,7 @@ impl ScriptContext {
         let mut request = Some(PageRequest::first(MAXIMUM_PAGE_SIZE));
         while let Some(page_request) = request {
             let page = self.call(async |work, session| fetch(work, session, page_request).await)?;
+            self.count_work(page.items.len())?;
             if items.len() + page.items.len() > self.limits.maximum_array_size {
                 return Err(refusal(format!(
                     "la liste dépasse {} éléments : précisez votre recherche",
@@ -316,6 +364,7 @@ impl ScriptContext {
             while let Some(page_request) = request {
                 let page =
                     self.call(async |work, session| fetch(work, session, page_request).await)?;
+                self.count_work(page.items.len())?;
                 request = page.next;
                 self.output()
                     .streamed_records(&page.items, first, request.is_none())

@@ -52,6 +52,11 @@ impl CsvLine {
         self.line
     }
 
+    /// How many values it holds.
+    pub fn width(&self) -> usize {
+        self.values.len()
+    }
+
     /// (column, value) in the file's order.
     pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
         self.columns
@@ -102,7 +107,12 @@ pub fn register_csv_line(engine: &mut Engine) {
 /// The file's size is checked from its metadata before anything is read, and it is read
 /// as a stream, line by line, never more than that size (a file growing meanwhile is cut
 /// there, and refused).
-pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> ScriptResult<Array> {
+pub fn read_csv(
+    path: &str,
+    readable: &[PathBuf],
+    limits: &ScriptLimits,
+    count_bytes: impl FnOnce(u64) -> ScriptResult<()>,
+) -> ScriptResult<Array> {
     let not_given = || {
         refusal(format!(
             "lire_csv : le fichier « {path} » n'a pas été donné sur la ligne de commande \
@@ -122,14 +132,16 @@ pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> Scri
     let maximum_size = maximum_file_size(limits);
     let too_large = || {
         refusal(format!(
-            "lire_csv : le fichier « {path} » est trop volumineux (plus de {} Mio)",
-            maximum_size / (1024 * 1024)
+            "lire_csv : le fichier « {path} » est trop volumineux (plus de {})",
+            crate::formatting::size(maximum_size)
         ))
     };
     let file = std::fs::File::open(&canonical).map_err(unreadable)?;
-    if file.metadata().map_err(unreadable)?.len() > maximum_size {
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > maximum_size {
         return Err(too_large());
     }
+    count_bytes(size)?;
     let mut input = std::io::BufReader::new(file.take(maximum_size + 1));
     // The header decides the delimiter; a byte order mark before it is skipped.
     let mut header = Vec::new();
@@ -163,13 +175,21 @@ pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> Scri
         .iter()
         .map(str::to_owned)
         .collect();
+    if columns.len() > MAXIMUM_COLUMNS {
+        return Err(refusal(format!(
+            "lire_csv : « {path} » a plus de {MAXIMUM_COLUMNS} colonnes"
+        )));
+    }
+    let maximum_lines = limits
+        .maximum_array_size
+        .min(MAXIMUM_CELLS / columns.len().max(1));
     let mut lines = Array::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(invalid)? {
-        if lines.len() >= limits.maximum_array_size {
+        if lines.len() >= maximum_lines {
             return Err(refusal(format!(
-                "lire_csv : « {path} » a plus de {} lignes",
-                limits.maximum_array_size
+                "lire_csv : « {path} » a plus de {maximum_lines} lignes de {} colonnes",
+                columns.len()
             )));
         }
         let line = record.position().map_or(0, |position| position.line());
@@ -184,6 +204,11 @@ pub fn read_csv(path: &str, readable: &[PathBuf], limits: &ScriptLimits) -> Scri
     }
     Ok(lines)
 }
+
+/// The most columns a file read by `lire_csv` may have.
+pub const MAXIMUM_COLUMNS: usize = 1_000;
+/// The most values (lines × columns) a file read by `lire_csv` may hold.
+pub const MAXIMUM_CELLS: usize = 2_000_000;
 
 /// The largest file `lire_csv` reads: 64 times the longest text a script may hold.
 pub fn maximum_file_size(limits: &ScriptLimits) -> u64 {
@@ -214,18 +239,23 @@ mod tests {
         let readable = files_named_in(&parameters);
         let limits = ScriptLimits::default();
 
-        let rows = read_csv(&given.display().to_string(), &readable, &limits).unwrap();
+        let rows = read_csv(&given.display().to_string(), &readable, &limits, |_| Ok(())).unwrap();
         let row = rows[0].read_lock::<CsvLine>().unwrap();
         assert_eq!(row.get("numero"), Some("CTR-2026-0002"));
         assert_eq!(row.get("montant"), Some("1 250,50"));
         assert_eq!(row.line(), 2);
 
-        let refused = message(read_csv(&other.display().to_string(), &readable, &limits));
+        let refused = message(read_csv(
+            &other.display().to_string(),
+            &readable,
+            &limits,
+            |_| Ok(()),
+        ));
         assert!(
             refused.contains("n'a pas été donné sur la ligne de commande"),
             "{refused}"
         );
-        let refused = message(read_csv("/etc/passwd", &readable, &limits));
+        let refused = message(read_csv("/etc/passwd", &readable, &limits, |_| Ok(())));
         assert!(refused.contains("n'a pas été donné"), "{refused}");
     }
 
@@ -245,6 +275,7 @@ mod tests {
             &large.display().to_string(),
             &files_named_in(&parameters),
             &limits,
+            |_| panic!("counted before its size was checked"),
         ));
         assert!(refused.contains("est trop volumineux"), "{refused}");
     }

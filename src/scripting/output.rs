@@ -164,16 +164,32 @@ impl Table {
         } else {
             return Ok(None);
         };
+        // Bounded before any cell is made: a table is at most so many cells, whatever its
+        // rows hold.
+        let widest = items
+            .iter()
+            .take(100)
+            .map(|item| row_fields(item).map_or(1, |fields| fields.len()))
+            .max()
+            .unwrap_or(0);
+        let width = columns.map_or(widest, <[String]>::len);
+        if items.len().saturating_mul(width.max(1)) > MAXIMUM_TABLE_CELLS {
+            return Err(format!(
+                "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
+            ));
+        }
         let named_rows: Vec<Vec<(String, Dynamic)>> = items
             .iter()
             .map(|item| {
                 row_fields(item).unwrap_or_else(|| vec![("valeur".to_owned(), item.clone())])
             })
             .collect();
+        // Each column once, in the order first met.
         let mut found: Vec<String> = Vec::new();
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for row in &named_rows {
             for (name, _) in row {
-                if !found.contains(name) {
+                if known.insert(name.as_str()) {
                     found.push(name.clone());
                 }
             }
@@ -182,7 +198,7 @@ impl Table {
             None => found,
             Some(chosen) => {
                 if !named_rows.is_empty()
-                    && let Some(unknown) = chosen.iter().find(|name| !found.contains(name))
+                    && let Some(unknown) = chosen.iter().find(|name| !known.contains(name.as_str()))
                 {
                     return Err(format!(
                         "afficher : colonne inconnue « {unknown} » (colonnes : {})",
@@ -192,20 +208,34 @@ impl Table {
                 chosen.to_vec()
             }
         };
+        if named_rows.len().saturating_mul(columns.len().max(1)) > MAXIMUM_TABLE_CELLS {
+            return Err(format!(
+                "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
+            ));
+        }
+        let position: std::collections::HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(index, column)| (column.as_str(), index))
+            .collect();
         let rows = named_rows
             .iter()
             .map(|row| {
-                columns
-                    .iter()
-                    .map(|column| {
-                        row.iter()
-                            .find(|(name, _)| name == column)
-                            .map_or(Cell::Empty, |(_, value)| Cell::from_value(value))
-                    })
-                    .collect()
+                let mut cells = vec![Cell::Empty; columns.len()];
+                for (name, value) in row {
+                    if let Some(index) = position.get(name.as_str()) {
+                        cells[*index] = Cell::from_value(value);
+                    }
+                }
+                cells
             })
             .collect();
         Ok(Some(Table { columns, rows }))
+    }
+
+    /// How many cells it has.
+    fn cells(&self) -> usize {
+        self.rows.len() * self.columns.len()
     }
 
     /// Its one row as a card: « Header : value », one field a line.
@@ -286,6 +316,23 @@ impl Table {
     }
 }
 
+/// The most cells `afficher` writes in one table (an export writes any size).
+pub const MAXIMUM_TABLE_CELLS: usize = 2_000_000;
+
+/// A result that could not be written, in French: the output's limit says so.
+fn written_error(error: &std::io::Error) -> String {
+    match error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<super::spool::OutputTooLarge>())
+    {
+        Some(too_large) => too_large.to_string(),
+        None => format!(
+            "impossible d'écrire le résultat ({})",
+            crate::errors::french_io_error(error)
+        ),
+    }
+}
+
 /// Where a run writes, and how.
 pub struct ScriptOutput {
     format: OutputFormat,
@@ -329,13 +376,15 @@ impl ScriptOutput {
         writeln!(self.messages, "{text}")
     }
 
-    /// Writes `value` as a result; `columns` chooses the columns of a table. An error names
-    /// what is wrong with `columns`.
-    pub fn result(&mut self, value: &Dynamic, columns: Option<&[String]>) -> Result<(), String> {
+    /// Writes `value` as a result; `columns` chooses the columns of a table. The number of
+    /// cells written (the work done); an error names what is wrong with `columns`, or a
+    /// table too large to write.
+    pub fn result(&mut self, value: &Dynamic, columns: Option<&[String]>) -> Result<usize, String> {
         if value.is_unit() {
-            return Ok(());
+            return Ok(0);
         }
         let table = Table::from_value(value, columns)?;
+        let cells = table.as_ref().map_or(1, Table::cells);
         let first = self.results_written == 0;
         self.results_written += 1;
         // One record (not a list of one) reads as a card, one field a line.
@@ -370,12 +419,9 @@ impl ScriptOutput {
                     .and_then(|text| writeln!(self.data, "{}", formatting::json_escaped(text)))
             }
         };
-        written.map_err(|error| {
-            format!(
-                "impossible d'écrire le résultat ({})",
-                crate::errors::french_io_error(&error)
-            )
-        })
+        written
+            .map(|()| cells)
+            .map_err(|error| written_error(&error))
     }
 
     /// Writes one page of records of a list streamed page by page, `first` and `last`
@@ -427,12 +473,7 @@ impl ScriptOutput {
         if last {
             self.results_written += 1;
         }
-        written.map_err(|error| {
-            format!(
-                "impossible d'écrire le résultat ({})",
-                crate::errors::french_io_error(&error)
-            )
-        })
+        written.map_err(|error| written_error(&error))
     }
 
     /// The format and the two outputs, to write elsewhere in the same format.

@@ -334,6 +334,7 @@ async fn run_once(
                     script_context
                         .output()
                         .result(&value, None)
+                        .map(drop)
                         .map_err(ScriptFailure::new)
                 })
             });

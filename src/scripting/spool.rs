@@ -11,6 +11,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// How much a spool keeps in memory before moving to a temporary file.
 pub const MEMORY_LIMIT: usize = 1 << 20;
 
+/// The most a run may write, in all: an export of the whole data set takes a few hundred
+/// megabytes; a script writing without end would fill the disk.
+pub const OUTPUT_LIMIT: u64 = 1 << 30;
+
+/// What a write past [`OUTPUT_LIMIT`] fails with.
+#[derive(Debug, thiserror::Error)]
+#[error("la sortie du script dépasse 1 Gio")]
+pub struct OutputTooLarge;
+
 /// Which output a piece of text is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -33,6 +42,7 @@ impl Channel {
 struct Stored {
     memory: Vec<u8>,
     file: Option<File>,
+    written: u64,
 }
 
 /// The held output of one attempt of a run: records of (channel, length, bytes).
@@ -64,6 +74,10 @@ impl Spool {
             return Ok(());
         }
         let mut stored = self.stored();
+        stored.written = stored.written.saturating_add(bytes.len() as u64);
+        if stored.written > OUTPUT_LIMIT {
+            return Err(io::Error::other(OutputTooLarge));
+        }
         let length = u32::try_from(bytes.len())
             .map_err(|_| io::Error::other("spooled write larger than 4 GiB"))?;
         let mut record = Vec::with_capacity(5 + bytes.len());

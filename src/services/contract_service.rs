@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
-use super::{Current, Session, commit, numbering, refuse_if_stale};
+use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
 use crate::catalogue::Catalogue;
 pub use crate::catalogue::contract::{
     ContractChanges, ContractField, NUMBER_LOOKUP_LABEL, NewContract, PAYMENT, PAYMENT_LABEL,
@@ -183,13 +183,22 @@ pub async fn detail_by_number(
 }
 
 /// Opens a write transaction, locks the contract `id` in it (reading its current values),
-/// and checks that `session` may do `action` on it as it is.
+/// and checks that `session` may do `action` on it as it is — and first, before locking,
+/// as it is read now (a refusal leaves no lock behind).
 async fn lock_authorized<Connection: ConnectionTrait + TransactionTrait>(
     connection: &Connection,
     session: &Session,
     id: i32,
     action: Action,
 ) -> Result<(Connection::Transaction, ContractRow), CoreError> {
+    refuse_before_locking(
+        session,
+        action,
+        Resource::Contract,
+        find(connection, id, false),
+        |contract| permits(session, action, contract),
+    )
+    .await?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, action, &current)?;
@@ -461,10 +470,13 @@ const PAYMENTS_PER_STATEMENT: usize = 1_000;
 /// one, above what is left to pay after the lines before — stops everything, its refusal
 /// naming the line; nothing is written then.
 ///
-/// A few statements per thousand lines: the contracts of each thousand lines are read
-/// under their row locks in one statement (the balances decided on are those of that
-/// read, lowered in memory line after line), and the new balances written in one
-/// statement per thousand contracts, each contract as one new version.
+/// A few statements per thousand lines. For each thousand: the contracts are read without
+/// a lock and each line checked (its contract, the right to change it, its amount), so
+/// that nothing is locked that may not be changed; then the contracts of the lines checked
+/// are locked in id order and read again, and under those locks the rights are checked
+/// again and the balances lowered in memory line after line, from the values of the locked
+/// read. The new balances are written at the end, one statement per thousand contracts,
+/// each contract as one new version.
 pub async fn record_payments(
     connection: &(impl ConnectionTrait + TransactionTrait),
     session: &Session,
@@ -472,50 +484,72 @@ pub async fn record_payments(
 ) -> Result<Vec<RecordedPayment>, CoreError> {
     authorize(
         &session.actor,
-        Action::Read,
+        Action::Update,
         Target::AnyOf(Resource::Contract),
     )?;
     let transaction = begin_write(connection).await?;
-    // Each contract met, locked, with its balance after the lines so far.
-    let mut contracts: std::collections::HashMap<String, (ContractRow, Money)> =
+    // Each contract locked, with its balance after the lines so far, by upper-case number.
+    let mut locked: std::collections::HashMap<String, (ContractRow, Money)> =
         std::collections::HashMap::new();
     // The contracts whose balance changed, once each, in the order they were first paid.
     let mut paid: Vec<String> = Vec::new();
     let mut recorded = Vec::with_capacity(lines.len());
     for chunk in lines.chunks(PAYMENTS_PER_STATEMENT) {
-        let mut missing: Vec<String> = chunk
+        // Before any lock: the contracts as they are, each line checked.
+        let mut numbers: Vec<String> = chunk
             .iter()
             .map(|line| line.number.trim().to_uppercase())
-            .filter(|number| !contracts.contains_key(number))
+            .filter(|number| !locked.contains_key(number))
             .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        if !missing.is_empty() {
-            for row in contract_repository::find_by_numbers(&transaction, &missing, true).await? {
-                let balance = row.balance_due;
-                contracts.insert(row.contract_number.to_uppercase(), (row, balance));
+        numbers.sort_unstable();
+        numbers.dedup();
+        let seen: std::collections::HashMap<String, ContractRow> = if numbers.is_empty() {
+            std::collections::HashMap::new()
+        } else {
+            contract_repository::find_by_numbers(&transaction, &numbers)
+                .await?
+                .into_iter()
+                .map(|row| (row.contract_number.to_uppercase(), row))
+                .collect()
+        };
+        let mut checked: Vec<(&PaymentLine, String, Money)> = Vec::with_capacity(chunk.len());
+        let mut first_refusal = None;
+        for line in chunk {
+            let number = line.number.trim().to_uppercase();
+            let contract = locked
+                .get(&number)
+                .map(|(contract, _)| contract)
+                .or_else(|| seen.get(&number));
+            match check_payment(session, line, &number, contract) {
+                Ok(payment) => checked.push((line, number, payment)),
+                Err(refusal) => {
+                    first_refusal = Some(refusal);
+                    break;
+                }
             }
         }
-        for line in chunk {
-            let refused = |error: CoreError| CoreError::InList {
-                item: format!("{} ({})", line.source, line.number.trim()),
-                error: Box::new(error),
-            };
-            let number = line.number.trim().to_uppercase();
-            let Some((contract, balance)) = contracts.get_mut(&number) else {
-                return Err(refused(CoreError::validation(
-                    NUMBER_LOOKUP_LABEL,
-                    format!("aucun contrat ne porte le numéro « {number} »"),
-                )));
+        // The contracts of the lines checked, locked in id order and read again.
+        let mut ids: Vec<i32> = checked
+            .iter()
+            .filter(|(_, number, _)| !locked.contains_key(number))
+            .filter_map(|(_, number, _)| seen.get(number).map(|contract| contract.id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if !ids.is_empty() {
+            for row in contract_repository::find_locked_by_ids(&transaction, &ids).await? {
+                let balance = row.balance_due;
+                locked.insert(row.contract_number.to_uppercase(), (row, balance));
+            }
+        }
+        // Under the locks: the rights again, and the balances, line after line.
+        for (line, number, payment) in checked {
+            let refused = |error: CoreError| in_list(line, error);
+            let Some((contract, balance)) = locked.get_mut(&number) else {
+                // Deleted, or renumbered, between the two reads.
+                return Err(refused(not_numbered(&number)));
             };
             permits(session, Action::Update, contract).map_err(|denied| refused(denied.into()))?;
-            let payment = amount(PAYMENT_LABEL, &line.amount).map_err(refused)?;
-            if payment.is_zero() {
-                return Err(refused(CoreError::validation(
-                    PAYMENT_LABEL,
-                    "doit être supérieur à zéro",
-                )));
-            }
             let Ok(left) = Money::new(balance.amount() - payment.amount()) else {
                 return Err(refused(CoreError::validation(
                     PAYMENT_LABEL,
@@ -540,22 +574,70 @@ pub async fn record_payments(
                 balance_due: left,
             });
         }
+        if let Some(refusal) = first_refusal {
+            return Err(refusal);
+        }
     }
     let balances: Vec<(i32, Money)> = paid
         .iter()
-        .filter_map(|number| contracts.get(number))
+        .filter_map(|number| locked.get(number))
         .map(|(contract, balance)| (contract.id, *balance))
         .collect();
     for chunk in balances.chunks(PAYMENTS_PER_STATEMENT) {
-        contract_repository::set_balances(&transaction, chunk, session.user.id).await?;
+        let written =
+            contract_repository::set_balances(&transaction, chunk, session.user.id).await?;
+        if written != chunk.len() as u64 {
+            // Impossible under the locks; never recorded as paid if it happened.
+            return Err(CoreError::unexpected(std::io::Error::other(format!(
+                "{written} of {} locked contracts updated",
+                chunk.len()
+            ))));
+        }
     }
     commit(transaction).await?;
     for number in &paid {
-        if let Some((contract, _)) = contracts.get(number) {
+        if let Some((contract, _)) = locked.get(number) {
             saved(session, contract, contract.signed);
         }
     }
     Ok(recorded)
+}
+
+/// `line`'s refusal, naming it: « ligne 12 (CTR-2026-0042) : … ».
+fn in_list(line: &PaymentLine, error: CoreError) -> CoreError {
+    CoreError::InList {
+        item: format!("{} ({})", line.source, line.number.trim()),
+        error: Box::new(error),
+    }
+}
+
+/// No contract numbered `number`.
+fn not_numbered(number: &str) -> CoreError {
+    CoreError::validation(
+        NUMBER_LOOKUP_LABEL,
+        format!("aucun contrat ne porte le numéro « {number} »"),
+    )
+}
+
+/// A line of payments checked before anything is locked: its contract exists and
+/// `session` may change it, its amount is one, above zero. The amount.
+fn check_payment(
+    session: &Session,
+    line: &PaymentLine,
+    number: &str,
+    contract: Option<&ContractRow>,
+) -> Result<Money, CoreError> {
+    let refused = |error: CoreError| in_list(line, error);
+    let contract = contract.ok_or_else(|| refused(not_numbered(number)))?;
+    permits(session, Action::Update, contract).map_err(|denied| refused(denied.into()))?;
+    let payment = amount(PAYMENT_LABEL, &line.amount).map_err(refused)?;
+    if payment.is_zero() {
+        return Err(refused(CoreError::validation(
+            PAYMENT_LABEL,
+            "doit être supérieur à zéro",
+        )));
+    }
+    Ok(payment)
 }
 
 /// Journals and reports a committed change of `current`, signed or not now.

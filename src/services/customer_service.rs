@@ -4,7 +4,7 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, IdenStatic, TransactionTrait};
 
 use super::journal::ChangeKind;
-use super::{Current, Session, commit, refuse_if_stale};
+use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
 pub use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
 use crate::catalogue::{Catalogue, Value};
 use crate::entities::customer;
@@ -187,6 +187,14 @@ pub async fn update(
     changes: &CustomerChanges,
     seen: Option<&CustomerRow>,
 ) -> Result<CustomerRow, CoreError> {
+    refuse_before_locking(
+        session,
+        Action::Update,
+        Resource::Customer,
+        find(connection, id, false),
+        |customer| permits(session, Action::Update, customer),
+    )
+    .await?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
@@ -272,6 +280,14 @@ pub async fn delete(
     session: &Session,
     id: i32,
 ) -> Result<(), CoreError> {
+    refuse_before_locking(
+        session,
+        Action::Delete,
+        Resource::Customer,
+        find(connection, id, false),
+        |customer| permits(session, Action::Delete, customer),
+    )
+    .await?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     refuse_deletion_if_impossible(&transaction, session, &current).await?;

@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
-use super::{Current, Session, commit, numbering, refuse_if_stale};
+use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
 use crate::catalogue::Catalogue;
 use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
@@ -357,6 +357,14 @@ pub async fn update(
     changes: &EventChanges,
     seen: Option<&EventRow>,
 ) -> Result<EventRow, CoreError> {
+    refuse_before_locking(
+        session,
+        Action::Update,
+        Resource::Event,
+        find(connection, id, false),
+        |event| permits(session, Action::Update, event),
+    )
+    .await?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;

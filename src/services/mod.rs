@@ -16,7 +16,9 @@ pub mod user_service;
 use sea_orm::{ConnectionTrait, TransactionSession};
 
 use crate::errors::{CoreError, StaleRecord};
-use crate::permissions::Actor;
+use crate::permissions::{
+    Action, Actor, PermissionDenied, Resource, Target, authorize, depends_on_the_record,
+};
 use authentication_service::AuthenticatedUser;
 use journal::Journal;
 
@@ -74,6 +76,26 @@ pub async fn commit(transaction: impl TransactionSession) -> Result<(), CoreErro
             }
         },
     }
+}
+
+/// Refuses, before any row is locked, what `session` may not do to a record: a refusal must
+/// not leave a lock behind (a script that catches it would keep the lock until its run
+/// ends, and stop everyone else's work on the record meanwhile). The role's right is
+/// checked first, without a query; a right that depends on the record (a sales user's
+/// customers, a support user's events) is checked on the record as `read` reads it now,
+/// without a lock. The service checks again on the locked row, which decides.
+pub(crate) async fn refuse_before_locking<Row>(
+    session: &Session,
+    action: Action,
+    resource: Resource,
+    read: impl std::future::Future<Output = Result<Row, CoreError>>,
+    permits: impl FnOnce(&Row) -> Result<(), PermissionDenied>,
+) -> Result<(), CoreError> {
+    authorize(&session.actor, action, Target::AnyOf(resource))?;
+    if depends_on_the_record(&session.actor, action, resource) {
+        permits(&read.await?)?;
+    }
+    Ok(())
 }
 
 /// What a change made from an earlier reading of a record is checked against: the record

@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
-use super::{Current, Session, commit, refuse_if_stale};
+use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
 use crate::authentication::password;
 pub use crate::catalogue::user::{
     CURRENT_PASSWORD_LABEL, NewUser, NewUserInput, UserChanges, UserField, parse_role,
@@ -367,6 +367,14 @@ pub async fn delete(
     session: &Session,
     id: i32,
 ) -> Result<(), CoreError> {
+    refuse_before_locking(
+        session,
+        Action::Delete,
+        Resource::User,
+        find(connection, id, false),
+        |user| permits(session, Action::Delete, user),
+    )
+    .await?;
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     refuse_deletion_if_impossible(&transaction, session, &current).await?;

@@ -308,7 +308,23 @@ async fn payment_import_lowers_balances_exactly(backend: crate::support::Backend
         .await;
     assert_eq!(
         result.failure(),
-        "ligne 2 (CTR-2026-0002) : action refusée : le rôle support ne permet pas de modifier ce contrat"
+        "action refusée : le rôle support ne permet pas de modifier ce contrat"
+    );
+    assert_eq!(balances(&database).await, before);
+    // Nor sales users on another's customers' contracts: the line is named.
+    let result = Script::bundled("sales3", "importer_paiements")
+        .parameter(
+            "fichier",
+            payments_file(
+                &directory,
+                "numero;montant\nCTR-2026-0005;1\nCTR-2026-0002;1\n",
+            ),
+        )
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "ligne 3 (CTR-2026-0002) : action refusée : vous ne pouvez modifier que les contrats de vos clients"
     );
     assert_eq!(balances(&database).await, before);
 

@@ -244,6 +244,107 @@ async fn a_stopped_run_releases_its_locks_at_once(backend: Backend) {
     assert!(!names.contains(&"Pendant le script"), "{names:?}");
 }
 
+/// A change the core refuses leaves no lock behind, even in a run that catches the refusal
+/// and goes on: another person's change of those records goes through at once, not once
+/// the run is over.
+async fn a_refused_change_leaves_no_lock(backend: Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let durand = customer_id(&database, "Maison Durand").await;
+    let contract = contract_id(&database, "CTR-2026-0002").await;
+    // sales3 is not Maison Durand's sales user.
+    let sales3 = support::session(&database, "sales3").await.user;
+    let (_, endless) = CLOSURE_LOOPS[1];
+    let source = format!(
+        "let refus = 0;\n\
+         try {{ enregistrer_paiement({contract}, \"1\") }} catch {{ refus += 1 }}\n\
+         try {{ enregistrer_paiements([#{{numero: \"CTR-2026-0002\", montant: \"1\"}}]) }} catch {{ refus += 1 }}\n\
+         try {{ modifier_client({durand}, #{{nom: \"Pris\"}}) }} catch {{ refus += 1 }}\n\
+         try {{ supprimer_client({durand}) }} catch {{ refus += 1 }}\n\
+         if refus != 4 {{ throw `${{refus}} refus` }}\n{endless}"
+    );
+    let limits = ScriptLimits {
+        maximum_operations: u64::MAX,
+        ..ScriptLimits::default()
+    };
+    let script_connection = epic_events::database::connect(&database.url).await.unwrap();
+    let other = epic_events::database::connect(&database.url).await.unwrap();
+    let run = Script::new("sales3", source)
+        .limits(limits)
+        .run_on(&script_connection, sales3);
+    let others = async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let started = Instant::now();
+        for sql in [
+            format!("UPDATE contract SET signed = signed WHERE id = {contract}"),
+            format!("UPDATE customer SET customer_last_name = 'Durand' WHERE id = {durand}"),
+        ] {
+            other.execute_unprepared(&sql).await.unwrap();
+        }
+        started.elapsed()
+    };
+    let (result, waited) = tokio::join!(run, others);
+    assert_eq!(
+        result.failure(),
+        "le script a dépassé le temps maximal d'exécution (2 s)"
+    );
+    assert!(
+        waited < Duration::from_millis(500),
+        "the other changes waited {waited:?}: a lock was held"
+    );
+}
+
+/// The product's functions count the work they do for a script against its operation
+/// limit: a loop of calls that each do much (listing, writing a table, reading a file)
+/// meets the limit as a loop of operations would; and a run reads at most one file's worth.
+async fn the_products_functions_count_their_work(backend: Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let limits = ScriptLimits {
+        maximum_operations: 5_000,
+        deadline: Duration::from_secs(60),
+        ..ScriptLimits::default()
+    };
+    let result = Script::new("manager1", "loop { afficher(contrats()) }")
+        .limits(limits)
+        .run(&database)
+        .await;
+    assert_eq!(
+        result.failure(),
+        "le script a dépassé la limite de 5000 opérations (boucle sans fin ?)"
+    );
+    assert_eq!(result.data, "", "nothing of the run is shown");
+
+    // Files of 64 Kio at most, and 64 Kio in all.
+    let limits = ScriptLimits {
+        maximum_string_size: 1024,
+        ..ScriptLimits::default()
+    };
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("lignes.csv");
+    let mut text = String::from("numero;montant\n");
+    while text.len() < 40 * 1024 {
+        text.push_str("CTR-2026-0001;1\n");
+    }
+    std::fs::write(&file, text).unwrap();
+    let once = Script::new("manager1", "lire_csv(parametres.fichier).len()")
+        .parameter("fichier", file.display().to_string())
+        .limits(limits)
+        .run(&database)
+        .await;
+    once.success();
+    let twice = Script::new(
+        "manager1",
+        "let a = lire_csv(parametres.fichier); let b = lire_csv(parametres.fichier);",
+    )
+    .parameter("fichier", file.display().to_string())
+    .limits(limits)
+    .run(&database)
+    .await;
+    assert_eq!(
+        twice.failure(),
+        "lire_csv : un script lit au plus 64 Kio de fichiers en tout"
+    );
+}
+
 /// A run whose thread waits in a call into the core (another person holds the record
 /// it pays) when its maximum duration passes: the watchdog stops it from outside the
 /// engine, the run is not tried again as a conflict would be, and it ends once that call's
@@ -286,11 +387,14 @@ async fn a_run_waiting_in_the_core_stops_at_its_maximum_duration() {
     assert_eq!(snapshot(&database).await, before, "nothing written");
 }
 
+test_on_both_backends!(the_products_functions_count_their_work);
+
 test_on_both_backends!(
     slow: closure_loops_stop_at_the_deadline,
     closure_loops_stop_at_the_operation_limit,
     a_run_stops_at_its_maximum_duration,
     a_stopped_run_releases_its_locks_at_once,
+    a_refused_change_leaves_no_lock,
 );
 
 mod a_run_waiting_in_the_core_stops_at_its_maximum_duration {

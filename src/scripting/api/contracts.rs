@@ -136,6 +136,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, lines: Array| -> ScriptResult<Array> {
             let context = context(&call)?;
             let lines = inputs::payment_lines(&lines)?;
+            context.count_work(lines.len())?;
             let recorded = context.call(async |work, session| {
                 work.contracts().record_payments(session, &lines).await
             })?;

@@ -54,7 +54,9 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         "affiche une liste, un enregistrement ou une valeur (tableau, CSV ou JSON selon --format)",
         |call: NativeCallContext, value: Dynamic| -> ScriptResult<()> {
             let context = context(&call)?;
-            context.outside_script(|| context.output().result(&value, None).map_err(refusal))
+            let cells = context
+                .outside_script(|| context.output().result(&value, None).map_err(refusal))?;
+            context.count_work(cells)
         },
     );
     function!(
@@ -65,12 +67,13 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         |call: NativeCallContext, value: Dynamic, columns: Array| -> ScriptResult<()> {
             let columns = strings(&columns, "afficher")?;
             let context = context(&call)?;
-            context.outside_script(|| {
+            let cells = context.outside_script(|| {
                 context
                     .output()
                     .result(&value, Some(&columns))
                     .map_err(refusal)
-            })
+            })?;
+            context.count_work(cells)
         },
     );
     function!(
@@ -93,8 +96,17 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         "lit un fichier CSV donné sur la ligne de commande (fichier=chemin) : une LigneCsv par ligne (ligne.numero, ligne[\"montant\"], \"numero\" in ligne, ligne.ligne_du_fichier)",
         |call: NativeCallContext, path: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
-            context
-                .outside_script(|| files::read_csv(path, &context.readable_files, &context.limits))
+            let lines = context.outside_script(|| {
+                files::read_csv(path, &context.readable_files, &context.limits, |size| {
+                    context.count_file_bytes(size)
+                })
+            })?;
+            let cells = lines
+                .iter()
+                .filter_map(|line| line.read_lock::<files::CsvLine>().map(|line| line.width()))
+                .sum();
+            context.count_work(cells)?;
+            Ok(lines)
         },
     );
     function!(

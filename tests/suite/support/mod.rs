@@ -481,12 +481,17 @@ pub fn run_command(mut command: std::process::Command, input: &str) -> BinaryOut
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("the binary starts");
-    child
+    let written = child
         .stdin
         .take()
         .expect("piped standard input")
-        .write_all(input.as_bytes())
-        .expect("write standard input");
+        .write_all(input.as_bytes());
+    // A program that ends without reading its input (a refusal at start) closes the pipe.
+    if let Err(error) = written
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("write standard input: {error}");
+    }
     let output = child.wait_with_output().expect("the binary finishes");
     BinaryOutput {
         success: output.status.success(),
