@@ -206,149 +206,46 @@ fn shown(words: &str) -> String {
 async fn hostile_text_never_reaches_a_screen(backend: Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
     let contract = plant(&database).await.contract.to_string();
-    let manager1 = shell(
-        &database,
-        &[
-            "1",
-            "manager1",
-            "demo-epic-events",
-            // Users: all of them, manager2's screen, each text field's current value.
-            "1",
-            "1",
-            "5",
-            "1",
-            "1",
-            "",
-            "2",
-            "",
-            "3",
-            "",
-            "4",
-            "",
-            "5",
-            "",
-            "0",
-            "0",
-            "0",
-            "0",
-            // Customers: Maison Durand's screen, its contract (current amount, the
-            // deletion question), its customer and its event; a search.
-            "2",
-            "1",
-            "2",
-            "22",
-            "1",
-            "1",
-            "",
-            "0",
-            "2",
-            "non",
-            "41",
-            "0",
-            "0",
-            "32",
-            "0",
-            "0",
-            "0",
-            "5",
-            "durand",
-            "0",
-            "0",
-            // Contracts: all of them, the contract's screen.
-            "3",
-            "1",
-            "2",
-            "0",
-            "0",
-            "6",
-            &contract,
-            "0",
-            "0",
-            // Events: all of them, the gala's screen, the choice of its support; those
-            // without support.
-            "4",
-            "1",
-            "2",
-            "1",
-            "7",
-            "0",
-            "0",
-            "0",
-            "0",
-            "3",
-            "0",
-            "0",
-            // Typed commands: a card, tables and cards whose headers are a map's keys, a
-            // change and its summary, a list.
-            &format!("contrat({contract})"),
-            r#"afficher([#{"\u001b]0;titre\u0007": 1, "\u202ecolonne\u200b": 2}])"#,
-            r#"afficher(#{"cl\u001b[2Jé": "valeur\r\u0085"})"#,
-            &format!(r#"modifier_contrat({contract}, #{{montant_total: "9000"}})"#),
-            "mes_contrats()",
-            "99",
-            "2",
-        ],
-    );
-    let sales2 = shell(
-        &database,
-        &[
-            "1",
-            "sales2",
-            "demo-epic-events",
-            // Their customer's screen, each field's current value, a refused deletion.
-            "2",
-            "2",
-            "2",
-            "1",
-            "1",
-            "",
-            "2",
-            "",
-            "3",
-            "",
-            "4",
-            "",
-            "5",
-            "",
-            "0",
-            "2",
-            "0",
-            "0",
-            "0",
-            // The same refusal, typed.
-            "supprimer_client(2)",
-            "99",
-            "2",
-        ],
-    );
-    let support1 = shell(
-        &database,
-        &[
-            "1",
-            "support1",
-            "demo-epic-events",
-            // Their event's screen (with the customer's e-mail and phone), each text
-            // field's current value, its customer.
-            "4",
-            "2",
-            "1",
-            "1",
-            "1",
-            "",
-            "4",
-            "",
-            "6",
-            "",
-            "0",
-            "41",
-            "0",
-            "0",
-            "0",
-            "0",
-            "99",
-            "2",
-        ],
-    );
+    #[rustfmt::skip]
+    let manager1 = shell(&database, &[
+        "1", "manager1", "demo-epic-events",
+        // Users: all of them, manager2's screen, each text field's current value.
+        "1", "1", "5", "1", "1", "", "2", "", "3", "", "4", "", "5", "", "0", "0", "0", "0",
+        // Customers: Maison Durand's screen, its contract (current amount, the deletion
+        // question), its customer and its event; a search.
+        "2", "1", "2", "22", "1", "1", "", "0", "2", "non", "41", "0", "0", "32", "0", "0",
+        "0", "5", "durand", "0", "0",
+        // Contracts: all of them, the contract's screen.
+        "3", "1", "2", "0", "0", "6", &contract, "0", "0",
+        // Events: all of them, the gala's screen, the choice of its support; those
+        // without support.
+        "4", "1", "2", "1", "7", "0", "0", "0", "0", "3", "0", "0",
+        // Typed commands: a card, tables and cards whose headers are a map's keys, a
+        // change and its summary, a list.
+        &format!("contrat({contract})"),
+        r#"afficher([#{"\u001b]0;titre\u0007": 1, "\u202ecolonne\u200b": 2}])"#,
+        r#"afficher(#{"cl\u001b[2Jé": "valeur\r\u0085"})"#,
+        &format!(r#"modifier_contrat({contract}, #{{montant_total: "9000"}})"#),
+        "mes_contrats()",
+        "99", "2",
+    ]);
+    #[rustfmt::skip]
+    let sales2 = shell(&database, &[
+        "1", "sales2", "demo-epic-events",
+        // Their customer's screen, each field's current value, a refused deletion.
+        "2", "2", "2", "1", "1", "", "2", "", "3", "", "4", "", "5", "", "0", "2", "0", "0", "0",
+        // The same refusal, typed.
+        "supprimer_client(2)",
+        "99", "2",
+    ]);
+    #[rustfmt::skip]
+    let support1 = shell(&database, &[
+        "1", "support1", "demo-epic-events",
+        // Their event's screen (with the customer's e-mail and phone), each text field's
+        // current value, its customer.
+        "4", "2", "1", "1", "1", "", "4", "", "6", "", "0", "41", "0", "0", "0", "0",
+        "99", "2",
+    ]);
     for (what, text) in [
         ("manager1's screens", &manager1),
         ("sales2's screens", &sales2),

@@ -397,16 +397,4 @@ test_on_both_backends!(
     a_refused_change_leaves_no_lock,
 );
 
-mod a_run_waiting_in_the_core_stops_at_its_maximum_duration {
-    mod slow {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        #[cfg_attr(
-            not(mysql_tests),
-            ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
-        )]
-        async fn mysql() {
-            crate::support::require_mysql();
-            super::super::a_run_waiting_in_the_core_stops_at_its_maximum_duration().await;
-        }
-    }
-}
+test_on_mysql!(slow: a_run_waiting_in_the_core_stops_at_its_maximum_duration);

@@ -408,6 +408,29 @@ macro_rules! test_on_both_backends {
     };
 }
 
+/// `test_on_mysql!(slow: name)`: the scenario `async fn name()` as one test,
+/// `name::slow::mysql`, for what only MySQL does (a statement waiting for a row lock inside
+/// a transaction, where SQLite refuses at once); ignored, as the MySQL variants of
+/// [`test_on_both_backends!`] are, when the suite was built without a server.
+#[macro_export]
+macro_rules! test_on_mysql {
+    (slow: $name:ident) => {
+        mod $name {
+            mod slow {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(
+                    not(mysql_tests),
+                    ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+                )]
+                async fn mysql() {
+                    $crate::support::require_mysql();
+                    super::super::$name().await;
+                }
+            }
+        }
+    };
+}
+
 /// In a MySQL test: the server must be named (the test is ignored otherwise, see
 /// `test_on_both_backends!`).
 pub fn require_mysql() {
