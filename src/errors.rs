@@ -108,6 +108,12 @@ pub enum SessionProblem {
     SignedOut,
 }
 
+/// A session that ended, as the shell says it: there, one signs in again at the welcome
+/// screen, not with `epic-events connexion`.
+pub fn session_ended_in_the_shell(problem: SessionProblem) -> String {
+    format!("votre session n'est plus valide ({problem}) : reconnectez-vous (« 1. Se connecter »)")
+}
+
 fn busy_message(whole_database: bool) -> &'static str {
     if whole_database {
         "base occupée : quelqu'un d'autre enregistre en ce moment ; réessayez dans un instant"

@@ -253,11 +253,12 @@ impl Shell<'_> {
                         Answer::Text(_) | Answer::Cancel => continue,
                     }
                 }
-                Err(
-                    error @ (CoreError::SessionInvalid(_)
-                    | CoreError::Unexpected(_)
-                    | CoreError::DatabaseDamaged(_)),
-                ) => {
+                Err(CoreError::SessionInvalid(problem)) => {
+                    self.error(&crate::errors::session_ended_in_the_shell(problem));
+                    self.end_session();
+                    return Ok(None);
+                }
+                Err(error @ (CoreError::Unexpected(_) | CoreError::DatabaseDamaged(_))) => {
                     self.refused(&error);
                     self.end_session();
                     return Ok(None);

@@ -187,7 +187,41 @@ async fn tokens_made_with_the_secret_must_still_be_ordinary(backend: crate::supp
     }
 }
 
+/// In the shell: one's own password changed from the menu keeps the session (the shell
+/// signs in again with the new one); changed by a typed command, it ends it, and the shell
+/// says how to sign in again there.
+async fn the_shell_after_a_password_change(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    #[rustfmt::skip]
+    let input = [
+        "1", "sales1", "demo-epic-events",
+        // « 5. Changer mon mot de passe »: current, new, confirmation.
+        "5", "demo-epic-events", "un nouveau mot de passe", "un nouveau mot de passe",
+        // Still signed in: the customers' menu, back.
+        "2", "0",
+        r#"changer_mon_mot_de_passe("un nouveau mot de passe", "encore un autre mot de passe")"#,
+        // The next screen finds the session ended: back to the welcome screen, and quit.
+        "2", "2",
+    ]
+    .join("\n")
+        + "\n";
+    let output = support::run_shell_in(Some(&database.url), directory.path(), &[], &input);
+    let screens = output.stdout;
+    let changed = screens.find("Mot de passe changé.").expect(&screens);
+    let after_change = &screens[changed..];
+    assert!(after_change.contains("Gestion des clients"), "{screens}");
+    assert!(
+        after_change.contains(
+            "Erreur : votre session n'est plus valide (mot de passe, rôle ou identifiant changé depuis la connexion) : reconnectez-vous (« 1. Se connecter »)"
+        ),
+        "{screens}"
+    );
+    assert!(screens.contains("\nAu revoir.\n"), "{screens}");
+}
+
 test_on_both_backends!(
+    the_shell_after_a_password_change,
     sessions_end_when_they_should,
     tokens_made_with_the_secret_must_still_be_ordinary,
 );
