@@ -139,6 +139,40 @@ pub fn stderr() -> Terminal<anstream::AutoStream<io::Stderr>> {
     Terminal::new(anstream::stderr())
 }
 
+/// Runs `read` (rpassword's prompt and read) with the terminal's echo already off: rpassword
+/// writes its prompt before it turns the echo off, so that keys typed as soon as the prompt
+/// shows could be echoed — a password on the screen. The echo is back on afterwards, even
+/// if `read` fails or panics. Without a terminal, `read` runs as it is.
+pub fn with_echo_off<T>(read: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+
+        struct Restore(std::fs::File, rustix::termios::Termios);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let _ = tcsetattr(&self.0, OptionalActions::Now, &self.1);
+            }
+        }
+
+        let terminal = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty");
+        if let Ok(terminal) = terminal
+            && let Ok(saved) = tcgetattr(&terminal)
+        {
+            let mut quiet = saved.clone();
+            quiet.local_modes.remove(LocalModes::ECHO);
+            if tcsetattr(&terminal, OptionalActions::Now, &quiet).is_ok() {
+                let _restore = Restore(terminal, saved);
+                return read();
+            }
+        }
+    }
+    read()
+}
+
 /// A text that a line editor (rustyline, rpassword) writes to the terminal itself — a
 /// prompt, a value already typed —, neutralised when made: the only way to give it one.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -32,7 +32,8 @@ pub fn ask(label: &str) -> Result<String, ApplicationError> {
 pub fn ask_password(label: &str) -> Result<String, ApplicationError> {
     if io::stdin().is_terminal() {
         let prompt = crate::terminal::Prompt::new(&format!("{label} : "));
-        return rpassword::prompt_password(prompt.as_str()).map_err(ApplicationError::Input);
+        return crate::terminal::with_echo_off(|| rpassword::prompt_password(prompt.as_str()))
+            .map_err(ApplicationError::Input);
     }
     ask(label)
 }

@@ -157,7 +157,7 @@ impl Console for TerminalConsole {
     }
 
     fn read_secret(&mut self, prompt: &Prompt) -> io::Result<Line> {
-        match rpassword::prompt_password(prompt.as_str()) {
+        match crate::terminal::with_echo_off(|| rpassword::prompt_password(prompt.as_str())) {
             Ok(secret) => Ok(Line::Text(secret)),
             // Ctrl-C (the signal is ignored, the read is interrupted).
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {
