@@ -6,16 +6,18 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest page a caller may ask for.
 pub const MAXIMUM_PAGE_SIZE: u64 = 1000;
 
-/// Which page to read: the rows after `after_id`, at most `size` of them.
+/// Which page to read: the rows after `after_id`, at most `size` of them. Its fields are
+/// private: the only ways to make one ([`PageRequest::first`], [`PageRequest::after`])
+/// keep the size between 1 and [`MAXIMUM_PAGE_SIZE`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageRequest {
     /// The last id of the previous page, or `None` for the first page.
-    pub after_id: Option<i32>,
+    after_id: Option<i32>,
     /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
-    pub size: u64,
+    size: u64,
     /// Whether to count every row of the list too (a person's first page: « 31 contrats —
     /// page 1/4 »); a count costs a query, so lists read by scripts do not.
-    pub count_total: bool,
+    count_total: bool,
 }
 
 impl PageRequest {
@@ -47,6 +49,16 @@ impl PageRequest {
     /// How many rows to fetch: one more than the page, to know whether another follows.
     pub fn fetch_limit(self) -> u64 {
         self.size + 1
+    }
+
+    /// The last id of the previous page, or `None` for the first page.
+    pub fn after_id(self) -> Option<i32> {
+        self.after_id
+    }
+
+    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
+    pub fn size(self) -> u64 {
+        self.size
     }
 }
 

@@ -179,7 +179,7 @@ pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract
         // Equality only: on SQLite amounts are canonical text (see `money`).
         query = query.filter(contract::Column::BalanceDue.ne(Money::ZERO));
     }
-    if let Some(after_id) = page.after_id {
+    if let Some(after_id) = page.after_id() {
         query = query.filter(contract::Column::Id.gt(after_id));
     }
     query

@@ -80,7 +80,7 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(customer::Column::SearchText, search));
     }
-    if let Some(after_id) = page.after_id {
+    if let Some(after_id) = page.after_id() {
         query = query.filter(customer::Column::Id.gt(after_id));
     }
     query

@@ -180,12 +180,12 @@ pub fn list_query(
     }
     match order {
         EventOrder::Creation => {
-            if let Some(after_id) = page.after_id {
+            if let Some(after_id) = page.after_id() {
                 query = query.filter(event::Column::Id.gt(after_id));
             }
         }
         EventOrder::SoonestFirst => {
-            if let Some(after_id) = page.after_id {
+            if let Some(after_id) = page.after_id() {
                 // The row after the last one seen in (start, id) order, whose start is
                 // read from its id so that a page request stays a single id.
                 query = query.filter(Expr::cust_with_values(

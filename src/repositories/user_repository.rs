@@ -193,7 +193,7 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(user::Column::SearchText, search));
     }
-    if let Some(after_id) = page.after_id {
+    if let Some(after_id) = page.after_id() {
         query = query.filter(user::Column::Id.gt(after_id));
     }
     query

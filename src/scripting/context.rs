@@ -23,9 +23,9 @@ use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
 /// What a registered function returns to the engine.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
 
-/// Rows per query of an export: larger than a page a person reads, few enough to keep
-/// memory low.
-pub const EXPORT_PAGE_SIZE: u64 = 5_000;
+/// Rows per query of an export: the largest page there is (a person reads 10 at a time),
+/// few enough to keep memory low.
+pub const EXPORT_PAGE_SIZE: u64 = MAXIMUM_PAGE_SIZE;
 
 /// How long a call into the core may go on past the run's maximum duration, so that the
 /// watchdog, not the call, says why the run stopped.

@@ -145,7 +145,7 @@ pub async fn search(
     };
     // In start order a page continues from the start of the event last seen: that event
     // must exist, or the page would silently come back empty.
-    if let (EventOrder::SoonestFirst, Some(after_id)) = (order, page.after_id)
+    if let (EventOrder::SoonestFirst, Some(after_id)) = (order, page.after_id())
         && event_repository::find(connection, after_id, false)
             .await?
             .is_none()
