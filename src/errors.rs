@@ -20,10 +20,10 @@ pub enum CoreError {
     #[error("action refusée : {0}")]
     PermissionDenied(#[from] PermissionDenied),
     /// The record does not exist (or no longer).
-    #[error("{what} n°{id} introuvable")]
+    #[error("{} n°{id} introuvable", .what.french_noun())]
     NotFound {
-        /// « client », « contrat »…
-        what: &'static str,
+        /// Which kind of record.
+        what: crate::permissions::Resource,
         /// The id asked for.
         id: i32,
     },
@@ -245,7 +245,10 @@ pub fn from_unique_violation(
 /// The refusal to remove or change a record that others still depend on, e.g. « le client
 /// X ne peut pas être supprimé : 2 contrats lui sont rattachés », or `None` when `counts`
 /// (number, singular noun) are all zero.
-pub fn attached_records_conflict(subject: &str, counts: &[(u64, &str)]) -> Option<CoreError> {
+pub fn attached_records_conflict(
+    subject: &str,
+    counts: &[(u64, crate::permissions::Resource)],
+) -> Option<CoreError> {
     let total: u64 = counts.iter().map(|(count, _)| count).sum();
     if total == 0 {
         return None;
@@ -254,7 +257,7 @@ pub fn attached_records_conflict(subject: &str, counts: &[(u64, &str)]) -> Optio
     let parts: Vec<String> = counts
         .iter()
         .filter(|(count, _)| *count > 0)
-        .map(|(count, noun)| format!("{count} {noun}{}", plural(*count)))
+        .map(|(count, resource)| format!("{count} {}{}", resource.french_noun(), plural(*count)))
         .collect();
     let verb = if total > 1 { "sont" } else { "est" };
     Some(CoreError::Conflict(format!(

@@ -21,6 +21,7 @@ use super::DatabaseError;
 use crate::authentication::password::{self, PasswordHash};
 use crate::entities::{contract, customer, event, role, user};
 use crate::money::Money;
+use crate::permissions::Resource;
 
 /// The bundled data file.
 const BUNDLED_DEMO_DATA: &str = include_str!("../../seed/demo.toml");
@@ -221,7 +222,7 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
         );
     }
     let user_with_role = |username: &str, expected_role: &str| {
-        let (id, role_name) = *find(&users, "utilisateur", username)?;
+        let (id, role_name) = *find(&users, Resource::User.french_noun(), username)?;
         if role_name == expected_role {
             Ok(id)
         } else {
@@ -272,7 +273,11 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
                 demo_contract.contract_number
             )));
         }
-        let customer_id = *find(&customer_ids, "client", &demo_contract.customer)?;
+        let customer_id = *find(
+            &customer_ids,
+            Resource::Customer.french_noun(),
+            &demo_contract.customer,
+        )?;
         let inserted = contract::ActiveModel {
             customer_id: Set(customer_id),
             user_management_id: Set(user_with_role(&demo_contract.management, "management")?),
@@ -291,8 +296,11 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
     }
 
     for demo_event in &data.events {
-        let (contract_id, customer_id, signed) =
-            *find(&contracts, "contrat", &demo_event.contract)?;
+        let (contract_id, customer_id, signed) = *find(
+            &contracts,
+            Resource::Contract.french_noun(),
+            &demo_event.contract,
+        )?;
         if !signed {
             return Err(inconsistent(format!(
                 "{} : le contrat {} n'est pas signé",

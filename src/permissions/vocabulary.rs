@@ -88,6 +88,22 @@ impl Resource {
         }
     }
 
+    /// « utilisateur », « client », « contrat », « évènement »: the French noun, the one
+    /// every message, list and summary uses.
+    pub fn french_noun(self) -> &'static str {
+        match self {
+            Resource::User => "utilisateur",
+            Resource::Customer => "client",
+            Resource::Contract => "contrat",
+            Resource::Event => "évènement",
+        }
+    }
+
+    /// The French noun in the plural (« évènements »).
+    pub fn french_plural(self) -> String {
+        format!("{}s", self.french_noun())
+    }
+
     /// « cet utilisateur », « ce client »…: the record in a French sentence.
     pub fn french_this(self) -> &'static str {
         match self {

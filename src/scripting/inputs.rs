@@ -14,6 +14,7 @@ use crate::catalogue::user::{NewUser, UserChanges, UserField};
 use crate::catalogue::{Catalogue, Given, Input, Typed};
 use crate::handle::{BulkTarget, EventRow, EventSearch, PaymentLine};
 use crate::paging::{DEFAULT_PAGE_SIZE, MAXIMUM_PAGE_SIZE, PageRequest};
+use crate::permissions::Resource;
 
 /// The keys of a map given to `function`, checked against the keys it knows.
 struct Fields<'a> {
@@ -127,8 +128,9 @@ pub fn date_text(value: &Dynamic) -> Option<String> {
 }
 
 /// An id given to a function.
-pub fn id(value: INT, what: &str) -> ScriptResult<i32> {
-    i32::try_from(value).map_err(|_| refusal(format!("{what} n°{value} introuvable")))
+pub fn id(value: INT, what: Resource) -> ScriptResult<i32> {
+    i32::try_from(value)
+        .map_err(|_| refusal(format!("{} n°{value} introuvable", what.french_noun())))
 }
 
 /// A record's input from `map`, given to `function`: each key one of the fields in
@@ -326,7 +328,7 @@ pub fn bulk_targets(events: &rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
                 })
             } else if let Ok(number) = item.as_int() {
                 Ok(BulkTarget {
-                    id: id(number, "évènement")?,
+                    id: id(number, Resource::Event)?,
                     seen_support: None,
                 })
             } else {
@@ -400,7 +402,7 @@ pub fn payment_lines(items: &rhai::Array) -> ScriptResult<Vec<PaymentLine>> {
 /// The support user given to `assigner_support`: an id or a username.
 pub fn support_user(value: &Dynamic) -> ScriptResult<SupportUser> {
     if let Ok(number) = value.as_int() {
-        Ok(SupportUser::Id(id(number, "utilisateur")?))
+        Ok(SupportUser::Id(id(number, Resource::User)?))
     } else if value.is_string() {
         Ok(SupportUser::Login(value.to_string()))
     } else {

@@ -94,15 +94,6 @@ fn plural(count: usize, singular: &str) -> String {
     }
 }
 
-fn french_noun(resource: Resource) -> &'static str {
-    match resource {
-        Resource::User => "utilisateur",
-        Resource::Customer => "client",
-        Resource::Contract => "contrat",
-        Resource::Event => "évènement",
-    }
-}
-
 /// How many labels a summary line lists before « … et N autres ».
 const LISTED_LABELS: usize = 10;
 
@@ -138,7 +129,7 @@ impl RunOutcome {
                 lines.push(format!(
                     "{} {} : {}{more}",
                     kind.french_participle(),
-                    plural(labels.len(), french_noun(resource)),
+                    plural(labels.len(), resource.french_noun()),
                     listed.join(", ")
                 ));
             }

@@ -229,7 +229,7 @@ async fn find(
     contract_repository::find(connection, id, for_update)
         .await?
         .ok_or(CoreError::NotFound {
-            what: "contrat",
+            what: Resource::Contract,
             id,
         })
 }
@@ -689,7 +689,7 @@ async fn refuse_deletion_if_attached(
         "le contrat {} ne peut pas être supprimé",
         current.contract_number
     );
-    match attached_records_conflict(&subject, &[(events, "évènement")]) {
+    match attached_records_conflict(&subject, &[(events, Resource::Event)]) {
         Some(conflict) => Err(conflict),
         None => Ok(()),
     }

@@ -124,7 +124,10 @@ async fn find(
 ) -> Result<CustomerRow, CoreError> {
     customer_repository::find(connection, id, for_update)
         .await?
-        .ok_or(CoreError::NotFound { what: "client", id })
+        .ok_or(CoreError::NotFound {
+            what: Resource::Customer,
+            id,
+        })
 }
 
 /// Creates a customer owned by the signed-in sales user.
@@ -268,7 +271,7 @@ async fn refuse_deletion_if_impossible(
         "le client {} ne peut pas être supprimé",
         current.company_name
     );
-    match attached_records_conflict(&subject, &[(contracts, "contrat")]) {
+    match attached_records_conflict(&subject, &[(contracts, Resource::Contract)]) {
         Some(conflict) => Err(conflict),
         None => Ok(()),
     }

@@ -199,7 +199,7 @@ async fn find(
     event_repository::find(connection, id, for_update)
         .await?
         .ok_or(CoreError::NotFound {
-            what: "évènement",
+            what: Resource::Event,
             id,
         })
 }
@@ -586,7 +586,7 @@ pub async fn assign_support_to_many(
             .find(|id| !found.iter().any(|event| event.id == **id))
         {
             return Err(CoreError::NotFound {
-                what: "évènement",
+                what: Resource::Event,
                 id: *missing,
             });
         }

@@ -81,7 +81,7 @@ async fn find(
     user_repository::find_row(connection, id, for_update)
         .await?
         .ok_or(CoreError::NotFound {
-            what: "utilisateur",
+            what: Resource::User,
             id,
         })
 }
@@ -314,9 +314,9 @@ async fn owned_records_conflict(
     Ok(attached_records_conflict(
         subject,
         &[
-            (customers, "client"),
-            (contracts, "contrat"),
-            (events, "évènement"),
+            (customers, Resource::Customer),
+            (contracts, Resource::Contract),
+            (events, Resource::Event),
         ],
     ))
 }
@@ -402,7 +402,7 @@ pub async fn change_own_password(
     let (stored, _) = user_repository::find_with_role_by_id(connection, session.user.id)
         .await?
         .ok_or(CoreError::NotFound {
-            what: "utilisateur",
+            what: Resource::User,
             id: session.user.id,
         })?;
     if !password::verify_password(current_password, &stored.password_hash) {

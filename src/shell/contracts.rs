@@ -160,10 +160,7 @@ impl Shell<'_> {
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
-            Noun {
-                singular: "contrat",
-                plural: "contrats",
-            },
+            Noun::of(crate::permissions::Resource::Contract),
             columns,
             fetch,
             |contract| contract.id,

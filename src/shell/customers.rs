@@ -122,10 +122,7 @@ impl Shell<'_> {
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
-            Noun {
-                singular: "client",
-                plural: "clients",
-            },
+            Noun::of(crate::permissions::Resource::Customer),
             &COLUMNS,
             fetch,
             |customer| customer.id,

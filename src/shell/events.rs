@@ -155,10 +155,7 @@ impl Shell<'_> {
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
-            Noun {
-                singular: "évènement",
-                plural: "évènements",
-            },
+            Noun::of(crate::permissions::Resource::Event),
             &COLUMNS,
             fetch,
             |event| event.id,

@@ -100,10 +100,7 @@ impl Shell<'_> {
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
-            Noun {
-                singular: "utilisateur",
-                plural: "utilisateurs",
-            },
+            Noun::of(crate::permissions::Resource::User),
             &COLUMNS,
             fetch,
             |user| user.id,

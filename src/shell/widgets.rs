@@ -365,7 +365,7 @@ impl Shell<'_> {
                 None => format!("{title} — page {position}"),
             });
             if page.items.is_empty() {
-                self.say(&format!("(aucun {})", noun.singular));
+                self.say(&format!("(aucun {})", noun.singular()));
             } else {
                 let values: Vec<Vec<Value>> = page
                     .items
@@ -774,19 +774,30 @@ pub(super) enum Deletion {
 pub(super) type LookUp<'a> = &'a dyn Fn(&Shell, &Session, &str) -> Result<i32, CoreError>;
 
 /// What a list holds, to count it in French: « 31 contrats », « 1 contrat », « aucun
-/// contrat ».
+/// contrat » (the nouns are the vocabulary's).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Noun {
-    pub singular: &'static str,
-    pub plural: &'static str,
-}
+pub(super) struct Noun(crate::permissions::Resource);
 
 impl Noun {
+    /// The noun of `resource`.
+    pub(super) fn of(resource: crate::permissions::Resource) -> Self {
+        Self(resource)
+    }
+
+    /// « contrat ».
+    pub(super) fn singular(self) -> &'static str {
+        self.0.french_noun()
+    }
+
     fn counted(self, count: u64) -> String {
         match count {
-            0 => format!("aucun {}", self.singular),
-            1 => format!("1 {}", self.singular),
-            many => format!("{} {}", formatting::whole_number(many), self.plural),
+            0 => format!("aucun {}", self.singular()),
+            1 => format!("1 {}", self.singular()),
+            many => format!(
+                "{} {}",
+                formatting::whole_number(many),
+                self.0.french_plural()
+            ),
         }
     }
 }

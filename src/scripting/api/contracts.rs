@@ -41,7 +41,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un contrat, par son numéro interne",
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, "contrat")?;
+            let contract_id = id(contract_id, Resource::Contract)?;
             context.call(async |work, session| work.contracts().detail(session, contract_id).await)
         },
     );
@@ -86,7 +86,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "contrat",
         &map_signature(&ContractField::CHANGEABLE),
         "(gestion ; commercial : contrats de vos clients) modifie les champs donnés",
-        "contrat",
+        Resource::Contract,
         ContractRow,
         inputs::contract_changes,
         contracts
@@ -98,7 +98,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion ; commercial : contrats de vos clients) marque un contrat comme signé",
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, "contrat")?;
+            let contract_id = id(contract_id, Resource::Contract)?;
             let changes = ContractChanges {
                 signed: Some(true),
                 ..Default::default()
@@ -117,7 +117,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion ; commercial : contrats de vos clients) baisse le reste à payer du montant payé",
         |call: NativeCallContext, contract_id: INT, amount: Dynamic| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, "contrat")?;
+            let contract_id = id(contract_id, Resource::Contract)?;
             let amount = inputs::amount_text(&amount).ok_or_else(|| {
                 refusal("enregistrer_paiement : le montant doit être un nombre ou un texte (\"1 234,50\")")
             })?;
@@ -150,7 +150,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion) supprime un contrat sans évènement",
         |call: NativeCallContext, contract_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, "contrat")?;
+            let contract_id = id(contract_id, Resource::Contract)?;
             context.call(async |work, session| work.contracts().delete(session, contract_id).await)
         },
     );

@@ -33,7 +33,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un client",
         |call: NativeCallContext, customer_id: INT| -> ScriptResult<CustomerRow> {
             let context = context(&call)?;
-            let customer_id = id(customer_id, "client")?;
+            let customer_id = id(customer_id, Resource::Customer)?;
             context.call(async |work, session| work.customers().detail(session, customer_id).await)
         },
     );
@@ -54,7 +54,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "client",
         &map_signature(&CustomerField::TYPED),
         "(commercial, vos clients) modifie les champs donnés",
-        "client",
+        Resource::Customer,
         CustomerRow,
         inputs::customer_changes,
         customers
@@ -66,7 +66,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(commercial, vos clients) supprime un client sans contrat",
         |call: NativeCallContext, customer_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
-            let customer_id = id(customer_id, "client")?;
+            let customer_id = id(customer_id, Resource::Customer)?;
             context.call(async |work, session| work.customers().delete(session, customer_id).await)
         },
     );

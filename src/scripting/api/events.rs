@@ -58,7 +58,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un évènement",
         |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, "évènement")?;
+            let event_id = id(event_id, Resource::Event)?;
             context.call(async |work, session| work.events().detail(session, event_id).await)
         },
     );
@@ -90,7 +90,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "evenement",
         &map_signature(&inputs::EVENT_FIELDS),
         "(support assigné) modifie les champs donnés",
-        "évènement",
+        Resource::Event,
         EventRow,
         inputs::event_changes,
         events
@@ -102,7 +102,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion) assigne un membre du support (son numéro ou son identifiant) à un évènement",
         |call: NativeCallContext, event_id: INT, support: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, "évènement")?;
+            let event_id = id(event_id, Resource::Event)?;
             let changes = EventChanges {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
@@ -156,7 +156,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion) retire le support assigné à un évènement",
         |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, "évènement")?;
+            let event_id = id(event_id, Resource::Event)?;
             let changes = EventChanges {
                 support: Some(None),
                 ..Default::default()

@@ -25,6 +25,7 @@ use crate::handle::{
     EventRow, EventSearch, UserRow,
 };
 use crate::money::Money;
+use crate::permissions::Resource;
 
 /// One function of the API, as the help shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

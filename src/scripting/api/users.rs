@@ -45,7 +45,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "un utilisateur",
         |call: NativeCallContext, user_id: INT| -> ScriptResult<UserRow> {
             let context = context(&call)?;
-            let user_id = id(user_id, "utilisateur")?;
+            let user_id = id(user_id, Resource::User)?;
             context.call(async |work, session| work.users().detail(session, user_id).await)
         },
     );
@@ -68,7 +68,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "utilisateur",
         &map_signature(&UserField::TYPED_ON_CREATION),
         "modifie les champs donnés d'un compte (mot_de_passe : réinitialisation)",
-        "utilisateur",
+        Resource::User,
         UserRow,
         inputs::user_changes,
         users
@@ -80,7 +80,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "supprime un compte qui n'a plus de client, de contrat ni d'évènement",
         |call: NativeCallContext, user_id: INT| -> ScriptResult<()> {
             let context = context(&call)?;
-            let user_id = id(user_id, "utilisateur")?;
+            let user_id = id(user_id, Resource::User)?;
             context.call(async |work, session| work.users().delete(session, user_id).await)
         },
     );
