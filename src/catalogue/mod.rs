@@ -29,6 +29,42 @@ use crate::errors::CoreError;
 use crate::money::Money;
 use crate::validation;
 
+/// A kind of record the system numbers: its prefix and its number's form, once (the
+/// services, the shell, the large-data generator ask here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberedKind {
+    /// `CTR-2026-0001`.
+    Contract,
+    /// `EVT-2026-0001`.
+    Event,
+}
+
+impl NumberedKind {
+    /// `CTR-`: what every number of this kind starts with (how a typed number is
+    /// recognised).
+    pub fn start(self) -> &'static str {
+        match self {
+            NumberedKind::Contract => "CTR-",
+            NumberedKind::Event => "EVT-",
+        }
+    }
+
+    /// `CTR-2026-`: the prefix of the numbers given in `year`.
+    pub fn prefix_of_year(self, year: i32) -> String {
+        format!("{}{year}-", self.start())
+    }
+
+    /// `CTR-2026-0042`: the number `sequence` of `year`.
+    pub fn number(self, year: i32, sequence: i64) -> String {
+        format_number(&self.prefix_of_year(year), sequence)
+    }
+}
+
+/// The number `sequence` under `prefix`, at least four digits.
+pub fn format_number(prefix: &str, sequence: i64) -> String {
+    format!("{prefix}{sequence:04}")
+}
+
 /// A field's value as read from a row: plain data, shown by each front end its own way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {

@@ -6,13 +6,13 @@
 //! Rows go in by multi-row `INSERT` statements inside one transaction per table, with
 //! explicit ids, so that later rows can refer to earlier ones without reading them back.
 
-use crate::catalogue::Catalogue;
 use crate::catalogue::customer::CustomerField;
 use crate::catalogue::event::EventField;
 use crate::catalogue::user::UserField;
+use crate::catalogue::{Catalogue, NumberedKind};
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 
@@ -384,7 +384,7 @@ pub async fn generate(
     // Contracts: 80 % signed; of those, 40 % paid, 30 % partly paid, 30 % unpaid.
     let transaction = connection.begin().await?;
     let mut signed_contracts: Vec<(i32, i32)> = Vec::new();
-    let year = now.format("%Y").to_string();
+    let year = now.year();
     let contract_rows = (1..=scale.contracts).map(|id| {
         let customer_id = random.usize(1..=scale.customers) as i32;
         let total_cents = random.i64(50_000..=5_000_000);
@@ -408,7 +408,7 @@ pub async fn generate(
             value(id as i32),
             value(customer_id),
             value(*pick(&mut random, &managers)),
-            value(format!("CTR-{year}-{id:06}")),
+            value(NumberedKind::Contract.number(year, id as i64)),
             value(money(total_cents)),
             value(money(balance_cents)),
             value(signed),
@@ -468,7 +468,7 @@ pub async fn generate(
                 value(customer_id),
                 value(support),
                 value(name),
-                value(format!("EVT-{year}-{id:06}")),
+                value(NumberedKind::Event.number(year, id as i64)),
                 value(start),
                 value(end),
                 value(location),

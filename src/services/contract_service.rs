@@ -6,10 +6,10 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
 use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
-use crate::catalogue::Catalogue;
 pub use crate::catalogue::contract::{
     ContractChanges, ContractField, NUMBER_LOOKUP_LABEL, NewContract, PAYMENT, PAYMENT_LABEL,
 };
+use crate::catalogue::{Catalogue, NumberedKind};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
@@ -123,7 +123,7 @@ pub async fn search(
     )?;
     let words = validation::search_words(words)?;
     let upper = words.to_uppercase();
-    let filter = if upper.starts_with(&format!("{NUMBER_PREFIX}-")) {
+    let filter = if upper.starts_with(NumberedKind::Contract.start()) {
         ContractFilter {
             number_starts_with: Some(upper),
             ..ContractFilter::default()
@@ -142,9 +142,6 @@ pub async fn search(
     )
     .await?)
 }
-
-/// What contract numbers start with: `CTR-2026-0001`.
-pub const NUMBER_PREFIX: &str = "CTR";
 
 /// One contract.
 pub async fn detail(
@@ -251,7 +248,7 @@ pub async fn create(
         async move { contract_repository::last_number_with_prefix(transaction, &prefix).await }
     };
     // The number first, then the customer: every creation takes its locks in this order.
-    let number = numbering::reserve(&transaction, NUMBER_PREFIX, &highest_stored).await?;
+    let number = numbering::reserve(&transaction, NumberedKind::Contract, &highest_stored).await?;
     // Locked: the customer cannot be deleted while its contract is being created.
     let customer = customer_repository::find(&transaction, input.customer_id, true)
         .await?

@@ -7,9 +7,9 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
-use crate::catalogue::Catalogue;
 use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
+use crate::catalogue::{Catalogue, NumberedKind};
 use crate::entities::event;
 use crate::errors::CoreError;
 use crate::paging::{Page, PageRequest};
@@ -275,7 +275,7 @@ pub async fn create(
         async move { event_repository::last_number_with_prefix(transaction, &prefix).await }
     };
     // The number first, then the contract: every creation takes its locks in this order.
-    let number = numbering::reserve(&transaction, "EVT", &highest_stored).await?;
+    let number = numbering::reserve(&transaction, NumberedKind::Event, &highest_stored).await?;
     // Locked: the contract cannot be deleted while its event is being created.
     let contract = contract_repository::find(&transaction, input.contract_id, true)
         .await?

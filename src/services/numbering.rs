@@ -11,13 +11,9 @@ use std::future::Future;
 use chrono::{Datelike, Utc};
 use sea_orm::{ConnectionTrait, DbErr, SqlErr};
 
+pub use crate::catalogue::{NumberedKind, format_number};
 use crate::errors::CoreError;
 use crate::repositories::numbering_repository;
-
-/// `CTR-2026-` for `kind` `CTR` in 2026.
-pub fn yearly_prefix(kind: &str) -> String {
-    format!("{kind}-{}-", Utc::now().year())
-}
 
 /// The sequence of `number` under `prefix` (`CTR-2026-0041` → 41), 0 if it has none.
 pub fn sequence_of(prefix: &str, number: Option<&str>) -> i64 {
@@ -25,11 +21,6 @@ pub fn sequence_of(prefix: &str, number: Option<&str>) -> i64 {
         .and_then(|number| number.strip_prefix(prefix))
         .and_then(|digits| digits.parse::<i64>().ok())
         .unwrap_or(0)
-}
-
-/// The number `sequence` under `prefix`, at least four digits.
-pub fn format_number(prefix: &str, sequence: i64) -> String {
-    format!("{prefix}{sequence:04}")
 }
 
 /// The next number of `prefix`, taken from its counter (created, under the lock of its
@@ -55,24 +46,28 @@ where
     Ok(format_number(prefix, sequence))
 }
 
-/// Takes the next number of the year for `kind` (`CTR`, `EVT`) in the caller's write
+/// Takes the next number of the year for `kind` in the caller's write
 /// transaction, whose lock on the counter lasts until it ends. Taken before any other lock
 /// of the creation, so that creations wait for each other in one order and never
 /// deadlock. `highest_stored` returns the highest number stored with a prefix.
 pub async fn reserve<HighestFuture>(
     connection: &impl ConnectionTrait,
-    kind: &str,
+    kind: NumberedKind,
     highest_stored: impl FnOnce(String) -> HighestFuture,
 ) -> Result<String, CoreError>
 where
     HighestFuture: Future<Output = Result<Option<String>, DbErr>>,
 {
-    take_number(connection, &yearly_prefix(kind), highest_stored)
-        .await
-        .map_err(|error| match error {
-            CoreError::Busy { .. } => CoreError::NumberingBusy,
-            other => other,
-        })
+    take_number(
+        connection,
+        &kind.prefix_of_year(Utc::now().year()),
+        highest_stored,
+    )
+    .await
+    .map_err(|error| match error {
+        CoreError::Busy { .. } => CoreError::NumberingBusy,
+        other => other,
+    })
 }
 
 /// Inserts a record with `number`, reserved by [`reserve`] in the same transaction. When

@@ -7,7 +7,7 @@ use super::{
     FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, SEARCH, SHOW_BY_NUMBER, Shell,
     THIRD_LIST, render,
 };
-use crate::catalogue::{Catalogue, Given, Typed};
+use crate::catalogue::{Catalogue, Given, NumberedKind, Typed};
 use crate::errors::CoreError;
 use crate::handle::Session;
 use crate::handle::{
@@ -112,7 +112,7 @@ impl Shell<'_> {
                 },
                 Choice::Entry(SHOW_BY_NUMBER) => match self.ask_reference(
                     "un contrat",
-                    Some(("CTR-", &|shell, session, number| {
+                    Some((NumberedKind::Contract.start(), &|shell, session, number| {
                         shell
                             .core
                             .read(|core| core.contracts().detail_by_number(session, number))

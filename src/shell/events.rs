@@ -7,7 +7,7 @@ use super::{
     Shell, THIRD_LIST, render,
 };
 use crate::catalogue::event::NO_SUPPORT;
-use crate::catalogue::{Catalogue, Given, Typed};
+use crate::catalogue::{Catalogue, Given, NumberedKind, Typed};
 use crate::errors::CoreError;
 use crate::handle::{EventChanges, EventField, EventList, EventRow, EventSearch, Session};
 use crate::paging::{Page, PageRequest};
@@ -80,7 +80,7 @@ impl Shell<'_> {
                 Choice::Entry(SEARCH) => self.search_events()?,
                 Choice::Entry(_) => match self.ask_reference(
                     "un évènement",
-                    Some(("EVT-", &|shell, session, number| {
+                    Some((NumberedKind::Event.start(), &|shell, session, number| {
                         shell
                             .core
                             .read(|core| core.events().detail_by_number(session, number))

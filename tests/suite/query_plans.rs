@@ -98,9 +98,9 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
     ];
     let contract_filters = [
         (
-            "contracts by number (CTR-2026-00123…)",
+            "contracts by number (CTR-2026-0123…)",
             ContractFilter {
-                number_starts_with: Some(format!("CTR-{}-00123", chrono::Utc::now().format("%Y"))),
+                number_starts_with: Some(format!("CTR-{}-0123", chrono::Utc::now().format("%Y"))),
                 ..Default::default()
             },
         ),
