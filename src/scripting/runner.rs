@@ -173,51 +173,51 @@ pub async fn run(
 ) -> Result<RunOutcome, ScriptFailure> {
     let (format, mut data, mut messages) = output.into_parts();
     let run_started = std::time::Instant::now();
-    let mut attempt = 1;
-    loop {
-        let spool = Spool::new();
-        let attempt_output = ScriptOutput::new(
-            format,
-            Box::new(spool.writer(Channel::Data)),
-            Box::new(spool.writer(Channel::Messages)),
-        );
-        // The first attempt reads without taking SQLite's write lock (a report never
-        // needs it); an attempt after a conflict takes it from the start, and waits its
-        // turn.
-        let waiting_for_writers = attempt > 1;
-        let attempted = run_once(
-            core,
-            user.clone(),
-            &run,
-            attempt_output,
-            waiting_for_writers,
-            run_started,
-        )
-        .await;
-        match attempted {
-            Attempt::Conflict(_) if attempt < retry::ATTEMPTS => {
-                retry::count_retry();
-                tokio::time::sleep(retry::pause_after(attempt)).await;
-                attempt += 1;
-            }
-            Attempt::Conflict(failure) | Attempt::Failed(failure) => return Err(failure),
-            Attempt::Done(outcome) => {
-                match spool.release(&mut data, &mut messages) {
-                    // The reader went away (`executer … | head`): what it read is all it
-                    // wanted; the run is done.
-                    Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-                    Err(error) => {
-                        return Err(ScriptFailure::new(format!(
-                            "enregistré, mais impossible d'écrire le résultat ({})",
-                            crate::errors::french_io_error(&error)
-                        )));
-                    }
-                    Ok(()) => {}
+    let (outcome, spool) = retry::attempts(
+        |attempt| {
+            let spool = Spool::new();
+            let attempt_output = ScriptOutput::new(
+                format,
+                Box::new(spool.writer(Channel::Data)),
+                Box::new(spool.writer(Channel::Messages)),
+            );
+            // The first attempt reads without taking SQLite's write lock (a report never
+            // needs it); an attempt after a conflict takes it from the start, and waits
+            // its turn.
+            let waiting_for_writers = attempt > 1;
+            let attempted = run_once(
+                core,
+                user.clone(),
+                &run,
+                attempt_output,
+                waiting_for_writers,
+                run_started,
+            );
+            async move {
+                match attempted.await {
+                    Attempt::Done(outcome) => Ok((outcome, spool)),
+                    Attempt::Conflict(failure) => Err((failure, true)),
+                    Attempt::Failed(failure) => Err((failure, false)),
                 }
-                return Ok(outcome);
             }
+        },
+        |(_, conflict): &(ScriptFailure, bool)| *conflict,
+    )
+    .await
+    .map_err(|(failure, _)| failure)?;
+    match spool.release(&mut data, &mut messages) {
+        // The reader went away (`executer … | head`): what it read is all it wanted; the
+        // run is done.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(error) => {
+            return Err(ScriptFailure::new(format!(
+                "enregistré, mais impossible d'écrire le résultat ({})",
+                crate::errors::french_io_error(&error)
+            )));
         }
+        Ok(()) => {}
     }
+    Ok(outcome)
 }
 
 /// How one attempt of a run ended.

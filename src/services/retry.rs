@@ -77,13 +77,26 @@ pub async fn retrying<T, Attempt>(mut transaction: impl FnMut() -> Attempt) -> R
 where
     Attempt: Future<Output = Result<T, CoreError>>,
 {
-    let mut attempt = 1;
+    attempts(|_| bounded(transaction()), CoreError::is_contention).await
+}
+
+/// The one retry loop: runs `attempt(n)` (`n` from 1) until it ends otherwise than by an
+/// error `is_conflict` says is one, at most [`ATTEMPTS`] times, pausing with jitter
+/// between attempts (a shell action through [`retrying`], a script run as a whole).
+pub async fn attempts<T, E, Attempt>(
+    mut attempt: impl FnMut(u32) -> Attempt,
+    is_conflict: impl Fn(&E) -> bool,
+) -> Result<T, E>
+where
+    Attempt: Future<Output = Result<T, E>>,
+{
+    let mut number = 1;
     loop {
-        match bounded(transaction()).await {
-            Err(error) if error.is_contention() && attempt < ATTEMPTS => {
+        match attempt(number).await {
+            Err(error) if is_conflict(&error) && number < ATTEMPTS => {
                 count_retry();
-                tokio::time::sleep(pause_after(attempt)).await;
-                attempt += 1;
+                tokio::time::sleep(pause_after(number)).await;
+                number += 1;
             }
             other => return other,
         }
