@@ -115,6 +115,16 @@ impl EventField {
     /// change which is the policy's: `permissions::may_edit_event_field`).
     pub const CHANGEABLE: [Self; 7] = [Name, Start, End, Location, Attendees, Note, Support];
 
+    /// The field holding, as stored, what `self` changes: the support user's id for the
+    /// support (whose name is shown), the field itself otherwise. What a change made from
+    /// an event read earlier is compared on.
+    pub fn stored(self) -> Self {
+        match self {
+            Support => SupportId,
+            other => other,
+        }
+    }
+
     /// Whether `text`, typed for this field, meets the field's own rule (the rules across
     /// fields — an end after the start — are the service's, at the write).
     pub fn checked(self, text: &str) -> Result<(), CoreError> {
@@ -323,6 +333,21 @@ pub struct EventChanges {
     pub note: Option<String>,
     /// `Some(Some(user))` assigns a support user, `Some(None)` removes the assignment.
     pub support: Option<Option<SupportUser>>,
+}
+
+impl EventChanges {
+    /// Each changeable field, and whether this change sets it.
+    pub fn requested(&self) -> [(EventField, bool); 7] {
+        [
+            (Name, self.event_name.is_some()),
+            (Start, self.start.is_some()),
+            (End, self.end.is_some()),
+            (Location, self.location.is_some()),
+            (Attendees, self.attendees.is_some()),
+            (Note, self.note.is_some()),
+            (Support, self.support.is_some()),
+        ]
+    }
 }
 
 /// Who `value` designates as support: a number, a username or e-mail, or nobody.

@@ -368,34 +368,20 @@ pub async fn update(
     let transaction = begin_write(connection).await?;
     let current = find(&transaction, id, true).await?;
     permits(session, Action::Update, &current)?;
-    let requested = [
-        (EventField::Name, changes.event_name.is_some()),
-        (EventField::Start, changes.start.is_some()),
-        (EventField::End, changes.end.is_some()),
-        (EventField::Location, changes.location.is_some()),
-        (EventField::Attendees, changes.attendees.is_some()),
-        (EventField::Note, changes.note.is_some()),
-        (EventField::Support, changes.support.is_some()),
-    ];
+    let requested = changes.requested();
     for (event_field, changed) in requested {
         if changed {
             permits_field(session, event_field)?;
         }
     }
     if let Some(seen) = seen {
-        let differs = [
-            seen.event_name != current.event_name,
-            seen.start_datetime != current.start_datetime,
-            seen.end_datetime != current.end_datetime,
-            seen.location != current.location,
-            seen.attendees != current.attendees,
-            seen.note != current.note,
-            seen.user_support_id != current.user_support_id,
-        ];
+        // Each field compared by its catalogue, as stored (the support by its id).
         let fields: Vec<(bool, bool)> = requested
             .iter()
-            .zip(differs)
-            .map(|((_, set), differs)| (*set, differs))
+            .map(|(field, set)| {
+                let stored = field.stored();
+                (*set, stored.read(seen) != stored.read(&current))
+            })
             .collect();
         let now = Current {
             what: "l'évènement",
