@@ -1,6 +1,6 @@
 //! What a command or the shell ends with when it cannot go on: one enum, shown in French
 //! by `main.rs` and reported (when it is a fault rather than the user's to fix) by
-//! [`crate::reporting::application_failure`], once, there.
+//! [`ApplicationError::report`], once, there.
 
 use std::io;
 
@@ -56,6 +56,23 @@ pub enum ApplicationError {
 }
 
 impl ApplicationError {
+    /// Reports this end of a command or of the shell when it is a fault of the program or
+    /// of the database rather than something for the user to fix. Called once, by
+    /// `main.rs`, through `reporting` (which knows nothing of the command layer).
+    pub fn report(&self) {
+        match self {
+            ApplicationError::Core(error) => crate::reporting::core_failure(error),
+            ApplicationError::Database(
+                DatabaseError::Migration(_)
+                | DatabaseError::Damaged(_)
+                | DatabaseError::File { .. }
+                | DatabaseError::DemoData(_)
+                | DatabaseError::Unexpected(_),
+            ) => crate::reporting::unexpected_error(self),
+            _ => {}
+        }
+    }
+
     /// A file error: `what` (« impossible de lire le script « a.rhai » ») and the cause.
     pub fn file(what: impl Into<String>) -> impl FnOnce(io::Error) -> Self {
         let what = what.into();

@@ -81,7 +81,7 @@ fn main() -> ExitCode {
         Err(error) if error.is_closed_output() => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = ?error, "command failed");
-            reporting::application_failure(&error);
+            error.report();
             let _ = writeln!(terminal::stderr(), "Erreur : {error}");
             ExitCode::FAILURE
         }

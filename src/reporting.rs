@@ -14,7 +14,6 @@ use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
 
-use crate::application_error::ApplicationError;
 use crate::database::DatabaseError;
 use crate::errors::CoreError;
 use crate::private_directory::PrivateDirectory;
@@ -101,22 +100,6 @@ pub fn contract_signed(acting_user_id: i32, contract_id: i32) {
             ("contract_id", contract_id.to_string()),
         ],
     );
-}
-
-/// A command or the shell ended on `error`: reported when it is a fault of the program or
-/// of the database rather than something for the user to fix. Called once, by `main.rs`.
-pub fn application_failure(error: &ApplicationError) {
-    match error {
-        ApplicationError::Core(error) => core_failure(error),
-        ApplicationError::Database(
-            DatabaseError::Migration(_)
-            | DatabaseError::Damaged(_)
-            | DatabaseError::File { .. }
-            | DatabaseError::DemoData(_)
-            | DatabaseError::Unexpected(_),
-        ) => unexpected_error(error),
-        _ => {}
-    }
 }
 
 /// A failure of the core shown to someone (a shell screen, a script's error, a command's
