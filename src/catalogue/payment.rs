@@ -2,7 +2,37 @@
 //! list, its contract and what it left to pay.
 
 use super::{Catalogue, Description, Value};
-use crate::services::contract_service::RecordedPayment;
+use crate::money::Money;
+
+/// One payment of a list to record (`enregistrer_paiements`, a file of payments).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentLine {
+    /// Its line in the file, or its rank in the list: shown with the result.
+    pub line: i64,
+    /// How a refusal names it: « ligne 12 », « paiement 3 ».
+    pub source: String,
+    /// The contract's number (`CTR-2026-0001`, in any letter case).
+    pub number: String,
+    /// The amount paid, as typed (`1 250,50`).
+    pub amount: String,
+}
+
+/// A payment recorded from a list, with what it left to pay on its contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedPayment {
+    /// Its line in the file, or its rank in the list.
+    pub line: i64,
+    /// The contract's id.
+    pub contract_id: i32,
+    /// The contract's number.
+    pub contract_number: String,
+    /// The customer's company.
+    pub customer: String,
+    /// The amount paid.
+    pub amount: Money,
+    /// What was left to pay on the contract after this payment.
+    pub balance_due: Money,
+}
 
 /// A field of a recorded payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

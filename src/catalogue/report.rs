@@ -1,7 +1,49 @@
 //! The fields of the two reports' rows: unpaid contracts and activity, per sales user.
 
 use super::{Catalogue, Description, SALES_USER, Value};
-use crate::services::report_service::{SalesActivity, SalesUser, UnpaidContracts};
+use rust_decimal::Decimal;
+
+/// The sales user a line of a report is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalesUser {
+    /// `user.id`.
+    pub id: i32,
+    /// Sign-in name, for those who may read users (management) only: half of what signs
+    /// in, it is not shown to the others.
+    pub username: Option<String>,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// The unpaid contracts of one sales user's customers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnpaidContracts {
+    /// Whose customers.
+    pub sales_user: SalesUser,
+    /// How many contracts have something left to pay.
+    pub contracts: i64,
+    /// Their total amounts, exact.
+    pub total_amount: Decimal,
+    /// What is left to pay on them, exact.
+    pub balance_due: Decimal,
+}
+
+/// What one sales user brought in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SalesActivity {
+    /// The sales user.
+    pub sales_user: SalesUser,
+    /// Number of their customers.
+    pub customers: i64,
+    /// Number of signed contracts of their customers.
+    pub signed_contracts: i64,
+    /// Total amount of those contracts, exact.
+    pub signed_amount: Decimal,
+    /// What is left to pay on them, exact.
+    pub balance_due: Decimal,
+}
 
 /// The sales user's login name, for those who may read it; nothing for the others.
 fn username(user: &SalesUser) -> Value {

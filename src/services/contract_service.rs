@@ -9,6 +9,7 @@ use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_i
 pub use crate::catalogue::contract::{
     ContractChanges, ContractField, NUMBER_LOOKUP_LABEL, NewContract, PAYMENT, PAYMENT_LABEL,
 };
+pub use crate::catalogue::payment::{PaymentLine, RecordedPayment};
 use crate::catalogue::{Catalogue, NumberedKind};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
@@ -427,36 +428,6 @@ pub async fn record_payment(
     commit(transaction).await?;
     saved(session, &current, current.signed);
     Ok(updated)
-}
-
-/// One payment of a list to record (`enregistrer_paiements`, a file of payments).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PaymentLine {
-    /// Its line in the file, or its rank in the list: shown with the result.
-    pub line: i64,
-    /// How a refusal names it: « ligne 12 », « paiement 3 ».
-    pub source: String,
-    /// The contract's number (`CTR-2026-0001`, in any letter case).
-    pub number: String,
-    /// The amount paid, as typed (`1 250,50`).
-    pub amount: String,
-}
-
-/// A payment recorded from a list, with what it left to pay on its contract.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordedPayment {
-    /// Its line in the file, or its rank in the list.
-    pub line: i64,
-    /// The contract's id.
-    pub contract_id: i32,
-    /// The contract's number.
-    pub contract_number: String,
-    /// The customer's company.
-    pub customer: String,
-    /// The amount paid.
-    pub amount: Money,
-    /// What was left to pay on the contract after this payment.
-    pub balance_due: Money,
 }
 
 /// How many lines, and how many contracts, one statement reads or writes.

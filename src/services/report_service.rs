@@ -1,56 +1,14 @@
 //! Reports over the whole base, computed by the database: unpaid contracts and activity
 //! per sales user. Everyone who may read contracts and customers may read them.
 
-use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 
 use super::Session;
+pub use crate::catalogue::report::{SalesActivity, SalesUser, UnpaidContracts};
 use crate::errors::CoreError;
 use crate::money::decimal_from_cents;
 use crate::permissions::{Action, Resource, Role, Target, authorize};
 use crate::repositories::report_repository;
-
-/// The sales user a line of a report is about.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SalesUser {
-    /// `user.id`.
-    pub id: i32,
-    /// Sign-in name, for those who may read users (management) only: half of what signs
-    /// in, it is not shown to the others.
-    pub username: Option<String>,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-}
-
-/// The unpaid contracts of one sales user's customers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnpaidContracts {
-    /// Whose customers.
-    pub sales_user: SalesUser,
-    /// How many contracts have something left to pay.
-    pub contracts: i64,
-    /// Their total amounts, exact.
-    pub total_amount: Decimal,
-    /// What is left to pay on them, exact.
-    pub balance_due: Decimal,
-}
-
-/// What one sales user brought in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SalesActivity {
-    /// The sales user.
-    pub sales_user: SalesUser,
-    /// Number of their customers.
-    pub customers: i64,
-    /// Number of signed contracts of their customers.
-    pub signed_contracts: i64,
-    /// Total amount of those contracts, exact.
-    pub signed_amount: Decimal,
-    /// What is left to pay on them, exact.
-    pub balance_due: Decimal,
-}
 
 /// Whether `session` may read users, and so the login names of the reports' sales users.
 fn may_read_users(session: &Session) -> bool {
