@@ -162,14 +162,7 @@ fn owned_by_me(metadata: &fs::Metadata) -> bool {
 /// `file`, opened without following a link, must be a plain file of ours.
 fn checked(file: File, path: &Path) -> io::Result<File> {
     let metadata = file.metadata()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if metadata.uid() != rustix::process::geteuid().as_raw() {
-            return Err(not_a_plain_file(path));
-        }
-    }
-    if !metadata.is_file() {
+    if !metadata.is_file() || !owned_by_me(&metadata) {
         return Err(not_a_plain_file(path));
     }
     Ok(file)

@@ -174,9 +174,7 @@ impl Table {
             .unwrap_or(0);
         let width = columns.map_or(widest, <[String]>::len);
         if items.len().saturating_mul(width.max(1)) > MAXIMUM_TABLE_CELLS {
-            return Err(format!(
-                "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
-            ));
+            return Err(too_many_cells());
         }
         let named_rows: Vec<Vec<(String, Dynamic)>> = items
             .iter()
@@ -209,9 +207,7 @@ impl Table {
             }
         };
         if named_rows.len().saturating_mul(columns.len().max(1)) > MAXIMUM_TABLE_CELLS {
-            return Err(format!(
-                "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
-            ));
+            return Err(too_many_cells());
         }
         let position: std::collections::HashMap<&str, usize> = columns
             .iter()
@@ -318,6 +314,13 @@ impl Table {
 
 /// The most cells `afficher` writes in one table (an export writes any size).
 pub const MAXIMUM_TABLE_CELLS: usize = 2_000_000;
+
+/// The refusal of a table past [`MAXIMUM_TABLE_CELLS`].
+fn too_many_cells() -> String {
+    format!(
+        "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
+    )
+}
 
 /// A result that could not be written, in French: the output's limit says so.
 fn written_error(error: &std::io::Error) -> String {
