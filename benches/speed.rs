@@ -649,7 +649,7 @@ mod concurrent {
                 .unwrap()
                 .unwrap();
             assert_eq!(
-                stored.total_amount.cents() - stored.balance_due.cents(),
+                stored.total_amount.0.cents() - stored.balance_due.0.cents(),
                 i64::from(paid[index]) * 100,
                 "payments on contract {id}"
             );

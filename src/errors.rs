@@ -83,36 +83,7 @@ pub enum CoreError {
     Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// Why a session is refused. Shown in the message so that the user knows what happened,
-/// never with the token itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum SessionProblem {
-    /// No token is stored.
-    #[error("aucune session ouverte")]
-    Missing,
-    /// The token's lifetime is over.
-    #[error("session expirée")]
-    Expired,
-    /// Bad signature, altered content, wrong algorithm, issuer or audience.
-    #[error("jeton invalide")]
-    Invalid,
-    /// The user no longer exists.
-    #[error("utilisateur supprimé")]
-    UserDeleted,
-    /// The user's password, role or username changed since sign-in: every session of
-    /// theirs ended.
-    #[error("mot de passe, rôle ou identifiant changé depuis la connexion")]
-    UserChanged,
-    /// The session was closed by signing out.
-    #[error("session fermée par une déconnexion")]
-    SignedOut,
-}
-
-/// A session that ended, as the shell says it: there, one signs in again at the welcome
-/// screen, not with `epic-events connexion`.
-pub fn session_ended_in_the_shell(problem: SessionProblem) -> String {
-    format!("votre session n'est plus valide ({problem}) : reconnectez-vous (« 1. Se connecter »)")
-}
+pub use epic_events_api::error::{SessionProblem, session_ended_in_the_shell};
 
 fn busy_message(whole_database: bool) -> &'static str {
     if whole_database {

@@ -33,17 +33,13 @@ pub use crate::catalogue::user::{
 };
 pub use crate::services::Session;
 pub use crate::services::authentication_service::AuthenticatedUser;
-pub use crate::services::contract_service::{
-    ContractList, ContractRow, PaymentLine, RecordedPayment,
-};
-pub use crate::services::customer_service::{CustomerList, CustomerRow};
-pub use crate::services::event_service::{
-    BulkAssignment, BulkTarget, EventList, EventRow, EventSearch,
-};
+pub use crate::services::contract_service::{ContractList, PaymentLine, RecordedPayment};
+pub use crate::services::customer_service::CustomerList;
+pub use crate::services::event_service::{BulkAssignment, BulkTarget, EventList, EventSearch};
 pub use crate::services::journal::{Change, ChangeKind, Journal};
 pub use crate::services::report_service::{SalesActivity, UnpaidContracts};
 pub use crate::services::retry::{self, ATTEMPTS};
-pub use crate::services::user_service::UserRow;
+pub use epic_events_api::records::{ContractRow, CustomerRow, EventRow, UserRow};
 
 /// The core over one database.
 #[derive(Clone, Debug)]

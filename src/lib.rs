@@ -14,7 +14,7 @@ pub mod errors;
 pub mod formatting;
 pub mod handle;
 pub mod money;
-pub mod paging;
+pub use epic_events_api::paging;
 pub mod permissions;
 pub mod private_directory;
 pub mod reporting;

@@ -282,8 +282,8 @@ pub async fn load(database: &DatabaseConnection, data: &DemoDataSet) -> Result<(
             customer_id: Set(customer_id),
             user_management_id: Set(user_with_role(&demo_contract.management, "management")?),
             contract_number: Set(demo_contract.contract_number.clone()),
-            total_amount: Set(total_amount),
-            balance_due: Set(balance_due),
+            total_amount: Set(total_amount.into()),
+            balance_due: Set(balance_due.into()),
             signed: Set(demo_contract.signed),
             ..Default::default()
         }

@@ -19,7 +19,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait
 use super::DatabaseError;
 use crate::authentication::password;
 use crate::entities::{contract, customer, event, role, user};
-use crate::money::Money;
+use crate::money::{Money, StoredMoney};
 use crate::permissions::Role;
 
 /// The password of every generated account (a benchmark data set, never a real one).
@@ -409,8 +409,8 @@ pub async fn generate(
             value(customer_id),
             value(*pick(&mut random, &managers)),
             value(NumberedKind::Contract.number(year, id as i64)),
-            value(money(total_cents)),
-            value(money(balance_cents)),
+            value(StoredMoney(money(total_cents))),
+            value(StoredMoney(money(balance_cents))),
             value(signed),
             value(now),
             value(now),

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::money::Money;
+use crate::money::StoredMoney;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contract")]
@@ -14,8 +14,8 @@ pub struct Model {
     pub user_management_id: i32,
     #[sea_orm(unique)]
     pub contract_number: String,
-    pub total_amount: Money,
-    pub balance_due: Money,
+    pub total_amount: StoredMoney,
+    pub balance_due: StoredMoney,
     /// One-way: a signed contract is never unsigned.
     pub signed: bool,
     pub created_at: DateTimeUtc,

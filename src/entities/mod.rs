@@ -1,6 +1,6 @@
 //! SeaORM entities, one file per table of SPEC §3. Data only: no permission, no validation.
 //!
-//! Amounts are [`Money`](crate::money::Money), date-times UTC, and `created_at` /
+//! Amounts are [`StoredMoney`](crate::money::StoredMoney), date-times UTC, and `created_at` /
 //! `updated_at` are set here, by [`maintain_timestamps!`], on every insert and update made
 //! through an active model. Bulk statements (`insert_many`, `update_many`) bypass that hook
 //! and must set both columns themselves.

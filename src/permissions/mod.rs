@@ -9,12 +9,11 @@
 //! are in `vocabulary`, the menus' features in `features`.
 
 mod features;
-mod vocabulary;
 
 use std::collections::BTreeSet;
 
+pub use epic_events_api::vocabulary::{Action, Permission, Resource, Role};
 pub use features::{Feature, allows};
-pub use vocabulary::{Action, Permission, Resource, Role};
 
 /// For which records a role's right holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

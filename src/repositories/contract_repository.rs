@@ -2,66 +2,16 @@
 
 use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
+use super::rows::ReadRows;
+pub use epic_events_api::records::ContractRow;
+
 use crate::entities::{contract, customer, event, user};
-use crate::money::Money;
+use crate::money::{Money, StoredMoney};
 use crate::paging::PageRequest;
-
-/// A contract as lists and details show it.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
-pub struct ContractRow {
-    /// `contract.id`.
-    pub id: i32,
-    /// Its number, e.g. `CTR-2026-0001`.
-    pub contract_number: String,
-    /// The customer.
-    pub customer_id: i32,
-    /// The customer's company.
-    pub customer_company_name: String,
-    /// The customer's sales user.
-    pub customer_sales_user_id: i32,
-    /// Sales user's first name.
-    pub sales_first_name: String,
-    /// Sales user's last name.
-    pub sales_last_name: String,
-    /// The management user who created it.
-    pub user_management_id: i32,
-    /// Management user's first name.
-    pub management_first_name: String,
-    /// Management user's last name.
-    pub management_last_name: String,
-    /// Total amount.
-    pub total_amount: Money,
-    /// Amount still due.
-    pub balance_due: Money,
-    /// Signed or not.
-    pub signed: bool,
-    /// Creation time.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Last modification time.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Its version (see `repositories::write_version`).
-    pub version: i64,
-    /// Who made that version.
-    pub updated_by: Option<i32>,
-}
-
-impl ContractRow {
-    /// Takes the contract's own columns from `stored`, read under its lock.
-    fn with_stored(mut self, stored: contract::Model) -> Self {
-        self.contract_number = stored.contract_number;
-        self.total_amount = stored.total_amount;
-        self.balance_due = stored.balance_due;
-        self.signed = stored.signed;
-        self.updated_at = stored.updated_at;
-        self.version = stored.version;
-        self.updated_by = stored.updated_by;
-        self
-    }
-}
 
 /// Which contracts, before paging. All conditions given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -177,7 +127,7 @@ pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract
     }
     if filter.unpaid_only {
         // Equality only: on SQLite amounts are canonical text (see `money`).
-        query = query.filter(contract::Column::BalanceDue.ne(Money::ZERO));
+        query = query.filter(contract::Column::BalanceDue.ne(StoredMoney(Money::ZERO)));
     }
     if let Some(after_id) = page.after_id() {
         query = query.filter(contract::Column::Id.gt(after_id));
@@ -215,14 +165,13 @@ pub async fn find(
 ) -> Result<Option<ContractRow>, DbErr> {
     let read = with_names()
         .filter(contract::Column::Id.eq(id))
-        .into_model::<ContractRow>()
-        .one(connection);
+        .one_row::<ContractRow>(connection);
     super::find_locked::<contract::Entity, _>(
         connection,
         id,
         for_update,
         read,
-        ContractRow::with_stored,
+        super::rows::merged_contract,
     )
     .await
 }
@@ -234,8 +183,7 @@ pub async fn find_by_number(
 ) -> Result<Option<ContractRow>, DbErr> {
     with_names()
         .filter(contract::Column::ContractNumber.eq(number))
-        .into_model::<ContractRow>()
-        .one(connection)
+        .one_row::<ContractRow>(connection)
         .await
 }
 
@@ -300,8 +248,7 @@ pub async fn find_by_numbers(
 ) -> Result<Vec<ContractRow>, DbErr> {
     with_names()
         .filter(contract::Column::ContractNumber.is_in(numbers.iter().cloned()))
-        .into_model::<ContractRow>()
-        .all(connection)
+        .all_rows::<ContractRow>(connection)
         .await
 }
 
@@ -321,14 +268,13 @@ pub async fn find_locked_by_ids(
         .await?;
     let rows = with_names()
         .filter(contract::Column::Id.is_in(locked.iter().map(|stored| stored.id)))
-        .into_model::<ContractRow>()
-        .all(connection)
+        .all_rows::<ContractRow>(connection)
         .await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             let stored = locked.iter().find(|stored| stored.id == row.id)?.clone();
-            Some(row.with_stored(stored))
+            Some(super::rows::merged_contract(row, stored))
         })
         .collect())
 }
@@ -346,10 +292,13 @@ pub async fn set_balances(
     };
     let mut case = Expr::case(
         contract::Column::Id.eq(*first_id),
-        Expr::value(*first_balance),
+        Expr::value(StoredMoney(*first_balance)),
     );
     for (id, balance) in rest {
-        case = case.case(contract::Column::Id.eq(*id), Expr::value(*balance));
+        case = case.case(
+            contract::Column::Id.eq(*id),
+            Expr::value(StoredMoney(*balance)),
+        );
     }
     let new_balance: SimpleExpr = case.finally(Expr::col(contract::Column::BalanceDue)).into();
     super::write_versions::<contract::Entity>(

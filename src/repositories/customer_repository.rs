@@ -2,41 +2,15 @@
 
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
+
+use super::rows::ReadRows;
+pub use epic_events_api::records::CustomerRow;
 
 use crate::entities::{contract, customer, user};
 use crate::paging::PageRequest;
-
-/// A customer with the name of their sales user, as lists and details show it: its stored
-/// row (every column of `customer`, so that a new column needs nothing here), and the name
-/// read through the join. Its columns read as its own (`row.company_name`).
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
-pub struct CustomerRow {
-    /// The customer as stored.
-    #[sea_orm(nested)]
-    pub stored: customer::Model,
-    /// Sales user's first name.
-    pub sales_first_name: String,
-    /// Sales user's last name.
-    pub sales_last_name: String,
-}
-
-impl std::ops::Deref for CustomerRow {
-    type Target = customer::Model;
-
-    fn deref(&self) -> &customer::Model {
-        &self.stored
-    }
-}
-
-impl CustomerRow {
-    /// Takes the customer's own columns from `stored`, read under its lock.
-    fn with_stored(self, stored: customer::Model) -> Self {
-        Self { stored, ..self }
-    }
-}
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
 fn with_sales_name() -> Select<customer::Entity> {
@@ -61,8 +35,7 @@ pub async fn search(
     page: PageRequest,
 ) -> Result<Vec<CustomerRow>, DbErr> {
     search_query(sales_user_id, Some(search), page)
-        .into_model::<CustomerRow>()
-        .all(connection)
+        .all_rows::<CustomerRow>(connection)
         .await
 }
 
@@ -97,14 +70,13 @@ pub async fn find(
 ) -> Result<Option<CustomerRow>, DbErr> {
     let read = with_sales_name()
         .filter(customer::Column::Id.eq(id))
-        .into_model::<CustomerRow>()
-        .one(connection);
+        .one_row::<CustomerRow>(connection);
     super::find_locked::<customer::Entity, _>(
         connection,
         id,
         for_update,
         read,
-        CustomerRow::with_stored,
+        super::rows::merged_customer,
     )
     .await
 }

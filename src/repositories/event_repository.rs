@@ -2,83 +2,16 @@
 
 use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Select,
 };
+
+use super::rows::ReadRows;
+pub use epic_events_api::records::EventRow;
 
 use crate::entities::{contract, customer, event, user};
 use crate::paging::PageRequest;
 use crate::repositories::contains_pattern;
-
-/// An event as lists and details show it.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
-pub struct EventRow {
-    /// `event.id`.
-    pub id: i32,
-    /// Its number, e.g. `EVT-2026-0001`.
-    pub event_number: String,
-    /// Its name.
-    pub event_name: String,
-    /// The contract.
-    pub contract_id: i32,
-    /// The contract's number.
-    pub contract_number: String,
-    /// The customer (the contract's).
-    pub customer_id: i32,
-    /// The customer's company.
-    pub customer_company_name: String,
-    /// The customer contact's first name.
-    pub customer_first_name: String,
-    /// The customer contact's last name.
-    pub customer_last_name: String,
-    /// The customer's e-mail address.
-    pub customer_email: String,
-    /// The customer's phone number (canonical).
-    pub customer_phone_number: String,
-    /// The customer's sales user.
-    pub customer_sales_user_id: i32,
-    /// The assigned support user, if any.
-    pub user_support_id: Option<i32>,
-    /// Support user's first name.
-    pub support_first_name: Option<String>,
-    /// Support user's last name.
-    pub support_last_name: Option<String>,
-    /// Start (UTC).
-    pub start_datetime: chrono::DateTime<chrono::Utc>,
-    /// End (UTC).
-    pub end_datetime: chrono::DateTime<chrono::Utc>,
-    /// Where.
-    pub location: String,
-    /// Expected attendees.
-    pub attendees: i32,
-    /// Notes.
-    pub note: String,
-    /// Creation time.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Last modification time.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Its version (see `repositories::write_version`).
-    pub version: i64,
-    /// Who made that version.
-    pub updated_by: Option<i32>,
-}
-
-impl EventRow {
-    /// Takes the event's own columns from `stored`, read under its lock.
-    fn with_stored(mut self, stored: event::Model) -> Self {
-        self.event_name = stored.event_name;
-        self.user_support_id = stored.user_support_id;
-        self.start_datetime = stored.start_datetime;
-        self.end_datetime = stored.end_datetime;
-        self.location = stored.location;
-        self.attendees = stored.attendees;
-        self.note = stored.note;
-        self.updated_at = stored.updated_at;
-        self.version = stored.version;
-        self.updated_by = stored.updated_by;
-        self
-    }
-}
 
 /// Which events, before paging. All conditions given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -249,8 +182,7 @@ pub async fn find_many(
     let rows = with_names()
         .filter(event::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(event::Column::Id)
-        .into_model::<EventRow>()
-        .all(connection)
+        .all_rows::<EventRow>(connection)
         .await?;
     Ok(match stored {
         None => rows,
@@ -261,7 +193,7 @@ pub async fn find_many(
                     while stored.next_if(|model| model.id < row.id).is_some() {}
                     stored
                         .next_if(|model| model.id == row.id)
-                        .map(|model| row.with_stored(model))
+                        .map(|model| super::rows::merged_event(row, model))
                 })
                 .collect()
         }

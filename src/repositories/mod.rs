@@ -11,6 +11,7 @@ pub mod event_repository;
 pub mod numbering_repository;
 pub mod permission_repository;
 pub mod report_repository;
+pub mod rows;
 pub mod session_repository;
 pub mod user_repository;
 
@@ -94,9 +95,16 @@ pub async fn page_of<E, M>(
 where
     E: EntityTrait,
     E::Model: Sync,
-    M: sea_orm::FromQueryResult + Send + Sync,
+    M: Send + Sync,
+    rows::Read<M>: sea_orm::FromQueryResult,
 {
-    let rows = query(page).into_model::<M>().all(connection).await?;
+    let rows = query(page)
+        .into_model::<rows::Read<M>>()
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(rows::Read::into_row)
+        .collect();
     crate::paging::Page::from_rows(rows, page, id)
         .counted(
             page,

@@ -47,7 +47,7 @@ pub async fn unpaid_by_sales_user(
     UnpaidBySalesUserRow::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,
-        [crate::money::Money::ZERO.into()],
+        [crate::money::StoredMoney(crate::money::Money::ZERO).into()],
     ))
     .all(connection)
     .await

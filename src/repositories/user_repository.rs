@@ -6,6 +6,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
+use super::rows::ReadRows;
+pub use epic_events_api::records::UserRow;
+
 use crate::entities::{role, user};
 
 /// A user with the stored name of their role.
@@ -96,49 +99,6 @@ pub async fn insert(
     new_user.insert(connection).await
 }
 
-/// A user with their role's name, as lists and details show it (never the hash).
-#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
-pub struct UserRow {
-    /// `user.id`.
-    pub id: i32,
-    /// Sign-in name.
-    pub username: String,
-    /// First name.
-    pub user_first_name: String,
-    /// Last name.
-    pub user_last_name: String,
-    /// E-mail.
-    pub email: String,
-    /// Phone.
-    pub phone_number: String,
-    /// Stored role name.
-    pub role_name: String,
-    /// Creation time.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Last modification time.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Its version (see `repositories::write_version`).
-    pub version: i64,
-    /// Who made that version.
-    pub updated_by: Option<i32>,
-}
-
-impl UserRow {
-    /// Takes the user's own columns from `stored`, read under its lock (the role's name
-    /// comes from the joined read).
-    fn with_stored(mut self, stored: user::Model) -> Self {
-        self.username = stored.username;
-        self.user_first_name = stored.user_first_name;
-        self.user_last_name = stored.user_last_name;
-        self.email = stored.email;
-        self.phone_number = stored.phone_number;
-        self.updated_at = stored.updated_at;
-        self.version = stored.version;
-        self.updated_by = stored.updated_by;
-        self
-    }
-}
-
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
 fn rows() -> sea_orm::Select<user::Entity> {
     user::Entity::find()
@@ -166,8 +126,7 @@ pub async fn list(
     page: crate::paging::PageRequest,
 ) -> Result<Vec<UserRow>, DbErr> {
     list_query(role_name, page)
-        .into_model::<UserRow>()
-        .all(connection)
+        .all_rows::<UserRow>(connection)
         .await
 }
 
@@ -210,10 +169,15 @@ pub async fn find_row(
 ) -> Result<Option<UserRow>, DbErr> {
     let read = rows()
         .filter(user::Column::Id.eq(id))
-        .into_model::<UserRow>()
-        .one(connection);
-    super::find_locked::<user::Entity, _>(connection, id, for_update, read, UserRow::with_stored)
-        .await
+        .one_row::<UserRow>(connection);
+    super::find_locked::<user::Entity, _>(
+        connection,
+        id,
+        for_update,
+        read,
+        super::rows::merged_user,
+    )
+    .await
 }
 
 /// The role named `name`.

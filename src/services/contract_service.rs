@@ -14,7 +14,7 @@ use crate::catalogue::{Catalogue, NumberedKind};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
-use crate::money::Money;
+use crate::money::{Money, StoredMoney};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
@@ -280,8 +280,8 @@ pub async fn create(
                 customer_id: Set(customer.id),
                 user_management_id: Set(session.user.id),
                 contract_number: Set(number),
-                total_amount: Set(total),
-                balance_due: Set(balance),
+                total_amount: Set(total.into()),
+                balance_due: Set(balance.into()),
                 signed: Set(input.signed),
                 updated_by: Set(Some(session.user.id)),
                 ..Default::default()
@@ -370,10 +370,16 @@ pub async fn update(
     // Only what changes is written: a concurrent change of another field stays.
     let mut columns: Vec<(contract::Column, SimpleExpr)> = Vec::new();
     if total != current.total_amount {
-        columns.push((contract::Column::TotalAmount, Expr::value(total)));
+        columns.push((
+            contract::Column::TotalAmount,
+            Expr::value(StoredMoney(total)),
+        ));
     }
     if balance != current.balance_due {
-        columns.push((contract::Column::BalanceDue, Expr::value(balance)));
+        columns.push((
+            contract::Column::BalanceDue,
+            Expr::value(StoredMoney(balance)),
+        ));
     }
     if signed != current.signed {
         columns.push((contract::Column::Signed, Expr::value(signed)));

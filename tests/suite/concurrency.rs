@@ -75,8 +75,8 @@ async fn stored_contract(database: &TestDatabase, id: i32) -> contract::Model {
 }
 
 /// Cents of a stored amount.
-fn cents(amount: epic_events::money::Money) -> i64 {
-    amount.cents()
+fn cents(amount: impl Into<epic_events::money::Money>) -> i64 {
+    amount.into().cents()
 }
 
 /// Runs `source` as `session`'s user on `connection`, in one transaction, as `executer`

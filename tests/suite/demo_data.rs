@@ -240,7 +240,7 @@ async fn customers_contracts_and_events_are_distributed_as_specified(
             .iter()
             .filter(|row| row.customer_id == customer_row.id)
             .map(|row| {
-                let payment = if row.balance_due.is_zero() {
+                let payment = if row.balance_due.0.is_zero() {
                     Payment::Fully
                 } else if row.balance_due == row.total_amount {
                     Payment::Nothing

@@ -61,13 +61,11 @@ async fn generates_a_valid_data_set(backend: crate::support::Backend) {
     assert!(
         contracts
             .iter()
-            .any(|row| row.signed && row.balance_due.is_zero())
+            .any(|row| row.signed && row.balance_due.0.is_zero())
     );
-    assert!(
-        contracts.iter().any(|row| row.signed
-            && !row.balance_due.is_zero()
-            && row.balance_due < row.total_amount)
-    );
+    assert!(contracts.iter().any(|row| row.signed
+        && !row.balance_due.0.is_zero()
+        && row.balance_due < row.total_amount));
     let without_support = events
         .iter()
         .filter(|row| row.user_support_id.is_none())

@@ -304,8 +304,7 @@ async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
     assert!(
         found
             .iter()
-            .all(|row| row.stored.customer_last_name == "Lefèvre"
-                || row.stored.company_name.contains("Lefèvre")),
+            .all(|row| row.customer_last_name == "Lefèvre" || row.company_name.contains("Lefèvre")),
         "{found:?}"
     );
 }

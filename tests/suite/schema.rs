@@ -82,8 +82,8 @@ fn new_contract(ids: &DemoIds, suffix: &str) -> contract::ActiveModel {
         customer_id: Set(ids.maison_durand),
         user_management_id: Set(ids.manager1),
         contract_number: Set(format!("CTR-TEST-{suffix}")),
-        total_amount: Set(amount("100.00")),
-        balance_due: Set(amount("100.00")),
+        total_amount: Set(amount("100.00").into()),
+        balance_due: Set(amount("100.00").into()),
         signed: Set(true),
         ..Default::default()
     }
@@ -428,8 +428,8 @@ async fn check_constraints_refuse_impossible_values(backend: crate::support::Bac
     let start = Utc.with_ymd_and_hms(2027, 5, 1, 18, 0, 0).unwrap();
 
     let balance_above_total = contract::ActiveModel {
-        total_amount: Set(amount("100.00")),
-        balance_due: Set(amount("100.01")),
+        total_amount: Set(amount("100.00").into()),
+        balance_due: Set(amount("100.01").into()),
         ..new_contract(&ids, "20")
     };
     assert!(
@@ -529,8 +529,8 @@ async fn amounts_round_trip_exactly(backend: crate::support::Backend) {
     for (index, total) in amounts.iter().enumerate() {
         contract::ActiveModel {
             contract_number: Set(format!("CTR-ROUND-{index:04}")),
-            total_amount: Set(*total),
-            balance_due: Set(*total),
+            total_amount: Set((*total).into()),
+            balance_due: Set((*total).into()),
             ..new_contract(&ids, "30")
         }
         .insert(&database.connection)
@@ -545,13 +545,13 @@ async fn amounts_round_trip_exactly(backend: crate::support::Backend) {
     assert_eq!(stored.len(), amounts.len());
     for row in stored {
         let index: usize = row.contract_number["CTR-ROUND-".len()..].parse().unwrap();
-        assert_eq!(row.total_amount, amounts[index]);
+        assert_eq!(row.total_amount.0, amounts[index]);
         assert_eq!(
             row.total_amount.to_string(),
             amounts[index].to_string(),
             "scale kept"
         );
-        assert_eq!(row.balance_due, amounts[index]);
+        assert_eq!(row.balance_due.0, amounts[index]);
     }
 
     // SQL arithmetic on stored amounts is exact too (integer cents on SQLite).

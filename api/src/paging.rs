@@ -9,7 +9,8 @@ pub const MAXIMUM_PAGE_SIZE: u64 = 1000;
 /// Which page to read: the rows after `after_id`, at most `size` of them. Its fields are
 /// private: the only ways to make one ([`PageRequest::first`], [`PageRequest::after`])
 /// keep the size between 1 and [`MAXIMUM_PAGE_SIZE`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "RequestedPage")]
 pub struct PageRequest {
     /// The last id of the previous page, or `None` for the first page.
     after_id: Option<i32>,
@@ -62,6 +63,26 @@ impl PageRequest {
     }
 }
 
+/// A page request as it arrives from outside: its size is clamped again, so that no
+/// deserialised request bypasses [`MAXIMUM_PAGE_SIZE`].
+#[derive(serde::Deserialize)]
+struct RequestedPage {
+    after_id: Option<i32>,
+    size: u64,
+    count_total: bool,
+}
+
+impl From<RequestedPage> for PageRequest {
+    fn from(requested: RequestedPage) -> Self {
+        let first = PageRequest::first(requested.size);
+        PageRequest {
+            after_id: requested.after_id,
+            count_total: requested.count_total,
+            ..first
+        }
+    }
+}
+
 impl Default for PageRequest {
     fn default() -> Self {
         Self::first(DEFAULT_PAGE_SIZE)
@@ -69,7 +90,7 @@ impl Default for PageRequest {
 }
 
 /// One page of results.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Page<T> {
     /// The rows, in id order.
     pub items: Vec<T>,

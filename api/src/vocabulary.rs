@@ -1,9 +1,12 @@
-//! The words of the rules: roles, kinds of record, actions, and rights as stored.
+//! The words of the rules: roles, kinds of record, actions, rights as stored, and what
+//! the shell's menus offer. Which role may do what is the core's policy, not here.
 
 use std::fmt;
 
 /// A department, stored in the `role` table under [`Role::name`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Role {
     /// `management` (gestion): users, contracts, assignment of support.
     Management,
@@ -57,7 +60,9 @@ impl fmt::Display for Role {
 }
 
 /// A kind of record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Resource {
     /// An employee account.
     User,
@@ -116,7 +121,9 @@ impl Resource {
 }
 
 /// What is done to a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Action {
     /// Create a record.
     Create,
@@ -154,7 +161,9 @@ impl Action {
 }
 
 /// A right as stored in `permission.name`: `resource:action`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Permission {
     /// On what.
     pub resource: Resource,
@@ -175,5 +184,71 @@ impl Permission {
             resource: Resource::ALL.into_iter().find(|r| r.name() == resource)?,
             action: Action::ALL.into_iter().find(|a| a.name() == action)?,
         })
+    }
+}
+
+/// What a menu of the shell offers, beyond a single record: the lists and the creation
+/// screens. the core says which a user may open; the shell shows those only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Feature {
+    /// Users' management (lists, creation).
+    Users,
+    /// Every customer.
+    Customers,
+    /// The customers one owns.
+    MyCustomers,
+    /// Creating a customer (for oneself).
+    CreateCustomer,
+    /// Every contract.
+    Contracts,
+    /// One's contracts.
+    MyContracts,
+    /// One's contracts not signed yet.
+    MyUnsignedContracts,
+    /// One's contracts not fully paid.
+    MyUnpaidContracts,
+    /// Creating a contract.
+    CreateContract,
+    /// Every event.
+    Events,
+    /// The events assigned to oneself.
+    MyEvents,
+    /// Events nobody supports yet, to assign them.
+    EventsWithoutSupport,
+}
+
+impl Feature {
+    /// Every feature.
+    pub const ALL: [Feature; 12] = [
+        Feature::Users,
+        Feature::Customers,
+        Feature::MyCustomers,
+        Feature::CreateCustomer,
+        Feature::Contracts,
+        Feature::MyContracts,
+        Feature::MyUnsignedContracts,
+        Feature::MyUnpaidContracts,
+        Feature::CreateContract,
+        Feature::Events,
+        Feature::MyEvents,
+        Feature::EventsWithoutSupport,
+    ];
+
+    /// The feature's name in a French sentence.
+    pub fn french_name(self) -> &'static str {
+        match self {
+            Feature::Users => "la gestion des utilisateurs",
+            Feature::Customers => "la liste des clients",
+            Feature::MyCustomers => "« Mes clients »",
+            Feature::CreateCustomer => "la création de clients",
+            Feature::Contracts => "la liste des contrats",
+            Feature::MyContracts => "« Mes contrats »",
+            Feature::MyUnsignedContracts => "« Mes contrats non signés »",
+            Feature::MyUnpaidContracts => "« Mes contrats non payés »",
+            Feature::CreateContract => "la création de contrats",
+            Feature::Events => "la liste des évènements",
+            Feature::MyEvents => "« Mes évènements »",
+            Feature::EventsWithoutSupport => "« Évènements sans support »",
+        }
     }
 }

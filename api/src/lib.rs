@@ -1,0 +1,14 @@
+//! Epic Events CRM's API: what crosses between the people's side (the shell, typed
+//! commands, `executer`) and the core (policy, rules, the database, the script engine).
+//!
+//! Everything here is plain data that serialises: no connection, no transaction, no
+//! engine, no runtime. The core implements the API over a database; a remote
+//! implementation (the server mode) carries the same values over the network.
+
+pub mod error;
+pub mod money;
+pub mod paging;
+pub mod records;
+pub mod vocabulary;
+
+pub use error::{ApiError, ErrorCode, SessionProblem};
