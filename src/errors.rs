@@ -12,7 +12,7 @@ pub enum CoreError {
     #[error("{field} : {rule}")]
     Validation {
         /// The field, as the user knows it (« adresse e-mail »).
-        field: &'static str,
+        field: String,
         /// The rule it breaks, as a French clause (« n'est pas une adresse valide »).
         rule: String,
     },
@@ -78,6 +78,10 @@ pub enum CoreError {
     /// The record changed since it was read; nothing was written.
     #[error("{0}")]
     Stale(StaleRecord),
+    /// A refusal made by the API's own reading of an input other than a field's (see
+    /// `From<ApiError>`); nothing was written.
+    #[error("{0}")]
+    Refused(epic_events_api::ApiError),
     /// An unexpected failure; details go to the log, not to the user.
     #[error("erreur inattendue ; le détail est dans le journal")]
     Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -146,6 +150,21 @@ impl From<DbErr> for CoreError {
     }
 }
 
+impl From<epic_events_api::ApiError> for CoreError {
+    /// A refusal of the API's own reading of a typed value (a value of the wrong kind for
+    /// a field, a field that is not typed) is a validation error of that field, as the
+    /// core's rules make them.
+    fn from(error: epic_events_api::ApiError) -> Self {
+        if error.code == epic_events_api::ErrorCode::Validation
+            && let Some(field) = &error.field
+            && let Some(rule) = error.message.strip_prefix(&format!("{field} : "))
+        {
+            return CoreError::validation(field, rule);
+        }
+        CoreError::Refused(error)
+    }
+}
+
 impl CoreError {
     /// Whether retrying the whole transaction may succeed: someone else held a lock.
     pub fn is_contention(&self) -> bool {
@@ -165,9 +184,9 @@ impl CoreError {
     }
 
     /// A validation error on `field`.
-    pub fn validation(field: &'static str, rule: impl Into<String>) -> Self {
+    pub fn validation(field: &str, rule: impl Into<String>) -> Self {
         CoreError::Validation {
-            field,
+            field: field.to_owned(),
             rule: rule.into(),
         }
     }

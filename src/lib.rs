@@ -11,7 +11,7 @@ pub mod config;
 pub mod database;
 pub mod entities;
 pub mod errors;
-pub mod formatting;
+pub use epic_events_api::formatting;
 pub mod handle;
 pub mod money;
 pub use epic_events_api::paging;

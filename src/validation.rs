@@ -68,34 +68,7 @@ pub fn policed_text(
     Ok(value.nfc().collect())
 }
 
-/// A character that hides or reorders the text around it: a Unicode format character
-/// (general category Cf — zero-width spaces and joiners U+200B–U+200D, the direction marks
-/// U+200E, U+200F and U+061C, the embeddings and overrides U+202A–U+202E, the isolates
-/// U+2066–U+2069, the word joiner and invisible operators U+2060–U+2064, the byte order
-/// mark U+FEFF, the soft hyphen, tags…), or the line and paragraph separators U+2028 and
-/// U+2029, which some terminals take for line breaks.
-pub fn is_hiding_or_reordering(character: char) -> bool {
-    // Every character of every text shown goes through here: most are decided without the
-    // table. There is no such character below U+00AD, nor from U+00AE to U+05FF (Latin,
-    // Greek, Cyrillic, Armenian, Hebrew) — checked against the table for every character
-    // by `the_common_characters_are_decided_as_the_table_says`.
-    let code = u32::from(character);
-    if code < 0xAD || (0xAE..0x600).contains(&code) {
-        return false;
-    }
-    hides_or_reorders_by_category(character)
-}
-
-/// [`is_hiding_or_reordering`] by the Unicode table alone.
-fn hides_or_reorders_by_category(character: char) -> bool {
-    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    matches!(
-        character.general_category(),
-        GeneralCategory::Format
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator
-    )
-}
+pub use epic_events_api::formatting::is_hiding_or_reordering;
 
 /// A required text of at most `maximum` characters, under the text policy
 /// ([`policed_text`]), on one line.
@@ -221,28 +194,6 @@ pub fn new_password(field: &'static str, value: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.
-pub fn yes_or_no(field: &'static str, text: &str) -> Result<bool, CoreError> {
-    match text.trim().to_lowercase().as_str() {
-        "" | "non" | "n" => Ok(false),
-        "oui" | "o" => Ok(true),
-        _ => Err(CoreError::validation(field, "répondez oui ou non")),
-    }
-}
-
-/// A whole number typed for `field`.
-pub fn whole_number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, CoreError> {
-    without_digit_grouping(text.trim()).parse().map_err(|_| {
-        CoreError::validation(
-            field,
-            format!(
-                "« {} » n'est pas un nombre entier",
-                crate::formatting::neutralise_control_characters(text.trim())
-            ),
-        )
-    })
-}
-
 /// The label of a search's text in refusals.
 pub const SEARCH_LABEL: &str = "recherche";
 /// The longest text searched for.
@@ -262,50 +213,63 @@ pub fn past_moment(text: &str) -> Option<String> {
         .map(crate::formatting::date_time)
 }
 
-/// `1 200` (ordinary, non-breaking or narrow spaces between groups of three digits, as
-/// French writes numbers) as `1200`; anything else as it is.
-fn without_digit_grouping(text: &str) -> std::borrow::Cow<'_, str> {
-    let groups: Vec<&str> = text.split([' ', '\u{a0}', '\u{202f}']).collect();
-    let grouped = groups.len() > 1
-        && groups.iter().enumerate().all(|(index, group)| {
-            group.chars().all(|character| character.is_ascii_digit())
-                && if index == 0 {
-                    (1..=3).contains(&group.len())
-                } else {
-                    group.len() == 3
-                }
-        });
-    if grouped {
-        std::borrow::Cow::Owned(groups.concat())
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn whole_numbers_accept_french_grouping() {
-        for (typed, expected) in [
-            ("1200", 1200),
-            ("1 200", 1200),
-            ("1\u{a0}200", 1200),
-            ("12\u{202f}345\u{202f}678", 12_345_678),
-            (" 300 ", 300),
+    fn emails() {
+        assert_eq!(
+            email("e-mail", " Jean.Dupont@Exemple.fr ").unwrap(),
+            "jean.dupont@exemple.fr"
+        );
+        for bad in [
+            "",
+            "jean",
+            "jean@",
+            "@exemple.fr",
+            "jean@exemple",
+            "jean dupont@exemple.fr",
+            "Jean <jean@exemple.fr>",
         ] {
-            assert_eq!(
-                whole_number::<i64>("participants", typed).unwrap(),
-                expected
-            );
+            assert!(email("e-mail", bad).is_err(), "{bad}");
         }
-        for sloppy in ["1 2", "12 00", "1 2000", "1  200", "1 200,5", "deux"] {
-            assert!(
-                whole_number::<i64>("participants", sloppy).is_err(),
-                "{sloppy}"
-            );
+    }
+
+    #[test]
+    fn phones() {
+        assert!(phone_number("téléphone", "+33 6 12 34 56 78").is_ok());
+        assert!(phone_number("téléphone", "01.42.00.00.01").is_ok());
+        for bad in [
+            "",
+            "12345",
+            "+33 6 12 34 56 78 90 12 34",
+            "06 12 ab 56 78",
+            "6+33",
+        ] {
+            assert!(phone_number("téléphone", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert_eq!(username("identifiant", "Manager3").unwrap(), "manager3");
+        assert!(username("identifiant", "ab").is_err());
+        assert!(username("identifiant", "jean dupont").is_err());
+        assert!(username("identifiant", "élodie").is_err());
+        assert!(new_password("mot de passe", "onze-caract").is_err());
+        assert!(new_password("mot de passe", "douze-caract").is_ok());
+    }
+
+    #[test]
+    fn messages_name_the_field_and_the_rule() {
+        let error = person_name("prénom", "   ").unwrap_err();
+        assert_eq!(error.to_string(), "prénom : est obligatoire");
+        let error = person_name("nom", &"x".repeat(101)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "nom : ne peut pas dépasser 100 caractères"
+        );
     }
 
     #[test]
@@ -364,72 +328,5 @@ mod tests {
         assert!(optional_text_with_lines("notes", "un\rdeux", 10).is_err());
         assert!(optional_text_with_lines("notes", "un\u{1b}deux", 10).is_err());
         assert_eq!(optional_text_with_lines("notes", "", 10).unwrap(), "");
-    }
-
-    #[test]
-    fn emails() {
-        assert_eq!(
-            email("e-mail", " Jean.Dupont@Exemple.fr ").unwrap(),
-            "jean.dupont@exemple.fr"
-        );
-        for bad in [
-            "",
-            "jean",
-            "jean@",
-            "@exemple.fr",
-            "jean@exemple",
-            "jean dupont@exemple.fr",
-            "Jean <jean@exemple.fr>",
-        ] {
-            assert!(email("e-mail", bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn phones() {
-        assert!(phone_number("téléphone", "+33 6 12 34 56 78").is_ok());
-        assert!(phone_number("téléphone", "01.42.00.00.01").is_ok());
-        for bad in [
-            "",
-            "12345",
-            "+33 6 12 34 56 78 90 12 34",
-            "06 12 ab 56 78",
-            "6+33",
-        ] {
-            assert!(phone_number("téléphone", bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn usernames_and_passwords() {
-        assert_eq!(username("identifiant", "Manager3").unwrap(), "manager3");
-        assert!(username("identifiant", "ab").is_err());
-        assert!(username("identifiant", "jean dupont").is_err());
-        assert!(username("identifiant", "élodie").is_err());
-        assert!(new_password("mot de passe", "onze-caract").is_err());
-        assert!(new_password("mot de passe", "douze-caract").is_ok());
-    }
-
-    #[test]
-    fn messages_name_the_field_and_the_rule() {
-        let error = person_name("prénom", "   ").unwrap_err();
-        assert_eq!(error.to_string(), "prénom : est obligatoire");
-        let error = person_name("nom", &"x".repeat(101)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "nom : ne peut pas dépasser 100 caractères"
-        );
-    }
-
-    #[test]
-    fn the_common_characters_are_decided_as_the_table_says() {
-        for character in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(
-                is_hiding_or_reordering(character),
-                hides_or_reorders_by_category(character),
-                "U+{:04X}",
-                u32::from(character)
-            );
-        }
     }
 }

@@ -5,7 +5,9 @@
 //! engine, no runtime. The core implements the API over a database; a remote
 //! implementation (the server mode) carries the same values over the network.
 
+pub mod catalogue;
 pub mod error;
+pub mod formatting;
 pub mod money;
 pub mod paging;
 pub mod records;

@@ -15,16 +15,9 @@ impl MigrationName for Migration {
     }
 }
 
-/// `text` for comparing regardless of letter case and accents: decomposed (NFD), combining
-/// marks removed, lower case. The program folds what people type the same way.
-pub fn folded(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-    text.nfd()
-        .filter(|character| !is_combining_mark(*character))
-        .collect::<String>()
-        .to_lowercase()
-}
+/// `text` for comparing regardless of letter case and accents: the program's one folding
+/// (decomposed, combining marks removed, lower case), which people's typing goes through too.
+pub use epic_events_api::formatting::folded;
 
 /// The longest search text kept (longer records are searched by their first words).
 pub const SEARCH_TEXT_LENGTH: u32 = 1000;

@@ -3,7 +3,8 @@
 //! The file is embedded in the binary so that `base reinitialiser` works from any
 //! directory. Passwords are hashed with argon2id at load time, one salt per account.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::Searched;
+
 use crate::catalogue::customer::CustomerField;
 use crate::catalogue::event::EventField;
 use crate::catalogue::user::UserField;

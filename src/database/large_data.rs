@@ -6,10 +6,11 @@
 //! Rows go in by multi-row `INSERT` statements inside one transaction per table, with
 //! explicit ids, so that later rows can refer to earlier ones without reading them back.
 
+use crate::catalogue::NumberedKind;
+use crate::catalogue::Searched;
 use crate::catalogue::customer::CustomerField;
 use crate::catalogue::event::EventField;
 use crate::catalogue::user::UserField;
-use crate::catalogue::{Catalogue, NumberedKind};
 use std::time::Instant;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};

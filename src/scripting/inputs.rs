@@ -159,7 +159,9 @@ fn fill<F: Catalogue, T: Typed<F>>(
             Input::ReadOnly => None,
         };
         if let Some(given) = given {
-            typed.set(*field, given).map_err(from_core_error)?;
+            typed
+                .set(*field, given)
+                .map_err(|error| from_core_error(error.into()))?;
         }
     }
     Ok(typed)
@@ -179,7 +181,7 @@ fn required<F: Catalogue>(map: &Map, field: F, what: &str) -> ScriptResult<()> {
 /// `creer_utilisateur(#{prenom, nom, email, telephone, identifiant, mot_de_passe, role})`.
 pub fn new_user(map: &Map) -> ScriptResult<NewUser> {
     let user: NewUser = fill(map, "creer_utilisateur", &UserField::TYPED_ON_CREATION)?;
-    user.role().map_err(from_core_error)?;
+    user.role().map_err(|error| from_core_error(error.into()))?;
     Ok(user)
 }
 

@@ -7,6 +7,7 @@ use super::journal::ChangeKind;
 use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
 pub use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
 use crate::catalogue::{Catalogue, Value};
+use crate::catalogue::{FieldRule, Searched, StoredField};
 use crate::entities::customer;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};

@@ -7,6 +7,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
+use crate::catalogue::Searched;
 use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
 use crate::catalogue::{Catalogue, NumberedKind};

@@ -11,6 +11,7 @@ pub use crate::catalogue::user::{
     CURRENT_PASSWORD_LABEL, NewUser, NewUserInput, UserChanges, UserField, parse_role,
 };
 use crate::catalogue::{Catalogue, Value};
+use crate::catalogue::{FieldRule, Searched, StoredField};
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};

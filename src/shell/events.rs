@@ -329,7 +329,7 @@ impl Shell<'_> {
         let changes = match EventChanges::of(EventField::Support, given) {
             Ok(changes) => changes,
             Err(error) => {
-                self.refused(&error);
+                self.refused(&error.into());
                 return Ok(Ok(()));
             }
         };

@@ -7,6 +7,7 @@ use std::io::Write;
 use super::console::Line;
 use super::render;
 use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use crate::catalogue::FieldRule;
 use crate::catalogue::{Catalogue, Description, Input, Value};
 use crate::formatting;
 use crate::paging::Page;
@@ -835,7 +836,7 @@ impl FormField {
     }
 
     /// The fields `fields` of a record, in order, each checked as soon as it is typed.
-    pub(super) fn all<F: Catalogue>(fields: &[F]) -> Vec<Self> {
+    pub(super) fn all<F: FieldRule>(fields: &[F]) -> Vec<Self> {
         fields
             .iter()
             .map(|&field| Self {

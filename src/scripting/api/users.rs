@@ -57,7 +57,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         |call: NativeCallContext, fields: Map| -> ScriptResult<UserRow> {
             let context = context(&call)?;
             let user = inputs::new_user(&fields)?;
-            let role = user.role().map_err(from_core_error)?;
+            let role = user.role().map_err(|error| from_core_error(error.into()))?;
             context
                 .call(async |work, session| work.users().create(session, &user.input, role).await)
         },

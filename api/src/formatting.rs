@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Local, Utc};
 
+use crate::error::ApiError;
+
 /// `22/11/2026 14:30`, in the machine's local time.
 pub fn date_time(value: DateTime<Utc>) -> String {
     value
@@ -25,10 +27,16 @@ pub fn euros(amount: rust_decimal::Decimal) -> String {
     format!("{} €", decimal_number(amount))
 }
 
-/// `text` for comparing regardless of letter case and accents: `Théâtre` → `theatre` (the
-/// folding of stored search texts: `migrations::folded`).
+/// `text` for comparing regardless of letter case and accents: `Théâtre` → `theatre`:
+/// decomposed (NFD), combining marks removed, lower case. The one folding: what people
+/// type, and the stored search texts (the migrations and the core fold with it).
 pub fn folded(text: &str) -> String {
-    migrations::folded(text)
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|character| !is_combining_mark(*character))
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// `Prénom` from `prénom`: a label starting a line or a column.
@@ -214,11 +222,11 @@ pub fn decimal_number(value: rust_decimal::Decimal) -> String {
 /// Whether `character`, found in data, must not reach an output: a control character
 /// other than a line break or a tab (escape sequences that could move the cursor, change
 /// colours or the window title), or a character that hides or reorders text
-/// (`validation::is_hiding_or_reordering`: direction overrides and marks, zero-width
+/// ([`is_hiding_or_reordering`]: direction overrides and marks, zero-width
 /// characters…, which would make a list lie about what a record is called).
 pub fn is_unsafe_in_output(character: char) -> bool {
     (character.is_control() && !matches!(character, '\n' | '\t'))
-        || crate::validation::is_hiding_or_reordering(character)
+        || is_hiding_or_reordering(character)
 }
 
 /// `text` safe to print on a terminal: the characters of [`is_unsafe_in_output`] become `�`.
@@ -493,6 +501,79 @@ pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
 /// The example shown when a date-time cannot be read.
 pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30";
 
+// --- Reading what people type ------------------------------------------------------
+
+/// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.
+pub fn read_yes_or_no(field: &str, text: &str) -> Result<bool, ApiError> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "non" | "n" => Ok(false),
+        "oui" | "o" => Ok(true),
+        _ => Err(ApiError::validation(field, "répondez oui ou non")),
+    }
+}
+
+/// A whole number typed for `field`.
+pub fn read_whole_number<T: std::str::FromStr>(field: &str, text: &str) -> Result<T, ApiError> {
+    without_digit_grouping(text.trim()).parse().map_err(|_| {
+        ApiError::validation(
+            field,
+            format!(
+                "« {} » n'est pas un nombre entier",
+                neutralise_control_characters(text.trim())
+            ),
+        )
+    })
+}
+
+/// `1 200` (ordinary, non-breaking or narrow spaces between groups of three digits, as
+/// French writes numbers) as `1200`; anything else as it is.
+fn without_digit_grouping(text: &str) -> std::borrow::Cow<'_, str> {
+    let groups: Vec<&str> = text.split([' ', '\u{a0}', '\u{202f}']).collect();
+    let grouped = groups.len() > 1
+        && groups.iter().enumerate().all(|(index, group)| {
+            group.chars().all(|character| character.is_ascii_digit())
+                && if index == 0 {
+                    (1..=3).contains(&group.len())
+                } else {
+                    group.len() == 3
+                }
+        });
+    if grouped {
+        std::borrow::Cow::Owned(groups.concat())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A character that hides or reorders the text around it: a Unicode format character
+/// (general category Cf — zero-width spaces and joiners U+200B–U+200D, the direction marks
+/// U+200E, U+200F and U+061C, the embeddings and overrides U+202A–U+202E, the isolates
+/// U+2066–U+2069, the word joiner and invisible operators U+2060–U+2064, the byte order
+/// mark U+FEFF, the soft hyphen, tags…), or the line and paragraph separators U+2028 and
+/// U+2029, which some terminals take for line breaks.
+pub fn is_hiding_or_reordering(character: char) -> bool {
+    // Every character of every text shown goes through here: most are decided without the
+    // table. There is no such character below U+00AD, nor from U+00AE to U+05FF (Latin,
+    // Greek, Cyrillic, Armenian, Hebrew) — checked against the table for every character
+    // by `the_common_characters_are_decided_as_the_table_says`.
+    let code = u32::from(character);
+    if code < 0xAD || (0xAE..0x600).contains(&code) {
+        return false;
+    }
+    hides_or_reorders_by_category(character)
+}
+
+/// [`is_hiding_or_reordering`] by the Unicode table alone.
+fn hides_or_reorders_by_category(character: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        character.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,5 +669,39 @@ mod tests {
         assert!(parse_date_time("20/05/2027").is_none());
         assert!(parse_date_time("31/02/2027 10:00").is_none());
         assert!(parse_date_time("demain").is_none());
+    }
+
+    #[test]
+    fn the_common_characters_are_decided_as_the_table_says() {
+        for character in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_hiding_or_reordering(character),
+                hides_or_reorders_by_category(character),
+                "U+{:04X}",
+                u32::from(character)
+            );
+        }
+    }
+
+    #[test]
+    fn whole_numbers_accept_french_grouping() {
+        for (typed, expected) in [
+            ("1200", 1200),
+            ("1 200", 1200),
+            ("1\u{a0}200", 1200),
+            ("12\u{202f}345\u{202f}678", 12_345_678),
+            (" 300 ", 300),
+        ] {
+            assert_eq!(
+                read_whole_number::<i64>("participants", typed).unwrap(),
+                expected
+            );
+        }
+        for sloppy in ["1 2", "12 00", "1 2000", "1  200", "1 200,5", "deux"] {
+            assert!(
+                read_whole_number::<i64>("participants", sloppy).is_err(),
+                "{sloppy}"
+            );
+        }
     }
 }
