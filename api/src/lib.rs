@@ -6,11 +6,17 @@
 //! implementation (the server mode) carries the same values over the network.
 
 pub mod catalogue;
+pub mod crm;
 pub mod error;
 pub mod formatting;
+pub mod lists;
 pub mod money;
 pub mod paging;
 pub mod records;
+pub mod scripts;
+pub mod session;
 pub mod vocabulary;
 
+pub use crm::{Crm, Forwarding, Record, Request, Transport, dispatch};
 pub use error::{ApiError, ErrorCode, SessionProblem};
+pub use session::{SessionInfo, SessionToken, SignedIn};

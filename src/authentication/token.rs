@@ -96,27 +96,7 @@ impl SessionKeys {
     }
 }
 
-/// A signed token. Its `Debug` output never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    /// Wraps a token read from storage.
-    pub fn new(token: String) -> Self {
-        Self(token)
-    }
-
-    /// The token text, for storage only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("SessionToken(<masqué>)")
-    }
-}
+pub use epic_events_api::session::SessionToken;
 
 /// The HS256 signing secret. Its `Debug` output never shows it.
 #[derive(Clone)]
@@ -159,7 +139,7 @@ pub fn sign(
         claims,
         &EncodingKey::from_secret(secret.expose()),
     )
-    .map(SessionToken)
+    .map(SessionToken::new)
 }
 
 /// Checks the signature (HS256 only), the expiry (no leeway), the issuer and the audience,

@@ -14,37 +14,23 @@ use crate::permissions::Role;
 use crate::repositories::session_repository;
 use crate::repositories::user_repository::{self, UserWithRole};
 
-/// The signed-in user, as re-read from the database for the current command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthenticatedUser {
-    /// `user.id`.
-    pub id: i32,
-    /// Sign-in name.
-    pub username: String,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// Current role.
-    pub role: Role,
-}
+pub use epic_events_api::records::AuthenticatedUser;
 
-impl AuthenticatedUser {
-    fn from_row((user, role): UserWithRole) -> Result<Self, CoreError> {
-        let role = Role::from_name(&role.name).ok_or_else(|| {
-            CoreError::unexpected(std::io::Error::other(format!(
-                "unknown role name {:?}",
-                role.name
-            )))
-        })?;
-        Ok(Self {
-            id: user.id,
-            username: user.username,
-            first_name: user.user_first_name,
-            last_name: user.user_last_name,
-            role,
-        })
-    }
+/// The signed-in user a user's row and role make.
+fn authenticated_user((user, role): UserWithRole) -> Result<AuthenticatedUser, CoreError> {
+    let role = Role::from_name(&role.name).ok_or_else(|| {
+        CoreError::unexpected(std::io::Error::other(format!(
+            "unknown role name {:?}",
+            role.name
+        )))
+    })?;
+    Ok(AuthenticatedUser {
+        id: user.id,
+        username: user.username,
+        first_name: user.user_first_name,
+        last_name: user.user_last_name,
+        role,
+    })
 }
 
 /// Verified against when the login matches nobody, so that an unknown user takes as long
@@ -73,7 +59,7 @@ pub async fn sign_in(
         return Err(CoreError::WrongCredentials);
     }
     let session_version = user.session_version;
-    let authenticated = AuthenticatedUser::from_row((user, role))?;
+    let authenticated = authenticated_user((user, role))?;
     let claims = Claims::new(
         authenticated.id,
         &authenticated.username,
@@ -106,7 +92,7 @@ pub async fn authenticate(
         .await?
         .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
     let session_version = user.session_version;
-    let user = AuthenticatedUser::from_row((user, role))?;
+    let user = authenticated_user((user, role))?;
     if user.username != claims.username
         || user.role.name() != claims.role
         || session_version != claims.sv
@@ -180,7 +166,7 @@ pub async fn create_first_manager(
     let created = user_repository::insert(&transaction, new_user).await?;
     transaction.commit().await?;
     tracing::info!(user_id = created.id, "first management account created");
-    AuthenticatedUser::from_row((created, role))
+    authenticated_user((created, role))
 }
 
 #[cfg(test)]

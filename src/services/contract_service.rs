@@ -24,25 +24,7 @@ use crate::repositories::contract_repository::{self, ContractFilter};
 use crate::repositories::{begin_write, customer_repository, page_of};
 use crate::validation;
 
-/// Which contracts to list. « Mine » depends on the role: management — created by me;
-/// sales — of my customers; support — with an event assigned to me.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContractList {
-    /// Every contract.
-    All,
-    /// Every contract not signed yet.
-    Unsigned,
-    /// Every contract with something left to pay.
-    Unpaid,
-    /// My contracts.
-    Mine,
-    /// My contracts not signed yet (offered to management and sales only).
-    MineUnsigned,
-    /// My contracts with something left to pay.
-    MineUnpaid,
-    /// The contracts of the customer with this id (a customer's screen).
-    OfCustomer(i32),
-}
+pub use epic_events_api::lists::ContractList;
 
 use crate::catalogue::contract::amount;
 

@@ -28,14 +28,7 @@ fn unique_columns() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Which customers to list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CustomerList {
-    /// Every customer.
-    All,
-    /// The signed-in sales user's customers (empty for other roles, who own none).
-    Mine,
-}
+pub use epic_events_api::lists::CustomerList;
 
 /// A page of customers.
 pub async fn list(

@@ -37,35 +37,7 @@ pub mod criterion {
     pub const AFTER: &str = "après";
 }
 
-/// Which events to list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventList {
-    /// Every event.
-    All,
-    /// Support: assigned to me; sales: of my customers; management: none.
-    Mine,
-    /// Events nobody supports yet.
-    WithoutSupport,
-    /// The events of the customer with this id (a customer's screen).
-    OfCustomer(i32),
-    /// The events of the contract with this id (a contract's screen).
-    OfContract(i32),
-}
-
-/// Conditions narrowing a list of events, as typed; all given must hold.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventSearch {
-    /// Words the name or the location holds, regardless of letter case and accents.
-    pub words: Option<String>,
-    /// The location contains this text (letter case ignored).
-    pub location_contains: Option<String>,
-    /// Starting at or after this date-time.
-    pub starts_from: Option<String>,
-    /// Starting at or before this date-time.
-    pub starts_until: Option<String>,
-    /// Soonest first rather than in creation order.
-    pub soonest_first: bool,
-}
+pub use epic_events_api::lists::{EventList, EventSearch};
 
 fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {
     if start >= end {

@@ -12,47 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::permissions::Resource;
 use crate::reporting;
 
-/// What happened to a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeKind {
-    /// The record was created.
-    Created,
-    /// One or more of its fields changed.
-    Modified,
-    /// The record was deleted.
-    Deleted,
-}
-
-impl ChangeKind {
-    /// Every kind, in the order reports list them.
-    pub const ALL: [ChangeKind; 3] = [
-        ChangeKind::Created,
-        ChangeKind::Modified,
-        ChangeKind::Deleted,
-    ];
-
-    /// The French past participle, masculine: « créé », « modifié », « supprimé ».
-    pub fn french_participle(self) -> &'static str {
-        match self {
-            ChangeKind::Created => "créé",
-            ChangeKind::Modified => "modifié",
-            ChangeKind::Deleted => "supprimé",
-        }
-    }
-}
-
-/// One write of the core.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    /// The kind of record.
-    pub resource: Resource,
-    /// What happened to it.
-    pub kind: ChangeKind,
-    /// Its id.
-    pub id: i32,
-    /// How users know it: a number (`CTR-2026-0001`), a company, a username.
-    pub label: String,
-}
+pub use epic_events_api::scripts::{Change, ChangeKind};
 
 /// An event that Sentry receives (SPEC §9), with ids and field names only.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub const PAYMENT: Description = Description::typed(
 pub const NUMBER_LOOKUP_LABEL: &str = "numéro de contrat";
 
 /// A field of a contract.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ContractField {
     /// Its internal number.
     Id,
@@ -174,7 +174,7 @@ impl Catalogue for ContractField {
 }
 
 /// A new contract, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewContract {
     /// The customer's id.
     pub customer_id: i32,
@@ -187,7 +187,7 @@ pub struct NewContract {
 }
 
 /// The fields to change on a contract; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContractChanges {
     /// New total amount, as typed.
     pub total_amount: Option<String>,

@@ -14,7 +14,7 @@ pub const COMPANY_NAME_MAXIMUM_LENGTH: usize = 150;
 pub const PHONE_HINT: &str = "par exemple +33 6 12 34 56 78";
 
 /// A field of a customer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CustomerField {
     /// Its number.
     Id,
@@ -123,7 +123,7 @@ impl Catalogue for CustomerField {
 }
 
 /// A new customer, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewCustomer {
     /// Contact's first name.
     pub first_name: String,
@@ -151,7 +151,7 @@ impl NewCustomer {
 }
 
 /// The fields to change on a customer; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerChanges {
     /// New first name.
     pub first_name: Option<String>,

@@ -15,7 +15,7 @@ pub const LOCATION_MAXIMUM_LENGTH: usize = 255;
 pub const NOTE_MAXIMUM_LENGTH: usize = 5000;
 
 /// The support user to assign to an event, as the user designates them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SupportUser {
     /// By id.
     Id(i32),
@@ -30,7 +30,7 @@ pub const NO_SUPPORT: &str = "aucun";
 pub const NUMBER_LOOKUP_LABEL: &str = "numéro d'évènement";
 
 /// A field of an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum EventField {
     /// Its internal number.
     Id,
@@ -249,7 +249,7 @@ impl Catalogue for EventField {
 }
 
 /// A new event, as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewEvent {
     /// The signed contract it belongs to.
     pub contract_id: i32,
@@ -268,7 +268,7 @@ pub struct NewEvent {
 }
 
 /// The fields to change on an event; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventChanges {
     /// New name.
     pub event_name: Option<String>,

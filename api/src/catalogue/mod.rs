@@ -30,7 +30,7 @@ use crate::money::Money;
 
 /// A kind of record the system numbers: its prefix and its number's form, once (the
 /// services, the shell, the large-data generator ask here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NumberedKind {
     /// `CTR-2026-0001`.
     Contract,
@@ -65,7 +65,7 @@ pub fn format_number(prefix: &str, sequence: i64) -> String {
 }
 
 /// A field's value as read from a row: plain data, shown by each front end its own way.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// An id or a count.
     Number(i64),
@@ -86,7 +86,7 @@ pub enum Value {
 }
 
 /// What a person or a script types for a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Input {
     /// Free text, checked by the core's rule for the field.
     Text,
@@ -237,8 +237,51 @@ pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     const SEARCHED: &'static [Self] = &[];
 }
 
+/// A field of any record type people type: what a form asks the core to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FieldRef {
+    /// A customer's.
+    Customer(customer::CustomerField),
+    /// A contract's.
+    Contract(contract::ContractField),
+    /// An event's.
+    Event(event::EventField),
+    /// A user's.
+    User(user::UserField),
+}
+
+/// The [`FieldRef`] of each record type's fields.
+pub trait Referenced: Catalogue {
+    /// This field, of any record type.
+    fn reference(self) -> FieldRef;
+}
+
+impl Referenced for customer::CustomerField {
+    fn reference(self) -> FieldRef {
+        FieldRef::Customer(self)
+    }
+}
+
+impl Referenced for contract::ContractField {
+    fn reference(self) -> FieldRef {
+        FieldRef::Contract(self)
+    }
+}
+
+impl Referenced for event::EventField {
+    fn reference(self) -> FieldRef {
+        FieldRef::Event(self)
+    }
+}
+
+impl Referenced for user::UserField {
+    fn reference(self) -> FieldRef {
+        FieldRef::User(self)
+    }
+}
+
 /// A value given for a field: typed text from the shell, or a script's typed value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Given {
     /// As typed; read by the field's rule (a whole number in French grouping, oui/non…).
     Text(String),

@@ -5,7 +5,7 @@ use super::{Catalogue, Description, Value};
 use crate::money::Money;
 
 /// One payment of a list to record (`enregistrer_paiements`, a file of payments).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLine {
     /// Its line in the file, or its rank in the list: shown with the result.
     pub line: i64,
@@ -18,7 +18,7 @@ pub struct PaymentLine {
 }
 
 /// A payment recorded from a list, with what it left to pay on its contract.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordedPayment {
     /// Its line in the file, or its rank in the list.
     pub line: i64,
@@ -35,7 +35,7 @@ pub struct RecordedPayment {
 }
 
 /// A field of a recorded payment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PaymentField {
     /// The line of the list (of the file) it came from.
     Line,

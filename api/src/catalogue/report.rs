@@ -4,7 +4,7 @@ use super::{Catalogue, Description, SALES_USER, Value};
 use rust_decimal::Decimal;
 
 /// The sales user a line of a report is about.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SalesUser {
     /// `user.id`.
     pub id: i32,
@@ -18,7 +18,7 @@ pub struct SalesUser {
 }
 
 /// The unpaid contracts of one sales user's customers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnpaidContracts {
     /// Whose customers.
     pub sales_user: SalesUser,
@@ -31,7 +31,7 @@ pub struct UnpaidContracts {
 }
 
 /// What one sales user brought in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SalesActivity {
     /// The sales user.
     pub sales_user: SalesUser,
@@ -68,7 +68,7 @@ const SALES_USERNAME: Description = Description::read_only(
 );
 
 /// A field of a row of unpaid contracts per sales user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UnpaidField {
     /// The sales user's number.
     SalesUserId,
@@ -134,7 +134,7 @@ impl Catalogue for UnpaidField {
 }
 
 /// A field of a row of activity per sales user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ActivityField {
     /// The sales user's number.
     SalesUserId,

@@ -12,7 +12,7 @@ use crate::vocabulary::Role;
 pub const CURRENT_PASSWORD_LABEL: &str = "mot de passe actuel";
 
 /// A field of a user account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UserField {
     /// Its number.
     Id,
@@ -152,7 +152,7 @@ pub fn parse_role(text: &str) -> Result<Role, ApiError> {
 }
 
 /// The fields of a new user account, as typed.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewUserInput {
     /// First name.
     pub first_name: String,
@@ -192,7 +192,7 @@ impl std::fmt::Debug for NewUserInput {
 }
 
 /// A new account as a form or a script fills it: its fields and its role.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewUser {
     /// The account's fields.
     pub input: NewUserInput,
@@ -213,7 +213,7 @@ impl NewUser {
 }
 
 /// The fields to change on a user; `None` leaves a field as it is.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserChanges {
     /// New first name.
     pub first_name: Option<String>,
