@@ -403,7 +403,6 @@ mod concurrent {
     use epic_events::entities::{contract, event};
     use epic_events::errors::CoreError;
     use epic_events::paging::PageRequest;
-    use epic_events::scripting::output::{OutputFormat, ScriptOutput};
     use epic_events::scripting::runner::{self, ScriptRun};
     use epic_events::services::contract_service::{self, ContractList, NewContract};
     use epic_events::services::event_service::{
@@ -566,11 +565,6 @@ mod concurrent {
                                 "enregistrer_paiement({}, \"1\"); enregistrer_paiement({}, \"1\");",
                                 contracts[first], contracts[second]
                             );
-                            let output = ScriptOutput::new(
-                                OutputFormat::Table,
-                                Box::new(std::io::sink()),
-                                Box::new(std::io::sink()),
-                            );
                             let run = ScriptRun {
                                 source,
                                 ..Default::default()
@@ -579,7 +573,6 @@ mod concurrent {
                                 &epic_events::handle::Core::over(own.clone()),
                                 manager.user.clone(),
                                 run,
-                                output,
                             )
                             .await
                             {

@@ -7,11 +7,15 @@ use std::io;
 use crate::config::{ConfigurationError, UnsupportedDatabaseUrl};
 use crate::database::DatabaseError;
 use crate::errors::{CoreError, french_io_error};
-use crate::scripting::runner::ScriptFailure;
+use epic_events_api::scripts::ScriptFailure;
 
 /// Everything that ends a command.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
+    /// The core refused or failed, as the API answered (reported by the core when it is a
+    /// fault).
+    #[error(transparent)]
+    Api(#[from] epic_events_api::ApiError),
     /// The core refused or failed.
     #[error(transparent)]
     Core(#[from] CoreError),

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod errors;
 pub use epic_events_api::formatting;
 pub mod handle;
+pub mod local;
 pub mod money;
 pub use epic_events_api::paging;
 pub mod permissions;

@@ -57,9 +57,9 @@ fn main() -> ExitCode {
     // The shell waits for the user on this thread, and for the core through the runtime.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         match command_line.command {
-            None => epic_events::shell::run(&configuration, &runtime),
+            None => commands::shell(&configuration, &runtime),
             Some(Command::Demo(arguments)) => {
-                epic_events::shell::demo(&configuration, &runtime, arguments.reinitialiser)
+                commands::demo(&configuration, &runtime, arguments.reinitialiser)
             }
             Some(command) => runtime.block_on(run(command, &configuration)),
         }
@@ -92,15 +92,26 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
     let mut output = terminal::Terminal::new(std::io::stdout().lock());
     match command {
         Command::Connexion(arguments) => {
-            commands::session::sign_in(&arguments, configuration, &mut output).await
+            let crm = commands::local_crm(configuration)?;
+            commands::session::sign_in(&arguments, configuration, crm.as_ref(), &mut output).await
         }
-        Command::Deconnexion => commands::session::sign_out(configuration, &mut output).await,
-        Command::Moi => commands::session::who_am_i(configuration, &mut output).await,
+        Command::Deconnexion => {
+            let crm = commands::local_crm(configuration)?;
+            commands::session::sign_out(configuration, crm.as_ref(), &mut output).await
+        }
+        Command::Moi => {
+            let crm = commands::local_crm(configuration)?;
+            commands::session::who_am_i(configuration, crm.as_ref(), &mut output).await
+        }
         Command::Executer(arguments) => {
             drop(output);
-            commands::script::execute(&arguments, configuration).await
+            let crm = commands::local_crm(configuration)?;
+            commands::script::execute(&arguments, configuration, crm.as_ref()).await
         }
-        Command::Aide => commands::script::help(&mut output),
+        Command::Aide => {
+            let crm = commands::local_crm(configuration)?;
+            commands::script::help(crm.as_ref(), &mut output).await
+        }
         Command::Demo(_) => unreachable!("the shell runs outside the runtime"),
         Command::Base(database_command) => {
             commands::database::run(&database_command, configuration, &mut output).await

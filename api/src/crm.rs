@@ -22,7 +22,7 @@ use crate::error::{ApiError, ErrorCode, SessionProblem};
 use crate::lists::{ContractList, CustomerList, EventList, EventSearch};
 use crate::paging::{Page, PageRequest};
 use crate::records::{ContractRow, CustomerRow, EventRow, UserRow};
-use crate::scripts::{ScriptFunction, ScriptRequest, ScriptRun};
+use crate::scripts::{Recognised, ScriptFunction, ScriptRequest, ScriptRun};
 use crate::session::{SessionInfo, SessionToken, SignedIn};
 use crate::vocabulary::{Action, Role};
 
@@ -167,6 +167,9 @@ macro_rules! operations {
 
 operations! {
     anonymous {
+        /// Whether the core can be used: its database answers and has this version's
+        /// schema (the shell asks before its welcome screen).
+        fn ready() -> ();
         /// Signs in with a username or e-mail and a password: a new session. An unknown
         /// user and a wrong password get the same answer.
         fn sign_in(login: String, password: String) -> SignedIn;
@@ -177,6 +180,9 @@ operations! {
         fn script_help() -> String;
         /// The functions scripts and typed commands call (completion).
         fn script_functions() -> Vec<ScriptFunction>;
+        /// Whether a line typed at a menu is a command (a script that parses and calls
+        /// only functions that exist), or the nearest command to suggest.
+        fn recognise_command(line: String) -> Recognised;
     }
     signed {
         /// The session the token stands for, re-read: the user and what they may open.

@@ -85,6 +85,8 @@ pub enum ErrorCode {
     Unconfirmed,
     /// The database file is damaged.
     DatabaseDamaged,
+    /// The database has no schema, or not this version's.
+    SchemaNotReady,
     /// The record changed since it was read; nothing was written.
     Stale,
     /// A script stopped (its error, a limit, an expected count that did not match).

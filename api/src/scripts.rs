@@ -65,6 +65,10 @@ pub struct ScriptRequest {
     pub format: OutputFormat,
 }
 
+/// The largest file a client sends with a run (`lire_csv` reads at most this much; the
+/// core refuses larger files): 64 Mio.
+pub const MAXIMUM_FILE_SIZE: u64 = 64 << 20;
+
 /// A file a script's parameter names, and its contents.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedFile {
@@ -227,6 +231,18 @@ impl ScriptOutcome {
     }
 }
 
+/// What a line typed at a menu is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Recognised {
+    /// A command, to run.
+    Command,
+    /// Not a command; the nearest command (`mes_contrats()`), when one is close.
+    NotACommand {
+        /// The nearest command, when one is close.
+        nearest: Option<String>,
+    },
+}
+
 /// A function scripts and typed commands call, as help and completion show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScriptFunction {
@@ -236,4 +252,43 @@ pub struct ScriptFunction {
     pub signature: String,
     /// What it does, in French.
     pub description: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::Resource;
+
+    fn change(resource: Resource, kind: ChangeKind, id: i32, label: &str) -> Change {
+        Change {
+            resource,
+            kind,
+            id,
+            label: label.to_owned(),
+        }
+    }
+
+    #[test]
+    fn summaries_group_records_by_kind() {
+        let outcome = ScriptOutcome {
+            changes: vec![
+                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
+                change(Resource::Contract, ChangeKind::Modified, 2, "CTR-2026-0002"),
+                change(Resource::Event, ChangeKind::Modified, 4, "EVT-2026-0004"),
+                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
+            ],
+            committed: false,
+        };
+        assert_eq!(
+            outcome.summary().unwrap(),
+            "Simulation : rien n'a été enregistré. Le script aurait :\n\
+             - modifié 1 contrat : CTR-2026-0002\n\
+             - modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"
+        );
+        let report = ScriptOutcome {
+            changes: Vec::new(),
+            committed: true,
+        };
+        assert_eq!(report.summary(), None);
+    }
 }

@@ -2,16 +2,14 @@
 
 use std::io::Write;
 
-use chrono::Utc;
+use epic_events_api::records::AuthenticatedUser;
+use epic_events_api::{ApiError, Crm, ErrorCode, SessionProblem, SessionToken};
 
 use super::{ApplicationError, prompt};
 use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::SessionKeys;
 use crate::command_line::SignInArguments;
 use crate::config::Configuration;
 use crate::formatting;
-use crate::handle::{AuthenticatedUser, Core};
-use crate::services::retry;
 
 /// The session store of the configuration directory.
 pub fn session_store(configuration: &Configuration) -> SessionStore {
@@ -26,37 +24,40 @@ fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> Applic
     ))
 }
 
-/// The session store and the session keys of `configuration`.
-fn store_and_keys(
-    configuration: &Configuration,
-) -> Result<(SessionStore, SessionKeys), ApplicationError> {
-    let store = session_store(configuration);
-    let secret = store
-        .signing_secret(configuration.jwt_secret.as_ref())
-        .map_err(file_error(store.secret_path()))?;
-    Ok((
-        store,
-        SessionKeys::new(secret, configuration.session_lifetime),
-    ))
+/// The stored session's token; « no session » when there is none.
+fn stored_token(store: &SessionStore) -> Result<SessionToken, ApplicationError> {
+    store
+        .load_token()
+        .map_err(file_error(store.token_path()))?
+        .ok_or_else(|| {
+            ApplicationError::Api(ApiError::new(
+                ErrorCode::SessionInvalid(SessionProblem::Missing),
+                format!(
+                    "votre session n'est plus valide ({}) : reconnectez-vous avec « epic-events connexion »",
+                    SessionProblem::Missing
+                ),
+            ))
+        })
 }
 
 /// Signs in and stores the session token.
 pub async fn sign_in(
     arguments: &SignInArguments,
     configuration: &Configuration,
+    crm: &dyn Crm,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let (store, keys) = store_and_keys(configuration)?;
+    let store = session_store(configuration);
     let login = match &arguments.utilisateur {
         Some(login) => login.clone(),
         None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
     };
     let password = prompt::ask_password("Mot de passe")?;
-    let core = Core::connect(&configuration.database_url).await?;
-    let (user, token) = retry::bounded(core.sign_in(&login, &password, &keys)).await?;
+    let signed_in = crm.sign_in(login, password).await?;
     store
-        .save_token(&token)
+        .save_token(&signed_in.token)
         .map_err(file_error(store.token_path()))?;
+    let user = signed_in.user;
     writeln!(
         output,
         "Bienvenue {} {} ! Connecté en tant que {} (rôle : {}), jusqu'au {}.",
@@ -64,28 +65,24 @@ pub async fn sign_in(
         user.last_name,
         user.username,
         user.role,
-        formatting::date_time(Utc::now() + configuration.session_lifetime)
+        formatting::date_time(signed_in.expires_at)
     )?;
     Ok(())
 }
 
-/// Signs out: the stored session is ended for good — the database refuses its token from
-/// now on, wherever it was copied — then deleted. When the database cannot record it, the
+/// Signs out: the stored session is ended for good — the core refuses its token from
+/// now on, wherever it was copied — then deleted. When the core cannot record it, the
 /// session is still deleted here, and the user is told that its token stays valid until
 /// it expires.
 pub async fn sign_out(
     configuration: &Configuration,
+    crm: &dyn Crm,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let (store, keys) = store_and_keys(configuration)?;
+    let store = session_store(configuration);
     let token = store.load_token().map_err(file_error(store.token_path()))?;
     let revoked = match &token {
-        Some(token) => match Core::connect(&configuration.database_url).await {
-            Ok(core) => retry::bounded(core.sign_out(token, &keys))
-                .await
-                .map_err(ApplicationError::from),
-            Err(error) => Err(ApplicationError::from(error)),
-        },
+        Some(token) => crm.sign_out(token).await.map_err(ApplicationError::from),
         None => Ok(()),
     };
     let existed = store
@@ -110,29 +107,23 @@ pub async fn sign_out(
     }
 }
 
-/// The signed-in user, re-read from the database.
-pub async fn current_user(
-    configuration: &Configuration,
-) -> Result<AuthenticatedUser, ApplicationError> {
-    Ok(signed_in(configuration).await?.1)
-}
-
-/// The core over the database and the signed-in user, re-read through it.
+/// The stored session's token, and the user it stands for, re-read by the core.
 pub async fn signed_in(
     configuration: &Configuration,
-) -> Result<(Core, AuthenticatedUser), ApplicationError> {
-    let (store, keys) = store_and_keys(configuration)?;
-    let core = Core::connect(&configuration.database_url).await?;
-    let user = retry::bounded(core.current_user(&store, &keys)).await?;
-    Ok((core, user))
+    crm: &dyn Crm,
+) -> Result<(SessionToken, AuthenticatedUser), ApplicationError> {
+    let token = stored_token(&session_store(configuration))?;
+    let session = crm.session(&token).await?;
+    Ok((token, session.user))
 }
 
 /// Shows the signed-in user.
 pub async fn who_am_i(
     configuration: &Configuration,
+    crm: &dyn Crm,
     output: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    let user = current_user(configuration).await?;
+    let (_, user) = signed_in(configuration, crm).await?;
     writeln!(
         output,
         "{} — {} {}, rôle : {}",

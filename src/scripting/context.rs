@@ -6,7 +6,7 @@
 //! never holds a connection: the [`ScriptContext`] lives in the engine's tag, out of the
 //! script's reach, and owns the run's transaction and session.
 
-use std::path::PathBuf;
+use epic_events_api::scripts::NamedFile;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -85,8 +85,9 @@ pub struct ScriptContext {
     /// The run's limits.
     pub limits: ScriptLimits,
     meter: Arc<ScriptMeter>,
-    /// Files the command line named, canonicalised: the only ones `lire_csv` may read.
-    pub readable_files: Vec<PathBuf>,
+    /// The files the command line named, with the contents the client sent: the only
+    /// ones `lire_csv` may read.
+    pub files: Vec<NamedFile>,
     output: Mutex<ScriptOutput>,
     expected_changes: Mutex<Option<usize>>,
     contention: AtomicBool,
@@ -103,7 +104,7 @@ impl ScriptContext {
         work: Work,
         session: Session,
         meter: Arc<ScriptMeter>,
-        readable_files: Vec<PathBuf>,
+        files: Vec<NamedFile>,
         output: ScriptOutput,
     ) -> Self {
         Self {
@@ -112,7 +113,7 @@ impl ScriptContext {
             session,
             limits: *meter.limits(),
             meter,
-            readable_files,
+            files,
             output: Mutex::new(output),
             expected_changes: Mutex::new(None),
             contention: AtomicBool::new(false),

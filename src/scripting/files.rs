@@ -1,25 +1,17 @@
 //! The one file access scripts have: reading a CSV file that the command line named (as the
-//! value of a parameter, `fichier=paiements.csv`). Any other path is refused, so a script
-//! cannot read what its user did not hand it.
-
-use std::path::{Path, PathBuf};
+//! value of a parameter, `fichier=paiements.csv`), whose contents the client sent with the
+//! run. The core opens no file of its own for a script: any other name is refused, so a
+//! script cannot read what its user did not hand it.
 
 use std::io::{BufRead, Read};
 use std::sync::Arc;
+
+use epic_events_api::scripts::NamedFile;
 
 use rhai::{Array, Dynamic, Engine, INT};
 
 use super::context::{ScriptResult, refusal};
 use super::sandbox::ScriptLimits;
-
-/// The parameter values that name existing files, canonicalised: the files a run may read.
-pub fn files_named_in(parameters: &[(String, String)]) -> Vec<PathBuf> {
-    parameters
-        .iter()
-        .filter_map(|(_, value)| Path::new(value).canonicalize().ok())
-        .filter(|path| path.is_file())
-        .collect()
-}
 
 /// One line of a CSV file read by `lire_csv`: its values by the header's column names
 /// (`ligne.numero`, `ligne["montant"]`, `"numero" in ligne`), and its line in the file
@@ -100,16 +92,15 @@ pub fn register_csv_line(engine: &mut Engine) {
     engine.register_fn("to_debug", |line: &mut CsvLine| format!("{line:?}"));
 }
 
-/// Reads the CSV file `path`, one [`CsvLine`] per line, keyed by the header's column
-/// names. The delimiter is `;` when the header has one (as French spreadsheets write),
-/// `,` otherwise. Values are texts, trimmed.
+/// Reads the CSV file `path` among the `files` the run was given, one [`CsvLine`] per
+/// line, keyed by the header's column names. The delimiter is `;` when the header has one
+/// (as French spreadsheets write), `,` otherwise. Values are texts, trimmed.
 ///
-/// The file's size is checked from its metadata before anything is read, and it is read
-/// as a stream, line by line, never more than that size (a file growing meanwhile is cut
-/// there, and refused).
+/// The file's size is checked before anything is read, and counted against what the run
+/// may read.
 pub fn read_csv(
     path: &str,
-    readable: &[PathBuf],
+    files: &[NamedFile],
     limits: &ScriptLimits,
     count_bytes: impl FnOnce(u64) -> ScriptResult<()>,
 ) -> ScriptResult<Array> {
@@ -119,10 +110,10 @@ pub fn read_csv(
              (donnez-le en paramètre, par exemple fichier={path})"
         ))
     };
-    let canonical = Path::new(path).canonicalize().map_err(|_| not_given())?;
-    if !readable.contains(&canonical) {
-        return Err(not_given());
-    }
+    let file = files
+        .iter()
+        .find(|file| file.name == path)
+        .ok_or_else(not_given)?;
     let unreadable = |error: std::io::Error| {
         refusal(format!(
             "lire_csv : impossible de lire « {path} » ({})",
@@ -136,13 +127,12 @@ pub fn read_csv(
             crate::formatting::size(maximum_size)
         ))
     };
-    let file = std::fs::File::open(&canonical).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
+    let size = file.contents.len() as u64;
     if size > maximum_size {
         return Err(too_large());
     }
     count_bytes(size)?;
-    let mut input = std::io::BufReader::new(file.take(maximum_size + 1));
+    let mut input = (&file.contents[..]).take(maximum_size + 1);
     // The header decides the delimiter; a byte order mark before it is skipped.
     let mut header = Vec::new();
     input.read_until(b'\n', &mut header).map_err(unreadable)?;
@@ -228,55 +218,46 @@ mod tests {
         }
     }
 
+    fn named(name: &str, contents: &[u8]) -> NamedFile {
+        NamedFile {
+            name: name.to_owned(),
+            contents: contents.to_vec(),
+        }
+    }
+
     #[test]
     fn reads_only_the_files_named_on_the_command_line() {
-        let directory = tempfile::tempdir().unwrap();
-        let given = directory.path().join("paiements.csv");
-        std::fs::write(&given, "\u{feff}numero;montant\nCTR-2026-0002 ; 1 250,50\n").unwrap();
-        let other = directory.path().join("autre.csv");
-        std::fs::write(&other, "a,b\n1,2\n").unwrap();
-        let parameters = vec![("fichier".to_owned(), given.display().to_string())];
-        let readable = files_named_in(&parameters);
+        let files = [named(
+            "paiements.csv",
+            "\u{feff}numero;montant\nCTR-2026-0002 ; 1 250,50\n".as_bytes(),
+        )];
         let limits = ScriptLimits::default();
 
-        let rows = read_csv(&given.display().to_string(), &readable, &limits, |_| Ok(())).unwrap();
+        let rows = read_csv("paiements.csv", &files, &limits, |_| Ok(())).unwrap();
         let row = rows[0].read_lock::<CsvLine>().unwrap();
         assert_eq!(row.get("numero"), Some("CTR-2026-0002"));
         assert_eq!(row.get("montant"), Some("1 250,50"));
         assert_eq!(row.line(), 2);
 
-        let refused = message(read_csv(
-            &other.display().to_string(),
-            &readable,
-            &limits,
-            |_| Ok(()),
-        ));
+        let refused = message(read_csv("autre.csv", &files, &limits, |_| Ok(())));
         assert!(
             refused.contains("n'a pas été donné sur la ligne de commande"),
             "{refused}"
         );
-        let refused = message(read_csv("/etc/passwd", &readable, &limits, |_| Ok(())));
+        let refused = message(read_csv("/etc/passwd", &files, &limits, |_| Ok(())));
         assert!(refused.contains("n'a pas été donné"), "{refused}");
     }
 
     #[test]
     fn a_file_too_large_is_refused_before_it_is_read() {
-        let directory = tempfile::tempdir().unwrap();
-        let large = directory.path().join("gros.csv");
-        let file = std::fs::File::create(&large).unwrap();
         let limits = ScriptLimits {
             maximum_string_size: 1024,
             ..ScriptLimits::default()
         };
-        // Sparse: 1 GiB that costs nothing, and would cost 1 GiB of memory if read.
-        file.set_len(1024 * 1024 * 1024).unwrap();
-        let parameters = vec![("fichier".to_owned(), large.display().to_string())];
-        let refused = message(read_csv(
-            &large.display().to_string(),
-            &files_named_in(&parameters),
-            &limits,
-            |_| panic!("counted before its size was checked"),
-        ));
+        let files = [named("gros.csv", &vec![b'a'; 1024 * 1024])];
+        let refused = message(read_csv("gros.csv", &files, &limits, |_| {
+            panic!("counted before its size was checked")
+        }));
         assert!(refused.contains("est trop volumineux"), "{refused}");
     }
 }

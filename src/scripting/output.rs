@@ -17,17 +17,7 @@ use crate::catalogue::Catalogue;
 use crate::formatting;
 use crate::terminal::Terminal;
 
-/// How results are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// Tables for a person.
-    #[default]
-    Table,
-    /// Comma-separated values with a header line; tables separated by an empty line.
-    Csv,
-    /// One JSON array of objects per table.
-    Json,
-}
+pub use epic_events_api::scripts::OutputFormat;
 
 /// A value in a table, typed so that each format shows it its own way.
 #[derive(Clone, Debug, PartialEq)]

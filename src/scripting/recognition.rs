@@ -11,14 +11,7 @@ use rhai::{AST, ASTNode, Engine, Expr, Stmt};
 use super::api;
 use super::sandbox::{ScriptLimits, sandboxed_engine};
 
-/// What a line typed at a menu is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Recognised {
-    /// A command, to run.
-    Command,
-    /// Not a command; the nearest command (`mes_contrats()`), when one is close.
-    NotACommand { nearest: Option<String> },
-}
+pub use epic_events_api::scripts::Recognised;
 
 /// The engine of every run, compiling only, and the names of every function it has.
 struct Recogniser {

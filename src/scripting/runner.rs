@@ -9,15 +9,16 @@ use rhai::{Dynamic, Map, Scope};
 use super::api;
 use super::context::{ScriptContext, UNEXPECTED_FAILURE};
 use super::errors::{french_message, line_of};
-use super::files;
 use super::output::ScriptOutput;
 use super::sandbox::{ScriptLimits, Stop, sandboxed_engine};
-use super::spool::{Channel, Spool};
+use super::spool::Spool;
 use crate::database::limits;
 use crate::errors::CoreError;
 use crate::handle::retry;
-use crate::handle::{AuthenticatedUser, Change, ChangeKind, Core, Journal, Work};
-use crate::permissions::Resource;
+use crate::handle::{AuthenticatedUser, Core, Journal, Work};
+use epic_events_api::scripts::{
+    Channel, NamedFile, OutputFormat, ScriptFailure, ScriptOutcome, ScriptRequest,
+};
 
 /// How often the watchdog reads a run's clock.
 const WATCHDOG_PERIOD: std::time::Duration = std::time::Duration::from_millis(50);
@@ -34,128 +35,58 @@ pub const PARAMETERS_VARIABLE: &str = "parametres";
 pub struct ScriptRun {
     /// The script's text.
     pub source: String,
-    /// The `clé=valeur` parameters, readable as `parametres.clé`; a value naming a file
-    /// makes that file readable by `lire_csv`.
+    /// The `clé=valeur` parameters, readable as `parametres.clé`.
     pub parameters: Vec<(String, String)>,
+    /// The files the parameters name, with their contents: what `lire_csv` reads.
+    pub files: Vec<NamedFile>,
     /// Run, then roll back and report what would have changed.
     pub simulation: bool,
+    /// How results are written.
+    pub format: OutputFormat,
     /// The sandbox's limits.
     pub limits: ScriptLimits,
 }
 
-/// What a run did (or, in a simulation, would have done).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RunOutcome {
-    /// Every write, in order.
-    pub changes: Vec<Change>,
-    /// Whether the writes were committed (not in a simulation).
-    pub committed: bool,
-}
-
-/// A run that stopped: nothing was written.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}{}", line.map(|line| format!(" (ligne {line})")).unwrap_or_default())]
-pub struct ScriptFailure {
-    /// Why, in French: the core's own message for a refusal.
-    pub message: String,
-    /// The script line where it stopped, when known.
-    pub line: Option<usize>,
-    /// How many records the run had changed before it stopped: changes undone (none
-    /// for a run that only read).
-    pub undone_changes: usize,
-}
-
-impl ScriptFailure {
-    fn new(message: impl Into<String>) -> Self {
+impl ScriptRun {
+    /// The run a client asked for, within `limits`.
+    pub fn requested(request: ScriptRequest, limits: ScriptLimits) -> Self {
         Self {
-            message: message.into(),
-            line: None,
-            undone_changes: 0,
+            source: request.text,
+            parameters: request.parameters,
+            files: request.files,
+            simulation: request.simulation,
+            format: request.format,
+            limits,
         }
     }
+}
 
-    fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        crate::reporting::unexpected_error(&error);
-        Self::new(UNEXPECTED_FAILURE)
+/// A failure of the run itself, without a script line.
+fn failure(message: impl Into<String>) -> ScriptFailure {
+    ScriptFailure {
+        message: message.into(),
+        line: None,
+        undone_changes: 0,
     }
 }
 
-impl From<CoreError> for ScriptFailure {
-    fn from(error: CoreError) -> Self {
-        Self::new(error.to_string())
-    }
+/// An unexpected failure of the run: reported, and said without its detail.
+fn unexpected(error: impl std::error::Error + Send + Sync + 'static) -> ScriptFailure {
+    crate::reporting::unexpected_error(&error);
+    failure(UNEXPECTED_FAILURE)
 }
 
-fn plural(count: usize, singular: &str) -> String {
+/// How many records `count` is, in French: « 1 enregistrement », « 3 enregistrements ».
+fn records(count: usize) -> String {
     if count > 1 {
-        format!("{count} {singular}s")
+        format!("{count} enregistrements")
     } else {
-        format!("{count} {singular}")
+        format!("{count} enregistrement")
     }
 }
 
-/// How many labels a summary line lists before « … et N autres ».
-const LISTED_LABELS: usize = 10;
-
-impl RunOutcome {
-    /// The changes as French lines, one per kind of record and of change: « modifié 2
-    /// contrats : CTR-2026-0002, CTR-2026-0005 ». A record changed twice counts once.
-    pub fn change_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        for resource in Resource::ALL {
-            for kind in ChangeKind::ALL {
-                let mut seen = std::collections::HashSet::new();
-                let mut labels: Vec<(i32, &str)> = Vec::new();
-                for change in &self.changes {
-                    if change.resource == resource && change.kind == kind && seen.insert(change.id)
-                    {
-                        labels.push((change.id, &change.label));
-                    }
-                }
-                if labels.is_empty() {
-                    continue;
-                }
-                let listed: Vec<&str> = labels
-                    .iter()
-                    .take(LISTED_LABELS)
-                    .map(|(_, label)| *label)
-                    .collect();
-                let others = labels.len().saturating_sub(LISTED_LABELS);
-                let more = if others > 0 {
-                    format!(" … et {others} autres")
-                } else {
-                    String::new()
-                };
-                lines.push(format!(
-                    "{} {} : {}{more}",
-                    kind.french_participle(),
-                    plural(labels.len(), resource.french_noun()),
-                    listed.join(", ")
-                ));
-            }
-        }
-        lines
-    }
-
-    /// What to tell the user once the run is over, or `None` when a committed run changed
-    /// nothing (a report).
-    pub fn summary(&self) -> Option<String> {
-        let lines = self.change_lines();
-        match (self.committed, lines.is_empty()) {
-            (true, true) => None,
-            (true, false) => Some(format!("Enregistré :\n- {}", lines.join("\n- "))),
-            (false, true) => Some(
-                "Simulation : rien n'a été enregistré ; le script ne modifierait rien.".to_owned(),
-            ),
-            (false, false) => Some(format!(
-                "Simulation : rien n'a été enregistré. Le script aurait :\n- {}",
-                lines.join("\n- ")
-            )),
-        }
-    }
-}
-
-/// Runs `run` as `user` on `connection`, writing results and printed lines to `output`.
+/// Runs `run` as `user` on `core`: its outcome, and its output held in a [`Spool`], to be
+/// read once the run is over.
 ///
 /// The script runs on a blocking thread of the current tokio runtime (which must be
 /// multi-threaded); its calls into the core wait on the runtime from there.
@@ -169,9 +100,8 @@ pub async fn run(
     core: &Core,
     user: AuthenticatedUser,
     run: ScriptRun,
-    output: ScriptOutput,
-) -> Result<RunOutcome, ScriptFailure> {
-    let (format, mut data, mut messages) = output.into_parts();
+) -> Result<(ScriptOutcome, Spool), ScriptFailure> {
+    let format = run.format;
     let run_started = std::time::Instant::now();
     let (outcome, spool) = retry::attempts(
         |attempt| {
@@ -205,25 +135,13 @@ pub async fn run(
     )
     .await
     .map_err(|(failure, _)| failure)?;
-    match spool.release(&mut data, &mut messages) {
-        // The reader went away (`executer … | head`): what it read is all it wanted; the
-        // run is done.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(error) => {
-            return Err(ScriptFailure::new(format!(
-                "enregistré, mais impossible d'écrire le résultat ({})",
-                crate::errors::french_io_error(&error)
-            )));
-        }
-        Ok(()) => {}
-    }
-    Ok(outcome)
+    Ok((outcome, spool))
 }
 
 /// How one attempt of a run ended.
 enum Attempt {
     /// Committed (or simulated): the outcome.
-    Done(RunOutcome),
+    Done(ScriptOutcome),
     /// Stopped by a conflict with another writer: nothing was written; may be retried.
     Conflict(ScriptFailure),
     /// Stopped for any other reason: nothing was written.
@@ -237,9 +155,9 @@ impl Attempt {
         // Outside the script's own calls (opening, committing): reported here, once.
         crate::reporting::core_failure(&error);
         if error.is_contention() {
-            Attempt::Conflict(ScriptFailure::from(error))
+            Attempt::Conflict(failure(error.to_string()))
         } else {
-            Attempt::Failed(ScriptFailure::from(error))
+            Attempt::Failed(failure(error.to_string()))
         }
     }
 }
@@ -289,7 +207,7 @@ async fn run_once(
         work,
         session,
         Arc::clone(&meter),
-        files::files_named_in(&run.parameters),
+        run.files.clone(),
         output,
     ));
 
@@ -326,7 +244,7 @@ async fn run_once(
                         .output()
                         .result(&value, None)
                         .map(drop)
-                        .map_err(ScriptFailure::new)
+                        .map_err(failure)
                 })
             });
         // The engine holds the context (tag, print callbacks): release it on this thread.
@@ -355,10 +273,10 @@ async fn run_once(
         tokio::time::sleep(STOPPED_RUN_GRACE).await;
     };
     let evaluated = tokio::select! {
-        joined = &mut script => joined.map_err(ScriptFailure::unexpected).flatten(),
+        joined = &mut script => joined.map_err(unexpected).flatten(),
         () = watchdog => {
             let stop = meter.stopped().unwrap_or(Stop::MaximumDuration);
-            Err(ScriptFailure::new(stop.message(&limits)))
+            Err(failure(stop.message(&limits)))
         }
     };
 
@@ -386,7 +304,7 @@ async fn run_once(
         let _ = output.flush();
     }
     let Some(work) = work else {
-        return Attempt::Failed(ScriptFailure::unexpected(std::io::Error::other(
+        return Attempt::Failed(unexpected(std::io::Error::other(
             "the script's work was taken before its end",
         )));
     };
@@ -394,20 +312,18 @@ async fn run_once(
     // A run stopped by a failure of the database is never committed, even if the script
     // caught the error (through a closure) and went on.
     let evaluated = match (evaluated, stopped_by) {
-        (Ok(()), Some(message)) => Err(ScriptFailure::new(message)),
+        (Ok(()), Some(message)) => Err(failure(message)),
         (evaluated, _) => evaluated,
     };
     let checked = evaluated.and_then(|()| match expected_changes {
-        Some(expected) if expected != journal.changed_record_count() => {
-            Err(ScriptFailure::new(format!(
-                "le script devait modifier {} mais en modifie {}",
-                plural(expected, "enregistrement"),
-                journal.changed_record_count()
-            )))
-        }
+        Some(expected) if expected != journal.changed_record_count() => Err(failure(format!(
+            "le script devait modifier {} mais en modifie {}",
+            records(expected),
+            journal.changed_record_count()
+        ))),
         _ => Ok(()),
     });
-    let outcome = RunOutcome {
+    let outcome = ScriptOutcome {
         changes: journal.changes(),
         committed: !run.simulation,
     };
@@ -441,43 +357,5 @@ async fn run_once(
                 }),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn change(resource: Resource, kind: ChangeKind, id: i32, label: &str) -> Change {
-        Change {
-            resource,
-            kind,
-            id,
-            label: label.to_owned(),
-        }
-    }
-
-    #[test]
-    fn summaries_group_records_by_kind() {
-        let outcome = RunOutcome {
-            changes: vec![
-                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
-                change(Resource::Contract, ChangeKind::Modified, 2, "CTR-2026-0002"),
-                change(Resource::Event, ChangeKind::Modified, 4, "EVT-2026-0004"),
-                change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
-            ],
-            committed: false,
-        };
-        assert_eq!(
-            outcome.summary().unwrap(),
-            "Simulation : rien n'a été enregistré. Le script aurait :\n\
-             - modifié 1 contrat : CTR-2026-0002\n\
-             - modifié 2 évènements : EVT-2026-0001, EVT-2026-0004"
-        );
-        let report = RunOutcome {
-            changes: Vec::new(),
-            committed: true,
-        };
-        assert_eq!(report.summary(), None);
     }
 }

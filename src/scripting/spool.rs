@@ -20,21 +20,12 @@ pub const OUTPUT_LIMIT: u64 = 1 << 30;
 #[error("la sortie du script dépasse 1 Gio")]
 pub struct OutputTooLarge;
 
-/// Which output a piece of text is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Channel {
-    /// Results (standard output of `executer`).
-    Data,
-    /// Messages and printed lines (standard error of `executer` in CSV/JSON).
-    Messages,
-}
+pub use epic_events_api::scripts::{Channel, OutputChunk};
 
-impl Channel {
-    fn tag(self) -> u8 {
-        match self {
-            Channel::Data => 0,
-            Channel::Messages => 1,
-        }
+fn tag(channel: Channel) -> u8 {
+    match channel {
+        Channel::Data => 0,
+        Channel::Messages => 1,
     }
 }
 
@@ -81,7 +72,7 @@ impl Spool {
         let length = u32::try_from(bytes.len())
             .map_err(|_| io::Error::other("spooled write larger than 4 GiB"))?;
         let mut record = Vec::with_capacity(5 + bytes.len());
-        record.push(channel.tag());
+        record.push(tag(channel));
         record.extend_from_slice(&length.to_le_bytes());
         record.extend_from_slice(bytes);
         if stored.file.is_none() && stored.memory.len() + record.len() > MEMORY_LIMIT {
@@ -122,7 +113,7 @@ impl Spool {
             let length = u32::from_le_bytes([header[1], header[2], header[3], header[4]]);
             bytes.resize(length as usize, 0);
             reader.read_exact(&mut bytes)?;
-            let output: &mut dyn Write = if header[0] == Channel::Data.tag() {
+            let output: &mut dyn Write = if header[0] == tag(Channel::Data) {
                 &mut *data
             } else {
                 &mut *messages
@@ -133,10 +124,55 @@ impl Spool {
         messages.flush()
     }
 
+    /// Everything held, in order, piece by piece: read from memory or from the temporary
+    /// file as the pieces are asked for, so that an export of any size is never held
+    /// whole.
+    pub fn into_chunks(self) -> io::Result<Chunks> {
+        let mut stored = self.stored();
+        let reader: Box<dyn Read + Send> = match stored.file.take() {
+            Some(mut file) => {
+                file.flush()?;
+                file.seek(SeekFrom::Start(0))?;
+                Box::new(BufReader::new(file))
+            }
+            None => Box::new(io::Cursor::new(std::mem::take(&mut stored.memory))),
+        };
+        Ok(Chunks { reader })
+    }
+
     /// Whether the spool moved to a temporary file.
     #[cfg(test)]
     fn is_on_disk(&self) -> bool {
         self.stored().file.is_some()
+    }
+}
+
+/// The pieces of a released [`Spool`], in order.
+pub struct Chunks {
+    reader: Box<dyn Read + Send>,
+}
+
+impl Iterator for Chunks {
+    type Item = io::Result<OutputChunk>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut header = [0u8; 5];
+        match self.reader.read_exact(&mut header) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return None,
+            Err(error) => return Some(Err(error)),
+        }
+        let length = u32::from_le_bytes([header[1], header[2], header[3], header[4]]);
+        let mut bytes = vec![0; length as usize];
+        if let Err(error) = self.reader.read_exact(&mut bytes) {
+            return Some(Err(error));
+        }
+        let channel = if header[0] == tag(Channel::Data) {
+            Channel::Data
+        } else {
+            Channel::Messages
+        };
+        Some(Ok(OutputChunk { channel, bytes }))
     }
 }
 

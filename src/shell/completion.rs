@@ -7,7 +7,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::scripting::api;
+use epic_events_api::scripts::ScriptFunction;
 
 /// The shell's own words, besides the script functions.
 pub const SHELL_WORDS: &[(&str, &str)] = &[("aide", "aide"), ("quitter", "quitter")];
@@ -18,15 +18,15 @@ pub struct ShellHelper {
 }
 
 impl ShellHelper {
-    /// A helper knowing every script function.
-    pub fn new() -> Self {
+    /// A helper knowing the script functions `functions` (the core's list).
+    pub fn new(functions: &[ScriptFunction]) -> Self {
         let mut names: Vec<(String, String)> = SHELL_WORDS
             .iter()
             .map(|(name, usage)| ((*name).to_owned(), (*usage).to_owned()))
             .collect();
-        for function in api::catalogue() {
-            if !names.iter().any(|(name, _)| name == function.name) {
-                names.push((function.name.to_owned(), function.signature.clone()));
+        for function in functions {
+            if !names.iter().any(|(name, _)| *name == function.name) {
+                names.push((function.name.clone(), function.signature.clone()));
             }
         }
         names.sort();
@@ -39,12 +39,6 @@ impl ShellHelper {
             .iter()
             .filter(|(name, _)| name.starts_with(prefix))
             .collect()
-    }
-}
-
-impl Default for ShellHelper {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -113,9 +107,30 @@ impl Helper for ShellHelper {}
 mod tests {
     use super::*;
 
+    /// A few functions as the core lists them.
+    fn functions() -> Vec<ScriptFunction> {
+        [
+            ("mes_contrats", "mes_contrats()"),
+            ("mes_contrats_non_payes", "mes_contrats_non_payes()"),
+            ("mes_contrats_non_signes", "mes_contrats_non_signes()"),
+            (
+                "creer_client",
+                "creer_client(#{prenom, nom, email, telephone, entreprise})",
+            ),
+            ("creer_contrat", "creer_contrat(#{client, montant_total})"),
+        ]
+        .into_iter()
+        .map(|(name, signature)| ScriptFunction {
+            name: name.to_owned(),
+            signature: signature.to_owned(),
+            description: String::new(),
+        })
+        .collect()
+    }
+
     #[test]
     fn completes_script_functions_and_shell_words() {
-        let helper = ShellHelper::new();
+        let helper = ShellHelper::new(&functions());
         let names: Vec<&str> = helper
             .candidates("mes_contrats")
             .iter()
@@ -136,7 +151,7 @@ mod tests {
 
     #[test]
     fn hints_the_arguments_of_the_only_match() {
-        let helper = ShellHelper::new();
+        let helper = ShellHelper::new(&functions());
         let history = rustyline::history::DefaultHistory::new();
         let context = Context::new(&history);
         assert_eq!(

@@ -1,6 +1,7 @@
 //! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
 //! payments), deletion, and creating an event for a signed contract.
 
+use super::Session;
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
@@ -8,14 +9,13 @@ use super::{
     THIRD_LIST, render,
 };
 use crate::catalogue::{Catalogue, Given, NumberedKind, Typed};
-use crate::errors::CoreError;
-use crate::handle::Session;
 use crate::handle::{
     ContractChanges, ContractField, ContractList, ContractRow, CustomerRow, EventField, EventList,
     NewContract, NewEvent, PAYMENT,
 };
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Feature, allows};
+use crate::permissions::{Action, Feature};
+use epic_events_api::{ApiError, Record};
 
 /// What the contract's screen shows.
 const SCREEN: [ContractField; 10] = [
@@ -49,40 +49,39 @@ const COLUMNS: [ContractField; 5] = [
     ContractField::SalesUser,
 ];
 
-impl Shell<'_> {
+impl Shell {
     pub(super) fn contracts_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
-            let actor = &session.actor;
             let entries = [
-                Entry::when(ALL, "Tous les contrats", allows(actor, Feature::Contracts)),
-                Entry::when(MINE, "Mes contrats", allows(actor, Feature::MyContracts)),
+                Entry::when(ALL, "Tous les contrats", session.allows(Feature::Contracts)),
+                Entry::when(MINE, "Mes contrats", session.allows(Feature::MyContracts)),
                 Entry::when(
                     THIRD_LIST,
                     "Mes contrats non signés",
-                    allows(actor, Feature::MyUnsignedContracts),
+                    session.allows(Feature::MyUnsignedContracts),
                 ),
                 Entry::when(
                     FOURTH_LIST,
                     "Mes contrats non payés",
-                    allows(actor, Feature::MyUnpaidContracts),
+                    session.allows(Feature::MyUnpaidContracts),
                 ),
                 Entry::when(
                     SEARCH,
                     "Rechercher un contrat",
-                    allows(actor, Feature::Contracts),
+                    session.allows(Feature::Contracts),
                 ),
                 Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un contrat (par son numéro)",
-                    allows(actor, Feature::Contracts),
+                    session.allows(Feature::Contracts),
                 ),
                 Entry::when(
                     CREATE,
                     "Créer un contrat",
-                    allows(actor, Feature::CreateContract),
+                    session.allows(Feature::CreateContract),
                 ),
             ];
             let next = match self.choose("Gestion des contrats", &entries, Some("Retour"))? {
@@ -102,9 +101,11 @@ impl Shell<'_> {
                         &format!("Contrats — « {words} »"),
                         &COLUMNS,
                         |shell, session, page| {
-                            shell
-                                .core
-                                .read(|core| core.contracts().search(session, &words, page))
+                            shell.call(shell.crm.search_contracts(
+                                &session.token,
+                                words.clone(),
+                                page,
+                            ))
                         },
                     )?,
                     Answer::Cancel => Next::Back,
@@ -114,8 +115,11 @@ impl Shell<'_> {
                     "un contrat",
                     Some((NumberedKind::Contract.start(), &|shell, session, number| {
                         shell
-                            .core
-                            .read(|core| core.contracts().detail_by_number(session, number))
+                            .call(
+                                shell
+                                    .crm
+                                    .contract_by_number(&session.token, number.to_owned()),
+                            )
                             .map(|contract| contract.id)
                     })),
                 )? {
@@ -144,9 +148,7 @@ impl Shell<'_> {
             columns.push(ContractField::BalanceDue);
         }
         self.contract_pages(title, &columns, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.contracts().list(session, which, page))
+            shell.call(shell.crm.list_contracts(&session.token, which, page))
         })
     }
 
@@ -156,7 +158,7 @@ impl Shell<'_> {
         &mut self,
         title: &str,
         columns: &[ContractField],
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<ContractRow>, CoreError>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<ContractRow>, ApiError>,
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
@@ -170,9 +172,9 @@ impl Shell<'_> {
 
     pub(super) fn contract_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
-            let (session, contract) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.contracts().detail(session, id))
-            })? {
+            let (session, contract) = match self
+                .session_and(|shell, session| shell.call(shell.crm.contract(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -193,21 +195,25 @@ impl Shell<'_> {
                 Entry::when(
                     MODIFY,
                     "Modifier",
-                    self.core
-                        .contracts()
-                        .permits(&session, Action::Update, &contract),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::Contract(contract.id),
+                        Action::Update,
+                    )),
                 ),
                 Entry::when(
                     DELETE,
                     "Supprimer",
-                    self.core
-                        .contracts()
-                        .permits(&session, Action::Delete, &contract),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::Contract(contract.id),
+                        Action::Delete,
+                    )),
                 ),
                 Entry::when(
                     CREATE_EVENT,
                     "Créer un évènement",
-                    self.core.events().may_create_for(&session, &contract),
+                    self.call(self.crm.may_create_event_for(&session.token, contract.id)),
                 ),
             ];
             entries.append(&mut related.entries);
@@ -218,16 +224,8 @@ impl Shell<'_> {
                     let deletion = self.delete_after_confirmation(
                         &question,
                         "Contrat supprimé.",
-                        |shell| {
-                            shell
-                                .core
-                                .read(|core| core.contracts().may_delete(&session, id))
-                        },
-                        |shell| {
-                            shell
-                                .core
-                                .write(|core| core.contracts().delete(&session, id))
-                        },
+                        |shell| shell.call(shell.crm.may_delete_contract(&session.token, id)),
+                        |shell| shell.call(shell.crm.delete_contract(&session.token, id)),
                     )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -255,9 +253,9 @@ impl Shell<'_> {
         loop {
             // Shown as it is now: after a change, and after a refusal because someone else
             // changed it meanwhile; what is shown is what a change is made from.
-            let (_, contract) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.contracts().detail(session, id))
-            })? {
+            let (_, contract) = match self
+                .session_and(|shell, session| shell.call(shell.crm.contract(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -278,9 +276,12 @@ impl Shell<'_> {
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::TotalAmount, Given::Text(value))?;
-                        shell.core.write(|core| {
-                            core.contracts().update(session, id, &changes, Some(seen))
-                        })
+                        shell.call(shell.crm.update_contract(
+                            &session.token,
+                            id,
+                            changes.clone(),
+                            Some(seen.clone()),
+                        ))
                     },
                 )?,
                 Choice::Entry(2) => self.change_field(
@@ -289,9 +290,12 @@ impl Shell<'_> {
                     |shell, session, value| {
                         let changes =
                             ContractChanges::of(ContractField::BalanceDue, Given::Text(value))?;
-                        shell.core.write(|core| {
-                            core.contracts().update(session, id, &changes, Some(seen))
-                        })
+                        shell.call(shell.crm.update_contract(
+                            &session.token,
+                            id,
+                            changes.clone(),
+                            Some(seen.clone()),
+                        ))
                     },
                 )?,
                 Choice::Entry(3) => {
@@ -308,9 +312,12 @@ impl Shell<'_> {
                                 signed: Some(true),
                                 ..ContractChanges::default()
                             };
-                            let signed = self.core.write(|core| {
-                                core.contracts().update(&session, id, &changes, None)
-                            });
+                            let signed = self.call(self.crm.update_contract(
+                                &session.token,
+                                id,
+                                changes.clone(),
+                                None,
+                            ));
                             Ok(self.report(signed, "Contrat signé."))
                         }
                         Some(false) => {
@@ -321,9 +328,7 @@ impl Shell<'_> {
                     }
                 }
                 Choice::Entry(_) => self.change_field(PAYMENT, None, |shell, session, value| {
-                    shell
-                        .core
-                        .write(|core| core.contracts().record_payment(session, id, &value))
+                    shell.call(shell.crm.record_payment(&session.token, id, value.clone()))
                 })?,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
@@ -361,9 +366,7 @@ impl Shell<'_> {
                 customer_id,
                 ..NewContract::filled(fields, values)?
             };
-            shell
-                .core
-                .write(|core| core.contracts().create(session, &input))
+            shell.call(shell.crm.create_contract(&session.token, input.clone()))
         })?;
         match created {
             Ok(contract) => {
@@ -391,15 +394,14 @@ impl Shell<'_> {
             };
             let found = match typed.parse::<i32>() {
                 Ok(id) => self
-                    .core
-                    .read(|core| core.customers().detail(&session, id))
+                    .call(self.crm.customer(&session.token, id))
                     .map(|customer| vec![customer]),
                 Err(_) => self
-                    .core
-                    .read(|core| {
-                        core.customers()
-                            .search(&session, &typed, PageRequest::first(PAGE_SIZE))
-                    })
+                    .call(self.crm.search_customers(
+                        &session.token,
+                        typed.clone(),
+                        PageRequest::first(PAGE_SIZE),
+                    ))
                     .map(|page| page.items),
             };
             let mut found = match found {
@@ -455,9 +457,7 @@ impl Shell<'_> {
                 contract_id,
                 ..NewEvent::filled(&EventField::TYPED_ON_CREATION, values)?
             };
-            shell
-                .core
-                .write(|core| core.events().create(session, &input))
+            shell.call(shell.crm.create_event(&session.token, input.clone()))
         })?;
         match created {
             Ok(event) => {

@@ -1,18 +1,18 @@
 //! « Gestion des clients »: lists, detail, creation, modification, deletion.
 
+use super::Session;
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE,
     MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
-use crate::errors::CoreError;
-use crate::handle::Session;
 use crate::handle::{
     ContractList, CustomerChanges, CustomerField, CustomerList, CustomerRow, EventList, NewCustomer,
 };
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Feature, allows};
+use crate::permissions::{Action, Feature};
+use epic_events_api::{ApiError, Record};
 
 /// What the customer's screen shows.
 const SCREEN: [CustomerField; 9] = [
@@ -36,37 +36,29 @@ const COLUMNS: [CustomerField; 5] = [
     CustomerField::SalesUser,
 ];
 
-impl Shell<'_> {
+impl Shell {
     pub(super) fn customers_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
             let entries = [
-                Entry::when(
-                    ALL,
-                    "Tous les clients",
-                    allows(&session.actor, Feature::Customers),
-                ),
-                Entry::when(
-                    MINE,
-                    "Mes clients",
-                    allows(&session.actor, Feature::MyCustomers),
-                ),
+                Entry::when(ALL, "Tous les clients", session.allows(Feature::Customers)),
+                Entry::when(MINE, "Mes clients", session.allows(Feature::MyCustomers)),
                 Entry::when(
                     SEARCH,
                     "Rechercher un client",
-                    allows(&session.actor, Feature::Customers),
+                    session.allows(Feature::Customers),
                 ),
                 Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un client (par son numéro)",
-                    allows(&session.actor, Feature::Customers),
+                    session.allows(Feature::Customers),
                 ),
                 Entry::when(
                     CREATE,
                     "Créer un client",
-                    allows(&session.actor, Feature::CreateCustomer),
+                    session.allows(Feature::CreateCustomer),
                 ),
             ];
             let next = match self.choose("Gestion des clients", &entries, Some("Retour"))? {
@@ -78,9 +70,11 @@ impl Shell<'_> {
                     Answer::Text(words) => self.customer_pages(
                         &format!("Clients — « {words} »"),
                         |shell, session, page| {
-                            shell
-                                .core
-                                .read(|core| core.customers().search(session, &words, page))
+                            shell.call(shell.crm.search_customers(
+                                &session.token,
+                                words.clone(),
+                                page,
+                            ))
                         },
                     )?,
                     Answer::Cancel => Next::Back,
@@ -108,9 +102,7 @@ impl Shell<'_> {
         which: CustomerList,
     ) -> Result<Next, ApplicationError> {
         self.customer_pages(title, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.customers().list(session, which, page))
+            shell.call(shell.crm.list_customers(&session.token, which, page))
         })
     }
 
@@ -118,7 +110,7 @@ impl Shell<'_> {
     fn customer_pages(
         &mut self,
         title: &str,
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<CustomerRow>, CoreError>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<CustomerRow>, ApiError>,
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
@@ -132,9 +124,9 @@ impl Shell<'_> {
 
     pub(super) fn customer_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
-            let (session, customer) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.customers().detail(session, id))
-            })? {
+            let (session, customer) = match self
+                .session_and(|shell, session| shell.call(shell.crm.customer(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -156,16 +148,20 @@ impl Shell<'_> {
                 Entry::when(
                     MODIFY,
                     "Modifier",
-                    self.core
-                        .customers()
-                        .permits(&session, Action::Update, &customer),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::Customer(customer.id),
+                        Action::Update,
+                    )),
                 ),
                 Entry::when(
                     DELETE,
                     "Supprimer",
-                    self.core
-                        .customers()
-                        .permits(&session, Action::Delete, &customer),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::Customer(customer.id),
+                        Action::Delete,
+                    )),
                 ),
             ];
             entries.append(&mut related.entries);
@@ -176,16 +172,8 @@ impl Shell<'_> {
                     let deletion = self.delete_after_confirmation(
                         &question,
                         "Client supprimé.",
-                        |shell| {
-                            shell
-                                .core
-                                .read(|core| core.customers().may_delete(&session, id))
-                        },
-                        |shell| {
-                            shell
-                                .core
-                                .write(|core| core.customers().delete(&session, id))
-                        },
+                        |shell| shell.call(shell.crm.may_delete_customer(&session.token, id)),
+                        |shell| shell.call(shell.crm.delete_customer(&session.token, id)),
                     )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -211,9 +199,9 @@ impl Shell<'_> {
         let id = customer.id;
         loop {
             // Shown as it is now (see `modify_contract`).
-            let (_, customer) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.customers().detail(session, id))
-            })? {
+            let (_, customer) = match self
+                .session_and(|shell, session| shell.call(shell.crm.customer(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -239,9 +227,12 @@ impl Shell<'_> {
                 Some(&current),
                 |shell, session, value| {
                     let changes = CustomerChanges::of(chosen, Given::Text(value))?;
-                    shell
-                        .core
-                        .write(|core| core.customers().update(session, id, &changes, Some(seen)))
+                    shell.call(shell.crm.update_customer(
+                        &session.token,
+                        id,
+                        changes.clone(),
+                        Some(seen.clone()),
+                    ))
                 },
             )?;
             if let Err(next) = outcome {
@@ -255,9 +246,7 @@ impl Shell<'_> {
         let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {
             let input = NewCustomer::filled(&CustomerField::TYPED, values)?;
-            shell
-                .core
-                .write(|core| core.customers().create(session, &input))
+            shell.call(shell.crm.create_customer(&session.token, input.clone()))
         })?;
         match created {
             Ok(customer) => {

@@ -1,6 +1,7 @@
 //! « Gestion des évènements »: lists, detail, and modification — what the assigned
 //! support user runs, or, for management, who supports the event.
 
+use super::Session;
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER,
@@ -8,10 +9,10 @@ use super::{
 };
 use crate::catalogue::event::NO_SUPPORT;
 use crate::catalogue::{Catalogue, Given, NumberedKind, Typed};
-use crate::errors::CoreError;
-use crate::handle::{EventChanges, EventField, EventList, EventRow, EventSearch, Session};
+use crate::handle::{EventChanges, EventField, EventList, EventRow, EventSearch};
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Feature, allows};
+use crate::permissions::{Action, Feature};
+use epic_events_api::{ApiError, Record};
 
 /// What the event's screen shows.
 const SCREEN: [EventField; 16] = [
@@ -42,30 +43,29 @@ const COLUMNS: [EventField; 5] = [
     EventField::Support,
 ];
 
-impl Shell<'_> {
+impl Shell {
     pub(super) fn events_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
-            let actor = &session.actor;
             let entries = [
-                Entry::when(ALL, "Tous les évènements", allows(actor, Feature::Events)),
-                Entry::when(MINE, "Mes évènements", allows(actor, Feature::MyEvents)),
+                Entry::when(ALL, "Tous les évènements", session.allows(Feature::Events)),
+                Entry::when(MINE, "Mes évènements", session.allows(Feature::MyEvents)),
                 Entry::when(
                     THIRD_LIST,
                     "Évènements sans support",
-                    allows(actor, Feature::EventsWithoutSupport),
+                    session.allows(Feature::EventsWithoutSupport),
                 ),
                 Entry::when(
                     SEARCH,
                     "Rechercher un évènement",
-                    allows(actor, Feature::Events),
+                    session.allows(Feature::Events),
                 ),
                 Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un évènement (par son numéro)",
-                    allows(actor, Feature::Events),
+                    session.allows(Feature::Events),
                 ),
             ];
             let next = match self.choose("Gestion des évènements", &entries, Some("Retour"))? {
@@ -82,8 +82,7 @@ impl Shell<'_> {
                     "un évènement",
                     Some((NumberedKind::Event.start(), &|shell, session, number| {
                         shell
-                            .core
-                            .read(|core| core.events().detail_by_number(session, number))
+                            .call(shell.crm.event_by_number(&session.token, number.to_owned()))
                             .map(|event| event.id)
                     })),
                 )? {
@@ -140,9 +139,12 @@ impl Shell<'_> {
         self.event_pages(
             &format!("Évènements — {}", described.join(" ")),
             |shell, session, page| {
-                shell
-                    .core
-                    .read(|core| core.events().search(session, EventList::All, &search, page))
+                shell.call(shell.crm.search_events(
+                    &session.token,
+                    EventList::All,
+                    search.clone(),
+                    page,
+                ))
             },
         )
     }
@@ -151,7 +153,7 @@ impl Shell<'_> {
     fn event_pages(
         &mut self,
         title: &str,
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<EventRow>, CoreError>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<EventRow>, ApiError>,
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
@@ -169,17 +171,15 @@ impl Shell<'_> {
         which: EventList,
     ) -> Result<Next, ApplicationError> {
         self.event_pages(title, |shell, session, page| {
-            shell
-                .core
-                .read(|core| core.events().list(session, which, page))
+            shell.call(shell.crm.list_events(&session.token, which, page))
         })
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
-            let (session, event) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.events().detail(session, id))
-            })? {
+            let (session, event) = match self
+                .session_and(|shell, session| shell.call(shell.crm.event(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -198,7 +198,11 @@ impl Shell<'_> {
             let mut entries = vec![Entry::when(
                 MODIFY,
                 "Modifier",
-                self.core.events().permits(&session, Action::Update, &event),
+                self.call(self.crm.permits(
+                    &session.token,
+                    Record::Event(event.id),
+                    Action::Update,
+                )),
             )];
             entries.append(&mut related.entries);
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
@@ -221,9 +225,9 @@ impl Shell<'_> {
         let id = event.id;
         loop {
             // Shown as it is now (see `modify_contract`).
-            let (session, event) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.events().detail(session, id))
-            })? {
+            let (session, event) = match self
+                .session_and(|shell, session| shell.call(shell.crm.event(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -235,7 +239,7 @@ impl Shell<'_> {
                     Entry::when(
                         number,
                         super::capitalised(field.label()),
-                        self.core.events().permits_field(&session, field),
+                        self.call(self.crm.permits_event_field(&session.token, field)),
                     )
                 })
                 .collect();
@@ -259,9 +263,12 @@ impl Shell<'_> {
             let outcome =
                 self.change_field(field.describe(), Some(&current), |shell, session, value| {
                     let changes = EventChanges::of(field, Given::Text(value))?;
-                    shell
-                        .core
-                        .write(|core| core.events().update(session, id, &changes, Some(seen)))
+                    shell.call(shell.crm.update_event(
+                        &session.token,
+                        id,
+                        changes.clone(),
+                        Some(seen.clone()),
+                    ))
                 })?;
             if let Err(next) = outcome {
                 return Ok(next);
@@ -276,12 +283,10 @@ impl Shell<'_> {
         session: &Session,
         event: &EventRow,
     ) -> Result<Result<(), Next>, ApplicationError> {
-        let found = self.core.read(|core| {
-            core.users().support_users(
-                session,
-                PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
-            )
-        });
+        let found = self.call(self.crm.support_users(
+            &session.token,
+            PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
+        ));
         let team = match found {
             Ok(page) => page.items,
             Err(error) => {
@@ -329,14 +334,17 @@ impl Shell<'_> {
         let changes = match EventChanges::of(EventField::Support, given) {
             Ok(changes) => changes,
             Err(error) => {
-                self.refused(&error.into());
+                self.refused(&error);
                 return Ok(Ok(()));
             }
         };
         let id = event.id;
-        let changed = self
-            .core
-            .write(|core| core.events().update(session, id, &changes, Some(event)));
+        let changed = self.call(self.crm.update_event(
+            &session.token,
+            id,
+            changes.clone(),
+            Some(event.clone()),
+        ));
         self.report(changed, "Modification enregistrée.");
         Ok(Ok(()))
     }

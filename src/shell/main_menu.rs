@@ -1,9 +1,9 @@
 //! The welcome screen, sign-in and the main menu.
 
 use super::{Answer, ApplicationError, Choice, Entry, Next, Shell};
-use crate::permissions::{Feature, allows};
+use crate::permissions::Feature;
 
-impl Shell<'_> {
+impl Shell {
     // --- Welcome and main menu -------------------------------------------------------
 
     pub(super) fn welcome(&mut self) -> Result<(), ApplicationError> {
@@ -39,10 +39,8 @@ impl Shell<'_> {
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),
         };
-        let signed_in = self
-            .core
-            .read(|core| core.sign_in(&login, &password, &self.keys));
-        let (user, token) = match signed_in {
+        let signed_in = self.call(self.crm.sign_in(login, password));
+        let (user, token) = match signed_in.map(|signed_in| (signed_in.user, signed_in.token)) {
             Ok(signed_in) => signed_in,
             Err(error) => {
                 self.refused(&error);
@@ -50,10 +48,7 @@ impl Shell<'_> {
             }
         };
         self.token = Some(token);
-        let history = self
-            .configuration
-            .config_directory
-            .join(format!("historique-{}", user.username));
+        let history = self.histories.join(format!("historique-{}", user.username));
         self.console.use_history(Some(history));
         self.success(&format!(
             "Bienvenue {} {} ! Connecté en tant que {} (rôle : {}).",
@@ -75,23 +70,15 @@ impl Shell<'_> {
                 Entry::when(
                     1,
                     "Gestion des utilisateurs",
-                    allows(&session.actor, Feature::Users),
+                    session.allows(Feature::Users),
                 ),
-                Entry::when(
-                    2,
-                    "Gestion des clients",
-                    allows(&session.actor, Feature::Customers),
-                ),
+                Entry::when(2, "Gestion des clients", session.allows(Feature::Customers)),
                 Entry::when(
                     3,
                     "Gestion des contrats",
-                    allows(&session.actor, Feature::Contracts),
+                    session.allows(Feature::Contracts),
                 ),
-                Entry::when(
-                    4,
-                    "Gestion des évènements",
-                    allows(&session.actor, Feature::Events),
-                ),
+                Entry::when(4, "Gestion des évènements", session.allows(Feature::Events)),
                 Entry::offered(5, "Changer mon mot de passe"),
             ];
             // Déconnexion is 99, as on every screen of a session (`choose`).

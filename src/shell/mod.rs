@@ -19,12 +19,12 @@ mod widgets;
 
 use std::io::{IsTerminal, Write};
 
+use std::sync::Arc;
+
+use epic_events_api::error::session_ended_in_the_shell;
+use epic_events_api::{ApiError, Crm, ErrorCode, SessionInfo, SessionToken};
+
 use crate::application_error::ApplicationError;
-use crate::authentication::session_store::SessionStore;
-use crate::authentication::token::{SessionKeys, SessionToken};
-use crate::config::Configuration;
-use crate::errors::CoreError;
-use crate::handle::{BlockingCore, Core, Session};
 use crate::paging::PageRequest;
 use crate::terminal::Terminal;
 use console::{Console, Line};
@@ -47,11 +47,30 @@ enum Next {
     Quit,
 }
 
-/// The shell's state: the database, the stored session, the console and the output.
-struct Shell<'a> {
-    core: BlockingCore,
-    configuration: &'a Configuration,
-    keys: SessionKeys,
+/// The signed-in user's session, as the core gave it for the screen being shown: the
+/// token every call sends, and what the core says of the user (`session.user`,
+/// `session.allows(…)`).
+pub(crate) struct Session {
+    /// The token of the session.
+    pub token: SessionToken,
+    info: SessionInfo,
+}
+
+impl std::ops::Deref for Session {
+    type Target = SessionInfo;
+
+    fn deref(&self) -> &SessionInfo {
+        &self.info
+    }
+}
+
+/// The shell's state: the core (through the API), the session, the console and the
+/// output.
+struct Shell {
+    /// The core, through the API: the only way in.
+    crm: Arc<dyn Crm>,
+    /// Where the shell waits for the core's answers.
+    runtime: tokio::runtime::Handle,
     console: Box<dyn Console>,
     /// The screens (and, at a terminal, the messages): everything goes through
     /// [`Terminal`], which neutralises what could act on the terminal.
@@ -60,6 +79,8 @@ struct Shell<'a> {
     errors: Terminal<anstream::AutoStream<std::io::Stderr>>,
     width: Option<usize>,
     token: Option<SessionToken>,
+    /// Where the command histories are kept.
+    histories: std::path::PathBuf,
     /// The user asked to leave (end of input) while waiting for the database.
     leaving: bool,
     /// A person at a terminal (not piped input): messages and errors go to standard
@@ -70,50 +91,19 @@ struct Shell<'a> {
     errors_shown: usize,
 }
 
-/// The demo database of `epic-events demo`, in the working directory.
-pub const DEMO_DATABASE_URL: &str = "sqlite://epic_events_demo.db?mode=rwc";
-
-/// Opens the shell on the demo database (`epic_events_demo.db` in the working directory,
-/// whatever `DATABASE_URL` says), created with the demo data set when it does not exist
-/// yet or when `recreate`.
-pub fn demo(
-    configuration: &Configuration,
-    runtime: &tokio::runtime::Runtime,
-    recreate: bool,
-) -> Result<(), ApplicationError> {
-    let url = crate::config::DatabaseUrl::new(DEMO_DATABASE_URL)?;
-    if runtime.block_on(Core::prepare_demo(&url, recreate))? {
-        let _ = writeln!(
-            crate::terminal::stdout(),
-            "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
-        );
-    }
-    let configuration = Configuration {
-        database_url: url,
-        ..configuration.clone()
-    };
-    run(&configuration, runtime)
-}
-
-/// Opens the shell: the welcome screen, then the menus until the user leaves. Its session
-/// lives in memory: it neither uses nor replaces the one `epic-events connexion` stores.
+/// Opens the shell over `crm`: the welcome screen, then the menus until the user leaves.
+/// Its session lives in memory: it neither uses nor replaces the one `epic-events
+/// connexion` stores. `histories` is where the command histories are kept (the private
+/// configuration directory).
 pub fn run(
-    configuration: &Configuration,
+    crm: Arc<dyn Crm>,
     runtime: &tokio::runtime::Runtime,
+    histories: &std::path::Path,
 ) -> Result<(), ApplicationError> {
-    let store = SessionStore::new(&configuration.config_directory);
-    let secret = store
-        .signing_secret(configuration.jwt_secret.as_ref())
-        .map_err(ApplicationError::file(format!(
-            "impossible de lire ou de créer le secret de session dans {}",
-            store.secret_path().display()
-        )))?;
-    let core = runtime.block_on(Core::connect(&configuration.database_url))?;
-    if !runtime.block_on(core.schema_is_current()) {
-        return Err(ApplicationError::SchemaNotReady(
-            configuration.database_url.to_string(),
-        ));
-    }
+    // The core answers whether it can be used at all before the welcome screen (a
+    // database without this version's schema ends here, with the way out).
+    runtime.block_on(crm.ready())?;
+    let functions = runtime.block_on(crm.script_functions())?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let width = if std::io::stdout().is_terminal() {
         terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
@@ -121,14 +111,14 @@ pub fn run(
         None
     };
     let mut shell = Shell {
-        core: BlockingCore::new(core, runtime.handle().clone()),
-        configuration,
-        keys: SessionKeys::new(secret, configuration.session_lifetime),
-        console: console::standard(completion::ShellHelper::new())?,
+        crm,
+        runtime: runtime.handle().clone(),
+        console: console::standard(completion::ShellHelper::new(&functions))?,
         output: crate::terminal::stdout(),
         errors: crate::terminal::stderr(),
         width,
         token: None,
+        histories: histories.to_owned(),
         leaving: false,
         interactive,
         errors_shown: 0,
@@ -140,7 +130,7 @@ pub fn run(
     }
 }
 
-impl Shell<'_> {
+impl Shell {
     // --- Output ----------------------------------------------------------------------
 
     /// Writes `text` for the person using the shell: with French typography at a terminal
@@ -204,11 +194,14 @@ impl Shell<'_> {
         self.message(render::ERROR, &text);
     }
 
-    /// Says why the core refused or failed; a fault (not the user's to fix) is reported,
-    /// here, once: every error of the core the shell shows goes through this.
-    fn refused(&mut self, error: &CoreError) {
-        crate::reporting::core_failure(error);
+    /// Says why the core refused or failed (a fault was reported by the core).
+    fn refused(&mut self, error: &ApiError) {
         self.error(&error.to_string());
+    }
+
+    /// Waits for the core's answer to `call`.
+    fn call<T>(&self, call: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
+        self.runtime.block_on(call)
     }
 
     fn success(&mut self, message: &str) {
@@ -238,11 +231,11 @@ impl Shell<'_> {
     /// session is kept: the user is told, and asked to try again, as often as needed.
     fn session(&mut self) -> Result<Option<Session>, ApplicationError> {
         loop {
-            let found = self
-                .core
-                .write(|core| core.session(self.token.as_ref(), &self.keys));
-            match found {
-                Ok(session) => return Ok(Some(session)),
+            let Some(token) = self.token.clone() else {
+                return Ok(None);
+            };
+            match self.call(self.crm.session(&token)) {
+                Ok(info) => return Ok(Some(Session { token, info })),
                 Err(error) if error.is_transient() => {
                     self.refused(&error);
                     match self.ask("Appuyez sur Entrée pour réessayer")? {
@@ -253,17 +246,23 @@ impl Shell<'_> {
                         Answer::Text(_) | Answer::Cancel => continue,
                     }
                 }
-                Err(CoreError::SessionInvalid(problem)) => {
-                    self.error(&crate::errors::session_ended_in_the_shell(problem));
-                    self.end_session();
-                    return Ok(None);
-                }
-                Err(error @ (CoreError::Unexpected(_) | CoreError::DatabaseDamaged(_))) => {
-                    self.refused(&error);
-                    self.end_session();
-                    return Ok(None);
-                }
-                Err(other) => return Err(other.into()),
+                Err(error) => match error.session_ended() {
+                    Some(problem) => {
+                        self.error(&session_ended_in_the_shell(problem));
+                        self.end_session();
+                        return Ok(None);
+                    }
+                    None if matches!(
+                        error.code,
+                        ErrorCode::Unexpected | ErrorCode::DatabaseDamaged
+                    ) =>
+                    {
+                        self.refused(&error);
+                        self.end_session();
+                        return Ok(None);
+                    }
+                    None => return Err(error.into()),
+                },
             }
         }
     }
@@ -272,7 +271,7 @@ impl Shell<'_> {
     /// when the session ended or the record cannot be read.
     fn session_and<T>(
         &mut self,
-        read: impl FnOnce(&Self, &Session) -> Result<T, CoreError>,
+        read: impl FnOnce(&Self, &Session) -> Result<T, ApiError>,
     ) -> Result<Result<(Session, T), Next>, ApplicationError> {
         let Some(session) = self.session()? else {
             return Ok(Err(Next::SignedOut));
@@ -291,7 +290,7 @@ impl Shell<'_> {
     /// it, which is said.
     fn sign_out(&mut self) {
         if let Some(token) = self.token.take() {
-            let revoked = self.core.write(|core| core.sign_out(&token, &self.keys));
+            let revoked = self.call(self.crm.sign_out(&token));
             if let Err(error) = revoked {
                 self.refused(&error);
             }

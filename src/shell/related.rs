@@ -3,15 +3,16 @@
 //! of its menu, each opening that record (numbers in the README: 21–25 contracts, 31–35
 //! events, 41 the customer; 4 and 5 the whole lists when there are more).
 
+use super::Session;
 use super::widgets::Entry;
 use super::{ApplicationError, Next, Shell};
 use crate::catalogue::contract::ContractField;
 use crate::catalogue::event::EventField;
 use crate::catalogue::{Catalogue, Value};
-use crate::errors::CoreError;
 use crate::formatting;
-use crate::handle::{ContractList, ContractRow, EventList, EventRow, Session};
+use crate::handle::{ContractList, ContractRow, EventList, EventRow};
 use crate::paging::{Page, PageRequest};
+use epic_events_api::ApiError;
 
 /// How many related records of a kind a record's screen shows.
 const SHOWN: u64 = 5;
@@ -66,18 +67,19 @@ fn line(values: &[Value]) -> String {
         .join(" — ")
 }
 
-impl Shell<'_> {
+impl Shell {
     /// The first contracts of `list`, and « Tous ses contrats » when there are more.
     pub(super) fn related_contracts(
         &self,
         session: &Session,
         list: ContractList,
         related: &mut Related,
-    ) -> Result<(), CoreError> {
-        let page: Page<ContractRow> = self.core.read(|core| {
-            core.contracts()
-                .list(session, list, PageRequest::first(SHOWN).counting())
-        })?;
+    ) -> Result<(), ApiError> {
+        let page: Page<ContractRow> = self.call(self.crm.list_contracts(
+            &session.token,
+            list,
+            PageRequest::first(SHOWN).counting(),
+        ))?;
         for (contract, number) in page.items.iter().zip(FIRST_CONTRACT..) {
             let [number_text, total, balance] = [
                 ContractField::Number,
@@ -110,11 +112,12 @@ impl Shell<'_> {
         session: &Session,
         list: EventList,
         related: &mut Related,
-    ) -> Result<(), CoreError> {
-        let page: Page<EventRow> = self.core.read(|core| {
-            core.events()
-                .list(session, list, PageRequest::first(SHOWN).counting())
-        })?;
+    ) -> Result<(), ApiError> {
+        let page: Page<EventRow> = self.call(self.crm.list_events(
+            &session.token,
+            list,
+            PageRequest::first(SHOWN).counting(),
+        ))?;
         for (event, number) in page.items.iter().zip(FIRST_EVENT..) {
             let values = [EventField::Number, EventField::Start, EventField::Name]
                 .map(|field| field.read(event));

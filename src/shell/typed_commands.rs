@@ -1,10 +1,10 @@
 //! Commands typed at any menu: `aide`, `quitter`, or script statements run with the
 //! signed-in session, in one transaction, as `executer` runs a file.
 
+use epic_events_api::scripts::{OutputFormat, ScriptRequest};
+
 use super::console;
 use super::{ApplicationError, Choice, Shell};
-use crate::scripting::output::{OutputFormat, ScriptOutput};
-use crate::scripting::runner::{self, ScriptRun};
 
 /// What `aide` says first: the menus and the keys, then the script functions follow.
 const SHELL_HELP: &str = "\
@@ -25,7 +25,7 @@ Les commandes
   Au lieu d'un numéro, tapez une commande : une instruction rhai exécutée avec votre session, en une transaction, par exemple mes_contrats_non_payes() ou chercher_clients(\"durand\"). aide(\"creer_client\") détaille une fonction.
 ";
 
-impl Shell<'_> {
+impl Shell {
     // --- Typed commands --------------------------------------------------------------
 
     /// Runs what the user typed at a menu: `aide`, `quitter`, or script statements with
@@ -33,7 +33,14 @@ impl Shell<'_> {
     pub(super) fn typed_command(&mut self, line: &str) -> Result<Option<Choice>, ApplicationError> {
         match line {
             "aide" | "aide()" => {
-                let help = format!("{SHELL_HELP}\n{}", crate::scripting::api::help());
+                let functions = match self.call(self.crm.script_help()) {
+                    Ok(functions) => functions,
+                    Err(error) => {
+                        self.refused(&error);
+                        return Ok(None);
+                    }
+                };
+                let help = format!("{SHELL_HELP}\n{functions}");
                 let help = crate::formatting::fitted_lines(&help, self.width);
                 self.say(help.trim_end());
                 return Ok(None);
@@ -53,21 +60,29 @@ impl Shell<'_> {
             return Ok(Some(Choice::SignedOut));
         };
         self.flush();
-        // Through the run's own writers (`ScriptOutput` neutralises tables and messages).
-        let output = ScriptOutput::new(
-            OutputFormat::Table,
-            Box::new(anstream::stdout()),
-            Box::new(anstream::stdout()),
-        );
-        let run = ScriptRun {
-            source: line.to_owned(),
-            ..Default::default()
+        let request = ScriptRequest {
+            text: line.to_owned(),
+            format: OutputFormat::Table,
+            ..ScriptRequest::default()
         };
-        let outcome = self
-            .core
-            .run(|core| runner::run(core, session.user, run, output));
-        match outcome {
+        let run = match self.call(self.crm.run_script(&session.token, request)) {
+            Ok(run) => run,
+            Err(error) => {
+                self.refused(&error);
+                return Ok(None);
+            }
+        };
+        match run.result {
             Ok(outcome) => {
+                // The core neutralised the tables and messages it wrote.
+                let mut output = anstream::stdout();
+                if let Err(error) = crate::commands::script::write_output(
+                    run.output,
+                    &mut output,
+                    &mut anstream::stdout(),
+                ) {
+                    self.error(&error.to_string());
+                }
                 if let Some(summary) = outcome.summary() {
                     self.success(&summary);
                 }

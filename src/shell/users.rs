@@ -1,16 +1,16 @@
 //! « Gestion des utilisateurs » (management): lists, detail, creation, modification,
 //! deletion; and, for everyone, changing one's own password.
 
+use super::Session;
 use super::{
     ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MODIFY,
     Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
 };
 use crate::catalogue::{Catalogue, Given, Typed};
-use crate::errors::CoreError;
-use crate::handle::Session;
 use crate::handle::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField, UserRow};
 use crate::paging::{Page, PageRequest};
-use crate::permissions::{Action, Feature, allows};
+use crate::permissions::{Action, Feature};
+use epic_events_api::{ApiError, Record};
 
 /// What the account's screen shows.
 const SCREEN: [UserField; 9] = [
@@ -37,20 +37,20 @@ const COLUMNS: [UserField; 5] = [
 /// The action after the fields on the modification screen.
 const RESET_PASSWORD: u32 = UserField::CHANGEABLE.len() as u32 + 1;
 
-impl Shell<'_> {
+impl Shell {
     pub(super) fn users_menu(&mut self) -> Result<Next, ApplicationError> {
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
-            let users = allows(&session.actor, Feature::Users);
+            let users = session.allows(Feature::Users);
             let entries = [
-                Entry::when(ALL, "Tous les utilisateurs", users),
-                Entry::when(SEARCH, "Rechercher un utilisateur", users),
+                Entry::when(ALL, "Tous les utilisateurs", users.clone()),
+                Entry::when(SEARCH, "Rechercher un utilisateur", users.clone()),
                 Entry::when(
                     SHOW_BY_NUMBER,
                     "Afficher un utilisateur (par son numéro)",
-                    users,
+                    users.clone(),
                 ),
                 Entry::when(CREATE, "Créer un utilisateur", users),
             ];
@@ -62,9 +62,7 @@ impl Shell<'_> {
                     Answer::Text(words) => self.user_pages(
                         &format!("Utilisateurs — « {words} »"),
                         |shell, session, page| {
-                            shell
-                                .core
-                                .read(|core| core.users().search(session, &words, page))
+                            shell.call(shell.crm.search_users(&session.token, words.clone(), page))
                         },
                     )?,
                     Answer::Cancel => Next::Back,
@@ -88,7 +86,7 @@ impl Shell<'_> {
 
     fn user_list(&mut self) -> Result<Next, ApplicationError> {
         self.user_pages("Tous les utilisateurs", |shell, session, page| {
-            shell.core.read(|core| core.users().list(session, page))
+            shell.call(shell.crm.list_users(&session.token, page))
         })
     }
 
@@ -96,7 +94,7 @@ impl Shell<'_> {
     fn user_pages(
         &mut self,
         title: &str,
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<UserRow>, CoreError>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<UserRow>, ApiError>,
     ) -> Result<Next, ApplicationError> {
         self.browse(
             title,
@@ -110,9 +108,9 @@ impl Shell<'_> {
 
     fn user_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
-            let (session, user) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.users().detail(session, id))
-            })? {
+            let (session, user) = match self
+                .session_and(|shell, session| shell.call(shell.crm.user(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -125,12 +123,20 @@ impl Shell<'_> {
                 Entry::when(
                     MODIFY,
                     "Modifier",
-                    self.core.users().permits(&session, Action::Update, &user),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::User(user.id),
+                        Action::Update,
+                    )),
                 ),
                 Entry::when(
                     DELETE,
                     "Supprimer",
-                    self.core.users().permits(&session, Action::Delete, &user),
+                    self.call(self.crm.permits(
+                        &session.token,
+                        Record::User(user.id),
+                        Action::Delete,
+                    )),
                 ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
@@ -140,12 +146,8 @@ impl Shell<'_> {
                     let deletion = self.delete_after_confirmation(
                         &question,
                         "Utilisateur supprimé.",
-                        |shell| {
-                            shell
-                                .core
-                                .read(|core| core.users().may_delete(&session, id))
-                        },
-                        |shell| shell.core.write(|core| core.users().delete(&session, id)),
+                        |shell| shell.call(shell.crm.may_delete_user(&session.token, id)),
+                        |shell| shell.call(shell.crm.delete_user(&session.token, id)),
                     )?;
                     match deletion {
                         Deletion::Deleted => return Ok(Next::Back),
@@ -167,9 +169,9 @@ impl Shell<'_> {
         let id = user.id;
         loop {
             // Shown as it is now (see `modify_contract`).
-            let (_, user) = match self.session_and(|shell, session| {
-                shell.core.read(|core| core.users().detail(session, id))
-            })? {
+            let (_, user) = match self
+                .session_and(|shell, session| shell.call(shell.crm.user(&session.token, id)))?
+            {
                 Ok(found) => found,
                 Err(next) => return Ok(next),
             };
@@ -199,9 +201,11 @@ impl Shell<'_> {
                         new_password: Some(new_password),
                         ..Default::default()
                     };
-                    let updated = self
-                        .core
-                        .write(|core| core.users().update(&session, id, &changes, None));
+                    let updated =
+                        self.call(
+                            self.crm
+                                .update_user(&session.token, id, changes.clone(), None),
+                        );
                     Ok(self.report(updated, "Mot de passe réinitialisé."))
                 }
                 Choice::Entry(number) => {
@@ -215,9 +219,12 @@ impl Shell<'_> {
                         Some(&current),
                         |shell, session, value| {
                             let changes = UserChanges::of(chosen, Given::Text(value))?;
-                            shell.core.write(|core| {
-                                core.users().update(session, id, &changes, Some(seen))
-                            })
+                            shell.call(shell.crm.update_user(
+                                &session.token,
+                                id,
+                                changes.clone(),
+                                Some(seen.clone()),
+                            ))
                         },
                     )?
                 }
@@ -237,9 +244,7 @@ impl Shell<'_> {
         let created = self.form(&form, |shell, session, values| {
             let user = NewUser::filled(&UserField::TYPED_ON_CREATION, values)?;
             let (input, role) = (user.input.clone(), user.role()?);
-            shell
-                .core
-                .write(|core| core.users().create(session, &input, role))
+            shell.call(shell.crm.create_user(&session.token, input.clone(), role))
         })?;
         match created {
             Ok(user) => {
@@ -269,28 +274,19 @@ impl Shell<'_> {
         let Some(session) = self.session()? else {
             return Ok(Next::SignedOut);
         };
-        let changed = self.core.write(|core| {
-            core.users()
-                .change_own_password(&session, &current, &new_password)
-        });
-        if self.report(changed, "Mot de passe changé.").is_none() {
-            return Ok(Next::Back);
-        }
-        // The change ended every session of the user, this one too: a new one, with the
-        // new password, so that the person carries on.
-        let signed_in = self
-            .core
-            .read(|core| core.sign_in(&session.user.username, &new_password, &self.keys));
-        match signed_in {
-            Ok((_, token)) => {
-                self.token = Some(token);
+        // The change ends every session of the user, this one too: the core opens a new
+        // one, with the new password, so that the person carries on.
+        let changed = self.call(self.crm.change_own_password(
+            &session.token,
+            current,
+            new_password,
+        ));
+        match self.report(changed, "Mot de passe changé.") {
+            Some(signed_in) => {
+                self.token = Some(signed_in.token);
                 Ok(Next::Back)
             }
-            Err(error) => {
-                self.refused(&error);
-                self.end_session();
-                Ok(Next::SignedOut)
-            }
+            None => Ok(Next::Back),
         }
     }
 }

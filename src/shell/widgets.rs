@@ -6,13 +6,13 @@ use std::io::Write;
 
 use super::console::Line;
 use super::render;
-use super::{ApplicationError, CoreError, Next, PAGE_SIZE, PageRequest, Session, Shell};
-use crate::catalogue::FieldRule;
-use crate::catalogue::{Catalogue, Description, Input, Value};
+use super::{ApplicationError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use crate::catalogue::{Catalogue, Description, FieldRef, Input, Referenced, Value};
 use crate::formatting;
 use crate::paging::Page;
-use crate::scripting::recognition::{self, Recognised};
 use crate::terminal::Prompt;
+use epic_events_api::scripts::Recognised;
+use epic_events_api::{ApiError, ErrorCode};
 
 /// An entry of a menu, with the number it always has.
 pub(super) struct Entry {
@@ -84,11 +84,15 @@ impl Entry {
 /// Why `line`, typed at a menu of `entries`, is neither a number nor a command, with what
 /// was probably meant: an entry whose label it spells (`deconnexion`), or the nearest
 /// command; `None` when it is a command (or `aide`, `quitter`), to run.
-fn not_a_command(line: &str, entries: &[(&str, u32)]) -> Option<String> {
+fn not_a_command(
+    line: &str,
+    entries: &[(&str, u32)],
+    recognise: impl FnOnce(&str) -> Recognised,
+) -> Option<String> {
     if matches!(line, "aide" | "aide()" | "quitter" | "quitter()") {
         return None;
     }
-    let nearest = match recognition::recognise(line) {
+    let nearest = match recognise(line) {
         Recognised::Command => return None,
         Recognised::NotACommand { nearest } => nearest,
     };
@@ -165,7 +169,7 @@ pub(super) enum Answer {
     Quit,
 }
 
-impl Shell<'_> {
+impl Shell {
     // --- Input -----------------------------------------------------------------------
 
     /// Reads a line of the kind `reading` after `prompt`; a line that is not text is
@@ -310,7 +314,13 @@ impl Shell<'_> {
                 if signed_in {
                     offered.push(("Déconnexion", SIGN_OUT));
                 }
-                if let Some(message) = not_a_command(&line, &offered) {
+                // The core says what is a command (a script that parses and calls only
+                // functions that exist); if it cannot answer, nothing is run.
+                let recognise = |line: &str| {
+                    self.call(self.crm.recognise_command(line.to_owned()))
+                        .unwrap_or(Recognised::NotACommand { nearest: None })
+                };
+                if let Some(message) = not_a_command(&line, &offered, recognise) {
                     self.error(&message);
                     continue;
                 }
@@ -334,7 +344,7 @@ impl Shell<'_> {
         title: &str,
         noun: Noun,
         columns: &[F],
-        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, CoreError>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, ApiError>,
         id_of: impl Fn(&F::Row) -> i32,
         mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
     ) -> Result<Next, ApplicationError> {
@@ -496,7 +506,7 @@ impl Shell<'_> {
     pub(super) fn form<T>(
         &mut self,
         fields: &[FormField],
-        mut submit: impl FnMut(&Self, &Session, &[String]) -> Result<T, CoreError>,
+        mut submit: impl FnMut(&Self, &Session, &[String]) -> Result<T, ApiError>,
     ) -> Result<Result<T, Next>, ApplicationError> {
         let mut values: Vec<String> = Vec::with_capacity(fields.len());
         for field in fields {
@@ -515,8 +525,9 @@ impl Shell<'_> {
             };
             match submit(self, &session, &values) {
                 Ok(created) => return Ok(Ok(created)),
-                Err(CoreError::Validation { field, rule }) => {
-                    self.error(&format!("{field} : {rule}"));
+                Err(error) if error.code == ErrorCode::Validation && error.field.is_some() => {
+                    self.error(&error.message);
+                    let field = error.field.unwrap_or_default();
                     let Some(index) = fields.iter().position(|candidate| candidate.name == field)
                     else {
                         return Ok(Err(Next::Back));
@@ -567,8 +578,8 @@ impl Shell<'_> {
         };
         // The core's rule for this field, at once: a wrong value is asked again before
         // the next field.
-        if let Some(check) = &field.check
-            && let Err(refusal) = check(&text)
+        if let Some(checked) = field.check
+            && let Err(refusal) = self.call(self.crm.check_field(checked, text.clone()))
         {
             self.refused(&refusal);
             return self.ask_field(field);
@@ -636,7 +647,7 @@ impl Shell<'_> {
         &mut self,
         field: Description,
         current: Option<&Value>,
-        mut apply: impl FnMut(&Self, &Session, String) -> Result<T, CoreError>,
+        mut apply: impl FnMut(&Self, &Session, String) -> Result<T, ApiError>,
     ) -> Result<Result<Option<T>, Next>, ApplicationError> {
         let name = field.label;
         let optional = field.when_empty.is_some();
@@ -695,7 +706,7 @@ impl Shell<'_> {
                         self.success("Modification enregistrée.");
                         return Ok(Ok(Some(updated)));
                     }
-                    Err(error @ CoreError::Validation { .. }) => {
+                    Err(error) if error.code == ErrorCode::Validation => {
                         self.refused(&error);
                         break;
                     }
@@ -723,8 +734,8 @@ impl Shell<'_> {
         &mut self,
         question: &str,
         done: &str,
-        possible: impl FnOnce(&Self) -> Result<(), CoreError>,
-        delete: impl FnOnce(&Self) -> Result<(), CoreError>,
+        possible: impl FnOnce(&Self) -> Result<(), ApiError>,
+        delete: impl FnOnce(&Self) -> Result<(), ApiError>,
     ) -> Result<Deletion, ApplicationError> {
         if let Err(refusal) = possible(self) {
             self.refused(&refusal);
@@ -747,7 +758,7 @@ impl Shell<'_> {
     }
 
     /// After a change: the core's refusal, or the confirmation.
-    pub(super) fn report<T>(&mut self, outcome: Result<T, CoreError>, done: &str) -> Option<T> {
+    pub(super) fn report<T>(&mut self, outcome: Result<T, ApiError>, done: &str) -> Option<T> {
         match outcome {
             Ok(value) => {
                 self.success(done);
@@ -772,7 +783,7 @@ pub(super) enum Deletion {
 }
 
 /// Finds the internal number of a record from the number it carries (`CTR-2026-0002`).
-pub(super) type LookUp<'a> = &'a dyn Fn(&Shell, &Session, &str) -> Result<i32, CoreError>;
+pub(super) type LookUp<'a> = &'a dyn Fn(&Shell, &Session, &str) -> Result<i32, ApiError>;
 
 /// What a list holds, to count it in French: « 31 contrats », « 1 contrat », « aucun
 /// contrat » (the nouns are the vocabulary's).
@@ -812,14 +823,11 @@ pub(super) struct FormField {
     secret: bool,
     /// A date and time: one already past is confirmed.
     moment: bool,
-    /// The core's rule for the field alone, checked as soon as it is typed.
-    check: Option<FieldCheck>,
+    /// The field whose rule alone the core checks as soon as it is typed.
+    check: Option<FieldRef>,
     /// The values it takes, offered as a numbered list.
     choices: &'static [&'static str],
 }
-
-/// A field's own rule, from its catalogue.
-type FieldCheck = Box<dyn Fn(&str) -> Result<(), CoreError>>;
 
 impl FormField {
     /// The field `description` describes (checked when the form is submitted).
@@ -835,12 +843,13 @@ impl FormField {
         }
     }
 
-    /// The fields `fields` of a record, in order, each checked as soon as it is typed.
-    pub(super) fn all<F: FieldRule>(fields: &[F]) -> Vec<Self> {
+    /// The fields `fields` of a record, in order, each checked by the core as soon as it
+    /// is typed.
+    pub(super) fn all<F: Referenced>(fields: &[F]) -> Vec<Self> {
         fields
             .iter()
             .map(|&field| Self {
-                check: Some(Box::new(move |text| field.check(text))),
+                check: Some(field.reference()),
                 ..Self::of(field.describe())
             })
             .collect()

@@ -11,14 +11,13 @@ use epic_events::database;
 use epic_events::entities::{contract, event};
 use epic_events::errors::CoreError;
 use epic_events::repositories::begin_write;
-use epic_events::scripting::output::{OutputFormat, ScriptOutput};
-use epic_events::scripting::runner::{self, ScriptRun};
+use epic_events::scripting::output::OutputFormat;
 use epic_events::services::contract_service::{self, ContractChanges, ContractRow, NewContract};
 use epic_events::services::event_service::{self, EventChanges, EventRow, NewEvent};
 use epic_events::services::{Session, retry};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 use support::{
-    Backend, BinaryOutput, SharedBuffer, TestDatabase, binary_command, customer_id, hold_contract,
+    Backend, BinaryOutput, Script, TestDatabase, binary_command, customer_id, hold_contract,
     run_binary_in, run_command, session,
 };
 
@@ -86,30 +85,16 @@ async fn run_script(
     session: &Session,
     source: &str,
     parameters: &[(&str, &str)],
-) -> (Result<runner::RunOutcome, runner::ScriptFailure>, String) {
-    let (data, messages) = (SharedBuffer::default(), SharedBuffer::default());
-    let output = ScriptOutput::new(
-        OutputFormat::Json,
-        Box::new(data.clone()),
-        Box::new(messages.clone()),
-    );
-    let run = ScriptRun {
-        source: source.to_owned(),
-        parameters: parameters
-            .iter()
-            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-            .collect(),
-        simulation: false,
-        limits: Default::default(),
-    };
-    let outcome = runner::run(
-        &epic_events::handle::Core::over(connection.clone()),
-        session.user.clone(),
-        run,
-        output,
-    )
-    .await;
-    (outcome, data.text())
+) -> (
+    Result<epic_events_api::scripts::ScriptOutcome, epic_events_api::scripts::ScriptFailure>,
+    String,
+) {
+    let mut script = Script::new(&session.user.username, source).format(OutputFormat::Json);
+    for (key, value) in parameters {
+        script = script.parameter(key, *value);
+    }
+    let result = script.run_on(connection, session.user.clone()).await;
+    (result.outcome, result.data)
 }
 
 /// Signs `username` in for the binary in `directory`.

@@ -97,7 +97,7 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         |call: NativeCallContext, path: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
             let lines = context.outside_script(|| {
-                files::read_csv(path, &context.readable_files, &context.limits, |size| {
+                files::read_csv(path, &context.files, &context.limits, |size| {
                     context.count_file_bytes(size)
                 })
             })?;

@@ -694,10 +694,8 @@ impl SharedBuffer {
 /// What a script run returned and wrote.
 #[derive(Debug)]
 pub struct ScriptResult {
-    pub outcome: Result<
-        epic_events::scripting::runner::RunOutcome,
-        epic_events::scripting::runner::ScriptFailure,
-    >,
+    pub outcome:
+        Result<epic_events_api::scripts::ScriptOutcome, epic_events_api::scripts::ScriptFailure>,
     /// Results (standard output of `executer`).
     pub data: String,
     /// Messages (standard error of `executer`).
@@ -714,7 +712,7 @@ impl ScriptResult {
     }
 
     /// The outcome; panics with the failure if the run failed.
-    pub fn success(&self) -> &epic_events::scripting::runner::RunOutcome {
+    pub fn success(&self) -> &epic_events_api::scripts::ScriptOutcome {
         match &self.outcome {
             Ok(outcome) => outcome,
             Err(failure) => panic!("the script failed: {failure}\n{}", self.data),
@@ -795,27 +793,29 @@ impl<'a> Script<'a> {
         connection: &DatabaseConnection,
         user: epic_events::handle::AuthenticatedUser,
     ) -> ScriptResult {
-        use epic_events::scripting::output::ScriptOutput;
         use epic_events::scripting::runner::{self, ScriptRun};
-        let (data, messages) = (SharedBuffer::default(), SharedBuffer::default());
-        let output = ScriptOutput::new(
-            self.format,
-            Box::new(data.clone()),
-            Box::new(messages.clone()),
-        );
+        let (mut data, mut messages) = (SharedBuffer::default(), SharedBuffer::default());
         let run = ScriptRun {
             source: self.source,
+            files: epic_events::commands::script::named_files(&self.parameters)
+                .expect("the named files are readable"),
             parameters: self.parameters,
             simulation: self.simulation,
+            format: self.format,
             limits: self.limits,
         };
         let outcome = runner::run(
             &epic_events::handle::Core::over(connection.clone()),
             user,
             run,
-            output,
         )
-        .await;
+        .await
+        .map(|(outcome, spool)| {
+            spool
+                .release(&mut data, &mut messages)
+                .expect("the output is written");
+            outcome
+        });
         ScriptResult {
             outcome,
             data: data.text(),
