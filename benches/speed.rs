@@ -398,17 +398,17 @@ fn main() {
 mod concurrent {
     use std::time::{Duration, Instant};
 
-    use epic_events::config::DatabaseUrl;
-    use epic_events::database::{self, administration};
-    use epic_events::entities::{contract, event};
-    use epic_events::errors::CoreError;
-    use epic_events::paging::PageRequest;
-    use epic_events::scripting::runner::{self, ScriptRun};
-    use epic_events::services::contract_service::{self, ContractList, NewContract};
-    use epic_events::services::event_service::{
+    use epic_events_core::database;
+    use epic_events_core::database::url::DatabaseUrl;
+    use epic_events_core::entities::{contract, event};
+    use epic_events_core::errors::CoreError;
+    use epic_events_core::paging::PageRequest;
+    use epic_events_core::scripting::runner::{self, ScriptRun};
+    use epic_events_core::services::contract_service::{self, ContractList, NewContract};
+    use epic_events_core::services::event_service::{
         self, BulkTarget, EventChanges, NewEvent, SupportUser,
     };
-    use epic_events::services::{Session, authentication_service, retry};
+    use epic_events_core::services::{Session, authentication_service, retry};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     const WORKERS: usize = 16;
@@ -434,8 +434,8 @@ mod concurrent {
     }
 
     async fn session(connection: &sea_orm::DatabaseConnection, username: &str) -> Session {
-        let keys = epic_events::authentication::token::SessionKeys::new(
-            epic_events::authentication::token::JwtSecret::new(vec![7; 32]).unwrap(),
+        let keys = epic_events_core::authentication::token::SessionKeys::new(
+            epic_events_core::authentication::token::JwtSecret::new(vec![7; 32]).unwrap(),
             chrono::Duration::hours(1),
         );
         let (user, _) =
@@ -457,12 +457,14 @@ mod concurrent {
 
     async fn run(backend: &'static str, url: &str) -> Figures {
         let url = DatabaseUrl::new(url).unwrap();
-        let connection = administration::reset(&url).await.expect("demo data");
+        let connection = epic_events_core::seed::reset(&url)
+            .await
+            .expect("demo data");
         let manager = session(&connection, "manager1").await;
         let support = session(&connection, "support1").await;
         let sales = session(&connection, "sales2").await;
-        let durand = epic_events::entities::customer::Entity::find()
-            .filter(epic_events::entities::customer::Column::CompanyName.eq("Maison Durand"))
+        let durand = epic_events_core::entities::customer::Entity::find()
+            .filter(epic_events_core::entities::customer::Column::CompanyName.eq("Maison Durand"))
             .one(&connection)
             .await
             .unwrap()
@@ -570,7 +572,7 @@ mod concurrent {
                                 ..Default::default()
                             };
                             match runner::run(
-                                &epic_events::handle::Core::over(own.clone()),
+                                &epic_events_core::handle::Core::over(own.clone()),
                                 manager.user.clone(),
                                 run,
                             )

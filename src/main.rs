@@ -1,14 +1,19 @@
-//! `epic-events`: parse the command line, read the configuration, dispatch.
+//! `epic-events`: parse the command line, read the configuration, wire the command line
+//! to the core, dispatch.
 
+mod administration;
+mod config;
+mod local_core;
+
+use std::io::Write;
 use std::process::ExitCode;
 
-use epic_events::command_line::{self, Command, Parsed};
-use epic_events::commands::{self, ApplicationError};
-use epic_events::config::Configuration;
-use epic_events::private_directory::PrivateDirectory;
-use epic_events::reporting;
-use epic_events::terminal;
-use std::io::Write;
+use config::Configuration;
+use epic_events_cli::command_line::{self, Command, Parsed};
+use epic_events_cli::commands::{self, ApplicationError};
+use epic_events_cli::private_directory::PrivateDirectory;
+use epic_events_cli::terminal;
+use epic_events_core::reporting;
 
 fn main() -> ExitCode {
     let command_line = match command_line::parse() {
@@ -32,12 +37,18 @@ fn main() -> ExitCode {
     };
     // The session, the secret, the log and the histories live there: a directory others
     // may write in is refused before anything is written.
-    if let Err(refusal) = PrivateDirectory::open(&configuration.config_directory) {
-        let _ = writeln!(terminal::stderr(), "Erreur : {refusal}");
-        return ExitCode::FAILURE;
+    let directory = match PrivateDirectory::open(&configuration.config_directory) {
+        Ok(directory) => directory,
+        Err(refusal) => {
+            let _ = writeln!(terminal::stderr(), "Erreur : {refusal}");
+            return ExitCode::FAILURE;
+        }
+    };
+    epic_events_core::database::limits::set_statement_bound(configuration.database_timeout);
+    // Without a log file the program runs without a log rather than failing.
+    if let Ok(log) = directory.append(reporting::LOG_FILE_NAME) {
+        reporting::initialise_logging(log);
     }
-    epic_events::database::limits::set_statement_bound(configuration.database_timeout);
-    reporting::initialise_logging(&configuration.config_directory);
     let _sentry = reporting::initialise_sentry(configuration.sentry_dsn.as_deref());
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -57,9 +68,9 @@ fn main() -> ExitCode {
     // The shell waits for the user on this thread, and for the core through the runtime.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         match command_line.command {
-            None => commands::shell(&configuration, &runtime),
+            None => local_core::shell(&configuration, &runtime),
             Some(Command::Demo(arguments)) => {
-                commands::demo(&configuration, &runtime, arguments.reinitialiser)
+                local_core::demo(&configuration, &runtime, arguments.reinitialiser)
             }
             Some(command) => runtime.block_on(run(command, &configuration)),
         }
@@ -81,7 +92,6 @@ fn main() -> ExitCode {
         Err(error) if error.is_closed_output() => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = ?error, "command failed");
-            error.report();
             let _ = writeln!(terminal::stderr(), "Erreur : {error}");
             ExitCode::FAILURE
         }
@@ -90,31 +100,34 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, configuration: &Configuration) -> Result<(), ApplicationError> {
     let mut output = terminal::Terminal::new(std::io::stdout().lock());
+    let store = epic_events_cli::session_store::SessionStore::new(&configuration.config_directory);
     match command {
         Command::Connexion(arguments) => {
-            let crm = commands::local_crm(configuration)?;
-            commands::session::sign_in(&arguments, configuration, crm.as_ref(), &mut output).await
+            let crm = local_core::local_crm(configuration)?;
+            commands::session::sign_in(&arguments, &store, crm.as_ref(), &mut output).await
         }
         Command::Deconnexion => {
-            let crm = commands::local_crm(configuration)?;
-            commands::session::sign_out(configuration, crm.as_ref(), &mut output).await
+            let crm = local_core::local_crm(configuration)?;
+            commands::session::sign_out(&store, crm.as_ref(), &mut output).await
         }
         Command::Moi => {
-            let crm = commands::local_crm(configuration)?;
-            commands::session::who_am_i(configuration, crm.as_ref(), &mut output).await
+            let crm = local_core::local_crm(configuration)?;
+            commands::session::who_am_i(&store, crm.as_ref(), &mut output).await
         }
         Command::Executer(arguments) => {
             drop(output);
-            let crm = commands::local_crm(configuration)?;
-            commands::script::execute(&arguments, configuration, crm.as_ref()).await
+            let crm = local_core::local_crm(configuration)?;
+            commands::script::execute(&arguments, &store, crm.as_ref()).await
         }
         Command::Aide => {
-            let crm = commands::local_crm(configuration)?;
+            let crm = local_core::local_crm(configuration)?;
             commands::script::help(crm.as_ref(), &mut output).await
         }
         Command::Demo(_) => unreachable!("the shell runs outside the runtime"),
         Command::Base(database_command) => {
-            commands::database::run(&database_command, configuration, &mut output).await
+            administration::run(&database_command, configuration, &mut output)
+                .await
+                .map_err(ApplicationError::from)
         }
     }
 }

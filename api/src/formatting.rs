@@ -501,6 +501,29 @@ pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
 /// The example shown when a date-time cannot be read.
 pub const DATE_TIME_EXAMPLE: &str = "JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30";
 
+/// What went wrong with a file or a stream, in French (the system's own text is English).
+pub fn french_io_error(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match error.kind() {
+        NotFound => "fichier introuvable",
+        PermissionDenied => "accès refusé",
+        InvalidData => "ce n'est pas un texte UTF-8",
+        BrokenPipe => "la sortie a été fermée",
+        AlreadyExists => "le fichier existe déjà",
+        IsADirectory => "c'est un dossier",
+        StorageFull => "disque plein",
+        _ => "erreur d'entrée-sortie",
+    }
+}
+
+/// The moment `text` names, shown the French way, when it is already past: a date a
+/// person probably mistyped (an event starting last year), to confirm before it is used.
+pub fn past_moment(text: &str) -> Option<String> {
+    parse_date_time(text)
+        .filter(|moment| *moment < chrono::Utc::now())
+        .map(date_time)
+}
+
 // --- Reading what people type ------------------------------------------------------
 
 /// A yes-or-no answer typed for `field`: « oui » / « o », or « non » / « n » / nothing.

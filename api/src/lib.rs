@@ -15,6 +15,7 @@ pub mod paging;
 pub mod records;
 pub mod scripts;
 pub mod session;
+pub mod terminal;
 pub mod vocabulary;
 
 pub use crm::{Crm, Forwarding, Record, Request, Transport, dispatch};

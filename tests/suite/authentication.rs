@@ -5,14 +5,14 @@ use crate::support;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
-use epic_events::authentication::token::{self, Claims, JwtSecret, SessionKeys, SessionToken};
-use epic_events::entities::{role, user};
-use epic_events::errors::{CoreError, SessionProblem};
-use epic_events::permissions::Role;
-use epic_events::services::authentication_service::{
+use epic_events_core::authentication::token::{self, Claims, JwtSecret, SessionKeys, SessionToken};
+use epic_events_core::entities::{role, user};
+use epic_events_core::errors::{CoreError, SessionProblem};
+use epic_events_core::permissions::Role;
+use epic_events_core::services::authentication_service::{
     self, AuthenticatedUser, authenticate, sign_in,
 };
-use epic_events::services::user_service::NewUserInput;
+use epic_events_core::services::user_service::NewUserInput;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };

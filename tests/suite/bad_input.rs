@@ -6,12 +6,12 @@ use crate::support;
 use std::future::Future;
 use std::pin::Pin;
 
-use epic_events::errors::CoreError;
-use epic_events::permissions::Role;
-use epic_events::services::contract_service::{self, ContractChanges, NewContract};
-use epic_events::services::customer_service::{self, CustomerChanges, NewCustomer};
-use epic_events::services::event_service::{self, EventChanges, NewEvent, SupportUser};
-use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use epic_events_core::errors::CoreError;
+use epic_events_core::permissions::Role;
+use epic_events_core::services::contract_service::{self, ContractChanges, NewContract};
+use epic_events_core::services::customer_service::{self, CustomerChanges, NewCustomer};
+use epic_events_core::services::event_service::{self, EventChanges, NewEvent, SupportUser};
+use epic_events_core::services::user_service::{self, NewUserInput, UserChanges};
 use support::{
     Script, TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id,
 };
@@ -134,7 +134,7 @@ async fn each_bad_input_is_refused_with_its_message_and_nothing_written(
         ("unknown support username", "support : aucun utilisateur « personne »".into(),
          operation!(event_service::update(connection, &manager1, seminar, &EventChanges { support: Some(Some(SupportUser::Login("personne".into()))), ..Default::default() }, None))),
         ("search from an unreadable date", "début au plus tôt : n'est pas une date valide (JJ/MM/AAAA HH:MM, par exemple 22/11/2026 14:30)".into(),
-         operation!(event_service::search(connection, &manager1, event_service::EventList::WithoutSupport, &event_service::EventSearch { starts_from: Some("demain".into()), ..Default::default() }, epic_events::paging::PageRequest::default()))),
+         operation!(event_service::search(connection, &manager1, event_service::EventList::WithoutSupport, &event_service::EventSearch { starts_from: Some("demain".into()), ..Default::default() }, epic_events_core::paging::PageRequest::default()))),
         ("deleting a contract that has events", "le contrat CTR-2026-0004 ne peut pas être supprimé : 2 évènements lui sont rattachés".into(),
          operation!(contract_service::delete(connection, &manager1, with_events))),
         // Events.

@@ -3,8 +3,8 @@
 
 use crate::support;
 
-use epic_events::entities::contract;
-use epic_events::scripting::output::OutputFormat;
+use epic_events_core::entities::contract;
+use epic_events_core::scripting::output::OutputFormat;
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{Script, TestDatabase, event_supports, user_id};
 

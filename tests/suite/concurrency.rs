@@ -7,14 +7,16 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use epic_events::database;
-use epic_events::entities::{contract, event};
-use epic_events::errors::CoreError;
-use epic_events::repositories::begin_write;
-use epic_events::scripting::output::OutputFormat;
-use epic_events::services::contract_service::{self, ContractChanges, ContractRow, NewContract};
-use epic_events::services::event_service::{self, EventChanges, EventRow, NewEvent};
-use epic_events::services::{Session, retry};
+use epic_events_core::database;
+use epic_events_core::entities::{contract, event};
+use epic_events_core::errors::CoreError;
+use epic_events_core::repositories::begin_write;
+use epic_events_core::scripting::output::OutputFormat;
+use epic_events_core::services::contract_service::{
+    self, ContractChanges, ContractRow, NewContract,
+};
+use epic_events_core::services::event_service::{self, EventChanges, EventRow, NewEvent};
+use epic_events_core::services::{Session, retry};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 use support::{
     Backend, BinaryOutput, Script, TestDatabase, binary_command, customer_id, hold_contract,
@@ -74,7 +76,7 @@ async fn stored_contract(database: &TestDatabase, id: i32) -> contract::Model {
 }
 
 /// Cents of a stored amount.
-fn cents(amount: impl Into<epic_events::money::Money>) -> i64 {
+fn cents(amount: impl Into<epic_events_core::money::Money>) -> i64 {
     amount.into().cents()
 }
 
@@ -913,7 +915,7 @@ async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_end
     let database = TestDatabase::with_demo_data(backend).await;
     let manager1 = session(&database, "manager1").await;
     let manager2 = session(&database, "manager2").await;
-    let input = epic_events::services::user_service::NewUserInput {
+    let input = epic_events_core::services::user_service::NewUserInput {
         first_name: "Zoé".into(),
         last_name: "Garnier".into(),
         email: "zoe.garnier@epic-events.fr".into(),
@@ -921,11 +923,11 @@ async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_end
         username: "support9".into(),
         password: "un-mot-de-passe-solide".into(),
     };
-    let newcomer = epic_events::services::user_service::create(
+    let newcomer = epic_events_core::services::user_service::create(
         &database.connection,
         &manager1,
         &input,
-        epic_events::permissions::Role::Support,
+        epic_events_core::permissions::Role::Support,
     )
     .await
     .unwrap();
@@ -935,7 +937,7 @@ async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_end
     let transaction = begin_write(&holder).await.unwrap();
     let assignment = EventChanges {
         support: Some(Some(
-            epic_events::services::event_service::SupportUser::Login("support9".into()),
+            epic_events_core::services::event_service::SupportUser::Login("support9".into()),
         )),
         ..Default::default()
     };
@@ -947,12 +949,12 @@ async fn a_support_user_being_assigned_keeps_their_role_until_the_assignment_end
     let other = database::connect(&database.url).await.unwrap();
     let session_other = manager1.clone();
     let role_change = tokio::spawn(async move {
-        let changes = epic_events::services::user_service::UserChanges {
-            role: Some(epic_events::permissions::Role::Sales),
+        let changes = epic_events_core::services::user_service::UserChanges {
+            role: Some(epic_events_core::permissions::Role::Sales),
             ..Default::default()
         };
         retry::retrying(|| {
-            epic_events::services::user_service::update(
+            epic_events_core::services::user_service::update(
                 &other,
                 &session_other,
                 newcomer.id,
@@ -1303,7 +1305,7 @@ mod stopped_server {
                 eprintln!("no MariaDB server binary: skipped");
                 return;
             };
-            let url = epic_events::config::DatabaseUrl::new(format!(
+            let url = epic_events_core::database::url::DatabaseUrl::new(format!(
                 "mysql://root@127.0.0.1:{}/epic_events",
                 server.port
             ))
@@ -1329,7 +1331,7 @@ mod stopped_server {
 
             // Nobody else is connected to the database when the run starts.
             let observer = database::connect(
-                &epic_events::config::DatabaseUrl::new(format!(
+                &epic_events_core::database::url::DatabaseUrl::new(format!(
                     "mysql://root@127.0.0.1:{}",
                     server.port
                 ))

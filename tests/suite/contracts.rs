@@ -3,11 +3,13 @@
 use crate::support;
 
 use chrono::{Datelike, Utc};
-use epic_events::entities::contract;
-use epic_events::errors::CoreError;
-use epic_events::paging::PageRequest;
-use epic_events::services::Session;
-use epic_events::services::contract_service::{self, ContractChanges, ContractList, NewContract};
+use epic_events_core::entities::contract;
+use epic_events_core::errors::CoreError;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::services::Session;
+use epic_events_core::services::contract_service::{
+    self, ContractChanges, ContractList, NewContract,
+};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, contract_id, session};
 

@@ -2,11 +2,11 @@
 
 use crate::support;
 
-use epic_events::entities::customer;
-use epic_events::errors::CoreError;
-use epic_events::paging::{Page, PageRequest};
+use epic_events_core::entities::customer;
+use epic_events_core::errors::CoreError;
+use epic_events_core::paging::{Page, PageRequest};
 
-use epic_events::services::customer_service::{
+use epic_events_core::services::customer_service::{
     self, CustomerChanges, CustomerList, CustomerRow, NewCustomer,
 };
 use sea_orm::EntityTrait;
@@ -256,7 +256,12 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
     .await
     .unwrap();
     assert_eq!(created.company_name, injection);
-    assert_eq!(database.count(epic_events::entities::user::Entity).await, 7);
+    assert_eq!(
+        database
+            .count(epic_events_core::entities::user::Entity)
+            .await,
+        7
+    );
 }
 
 async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend) {

@@ -4,8 +4,10 @@ use crate::support;
 
 use std::collections::BTreeSet;
 
-use epic_events::config::DatabaseUrl;
-use epic_events::entities::{contract, customer, event, permission, role, role_permission, user};
+use epic_events_core::database::url::DatabaseUrl;
+use epic_events_core::entities::{
+    contract, customer, event, permission, role, role_permission, user,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use support::{TestDatabase, run_binary};
 

@@ -5,8 +5,10 @@ use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use epic_events::authentication::password::verify_password;
-use epic_events::entities::{contract, customer, event, permission, role, role_permission, user};
+use epic_events_core::authentication::password::verify_password;
+use epic_events_core::entities::{
+    contract, customer, event, permission, role, role_permission, user,
+};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::TestDatabase;
 
@@ -294,7 +296,7 @@ test_on_both_backends!(
 
 #[test]
 fn the_bundled_file_is_valid_and_complete() {
-    let data = epic_events::database::demo_data::DemoDataSet::bundled().unwrap();
+    let data = epic_events_core::seed::demo_data::DemoDataSet::bundled().unwrap();
     assert_eq!(data.users.len(), 7);
     assert_eq!(data.customers.len(), 3);
     assert_eq!(data.contracts.len(), 6);
@@ -304,7 +306,7 @@ fn the_bundled_file_is_valid_and_complete() {
 
 #[test]
 fn a_malformed_demo_file_is_refused_in_french() {
-    let error = epic_events::database::demo_data::DemoDataSet::parse("password = 3").unwrap_err();
+    let error = epic_events_core::seed::demo_data::DemoDataSet::parse("password = 3").unwrap_err();
     assert!(
         error
             .to_string()

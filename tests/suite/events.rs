@@ -3,11 +3,11 @@
 use crate::support;
 
 use chrono::{Datelike, TimeZone, Utc};
-use epic_events::entities::event;
-use epic_events::errors::CoreError;
-use epic_events::paging::PageRequest;
-use epic_events::services::Session;
-use epic_events::services::event_service::{
+use epic_events_core::entities::event;
+use epic_events_core::errors::CoreError;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::services::Session;
+use epic_events_core::services::event_service::{
     self, BulkTarget, EventChanges, EventList, EventSearch, NewEvent, SupportUser,
 };
 use sea_orm::{EntityTrait, QueryOrder};

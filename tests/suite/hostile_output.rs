@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use epic_events::scripting::output::OutputFormat;
+use epic_events_core::scripting::output::OutputFormat;
 use sea_orm::{ConnectionTrait, Statement};
 use support::{Script, TestDatabase, customer_id, run_shell_in};
 

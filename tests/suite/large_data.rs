@@ -3,10 +3,11 @@
 
 use crate::support;
 
-use epic_events::database::{administration, large_data};
-use epic_events::entities::{contract, customer, event, user};
-use epic_events::paging::PageRequest;
-use epic_events::services::contract_service::{self, ContractList};
+use epic_events_core::database::administration;
+use epic_events_core::entities::{contract, customer, event, user};
+use epic_events_core::paging::PageRequest;
+use epic_events_core::seed::large_data;
+use epic_events_core::services::contract_service::{self, ContractList};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use support::TestDatabase;
 
@@ -98,7 +99,7 @@ async fn generates_a_valid_data_set(backend: crate::support::Backend) {
 }
 
 async fn exports_stream_every_page(backend: crate::support::Backend) {
-    use epic_events::scripting::output::OutputFormat;
+    use epic_events_core::scripting::output::OutputFormat;
     let (url, location) = TestDatabase::reserve(backend);
     let connection = administration::recreate(&url).await.unwrap();
     let database = TestDatabase::adopt(backend, url, connection, location);

@@ -10,13 +10,15 @@ use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
-use epic_events::errors::CoreError;
-use epic_events::paging::PageRequest;
-use epic_events::permissions::{Action, Resource, Role, Target, authorize};
-use epic_events::services::contract_service::{self, ContractChanges, NewContract};
-use epic_events::services::customer_service::{self, CustomerChanges, CustomerList, NewCustomer};
-use epic_events::services::event_service::{self, EventChanges, EventList, NewEvent};
-use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use epic_events_core::errors::CoreError;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::permissions::{Action, Resource, Role, Target, authorize};
+use epic_events_core::services::contract_service::{self, ContractChanges, NewContract};
+use epic_events_core::services::customer_service::{
+    self, CustomerChanges, CustomerList, NewCustomer,
+};
+use epic_events_core::services::event_service::{self, EventChanges, EventList, NewEvent};
+use epic_events_core::services::user_service::{self, NewUserInput, UserChanges};
 use support::{
     Backend, Script, TestDatabase, contract_id, customer_id, event_id, session, snapshot, user_id,
 };

@@ -3,9 +3,9 @@
 use crate::support;
 
 use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
-use epic_events::permissions::{Action, Resource, Target, authorize};
-use epic_events::services::{authentication_service, authorization_service};
+use epic_events_core::authentication::token::JwtSecret;
+use epic_events_core::permissions::{Action, Resource, Target, authorize};
+use epic_events_core::services::{authentication_service, authorization_service};
 use support::TestDatabase;
 
 /// For one user: each resource with the actions allowed on some record of it.
@@ -58,7 +58,7 @@ async fn stored_rights_give_each_role_its_column_of_the_matrix(backend: crate::s
             &database.connection,
             username,
             "demo-epic-events",
-            &epic_events::authentication::token::SessionKeys::new(
+            &epic_events_core::authentication::token::SessionKeys::new(
                 secret.clone(),
                 Duration::hours(1),
             ),

@@ -4,11 +4,12 @@
 
 use crate::support;
 
-use epic_events::database::{administration, large_data};
-use epic_events::paging::PageRequest;
-use epic_events::repositories::contract_repository::{self, ContractFilter};
-use epic_events::repositories::customer_repository;
-use epic_events::repositories::event_repository::{self, EventFilter, EventOrder};
+use epic_events_core::database::administration;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::repositories::contract_repository::{self, ContractFilter};
+use epic_events_core::repositories::customer_repository;
+use epic_events_core::repositories::event_repository::{self, EventFilter, EventOrder};
+use epic_events_core::seed::large_data;
 use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement};
 use support::{Backend, TestDatabase};
 

@@ -9,11 +9,11 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use epic_events::handle::EventList;
-use epic_events::paging::PageRequest;
-use epic_events::permissions::Role;
-use epic_events::services::contract_service::{self, ContractChanges};
-use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use epic_events_core::handle::EventList;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::permissions::Role;
+use epic_events_core::services::contract_service::{self, ContractChanges};
+use epic_events_core::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::ConnectionTrait;
 use support::{
     Backend, TestDatabase, binary_command, contract_id, run_binary_in, run_command, session,
@@ -88,7 +88,7 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
         .execute_unprepared("DROP TABLE event")
         .await
         .unwrap();
-    let failure = epic_events::handle::Core::over(connection.clone())
+    let failure = epic_events_core::handle::Core::over(connection.clone())
         .events()
         .list(&sales2, EventList::All, PageRequest::default())
         .await
@@ -100,7 +100,7 @@ async fn operations(backend: Backend) -> (i32, i32, i32, i32) {
     // Building the error reported nothing: the boundary that shows it reports it, once
     // (the shell, a script's call, a command's end; see `reported_only_with_a_dsn` for a
     // script run through the binary).
-    epic_events::reporting::core_failure(&failure);
+    epic_events_core::reporting::core_failure(&failure);
     (manager1.user.id, sales2.user.id, created.id, unsigned)
 }
 
@@ -168,7 +168,7 @@ fn reports_the_audited_operations(backend: Backend) {
     assert!(exception.ty.starts_with("database: "), "{exception:?}");
     assert_eq!(
         exception.value.as_deref(),
-        Some(epic_events::reporting::UNEXPECTED_ERROR_MESSAGE)
+        Some(epic_events_core::reporting::UNEXPECTED_ERROR_MESSAGE)
     );
 
     let everything = serde_json::to_string(&events).unwrap();
@@ -291,7 +291,7 @@ fn reports_only_with_a_dsn(backend: Backend) {
         );
     }
     assert!(
-        requests[0].contains(epic_events::reporting::UNEXPECTED_ERROR_MESSAGE),
+        requests[0].contains(epic_events_core::reporting::UNEXPECTED_ERROR_MESSAGE),
         "{requests:?}"
     );
 
@@ -329,7 +329,7 @@ fn reports_only_with_a_dsn(backend: Backend) {
         2,
         "nothing more was sent without a DSN"
     );
-    assert!(epic_events::reporting::initialise_sentry(None).is_none());
+    assert!(epic_events_core::reporting::initialise_sentry(None).is_none());
 }
 
 #[test]

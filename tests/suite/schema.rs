@@ -6,9 +6,9 @@ use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use epic_events::authentication::password::hash_password;
-use epic_events::entities::{contract, customer, event, permission, role, user};
-use epic_events::money::Money;
+use epic_events_core::authentication::password::hash_password;
+use epic_events_core::entities::{contract, customer, event, permission, role, user};
+use epic_events_core::money::Money;
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,

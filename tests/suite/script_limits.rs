@@ -6,9 +6,9 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use epic_events::catalogue::event::NewEvent;
-use epic_events::scripting::sandbox::ScriptLimits;
-use epic_events::services::event_service;
+use epic_events_core::catalogue::event::NewEvent;
+use epic_events_core::scripting::sandbox::ScriptLimits;
+use epic_events_core::services::event_service;
 use sea_orm::ConnectionTrait;
 use support::{Backend, Script, TestDatabase, contract_id, customer_id, snapshot};
 
@@ -64,7 +64,9 @@ async fn closure_loops_stop_at_the_deadline(backend: Backend) {
         let database = &database;
         let manager1 = manager1.clone();
         async move {
-            let connection = epic_events::database::connect(&database.url).await.unwrap();
+            let connection = epic_events_core::database::connect(&database.url)
+                .await
+                .unwrap();
             // Reading only: writers would wait for each other's lock (SQLite's is the
             // whole database's), which `a_stopped_run_releases_its_locks_at_once` tests.
             let source = format!("let contrats = contrats();\n{body}");
@@ -173,8 +175,12 @@ async fn a_stopped_run_releases_its_locks_at_once(backend: Backend) {
     };
     // Other people: connections of their own.
     let (first, second) = (
-        epic_events::database::connect(&database.url).await.unwrap(),
-        epic_events::database::connect(&database.url).await.unwrap(),
+        epic_events_core::database::connect(&database.url)
+            .await
+            .unwrap(),
+        epic_events_core::database::connect(&database.url)
+            .await
+            .unwrap(),
     );
     let others = async {
         // The script holds its locks by now.
@@ -266,8 +272,12 @@ async fn a_refused_change_leaves_no_lock(backend: Backend) {
         maximum_operations: u64::MAX,
         ..ScriptLimits::default()
     };
-    let script_connection = epic_events::database::connect(&database.url).await.unwrap();
-    let other = epic_events::database::connect(&database.url).await.unwrap();
+    let script_connection = epic_events_core::database::connect(&database.url)
+        .await
+        .unwrap();
+    let other = epic_events_core::database::connect(&database.url)
+        .await
+        .unwrap();
     let run = Script::new("sales3", source)
         .limits(limits)
         .run_on(&script_connection, sales3);
@@ -364,7 +374,9 @@ async fn a_run_waiting_in_the_core_stops_at_its_maximum_duration() {
         ..ScriptLimits::default()
     };
     let (_holder, transaction) = support::hold_contract(&database, held).await;
-    let script_connection = epic_events::database::connect(&database.url).await.unwrap();
+    let script_connection = epic_events_core::database::connect(&database.url)
+        .await
+        .unwrap();
     let started = Instant::now();
     let result = Script::new(
         "manager1",
@@ -379,7 +391,7 @@ async fn a_run_waiting_in_the_core_stops_at_its_maximum_duration() {
         result.failure(),
         "l'exécution a dépassé sa durée maximale (1 s, base de données comprise)"
     );
-    let lock_wait = epic_events::database::limits::lock_wait();
+    let lock_wait = epic_events_core::database::limits::lock_wait();
     assert!(
         elapsed < lock_wait + Duration::from_secs(2),
         "ended with the call's own bound: {elapsed:?}"

@@ -5,9 +5,9 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use epic_events::entities::{contract, customer, event};
-use epic_events::permissions::Resource;
-use epic_events::services::journal::ChangeKind;
+use epic_events_core::entities::{contract, customer, event};
+use epic_events_core::permissions::Resource;
+use epic_events_core::services::journal::ChangeKind;
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{Script, TestDatabase, contract_id, event_id, snapshot};
 
@@ -239,7 +239,7 @@ async fn records_read_in_french(backend: crate::support::Backend) {
         "#
     );
     let result = Script::new("support1", source)
-        .format(epic_events::scripting::output::OutputFormat::Csv)
+        .format(epic_events_core::scripting::output::OutputFormat::Csv)
         .run(&database)
         .await;
     result.success();
@@ -452,7 +452,7 @@ async fn wrong_arguments_are_refused_in_french(backend: crate::support::Backend)
         messages
         "#,
     )
-    .format(epic_events::scripting::output::OutputFormat::Json)
+    .format(epic_events_core::scripting::output::OutputFormat::Json)
     .run(&database)
     .await;
     caught.success();
@@ -519,7 +519,7 @@ async fn scripts_search_like_the_menus(backend: crate::support::Backend) {
         ]
         "#,
     )
-    .format(epic_events::scripting::output::OutputFormat::Json)
+    .format(epic_events_core::scripting::output::OutputFormat::Json)
     .run(&database)
     .await;
     result.success();
@@ -557,7 +557,7 @@ async fn a_contract_number_ending_in_9_is_found(backend: crate::support::Backend
         [dernier.numero, chercher_contrats(dernier.numero).len(), chercher_contrats(dernier.numero.sub_string(0, 12)).len()]
         "#,
     )
-    .format(epic_events::scripting::output::OutputFormat::Json)
+    .format(epic_events_core::scripting::output::OutputFormat::Json)
     .run(&database)
     .await;
     result.success();

@@ -4,8 +4,8 @@ use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 
-use epic_events::entities::user;
-use epic_events::permissions::Role;
+use epic_events_core::entities::user;
+use epic_events_core::permissions::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use support::{BinaryOutput, TestDatabase, run_binary_in};
 

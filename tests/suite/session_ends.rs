@@ -9,8 +9,8 @@ use crate::support;
 use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
-use epic_events::authentication::token::{self, Claims, JwtSecret};
-use epic_events::permissions::Role;
+use epic_events_core::authentication::token::{self, Claims, JwtSecret};
+use epic_events_core::permissions::Role;
 use support::{BinaryOutput, TestDatabase, binary_command, run_command, user_id};
 
 /// The installation's signing secret, shared by every workstation.

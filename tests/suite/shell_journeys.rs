@@ -4,8 +4,8 @@
 
 use crate::support;
 
-use epic_events::entities::{contract, customer, event, user};
-use epic_events::permissions::{Feature, allows};
+use epic_events_core::entities::{contract, customer, event, user};
+use epic_events_core::permissions::{Feature, allows};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use support::{
     BinaryOutput, TestDatabase, contract_id, event_id, run_binary_in, run_shell_in, session,
@@ -277,8 +277,8 @@ async fn management_journey(backend: crate::support::Backend) {
         .unwrap()
         .expect("the user exists");
     assert_eq!(created.email, "yanis.benali@epic-events.fr");
-    let support_role = epic_events::entities::role::Entity::find()
-        .filter(epic_events::entities::role::Column::Name.eq("support"))
+    let support_role = epic_events_core::entities::role::Entity::find()
+        .filter(epic_events_core::entities::role::Column::Name.eq("support"))
         .one(&database.connection)
         .await
         .unwrap()
@@ -613,7 +613,7 @@ test_on_both_backends!(typed_commands_say_nothing_was_saved_only_after_a_change)
 #[test]
 fn demo_opens_the_shell_on_a_demo_database() {
     let directory = tempfile::tempdir().unwrap();
-    let elsewhere = epic_events::config::DatabaseUrl::new(format!(
+    let elsewhere = epic_events_core::database::url::DatabaseUrl::new(format!(
         "sqlite://{}?mode=rwc",
         directory.path().join("production.db").display()
     ))
@@ -652,14 +652,14 @@ fn demo_opens_the_shell_on_a_demo_database() {
 
     // A demo database made by an earlier version (without the latest migration) is
     // brought up to date, its data kept.
-    let demo = epic_events::config::DatabaseUrl::new(format!(
+    let demo = epic_events_core::database::url::DatabaseUrl::new(format!(
         "sqlite://{}",
         directory.path().join("epic_events_demo.db").display()
     ))
     .unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sea_orm::ConnectionTrait;
-        let connection = epic_events::database::connect(&demo).await.unwrap();
+        let connection = epic_events_core::database::connect(&demo).await.unwrap();
         connection
             .execute_unprepared(
                 "DROP TABLE number_sequence; \
@@ -695,7 +695,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
     // was left as it was.
     let phones = tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sea_orm::{ConnectionTrait, Statement};
-        let connection = epic_events::database::connect(&demo).await.unwrap();
+        let connection = epic_events_core::database::connect(&demo).await.unwrap();
         let mut phones = Vec::new();
         for query in [
             "SELECT phone_number FROM customer WHERE id IN (1, 2) ORDER BY id",
@@ -743,7 +743,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
 }
 
 async fn lists_page_by_ten(backend: crate::support::Backend) {
-    use epic_events::services::customer_service::{self, NewCustomer};
+    use epic_events_core::services::customer_service::{self, NewCustomer};
     let database = TestDatabase::with_demo_data(backend).await;
     let sales1 = session(&database, "sales1").await;
     for number in 10..22 {
@@ -1074,12 +1074,12 @@ async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::
         "{}",
         output.stdout
     );
-    let secret = epic_events::authentication::token::JwtSecret::new(vec![5; 32]).unwrap();
-    let signed_in = epic_events::services::authentication_service::sign_in(
+    let secret = epic_events_core::authentication::token::JwtSecret::new(vec![5; 32]).unwrap();
+    let signed_in = epic_events_core::services::authentication_service::sign_in(
         &database.connection,
         "support2",
         "un nouveau mot de passe",
-        &epic_events::authentication::token::SessionKeys::new(
+        &epic_events_core::authentication::token::SessionKeys::new(
             secret.clone(),
             chrono::Duration::hours(1),
         ),

@@ -111,7 +111,7 @@ test_on_both_backends!(typos_history_and_fields);
 /// A modification screen's prompt starts from the current value, to edit; « - » empties
 /// an optional field; after each change the screen shows the new value.
 async fn modification_prompts_start_from_the_current_value(backend: crate::support::Backend) {
-    use epic_events::entities::event;
+    use epic_events_core::entities::event;
     use sea_orm::EntityTrait;
     let database = TestDatabase::with_demo_data(backend).await;
     let gala = support::event_id(&database, "EVT-2026-0002").await;

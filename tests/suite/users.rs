@@ -3,13 +3,13 @@
 use crate::support;
 
 use chrono::Duration;
-use epic_events::authentication::token::JwtSecret;
-use epic_events::entities::user;
-use epic_events::errors::CoreError;
-use epic_events::paging::PageRequest;
-use epic_events::permissions::Role;
-use epic_events::services::authentication_service::sign_in;
-use epic_events::services::user_service::{self, NewUserInput, UserChanges};
+use epic_events_core::authentication::token::JwtSecret;
+use epic_events_core::entities::user;
+use epic_events_core::errors::CoreError;
+use epic_events_core::paging::PageRequest;
+use epic_events_core::permissions::Role;
+use epic_events_core::services::authentication_service::sign_in;
+use epic_events_core::services::user_service::{self, NewUserInput, UserChanges};
 use sea_orm::{EntityTrait, QueryOrder};
 use support::{TestDatabase, session, user_id};
 
@@ -127,7 +127,10 @@ async fn only_management_reads_and_creates_users(backend: crate::support::Backen
         connection,
         "support3",
         "un mot de passe solide",
-        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
+        &epic_events_core::authentication::token::SessionKeys::new(
+            secret().clone(),
+            Duration::hours(1),
+        ),
     )
     .await
     .unwrap();
@@ -219,7 +222,7 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
             connection,
             "sales1",
             "demo-epic-events",
-            &epic_events::authentication::token::SessionKeys::new(
+            &epic_events_core::authentication::token::SessionKeys::new(
                 secret().clone(),
                 Duration::hours(1)
             ),
@@ -231,7 +234,10 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
         connection,
         "sales1",
         "nouveau mot de passe",
-        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
+        &epic_events_core::authentication::token::SessionKeys::new(
+            secret().clone(),
+            Duration::hours(1),
+        ),
     )
     .await
     .unwrap();
@@ -315,7 +321,10 @@ async fn everyone_changes_their_own_password(backend: crate::support::Backend) {
         connection,
         "support2",
         "nouveau mot de passe",
-        &epic_events::authentication::token::SessionKeys::new(secret().clone(), Duration::hours(1)),
+        &epic_events_core::authentication::token::SessionKeys::new(
+            secret().clone(),
+            Duration::hours(1),
+        ),
     )
     .await
     .unwrap();

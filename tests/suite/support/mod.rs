@@ -11,8 +11,8 @@ pub mod terminal;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
-use epic_events::config::DatabaseUrl;
-use epic_events::database::{self, administration};
+use epic_events_core::database::url::DatabaseUrl;
+use epic_events_core::database::{self, administration};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 /// Variable naming the MySQL server used by the tests.
@@ -160,7 +160,7 @@ impl TestDatabase {
     /// A database reset to the demo data set by the program itself (`base reinitialiser`).
     pub async fn reset_to_demo_data(backend: Backend) -> Self {
         let (url, location) = Self::reserve(backend);
-        let connection = administration::reset(&url)
+        let connection = epic_events_core::seed::reset(&url)
             .await
             .unwrap_or_else(|error| panic!("reset of {url} failed: {error:?}"));
         Self {
@@ -287,7 +287,7 @@ impl DemoTemplate {
                 .build()
                 .expect("runtime")
                 .block_on(async {
-                    let connection = administration::reset(&url)
+                    let connection = epic_events_core::seed::reset(&url)
                         .await
                         .unwrap_or_else(|error| panic!("reset of {url} failed: {error:?}"));
                     connection.close().await.expect("close the template");
@@ -568,12 +568,15 @@ pub fn run_shell_in(
 }
 
 /// The core session of the demo user `username` (password `demo-epic-events`).
-pub async fn session(database: &TestDatabase, username: &str) -> epic_events::services::Session {
-    let keys = epic_events::authentication::token::SessionKeys::new(
-        epic_events::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret"),
+pub async fn session(
+    database: &TestDatabase,
+    username: &str,
+) -> epic_events_core::services::Session {
+    let keys = epic_events_core::authentication::token::SessionKeys::new(
+        epic_events_core::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret"),
         chrono::Duration::hours(1),
     );
-    let (user, _) = epic_events::services::authentication_service::sign_in(
+    let (user, _) = epic_events_core::services::authentication_service::sign_in(
         &database.connection,
         username,
         "demo-epic-events",
@@ -581,7 +584,7 @@ pub async fn session(database: &TestDatabase, username: &str) -> epic_events::se
     )
     .await
     .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
-    epic_events::services::Session::open(&database.connection, user)
+    epic_events_core::services::Session::open(&database.connection, user)
         .await
         .expect("session")
 }
@@ -594,7 +597,7 @@ pub async fn hold_contract(
     id: i32,
 ) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
     let holder = database::connect(&database.url).await.unwrap();
-    let transaction = epic_events::repositories::begin_write(&holder)
+    let transaction = epic_events_core::repositories::begin_write(&holder)
         .await
         .unwrap();
     match database.backend {
@@ -620,7 +623,7 @@ pub async fn hold_contract(
 
 /// The id of the customer of company `company`.
 pub async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
-    use epic_events::entities::customer;
+    use epic_events_core::entities::customer;
     use sea_orm::{ColumnTrait, QueryFilter};
     customer::Entity::find()
         .filter(customer::Column::CompanyName.eq(company))
@@ -633,7 +636,7 @@ pub async fn customer_id(database: &TestDatabase, company: &str) -> i32 {
 
 /// The id of the contract numbered `number`.
 pub async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
-    use epic_events::entities::contract;
+    use epic_events_core::entities::contract;
     use sea_orm::{ColumnTrait, QueryFilter};
     contract::Entity::find()
         .filter(contract::Column::ContractNumber.eq(number))
@@ -646,7 +649,7 @@ pub async fn contract_id(database: &TestDatabase, number: &str) -> i32 {
 
 /// The id of the event numbered `number`.
 pub async fn event_id(database: &TestDatabase, number: &str) -> i32 {
-    use epic_events::entities::event;
+    use epic_events_core::entities::event;
     use sea_orm::{ColumnTrait, QueryFilter};
     event::Entity::find()
         .filter(event::Column::EventNumber.eq(number))
@@ -659,7 +662,7 @@ pub async fn event_id(database: &TestDatabase, number: &str) -> i32 {
 
 /// The id of the user `username`.
 pub async fn user_id(database: &TestDatabase, username: &str) -> i32 {
-    use epic_events::entities::user;
+    use epic_events_core::entities::user;
     use sea_orm::{ColumnTrait, QueryFilter};
     user::Entity::find()
         .filter(user::Column::Username.eq(username))
@@ -726,8 +729,8 @@ pub struct Script<'a> {
     pub source: String,
     pub parameters: Vec<(String, String)>,
     pub simulation: bool,
-    pub format: epic_events::scripting::output::OutputFormat,
-    pub limits: epic_events::scripting::sandbox::ScriptLimits,
+    pub format: epic_events_core::scripting::output::OutputFormat,
+    pub limits: epic_events_core::scripting::sandbox::ScriptLimits,
 }
 
 impl<'a> Script<'a> {
@@ -737,7 +740,7 @@ impl<'a> Script<'a> {
             source: source.into(),
             parameters: Vec::new(),
             simulation: false,
-            format: epic_events::scripting::output::OutputFormat::Table,
+            format: epic_events_core::scripting::output::OutputFormat::Table,
             limits: Default::default(),
         }
     }
@@ -762,12 +765,12 @@ impl<'a> Script<'a> {
         self
     }
 
-    pub fn format(mut self, format: epic_events::scripting::output::OutputFormat) -> Self {
+    pub fn format(mut self, format: epic_events_core::scripting::output::OutputFormat) -> Self {
         self.format = format;
         self
     }
 
-    pub fn limits(mut self, limits: epic_events::scripting::sandbox::ScriptLimits) -> Self {
+    pub fn limits(mut self, limits: epic_events_core::scripting::sandbox::ScriptLimits) -> Self {
         self.limits = limits;
         self
     }
@@ -781,7 +784,7 @@ impl<'a> Script<'a> {
     pub async fn run_as(
         self,
         database: &TestDatabase,
-        user: epic_events::handle::AuthenticatedUser,
+        user: epic_events_core::handle::AuthenticatedUser,
     ) -> ScriptResult {
         self.run_on(&database.connection, user).await
     }
@@ -791,13 +794,13 @@ impl<'a> Script<'a> {
     pub async fn run_on(
         self,
         connection: &DatabaseConnection,
-        user: epic_events::handle::AuthenticatedUser,
+        user: epic_events_core::handle::AuthenticatedUser,
     ) -> ScriptResult {
-        use epic_events::scripting::runner::{self, ScriptRun};
+        use epic_events_core::scripting::runner::{self, ScriptRun};
         let (mut data, mut messages) = (SharedBuffer::default(), SharedBuffer::default());
         let run = ScriptRun {
             source: self.source,
-            files: epic_events::commands::script::named_files(&self.parameters)
+            files: epic_events_cli::commands::script::named_files(&self.parameters)
                 .expect("the named files are readable"),
             parameters: self.parameters,
             simulation: self.simulation,
@@ -805,7 +808,7 @@ impl<'a> Script<'a> {
             limits: self.limits,
         };
         let outcome = runner::run(
-            &epic_events::handle::Core::over(connection.clone()),
+            &epic_events_core::handle::Core::over(connection.clone()),
             user,
             run,
         )
@@ -828,10 +831,10 @@ impl<'a> Script<'a> {
 /// changed nothing.
 #[derive(Debug, PartialEq)]
 pub struct Snapshot {
-    pub users: Vec<epic_events::entities::user::Model>,
-    pub customers: Vec<epic_events::entities::customer::Model>,
-    pub contracts: Vec<epic_events::entities::contract::Model>,
-    pub events: Vec<epic_events::entities::event::Model>,
+    pub users: Vec<epic_events_core::entities::user::Model>,
+    pub customers: Vec<epic_events_core::entities::customer::Model>,
+    pub contracts: Vec<epic_events_core::entities::contract::Model>,
+    pub events: Vec<epic_events_core::entities::event::Model>,
 }
 
 impl Snapshot {
@@ -839,9 +842,9 @@ impl Snapshot {
     pub fn difference(
         &self,
         after: &Snapshot,
-        resource: epic_events::permissions::Resource,
+        resource: epic_events_core::permissions::Resource,
     ) -> (usize, usize) {
-        use epic_events::permissions::Resource;
+        use epic_events_core::permissions::Resource;
         fn count<T: PartialEq>(before: &[T], after: &[T]) -> (usize, usize) {
             (
                 before.iter().filter(|row| !after.contains(row)).count(),
@@ -859,7 +862,7 @@ impl Snapshot {
 
 /// The rows of the four business tables now, in id order.
 pub async fn snapshot(database: &TestDatabase) -> Snapshot {
-    use epic_events::entities::{contract, customer, event, user};
+    use epic_events_core::entities::{contract, customer, event, user};
     use sea_orm::QueryOrder;
     let connection = &database.connection;
     Snapshot {
@@ -888,7 +891,7 @@ pub async fn snapshot(database: &TestDatabase) -> Snapshot {
 
 /// (event number, support user id) of every event, in id order.
 pub async fn event_supports(database: &TestDatabase) -> Vec<(String, Option<i32>)> {
-    use epic_events::entities::event;
+    use epic_events_core::entities::event;
     use sea_orm::QueryOrder;
     event::Entity::find()
         .order_by_asc(event::Column::Id)

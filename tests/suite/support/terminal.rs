@@ -6,7 +6,7 @@ use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use epic_events::config::DatabaseUrl;
+use epic_events_core::database::url::DatabaseUrl;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 /// How long to wait for something to appear on the screen.

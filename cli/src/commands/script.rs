@@ -1,0 +1,119 @@
+//! `epic-events executer` and `epic-events aide`.
+
+use std::io::Write;
+
+use std::io::Read;
+
+use epic_events_api::Crm;
+use epic_events_api::scripts::{
+    Channel, MAXIMUM_FILE_SIZE, NamedFile, OutputFormat, OutputStream, ScriptRequest,
+};
+
+use super::ApplicationError;
+use super::session::signed_in;
+use crate::command_line::{Format, ScriptArguments};
+use crate::session_store::SessionStore;
+
+fn output_format(format: Format) -> OutputFormat {
+    match format {
+        Format::Table => OutputFormat::Table,
+        Format::Csv => OutputFormat::Csv,
+        Format::Json => OutputFormat::Json,
+    }
+}
+
+/// The files the parameters name (a value naming a readable file), with their contents:
+/// the client reads them and sends them with the run, at most [`MAXIMUM_FILE_SIZE`] bytes
+/// and one more of each (the core refuses a larger file).
+pub fn named_files(parameters: &[(String, String)]) -> Result<Vec<NamedFile>, ApplicationError> {
+    let mut files: Vec<NamedFile> = Vec::new();
+    for (_, value) in parameters {
+        let path = std::path::Path::new(value);
+        if !path.is_file() || files.iter().any(|file| file.name == *value) {
+            continue;
+        }
+        let unreadable =
+            ApplicationError::file(format!("impossible de lire le fichier « {value} »"));
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let mut contents = Vec::new();
+        file.take(MAXIMUM_FILE_SIZE + 1)
+            .read_to_end(&mut contents)
+            .map_err(ApplicationError::file(format!(
+                "impossible de lire le fichier « {value} »"
+            )))?;
+        files.push(NamedFile {
+            name: value.clone(),
+            contents,
+        });
+    }
+    Ok(files)
+}
+
+/// Writes a run's output as it comes: results to `data`, messages to `messages`.
+pub fn write_output(
+    output: OutputStream,
+    data: &mut dyn Write,
+    messages: &mut dyn Write,
+) -> Result<(), ApplicationError> {
+    for chunk in output {
+        let chunk = chunk.map_err(|error| {
+            ApplicationError::Cancelled(format!(
+                "enregistré, mais impossible de lire le résultat ({})",
+                crate::private_directory::french_io_error(&error)
+            ))
+        })?;
+        let written = match chunk.channel {
+            Channel::Data => data.write_all(&chunk.bytes),
+            Channel::Messages => messages.write_all(&chunk.bytes),
+        };
+        match written {
+            // The reader went away (`executer … | head`): what it read is all it wanted.
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(error) => {
+                return Err(ApplicationError::Cancelled(format!(
+                    "enregistré, mais impossible d'écrire le résultat ({})",
+                    crate::private_directory::french_io_error(&error)
+                )));
+            }
+            Ok(()) => {}
+        }
+    }
+    let _ = data.flush();
+    let _ = messages.flush();
+    Ok(())
+}
+
+/// Runs a script file as the signed-in user: results on standard output, messages on
+/// standard error.
+pub async fn execute(
+    arguments: &ScriptArguments,
+    store: &SessionStore,
+    crm: &dyn Crm,
+) -> Result<(), ApplicationError> {
+    let text =
+        std::fs::read_to_string(&arguments.fichier).map_err(ApplicationError::file(format!(
+            "impossible de lire le script « {} »",
+            arguments.fichier.display()
+        )))?;
+    let (token, _) = signed_in(store, crm).await?;
+    let request = ScriptRequest {
+        text,
+        files: named_files(&arguments.parametres)?,
+        parameters: arguments.parametres.clone(),
+        simulation: arguments.simulation,
+        format: output_format(arguments.format),
+    };
+    let run = crm.run_script(&token, request).await?;
+    let outcome = run.result.map_err(ApplicationError::Script)?;
+    write_output(run.output, &mut std::io::stdout(), &mut std::io::stderr())?;
+    if let Some(summary) = outcome.summary() {
+        writeln!(crate::terminal::stderr(), "{summary}")?;
+    }
+    Ok(())
+}
+
+/// Prints the script functions with their descriptions.
+pub async fn help(crm: &dyn Crm, output: &mut dyn Write) -> Result<(), ApplicationError> {
+    write!(output, "{}", crm.script_help().await?)?;
+    Ok(())
+}

@@ -1,0 +1,869 @@
+//! The shell's widgets: numbered menus, questions, paged lists, forms and the change of
+//! one field — the same everywhere, so that every screen behaves alike.
+
+use std::fmt::Display;
+use std::io::Write;
+
+use super::console::Line;
+use super::render;
+use super::{ApplicationError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use crate::formatting;
+use crate::paging::Page;
+use crate::terminal::Prompt;
+use epic_events_api::catalogue::{Catalogue, Description, FieldRef, Input, Referenced, Value};
+use epic_events_api::scripts::Recognised;
+use epic_events_api::{ApiError, ErrorCode};
+
+/// An entry of a menu, with the number it always has.
+pub(super) struct Entry {
+    number: u32,
+    label: String,
+    state: EntryState,
+}
+
+pub(super) enum EntryState {
+    /// Shown and chosen by its number.
+    Offered,
+    /// Not shown: the core refuses it to this user, with this message.
+    Refused(String),
+    /// Not shown, and no such choice here (no next page…).
+    Absent,
+    /// Chosen by its number but not listed with the others: a row of a list, whose
+    /// number the table shows.
+    Unlisted,
+}
+
+impl Entry {
+    pub(super) fn offered(number: u32, label: impl Into<String>) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: EntryState::Offered,
+        }
+    }
+
+    /// Offered when the core says yes; hidden, with the core's refusal, otherwise.
+    pub(super) fn when<E: Display>(
+        number: u32,
+        label: impl Into<String>,
+        verdict: Result<(), E>,
+    ) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: match verdict {
+                Ok(()) => EntryState::Offered,
+                Err(refusal) => EntryState::Refused(refusal.to_string()),
+            },
+        }
+    }
+
+    /// A row of the list shown above the menu, opened by its number.
+    pub(super) fn row(number: u32) -> Self {
+        Self {
+            number,
+            label: String::new(),
+            state: EntryState::Unlisted,
+        }
+    }
+
+    /// Offered only if `present`.
+    pub(super) fn present_if(number: u32, label: impl Into<String>, present: bool) -> Self {
+        Self {
+            number,
+            label: label.into(),
+            state: if present {
+                EntryState::Offered
+            } else {
+                EntryState::Absent
+            },
+        }
+    }
+}
+
+/// Why `line`, typed at a menu of `entries`, is neither a number nor a command, with what
+/// was probably meant: an entry whose label it spells (`deconnexion`), or the nearest
+/// command; `None` when it is a command (or `aide`, `quitter`), to run.
+fn not_a_command(
+    line: &str,
+    entries: &[(&str, u32)],
+    recognise: impl FnOnce(&str) -> Recognised,
+) -> Option<String> {
+    if matches!(line, "aide" | "aide()" | "quitter" | "quitter()") {
+        return None;
+    }
+    let nearest = match recognise(line) {
+        Recognised::Command => return None,
+        Recognised::NotACommand { nearest } => nearest,
+    };
+    let typed = formatting::folded(line);
+    let entry = entries.iter().find(|(label, _)| {
+        strsim::damerau_levenshtein(&formatting::folded(label), &typed) <= typed.chars().count() / 4
+    });
+    let hint = match (entry, nearest) {
+        (Some((label, number)), _) => format!(" ; pour « {label} », tapez {number}"),
+        (None, Some(command)) => format!(" ; vouliez-vous dire {command} ?"),
+        (None, None) => String::new(),
+    };
+    Some(format!(
+        "choix invalide : « {line} » n'est ni un numéro affiché ni une commande (« aide » les liste){hint}"
+    ))
+}
+
+// The shell's one numbering scheme (README, « Les numéros du shell »): the same number
+// for the same action on every screen.
+
+/// « Retour », on every screen but the welcome and main menus.
+pub(super) const BACK: u32 = 0;
+/// « Déconnexion », on every screen of a session.
+pub(super) const SIGN_OUT: u32 = 99;
+/// Lists: rows are 1 to 10; then these.
+pub(super) const NEXT_PAGE: u32 = 11;
+pub(super) const PREVIOUS_PAGE: u32 = 12;
+/// The menus of a record type (« Gestion des … »).
+pub(super) const ALL: u32 = 1;
+pub(super) const MINE: u32 = 2;
+/// The third and fourth lists of a record type (« Mes contrats non signés »,
+/// « Évènements sans support »; « Mes contrats non payés »).
+pub(super) const THIRD_LIST: u32 = 3;
+pub(super) const FOURTH_LIST: u32 = 4;
+pub(super) const SEARCH: u32 = 5;
+pub(super) const SHOW_BY_NUMBER: u32 = 6;
+pub(super) const CREATE: u32 = 7;
+/// A record's screen.
+pub(super) const MODIFY: u32 = 1;
+pub(super) const DELETE: u32 = 2;
+pub(super) const CREATE_EVENT: u32 = 3;
+
+/// What kind of line is read.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Reading<'a> {
+    /// A menu's choice or a typed command: completion and the history of commands.
+    Choice,
+    /// A form's field, starting from `initial`: no completion, no history.
+    Field { initial: &'a str },
+    /// A password: no echo.
+    Secret,
+}
+
+/// What the user chose in a menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Choice {
+    /// The entry with this number.
+    Entry(u32),
+    /// « 0. Retour ».
+    Back,
+    /// Leave the shell (Ctrl-D, end of input, `quitter`).
+    Quit,
+    /// The session ended while running a typed command.
+    SignedOut,
+}
+
+/// An answer in a form.
+pub(super) enum Answer {
+    /// What was typed.
+    Text(String),
+    /// Nothing typed (or Ctrl-C): give up this form.
+    Cancel,
+    /// End of input: leave the shell.
+    Quit,
+}
+
+impl Shell {
+    // --- Input -----------------------------------------------------------------------
+
+    /// Reads a line of the kind `reading` after `prompt`; a line that is not text is
+    /// refused and asked again, so that what it returns is never [`Line::Unreadable`].
+    pub(super) fn read(
+        &mut self,
+        prompt: &str,
+        reading: Reading,
+    ) -> Result<Line, ApplicationError> {
+        let prompt = Prompt::new(&self.typeset(prompt));
+        loop {
+            let line = match reading {
+                Reading::Choice => self.console.read_line(&prompt),
+                Reading::Field { initial } => {
+                    self.console.read_field(&prompt, &Prompt::new(initial))
+                }
+                Reading::Secret => self.console.read_secret(&prompt),
+            }
+            .map_err(ApplicationError::Input)?;
+            if line != Line::Unreadable {
+                return Ok(line);
+            }
+            self.error(
+                "saisie refusée : la ligne n'est pas du texte (octets hors UTF-8) ; recommencez",
+            );
+        }
+    }
+
+    /// Asks for a line; an empty line or Ctrl-C gives up. The label may name a record: it
+    /// is neutralised like any text from data.
+    pub(super) fn ask(&mut self, label: &str) -> Result<Answer, ApplicationError> {
+        self.ask_from(label, "")
+    }
+
+    /// [`Shell::ask`], the line starting as `initial` (at a terminal, to edit).
+    pub(super) fn ask_from(
+        &mut self,
+        label: &str,
+        initial: &str,
+    ) -> Result<Answer, ApplicationError> {
+        self.flush();
+        match self.read(&format!("{label} : "), Reading::Field { initial })? {
+            Line::Text(text) if text.trim().is_empty() => Ok(Answer::Cancel),
+            Line::Text(text) => Ok(Answer::Text(text.trim().to_owned())),
+            Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
+            Line::End => Ok(Answer::Quit),
+        }
+    }
+
+    /// Asks for a password, without echo.
+    pub(super) fn ask_secret(&mut self, label: &str) -> Result<Answer, ApplicationError> {
+        self.flush();
+        match self.read(&format!("{label} : "), Reading::Secret)? {
+            Line::Text(text) if text.is_empty() => Ok(Answer::Cancel),
+            Line::Text(text) => Ok(Answer::Text(text)),
+            Line::Interrupted | Line::Unreadable => Ok(Answer::Cancel),
+            Line::End => Ok(Answer::Quit),
+        }
+    }
+
+    /// Asks for a yes/no confirmation of something destructive: only « oui » confirms.
+    pub(super) fn confirm(&mut self, question: &str) -> Result<Option<bool>, ApplicationError> {
+        match self.ask(&format!("{question} Tapez « oui » pour confirmer"))? {
+            Answer::Text(text) => Ok(Some(text.eq_ignore_ascii_case("oui"))),
+            Answer::Cancel => Ok(Some(false)),
+            Answer::Quit => Ok(None),
+        }
+    }
+
+    pub(super) fn flush(&mut self) {
+        let _ = self.output.flush();
+    }
+
+    /// Shows `entries` (the offered ones) under `title` with « 0. Retour » when `back` is
+    /// given, and reads a choice. A number hidden from this user gets the core's refusal;
+    /// anything that is not a number runs as a typed command.
+    pub(super) fn choose(
+        &mut self,
+        title: &str,
+        entries: &[Entry],
+        back: Option<&str>,
+    ) -> Result<Choice, ApplicationError> {
+        loop {
+            self.title(title);
+            for entry in entries {
+                if let EntryState::Offered = entry.state {
+                    self.entry(&format!("{:>2}.", entry.number), &entry.label);
+                }
+            }
+            if let Some(back) = back {
+                self.entry(" 0.", back);
+            }
+            // Signing out is offered on every screen of a session, always as 99.
+            let signed_in = self.token.is_some();
+            if signed_in {
+                self.entry(&format!("{SIGN_OUT}."), "Déconnexion");
+            }
+            loop {
+                self.flush();
+                let line = match self.read(
+                    "Votre choix (un numéro, ou une commande ; « aide ») : ",
+                    Reading::Choice,
+                )? {
+                    Line::Text(line) => line.trim().to_owned(),
+                    Line::Interrupted | Line::Unreadable => continue,
+                    Line::End => return Ok(Choice::Quit),
+                };
+                if line.is_empty() {
+                    continue;
+                }
+                if line.chars().all(|character| character.is_ascii_digit()) {
+                    let number: u32 = line.parse().unwrap_or(u32::MAX);
+                    if number == BACK && back.is_some() {
+                        return Ok(Choice::Back);
+                    }
+                    if number == SIGN_OUT && signed_in {
+                        self.sign_out();
+                        self.say("Vous êtes déconnecté.");
+                        return Ok(Choice::SignedOut);
+                    }
+                    match entries.iter().find(|entry| entry.number == number) {
+                        Some(Entry {
+                            state: EntryState::Offered | EntryState::Unlisted,
+                            ..
+                        }) => return Ok(Choice::Entry(number)),
+                        Some(Entry {
+                            state: EntryState::Refused(refusal),
+                            ..
+                        }) => {
+                            let refusal = refusal.clone();
+                            self.error(&refusal);
+                        }
+                        _ => self.error("choix invalide : tapez l'un des numéros affichés"),
+                    }
+                    continue;
+                }
+                let mut offered: Vec<(&str, u32)> = entries
+                    .iter()
+                    .filter(|entry| matches!(entry.state, EntryState::Offered))
+                    .map(|entry| (entry.label.as_str(), entry.number))
+                    .collect();
+                if signed_in {
+                    offered.push(("Déconnexion", SIGN_OUT));
+                }
+                // The core says what is a command (a script that parses and calls only
+                // functions that exist); if it cannot answer, nothing is run.
+                let recognise = |line: &str| {
+                    self.call(self.crm.recognise_command(line.to_owned()))
+                        .unwrap_or(Recognised::NotACommand { nearest: None })
+                };
+                if let Some(message) = not_a_command(&line, &offered, recognise) {
+                    self.error(&message);
+                    continue;
+                }
+                match self.typed_command(&line)? {
+                    Some(Choice::Quit) => return Ok(Choice::Quit),
+                    Some(Choice::SignedOut) => return Ok(Choice::SignedOut),
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    // --- Lists -----------------------------------------------------------------------
+
+    /// Pages through a list, ten rows at a time, with how many rows it has and which page
+    /// this is (« 31 contrats — page 2/4 »). A row opens by its number (1 to 10) with
+    /// `open`; coming back from it shows the same page again. `columns` are the fields
+    /// shown; numbers and amounts are aligned right.
+    pub(super) fn browse<F: Catalogue>(
+        &mut self,
+        title: &str,
+        noun: Noun,
+        columns: &[F],
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, ApiError>,
+        id_of: impl Fn(&F::Row) -> i32,
+        mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
+    ) -> Result<Next, ApplicationError> {
+        let mut headers = vec!["#".to_owned()];
+        headers.extend(columns.iter().map(|field| capitalised(field.label())));
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut previous: Vec<PageRequest> = Vec::new();
+        let mut request = PageRequest::first(PAGE_SIZE).counting();
+        let mut total: Option<u64> = None;
+        loop {
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let page = match fetch(self, &session, request) {
+                Ok(page) => page,
+                Err(error) => {
+                    self.refused(&error);
+                    return Ok(Next::Back);
+                }
+            };
+            total = page.total.or(total);
+            let position = previous.len() as u64 + 1;
+            self.title(&match total {
+                Some(total) => format!(
+                    "{title} — {} — page {position}/{}",
+                    noun.counted(total),
+                    total.div_ceil(PAGE_SIZE).max(1)
+                ),
+                None => format!("{title} — page {position}"),
+            });
+            if page.items.is_empty() {
+                self.say(&format!("(aucun {})", noun.singular()));
+            } else {
+                let values: Vec<Vec<Value>> = page
+                    .items
+                    .iter()
+                    .map(|row| columns.iter().map(|field| field.read(row)).collect())
+                    .collect();
+                let mut right_aligned = vec![true];
+                right_aligned.extend(values[0].iter().map(|value| {
+                    matches!(
+                        value,
+                        Value::Number(_) | Value::Money(_) | Value::Decimal(_)
+                    )
+                }));
+                let rows = values
+                    .iter()
+                    .enumerate()
+                    .map(|(index, row)| {
+                        let mut cells = vec![(index + 1).to_string()];
+                        cells.extend(row.iter().map(formatting::value));
+                        cells
+                    })
+                    .collect();
+                let table = render::table(&headers, rows, &right_aligned, self.width);
+                self.say(&table);
+            }
+            let mut entries: Vec<Entry> = (1..=page.items.len() as u32).map(Entry::row).collect();
+            entries.push(Entry::present_if(
+                NEXT_PAGE,
+                "Page suivante",
+                page.next.is_some(),
+            ));
+            entries.push(Entry::present_if(
+                PREVIOUS_PAGE,
+                "Page précédente",
+                !previous.is_empty(),
+            ));
+            let prompt = match page.items.len() {
+                0 => "Que faire ?".to_owned(),
+                1 => "Que faire ? (1 ouvre la ligne)".to_owned(),
+                2 => "Que faire ? (1 ou 2 ouvre la ligne de ce n°)".to_owned(),
+                rows => format!("Que faire ? (1 à {rows} ouvre la ligne de ce n°)"),
+            };
+            match self.choose(&prompt, &entries, Some("Retour"))? {
+                Choice::Entry(NEXT_PAGE) => {
+                    if let Some(next) = page.next {
+                        previous.push(request);
+                        request = next;
+                    }
+                }
+                Choice::Entry(PREVIOUS_PAGE) => {
+                    if let Some(before) = previous.pop() {
+                        request = before;
+                    }
+                }
+                Choice::Entry(row) => {
+                    let Some(item) = page.items.get(row as usize - 1) else {
+                        continue;
+                    };
+                    match open(self, id_of(item))? {
+                        // Back to the same page, counted again (the record may be gone).
+                        Next::Back => request = request.counting(),
+                        other => return Ok(other),
+                    }
+                }
+                Choice::Back => return Ok(Next::Back),
+                Choice::Quit => return Ok(Next::Quit),
+                Choice::SignedOut => return Ok(Next::SignedOut),
+            }
+        }
+    }
+
+    /// Asks for the number of `what` (« un client »); `None` when given up, `Err(next)` to
+    /// leave.
+    pub(super) fn ask_id(
+        &mut self,
+        what: &str,
+    ) -> Result<Option<Result<i32, Next>>, ApplicationError> {
+        self.ask_reference(what, None)
+    }
+
+    /// Asks for `what` (« un contrat ») by its internal number or, when `numbered` is
+    /// given, by the number it carries (`CTR-2026-0002`), which `numbered.1` looks up in
+    /// the core; `None` when given up, `Err(next)` to leave.
+    pub(super) fn ask_reference(
+        &mut self,
+        what: &str,
+        numbered: Option<(&str, LookUp<'_>)>,
+    ) -> Result<Option<Result<i32, Next>>, ApplicationError> {
+        let question = match numbered {
+            Some((prefix, _)) => {
+                format!("Numéro d'{what} ({prefix}… ou numéro interne ; vide pour revenir)")
+            }
+            None => format!("Numéro d'{what} (vide pour revenir)"),
+        };
+        loop {
+            let text = match self.ask(&question)? {
+                Answer::Text(text) => text,
+                Answer::Cancel => return Ok(None),
+                Answer::Quit => return Ok(Some(Err(Next::Quit))),
+            };
+            if let Ok(id) = text.parse::<i32>()
+                && id > 0
+            {
+                return Ok(Some(Ok(id)));
+            }
+            match numbered {
+                Some((prefix, look_up))
+                    if text.to_uppercase().starts_with(&prefix.to_uppercase()) =>
+                {
+                    let Some(session) = self.session()? else {
+                        return Ok(Some(Err(Next::SignedOut)));
+                    };
+                    match look_up(self, &session, &text) {
+                        Ok(id) => return Ok(Some(Ok(id))),
+                        Err(error) => self.refused(&error),
+                    }
+                }
+                _ => self.error(&format!("« {text} » n'est pas un numéro")),
+            }
+        }
+    }
+
+    // --- Forms -----------------------------------------------------------------------
+
+    /// Asks each field of `fields` in turn, then submits them; when the core refuses a
+    /// field's value, says why and asks that field again. `None` when given up.
+    pub(super) fn form<T>(
+        &mut self,
+        fields: &[FormField],
+        mut submit: impl FnMut(&Self, &Session, &[String]) -> Result<T, ApiError>,
+    ) -> Result<Result<T, Next>, ApplicationError> {
+        let mut values: Vec<String> = Vec::with_capacity(fields.len());
+        for field in fields {
+            match self.ask_field(field)? {
+                Answer::Text(text) => values.push(text),
+                Answer::Cancel => {
+                    self.say("Saisie annulée.");
+                    return Ok(Err(Next::Back));
+                }
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            }
+        }
+        loop {
+            let Some(session) = self.session()? else {
+                return Ok(Err(Next::SignedOut));
+            };
+            match submit(self, &session, &values) {
+                Ok(created) => return Ok(Ok(created)),
+                Err(error) if error.code == ErrorCode::Validation && error.field.is_some() => {
+                    self.error(&error.message);
+                    let field = error.field.unwrap_or_default();
+                    let Some(index) = fields.iter().position(|candidate| candidate.name == field)
+                    else {
+                        return Ok(Err(Next::Back));
+                    };
+                    match self.ask_field(&fields[index])? {
+                        Answer::Text(text) => values[index] = text,
+                        Answer::Cancel => {
+                            self.say("Saisie annulée.");
+                            return Ok(Err(Next::Back));
+                        }
+                        Answer::Quit => return Ok(Err(Next::Quit)),
+                    }
+                }
+                Err(transient) if transient.is_transient() => {
+                    self.refused(&transient);
+                    match self.offer_retry()? {
+                        Some(true) => continue,
+                        Some(false) => {
+                            self.say("Saisie annulée.");
+                            return Ok(Err(Next::Back));
+                        }
+                        None => return Ok(Err(Next::Quit)),
+                    }
+                }
+                Err(other) => {
+                    self.refused(&other);
+                    return Ok(Err(Next::Back));
+                }
+            }
+        }
+    }
+
+    pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, ApplicationError> {
+        let answer = if field.choices.is_empty() {
+            let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
+            if field.secret {
+                self.ask_secret(&prompt)?
+            } else {
+                self.ask(&prompt)?
+            }
+        } else {
+            self.ask_choice(field.name, field.choices, "")?
+        };
+        let text = match (answer, field.when_empty.is_some()) {
+            (Answer::Cancel, true) => return Ok(Answer::Text(String::new())),
+            (Answer::Text(text), _) => text,
+            (answer, _) => return Ok(answer),
+        };
+        // The core's rule for this field, at once: a wrong value is asked again before
+        // the next field.
+        if let Some(checked) = field.check
+            && let Err(refusal) = self.call(self.crm.check_field(checked, text.clone()))
+        {
+            self.refused(&refusal);
+            return self.ask_field(field);
+        }
+        if field.secret {
+            return match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
+                Answer::Text(again) if again == text => Ok(Answer::Text(text)),
+                Answer::Quit => Ok(Answer::Quit),
+                Answer::Cancel => Ok(Answer::Cancel),
+                _ => {
+                    self.error(&format!("{} : les deux saisies diffèrent", field.name));
+                    self.ask_field(field)
+                }
+            };
+        }
+        if field.moment {
+            return match self.confirm_if_past(&text)? {
+                Some(true) => Ok(Answer::Text(text)),
+                Some(false) => self.ask_field(field),
+                None => Ok(Answer::Quit),
+            };
+        }
+        Ok(Answer::Text(text))
+    }
+
+    /// Shows `choices` numbered and asks for one (its number or itself); the answer is the
+    /// choice's text, or what was typed when it is not a number shown.
+    pub(super) fn ask_choice(
+        &mut self,
+        name: &str,
+        choices: &[&str],
+        initial: &str,
+    ) -> Result<Answer, ApplicationError> {
+        let listed: Vec<String> = (1..)
+            .zip(choices)
+            .map(|(number, choice)| format!("{number}. {choice}"))
+            .collect();
+        self.say(&format!("  {}", listed.join("   ")));
+        let question = format!("{} (1 à {})", capitalised(name), choices.len());
+        Ok(match self.ask_from(&question, initial)? {
+            Answer::Text(text) => match text.parse::<usize>() {
+                Ok(number) if (1..=choices.len()).contains(&number) => {
+                    Answer::Text(choices[number - 1].to_owned())
+                }
+                _ => Answer::Text(text),
+            },
+            other => other,
+        })
+    }
+
+    /// When `text` names a moment already past, asks whether it is meant; `Some(true)`
+    /// when it is not past or confirmed, `None` at the end of input.
+    pub(super) fn confirm_if_past(&mut self, text: &str) -> Result<Option<bool>, ApplicationError> {
+        match crate::formatting::past_moment(text) {
+            Some(moment) => self.confirm(&format!("Le {moment} est déjà passé : est-ce voulu ?")),
+            None => Ok(Some(true)),
+        }
+    }
+
+    /// Asks a new value for `field` and applies it; when the core refuses it, says
+    /// why and asks again; when the database is busy or does not answer, offers to try
+    /// again with the same value. `Ok(None)` when given up or refused otherwise (a record
+    /// changed meanwhile: the caller shows it again as it is now).
+    pub(super) fn change_field<T>(
+        &mut self,
+        field: Description,
+        current: Option<&Value>,
+        mut apply: impl FnMut(&Self, &Session, String) -> Result<T, ApiError>,
+    ) -> Result<Result<Option<T>, Next>, ApplicationError> {
+        let name = field.label;
+        let optional = field.when_empty.is_some();
+        // At a terminal the current value is already typed, to edit; piped, it is said.
+        let current = current.map(formatting::editable).unwrap_or_default();
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(hint) = field.hint {
+            notes.push(hint.to_owned());
+        }
+        if !self.interactive && !current.is_empty() {
+            notes.push(format!("actuellement : {current}"));
+        }
+        if optional {
+            notes.push("« - » pour vider".to_owned());
+        }
+        notes.push(if self.interactive {
+            "Ctrl-C ou vide pour annuler".to_owned()
+        } else {
+            "vide pour annuler".to_owned()
+        });
+        let label = format!("Nouvelle valeur pour « {name} » ({})", notes.join(" ; "));
+        let initial = if self.interactive {
+            current
+        } else {
+            String::new()
+        };
+        loop {
+            let answer = if field.choices.is_empty() {
+                self.ask_from(&label, &initial)?
+            } else {
+                self.ask_choice(name, field.choices, "")?
+            };
+            let value = match answer {
+                // The current value sent back as it was: nothing to change.
+                Answer::Text(value) if !initial.is_empty() && value == initial => {
+                    return Ok(Ok(None));
+                }
+                Answer::Text(value) if optional && value == "-" => String::new(),
+                Answer::Text(value) => value,
+                Answer::Cancel => return Ok(Ok(None)),
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            };
+            if matches!(field.input, Input::Moment) {
+                match self.confirm_if_past(&value)? {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Ok(Err(Next::Quit)),
+                }
+            }
+            loop {
+                let Some(session) = self.session()? else {
+                    return Ok(Err(Next::SignedOut));
+                };
+                match apply(self, &session, value.clone()) {
+                    Ok(updated) => {
+                        self.success("Modification enregistrée.");
+                        return Ok(Ok(Some(updated)));
+                    }
+                    Err(error) if error.code == ErrorCode::Validation => {
+                        self.refused(&error);
+                        break;
+                    }
+                    Err(transient) if transient.is_transient() => {
+                        self.refused(&transient);
+                        match self.offer_retry()? {
+                            Some(true) => continue,
+                            Some(false) => return Ok(Ok(None)),
+                            None => return Ok(Err(Next::Quit)),
+                        }
+                    }
+                    Err(other) => {
+                        self.refused(&other);
+                        return Ok(Ok(None));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks the core whether the record can be deleted (`possible`) and says why not
+    /// when it cannot, before anything is asked; then asks `question`, and deletes with
+    /// `delete` only on « oui »; says what happened.
+    pub(super) fn delete_after_confirmation(
+        &mut self,
+        question: &str,
+        done: &str,
+        possible: impl FnOnce(&Self) -> Result<(), ApiError>,
+        delete: impl FnOnce(&Self) -> Result<(), ApiError>,
+    ) -> Result<Deletion, ApplicationError> {
+        if let Err(refusal) = possible(self) {
+            self.refused(&refusal);
+            return Ok(Deletion::Kept);
+        }
+        match self.confirm(question)? {
+            Some(true) => {
+                let deleted = delete(self);
+                Ok(match self.report(deleted, done) {
+                    Some(()) => Deletion::Deleted,
+                    None => Deletion::Kept,
+                })
+            }
+            Some(false) => {
+                self.say("Suppression annulée.");
+                Ok(Deletion::Kept)
+            }
+            None => Ok(Deletion::Quit),
+        }
+    }
+
+    /// After a change: the core's refusal, or the confirmation.
+    pub(super) fn report<T>(&mut self, outcome: Result<T, ApiError>, done: &str) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.success(done);
+                Some(value)
+            }
+            Err(error) => {
+                self.refused(&error);
+                None
+            }
+        }
+    }
+}
+
+/// What a confirmed deletion ended with.
+pub(super) enum Deletion {
+    /// The record is gone: leave its screen.
+    Deleted,
+    /// Not confirmed, or refused by the core: the record stays.
+    Kept,
+    /// End of input.
+    Quit,
+}
+
+/// Finds the internal number of a record from the number it carries (`CTR-2026-0002`).
+pub(super) type LookUp<'a> = &'a dyn Fn(&Shell, &Session, &str) -> Result<i32, ApiError>;
+
+/// What a list holds, to count it in French: « 31 contrats », « 1 contrat », « aucun
+/// contrat » (the nouns are the vocabulary's).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Noun(epic_events_api::vocabulary::Resource);
+
+impl Noun {
+    /// The noun of `resource`.
+    pub(super) fn of(resource: epic_events_api::vocabulary::Resource) -> Self {
+        Self(resource)
+    }
+
+    /// « contrat ».
+    pub(super) fn singular(self) -> &'static str {
+        self.0.french_noun()
+    }
+
+    fn counted(self, count: u64) -> String {
+        match count {
+            0 => format!("aucun {}", self.singular()),
+            1 => format!("1 {}", self.singular()),
+            many => format!(
+                "{} {}",
+                formatting::whole_number(many),
+                self.0.french_plural()
+            ),
+        }
+    }
+}
+
+/// A field of a creation form, named as its catalogue names it (so that a refusal of that
+/// field asks it again).
+pub(super) struct FormField {
+    name: &'static str,
+    hint: Option<&'static str>,
+    when_empty: Option<&'static str>,
+    secret: bool,
+    /// A date and time: one already past is confirmed.
+    moment: bool,
+    /// The field whose rule alone the core checks as soon as it is typed.
+    check: Option<FieldRef>,
+    /// The values it takes, offered as a numbered list.
+    choices: &'static [&'static str],
+}
+
+impl FormField {
+    /// The field `description` describes (checked when the form is submitted).
+    pub(super) fn of(description: Description) -> Self {
+        Self {
+            name: description.label,
+            hint: description.hint,
+            when_empty: description.when_empty,
+            secret: matches!(description.input, Input::Secret),
+            moment: matches!(description.input, Input::Moment),
+            check: None,
+            choices: description.choices,
+        }
+    }
+
+    /// The fields `fields` of a record, in order, each checked by the core as soon as it
+    /// is typed.
+    pub(super) fn all<F: Referenced>(fields: &[F]) -> Vec<Self> {
+        fields
+            .iter()
+            .map(|&field| Self {
+                check: Some(field.reference()),
+                ..Self::of(field.describe())
+            })
+            .collect()
+    }
+}
+
+/// The prompt of a field: its label, what to type, and what leaving it empty does.
+fn prompt(label: String, hint: Option<&str>, when_empty: Option<&str>) -> String {
+    match (hint, when_empty) {
+        (Some(hint), Some(empty)) => format!("{label} ({hint} ; vide : {empty})"),
+        (Some(hint), None) => format!("{label} ({hint})"),
+        (None, Some(empty)) => format!("{label} (vide : {empty})"),
+        (None, None) => label,
+    }
+}
+
+pub(super) use crate::formatting::capitalised;

@@ -1,0 +1,596 @@
+//! What a script shows: tables for a person (tabled, French amounts and dates), or CSV and
+//! JSON for other tools (exact amounts as text, RFC 3339 dates).
+//!
+//! Results (`afficher(…)` and the script's final value) go to the data output, standard
+//! output for the command. Messages go to standard error, and so do the lines a script
+//! prints when the data output is CSV or JSON, so that it stays machine-readable.
+
+use std::io::Write;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rhai::Dynamic;
+use rust_decimal::Decimal;
+
+use super::files::CsvLine;
+use super::records::{ScriptDate, ScriptRecord, dynamic, record_fields};
+use crate::catalogue::Catalogue;
+use crate::formatting;
+use epic_events_api::terminal::Terminal;
+
+pub use epic_events_api::scripts::OutputFormat;
+
+/// A value in a table, typed so that each format shows it its own way.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Integer(i64),
+    Decimal(Decimal),
+    Boolean(bool),
+    Date(DateTime<Utc>),
+}
+
+impl Cell {
+    fn from_value(value: &Dynamic) -> Cell {
+        if value.is_unit() {
+            Cell::Empty
+        } else if let Ok(integer) = value.as_int() {
+            Cell::Integer(integer)
+        } else if let Ok(decimal) = value.as_decimal() {
+            Cell::Decimal(decimal)
+        } else if let Ok(boolean) = value.as_bool() {
+            Cell::Boolean(boolean)
+        } else if let Some(date) = value.read_lock::<ScriptDate>() {
+            Cell::Date(date.0)
+        } else if value.is_string() {
+            Cell::Text(value.to_string())
+        } else {
+            Cell::Text(display(value))
+        }
+    }
+
+    fn for_person(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => formatting::neutralise_control_characters(text).into_owned(),
+            Cell::Integer(integer) => integer.to_string(),
+            Cell::Decimal(decimal) => formatting::euros(*decimal),
+            Cell::Boolean(true) => "oui".to_owned(),
+            Cell::Boolean(false) => "non".to_owned(),
+            Cell::Date(date) => formatting::date_time(*date),
+        }
+    }
+
+    fn for_tools(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Integer(integer) => integer.to_string(),
+            Cell::Decimal(decimal) => decimal.to_string(),
+            Cell::Boolean(boolean) => boolean.to_string(),
+            Cell::Date(date) => date.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+
+    /// A CSV cell: as for tools, text made safe for a spreadsheet.
+    fn for_csv(&self) -> String {
+        match self {
+            Cell::Text(text) => formatting::spreadsheet_safe(text).into_owned(),
+            other => other.for_tools(),
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            Cell::Empty => serde_json::Value::Null,
+            Cell::Integer(integer) => (*integer).into(),
+            Cell::Boolean(boolean) => (*boolean).into(),
+            // Exact: a JSON number would become a float in most readers.
+            other => other.for_tools().into(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Cell::Integer(_) | Cell::Decimal(_))
+    }
+}
+
+/// How a value that is not a table shows: records by their summary, the rest by rhai.
+fn display(value: &Dynamic) -> String {
+    if let Some(date) = value.read_lock::<ScriptDate>() {
+        return date.to_string();
+    }
+    value.to_string()
+}
+
+/// The header of the column `name` for a person: a record field's header from its
+/// catalogue (`reste_a_payer` → `reste à payer`), or the words of a key the script made up.
+fn column_header(name: &str) -> String {
+    crate::catalogue::header_of_key(name)
+        .map_or_else(|| formatting::identifier_words(name), str::to_owned)
+}
+
+/// Rows with named columns.
+#[derive(Debug, Default, PartialEq)]
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+/// The named values of one row, or `None` for a value that is not a record or a map.
+fn row_fields(value: &Dynamic) -> Option<Vec<(String, Dynamic)>> {
+    if let Some(fields) = record_fields(value) {
+        return Some(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        );
+    }
+    if let Some(line) = value.read_lock::<CsvLine>() {
+        return Some(
+            line.fields()
+                .map(|(name, text)| (name.to_owned(), Dynamic::from(text.to_owned())))
+                .collect(),
+        );
+    }
+    let map = value.read_lock::<rhai::Map>()?;
+    Some(
+        map.iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect(),
+    )
+}
+
+impl Table {
+    /// `value` as a table: an array of records or maps (one row each), an array of plain
+    /// values (one column, « valeur »), or a single record or map (one row). `None` for a
+    /// plain value. `columns` chooses and orders the columns.
+    fn from_value(value: &Dynamic, columns: Option<&[String]>) -> Result<Option<Table>, String> {
+        let items: Vec<Dynamic> = if let Some(array) = value.read_lock::<rhai::Array>() {
+            array.iter().cloned().collect()
+        } else if row_fields(value).is_some() {
+            vec![value.clone()]
+        } else {
+            return Ok(None);
+        };
+        // Bounded before any cell is made: a table is at most so many cells, whatever its
+        // rows hold.
+        let widest = items
+            .iter()
+            .take(100)
+            .map(|item| row_fields(item).map_or(1, |fields| fields.len()))
+            .max()
+            .unwrap_or(0);
+        let width = columns.map_or(widest, <[String]>::len);
+        if items.len().saturating_mul(width.max(1)) > MAXIMUM_TABLE_CELLS {
+            return Err(too_many_cells());
+        }
+        let named_rows: Vec<Vec<(String, Dynamic)>> = items
+            .iter()
+            .map(|item| {
+                row_fields(item).unwrap_or_else(|| vec![("valeur".to_owned(), item.clone())])
+            })
+            .collect();
+        // Each column once, in the order first met.
+        let mut found: Vec<String> = Vec::new();
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for row in &named_rows {
+            for (name, _) in row {
+                if known.insert(name.as_str()) {
+                    found.push(name.clone());
+                }
+            }
+        }
+        let columns = match columns {
+            None => found,
+            Some(chosen) => {
+                if !named_rows.is_empty()
+                    && let Some(unknown) = chosen.iter().find(|name| !known.contains(name.as_str()))
+                {
+                    return Err(format!(
+                        "afficher : colonne inconnue « {unknown} » (colonnes : {})",
+                        found.join(", ")
+                    ));
+                }
+                chosen.to_vec()
+            }
+        };
+        if named_rows.len().saturating_mul(columns.len().max(1)) > MAXIMUM_TABLE_CELLS {
+            return Err(too_many_cells());
+        }
+        let position: std::collections::HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(index, column)| (column.as_str(), index))
+            .collect();
+        let rows = named_rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![Cell::Empty; columns.len()];
+                for (name, value) in row {
+                    if let Some(index) = position.get(name.as_str()) {
+                        cells[*index] = Cell::from_value(value);
+                    }
+                }
+                cells
+            })
+            .collect();
+        Ok(Some(Table { columns, rows }))
+    }
+
+    /// How many cells it has.
+    fn cells(&self) -> usize {
+        self.rows.len() * self.columns.len()
+    }
+
+    /// Its one row as a card: « Header : value », one field a line.
+    fn card_for_person(&self) -> String {
+        let fields: Vec<(String, String)> = self
+            .columns
+            .iter()
+            .zip(&self.rows[0])
+            .map(|(column, cell)| {
+                (
+                    formatting::capitalised(&column_header(column)),
+                    cell.for_person(),
+                )
+            })
+            .collect();
+        formatting::card(&fields).trim_end().to_owned()
+    }
+
+    fn for_person(&self) -> String {
+        if self.rows.is_empty() {
+            return "(aucun résultat)".to_owned();
+        }
+        let headers: Vec<String> = self
+            .columns
+            .iter()
+            .map(|column| column_header(column))
+            .collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().map(Cell::for_person).collect())
+            .collect();
+        let numeric: Vec<bool> = (0..self.columns.len())
+            .map(|index| {
+                self.rows
+                    .iter()
+                    .map(|row| &row[index])
+                    .filter(|cell| **cell != Cell::Empty)
+                    .all(Cell::is_number)
+            })
+            .collect();
+        formatting::table(&headers, &rows, &numeric, None)
+    }
+
+    fn write_csv(&self, output: &mut dyn Write, with_header: bool) -> std::io::Result<()> {
+        if self.columns.is_empty() {
+            // An empty list whose columns nobody named: nothing to write.
+            return Ok(());
+        }
+        let mut writer = csv::Writer::from_writer(output);
+        if with_header {
+            writer.write_record(
+                self.columns
+                    .iter()
+                    .map(|column| formatting::spreadsheet_safe(column).into_owned()),
+            )?;
+        }
+        for row in &self.rows {
+            writer.write_record(row.iter().map(Cell::for_csv))?;
+        }
+        writer.flush()
+    }
+
+    fn json_objects(&self) -> impl Iterator<Item = serde_json::Value> + '_ {
+        self.rows.iter().map(|row| {
+            serde_json::Value::Object(
+                self.columns
+                    .iter()
+                    .cloned()
+                    .zip(row.iter().map(Cell::to_json))
+                    .collect(),
+            )
+        })
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Array(self.json_objects().collect())
+    }
+}
+
+/// The most cells `afficher` writes in one table (an export writes any size).
+pub const MAXIMUM_TABLE_CELLS: usize = 2_000_000;
+
+/// The refusal of a table past [`MAXIMUM_TABLE_CELLS`].
+fn too_many_cells() -> String {
+    format!(
+        "afficher : le tableau dépasserait {MAXIMUM_TABLE_CELLS} cases ; choisissez des colonnes, ou écrivez la liste avec un export"
+    )
+}
+
+/// A result that could not be written, in French: the output's limit says so.
+fn written_error(error: &std::io::Error) -> String {
+    match error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<super::spool::OutputTooLarge>())
+    {
+        Some(too_large) => too_large.to_string(),
+        None => format!(
+            "impossible d'écrire le résultat ({})",
+            crate::errors::french_io_error(error)
+        ),
+    }
+}
+
+/// Where a run writes, and how.
+pub struct ScriptOutput {
+    format: OutputFormat,
+    data: Box<dyn Write + Send>,
+    messages: Box<dyn Write + Send>,
+    results_written: usize,
+}
+
+impl ScriptOutput {
+    /// Results in `format` to `data`; messages to `messages`. Tables and messages, for a
+    /// person, go through [`Terminal`]; CSV and JSON, for other tools, keep their own rules.
+    pub fn new(
+        format: OutputFormat,
+        data: Box<dyn Write + Send>,
+        messages: Box<dyn Write + Send>,
+    ) -> Self {
+        let data: Box<dyn Write + Send> = match format {
+            OutputFormat::Table => Box::new(Terminal::new(data)),
+            OutputFormat::Csv | OutputFormat::Json => data,
+        };
+        Self {
+            format,
+            data,
+            messages: Box::new(Terminal::new(messages)),
+            results_written: 0,
+        }
+    }
+
+    /// A line the script printed: with the results on a table output, with the messages
+    /// otherwise.
+    pub fn printed_line(&mut self, text: &str) -> std::io::Result<()> {
+        let text = formatting::neutralise_control_characters(text);
+        match self.format {
+            OutputFormat::Table => writeln!(self.data, "{text}"),
+            OutputFormat::Csv | OutputFormat::Json => writeln!(self.messages, "{text}"),
+        }
+    }
+
+    /// A message about the run (never data).
+    pub fn message(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.messages, "{text}")
+    }
+
+    /// Writes `value` as a result; `columns` chooses the columns of a table. The number of
+    /// cells written (the work done); an error names what is wrong with `columns`, or a
+    /// table too large to write.
+    pub fn result(&mut self, value: &Dynamic, columns: Option<&[String]>) -> Result<usize, String> {
+        if value.is_unit() {
+            return Ok(0);
+        }
+        let table = Table::from_value(value, columns)?;
+        let cells = table.as_ref().map_or(1, Table::cells);
+        let first = self.results_written == 0;
+        self.results_written += 1;
+        // One record (not a list of one) reads as a card, one field a line.
+        let single = value.read_lock::<rhai::Array>().is_none();
+        let written = match (self.format, table) {
+            (OutputFormat::Table, Some(table)) if single && table.rows.len() == 1 => {
+                writeln!(self.data, "{}", table.card_for_person())
+            }
+            (OutputFormat::Table, Some(table)) => writeln!(self.data, "{}", table.for_person()),
+            (OutputFormat::Table, None) => writeln!(
+                self.data,
+                "{}",
+                formatting::neutralise_control_characters(&Cell::from_value(value).for_person())
+            ),
+            (OutputFormat::Csv, table) => {
+                if !first {
+                    let _ = writeln!(self.data);
+                }
+                let table = table.unwrap_or_else(|| Table {
+                    columns: vec!["valeur".to_owned()],
+                    rows: vec![vec![Cell::from_value(value)]],
+                });
+                table.write_csv(&mut self.data, true)
+            }
+            (OutputFormat::Json, table) => {
+                let json = match table {
+                    Some(table) => table.to_json(),
+                    None => Cell::from_value(value).to_json(),
+                };
+                serde_json::to_string_pretty(&json)
+                    .map_err(std::io::Error::from)
+                    .and_then(|text| writeln!(self.data, "{}", formatting::json_escaped(text)))
+            }
+        };
+        written
+            .map(|()| cells)
+            .map_err(|error| written_error(&error))
+    }
+
+    /// Writes one page of records of a list streamed page by page, `first` and `last`
+    /// saying where the page stands, so that a long export never sits whole in memory: one
+    /// CSV header, one JSON array, and a table per page for a person.
+    pub fn streamed_records<T: ScriptRecord>(
+        &mut self,
+        records: &[T],
+        first: bool,
+        last: bool,
+    ) -> Result<(), String> {
+        let table = Table {
+            columns: T::Field::ALL
+                .iter()
+                .map(|field| field.key().to_owned())
+                .collect(),
+            rows: records
+                .iter()
+                .map(|record| {
+                    T::Field::ALL
+                        .iter()
+                        .map(|field| Cell::from_value(&dynamic(field.read(record))))
+                        .collect()
+                })
+                .collect(),
+        };
+        let written = match self.format {
+            OutputFormat::Table if table.rows.is_empty() && !first => Ok(()),
+            OutputFormat::Table => writeln!(self.data, "{}", table.for_person()),
+            OutputFormat::Csv => {
+                if first && self.results_written > 0 {
+                    let _ = writeln!(self.data);
+                }
+                table.write_csv(&mut self.data, first)
+            }
+            OutputFormat::Json => {
+                let mut text = String::new();
+                for (index, object) in table.json_objects().enumerate() {
+                    if index > 0 || !first {
+                        text.push_str(",\n");
+                    }
+                    text.push_str(&formatting::json_escaped(object.to_string()));
+                }
+                let opening = if first { "[\n" } else { "" };
+                let closing = if last { "\n]\n" } else { "" };
+                write!(self.data, "{opening}{text}{closing}")
+            }
+        };
+        if last {
+            self.results_written += 1;
+        }
+        written.map_err(|error| written_error(&error))
+    }
+
+    /// The format and the two outputs, to write elsewhere in the same format.
+    pub fn into_parts(self) -> (OutputFormat, Box<dyn Write + Send>, Box<dyn Write + Send>) {
+        (self.format, self.data, self.messages)
+    }
+
+    /// Flushes both outputs.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.data.flush()?;
+        self.messages.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Buffer {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn rows() -> Dynamic {
+        let mut first = rhai::Map::new();
+        first.insert("nom".into(), "Quai \u{1b}[31m".into());
+        first.insert(
+            "montant".into(),
+            Dynamic::from_decimal("1234.5".parse().unwrap()),
+        );
+        first.insert("nombre".into(), Dynamic::from(3_i64));
+        let mut second = rhai::Map::new();
+        second.insert("nom".into(), "Durand, \"fils\"".into());
+        second.insert(
+            "montant".into(),
+            Dynamic::from_decimal("0.10".parse().unwrap()),
+        );
+        second.insert("nombre".into(), Dynamic::UNIT);
+        Dynamic::from_array(vec![first.into(), second.into()])
+    }
+
+    fn written(format: OutputFormat, columns: Option<&[String]>) -> String {
+        let data = Buffer::default();
+        let mut output =
+            ScriptOutput::new(format, Box::new(data.clone()), Box::new(Buffer::default()));
+        output.result(&rows(), columns).unwrap();
+        data.text()
+    }
+
+    #[test]
+    fn tables_are_french_and_safe() {
+        let columns = ["nom".to_owned(), "montant".to_owned()];
+        let text = written(OutputFormat::Table, Some(&columns));
+        assert!(text.contains("1 234,50 €"), "{text}");
+        assert!(text.contains("0,10 €"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(!text.contains("nombre"), "{text}");
+    }
+
+    #[test]
+    fn csv_is_exact_quoted_and_neutral() {
+        let text = written(OutputFormat::Csv, None);
+        assert_eq!(
+            text,
+            "montant,nom,nombre\n1234.5,Quai \u{fffd}[31m,3\n0.10,\"Durand, \"\"fils\"\"\",\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_amounts_exact() {
+        let columns = ["nom".to_owned(), "montant".to_owned(), "nombre".to_owned()];
+        let value: serde_json::Value =
+            serde_json::from_str(&written(OutputFormat::Json, Some(&columns))).unwrap();
+        assert_eq!(value[1]["montant"], "0.10");
+        assert_eq!(value[0]["nombre"], 3);
+        assert_eq!(value[1]["nombre"], serde_json::Value::Null);
+        let keys: Vec<&String> = value[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["nom", "montant", "nombre"]);
+    }
+
+    #[test]
+    fn empty_lists_in_each_format() {
+        let empty = Dynamic::from_array(Vec::new());
+        let columns = ["numero".to_owned()];
+        for (format, columns, expected) in [
+            (OutputFormat::Table, None, "(aucun résultat)\n"),
+            (OutputFormat::Csv, None, ""),
+            (OutputFormat::Csv, Some(&columns[..]), "numero\n"),
+            (OutputFormat::Json, None, "[]\n"),
+        ] {
+            let data = Buffer::default();
+            let mut output =
+                ScriptOutput::new(format, Box::new(data.clone()), Box::new(Buffer::default()));
+            output.result(&empty, columns).unwrap();
+            assert_eq!(data.text(), expected, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_columns_are_named() {
+        let data = Buffer::default();
+        let mut output = ScriptOutput::new(
+            OutputFormat::Table,
+            Box::new(data),
+            Box::new(Buffer::default()),
+        );
+        let error = output
+            .result(&rows(), Some(&["montnat".to_owned()]))
+            .unwrap_err();
+        assert!(error.contains("colonne inconnue « montnat »"), "{error}");
+    }
+}

@@ -1,6 +1,0 @@
-//! Who the user is: password hashing, the signed session token and where it is stored.
-
-pub mod hmac_provider;
-pub mod password;
-pub mod session_store;
-pub mod token;

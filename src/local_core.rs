@@ -1,0 +1,138 @@
+//! The local mode's wiring: the core in this process, over the database the configuration
+//! names, its sessions signed with the secret of the environment or of the person's
+//! configuration directory, handed to the command line as the API (`Arc<dyn Crm>`).
+
+use std::sync::Arc;
+
+use epic_events_api::Crm;
+use epic_events_cli::commands::ApplicationError;
+use epic_events_cli::private_directory::PrivateDirectory;
+use epic_events_core::authentication::token::{JwtSecret, SECRET_MINIMUM_LENGTH, SessionKeys};
+use epic_events_core::database::url::DatabaseUrl;
+use epic_events_core::local::LocalCrm;
+
+use crate::config::Configuration;
+
+/// File name of the generated signing secret, in the configuration directory.
+pub const SECRET_FILE_NAME: &str = "jwt-secret";
+
+/// The core over the database `configuration` names: the local implementation of the API,
+/// which everything above the trait is given. It connects at its first call.
+pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, ApplicationError> {
+    Ok(Arc::new(LocalCrm::connecting(
+        configuration.database_url.clone(),
+        session_keys(configuration)?,
+    )))
+}
+
+/// The keys of the local core's sessions: the secret of the environment, or else the one
+/// kept in the configuration directory (generated on first use), and the lifetime.
+fn session_keys(configuration: &Configuration) -> Result<SessionKeys, ApplicationError> {
+    let secret = match &configuration.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => load_or_create_secret(configuration).map_err(ApplicationError::file(format!(
+            "impossible de lire ou de créer le secret de session dans {}",
+            configuration
+                .config_directory
+                .join(SECRET_FILE_NAME)
+                .display()
+        )))?,
+    };
+    Ok(SessionKeys::new(secret, configuration.session_lifetime))
+}
+
+/// The secret file's secret, generating a random 256-bit one on first use (a process that
+/// loses the race to create it reads the winner's); read and written as the private
+/// directory does, never through a link, readable by its owner only.
+pub fn load_or_create_secret(configuration: &Configuration) -> std::io::Result<JwtSecret> {
+    let directory = PrivateDirectory::open(&configuration.config_directory).map_err(|refusal| {
+        std::io::Error::new(std::io::ErrorKind::PermissionDenied, refusal.to_string())
+    })?;
+    let secret = |text: &str| {
+        JwtSecret::new(text.trim().as_bytes().to_vec()).map_err(|error| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{SECRET_FILE_NAME} : {error}"),
+            )
+        })
+    };
+    if let Some(text) = directory.read(SECRET_FILE_NAME)? {
+        return secret(&text);
+    }
+    let mut random = [0u8; SECRET_MINIMUM_LENGTH];
+    getrandom::fill(&mut random).map_err(std::io::Error::other)?;
+    let text: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+    if directory.create_new(SECRET_FILE_NAME, text.as_bytes())? {
+        return secret(&text);
+    }
+    // Made meanwhile by another process (or a link there, refused by the read).
+    let text = directory
+        .read(SECRET_FILE_NAME)?
+        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
+    secret(&text)
+}
+
+/// The demo database of `epic-events demo`, in the working directory.
+pub const DEMO_DATABASE_URL: &str = "sqlite://epic_events_demo.db?mode=rwc";
+
+/// Opens the shell on the demo database (`epic_events_demo.db` in the working directory,
+/// whatever `DATABASE_URL` says), created with the demo data set when it does not exist
+/// yet or when `recreate`.
+pub fn demo(
+    configuration: &Configuration,
+    runtime: &tokio::runtime::Runtime,
+    recreate: bool,
+) -> Result<(), ApplicationError> {
+    use std::io::Write;
+    let url = DatabaseUrl::new(DEMO_DATABASE_URL)
+        .map_err(|error| ApplicationError::Administration(error.to_string()))?;
+    let created = runtime
+        .block_on(epic_events_core::handle::Core::prepare_demo(&url, recreate))
+        .map_err(|error| {
+            ApplicationError::from(crate::administration::AdministrationError::from(error))
+        })?;
+    if created {
+        let _ = writeln!(
+            epic_events_cli::terminal::stdout(),
+            "Base de démonstration créée : epic_events_demo.db. Comptes : sales1, sales2, sales3, manager1, manager2, support1, support2 ; mot de passe : demo-epic-events."
+        );
+    }
+    let configuration = Configuration {
+        database_url: url,
+        ..configuration.clone()
+    };
+    shell(&configuration, runtime)
+}
+
+/// Opens the shell over the database `configuration` names.
+pub fn shell(
+    configuration: &Configuration,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<(), ApplicationError> {
+    let crm = local_crm(configuration)?;
+    epic_events_cli::shell::run(crm, runtime, &configuration.config_directory)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn the_generated_secret_is_private_and_kept() {
+        let directory = tempfile::tempdir().unwrap();
+        let configuration = Configuration {
+            config_directory: directory.path().join("config"),
+            ..Configuration::for_tests()
+        };
+        let secret = load_or_create_secret(&configuration).unwrap();
+        let path = configuration.config_directory.join(SECRET_FILE_NAME);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(secret.expose().len(), 64);
+        let again = load_or_create_secret(&configuration).unwrap();
+        assert_eq!(secret.expose(), again.expose(), "generated once, then kept");
+        assert!(!format!("{secret:?}").contains(std::str::from_utf8(secret.expose()).unwrap()));
+    }
+}
