@@ -22,6 +22,9 @@ pub mod variable {
     pub const SENTRY_DSN: &str = "SENTRY_DSN";
     /// How long one statement, or one call into the core, may wait for the database.
     pub const DATABASE_TIMEOUT_SECONDS: &str = "EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS";
+    /// `1`: every call to the core crosses the API as JSON text, as it will over the
+    /// network (a developers' and tests' switch: the proof of the seam).
+    pub const JSON_ROUND_TRIP: &str = "EPIC_EVENTS_JSON_ROUND_TRIP";
 }
 
 /// Longest bound accepted on one database statement, in seconds.
@@ -51,6 +54,8 @@ pub struct Configuration {
     pub sentry_dsn: Option<String>,
     /// The bound on one database statement (see `database::limits`).
     pub database_timeout: std::time::Duration,
+    /// Every call to the core through JSON text (`EPIC_EVENTS_JSON_ROUND_TRIP=1`).
+    pub json_round_trip: bool,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -93,6 +98,7 @@ impl Configuration {
             session_lifetime: chrono::Duration::minutes(DEFAULT_SESSION_MINUTES),
             sentry_dsn: None,
             database_timeout: epic_events_core::database::limits::DEFAULT_STATEMENT_BOUND,
+            json_round_trip: false,
         }
     }
 
@@ -156,6 +162,8 @@ impl Configuration {
             jwt_secret,
             session_lifetime: chrono::Duration::minutes(session_minutes),
             sentry_dsn: non_empty_variable(variable::SENTRY_DSN),
+            json_round_trip: non_empty_variable(variable::JSON_ROUND_TRIP)
+                .is_some_and(|value| value.trim() == "1"),
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use epic_events_api::Crm;
+use epic_events_api::{Crm, Forwarding, JsonRoundTrip};
 use epic_events_cli::commands::ApplicationError;
 use epic_events_cli::private_directory::PrivateDirectory;
 use epic_events_core::authentication::token::{JwtSecret, SECRET_MINIMUM_LENGTH, SessionKeys};
@@ -18,11 +18,17 @@ pub const SECRET_FILE_NAME: &str = "jwt-secret";
 
 /// The core over the database `configuration` names: the local implementation of the API,
 /// which everything above the trait is given. It connects at its first call.
+/// With `EPIC_EVENTS_JSON_ROUND_TRIP=1`, every call crosses the API as JSON text.
 pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, ApplicationError> {
-    Ok(Arc::new(LocalCrm::connecting(
+    let core: Arc<dyn Crm> = Arc::new(LocalCrm::connecting(
         configuration.database_url.clone(),
         session_keys(configuration)?,
-    )))
+    ));
+    Ok(if configuration.json_round_trip {
+        Arc::new(Forwarding::new(JsonRoundTrip::new(core)))
+    } else {
+        core
+    })
 }
 
 /// The keys of the local core's sessions: the secret of the environment, or else the one

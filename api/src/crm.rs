@@ -98,6 +98,12 @@ macro_rules! operations {
         }
 
         impl Request {
+            /// The name of every operation.
+            pub const OPERATIONS: &'static [&'static str] = &[
+                $(stringify!($anonymous),)*
+                $(stringify!($signed),)*
+            ];
+
             /// The operation's name, for logs (never its arguments).
             pub fn operation(&self) -> &'static str {
                 match self {
@@ -296,6 +302,64 @@ impl<T: Transport> Forwarding<T> {
     }
 }
 
+/// A [`Transport`] to a core in this process that sends every request, answer, script
+/// run and piece of output through JSON text, as the network will: the proof that nothing
+/// above the trait depends on the core being here. `EPIC_EVENTS_JSON_ROUND_TRIP=1` makes the
+/// program use it, and the test suite runs its representative parts through it.
+pub struct JsonRoundTrip {
+    core: std::sync::Arc<dyn Crm>,
+}
+
+impl JsonRoundTrip {
+    /// The round trip to `core`.
+    pub fn new(core: std::sync::Arc<dyn Crm>) -> Self {
+        Self { core }
+    }
+}
+
+/// `value` as it arrives after being sent as JSON text.
+fn through_json<T: Serialize + DeserializeOwned>(value: &T) -> Result<T, ApiError> {
+    let text = serde_json::to_string(value).map_err(unreadable)?;
+    serde_json::from_str(&text).map_err(unreadable)
+}
+
+#[async_trait]
+impl Transport for JsonRoundTrip {
+    async fn call(
+        &self,
+        session: Option<&SessionToken>,
+        request: Request,
+    ) -> Result<serde_json::Value, ApiError> {
+        let request = through_json(&request)?;
+        let session = session.map(through_json).transpose()?;
+        let answer = dispatch(self.core.as_ref(), session.as_ref(), request).await;
+        through_json(&answer)?
+    }
+
+    async fn run_script(
+        &self,
+        session: &SessionToken,
+        request: ScriptRequest,
+    ) -> Result<ScriptRun, ApiError> {
+        let request = through_json(&request)?;
+        let session = through_json(session)?;
+        let run = match self.core.run_script(&session, request).await {
+            Ok(run) => run,
+            Err(error) => return Err(through_json(&error)?),
+        };
+        let result = through_json(&run.result)?;
+        // Piece by piece, as a response body would stream them.
+        let output = run.output.map(|chunk| {
+            let chunk = chunk?;
+            through_json(&chunk).map_err(std::io::Error::other)
+        });
+        Ok(ScriptRun {
+            result,
+            output: Box::new(output),
+        })
+    }
+}
+
 fn no_session() -> ApiError {
     ApiError::new(
         ErrorCode::SessionInvalid(SessionProblem::Missing),
@@ -322,4 +386,402 @@ fn unreadable(error: serde_json::Error) -> ApiError {
             "réponse illisible du cœur ({error}) : les versions du client et du serveur diffèrent-elles ?"
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::catalogue::contract::ContractField;
+    use crate::catalogue::customer::CustomerField;
+    use crate::catalogue::event::SupportUser;
+    use crate::catalogue::user::UserField;
+    use crate::money::Money;
+    use crate::records::AuthenticatedUser;
+    use crate::scripts::{
+        Change, ChangeKind, Channel, NamedFile, OutputChunk, OutputFormat, Recognised,
+        ScriptFailure, ScriptOutcome,
+    };
+    use crate::vocabulary::{Feature, Resource};
+
+    /// `value` after a trip through JSON text equals `value`.
+    fn round_trips<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: T) {
+        let text = serde_json::to_string(&value).unwrap();
+        let back: T = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "{text}");
+    }
+
+    fn moment() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 6, 14, 30, 0).unwrap()
+    }
+
+    fn money(text: &str) -> Money {
+        text.parse().unwrap()
+    }
+
+    fn user() -> UserRow {
+        UserRow {
+            id: 4,
+            username: "manager1".into(),
+            user_first_name: "Élise".into(),
+            user_last_name: "Martin".into(),
+            email: "elise.martin@epic-events.fr".into(),
+            phone_number: "+33612345678".into(),
+            role_name: "management".into(),
+            created_at: moment(),
+            updated_at: moment(),
+            version: 3,
+            updated_by: Some(1),
+        }
+    }
+
+    fn customer() -> CustomerRow {
+        CustomerRow {
+            id: 2,
+            user_sales_id: 5,
+            customer_first_name: "Jeanne".into(),
+            customer_last_name: "Durand".into(),
+            email: "jeanne@durand.fr".into(),
+            phone_number: "+33612345679".into(),
+            company_name: "Maison Durand \u{202e}".into(),
+            created_at: moment(),
+            updated_at: moment(),
+            version: 1,
+            updated_by: None,
+            sales_first_name: "Hugo".into(),
+            sales_last_name: "Lefèvre".into(),
+        }
+    }
+
+    fn contract() -> ContractRow {
+        ContractRow {
+            id: 7,
+            contract_number: "CTR-2026-0007".into(),
+            customer_id: 2,
+            customer_company_name: "Maison Durand".into(),
+            customer_sales_user_id: 5,
+            sales_first_name: "Hugo".into(),
+            sales_last_name: "Lefèvre".into(),
+            user_management_id: 4,
+            management_first_name: "Élise".into(),
+            management_last_name: "Martin".into(),
+            total_amount: money("9999999999.99"),
+            balance_due: money("0.01"),
+            signed: true,
+            created_at: moment(),
+            updated_at: moment(),
+            version: 2,
+            updated_by: Some(4),
+        }
+    }
+
+    fn event() -> EventRow {
+        EventRow {
+            id: 9,
+            event_number: "EVT-2026-0009".into(),
+            event_name: "Gala".into(),
+            contract_id: 7,
+            contract_number: "CTR-2026-0007".into(),
+            customer_id: 2,
+            customer_company_name: "Maison Durand".into(),
+            customer_first_name: "Jeanne".into(),
+            customer_last_name: "Durand".into(),
+            customer_email: "jeanne@durand.fr".into(),
+            customer_phone_number: "+33612345679".into(),
+            customer_sales_user_id: 5,
+            user_support_id: None,
+            support_first_name: None,
+            support_last_name: None,
+            start_datetime: moment(),
+            end_datetime: moment(),
+            location: "Lyon".into(),
+            attendees: 120,
+            note: "ligne 1\nligne 2".into(),
+            created_at: moment(),
+            updated_at: moment(),
+            version: 1,
+            updated_by: None,
+        }
+    }
+
+    fn page<T>(items: Vec<T>) -> Page<T> {
+        Page {
+            items,
+            next: Some(PageRequest::after(9, 10)),
+            total: Some(31),
+        }
+    }
+
+    /// A request of every operation, hence a value of every input type.
+    fn every_request() -> Vec<Request> {
+        let page = PageRequest::first(10).counting();
+        vec![
+            Request::ready {},
+            Request::sign_in {
+                login: "sales1".into(),
+                password: "mot de passe".into(),
+            },
+            Request::check_field {
+                field: FieldRef::Customer(CustomerField::Email),
+                text: "a@b.fr".into(),
+            },
+            Request::check_field {
+                field: FieldRef::User(UserField::Password),
+                text: "x".into(),
+            },
+            Request::script_help {},
+            Request::script_functions {},
+            Request::recognise_command {
+                line: "mes_contrats()".into(),
+            },
+            Request::session {},
+            Request::sign_out {},
+            Request::change_own_password {
+                current_password: "a".into(),
+                new_password: "b".into(),
+            },
+            Request::permits {
+                record: Record::Contract(7),
+                action: Action::Delete,
+            },
+            Request::permits_event_field {
+                field: EventField::Support,
+            },
+            Request::may_create_event_for { contract_id: 7 },
+            Request::list_users { page },
+            Request::search_users {
+                words: "élise".into(),
+                page,
+            },
+            Request::support_users { page },
+            Request::user { id: 4 },
+            Request::create_user {
+                input: NewUserInput {
+                    first_name: "Ana".into(),
+                    username: "ana".into(),
+                    password: "un mot de passe long".into(),
+                    ..NewUserInput::default()
+                },
+                role: Role::Support,
+            },
+            Request::update_user {
+                id: 4,
+                changes: UserChanges {
+                    role: Some(Role::Sales),
+                    new_password: Some("nouveau mot de passe".into()),
+                    ..UserChanges::default()
+                },
+                seen: Some(user()),
+            },
+            Request::delete_user { id: 4 },
+            Request::may_delete_user { id: 4 },
+            Request::list_customers {
+                which: CustomerList::Mine,
+                page,
+            },
+            Request::search_customers {
+                words: "durand".into(),
+                page,
+            },
+            Request::customer { id: 2 },
+            Request::create_customer {
+                input: NewCustomer {
+                    company_name: "Vasseur".into(),
+                    ..NewCustomer::default()
+                },
+            },
+            Request::update_customer {
+                id: 2,
+                changes: CustomerChanges {
+                    email: Some("x@y.fr".into()),
+                    ..CustomerChanges::default()
+                },
+                seen: Some(customer()),
+            },
+            Request::delete_customer { id: 2 },
+            Request::may_delete_customer { id: 2 },
+            Request::list_contracts {
+                which: ContractList::OfCustomer(2),
+                page,
+            },
+            Request::search_contracts {
+                words: "CTR-2026".into(),
+                page,
+            },
+            Request::contract { id: 7 },
+            Request::contract_by_number {
+                number: "CTR-2026-0007".into(),
+            },
+            Request::create_contract {
+                input: NewContract {
+                    customer_id: 2,
+                    total_amount: "12 000,50".into(),
+                    balance_due: None,
+                    signed: true,
+                },
+            },
+            Request::update_contract {
+                id: 7,
+                changes: ContractChanges {
+                    signed: Some(true),
+                    ..ContractChanges::default()
+                },
+                seen: Some(contract()),
+            },
+            Request::record_payment {
+                id: 7,
+                amount: "1 250,50".into(),
+            },
+            Request::delete_contract { id: 7 },
+            Request::may_delete_contract { id: 7 },
+            Request::list_events {
+                which: EventList::WithoutSupport,
+                page,
+            },
+            Request::search_events {
+                which: EventList::OfContract(7),
+                search: EventSearch {
+                    words: Some("gala".into()),
+                    location_contains: Some("Lyon".into()),
+                    starts_from: Some("01/01/2027 08:00".into()),
+                    starts_until: None,
+                    soonest_first: true,
+                },
+                page,
+            },
+            Request::event { id: 9 },
+            Request::event_by_number {
+                number: "EVT-2026-0009".into(),
+            },
+            Request::create_event {
+                input: NewEvent {
+                    contract_id: 7,
+                    event_name: "Gala".into(),
+                    attendees: 120,
+                    ..NewEvent::default()
+                },
+            },
+            Request::update_event {
+                id: 9,
+                changes: EventChanges {
+                    support: Some(Some(SupportUser::Login("support1".into()))),
+                    ..EventChanges::default()
+                },
+                seen: Some(event()),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_input_crosses_json_unchanged() {
+        let requests = every_request();
+        let mut operations: Vec<&str> = requests.iter().map(Request::operation).collect();
+        operations.sort_unstable();
+        operations.dedup();
+        // One of each operation (the trait's methods but `run_script`).
+        let mut every = Request::OPERATIONS.to_vec();
+        every.sort_unstable();
+        assert_eq!(operations, every);
+        // `Request` has no `Debug` (a sign-in carries a password): compared as it is.
+        for request in requests {
+            let text = serde_json::to_string(&request).unwrap();
+            let back: Request = serde_json::from_str(&text).unwrap();
+            assert!(back == request, "{text}");
+        }
+        round_trips(ScriptRequest {
+            text: "afficher(mes_contrats())".into(),
+            parameters: vec![("fichier".into(), "paiements.csv".into())],
+            files: vec![NamedFile {
+                name: "paiements.csv".into(),
+                contents: b"numero;montant\n\xff\n".to_vec(),
+            }],
+            simulation: true,
+            format: OutputFormat::Json,
+        });
+        round_trips(SessionToken::new("a.b.c".into()));
+        round_trips(FieldRef::Contract(ContractField::BalanceDue));
+    }
+
+    #[test]
+    fn every_answer_crosses_json_unchanged() {
+        let user_signed_in = AuthenticatedUser {
+            id: 4,
+            username: "manager1".into(),
+            first_name: "Élise".into(),
+            last_name: "Martin".into(),
+            role: Role::Management,
+        };
+        round_trips(SignedIn {
+            token: SessionToken::new("a.b.c".into()),
+            user: user_signed_in.clone(),
+            expires_at: moment(),
+        });
+        round_trips(SessionInfo {
+            user: user_signed_in,
+            features: vec![
+                (Feature::Users, Ok(())),
+                (
+                    Feature::MyEvents,
+                    Err("le rôle gestion ne donne pas accès".into()),
+                ),
+            ],
+        });
+        round_trips(page(vec![user()]));
+        round_trips(page(vec![customer()]));
+        round_trips(page(vec![contract()]));
+        round_trips(page(vec![event()]));
+        round_trips(Page::<EventRow>::empty());
+        round_trips(vec![ScriptFunction {
+            name: "creer_client".into(),
+            signature: "creer_client(#{prenom})".into(),
+            description: "crée un client".into(),
+        }]);
+        round_trips(Recognised::Command);
+        round_trips(Recognised::NotACommand {
+            nearest: Some("mes_contrats()".into()),
+        });
+        let outcome: Result<ScriptOutcome, ScriptFailure> = Ok(ScriptOutcome {
+            changes: vec![Change {
+                resource: Resource::Contract,
+                kind: ChangeKind::Modified,
+                id: 7,
+                label: "CTR-2026-0007".into(),
+            }],
+            committed: false,
+        });
+        round_trips(outcome);
+        let failure: Result<ScriptOutcome, ScriptFailure> = Err(ScriptFailure {
+            message: "refusé".into(),
+            line: Some(3),
+            undone_changes: 2,
+        });
+        round_trips(failure);
+        round_trips(OutputChunk {
+            channel: Channel::Messages,
+            bytes: "╭──╮ 1 250,50 €\n".as_bytes().to_vec(),
+        });
+        for code in [
+            ErrorCode::Validation,
+            ErrorCode::SessionInvalid(SessionProblem::UserChanged),
+            ErrorCode::Busy,
+            ErrorCode::Unexpected,
+        ] {
+            round_trips(ApiError::new(code, "message"));
+        }
+        round_trips(ApiError::validation(
+            "adresse e-mail",
+            "n'est pas une adresse valide",
+        ));
+    }
+
+    #[test]
+    fn a_page_request_from_outside_is_bounded_again() {
+        let asked: PageRequest =
+            serde_json::from_str(r#"{"after_id":3,"size":100000,"count_total":false}"#).unwrap();
+        assert_eq!(asked.size(), crate::paging::MAXIMUM_PAGE_SIZE);
+        let asked: PageRequest =
+            serde_json::from_str(r#"{"after_id":null,"size":0,"count_total":true}"#).unwrap();
+        assert_eq!(asked.size(), 1);
+    }
 }

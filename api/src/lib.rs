@@ -18,6 +18,6 @@ pub mod session;
 pub mod terminal;
 pub mod vocabulary;
 
-pub use crm::{Crm, Forwarding, Record, Request, Transport, dispatch};
+pub use crm::{Crm, Forwarding, JsonRoundTrip, Record, Request, Transport, dispatch};
 pub use error::{ApiError, ErrorCode, SessionProblem};
 pub use session::{SessionInfo, SessionToken, SignedIn};

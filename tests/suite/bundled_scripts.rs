@@ -421,6 +421,7 @@ async fn a_hundred_thousand_payments_are_imported(backend: crate::support::Backe
 test_on_both_backends!(slow: a_hundred_thousand_payments_are_imported);
 
 test_on_both_backends!(
+    and_through_json:
     unpaid_contracts_per_sales_person,
     events_without_support_soonest_first,
     activity_per_sales_person,

@@ -19,8 +19,8 @@ use epic_events_core::services::event_service::{self, EventChanges, EventRow, Ne
 use epic_events_core::services::{Session, retry};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 use support::{
-    Backend, BinaryOutput, Script, TestDatabase, binary_command, customer_id, hold_contract,
-    run_binary_in, run_command, session,
+    Backend, BinaryOutput, Script, TestDatabase, binary_command, chosen_client, client_over,
+    customer_id, hold_contract, run_binary_in, run_command, session, sign_in,
 };
 
 /// How many writers run at once in these tests.
@@ -210,9 +210,16 @@ impl LiveShell {
     }
 }
 
+/// Through the API, as the shell records a payment: each writer its own connection (its
+/// own process, in a team); the core retries the conflicts.
 async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let manager1 = session(&database, "manager1").await;
+    let client = chosen_client();
+    let token = sign_in(
+        client_over(&database.connection, client).as_ref(),
+        "manager1",
+    )
+    .await;
     for (total, payment, payment_cents, accepted) in [
         ("100.00", "10", 1000, 10),
         ("100.00", "60", 6000, 1),
@@ -221,22 +228,23 @@ async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::B
         let contract = new_contract(&database, total, true).await;
         let mut workers = Vec::new();
         for connection in connections(&database, WRITERS).await {
-            let session = manager1.clone();
+            let crm = client_over(&connection, client);
+            let token = token.clone();
             let payment = payment.to_owned();
             workers.push(tokio::spawn(async move {
-                retry::retrying(|| {
-                    contract_service::record_payment(&connection, &session, contract.id, &payment)
-                })
-                .await
+                crm.record_payment(&token, contract.id, payment).await
             }));
         }
         let mut paid = 0;
         for worker in workers {
             match worker.await.unwrap() {
                 Ok(_) => paid += 1,
-                Err(CoreError::Validation { field, rule }) => {
-                    assert_eq!(field, "montant payé");
-                    assert!(rule.contains("dépasse le reste à payer"), "{rule}");
+                Err(error) if error.code == epic_events_api::ErrorCode::Validation => {
+                    assert_eq!(error.field.as_deref(), Some("montant payé"));
+                    assert!(
+                        error.message.contains("dépasse le reste à payer"),
+                        "{error}"
+                    );
                 }
                 Err(other) => panic!("a payment failed otherwise than by the balance: {other}"),
             }
@@ -1069,8 +1077,8 @@ async fn the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_ag
     );
 }
 
+test_on_both_backends!(and_through_json: concurrent_payments_add_up_and_never_overpay);
 test_on_both_backends!(
-    concurrent_payments_add_up_and_never_overpay,
     payments_from_separate_processes_add_up,
     a_signature_and_a_payment_at_once_are_both_kept,
     two_people_editing_different_fields_both_keep_their_change,

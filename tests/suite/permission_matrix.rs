@@ -723,4 +723,4 @@ async fn support_column(backend: crate::support::Backend) {
     services_and_scripts_agree(backend, "support1").await;
 }
 
-test_on_both_backends!(slow: management_column, sales_column, support_column);
+test_on_both_backends!(slow and_through_json: management_column, sales_column, support_column);

@@ -484,13 +484,8 @@ async fn main_screens(backend: crate::support::Backend) {
     );
 }
 
-test_on_both_backends!(
-    sales_journey,
-    management_journey,
-    support_journey,
-    menus_offer_what_the_core_allows,
-    main_screens
-);
+test_on_both_backends!(and_through_json: sales_journey, management_journey, support_journey);
+test_on_both_backends!(menus_offer_what_the_core_allows, main_screens);
 
 async fn a_database_without_schema_is_explained(backend: crate::support::Backend) {
     let database = TestDatabase::empty(backend).await;

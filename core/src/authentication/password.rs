@@ -3,11 +3,8 @@
 //! Hashes are PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$…`), so verification reads the
 //! parameters from the stored hash and keeps working when the parameters below are raised.
 
-use std::fmt;
-
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use sea_orm::DeriveValueType;
 
 /// Memory cost in KiB: OWASP's recommended minimum for argon2id (19 MiB).
 pub const MEMORY_COST_KIB: u32 = 19 * 1024;
@@ -16,29 +13,7 @@ pub const ITERATIONS: u32 = 2;
 /// Degree of parallelism.
 pub const PARALLELISM: u32 = 1;
 
-/// An argon2id hash in PHC string form, as stored in `user.password_hash`.
-///
-/// Its `Debug` output never shows the hash.
-#[derive(Clone, PartialEq, Eq, DeriveValueType)]
-pub struct PasswordHash(String);
-
-impl PasswordHash {
-    /// Wraps a PHC string read from elsewhere than the database.
-    pub fn from_phc_string(phc: impl Into<String>) -> Self {
-        Self(phc.into())
-    }
-
-    /// The PHC string, for storage.
-    pub fn as_phc_string(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PasswordHash {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("PasswordHash(<masqué>)")
-    }
-}
+pub use crate::entities::user::PasswordHash;
 
 /// Hashing failed: only possible if the system's random generator is unavailable.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +30,7 @@ fn hasher() -> Argon2<'static> {
 pub fn hash_password(password: &str) -> Result<PasswordHash, PasswordHashingError> {
     hasher()
         .hash_password(password.as_bytes())
-        .map(|hash| PasswordHash(hash.to_string()))
+        .map(|hash| PasswordHash::from_phc_string(hash.to_string()))
         .map_err(|_| PasswordHashingError)
 }
 
@@ -100,7 +75,7 @@ mod tests {
                 .unwrap()
                 .to_string();
             assert!(other.contains(&format!("m={memory},t={iterations},p={parallelism}")));
-            let other = PasswordHash(other);
+            let other = PasswordHash::from_phc_string(other);
             assert!(verify_password("un autre mot de passe", &other));
             assert!(!verify_password("un autre mot de pass", &other));
         }
@@ -108,10 +83,13 @@ mod tests {
 
     #[test]
     fn a_malformed_hash_never_matches() {
-        assert!(!verify_password("", &PasswordHash(String::new())));
+        assert!(!verify_password(
+            "",
+            &PasswordHash::from_phc_string(String::new())
+        ));
         assert!(!verify_password(
             "x",
-            &PasswordHash("$argon2id$garbage".into())
+            &PasswordHash::from_phc_string("$argon2id$garbage")
         ));
     }
 }

@@ -2,8 +2,6 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::authentication::password::PasswordHash;
-
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "user")]
 pub struct Model {
@@ -52,3 +50,27 @@ impl Related<super::role::Entity> for Entity {
 }
 
 super::maintain_timestamps!();
+
+/// An argon2id hash in PHC string form, as stored in `user.password_hash`.
+///
+/// Its `Debug` output never shows the hash.
+#[derive(Clone, PartialEq, Eq, sea_orm::DeriveValueType)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    /// Wraps a PHC string read from elsewhere than the database.
+    pub fn from_phc_string(phc: impl Into<String>) -> Self {
+        Self(phc.into())
+    }
+
+    /// The PHC string, for storage.
+    pub fn as_phc_string(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("PasswordHash(<masqué>)")
+    }
+}

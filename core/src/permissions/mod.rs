@@ -191,7 +191,7 @@ impl Target {
     }
 }
 
-pub use crate::catalogue::event::EventField;
+pub use epic_events_api::catalogue::event::EventField;
 
 /// Whether `role` may modify `field` of an event it may update at all.
 pub fn may_edit_event_field(role: Role, field: EventField) -> bool {
@@ -224,7 +224,7 @@ pub enum PermissionDenied {
         resource: Resource,
     },
     /// The role may modify the record, but not this field.
-    #[error("le rôle {role} ne permet pas de modifier le champ « {} » d'un évènement", crate::catalogue::Catalogue::label(*field))]
+    #[error("le rôle {role} ne permet pas de modifier le champ « {} » d'un évènement", epic_events_api::catalogue::Catalogue::label(*field))]
     Field {
         /// The actor's role.
         role: Role,

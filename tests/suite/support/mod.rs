@@ -374,6 +374,30 @@ async fn copy_mysql_database(server_url: &str, from: &str, to: &str) {
 /// `cargo test -- --skip ::slow::` leaves them out of a quick run.
 #[macro_export]
 macro_rules! test_on_both_backends {
+    // The scenario on both backends, then again with every call to the core sent through
+    // JSON text (`name::through_json::sqlite`…): the same results through the seam.
+    (slow and_through_json: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                mod slow {
+                    $crate::test_on_both_backends!(@tests super::super::$name);
+                    mod through_json {
+                        $crate::test_on_both_backends!(@json super::super::super::$name);
+                    }
+                }
+            }
+        )*
+    };
+    (and_through_json: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                $crate::test_on_both_backends!(@tests super::$name);
+                mod through_json {
+                    $crate::test_on_both_backends!(@json super::super::$name);
+                }
+            }
+        )*
+    };
     (slow: $($name:ident),* $(,)?) => {
         $(
             mod $name {
@@ -389,6 +413,22 @@ macro_rules! test_on_both_backends {
                 $crate::test_on_both_backends!(@tests super::$name);
             }
         )*
+    };
+    (@json $scenario:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            $crate::support::through_json($scenario($crate::support::Backend::Sqlite)).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[cfg_attr(
+            not(mysql_tests),
+            ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+        )]
+        async fn mysql() {
+            $crate::support::require_mysql();
+            $crate::support::through_json($scenario($crate::support::Backend::MySql)).await;
+        }
     };
     (@tests $scenario:path) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -481,6 +521,11 @@ pub fn binary_command(
         .current_dir(directory)
         .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
         .env_remove("EPIC_EVENTS_JWT_SECRET")
+        .env_remove("EPIC_EVENTS_JSON_ROUND_TRIP")
+        .envs(
+            (chosen_client() == Client::JsonRoundTrip)
+                .then_some(("EPIC_EVENTS_JSON_ROUND_TRIP", "1")),
+        )
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
         .env_remove("DATABASE_URL")
@@ -565,6 +610,90 @@ pub fn run_shell_in(
     input: &str,
 ) -> BinaryOutput {
     run_command_merged(binary_command(url, directory, arguments), input)
+}
+
+/// How a test reaches the core: as the people's side does, through the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Client {
+    /// The core's own implementation, in this process.
+    Local,
+    /// The same, every request, answer and piece of output sent through JSON text, as the
+    /// server mode will send them (`epic_events_api::JsonRoundTrip`). The server-mode issue
+    /// adds its remote client here: the one constructor the tests choose from.
+    JsonRoundTrip,
+}
+
+tokio::task_local! {
+    /// How the scenario under way reaches the core, when it is run through JSON.
+    static CLIENT: Client;
+}
+
+/// Runs `scenario` with every call to the core sent through JSON text: its script runs
+/// ([`Script::run`]), the clients it asks for ([`chosen_client`]) and the program it
+/// starts ([`binary_command`]).
+pub async fn through_json(scenario: impl std::future::Future<Output = ()>) {
+    CLIENT.scope(Client::JsonRoundTrip, scenario).await;
+}
+
+/// How the scenario under way reaches the core: through JSON inside [`through_json`],
+/// directly otherwise.
+pub fn chosen_client() -> Client {
+    CLIENT.try_with(|client| *client).unwrap_or(Client::Local)
+}
+
+/// The API over `database`, reached the way `client` says.
+pub fn client(database: &TestDatabase, client: Client) -> std::sync::Arc<dyn epic_events_api::Crm> {
+    client_with_limits(database, client, Default::default())
+}
+
+/// The API over `connection` (a pool of its own), reached the way `client` says.
+pub fn client_over(
+    connection: &DatabaseConnection,
+    client: Client,
+) -> std::sync::Arc<dyn epic_events_api::Crm> {
+    crm_over(connection, client, Default::default())
+}
+
+/// The same, its script runs within `limits`.
+pub fn client_with_limits(
+    database: &TestDatabase,
+    client: Client,
+    limits: epic_events_core::scripting::sandbox::ScriptLimits,
+) -> std::sync::Arc<dyn epic_events_api::Crm> {
+    crm_over(&database.connection, client, limits)
+}
+
+fn crm_over(
+    connection: &DatabaseConnection,
+    client: Client,
+    limits: epic_events_core::scripting::sandbox::ScriptLimits,
+) -> std::sync::Arc<dyn epic_events_api::Crm> {
+    let keys = epic_events_core::authentication::token::SessionKeys::new(
+        epic_events_core::authentication::token::JwtSecret::new(vec![5; 32]).expect("secret"),
+        chrono::Duration::hours(1),
+    );
+    let core = epic_events_core::handle::Core::over(connection.clone());
+    let local: std::sync::Arc<dyn epic_events_api::Crm> = std::sync::Arc::new(
+        epic_events_core::local::LocalCrm::new(core, keys).with_script_limits(limits),
+    );
+    match client {
+        Client::Local => local,
+        Client::JsonRoundTrip => std::sync::Arc::new(epic_events_api::Forwarding::new(
+            epic_events_api::JsonRoundTrip::new(local),
+        )),
+    }
+}
+
+/// The session token of the demo user `username` (password `demo-epic-events`), signed in
+/// through `crm`.
+pub async fn sign_in(
+    crm: &dyn epic_events_api::Crm,
+    username: &str,
+) -> epic_events_api::SessionToken {
+    crm.sign_in(username.to_owned(), "demo-epic-events".to_owned())
+        .await
+        .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"))
+        .token
 }
 
 /// The core session of the demo user `username` (password `demo-epic-events`).
@@ -775,9 +904,37 @@ impl<'a> Script<'a> {
         self
     }
 
+    /// Runs it as its user through the API (directly, or through JSON inside
+    /// [`through_json`]).
     pub async fn run(self, database: &TestDatabase) -> ScriptResult {
-        let user = session(database, self.username).await.user;
-        self.run_as(database, user).await
+        self.run_through(database, chosen_client()).await
+    }
+
+    /// Runs it as its user through the API, reached the way `client` says: what
+    /// `executer` and typed commands do.
+    pub async fn run_through(self, database: &TestDatabase, client: Client) -> ScriptResult {
+        let crm = client_with_limits(database, client, self.limits);
+        let token = sign_in(crm.as_ref(), self.username).await;
+        let request = epic_events_api::scripts::ScriptRequest {
+            text: self.source,
+            files: epic_events_cli::commands::script::named_files(&self.parameters)
+                .expect("the named files are readable"),
+            parameters: self.parameters,
+            simulation: self.simulation,
+            format: self.format,
+        };
+        let run = crm
+            .run_script(&token, request)
+            .await
+            .unwrap_or_else(|error| panic!("the run was refused: {error}"));
+        let (mut data, mut messages) = (SharedBuffer::default(), SharedBuffer::default());
+        epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
+            .expect("the output is written");
+        ScriptResult {
+            outcome: run.result,
+            data: data.text(),
+            messages: messages.text(),
+        }
     }
 
     /// Runs it as `user`, signed in already (so that a test can time the run alone).
