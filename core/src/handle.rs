@@ -1,12 +1,8 @@
-//! The core's handle: what the shell, scripts and commands call, and the seam a remote
-//! implementation (the server mode) will sit behind.
-//!
-//! [`Core`] owns the database connection and exposes the services by record type
-//! (`core.contracts().record_payment(&session, id, "1 250,50")`); [`Work`] is the same
-//! services inside one transaction (a script run), committed or rolled back as a whole;
-//! [`BlockingCore`] is the shell's façade, waiting for each call. Their methods take and
-//! return plain data — sessions, typed inputs, rows, pages — never a connection or a
-//! transaction, so that nothing above them holds one.
+//! The core's handle, inside the core: the services by record type over the connection
+//! ([`Core`]: `core.contracts().record_payment(&session, id, "1 250,50")`) or inside one
+//! transaction ([`Work`]: a script run, committed or rolled back as a whole). What the
+//! people's side calls is the API (`local::LocalCrm` over a `Core`); the script API calls
+//! a `Work`.
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
@@ -212,56 +208,6 @@ impl Work {
     /// roll back ends with its connection.
     pub async fn rollback(self) {
         let _ = self.transaction.rollback().await;
-    }
-}
-
-/// The core for a caller that does not run async code (the shell): each call waits for
-/// its answer, at most the database's call deadline.
-pub struct BlockingCore {
-    core: Core,
-    runtime: tokio::runtime::Handle,
-}
-
-impl BlockingCore {
-    /// `core`, its calls run on `runtime`.
-    pub fn new(core: Core, runtime: tokio::runtime::Handle) -> Self {
-        Self { core, runtime }
-    }
-
-    /// A read: waits for `call`'s answer, at most the call deadline.
-    pub fn read<'a, T, Call>(&'a self, call: impl FnOnce(&'a Core) -> Call) -> Result<T, CoreError>
-    where
-        Call: Future<Output = Result<T, CoreError>> + 'a,
-    {
-        self.runtime.block_on(retry::bounded(call(&self.core)))
-    }
-
-    /// A change: its transaction is retried when it meets another writer's lock, then
-    /// explained (`retry::retrying`).
-    pub fn write<'a, T, Call>(
-        &'a self,
-        mut call: impl FnMut(&'a Core) -> Call,
-    ) -> Result<T, CoreError>
-    where
-        Call: Future<Output = Result<T, CoreError>> + 'a,
-    {
-        self.runtime.block_on(retry::retrying(|| call(&self.core)))
-    }
-
-    /// Runs `work` to its end on the runtime (a script run, which bounds its own calls).
-    pub fn run<'a, T>(&'a self, work: impl FnOnce(&'a Core) -> T) -> T::Output
-    where
-        T: Future + 'a,
-    {
-        self.runtime.block_on(work(&self.core))
-    }
-}
-
-impl std::ops::Deref for BlockingCore {
-    type Target = Core;
-
-    fn deref(&self) -> &Core {
-        &self.core
     }
 }
 

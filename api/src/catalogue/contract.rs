@@ -197,6 +197,20 @@ pub struct ContractChanges {
     pub signed: Option<bool>,
 }
 
+impl ContractChanges {
+    /// Each field this change sets, with its value as given.
+    pub fn given(&self) -> Vec<(ContractField, Given)> {
+        [
+            (TotalAmount, self.total_amount.clone().map(Given::Text)),
+            (BalanceDue, self.balance_due.clone().map(Given::Text)),
+            (Signed, self.signed.map(Given::YesNo)),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, value?)))
+        .collect()
+    }
+}
+
 impl Typed<ContractField> for NewContract {
     /// Sets `field` to `value`, as typed; an empty optional field keeps its default.
     fn set(&mut self, field: ContractField, value: Given) -> Result<(), ApiError> {

@@ -287,6 +287,22 @@ pub struct EventChanges {
 }
 
 impl EventChanges {
+    /// Each field of the event's own this change sets, with its value as given (the
+    /// support, a reference to another record, is given apart).
+    pub fn given(&self) -> Vec<(EventField, Given)> {
+        [
+            (Name, self.event_name.clone().map(Given::Text)),
+            (Start, self.start.clone().map(Given::Text)),
+            (End, self.end.clone().map(Given::Text)),
+            (Location, self.location.clone().map(Given::Text)),
+            (Attendees, self.attendees.map(Given::WholeNumber)),
+            (Note, self.note.clone().map(Given::Text)),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field, value?)))
+        .collect()
+    }
+
     /// Each changeable field, and whether this change sets it.
     pub fn requested(&self) -> [(EventField, bool); 7] {
         [

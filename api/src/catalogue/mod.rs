@@ -292,6 +292,16 @@ pub enum Given {
 }
 
 impl Given {
+    /// As a person would have typed it (`oui`, `1200`): what a field's rule reads.
+    pub fn typed_text(&self) -> String {
+        match self {
+            Given::Text(text) => text.clone(),
+            Given::WholeNumber(number) => number.to_string(),
+            Given::YesNo(true) => "oui".to_owned(),
+            Given::YesNo(false) => "non".to_owned(),
+        }
+    }
+
     /// As text, for fields read as text (amounts and moments are read by the core's rules).
     pub fn text(self, label: &str) -> Result<String, ApiError> {
         match self {

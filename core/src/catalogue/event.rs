@@ -2,7 +2,8 @@
 
 pub use epic_events_api::catalogue::event::*;
 
-use super::{Catalogue, FieldRule};
+use super::{Catalogue, FieldRule, StoredField, Value, not_typed};
+use crate::entities::event::Column;
 use crate::errors::CoreError;
 use crate::formatting::DATE_TIME_EXAMPLE;
 use crate::validation;
@@ -39,19 +40,83 @@ pub fn note(text: &str) -> Result<String, CoreError> {
 }
 
 impl FieldRule for EventField {
-    type Checked = ();
+    type Checked = Value;
 
     /// Whether `text`, typed for this field, meets the field's own rule (the rules across
     /// fields — an end after the start — are the service's, at the write).
-    fn checked(self, text: &str) -> Result<(), CoreError> {
+    fn checked(self, text: &str) -> Result<Value, CoreError> {
         let label = self.label();
         match self {
-            Name => validation::required_text(label, text, NAME_MAXIMUM_LENGTH).map(drop),
-            Location => validation::required_text(label, text, LOCATION_MAXIMUM_LENGTH).map(drop),
-            Start | End => date_time(label, text).map(drop),
-            Attendees => attendees(crate::formatting::read_whole_number(label, text)?).map(drop),
-            Note => note(text).map(drop),
-            _ => Ok(()),
+            Name => validation::required_text(label, text, NAME_MAXIMUM_LENGTH).map(Value::Text),
+            Location => {
+                validation::required_text(label, text, LOCATION_MAXIMUM_LENGTH).map(Value::Text)
+            }
+            Start | End => date_time(label, text).map(Value::Moment),
+            Attendees => attendees(crate::formatting::read_whole_number(label, text)?)
+                .map(|attendees| Value::Number(attendees.into())),
+            Note => note(text).map(Value::Text),
+            // The contract is given by reference, the support apart (a lookup).
+            Contract => Ok(Value::Number(
+                crate::formatting::read_whole_number::<i32>(label, text)?.into(),
+            )),
+            Support => Ok(Value::Text(text.trim().to_owned())),
+            Id | Number | ContractId | CustomerId | Customer | Contact | ContactEmail
+            | ContactPhone | SalesUserId | SupportId | CreatedAt | UpdatedAt => {
+                Err(not_typed(label).into())
+            }
         }
+    }
+}
+
+impl StoredField for EventField {
+    type Column = Column;
+
+    /// The column a field of the event's own is stored in (the support by its id, apart).
+    fn column(self) -> Option<Column> {
+        match self {
+            Name => Some(Column::EventName),
+            Start => Some(Column::StartDatetime),
+            End => Some(Column::EndDatetime),
+            Location => Some(Column::Location),
+            Attendees => Some(Column::Attendees),
+            Note => Some(Column::Note),
+            Id | Number | ContractId | Contract | CustomerId | Customer | Contact
+            | ContactEmail | ContactPhone | SalesUserId | SupportId | Support | CreatedAt
+            | UpdatedAt => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{Given, Typed};
+
+    #[test]
+    fn every_field_of_the_events_own_is_stored_checked_and_given() {
+        for (field, typed) in [
+            (Name, "Gala"),
+            (Start, "22/11/2027 14:30"),
+            (End, "22/11/2027 18:00"),
+            (Location, "Lyon"),
+            (Attendees, "1 200"),
+            (Note, "ligne 1\nligne 2"),
+        ] {
+            assert!(EventField::CHANGEABLE.contains(&field));
+            assert!(field.column().is_some(), "{field:?} has no column");
+            let changes = EventChanges::of(field, Given::Text(typed.into())).unwrap();
+            let given = changes.given();
+            assert_eq!(given.len(), 1, "{field:?}");
+            assert_eq!(given[0].0, field);
+            assert_eq!(
+                field.accepted(&given[0].1).unwrap(),
+                field.checked(typed).unwrap()
+            );
+        }
+        assert_eq!(Attendees.checked("1 200").unwrap(), Value::Number(1200));
+        // The support is a reference, written apart.
+        assert!(Support.column().is_none());
+        let changes = EventChanges::of(Support, Given::Text("support1".into())).unwrap();
+        assert!(changes.given().is_empty());
     }
 }

@@ -31,6 +31,77 @@ pub trait FieldRule: Catalogue {
     fn check(self, text: &str) -> Result<(), CoreError> {
         self.checked(text).map(drop)
     }
+
+    /// `given` (typed text, or a script's typed value) when it meets the field's rule.
+    fn accepted(self, given: &Given) -> Result<Self::Checked, CoreError> {
+        self.checked(&given.typed_text())
+    }
+}
+
+/// A field's value, as its rule accepted it or as a row holds it, as a column stores it.
+pub fn stored(value: Value) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    match value {
+        Value::Number(number) => Expr::value(number),
+        Value::Text(text) | Value::Phone(text) => Expr::value(text),
+        Value::Money(amount) => Expr::value(crate::money::StoredMoney(amount)),
+        Value::Decimal(decimal) => Expr::value(decimal),
+        Value::Moment(moment) => Expr::value(moment),
+        Value::YesNo(yes) => Expr::value(yes),
+        Value::Nothing => Expr::value(Option::<i32>::None),
+    }
+}
+
+/// The columns that change when the fields `values` (as their rules accepted them) are
+/// written over `current`: the fields whose value differs, each in its column.
+pub fn changed_columns<F: StoredField<Checked = Value>>(
+    values: Vec<(F, Value)>,
+    current: &F::Row,
+) -> Vec<(F::Column, sea_orm::sea_query::SimpleExpr)> {
+    values
+        .into_iter()
+        .filter(|(field, value)| field.read(current) != *value)
+        .filter_map(|(field, value)| Some((field.column()?, stored(value))))
+        .collect()
+}
+
+/// The value of `field` among `values`, when it is an amount (what an amount field's rule
+/// and reading give).
+pub fn money_of<F: Catalogue>(
+    values: &[(F, Value)],
+    field: F,
+) -> Result<crate::money::Money, CoreError> {
+    match values.iter().find(|(given, _)| *given == field) {
+        Some((_, Value::Money(amount))) => Ok(*amount),
+        _ => Err(not_of_its_kind(field)),
+    }
+}
+
+/// The value of `field` among `values`, when it is a moment.
+pub fn moment_of<F: Catalogue>(
+    values: &[(F, Value)],
+    field: F,
+) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
+    match values.iter().find(|(given, _)| *given == field) {
+        Some((_, Value::Moment(moment))) => Ok(*moment),
+        _ => Err(not_of_its_kind(field)),
+    }
+}
+
+/// The value of `field` among `values`, when it is yes or no.
+pub fn yes_no_of<F: Catalogue>(values: &[(F, Value)], field: F) -> Result<bool, CoreError> {
+    match values.iter().find(|(given, _)| *given == field) {
+        Some((_, Value::YesNo(yes))) => Ok(*yes),
+        _ => Err(not_of_its_kind(field)),
+    }
+}
+
+/// A catalogue whose rule and reading of `field` disagree on its kind: a fault of the
+/// program, not of the input.
+fn not_of_its_kind<F: Catalogue>(field: F) -> CoreError {
+    CoreError::unexpected(std::io::Error::other(format!(
+        "the catalogue's value of {field:?} is not of its kind"
+    )))
 }
 
 /// The fields stored as typed, in a column of their own.

@@ -1,7 +1,6 @@
 //! Contracts: everyone reads them; management creates, modifies and deletes any; a sales
 //! user modifies those of their own customers.
 
-use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
@@ -14,7 +13,7 @@ use crate::catalogue::{Catalogue, NumberedKind};
 use crate::entities::contract;
 use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
-use crate::money::{Money, StoredMoney};
+use crate::money::Money;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
@@ -27,6 +26,12 @@ use crate::validation;
 pub use epic_events_api::lists::ContractList;
 
 use crate::catalogue::contract::amount;
+use crate::catalogue::{FieldRule, Value, changed_columns, money_of, yes_no_of};
+
+/// `text`, typed for the amount field `field`, as its rule reads it.
+fn checked_money(field: ContractField, text: &str) -> Result<Money, CoreError> {
+    money_of(&[(field, field.checked(text)?)], field)
+}
 
 fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
     if balance > total {
@@ -248,9 +253,9 @@ pub async fn create(
             customer_sales_user_id: customer.user_sales_id,
         },
     )?;
-    let total = amount(ContractField::TotalAmount.label(), &input.total_amount)?;
+    let total = checked_money(ContractField::TotalAmount, &input.total_amount)?;
     let balance = match &input.balance_due {
-        Some(text) => amount(ContractField::BalanceDue.label(), text)?,
+        Some(text) => checked_money(ContractField::BalanceDue, text)?,
         None => total,
     };
     check_balance(total, balance)?;
@@ -309,18 +314,13 @@ pub async fn update(
     seen: Option<&ContractRow>,
 ) -> Result<ContractRow, CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Update).await?;
+    let given = changes.given();
     if let Some(seen) = seen {
-        let fields = [
-            (
-                changes.total_amount.is_some(),
-                seen.total_amount != current.total_amount,
-            ),
-            (
-                changes.balance_due.is_some(),
-                seen.balance_due != current.balance_due,
-            ),
-            (changes.signed.is_some(), seen.signed != current.signed),
-        ];
+        // Each field compared by its catalogue.
+        let fields: Vec<(bool, bool)> = given
+            .iter()
+            .map(|(field, _)| (true, field.read(seen) != field.read(&current)))
+            .collect();
         let now = Current {
             what: "le contrat",
             label: &current.contract_number,
@@ -330,42 +330,31 @@ pub async fn update(
         };
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
-    let total = match &changes.total_amount {
-        Some(text) => amount(ContractField::TotalAmount.label(), text)?,
-        None => current.total_amount,
-    };
-    let balance = match &changes.balance_due {
-        Some(text) => amount(ContractField::BalanceDue.label(), text)?,
-        None => current.balance_due,
-    };
-    check_balance(total, balance)?;
-    let signed = match changes.signed {
-        Some(false) if current.signed => {
-            return Err(CoreError::validation(
-                ContractField::Signed.label(),
-                "un contrat signé ne peut pas redevenir non signé",
-            ));
+    // Every changeable field as it will be: as given (its rule applied), else as it is.
+    let mut values: Vec<(ContractField, Value)> = ContractField::CHANGEABLE
+        .iter()
+        .map(|field| (*field, field.read(&current)))
+        .collect();
+    for (field, value) in &given {
+        let accepted = field.accepted(value)?;
+        if let Some(slot) = values.iter_mut().find(|(changed, _)| changed == field) {
+            slot.1 = accepted;
         }
-        Some(signed) => signed,
-        None => current.signed,
-    };
+    }
+    // The rules across fields.
+    check_balance(
+        money_of(&values, ContractField::TotalAmount)?,
+        money_of(&values, ContractField::BalanceDue)?,
+    )?;
+    let signed = yes_no_of(&values, ContractField::Signed)?;
+    if current.signed && !signed {
+        return Err(CoreError::validation(
+            ContractField::Signed.label(),
+            "un contrat signé ne peut pas redevenir non signé",
+        ));
+    }
     // Only what changes is written: a concurrent change of another field stays.
-    let mut columns: Vec<(contract::Column, SimpleExpr)> = Vec::new();
-    if total != current.total_amount {
-        columns.push((
-            contract::Column::TotalAmount,
-            Expr::value(StoredMoney(total)),
-        ));
-    }
-    if balance != current.balance_due {
-        columns.push((
-            contract::Column::BalanceDue,
-            Expr::value(StoredMoney(balance)),
-        ));
-    }
-    if signed != current.signed {
-        columns.push((contract::Column::Signed, Expr::value(signed)));
-    }
+    let columns = changed_columns(values, &current);
     if columns.is_empty() {
         return Ok(current);
     }

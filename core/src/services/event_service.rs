@@ -2,7 +2,7 @@
 //! customer; the assigned support user runs them; management chooses the support user.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
@@ -10,7 +10,9 @@ use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_i
 use crate::catalogue::Searched;
 use crate::catalogue::event::NUMBER_LOOKUP_LABEL;
 pub use crate::catalogue::event::{EventChanges, EventField, NewEvent, SupportUser};
-use crate::catalogue::{Catalogue, NumberedKind};
+use crate::catalogue::{
+    Catalogue, FieldRule, Given, NumberedKind, Value, changed_columns, moment_of,
+};
 use crate::entities::event;
 use crate::errors::CoreError;
 use crate::paging::{Page, PageRequest};
@@ -27,7 +29,7 @@ use crate::validation;
 pub use crate::catalogue::event::{
     LOCATION_MAXIMUM_LENGTH, NAME_MAXIMUM_LENGTH, NOTE_MAXIMUM_LENGTH,
 };
-use crate::catalogue::event::{attendees, date_time, note};
+use crate::catalogue::event::{attendees, date_time};
 
 /// The criteria of a search, as users know them.
 pub mod criterion {
@@ -259,21 +261,33 @@ pub async fn create(
             )
         })?;
     may_create_for(session, &contract)?;
-    let event_name = validation::required_text(
-        EventField::Name.label(),
-        &input.event_name,
-        NAME_MAXIMUM_LENGTH,
-    )?;
-    let start = date_time(EventField::Start.label(), &input.start)?;
-    let end = date_time(EventField::End.label(), &input.end)?;
+    // Each field by its rule, then the rule across fields.
+    let values = [
+        (EventField::Name, Given::Text(input.event_name.clone())),
+        (EventField::Start, Given::Text(input.start.clone())),
+        (EventField::End, Given::Text(input.end.clone())),
+        (EventField::Location, Given::Text(input.location.clone())),
+        (EventField::Attendees, Given::WholeNumber(input.attendees)),
+        (EventField::Note, Given::Text(input.note.clone())),
+    ]
+    .into_iter()
+    .map(|(field, given)| Ok((field, field.accepted(&given)?)))
+    .collect::<Result<Vec<(EventField, Value)>, CoreError>>()?;
+    let (start, end) = (
+        moment_of(&values, EventField::Start)?,
+        moment_of(&values, EventField::End)?,
+    );
     check_dates(start, end)?;
-    let location = validation::required_text(
-        EventField::Location.label(),
-        &input.location,
-        LOCATION_MAXIMUM_LENGTH,
-    )?;
+    let text_of = |field: EventField| match values.iter().find(|(given, _)| *given == field) {
+        Some((_, Value::Text(text))) => text.clone(),
+        _ => String::new(),
+    };
+    let (event_name, location, note) = (
+        text_of(EventField::Name),
+        text_of(EventField::Location),
+        text_of(EventField::Note),
+    );
     let attendees = attendees(input.attendees)?;
-    let note = note(&input.note)?;
 
     let created = numbering::insert_numbered(&transaction, number, &highest_stored, |number| {
         event_repository::insert(
@@ -366,47 +380,30 @@ pub async fn update(
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
 
-    let mut columns: Vec<(event::Column, SimpleExpr)> = Vec::new();
-    if let Some(text) = &changes.event_name {
-        let value = validation::required_text(EventField::Name.label(), text, NAME_MAXIMUM_LENGTH)?;
-        if value != current.event_name {
-            columns.push((event::Column::EventName, Expr::value(value)));
+    // The fields of the event's own as they will be: as given (their rules applied),
+    // else as they are; then the rule across fields.
+    let mut values: Vec<(EventField, Value)> = [
+        EventField::Name,
+        EventField::Start,
+        EventField::End,
+        EventField::Location,
+        EventField::Attendees,
+        EventField::Note,
+    ]
+    .iter()
+    .map(|field| (*field, field.read(&current)))
+    .collect();
+    for (field, value) in changes.given() {
+        let accepted = field.accepted(&value)?;
+        if let Some(slot) = values.iter_mut().find(|(changed, _)| *changed == field) {
+            slot.1 = accepted;
         }
     }
-    let start = match &changes.start {
-        Some(text) => date_time(EventField::Start.label(), text)?,
-        None => current.start_datetime,
-    };
-    let end = match &changes.end {
-        Some(text) => date_time(EventField::End.label(), text)?,
-        None => current.end_datetime,
-    };
-    check_dates(start, end)?;
-    if start != current.start_datetime {
-        columns.push((event::Column::StartDatetime, Expr::value(start)));
-    }
-    if end != current.end_datetime {
-        columns.push((event::Column::EndDatetime, Expr::value(end)));
-    }
-    if let Some(text) = &changes.location {
-        let value =
-            validation::required_text(EventField::Location.label(), text, LOCATION_MAXIMUM_LENGTH)?;
-        if value != current.location {
-            columns.push((event::Column::Location, Expr::value(value)));
-        }
-    }
-    if let Some(value) = changes.attendees {
-        let value = attendees(value)?;
-        if value != current.attendees {
-            columns.push((event::Column::Attendees, Expr::value(value)));
-        }
-    }
-    if let Some(text) = &changes.note {
-        let value = note(text)?;
-        if value != current.note {
-            columns.push((event::Column::Note, Expr::value(value)));
-        }
-    }
+    check_dates(
+        moment_of(&values, EventField::Start)?,
+        moment_of(&values, EventField::End)?,
+    )?;
+    let mut columns = changed_columns(values, &current);
     if let Some(support) = &changes.support {
         let support_id = match support {
             Some(user) => Some(support_user_id(&transaction, user).await?),
