@@ -101,12 +101,14 @@ impl LocalCrm {
         Self { limits, ..self }
     }
 
-    /// The session `token` stands for, as the database says now.
-    async fn open(&self, token: &SessionToken) -> Result<Session, ApiError> {
+    /// The session `token` stands for, as the database says now, and the core to call
+    /// with it.
+    async fn open(&self, token: &SessionToken) -> Result<(Session, &Core), ApiError> {
         let core = self.core().await?;
-        retry::retrying(|| core.session(Some(token), &self.keys))
+        let session = retry::retrying(|| core.session(Some(token), &self.keys))
             .await
-            .map_err(api_error)
+            .map_err(api_error)?;
+        Ok((session, core))
     }
 
     /// A read, bounded in time.
@@ -219,7 +221,7 @@ impl Crm for LocalCrm {
     }
 
     async fn session(&self, token: &SessionToken) -> Result<SessionInfo, ApiError> {
-        let session = self.open(token).await?;
+        let (session, _) = self.open(token).await?;
         Ok(SessionInfo {
             features: Feature::ALL
                 .into_iter()
@@ -244,8 +246,7 @@ impl Crm for LocalCrm {
         current_password: String,
         new_password: String,
     ) -> Result<SignedIn, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| {
             core.users()
                 .change_own_password(&session, &current_password, &new_password)
@@ -260,8 +261,7 @@ impl Crm for LocalCrm {
         record: Record,
         action: Action,
     ) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         match record {
             Record::User(id) => {
                 let user = self.read(core.users().detail(&session, id)).await?;
@@ -288,8 +288,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         field: EventField,
     ) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         core.events().permits_field(&session, field).map_err(denied)
     }
 
@@ -298,8 +297,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         contract_id: i32,
     ) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         let contract = self
             .read(core.contracts().detail(&session, contract_id))
             .await?;
@@ -315,8 +313,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         page: PageRequest,
     ) -> Result<Page<UserRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.users().list(&session, page)).await
     }
 
@@ -326,8 +323,7 @@ impl Crm for LocalCrm {
         words: String,
         page: PageRequest,
     ) -> Result<Page<UserRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.users().search(&session, &words, page)).await
     }
 
@@ -336,14 +332,12 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         page: PageRequest,
     ) -> Result<Page<UserRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.users().support_users(&session, page)).await
     }
 
     async fn user(&self, token: &SessionToken, id: i32) -> Result<UserRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.users().detail(&session, id)).await
     }
 
@@ -353,8 +347,7 @@ impl Crm for LocalCrm {
         input: NewUserInput,
         role: Role,
     ) -> Result<UserRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.users().create(&session, &input, role))
             .await
     }
@@ -366,21 +359,18 @@ impl Crm for LocalCrm {
         changes: UserChanges,
         seen: Option<UserRow>,
     ) -> Result<UserRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.users().update(&session, id, &changes, seen.as_ref()))
             .await
     }
 
     async fn delete_user(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.users().delete(&session, id)).await
     }
 
     async fn may_delete_user(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.users().may_delete(&session, id)).await
     }
 
@@ -392,8 +382,7 @@ impl Crm for LocalCrm {
         which: CustomerList,
         page: PageRequest,
     ) -> Result<Page<CustomerRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.customers().list(&session, which, page))
             .await
     }
@@ -404,15 +393,13 @@ impl Crm for LocalCrm {
         words: String,
         page: PageRequest,
     ) -> Result<Page<CustomerRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.customers().search(&session, &words, page))
             .await
     }
 
     async fn customer(&self, token: &SessionToken, id: i32) -> Result<CustomerRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.customers().detail(&session, id)).await
     }
 
@@ -421,8 +408,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         input: NewCustomer,
     ) -> Result<CustomerRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.customers().create(&session, &input))
             .await
     }
@@ -434,8 +420,7 @@ impl Crm for LocalCrm {
         changes: CustomerChanges,
         seen: Option<CustomerRow>,
     ) -> Result<CustomerRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| {
             core.customers()
                 .update(&session, id, &changes, seen.as_ref())
@@ -444,14 +429,12 @@ impl Crm for LocalCrm {
     }
 
     async fn delete_customer(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.customers().delete(&session, id)).await
     }
 
     async fn may_delete_customer(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.customers().may_delete(&session, id)).await
     }
 
@@ -463,8 +446,7 @@ impl Crm for LocalCrm {
         which: ContractList,
         page: PageRequest,
     ) -> Result<Page<ContractRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.contracts().list(&session, which, page))
             .await
     }
@@ -475,15 +457,13 @@ impl Crm for LocalCrm {
         words: String,
         page: PageRequest,
     ) -> Result<Page<ContractRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.contracts().search(&session, &words, page))
             .await
     }
 
     async fn contract(&self, token: &SessionToken, id: i32) -> Result<ContractRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.contracts().detail(&session, id)).await
     }
 
@@ -492,8 +472,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         number: String,
     ) -> Result<ContractRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.contracts().detail_by_number(&session, &number))
             .await
     }
@@ -503,8 +482,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         input: NewContract,
     ) -> Result<ContractRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.contracts().create(&session, &input))
             .await
     }
@@ -516,8 +494,7 @@ impl Crm for LocalCrm {
         changes: ContractChanges,
         seen: Option<ContractRow>,
     ) -> Result<ContractRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| {
             core.contracts()
                 .update(&session, id, &changes, seen.as_ref())
@@ -531,21 +508,18 @@ impl Crm for LocalCrm {
         id: i32,
         amount: String,
     ) -> Result<ContractRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.contracts().record_payment(&session, id, &amount))
             .await
     }
 
     async fn delete_contract(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.contracts().delete(&session, id)).await
     }
 
     async fn may_delete_contract(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.contracts().may_delete(&session, id)).await
     }
 
@@ -557,8 +531,7 @@ impl Crm for LocalCrm {
         which: EventList,
         page: PageRequest,
     ) -> Result<Page<EventRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.events().list(&session, which, page)).await
     }
 
@@ -569,15 +542,13 @@ impl Crm for LocalCrm {
         search: EventSearch,
         page: PageRequest,
     ) -> Result<Page<EventRow>, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.events().search(&session, which, &search, page))
             .await
     }
 
     async fn event(&self, token: &SessionToken, id: i32) -> Result<EventRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.events().detail(&session, id)).await
     }
 
@@ -586,8 +557,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         number: String,
     ) -> Result<EventRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.read(core.events().detail_by_number(&session, &number))
             .await
     }
@@ -597,8 +567,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         input: NewEvent,
     ) -> Result<EventRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.events().create(&session, &input)).await
     }
 
@@ -609,8 +578,7 @@ impl Crm for LocalCrm {
         changes: EventChanges,
         seen: Option<EventRow>,
     ) -> Result<EventRow, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         self.write(|| core.events().update(&session, id, &changes, seen.as_ref()))
             .await
     }
@@ -622,8 +590,7 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         request: ScriptRequest,
     ) -> Result<ScriptRun, ApiError> {
-        let session = self.open(token).await?;
-        let core = self.core().await?;
+        let (session, core) = self.open(token).await?;
         let run = Run::requested(request, self.limits);
         match runner::run(core, session.user, run).await {
             Ok((outcome, spool)) => {

@@ -2,15 +2,15 @@
 
 use crate::support;
 
+use epic_events_api::{ApiError, ErrorCode};
 use epic_events_core::entities::customer;
-use epic_events_core::errors::CoreError;
 use epic_events_core::paging::{Page, PageRequest};
 
 use epic_events_core::services::customer_service::{
-    self, CustomerChanges, CustomerList, CustomerRow, NewCustomer,
+    CustomerChanges, CustomerList, CustomerRow, NewCustomer,
 };
 use sea_orm::EntityTrait;
-use support::{TestDatabase, customer_id, session};
+use support::{TestDatabase, api_session, customer_id};
 
 async fn all_customers(database: &TestDatabase) -> Vec<customer::Model> {
     customer::Entity::find()
@@ -36,21 +36,19 @@ fn companies(page: &Page<CustomerRow>) -> Vec<String> {
         .collect()
 }
 
-fn is_permission_denied(outcome: &Result<impl std::fmt::Debug, CoreError>) -> bool {
-    matches!(outcome, Err(CoreError::PermissionDenied(_)))
+fn is_permission_denied(outcome: &Result<impl std::fmt::Debug, ApiError>) -> bool {
+    matches!(outcome, Err(error) if error.code == ErrorCode::PermissionDenied)
 }
 
 async fn only_sales_users_create_customers_and_own_them(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
     let before = all_customers(&database).await;
     for username in ["manager1", "support1"] {
-        let outcome = customer_service::create(
-            connection,
-            &session(&database, username).await,
-            &new_customer("01"),
-        )
-        .await;
+        let someone = api_session(&database, username).await;
+        let outcome = someone
+            .crm
+            .create_customer(&someone.token, new_customer("01"))
+            .await;
         assert!(is_permission_denied(&outcome), "{username}: {outcome:?}");
         assert_eq!(
             all_customers(&database).await,
@@ -58,8 +56,10 @@ async fn only_sales_users_create_customers_and_own_them(backend: crate::support:
             "{username} changed nothing"
         );
     }
-    let sales1 = session(&database, "sales1").await;
-    let created = customer_service::create(connection, &sales1, &new_customer("01"))
+    let sales1 = api_session(&database, "sales1").await;
+    let created = sales1
+        .crm
+        .create_customer(&sales1.token, new_customer("01"))
         .await
         .unwrap();
     assert_eq!(created.user_sales_id, sales1.user.id);
@@ -76,7 +76,6 @@ async fn only_sales_users_create_customers_and_own_them(backend: crate::support:
 
 async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
     let atelier = customer_id(&database, "Atelier Lumière").await;
     let before = all_customers(&database).await;
     let changes = CustomerChanges {
@@ -84,10 +83,13 @@ async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::
         ..Default::default()
     };
     for username in ["sales1", "sales3", "manager1", "support1"] {
-        let someone = session(&database, username).await;
-        let update = customer_service::update(connection, &someone, atelier, &changes, None).await;
+        let someone = api_session(&database, username).await;
+        let update = someone
+            .crm
+            .update_customer(&someone.token, atelier, changes.clone(), None)
+            .await;
         assert!(is_permission_denied(&update), "{username}: {update:?}");
-        let deletion = customer_service::delete(connection, &someone, atelier).await;
+        let deletion = someone.crm.delete_customer(&someone.token, atelier).await;
         assert!(is_permission_denied(&deletion), "{username}: {deletion:?}");
     }
     assert_eq!(
@@ -96,20 +98,21 @@ async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::
         "refusals change nothing"
     );
 
-    let sales2 = session(&database, "sales2").await;
-    let updated = customer_service::update(
-        connection,
-        &sales2,
-        atelier,
-        &CustomerChanges {
-            first_name: Some("Sophia".into()),
-            email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()),
-            ..Default::default()
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let sales2 = api_session(&database, "sales2").await;
+    let updated = sales2
+        .crm
+        .update_customer(
+            &sales2.token,
+            atelier,
+            CustomerChanges {
+                first_name: Some("Sophia".into()),
+                email: Some("Sophia.Laurent@Atelier-Lumiere.fr".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(updated.customer_first_name, "Sophia");
     assert_eq!(updated.email, "sophia.laurent@atelier-lumiere.fr");
     assert_eq!(
@@ -118,11 +121,15 @@ async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::
     );
     assert_eq!(updated.user_sales_id, sales2.user.id);
 
-    customer_service::delete(connection, &sales2, atelier)
+    sales2
+        .crm
+        .delete_customer(&sales2.token, atelier)
         .await
         .unwrap();
     assert_eq!(all_customers(&database).await.len(), before.len() - 1);
-    let gone = customer_service::detail(connection, &sales2, atelier)
+    let gone = sales2
+        .crm
+        .customer(&sales2.token, atelier)
         .await
         .unwrap_err();
     assert_eq!(gone.to_string(), format!("client n°{atelier} introuvable"));
@@ -130,9 +137,11 @@ async fn only_the_owner_modifies_or_deletes_a_customer(backend: crate::support::
 
 async fn a_customer_with_contracts_cannot_be_deleted(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let sales2 = session(&database, "sales2").await;
+    let sales2 = api_session(&database, "sales2").await;
     let durand = customer_id(&database, "Maison Durand").await;
-    let error = customer_service::delete(&database.connection, &sales2, durand)
+    let error = sales2
+        .crm
+        .delete_customer(&sales2.token, durand)
         .await
         .unwrap_err();
     assert_eq!(
@@ -144,8 +153,7 @@ async fn a_customer_with_contracts_cannot_be_deleted(backend: crate::support::Ba
 
 async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
-    let sales2 = session(&database, "sales2").await;
+    let sales2 = api_session(&database, "sales2").await;
     let cases: Vec<(&str, NewCustomer, &str)> = vec![
         (
             "malformed e-mail",
@@ -214,7 +222,9 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
     ];
     let before = all_customers(&database).await;
     for (case, input, message) in cases {
-        let error = customer_service::create(connection, &sales2, &input)
+        let error = sales2
+            .crm
+            .create_customer(&sales2.token, input)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), message, "{case}");
@@ -225,18 +235,19 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
         );
     }
     let durand = customer_id(&database, "Maison Durand").await;
-    let error = customer_service::update(
-        connection,
-        &sales2,
-        durand,
-        &CustomerChanges {
-            company_name: Some("Atelier Lumière".into()),
-            ..Default::default()
-        },
-        None,
-    )
-    .await
-    .unwrap_err();
+    let error = sales2
+        .crm
+        .update_customer(
+            &sales2.token,
+            durand,
+            CustomerChanges {
+                company_name: Some("Atelier Lumière".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "entreprise : cette valeur est déjà utilisée"
@@ -245,16 +256,17 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
 
     // Text that looks like SQL is only text.
     let injection = "'; DROP TABLE user; --";
-    let created = customer_service::create(
-        connection,
-        &sales2,
-        &NewCustomer {
-            company_name: injection.into(),
-            ..new_customer("03")
-        },
-    )
-    .await
-    .unwrap();
+    let created = sales2
+        .crm
+        .create_customer(
+            &sales2.token,
+            NewCustomer {
+                company_name: injection.into(),
+                ..new_customer("03")
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(created.company_name, injection);
     assert_eq!(
         database
@@ -266,7 +278,6 @@ async fn bad_customer_input_is_refused_with_its_field_and_rule(backend: crate::s
 
 async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
     for (username, mine) in [
         ("sales1", vec![]),
         ("sales2", vec!["Atelier Lumière", "Maison Durand"]),
@@ -274,39 +285,32 @@ async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend)
         ("manager1", vec![]),
         ("support1", vec![]),
     ] {
-        let someone = session(&database, username).await;
-        let page = customer_service::list(
-            connection,
-            &someone,
-            CustomerList::Mine,
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+        let someone = api_session(&database, username).await;
+        let page = someone
+            .crm
+            .list_customers(&someone.token, CustomerList::Mine, PageRequest::default())
+            .await
+            .unwrap();
         assert_eq!(companies(&page), mine, "{username}");
-        let all = customer_service::list(
-            connection,
-            &someone,
-            CustomerList::All,
-            PageRequest::default(),
-        )
-        .await
-        .unwrap();
+        let all = someone
+            .crm
+            .list_customers(&someone.token, CustomerList::All, PageRequest::default())
+            .await
+            .unwrap();
         assert_eq!(all.items.len(), 3, "{username} reads every customer");
     }
 
-    let support1 = session(&database, "support1").await;
-    let first = customer_service::list(
-        connection,
-        &support1,
-        CustomerList::All,
-        PageRequest::first(2),
-    )
-    .await
-    .unwrap();
+    let support1 = api_session(&database, "support1").await;
+    let first = support1
+        .crm
+        .list_customers(&support1.token, CustomerList::All, PageRequest::first(2))
+        .await
+        .unwrap();
     assert_eq!(companies(&first), ["Atelier Lumière", "Maison Durand"]);
     let next = first.next.expect("a second page");
-    let second = customer_service::list(connection, &support1, CustomerList::All, next)
+    let second = support1
+        .crm
+        .list_customers(&support1.token, CustomerList::All, next)
         .await
         .unwrap();
     assert_eq!(companies(&second), ["Brasserie des Quais"]);

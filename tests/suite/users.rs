@@ -2,20 +2,13 @@
 
 use crate::support;
 
-use chrono::Duration;
-use epic_events_core::authentication::token::JwtSecret;
+use epic_events_api::ErrorCode;
 use epic_events_core::entities::user;
-use epic_events_core::errors::CoreError;
 use epic_events_core::paging::PageRequest;
 use epic_events_core::permissions::Role;
-use epic_events_core::services::authentication_service::sign_in;
-use epic_events_core::services::user_service::{self, NewUserInput, UserChanges};
+use epic_events_core::services::user_service::{NewUserInput, UserChanges};
 use sea_orm::{EntityTrait, QueryOrder};
-use support::{TestDatabase, session, user_id};
-
-fn secret() -> JwtSecret {
-    JwtSecret::new(vec![5; 32]).unwrap()
-}
+use support::{TestDatabase, api_session, user_id};
 
 async fn all_users(database: &TestDatabase) -> Vec<user::Model> {
     user::Entity::find()
@@ -38,31 +31,36 @@ fn newcomer() -> NewUserInput {
 
 async fn only_management_reads_and_creates_users(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
     for username in ["sales2", "support1"] {
-        let someone = session(&database, username).await;
+        let someone = api_session(&database, username).await;
         assert!(matches!(
-            user_service::list(connection, &someone, PageRequest::default()).await,
-            Err(CoreError::PermissionDenied(_))
+            someone.crm.list_users(&someone.token, PageRequest::default()).await,
+            Err(error) if error.code == ErrorCode::PermissionDenied
         ));
         assert!(matches!(
-            user_service::create(connection, &someone, &newcomer(), Role::Support).await,
-            Err(CoreError::PermissionDenied(_))
+            someone
+                .crm
+                .create_user(&someone.token, newcomer(), Role::Support)
+                .await,
+            Err(error) if error.code == ErrorCode::PermissionDenied
         ));
     }
-    let manager1 = session(&database, "manager1").await;
-    let users = user_service::list(connection, &manager1, PageRequest::default())
+    let manager1 = api_session(&database, "manager1").await;
+    let users = manager1
+        .crm
+        .list_users(&manager1.token, PageRequest::default())
         .await
         .unwrap();
     assert_eq!(users.items.len(), 7);
-    let supports: Vec<String> =
-        user_service::support_users(connection, &manager1, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|row| row.username)
-            .collect();
+    let supports: Vec<String> = manager1
+        .crm
+        .support_users(&manager1.token, PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|row| row.username)
+        .collect();
     assert_eq!(supports, ["support1", "support2"]);
 
     let before = all_users(&database).await;
@@ -109,88 +107,89 @@ async fn only_management_reads_and_creates_users(backend: crate::support::Backen
         ),
     ];
     for (case, input, message) in bad {
-        let error = user_service::create(connection, &manager1, &input, Role::Support)
+        let error = manager1
+            .crm
+            .create_user(&manager1.token, input, Role::Support)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), message, "{case}");
     }
     assert_eq!(all_users(&database).await, before);
 
-    let created = user_service::create(connection, &manager1, &newcomer(), Role::Support)
+    let created = manager1
+        .crm
+        .create_user(&manager1.token, newcomer(), Role::Support)
         .await
         .unwrap();
     assert_eq!(
         (created.username.as_str(), created.role_name.as_str()),
         ("support3", "support")
     );
-    let (signed_in, _) = sign_in(
-        connection,
-        "support3",
-        "un mot de passe solide",
-        &epic_events_core::authentication::token::SessionKeys::new(
-            secret().clone(),
-            Duration::hours(1),
-        ),
-    )
-    .await
-    .unwrap();
+    let signed_in = manager1
+        .crm
+        .sign_in("support3".into(), "un mot de passe solide".into())
+        .await
+        .unwrap()
+        .user;
     assert_eq!(signed_in.role, Role::Support);
 }
 
 async fn management_modifies_users_within_the_rules(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
-    let manager1 = session(&database, "manager1").await;
+    let manager1 = api_session(&database, "manager1").await;
     let sales1 = user_id(&database, "sales1").await;
     let sales2 = user_id(&database, "sales2").await;
     let before = all_users(&database).await;
 
-    let error = user_service::update(
-        connection,
-        &manager1,
-        sales2,
-        &UserChanges {
-            role: Some(Role::Support),
-            ..Default::default()
-        },
-        None,
-    )
-    .await
-    .unwrap_err();
+    let error = manager1
+        .crm
+        .update_user(
+            &manager1.token,
+            sales2,
+            UserChanges {
+                role: Some(Role::Support),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "le rôle de sales2 ne peut pas changer : 2 clients lui sont rattachés"
     );
-    let error = user_service::update(
-        connection,
-        &manager1,
-        manager1.user.id,
-        &UserChanges {
-            role: Some(Role::Sales),
-            ..Default::default()
-        },
-        None,
-    )
-    .await
-    .unwrap_err();
+    let error = manager1
+        .crm
+        .update_user(
+            &manager1.token,
+            manager1.user.id,
+            UserChanges {
+                role: Some(Role::Sales),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "rôle : vous ne pouvez pas changer votre propre rôle"
     );
-    let sales2_session = session(&database, "sales2").await;
-    let refused = user_service::update(
-        connection,
-        &sales2_session,
-        sales1,
-        &UserChanges {
-            first_name: Some("X".into()),
-            ..Default::default()
-        },
-        None,
-    )
-    .await;
+    let sales2_session = api_session(&database, "sales2").await;
+    let refused = sales2_session
+        .crm
+        .update_user(
+            &sales2_session.token,
+            sales1,
+            UserChanges {
+                first_name: Some("X".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await;
     assert!(
-        matches!(refused, Err(CoreError::PermissionDenied(_))),
+        matches!(&refused, Err(error) if error.code == ErrorCode::PermissionDenied),
         "{refused:?}"
     );
     assert_eq!(
@@ -199,54 +198,42 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
         "refusals change nothing"
     );
 
-    let changed = user_service::update(
-        connection,
-        &manager1,
-        sales1,
-        &UserChanges {
-            last_name: Some("Bernard-Roy".into()),
-            role: Some(Role::Support),
-            new_password: Some("nouveau mot de passe".into()),
-            ..Default::default()
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let changed = manager1
+        .crm
+        .update_user(
+            &manager1.token,
+            sales1,
+            UserChanges {
+                last_name: Some("Bernard-Roy".into()),
+                role: Some(Role::Support),
+                new_password: Some("nouveau mot de passe".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(
         (changed.user_last_name.as_str(), changed.role_name.as_str()),
         ("Bernard-Roy", "support")
     );
     assert!(
-        sign_in(
-            connection,
-            "sales1",
-            "demo-epic-events",
-            &epic_events_core::authentication::token::SessionKeys::new(
-                secret().clone(),
-                Duration::hours(1)
-            ),
-        )
-        .await
-        .is_err()
+        manager1
+            .crm
+            .sign_in("sales1".into(), "demo-epic-events".into())
+            .await
+            .is_err()
     );
-    sign_in(
-        connection,
-        "sales1",
-        "nouveau mot de passe",
-        &epic_events_core::authentication::token::SessionKeys::new(
-            secret().clone(),
-            Duration::hours(1),
-        ),
-    )
-    .await
-    .unwrap();
+    manager1
+        .crm
+        .sign_in("sales1".into(), "nouveau mot de passe".into())
+        .await
+        .unwrap();
 }
 
 async fn deletion_never_loses_records_nor_oneself(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
-    let manager1 = session(&database, "manager1").await;
+    let manager1 = api_session(&database, "manager1").await;
     let cases = [
         (
             "manager1",
@@ -270,19 +257,23 @@ async fn deletion_never_loses_records_nor_oneself(backend: crate::support::Backe
     ];
     for (username, message) in cases {
         let id = user_id(&database, username).await;
-        let error = user_service::delete(connection, &manager1, id)
+        let error = manager1
+            .crm
+            .delete_user(&manager1.token, id)
             .await
             .unwrap_err();
         assert_eq!(error.to_string(), message, "{username}");
     }
     assert_eq!(all_users(&database).await.len(), 7);
     let sales1 = user_id(&database, "sales1").await;
-    let support2 = session(&database, "support2").await;
+    let support2 = api_session(&database, "support2").await;
     assert!(matches!(
-        user_service::delete(connection, &support2, sales1).await,
-        Err(CoreError::PermissionDenied(_))
+        support2.crm.delete_user(&support2.token, sales1).await,
+        Err(error) if error.code == ErrorCode::PermissionDenied
     ));
-    user_service::delete(connection, &manager1, sales1)
+    manager1
+        .crm
+        .delete_user(&manager1.token, sales1)
         .await
         .unwrap();
     assert_eq!(all_users(&database).await.len(), 6);
@@ -290,44 +281,40 @@ async fn deletion_never_loses_records_nor_oneself(backend: crate::support::Backe
 
 async fn everyone_changes_their_own_password(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
-    let connection = &database.connection;
-    let support2 = session(&database, "support2").await;
-    let error = user_service::change_own_password(
-        connection,
-        &support2,
-        "pas le bon",
-        "nouveau mot de passe",
-    )
-    .await
-    .unwrap_err();
+    let support2 = api_session(&database, "support2").await;
+    let error = support2
+        .crm
+        .change_own_password(
+            &support2.token,
+            "pas le bon".into(),
+            "nouveau mot de passe".into(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(error.to_string(), "mot de passe actuel : est incorrect");
-    let error =
-        user_service::change_own_password(connection, &support2, "demo-epic-events", "court")
-            .await
-            .unwrap_err();
+    let error = support2
+        .crm
+        .change_own_password(&support2.token, "demo-epic-events".into(), "court".into())
+        .await
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "mot de passe : doit contenir au moins 12 caractères"
     );
-    user_service::change_own_password(
-        connection,
-        &support2,
-        "demo-epic-events",
-        "nouveau mot de passe",
-    )
-    .await
-    .unwrap();
-    sign_in(
-        connection,
-        "support2",
-        "nouveau mot de passe",
-        &epic_events_core::authentication::token::SessionKeys::new(
-            secret().clone(),
-            Duration::hours(1),
-        ),
-    )
-    .await
-    .unwrap();
+    support2
+        .crm
+        .change_own_password(
+            &support2.token,
+            "demo-epic-events".into(),
+            "nouveau mot de passe".into(),
+        )
+        .await
+        .unwrap();
+    support2
+        .crm
+        .sign_in("support2".into(), "nouveau mot de passe".into())
+        .await
+        .unwrap();
 }
 
 test_on_both_backends!(

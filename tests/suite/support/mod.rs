@@ -696,6 +696,31 @@ pub async fn sign_in(
         .token
 }
 
+/// A demo user signed in through the API, as the people's side holds a session: the API
+/// (reached the way the scenario chose: [`chosen_client`]), the token, and who they are.
+pub struct ApiSession {
+    /// The API.
+    pub crm: std::sync::Arc<dyn epic_events_api::Crm>,
+    /// The session's token, for every call.
+    pub token: epic_events_api::SessionToken,
+    /// The signed-in user.
+    pub user: epic_events_api::records::AuthenticatedUser,
+}
+
+/// The demo user `username` (password `demo-epic-events`), signed in through the API.
+pub async fn api_session(database: &TestDatabase, username: &str) -> ApiSession {
+    let crm = client(database, chosen_client());
+    let signed_in = crm
+        .sign_in(username.to_owned(), "demo-epic-events".to_owned())
+        .await
+        .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
+    ApiSession {
+        crm,
+        token: signed_in.token,
+        user: signed_in.user,
+    }
+}
+
 /// The core session of the demo user `username` (password `demo-epic-events`).
 pub async fn session(
     database: &TestDatabase,
