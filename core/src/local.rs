@@ -65,14 +65,20 @@ impl LocalCrm {
         }
     }
 
-    /// The core, connected (and its schema checked) at the first call.
+    /// The same, scripts run within `limits`.
+    pub fn with_script_limits(self, limits: ScriptLimits) -> Self {
+        Self { limits, ..self }
+    }
+
+    /// The core, connected at the first call.
     async fn core(&self) -> Result<&Core, ApiError> {
         self.core
             .get_or_try_init(|| async {
+                // A LocalCrm without a URL is built connected: its cell is never empty.
                 let Some(url) = &self.url else {
-                    unreachable!("a LocalCrm without a URL is built connected")
+                    return Err(api_error(CoreError::Unavailable));
                 };
-                let core = Core::connect(url).await.map_err(|error| {
+                Core::connect(url).await.map_err(|error| {
                     let code = match error {
                         DatabaseError::Damaged(_) => ErrorCode::DatabaseDamaged,
                         DatabaseError::Unexpected(_) => ErrorCode::Unexpected,
@@ -82,23 +88,9 @@ impl LocalCrm {
                         crate::reporting::unexpected_error(&error);
                     }
                     ApiError::new(code, error.to_string())
-                })?;
-                if !core.schema_is_current().await {
-                    return Err(ApiError::new(
-                        ErrorCode::SchemaNotReady,
-                        format!(
-                            "la base {url} n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer », ou essayez le CRM sur des données de démonstration avec « epic-events demo »"
-                        ),
-                    ));
-                }
-                Ok(core)
+                })
             })
             .await
-    }
-
-    /// The same, scripts run within `limits`.
-    pub fn with_script_limits(self, limits: ScriptLimits) -> Self {
-        Self { limits, ..self }
     }
 
     /// The session `token` stands for, as the database says now, and the core to call
@@ -184,7 +176,21 @@ fn denied(denied: PermissionDenied) -> ApiError {
 #[async_trait]
 impl Crm for LocalCrm {
     async fn ready(&self) -> Result<(), ApiError> {
-        self.core().await.map(drop)
+        let core = self.core().await?;
+        if core.schema_is_current().await {
+            return Ok(());
+        }
+        let url = self
+            .url
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        Err(ApiError::new(
+            ErrorCode::SchemaNotReady,
+            format!(
+                "la base {url} n'a pas le schéma de cette version : appliquez les migrations avec « epic-events base migrer », ou essayez le CRM sur des données de démonstration avec « epic-events demo »"
+            ),
+        ))
     }
 
     async fn sign_in(&self, login: String, password: String) -> Result<SignedIn, ApiError> {

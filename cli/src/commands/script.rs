@@ -10,7 +10,7 @@ use epic_events_api::scripts::{
 };
 
 use super::ApplicationError;
-use super::session::signed_in;
+use super::session::stored_token;
 use crate::command_line::{Format, ScriptArguments};
 use crate::session_store::SessionStore;
 
@@ -95,7 +95,8 @@ pub async fn execute(
             "impossible de lire le script « {} »",
             arguments.fichier.display()
         )))?;
-    let (token, _) = signed_in(store, crm).await?;
+    // The core checks the session when the run starts: one reading of the user.
+    let token = stored_token(store)?;
     let request = ScriptRequest {
         text,
         files: named_files(&arguments.parametres)?,

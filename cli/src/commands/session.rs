@@ -19,7 +19,7 @@ fn file_error(path: std::path::PathBuf) -> impl FnOnce(std::io::Error) -> Applic
 }
 
 /// The stored session's token; « no session » when there is none.
-fn stored_token(store: &SessionStore) -> Result<SessionToken, ApplicationError> {
+pub fn stored_token(store: &SessionStore) -> Result<SessionToken, ApplicationError> {
     store
         .load_token()
         .map_err(file_error(store.token_path()))?
