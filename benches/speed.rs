@@ -438,11 +438,22 @@ mod concurrent {
             epic_events_core::authentication::token::JwtSecret::new(vec![7; 32]).unwrap(),
             chrono::Duration::hours(1),
         );
-        let (user, _) =
-            authentication_service::sign_in(connection, username, "demo-epic-events", &keys)
-                .await
-                .expect("sign-in");
-        Session::open(connection, user).await.expect("session")
+        let (user, _) = authentication_service::sign_in(
+            connection,
+            username,
+            "demo-epic-events",
+            epic_events_api::formatting::Zone::of_this_machine(),
+            &keys,
+        )
+        .await
+        .expect("sign-in");
+        Session::open(
+            connection,
+            user,
+            epic_events_api::formatting::Zone::of_this_machine(),
+        )
+        .await
+        .expect("session")
     }
 
     /// Runs the case on `url` (recreated with the demo data) and checks its invariants.

@@ -19,6 +19,7 @@ use crate::catalogue::customer::{CustomerChanges, NewCustomer};
 use crate::catalogue::event::{EventChanges, EventField, NewEvent};
 use crate::catalogue::user::{NewUserInput, UserChanges};
 use crate::error::{ApiError, ErrorCode, SessionProblem};
+use crate::formatting::Zone;
 use crate::lists::{ContractList, CustomerList, EventList, EventSearch};
 use crate::paging::{Page, PageRequest};
 use crate::records::{ContractRow, CustomerRow, EventRow, UserRow};
@@ -176,9 +177,10 @@ operations! {
         /// Whether the core can be used: its database answers and has this version's
         /// schema (the shell asks before its welcome screen).
         fn ready() -> ();
-        /// Signs in with a username or e-mail and a password: a new session. An unknown
-        /// user and a wrong password get the same answer.
-        fn sign_in(login: String, password: String) -> SignedIn;
+        /// Signs in with a username or e-mail and a password: a new session, in which the
+        /// core reads and writes dates in `zone` (the person's). An unknown user and a
+        /// wrong password get the same answer.
+        fn sign_in(login: String, password: String, zone: Zone) -> SignedIn;
         /// Whether `text`, typed for `field`, meets the field's own rule: what a form
         /// checks as soon as the field is typed (the write checks everything again).
         fn check_field(field: FieldRef, text: String) -> ();
@@ -521,6 +523,7 @@ mod tests {
             Request::sign_in {
                 login: "sales1".into(),
                 password: "mot de passe".into(),
+                zone: Zone::named("Europe/Paris").unwrap(),
             },
             Request::check_field {
                 field: FieldRef::Customer(CustomerField::Email),
@@ -700,6 +703,7 @@ mod tests {
             format: OutputFormat::Json,
         });
         round_trips(SessionToken::new("a.b.c".into()));
+        round_trips(Zone::named("America/Guadeloupe").unwrap());
         round_trips(FieldRef::Contract(ContractField::BalanceDue));
     }
 

@@ -1,15 +1,81 @@
 //! How values are shown to a French-speaking user: the one place for date formats.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
 
-/// `22/11/2026 14:30`, in the machine's local time.
-pub fn date_time(value: DateTime<Utc>) -> String {
+/// A time zone, by its IANA name (`Europe/Paris`): the one a person reads and types
+/// moments in. Moments are UTC everywhere else; a person's zone travels with their session
+/// (given at sign-in), so that the core reads the dates they type and writes the dates of
+/// its messages in it, wherever the core runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Zone(chrono_tz::Tz);
+
+impl Zone {
+    /// Coordinated universal time.
+    pub const UTC: Zone = Zone(chrono_tz::UTC);
+
+    /// The zone named `name` (`Europe/Paris`, `UTC`), if there is one.
+    pub fn named(name: &str) -> Option<Zone> {
+        name.trim().trim_start_matches(':').parse().ok().map(Zone)
+    }
+
+    /// Its IANA name.
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// This machine's zone: `TZ` when it names one, else the system's, else UTC. Read
+    /// once.
+    pub fn of_this_machine() -> Zone {
+        static ZONE: std::sync::OnceLock<Zone> = std::sync::OnceLock::new();
+        *ZONE.get_or_init(|| {
+            std::env::var("TZ")
+                .ok()
+                .and_then(|name| Zone::named(&name))
+                .or_else(|| {
+                    iana_time_zone::get_timezone()
+                        .ok()
+                        .and_then(|name| Zone::named(&name))
+                })
+                .unwrap_or(Zone::UTC)
+        })
+    }
+}
+
+/// UTC, until a person's zone is known.
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::UTC
+    }
+}
+
+impl TryFrom<String> for Zone {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Zone::named(&name).ok_or_else(|| format!("« {name} » n'est pas un fuseau horaire"))
+    }
+}
+
+impl From<Zone> for String {
+    fn from(zone: Zone) -> Self {
+        zone.name().to_owned()
+    }
+}
+
+/// `22/11/2026 14:30`, in `zone`.
+pub fn date_time_in(value: DateTime<Utc>, zone: Zone) -> String {
     value
-        .with_timezone(&Local)
+        .with_timezone(&zone.0)
         .format("%d/%m/%Y %H:%M")
         .to_string()
+}
+
+/// `22/11/2026 14:30`, in this machine's zone: what the people's side shows.
+pub fn date_time(value: DateTime<Utc>) -> String {
+    date_time_in(value, Zone::of_this_machine())
 }
 
 /// `12 345,67 €`: digits grouped by three, a decimal comma, two decimals.
@@ -483,19 +549,24 @@ fn fitted(
     (headers, rows)
 }
 
-/// Reads a date-time typed by a person: `22/11/2026 14:30` (local time) or RFC 3339
-/// (`2026-11-22T14:30:00+01:00`). `None` when it is neither, or names a local time that
-/// does not exist or is ambiguous (daylight-saving change).
-pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+/// Reads a date-time typed by a person: `22/11/2026 14:30` (in `zone`) or RFC 3339
+/// (`2026-11-22T14:30:00+01:00`). `None` when it is neither, or names a time of `zone`
+/// that does not exist or is ambiguous (daylight-saving change).
+pub fn parse_date_time_in(text: &str, zone: Zone) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
         return Some(moment.with_timezone(&Utc));
     }
     let naive = chrono::NaiveDateTime::parse_from_str(text, "%d/%m/%Y %H:%M").ok()?;
     naive
-        .and_local_timezone(Local)
+        .and_local_timezone(zone.0)
         .single()
         .map(|moment| moment.with_timezone(&Utc))
+}
+
+/// [`parse_date_time_in`] this machine's zone: what the people's side reads.
+pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+    parse_date_time_in(text, Zone::of_this_machine())
 }
 
 /// The example shown when a date-time cannot be read.

@@ -109,6 +109,8 @@ pub struct StaleRecord {
     pub changed_by: Option<String>,
     /// When.
     pub changed_at: chrono::DateTime<chrono::Utc>,
+    /// The zone it is said in (the session's).
+    pub zone: epic_events_api::formatting::Zone,
 }
 
 impl std::fmt::Display for StaleRecord {
@@ -124,7 +126,7 @@ impl std::fmt::Display for StaleRecord {
              relisez-le et refaites votre modification",
             self.what,
             self.label,
-            crate::formatting::date_time(self.changed_at)
+            crate::formatting::date_time_in(self.changed_at, self.zone)
         )
     }
 }

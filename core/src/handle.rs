@@ -4,6 +4,7 @@
 //! people's side calls is the API (`local::LocalCrm` over a `Core`); the script API calls
 //! a `Work`.
 
+use epic_events_api::formatting::Zone;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
@@ -80,9 +81,10 @@ impl Core {
         &self,
         login: &str,
         password: &str,
+        zone: Zone,
         keys: &SessionKeys,
     ) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
-        authentication_service::sign_in(&self.connection, login, password, keys).await
+        authentication_service::sign_in(&self.connection, login, password, zone, keys).await
     }
 
     /// The user a token stands for, re-read from the database.
@@ -100,8 +102,9 @@ impl Core {
         token: Option<&SessionToken>,
         keys: &SessionKeys,
     ) -> Result<Session, CoreError> {
-        let user = self.authenticate(token, keys).await?;
-        Session::open(&self.connection, user).await
+        let (user, zone) =
+            authentication_service::authenticate_with_zone(&self.connection, token, keys).await?;
+        Session::open(&self.connection, user, zone).await
     }
 
     /// Ends the session of `token` for good (signing out).
@@ -193,9 +196,10 @@ impl Work {
     pub async fn open_session(
         &self,
         user: AuthenticatedUser,
+        zone: Zone,
         journal: Journal,
     ) -> Result<Session, CoreError> {
-        Session::open_with_journal(&self.transaction, user, journal).await
+        Session::open_with_journal(&self.transaction, user, zone, journal).await
     }
 
     /// Makes every change of the work lasting.

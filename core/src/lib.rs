@@ -112,4 +112,40 @@ mod tests {
             visit(module, &graph, &mut Vec::new(), &mut done);
         }
     }
+
+    /// The core reads the dates a person types and writes those of its messages in the
+    /// zone of their session (given at sign-in), never in the machine's: in the server
+    /// mode, the machine is the server.
+    #[test]
+    fn the_core_never_uses_the_machines_zone() {
+        fn sources(directory: &Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(directory).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, found);
+                } else if path.extension().is_some_and(|extension| extension == "rs") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let machines = [
+            "formatting::date_time(",
+            "formatting::parse_date_time(",
+            "past_moment(",
+            "of_this_machine",
+            "chrono::Local",
+        ];
+        for file in files.iter().filter(|file| !file.ends_with("src/lib.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for machine in machines {
+                assert!(!code.contains(machine), "{}: {machine}", file.display());
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ use chrono::Utc;
 use epic_events_api::catalogue::FieldRef;
 use epic_events_api::crm::{Crm, Record};
 use epic_events_api::error::{ApiError, ErrorCode};
+use epic_events_api::formatting::Zone;
 use epic_events_api::scripts::{Recognised, ScriptFunction, ScriptRequest, ScriptRun};
 use epic_events_api::session::{SessionInfo, SessionToken, SignedIn};
 
@@ -121,9 +122,16 @@ impl LocalCrm {
     }
 
     /// Signs `user` in: a new token.
-    async fn signed_in(&self, login: &str, password: &str) -> Result<SignedIn, ApiError> {
+    async fn signed_in(
+        &self,
+        login: &str,
+        password: &str,
+        zone: Zone,
+    ) -> Result<SignedIn, ApiError> {
         let core = self.core().await?;
-        let (user, token) = self.read(core.sign_in(login, password, &self.keys)).await?;
+        let (user, token) = self
+            .read(core.sign_in(login, password, zone, &self.keys))
+            .await?;
         Ok(SignedIn {
             token,
             user,
@@ -193,8 +201,13 @@ impl Crm for LocalCrm {
         ))
     }
 
-    async fn sign_in(&self, login: String, password: String) -> Result<SignedIn, ApiError> {
-        self.signed_in(&login, &password).await
+    async fn sign_in(
+        &self,
+        login: String,
+        password: String,
+        zone: Zone,
+    ) -> Result<SignedIn, ApiError> {
+        self.signed_in(&login, &password, zone).await
     }
 
     async fn check_field(&self, field: FieldRef, text: String) -> Result<(), ApiError> {
@@ -258,7 +271,8 @@ impl Crm for LocalCrm {
                 .change_own_password(&session, &current_password, &new_password)
         })
         .await?;
-        self.signed_in(&session.user.username, &new_password).await
+        self.signed_in(&session.user.username, &new_password, session.zone)
+            .await
     }
 
     async fn permits(
@@ -597,7 +611,7 @@ impl Crm for LocalCrm {
         request: ScriptRequest,
     ) -> Result<ScriptRun, ApiError> {
         let (session, core) = self.open(token).await?;
-        let run = Run::requested(request, self.limits);
+        let run = Run::requested(request, self.limits, session.zone);
         match runner::run(core, session.user, run).await {
             Ok((outcome, spool)) => {
                 let output = spool

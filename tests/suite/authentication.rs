@@ -34,9 +34,15 @@ fn keys() -> SessionKeys {
 }
 
 async fn signed_in(database: &TestDatabase, login: &str) -> (AuthenticatedUser, SessionToken) {
-    sign_in(&database.connection, login, DEMO_PASSWORD, &keys())
-        .await
-        .unwrap_or_else(|error| panic!("{login} cannot sign in: {error}"))
+    sign_in(
+        &database.connection,
+        login,
+        DEMO_PASSWORD,
+        epic_events_api::formatting::Zone::of_this_machine(),
+        &keys(),
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{login} cannot sign in: {error}"))
 }
 
 fn session_problem(outcome: Result<AuthenticatedUser, CoreError>) -> SessionProblem {
@@ -110,9 +116,15 @@ async fn unknown_user_and_wrong_password_get_the_same_message(backend: crate::su
     let attempt = |login: &'static str, password: &'static str| {
         let connection = database.connection.clone();
         async move {
-            sign_in(&connection, login, password, &keys())
-                .await
-                .unwrap_err()
+            sign_in(
+                &connection,
+                login,
+                password,
+                epic_events_api::formatting::Zone::of_this_machine(),
+                &keys(),
+            )
+            .await
+            .unwrap_err()
         }
     };
     let wrong_password = attempt("sales2", "demo-epic-event").await;
@@ -138,6 +150,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
             "sales2",
             Role::Sales,
             0,
+            epic_events_api::formatting::Zone::UTC,
             Utc::now() - Duration::hours(9),
             Duration::hours(8),
         ),
@@ -150,6 +163,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
             "sales2",
             Role::Sales,
             0,
+            epic_events_api::formatting::Zone::UTC,
             Utc::now() - Duration::seconds(62),
             Duration::seconds(60),
         ),
@@ -165,6 +179,7 @@ async fn untrustworthy_tokens_are_refused(backend: crate::support::Backend) {
         connection,
         "sales2",
         DEMO_PASSWORD,
+        epic_events_api::formatting::Zone::of_this_machine(),
         &SessionKeys::new(other_secret(), Duration::hours(8)),
     )
     .await
@@ -354,10 +369,15 @@ async fn the_first_manager_is_created_only_on_an_empty_database(backend: crate::
             .starts_with("$argon2id$")
     );
 
-    let (signed_in_manager, _) =
-        sign_in(connection, "emarchand", "un mot de passe solide", &keys())
-            .await
-            .unwrap();
+    let (signed_in_manager, _) = sign_in(
+        connection,
+        "emarchand",
+        "un mot de passe solide",
+        epic_events_api::formatting::Zone::of_this_machine(),
+        &keys(),
+    )
+    .await
+    .unwrap();
     assert_eq!(signed_in_manager, manager);
 
     let second = NewUserInput {

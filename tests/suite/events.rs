@@ -469,6 +469,70 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     );
 }
 
+/// The dates a person types are read in the zone they signed in with, and the core's
+/// own writing of dates (a script's output) is in it too: the same typed « 14:30 » is
+/// 13:30 UTC for someone in Paris in November, 14:30 UTC for someone in UTC.
+async fn dates_are_read_and_shown_in_the_sessions_zone(backend: crate::support::Backend) {
+    use epic_events_api::formatting::Zone;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let crm = support::client(&database, support::chosen_client());
+    let contract = contract_id(&database, "CTR-2026-0002").await;
+    let paris = Zone::named("Europe/Paris").unwrap();
+    let mut starts = Vec::new();
+    for (zone, name) in [(paris, "Gala de Paris"), (Zone::UTC, "Gala UTC")] {
+        let token = crm
+            .sign_in("sales2".into(), "demo-epic-events".into(), zone)
+            .await
+            .unwrap()
+            .token;
+        let created = crm
+            .create_event(
+                &token,
+                NewEvent {
+                    contract_id: contract,
+                    event_name: name.into(),
+                    start: "22/11/2027 14:30".into(),
+                    end: "22/11/2027 18:00".into(),
+                    location: "Lyon".into(),
+                    attendees: 80,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        starts.push(created.start_datetime);
+        let run = crm
+            .run_script(
+                &token,
+                epic_events_api::scripts::ScriptRequest {
+                    text: format!("print(evenement({}).debut);", created.id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        run.result.unwrap();
+        let (mut data, mut messages) = (Vec::new(), Vec::new());
+        epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
+            .unwrap();
+        data.extend(messages);
+        assert_eq!(
+            String::from_utf8(data).unwrap(),
+            "22/11/2027 14:30\n",
+            "{name}"
+        );
+    }
+    assert_eq!(
+        starts,
+        [
+            Utc.with_ymd_and_hms(2027, 11, 22, 13, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2027, 11, 22, 14, 30, 0).unwrap(),
+        ]
+    );
+}
+
+test_on_both_backends!(and_through_json: dates_are_read_and_shown_in_the_sessions_zone);
+
 test_on_both_backends!(
     filters_return_each_users_events,
     sales_users_create_events_for_their_signed_contracts,

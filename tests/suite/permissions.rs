@@ -58,6 +58,7 @@ async fn stored_rights_give_each_role_its_column_of_the_matrix(backend: crate::s
             &database.connection,
             username,
             "demo-epic-events",
+            epic_events_api::formatting::Zone::of_this_machine(),
             &epic_events_core::authentication::token::SessionKeys::new(
                 secret.clone(),
                 Duration::hours(1),

@@ -156,7 +156,15 @@ async fn tokens_made_with_the_secret_must_still_be_ordinary(backend: crate::supp
     let manager1 = user_id(&database, "manager1").await;
     let secret = JwtSecret::new(SECRET.as_bytes().to_vec()).unwrap();
     let forge = |issued: chrono::DateTime<Utc>, lifetime: Duration| {
-        let claims = Claims::new(manager1, "manager1", Role::Management, 0, issued, lifetime);
+        let claims = Claims::new(
+            manager1,
+            "manager1",
+            Role::Management,
+            0,
+            epic_events_api::formatting::Zone::UTC,
+            issued,
+            lifetime,
+        );
         std::fs::write(
             workstation.token_file(),
             token::sign(&claims, &secret).unwrap().expose(),

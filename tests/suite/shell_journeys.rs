@@ -1074,6 +1074,7 @@ async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::
         &database.connection,
         "support2",
         "un nouveau mot de passe",
+        epic_events_api::formatting::Zone::of_this_machine(),
         &epic_events_core::authentication::token::SessionKeys::new(
             secret.clone(),
             chrono::Duration::hours(1),

@@ -127,7 +127,11 @@ async fn only_management_reads_and_creates_users(backend: crate::support::Backen
     );
     let signed_in = manager1
         .crm
-        .sign_in("support3".into(), "un mot de passe solide".into())
+        .sign_in(
+            "support3".into(),
+            "un mot de passe solide".into(),
+            epic_events_api::formatting::Zone::of_this_machine(),
+        )
         .await
         .unwrap()
         .user;
@@ -220,13 +224,21 @@ async fn management_modifies_users_within_the_rules(backend: crate::support::Bac
     assert!(
         manager1
             .crm
-            .sign_in("sales1".into(), "demo-epic-events".into())
+            .sign_in(
+                "sales1".into(),
+                "demo-epic-events".into(),
+                epic_events_api::formatting::Zone::of_this_machine()
+            )
             .await
             .is_err()
     );
     manager1
         .crm
-        .sign_in("sales1".into(), "nouveau mot de passe".into())
+        .sign_in(
+            "sales1".into(),
+            "nouveau mot de passe".into(),
+            epic_events_api::formatting::Zone::of_this_machine(),
+        )
         .await
         .unwrap();
 }
@@ -312,7 +324,11 @@ async fn everyone_changes_their_own_password(backend: crate::support::Backend) {
         .unwrap();
     support2
         .crm
-        .sign_in("support2".into(), "nouveau mot de passe".into())
+        .sign_in(
+            "support2".into(),
+            "nouveau mot de passe".into(),
+            epic_events_api::formatting::Zone::of_this_machine(),
+        )
         .await
         .unwrap();
 }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use epic_events_api::formatting::Zone;
 use epic_events_api::records::AuthenticatedUser;
 use epic_events_api::{ApiError, Crm, ErrorCode, SessionProblem, SessionToken};
 
@@ -46,7 +47,10 @@ pub async fn sign_in(
         None => prompt::ask("Nom d'utilisateur ou adresse e-mail")?,
     };
     let password = prompt::ask_password("Mot de passe")?;
-    let signed_in = crm.sign_in(login, password).await?;
+    // The core reads and writes this person's dates in this machine's zone.
+    let signed_in = crm
+        .sign_in(login, password, Zone::of_this_machine())
+        .await?;
     store
         .save_token(&signed_in.token)
         .map_err(file_error(store.token_path()))?;

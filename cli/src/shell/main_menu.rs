@@ -39,7 +39,9 @@ impl Shell {
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),
         };
-        let signed_in = self.call(self.crm.sign_in(login, password));
+        // The core reads and writes this person's dates in this machine's zone.
+        let zone = epic_events_api::formatting::Zone::of_this_machine();
+        let signed_in = self.call(self.crm.sign_in(login, password, zone));
         let (user, token) = match signed_in.map(|signed_in| (signed_in.user, signed_in.token)) {
             Ok(signed_in) => signed_in,
             Err(error) => {

@@ -1,6 +1,7 @@
 //! The session token: a JWT signed with HS256 (`jsonwebtoken`, with the HMAC of
 //! [`super::hmac_provider`]), and the secret that signs it.
 
+use epic_events_api::formatting::Zone;
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
@@ -40,6 +41,14 @@ pub struct Claims {
     pub iss: String,
     /// Always [`AUDIENCE`].
     pub aud: String,
+    /// The holder's time zone (IANA name), given at sign-in: the one the core reads and
+    /// writes their dates in. UTC for a token without one.
+    #[serde(default = "utc")]
+    pub tz: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
 }
 
 impl Claims {
@@ -50,6 +59,7 @@ impl Claims {
         username: &str,
         role: Role,
         session_version: i64,
+        zone: Zone,
         now: DateTime<Utc>,
         lifetime: Duration,
     ) -> Self {
@@ -67,7 +77,13 @@ impl Claims {
             exp: (now + lifetime).timestamp(),
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
+            tz: zone.name().to_owned(),
         }
+    }
+
+    /// The holder's time zone.
+    pub fn zone(&self) -> Zone {
+        Zone::named(&self.tz).unwrap_or(Zone::UTC)
     }
 }
 
@@ -190,6 +206,7 @@ mod tests {
             "sales2",
             Role::Sales,
             3,
+            Zone::UTC,
             Utc::now(),
             Duration::minutes(5),
         );
@@ -203,6 +220,7 @@ mod tests {
                 "sales2",
                 Role::Sales,
                 3,
+                Zone::UTC,
                 Utc::now(),
                 Duration::minutes(5)
             )
@@ -218,11 +236,11 @@ mod tests {
         for (what, claims) in [
             (
                 "ten years",
-                Claims::new(1, "a", Role::Sales, 0, now, Duration::days(3650)),
+                Claims::new(1, "a", Role::Sales, 0, Zone::UTC, now, Duration::days(3650)),
             ),
             (
                 "a minute more than the lifetime",
-                Claims::new(1, "a", Role::Sales, 0, now, Duration::minutes(6)),
+                Claims::new(1, "a", Role::Sales, 0, Zone::UTC, now, Duration::minutes(6)),
             ),
             (
                 "issued in an hour",
@@ -231,6 +249,7 @@ mod tests {
                     "a",
                     Role::Sales,
                     0,
+                    Zone::UTC,
                     now + Duration::hours(1),
                     Duration::minutes(5),
                 ),
@@ -252,7 +271,15 @@ mod tests {
 
     #[test]
     fn the_header_pins_hs256() {
-        let claims = Claims::new(1, "a", Role::Support, 0, Utc::now(), Duration::minutes(5));
+        let claims = Claims::new(
+            1,
+            "a",
+            Role::Support,
+            0,
+            Zone::UTC,
+            Utc::now(),
+            Duration::minutes(5),
+        );
         let token = sign(&claims, &secret()).unwrap();
         let header = jsonwebtoken::decode_header(token.expose()).unwrap();
         assert_eq!(header.alg, Algorithm::HS256);

@@ -7,6 +7,7 @@ use crate::entities::contract::Column;
 use crate::errors::CoreError;
 use crate::money::Money;
 use ContractField::*;
+use epic_events_api::formatting::Zone;
 
 /// An amount as typed (`1 250,50`), for `field`.
 pub fn amount(field: &'static str, text: &str) -> Result<Money, CoreError> {
@@ -19,7 +20,7 @@ impl FieldRule for ContractField {
 
     /// Whether `text`, typed for this field, meets the field's own rule (the balance
     /// within the total, the customer's existence are the service's, at the write).
-    fn checked(self, text: &str) -> Result<Value, CoreError> {
+    fn checked(self, text: &str, _zone: Zone) -> Result<Value, CoreError> {
         let label = self.label();
         match self {
             TotalAmount | BalanceDue => amount(label, text).map(Value::Money),
@@ -70,14 +71,14 @@ mod tests {
             assert_eq!(given.len(), 1, "{field:?}");
             assert_eq!(given[0].0, field);
             assert_eq!(
-                field.accepted(&given[0].1).unwrap(),
-                field.checked(typed).unwrap()
+                field.accepted(&given[0].1, Zone::UTC).unwrap(),
+                field.checked(typed, Zone::UTC).unwrap()
             );
         }
         assert_eq!(
-            TotalAmount.checked("1 250,50").unwrap(),
+            TotalAmount.checked("1 250,50", Zone::UTC).unwrap(),
             Value::Money("1250.50".parse().unwrap())
         );
-        assert!(Customer.column().is_none() && Number.checked("CTR-1").is_err());
+        assert!(Customer.column().is_none() && Number.checked("CTR-1", Zone::UTC).is_err());
     }
 }

@@ -9,12 +9,13 @@ use crate::entities::customer::Column;
 use crate::errors::CoreError;
 use crate::validation;
 use CustomerField::*;
+use epic_events_api::formatting::Zone;
 
 impl FieldRule for CustomerField {
     type Checked = String;
 
     /// `text` as stored, when the core's rule for the field accepts it.
-    fn checked(self, text: &str) -> Result<String, CoreError> {
+    fn checked(self, text: &str, _zone: Zone) -> Result<String, CoreError> {
         let label = self.label();
         match self {
             FirstName | LastName => validation::person_name(label, text),
@@ -82,12 +83,14 @@ mod tests {
 
     #[test]
     fn a_refused_value_names_the_field() {
-        let error = CustomerField::Email.checked("pas une adresse").unwrap_err();
+        let error = CustomerField::Email
+            .checked("pas une adresse", Zone::UTC)
+            .unwrap_err();
         assert!(
             error.to_string().starts_with("adresse e-mail : "),
             "{error}"
         );
-        let error = CustomerField::Id.checked("3").unwrap_err();
+        let error = CustomerField::Id.checked("3", Zone::UTC).unwrap_err();
         assert!(error.to_string().starts_with("numéro : "), "{error}");
     }
 }

@@ -8,13 +8,15 @@ use crate::errors::CoreError;
 use crate::formatting::DATE_TIME_EXAMPLE;
 use crate::validation;
 use EventField::*;
+use epic_events_api::formatting::Zone;
 
-/// A date-time as typed (`22/11/2026 14:30` or RFC 3339), for `field`.
+/// A date-time as typed (`22/11/2026 14:30` in `zone`, or RFC 3339), for `field`.
 pub fn date_time(
     field: &'static str,
     text: &str,
+    zone: Zone,
 ) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
-    crate::formatting::parse_date_time(text).ok_or_else(|| {
+    crate::formatting::parse_date_time_in(text, zone).ok_or_else(|| {
         CoreError::validation(
             field,
             format!("n'est pas une date valide ({DATE_TIME_EXAMPLE})"),
@@ -44,14 +46,14 @@ impl FieldRule for EventField {
 
     /// Whether `text`, typed for this field, meets the field's own rule (the rules across
     /// fields — an end after the start — are the service's, at the write).
-    fn checked(self, text: &str) -> Result<Value, CoreError> {
+    fn checked(self, text: &str, zone: Zone) -> Result<Value, CoreError> {
         let label = self.label();
         match self {
             Name => validation::required_text(label, text, NAME_MAXIMUM_LENGTH).map(Value::Text),
             Location => {
                 validation::required_text(label, text, LOCATION_MAXIMUM_LENGTH).map(Value::Text)
             }
-            Start | End => date_time(label, text).map(Value::Moment),
+            Start | End => date_time(label, text, zone).map(Value::Moment),
             Attendees => attendees(crate::formatting::read_whole_number(label, text)?)
                 .map(|attendees| Value::Number(attendees.into())),
             Note => note(text).map(Value::Text),
@@ -109,11 +111,14 @@ mod tests {
             assert_eq!(given.len(), 1, "{field:?}");
             assert_eq!(given[0].0, field);
             assert_eq!(
-                field.accepted(&given[0].1).unwrap(),
-                field.checked(typed).unwrap()
+                field.accepted(&given[0].1, Zone::UTC).unwrap(),
+                field.checked(typed, Zone::UTC).unwrap()
             );
         }
-        assert_eq!(Attendees.checked("1 200").unwrap(), Value::Number(1200));
+        assert_eq!(
+            Attendees.checked("1 200", Zone::UTC).unwrap(),
+            Value::Number(1200)
+        );
         // The support is a reference, written apart.
         assert!(Support.column().is_none());
         let changes = EventChanges::of(Support, Given::Text("support1".into())).unwrap();

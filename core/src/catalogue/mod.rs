@@ -15,6 +15,7 @@ pub mod event;
 pub mod user;
 
 use crate::errors::CoreError;
+use epic_events_api::formatting::Zone;
 
 /// The core's rule of each field of a record type.
 pub trait FieldRule: Catalogue {
@@ -22,19 +23,20 @@ pub trait FieldRule: Catalogue {
     /// whose services read the typed value themselves).
     type Checked;
 
-    /// `text`, typed for this field, when it meets the field's own rule (the rules across
-    /// fields are the services', at the write).
-    fn checked(self, text: &str) -> Result<Self::Checked, CoreError>;
+    /// `text`, typed for this field by someone whose dates are in `zone`, when it meets
+    /// the field's own rule (the rules across fields are the services', at the write).
+    fn checked(self, text: &str, zone: Zone) -> Result<Self::Checked, CoreError>;
 
     /// Whether `text` meets the field's own rule: what a form checks as soon as the field
-    /// is typed (the write checks everything again, with the rules across fields).
+    /// is typed (the write checks everything again, with the rules across fields, in the
+    /// session's zone; whether a date is one does not depend on the zone).
     fn check(self, text: &str) -> Result<(), CoreError> {
-        self.checked(text).map(drop)
+        self.checked(text, Zone::UTC).map(drop)
     }
 
     /// `given` (typed text, or a script's typed value) when it meets the field's rule.
-    fn accepted(self, given: &Given) -> Result<Self::Checked, CoreError> {
-        self.checked(&given.typed_text())
+    fn accepted(self, given: &Given, zone: Zone) -> Result<Self::Checked, CoreError> {
+        self.checked(&given.typed_text(), zone)
     }
 }
 
@@ -145,7 +147,7 @@ macro_rules! nothing_typed {
         $(impl FieldRule for $field {
             type Checked = ();
 
-            fn checked(self, _text: &str) -> Result<(), CoreError> {
+            fn checked(self, _text: &str, _zone: Zone) -> Result<(), CoreError> {
                 Ok(())
             }
         })*

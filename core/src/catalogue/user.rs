@@ -7,13 +7,14 @@ use crate::entities::user::Column;
 use crate::errors::CoreError;
 use crate::validation;
 use UserField::*;
+use epic_events_api::formatting::Zone;
 
 impl FieldRule for UserField {
     type Checked = String;
 
     /// `text` as stored, when the core's rule for the field accepts it (a password: as
     /// typed, once its rule holds; it is hashed before storage).
-    fn checked(self, text: &str) -> Result<String, CoreError> {
+    fn checked(self, text: &str, _zone: Zone) -> Result<String, CoreError> {
         let label = self.label();
         match self {
             FirstName | LastName => validation::person_name(label, text),

@@ -13,3 +13,4 @@ pub mod records;
 pub mod runner;
 pub mod sandbox;
 pub mod spool;
+pub mod zone;

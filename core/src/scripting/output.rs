@@ -57,7 +57,7 @@ impl Cell {
             Cell::Decimal(decimal) => formatting::euros(*decimal),
             Cell::Boolean(true) => "oui".to_owned(),
             Cell::Boolean(false) => "non".to_owned(),
-            Cell::Date(date) => formatting::date_time(*date),
+            Cell::Date(date) => formatting::date_time_in(*date, super::zone::current()),
         }
     }
 

@@ -19,14 +19,14 @@ use crate::handle::{
     ContractRow, CustomerRow, EventRow, RecordedPayment, SalesActivity, UnpaidContracts, UserRow,
 };
 
-/// A moment, as scripts see it: shown in French (`22/11/2026 14:30`, local time),
+/// A moment, as scripts see it: shown in French (`22/11/2026 14:30`, in the run's zone),
 /// compared with `<`, `==`…, written as RFC 3339 in CSV and JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ScriptDate(pub DateTime<Utc>);
 
 impl std::fmt::Display for ScriptDate {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(&formatting::date_time(self.0))
+        formatter.write_str(&formatting::date_time_in(self.0, super::zone::current()))
     }
 }
 
@@ -113,7 +113,7 @@ impl ScriptRecord for EventRow {
             self.event_number,
             self.event_name,
             self.customer_company_name,
-            formatting::date_time(self.start_datetime),
+            formatting::date_time_in(self.start_datetime, super::zone::current()),
             self.location
         )
     }

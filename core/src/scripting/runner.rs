@@ -2,6 +2,7 @@
 //! succeeded, its expected number of changes (if it stated one) matches, and it is not a
 //! simulation. Otherwise everything is rolled back and nothing is reported to Sentry.
 
+use epic_events_api::formatting::Zone;
 use std::sync::Arc;
 
 use rhai::{Dynamic, Map, Scope};
@@ -45,11 +46,13 @@ pub struct ScriptRun {
     pub format: OutputFormat,
     /// The sandbox's limits.
     pub limits: ScriptLimits,
+    /// The zone the run reads and writes dates in (its session's).
+    pub zone: Zone,
 }
 
 impl ScriptRun {
-    /// The run a client asked for, within `limits`.
-    pub fn requested(request: ScriptRequest, limits: ScriptLimits) -> Self {
+    /// The run a client asked for, within `limits`, in the session's `zone`.
+    pub fn requested(request: ScriptRequest, limits: ScriptLimits, zone: Zone) -> Self {
         Self {
             source: request.text,
             parameters: request.parameters,
@@ -57,6 +60,7 @@ impl ScriptRun {
             simulation: request.simulation,
             format: request.format,
             limits,
+            zone,
         }
     }
 }
@@ -183,7 +187,7 @@ async fn run_once(
         Ok(work) => work,
         Err(attempt) => return attempt,
     };
-    let session = match retry::bounded(work.open_session(user, journal.clone())).await {
+    let session = match retry::bounded(work.open_session(user, run.zone, journal.clone())).await {
         Ok(session) => session,
         Err(error) => return Attempt::stopped_by(error),
     };
@@ -226,9 +230,12 @@ async fn run_once(
         .map(|(key, value)| (key.as_str().into(), Dynamic::from(value.clone())))
         .collect();
     let limits = run.limits;
+    let zone = run.zone;
     let script_context = Arc::clone(&context);
     let script_meter = Arc::clone(&meter);
     let mut script = tokio::task::spawn_blocking(move || {
+        // The run's dates, read and shown in its session's zone, on this thread.
+        let _zone = super::zone::entered(zone);
         let mut scope = Scope::new();
         scope.push_constant(PARAMETERS_VARIABLE, parameters);
         let result = engine

@@ -1,5 +1,6 @@
 //! Signing in, and turning the stored session into the current user.
 
+use epic_events_api::formatting::Zone;
 use std::sync::LazyLock;
 
 use chrono::Utc;
@@ -47,6 +48,7 @@ pub async fn sign_in(
     connection: &DatabaseConnection,
     login: &str,
     password_text: &str,
+    zone: Zone,
     keys: &SessionKeys,
 ) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
     let found = user_repository::find_with_role_by_login(connection, login).await?;
@@ -64,6 +66,7 @@ pub async fn sign_in(
         &authenticated.username,
         authenticated.role,
         session_version,
+        zone,
         Utc::now(),
         keys.lifetime(),
     );
@@ -81,6 +84,15 @@ pub async fn authenticate(
     token: Option<&SessionToken>,
     keys: &SessionKeys,
 ) -> Result<AuthenticatedUser, CoreError> {
+    Ok(authenticate_with_zone(connection, token, keys).await?.0)
+}
+
+/// [`authenticate`], and the time zone the token's holder gave at sign-in.
+pub async fn authenticate_with_zone(
+    connection: &DatabaseConnection,
+    token: Option<&SessionToken>,
+    keys: &SessionKeys,
+) -> Result<(AuthenticatedUser, Zone), CoreError> {
     let token = token.ok_or(CoreError::SessionInvalid(SessionProblem::Missing))?;
     let claims = token::verify(token, keys).map_err(CoreError::SessionInvalid)?;
     let user_id: i32 = claims
@@ -101,7 +113,7 @@ pub async fn authenticate(
     if session_repository::is_revoked(connection, &claims.jti).await? {
         return Err(CoreError::SessionInvalid(SessionProblem::SignedOut));
     }
-    Ok(user)
+    Ok((user, claims.zone()))
 }
 
 /// Ends the session of `token` for good: it is refused from now on, wherever it is

@@ -1,6 +1,7 @@
 //! Contracts: everyone reads them; management creates, modifies and deletes any; a sales
 //! user modifies those of their own customers.
 
+use epic_events_api::formatting::Zone;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::{ChangeKind, Notice};
@@ -30,7 +31,8 @@ use crate::catalogue::{FieldRule, Value, changed_columns, money_of, yes_no_of};
 
 /// `text`, typed for the amount field `field`, as its rule reads it.
 fn checked_money(field: ContractField, text: &str) -> Result<Money, CoreError> {
-    money_of(&[(field, field.checked(text)?)], field)
+    // An amount reads the same in every zone.
+    money_of(&[(field, field.checked(text, Zone::UTC)?)], field)
 }
 
 fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
@@ -327,6 +329,7 @@ pub async fn update(
             version: current.version,
             updated_by: current.updated_by,
             updated_at: current.updated_at,
+            zone: session.zone,
         };
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
@@ -336,7 +339,7 @@ pub async fn update(
         .map(|field| (*field, field.read(&current)))
         .collect();
     for (field, value) in &given {
-        let accepted = field.accepted(value)?;
+        let accepted = field.accepted(value, session.zone)?;
         if let Some(slot) = values.iter_mut().find(|(changed, _)| changed == field) {
             slot.1 = accepted;
         }

@@ -145,7 +145,7 @@ pub async fn create(
     let mut stored: Vec<(CustomerField, String)> = Vec::new();
     for (field, text) in input.given() {
         if let Some(column) = field.column() {
-            let value = field.checked(text)?;
+            let value = field.checked(text, session.zone)?;
             new_customer.set(column, value.clone().into());
             stored.push((field, value));
         }
@@ -207,12 +207,13 @@ pub async fn update(
             version: current.version,
             updated_by: current.updated_by,
             updated_at: current.updated_at,
+            zone: session.zone,
         };
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(customer::Column, SimpleExpr)> = Vec::new();
     for (field, text) in given {
-        let value = field.checked(text)?;
+        let value = field.checked(text, session.zone)?;
         if let Some(column) = field.column()
             && field.read(&current) != Value::Text(value.clone())
         {

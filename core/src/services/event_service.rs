@@ -108,10 +108,10 @@ pub async fn search(
         )?);
     }
     if let Some(text) = &search.starts_from {
-        filter.starts_from = Some(date_time(criterion::STARTS_FROM, text)?);
+        filter.starts_from = Some(date_time(criterion::STARTS_FROM, text, session.zone)?);
     }
     if let Some(text) = &search.starts_until {
-        filter.starts_until = Some(date_time(criterion::STARTS_UNTIL, text)?);
+        filter.starts_until = Some(date_time(criterion::STARTS_UNTIL, text, session.zone)?);
     }
     let order = if search.soonest_first {
         EventOrder::SoonestFirst
@@ -271,7 +271,7 @@ pub async fn create(
         (EventField::Note, Given::Text(input.note.clone())),
     ]
     .into_iter()
-    .map(|(field, given)| Ok((field, field.accepted(&given)?)))
+    .map(|(field, given)| Ok((field, field.accepted(&given, session.zone)?)))
     .collect::<Result<Vec<(EventField, Value)>, CoreError>>()?;
     let (start, end) = (
         moment_of(&values, EventField::Start)?,
@@ -376,6 +376,7 @@ pub async fn update(
             version: current.version,
             updated_by: current.updated_by,
             updated_at: current.updated_at,
+            zone: session.zone,
         };
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
@@ -394,7 +395,7 @@ pub async fn update(
     .map(|field| (*field, field.read(&current)))
     .collect();
     for (field, value) in changes.given() {
-        let accepted = field.accepted(&value)?;
+        let accepted = field.accepted(&value, session.zone)?;
         if let Some(slot) = values.iter_mut().find(|(changed, _)| *changed == field) {
             slot.1 = accepted;
         }

@@ -13,6 +13,7 @@ pub mod report_service;
 pub mod retry;
 pub mod user_service;
 
+use epic_events_api::formatting::Zone;
 use sea_orm::{ConnectionTrait, TransactionSession};
 
 use crate::errors::{CoreError, StaleRecord};
@@ -32,6 +33,8 @@ pub struct Session {
     pub actor: Actor,
     /// Every write of the core for this session, and its audit reports.
     pub journal: Journal,
+    /// The time zone the user reads and types dates in (given at sign-in).
+    pub zone: Zone,
 }
 
 impl Session {
@@ -40,8 +43,9 @@ impl Session {
     pub async fn open(
         connection: &impl ConnectionTrait,
         user: AuthenticatedUser,
+        zone: Zone,
     ) -> Result<Self, CoreError> {
-        Self::open_with_journal(connection, user, Journal::immediate()).await
+        Self::open_with_journal(connection, user, zone, Journal::immediate()).await
     }
 
     /// The session of `user`, recording into `journal` (a script run holds its reports
@@ -49,6 +53,7 @@ impl Session {
     pub async fn open_with_journal(
         connection: &impl ConnectionTrait,
         user: AuthenticatedUser,
+        zone: Zone,
         journal: Journal,
     ) -> Result<Self, CoreError> {
         let actor = authorization_service::actor_for(connection, &user).await?;
@@ -56,6 +61,7 @@ impl Session {
             user,
             actor,
             journal,
+            zone,
         })
     }
 }
@@ -111,6 +117,8 @@ pub(crate) struct Current<'a> {
     pub updated_by: Option<i32>,
     /// When.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The zone the refusal says it in (the session's).
+    pub zone: Zone,
 }
 
 /// Refuses a change made from the reading at `seen_version` when the record changed since
@@ -133,5 +141,6 @@ pub(crate) async fn refuse_if_stale(
         label: current.label.to_owned(),
         changed_by: crate::repositories::author_name(connection, current.updated_by).await?,
         changed_at: current.updated_at,
+        zone: current.zone,
     }))
 }

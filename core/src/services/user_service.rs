@@ -1,6 +1,7 @@
 //! Employee accounts: management lists, creates, modifies and deletes them; everyone
 //! changes their own password.
 
+use epic_events_api::formatting::Zone;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
@@ -40,7 +41,8 @@ pub(crate) fn new_user_model(
     let mut stored: Vec<(UserField, String)> = Vec::new();
     for (field, text) in input.given() {
         if let Some(column) = field.column() {
-            let value = field.checked(text)?;
+            // A user's fields read the same in every zone.
+            let value = field.checked(text, Zone::UTC)?;
             model.set(column, value.clone().into());
             stored.push((field, value));
         }
@@ -50,7 +52,7 @@ pub(crate) fn new_user_model(
         .map(|(field, value)| (*field, value.as_str()))
         .collect();
     model.search_text = Set(UserField::search_text_of(&stored));
-    let password = UserField::Password.checked(&input.password)?;
+    let password = UserField::Password.checked(&input.password, Zone::UTC)?;
     let password_hash = password::hash_password(&password).map_err(CoreError::unexpected)?;
     model.password_hash = Set(password_hash);
     Ok(model)
@@ -207,12 +209,13 @@ pub async fn update(
             version: current.version,
             updated_by: current.updated_by,
             updated_at: current.updated_at,
+            zone: session.zone,
         };
         refuse_if_stale(&transaction, seen.version, now, &fields).await?;
     }
     let mut columns: Vec<(user::Column, SimpleExpr)> = Vec::new();
     for (field, text) in given {
-        let value = field.checked(text)?;
+        let value = field.checked(text, session.zone)?;
         if let Some(column) = field.column()
             && field.read(&current) != Value::Text(value.clone())
         {
@@ -236,7 +239,7 @@ pub async fn update(
         ));
     }
     if let Some(new_password) = &changes.new_password {
-        let new_password = UserField::Password.checked(new_password)?;
+        let new_password = UserField::Password.checked(new_password, session.zone)?;
         let hash = password::hash_password(&new_password).map_err(CoreError::unexpected)?;
         columns.push((user::Column::PasswordHash, Expr::value(hash)));
     }

@@ -690,10 +690,14 @@ pub async fn sign_in(
     crm: &dyn epic_events_api::Crm,
     username: &str,
 ) -> epic_events_api::SessionToken {
-    crm.sign_in(username.to_owned(), "demo-epic-events".to_owned())
-        .await
-        .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"))
-        .token
+    crm.sign_in(
+        username.to_owned(),
+        "demo-epic-events".to_owned(),
+        epic_events_api::formatting::Zone::of_this_machine(),
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"))
+    .token
 }
 
 /// A demo user signed in through the API, as the people's side holds a session: the API
@@ -711,7 +715,11 @@ pub struct ApiSession {
 pub async fn api_session(database: &TestDatabase, username: &str) -> ApiSession {
     let crm = client(database, chosen_client());
     let signed_in = crm
-        .sign_in(username.to_owned(), "demo-epic-events".to_owned())
+        .sign_in(
+            username.to_owned(),
+            "demo-epic-events".to_owned(),
+            epic_events_api::formatting::Zone::of_this_machine(),
+        )
         .await
         .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
     ApiSession {
@@ -734,13 +742,18 @@ pub async fn session(
         &database.connection,
         username,
         "demo-epic-events",
+        epic_events_api::formatting::Zone::of_this_machine(),
         &keys,
     )
     .await
     .unwrap_or_else(|error| panic!("{username} cannot sign in: {error}"));
-    epic_events_core::services::Session::open(&database.connection, user)
-        .await
-        .expect("session")
+    epic_events_core::services::Session::open(
+        &database.connection,
+        user,
+        epic_events_api::formatting::Zone::of_this_machine(),
+    )
+    .await
+    .expect("session")
 }
 
 /// Holds a write lock on the contract `id` from a connection of its own, as another person
@@ -988,6 +1001,7 @@ impl<'a> Script<'a> {
             simulation: self.simulation,
             format: self.format,
             limits: self.limits,
+            zone: epic_events_api::formatting::Zone::of_this_machine(),
         };
         let outcome = runner::run(
             &epic_events_core::handle::Core::over(connection.clone()),

@@ -113,9 +113,9 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
         api,
         "date",
         "texte",
-        "une Date lue depuis « 22/11/2026 14:30 » (heure locale) ou RFC 3339",
+        "une Date lue depuis « 22/11/2026 14:30 » (heure de votre fuseau) ou RFC 3339",
         |text: &str| -> ScriptResult<ScriptDate> {
-            formatting::parse_date_time(text)
+            formatting::parse_date_time_in(text, crate::scripting::zone::current())
                 .map(ScriptDate)
                 .ok_or_else(|| {
                     refusal(format!(
