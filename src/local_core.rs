@@ -31,6 +31,22 @@ pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, Applicat
     })
 }
 
+/// The core for a command that opens no session (`aide`): its signing secret is made up
+/// for this process and kept nowhere, so that asking for help writes no file.
+pub fn local_crm_without_sessions(
+    configuration: &Configuration,
+) -> Result<Arc<dyn Crm>, ApplicationError> {
+    let mut random = [0u8; SECRET_MINIMUM_LENGTH];
+    getrandom::fill(&mut random)
+        .map_err(|error| ApplicationError::Administration(error.to_string()))?;
+    let secret = JwtSecret::new(random.to_vec())
+        .map_err(|error| ApplicationError::Administration(error.to_string()))?;
+    Ok(Arc::new(LocalCrm::connecting(
+        configuration.database_url.clone(),
+        SessionKeys::new(secret, configuration.session_lifetime),
+    )))
+}
+
 /// The keys of the local core's sessions: the secret of the environment, or else the one
 /// kept in the configuration directory (generated on first use), and the lifetime.
 fn session_keys(configuration: &Configuration) -> Result<SessionKeys, ApplicationError> {

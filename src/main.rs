@@ -120,7 +120,7 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
             commands::script::execute(&arguments, &store, crm.as_ref()).await
         }
         Command::Aide => {
-            let crm = local_core::local_crm(configuration)?;
+            let crm = local_core::local_crm_without_sessions(configuration)?;
             commands::script::help(crm.as_ref(), &mut output).await
         }
         Command::Demo(_) => unreachable!("the shell runs outside the runtime"),

@@ -48,8 +48,9 @@ pub struct Change {
     pub label: String,
 }
 
-/// A script to run, as the client sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A script to run, as the client sends it. Its `Debug` shows neither the text nor the
+/// parameters' values (a script creating an account holds a password).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScriptRequest {
     /// The script's text.
     pub text: String,
@@ -68,6 +69,24 @@ pub struct ScriptRequest {
 /// The largest file a client sends with a run (`lire_csv` reads at most this much; the
 /// core refuses larger files): 64 Mio.
 pub const MAXIMUM_FILE_SIZE: u64 = 64 << 20;
+
+impl std::fmt::Debug for ScriptRequest {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parameters: Vec<&str> = self
+            .parameters
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .collect();
+        formatter
+            .debug_struct("ScriptRequest")
+            .field("text_length", &self.text.len())
+            .field("parameters", &parameters)
+            .field("files", &self.files)
+            .field("simulation", &self.simulation)
+            .field("format", &self.format)
+            .finish()
+    }
+}
 
 /// A file a script's parameter names, and its contents.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,6 +285,21 @@ mod tests {
             id,
             label: label.to_owned(),
         }
+    }
+
+    #[test]
+    fn a_requests_debug_shows_no_text_nor_value() {
+        let request = ScriptRequest {
+            text: r#"creer_utilisateur(#{mot_de_passe: "secret-12-caracteres"})"#.into(),
+            parameters: vec![("cle".into(), "valeur-cachee".into())],
+            ..ScriptRequest::default()
+        };
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("valeur-cachee"),
+            "{shown}"
+        );
+        assert!(shown.contains("cle"), "{shown}");
     }
 
     #[test]
