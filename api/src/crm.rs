@@ -653,6 +653,22 @@ mod tests {
                 },
                 page,
             },
+            Request::update_event {
+                id: 9,
+                changes: EventChanges {
+                    support: Some(None),
+                    ..EventChanges::default()
+                },
+                seen: None,
+            },
+            Request::update_event {
+                id: 9,
+                changes: EventChanges {
+                    note: Some("nouvelle note".into()),
+                    ..EventChanges::default()
+                },
+                seen: None,
+            },
             Request::event { id: 9 },
             Request::event_by_number {
                 number: "EVT-2026-0009".into(),

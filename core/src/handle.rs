@@ -71,9 +71,32 @@ impl Core {
 
     /// Whether every migration of this version is applied.
     pub async fn schema_is_current(&self) -> bool {
-        database::administration::migration_status(&self.connection)
+        self.schema_state().await.unwrap_or(false)
+    }
+
+    /// Whether every migration of this version is applied; the database's failure, when
+    /// it cannot say.
+    pub async fn schema_state(&self) -> Result<bool, CoreError> {
+        let states = database::administration::migration_status(&self.connection)
             .await
-            .is_ok_and(|states| states.iter().all(|state| state.applied_at.is_some()))
+            .map_err(|error| match error {
+                DatabaseError::Damaged(error) | DatabaseError::Unexpected(error) => {
+                    CoreError::from(error)
+                }
+                other => CoreError::unexpected(other),
+            })?;
+        Ok(states.iter().all(|state| state.applied_at.is_some()))
+    }
+
+    /// A new session for the user `user_id` as they are now, without their password
+    /// (after a change of their own password).
+    pub async fn new_session(
+        &self,
+        user_id: i32,
+        zone: Zone,
+        keys: &SessionKeys,
+    ) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
+        authentication_service::new_session(&self.connection, user_id, zone, keys).await
     }
 
     /// Signs in with a username or e-mail and a password: the user and their new token.

@@ -12,9 +12,11 @@ use chrono::Utc;
 
 use epic_events_api::catalogue::FieldRef;
 use epic_events_api::crm::{Crm, Record};
-use epic_events_api::error::{ApiError, ErrorCode};
+use epic_events_api::error::{ApiError, ErrorCode, SessionProblem};
 use epic_events_api::formatting::Zone;
-use epic_events_api::scripts::{Recognised, ScriptFunction, ScriptRequest, ScriptRun};
+use epic_events_api::scripts::{
+    OutputStream, Recognised, ScriptFunction, ScriptRequest, ScriptRun,
+};
 use epic_events_api::session::{SessionInfo, SessionToken, SignedIn};
 
 use crate::authentication::token::SessionKeys;
@@ -80,12 +82,17 @@ impl LocalCrm {
                     return Err(api_error(CoreError::Unavailable));
                 };
                 Core::connect(url).await.map_err(|error| {
+                    // Only a server that does not answer may be tried again; a URL the
+                    // program cannot use, or a damaged file, is said as it is.
                     let code = match error {
+                        DatabaseError::Unreachable { .. } => ErrorCode::Unavailable,
                         DatabaseError::Damaged(_) => ErrorCode::DatabaseDamaged,
-                        DatabaseError::Unexpected(_) => ErrorCode::Unexpected,
-                        _ => ErrorCode::Unavailable,
+                        _ => ErrorCode::Unexpected,
                     };
-                    if code != ErrorCode::Unavailable {
+                    if matches!(
+                        error,
+                        DatabaseError::Damaged(_) | DatabaseError::Unexpected(_)
+                    ) {
                         crate::reporting::unexpected_error(&error);
                     }
                     ApiError::new(code, error.to_string())
@@ -185,7 +192,7 @@ fn denied(denied: PermissionDenied) -> ApiError {
 impl Crm for LocalCrm {
     async fn ready(&self) -> Result<(), ApiError> {
         let core = self.core().await?;
-        if core.schema_is_current().await {
+        if self.read(core.schema_state()).await? {
             return Ok(());
         }
         let url = self
@@ -271,8 +278,23 @@ impl Crm for LocalCrm {
                 .change_own_password(&session, &current_password, &new_password)
         })
         .await?;
-        self.signed_in(&session.user.username, &new_password, session.zone)
+        // The change ended every session of the user's, this one too: a new one, opened
+        // by the core without the password again. When it cannot be, the person is told
+        // that the password changed and signs in again.
+        match self
+            .read(core.new_session(session.user.id, session.zone, &self.keys))
             .await
+        {
+            Ok((user, token)) => Ok(SignedIn {
+                token,
+                user,
+                expires_at: Utc::now() + self.keys.lifetime(),
+            }),
+            Err(_) => Err(ApiError::new(
+                ErrorCode::SessionInvalid(SessionProblem::UserChanged),
+                "votre mot de passe est changé, mais une nouvelle session n'a pas pu être ouverte : reconnectez-vous avec le nouveau mot de passe",
+            )),
+        }
     }
 
     async fn permits(
@@ -613,13 +635,19 @@ impl Crm for LocalCrm {
         let (session, core) = self.open(token).await?;
         let run = Run::requested(request, self.limits, session.zone);
         match runner::run(core, session.user, run).await {
+            // Committed: the outcome is said whatever happens to the output, so that a
+            // run that was saved is never taken for one that was not (and run again).
             Ok((outcome, spool)) => {
-                let output = spool
-                    .into_chunks()
-                    .map_err(|error| api_error(CoreError::unexpected(error)))?;
+                let output: OutputStream = match spool.into_chunks() {
+                    Ok(chunks) => Box::new(chunks),
+                    Err(error) => {
+                        crate::reporting::unexpected_error(&error);
+                        Box::new(std::iter::once(Err(error)))
+                    }
+                };
                 Ok(ScriptRun {
                     result: Ok(outcome),
-                    output: Box::new(output),
+                    output,
                 })
             }
             Err(failure) => Ok(ScriptRun {

@@ -326,6 +326,24 @@ async fn support_runs_their_events_and_management_assigns_support(
     assert_eq!(assigned.user_support_id, Some(support1.user.id));
     assert_eq!(listed(&support1, EventList::Mine).await, ["1", "2"]);
     assert_eq!(listed(&manager1, EventList::WithoutSupport).await, ["4"]);
+
+    // Management removes the support: « nobody » is a change, not the absence of one (it
+    // must stay so through JSON).
+    let removed = manager1
+        .crm
+        .update_event(
+            &manager1.token,
+            gala,
+            EventChanges {
+                support: Some(None),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed.user_support_id, None);
+    assert_eq!(listed(&support1, EventList::Mine).await, ["1"]);
 }
 
 async fn searches_page_soonest_first(backend: crate::support::Backend) {
@@ -533,10 +551,10 @@ async fn dates_are_read_and_shown_in_the_sessions_zone(backend: crate::support::
 
 test_on_both_backends!(and_through_json: dates_are_read_and_shown_in_the_sessions_zone);
 
+test_on_both_backends!(and_through_json: support_runs_their_events_and_management_assigns_support);
 test_on_both_backends!(
     filters_return_each_users_events,
     sales_users_create_events_for_their_signed_contracts,
-    support_runs_their_events_and_management_assigns_support,
     searches_page_soonest_first,
     support_is_assigned_to_many_events_at_once
 );

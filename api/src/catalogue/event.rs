@@ -283,6 +283,12 @@ pub struct EventChanges {
     /// New notes.
     pub note: Option<String>,
     /// `Some(Some(user))` assigns a support user, `Some(None)` removes the assignment.
+    /// In JSON: absent (no change), `null` (remove), or the user.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::present"
+    )]
     pub support: Option<Option<SupportUser>>,
 }
 

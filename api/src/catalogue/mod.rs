@@ -237,6 +237,17 @@ pub trait Catalogue: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     const SEARCHED: &'static [Self] = &[];
 }
 
+/// A field that is present, `null` included: `Some(None)` for `null`, `Some(Some(v))` for a
+/// value (an absent field is `None`, by `#[serde(default)]`). What tells « remove » from
+/// « no change » in JSON.
+fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// A field of any record type people type: what a form asks the core to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldRef {

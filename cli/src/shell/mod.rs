@@ -194,9 +194,17 @@ impl Shell {
         self.message(render::ERROR, &text);
     }
 
-    /// Says why the core refused or failed (a fault was reported by the core).
+    /// Says why the core refused or failed (a fault was reported by the core). A session
+    /// that ended (its token refused by any call) is said the shell's way, and forgotten:
+    /// the screen then goes back to the welcome screen.
     fn refused(&mut self, error: &ApiError) {
-        self.error(&error.to_string());
+        match error.session_ended() {
+            Some(problem) => {
+                self.error(&session_ended_in_the_shell(problem));
+                self.end_session();
+            }
+            None => self.error(&error.to_string()),
+        }
     }
 
     /// Waits for the core's answer to `call`.

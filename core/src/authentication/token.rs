@@ -42,13 +42,9 @@ pub struct Claims {
     /// Always [`AUDIENCE`].
     pub aud: String,
     /// The holder's time zone (IANA name), given at sign-in: the one the core reads and
-    /// writes their dates in. UTC for a token without one.
-    #[serde(default = "utc")]
+    /// writes their dates in. Required: a token of an earlier version, without one, is
+    /// refused (its holder signs in again) rather than read in another zone.
     pub tz: String,
-}
-
-fn utc() -> String {
-    "UTC".to_owned()
 }
 
 impl Claims {

@@ -120,7 +120,9 @@ pub fn read_csv(
             crate::errors::french_io_error(&error)
         ))
     };
-    let maximum_size = maximum_file_size(limits);
+    // The client sends at most the API's largest file and one byte more: a file cut
+    // there is refused, never read as if whole.
+    let maximum_size = maximum_file_size(limits).min(epic_events_api::scripts::MAXIMUM_FILE_SIZE);
     let too_large = || {
         refusal(format!(
             "lire_csv : le fichier « {path} » est trop volumineux (plus de {})",

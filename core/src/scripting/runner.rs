@@ -31,8 +31,9 @@ const STOPPED_RUN_GRACE: std::time::Duration = std::time::Duration::from_millis(
 /// The name of the variable holding the command line's `clé=valeur` parameters.
 pub const PARAMETERS_VARIABLE: &str = "parametres";
 
-/// A script to run, and how.
-#[derive(Clone, Debug, Default)]
+/// A script to run, and how. Its `Debug` shows neither the text nor the parameters'
+/// values (a script creating an account holds a password).
+#[derive(Clone, Default)]
 pub struct ScriptRun {
     /// The script's text.
     pub source: String,
@@ -48,6 +49,26 @@ pub struct ScriptRun {
     pub limits: ScriptLimits,
     /// The zone the run reads and writes dates in (its session's).
     pub zone: Zone,
+}
+
+impl std::fmt::Debug for ScriptRun {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parameters: Vec<&str> = self
+            .parameters
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .collect();
+        formatter
+            .debug_struct("ScriptRun")
+            .field("source_length", &self.source.len())
+            .field("parameters", &parameters)
+            .field("files", &self.files)
+            .field("simulation", &self.simulation)
+            .field("format", &self.format)
+            .field("limits", &self.limits)
+            .field("zone", &self.zone)
+            .finish()
+    }
 }
 
 impl ScriptRun {

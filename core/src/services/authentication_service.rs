@@ -61,18 +61,45 @@ pub async fn sign_in(
     }
     let session_version = user.session_version;
     let authenticated = authenticated_user((user, role))?;
+    let token = issue(&authenticated, session_version, zone, keys)?;
+    tracing::info!(user_id = authenticated.id, "signed in");
+    Ok((authenticated, token))
+}
+
+/// A new session for the user `user_id` as they are now, without asking their password
+/// again: after a change of their own password, which ended their sessions.
+pub async fn new_session(
+    connection: &DatabaseConnection,
+    user_id: i32,
+    zone: Zone,
+    keys: &SessionKeys,
+) -> Result<(AuthenticatedUser, SessionToken), CoreError> {
+    let (user, role) = user_repository::find_with_role_by_id(connection, user_id)
+        .await?
+        .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
+    let session_version = user.session_version;
+    let authenticated = authenticated_user((user, role))?;
+    let token = issue(&authenticated, session_version, zone, keys)?;
+    Ok((authenticated, token))
+}
+
+/// The signed token of a session of `user` at `session_version`, in `zone`.
+fn issue(
+    user: &AuthenticatedUser,
+    session_version: i64,
+    zone: Zone,
+    keys: &SessionKeys,
+) -> Result<SessionToken, CoreError> {
     let claims = Claims::new(
-        authenticated.id,
-        &authenticated.username,
-        authenticated.role,
+        user.id,
+        &user.username,
+        user.role,
         session_version,
         zone,
         Utc::now(),
         keys.lifetime(),
     );
-    let token = token::sign(&claims, keys.secret()).map_err(CoreError::unexpected)?;
-    tracing::info!(user_id = authenticated.id, "signed in");
-    Ok((authenticated, token))
+    token::sign(&claims, keys.secret()).map_err(CoreError::unexpected)
 }
 
 /// The current user for `token`: the token must be valid (see [`token::verify`]), not
