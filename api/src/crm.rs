@@ -351,13 +351,13 @@ impl Transport for JsonRoundTrip {
         };
         let result = through_json(&run.result)?;
         // Piece by piece, as a response body would stream them.
-        let output = run.output.map(|chunk| {
+        let output = futures_util::StreamExt::map(run.output, |chunk| {
             let chunk = chunk?;
             through_json(&chunk).map_err(std::io::Error::other)
         });
         Ok(ScriptRun {
             result,
-            output: Box::new(output),
+            output: Box::pin(output),
         })
     }
 }

@@ -138,8 +138,10 @@ pub struct OutputChunk {
 }
 
 /// A run's output, read piece by piece once the run is over: an export of any size is
-/// never held whole (the core keeps it on disk beyond a megabyte).
-pub type OutputStream = Box<dyn Iterator<Item = std::io::Result<OutputChunk>> + Send>;
+/// never held whole (the core keeps it on disk beyond a megabyte), and a remote client
+/// reads it as the response body arrives.
+pub type OutputStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<OutputChunk>> + Send>>;
 
 /// A run the core carried out: how it ended, and its output (empty when it stopped:
 /// nothing of a stopped run is shown but its error).

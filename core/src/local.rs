@@ -638,11 +638,13 @@ impl Crm for LocalCrm {
             // Committed: the outcome is said whatever happens to the output, so that a
             // run that was saved is never taken for one that was not (and run again).
             Ok((outcome, spool)) => {
+                // The spool's pieces are read from memory or a local temporary file as
+                // they are asked for.
                 let output: OutputStream = match spool.into_chunks() {
-                    Ok(chunks) => Box::new(chunks),
+                    Ok(chunks) => Box::pin(futures_util::stream::iter(chunks)),
                     Err(error) => {
                         crate::reporting::unexpected_error(&error);
-                        Box::new(std::iter::once(Err(error)))
+                        Box::pin(futures_util::stream::iter([Err(error)]))
                     }
                 };
                 Ok(ScriptRun {
@@ -652,7 +654,7 @@ impl Crm for LocalCrm {
             }
             Err(failure) => Ok(ScriptRun {
                 result: Err(failure),
-                output: Box::new(std::iter::empty()),
+                output: Box::pin(futures_util::stream::empty()),
             }),
         }
     }

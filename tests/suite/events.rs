@@ -532,6 +532,7 @@ async fn dates_are_read_and_shown_in_the_sessions_zone(backend: crate::support::
         run.result.unwrap();
         let (mut data, mut messages) = (Vec::new(), Vec::new());
         epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
+            .await
             .unwrap();
         data.extend(messages);
         assert_eq!(

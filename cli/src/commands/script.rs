@@ -50,12 +50,12 @@ pub fn named_files(parameters: &[(String, String)]) -> Result<Vec<NamedFile>, Ap
 }
 
 /// Writes a run's output as it comes: results to `data`, messages to `messages`.
-pub fn write_output(
-    output: OutputStream,
+pub async fn write_output(
+    mut output: OutputStream,
     data: &mut dyn Write,
     messages: &mut dyn Write,
 ) -> Result<(), ApplicationError> {
-    for chunk in output {
+    while let Some(chunk) = futures_util::StreamExt::next(&mut output).await {
         let chunk = chunk.map_err(|error| {
             ApplicationError::Cancelled(format!(
                 "enregistré, mais impossible de lire le résultat ({})",
@@ -106,7 +106,7 @@ pub async fn execute(
     };
     let run = crm.run_script(&token, request).await?;
     let outcome = run.result.map_err(ApplicationError::Script)?;
-    write_output(run.output, &mut std::io::stdout(), &mut std::io::stderr())?;
+    write_output(run.output, &mut std::io::stdout(), &mut std::io::stderr()).await?;
     if let Some(summary) = outcome.summary() {
         writeln!(crate::terminal::stderr(), "{summary}")?;
     }

@@ -76,11 +76,13 @@ impl Shell {
             Ok(outcome) => {
                 // The core neutralised the tables and messages it wrote.
                 let mut output = anstream::stdout();
-                if let Err(error) = crate::commands::script::write_output(
+                let mut messages = anstream::stdout();
+                let written = self.runtime.block_on(crate::commands::script::write_output(
                     run.output,
                     &mut output,
-                    &mut anstream::stdout(),
-                ) {
+                    &mut messages,
+                ));
+                if let Err(error) = written {
                     self.error(&error.to_string());
                 }
                 if let Some(summary) = outcome.summary() {

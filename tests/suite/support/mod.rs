@@ -967,6 +967,7 @@ impl<'a> Script<'a> {
             .unwrap_or_else(|error| panic!("the run was refused: {error}"));
         let (mut data, mut messages) = (SharedBuffer::default(), SharedBuffer::default());
         epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
+            .await
             .expect("the output is written");
         ScriptResult {
             outcome: run.result,
