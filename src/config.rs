@@ -25,6 +25,9 @@ pub mod variable {
     /// `1`: every call to the core crosses the API as JSON text, as it will over the
     /// network (a developers' and tests' switch: the proof of the seam).
     pub const JSON_ROUND_TRIP: &str = "EPIC_EVENTS_JSON_ROUND_TRIP";
+    /// The server of the server mode (`http://127.0.0.1:8443`): when set, the commands and
+    /// the shell reach the core there, with no database URL and no secret here.
+    pub const SERVER: &str = "EPIC_EVENTS_SERVEUR";
 }
 
 /// Longest bound accepted on one database statement, in seconds.
@@ -56,6 +59,8 @@ pub struct Configuration {
     pub database_timeout: std::time::Duration,
     /// Every call to the core through JSON text (`EPIC_EVENTS_JSON_ROUND_TRIP=1`).
     pub json_round_trip: bool,
+    /// The server of the server mode, when the core is there (`EPIC_EVENTS_SERVEUR`).
+    pub server: Option<String>,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -99,6 +104,7 @@ impl Configuration {
             sentry_dsn: None,
             database_timeout: epic_events_core::database::limits::DEFAULT_STATEMENT_BOUND,
             json_round_trip: false,
+            server: None,
         }
     }
 
@@ -164,6 +170,7 @@ impl Configuration {
             sentry_dsn: non_empty_variable(variable::SENTRY_DSN),
             json_round_trip: non_empty_variable(variable::JSON_ROUND_TRIP)
                 .is_some_and(|value| value.trim() == "1"),
+            server: non_empty_variable(variable::SERVER).map(|address| address.trim().to_owned()),
         })
     }
 }

@@ -18,8 +18,14 @@ pub const SECRET_FILE_NAME: &str = "jwt-secret";
 
 /// The core over the database `configuration` names: the local implementation of the API,
 /// which everything above the trait is given. It connects at its first call.
-/// With `EPIC_EVENTS_JSON_ROUND_TRIP=1`, every call crosses the API as JSON text.
+/// With `EPIC_EVENTS_JSON_ROUND_TRIP=1`, every call crosses the API as JSON text; with
+/// `EPIC_EVENTS_SERVEUR`, the core is the server's, and this workstation holds neither the
+/// database's URL nor a secret.
 pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, ApplicationError> {
+    if let Some(address) = &configuration.server {
+        let remote = epic_events_cli::remote::Remote::new(address)?;
+        return Ok(Arc::new(Forwarding::new(remote)));
+    }
     let core: Arc<dyn Crm> = Arc::new(LocalCrm::connecting(
         configuration.database_url.clone(),
         session_keys(configuration)?,
@@ -36,6 +42,9 @@ pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, Applicat
 pub fn local_crm_without_sessions(
     configuration: &Configuration,
 ) -> Result<Arc<dyn Crm>, ApplicationError> {
+    if configuration.server.is_some() {
+        return local_crm(configuration);
+    }
     let mut random = [0u8; SECRET_MINIMUM_LENGTH];
     getrandom::fill(&mut random)
         .map_err(|error| ApplicationError::Administration(error.to_string()))?;
@@ -133,6 +142,72 @@ pub fn shell(
 ) -> Result<(), ApplicationError> {
     let crm = local_crm(configuration)?;
     epic_events_cli::shell::run(crm, runtime, &configuration.config_directory)
+}
+
+/// `epic-events serveur`: the API over the database `configuration` names, served on
+/// `arguments.adresse` until Ctrl-C or SIGTERM; running requests finish first. In plain
+/// HTTP, only on a loopback address.
+pub async fn serve(
+    configuration: &Configuration,
+    arguments: &epic_events_cli::command_line::ServerArguments,
+    output: &mut dyn std::io::Write,
+) -> Result<(), ApplicationError> {
+    let address: std::net::SocketAddr = arguments.adresse.trim().parse().map_err(|_| {
+        ApplicationError::Administration(format!(
+            "« {} » n'est pas une adresse d'écoute (HÔTE:PORT, par exemple 127.0.0.1:8443)",
+            arguments.adresse.trim()
+        ))
+    })?;
+    if !address.ip().is_loopback() {
+        return Err(ApplicationError::Administration(format!(
+            "le serveur ne parle qu'en HTTP simple pour l'instant : il n'écoute que sur une adresse locale (127.0.0.1, ::1), pas sur {address}"
+        )));
+    }
+    let core: Arc<dyn Crm> = Arc::new(LocalCrm::connecting(
+        configuration.database_url.clone(),
+        session_keys(configuration)?,
+    ));
+    core.ready().await?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| {
+            ApplicationError::Administration(format!(
+                "impossible d'écouter sur {address} ({})",
+                epic_events_cli::private_directory::french_io_error(&error)
+            ))
+        })?;
+    writeln!(
+        output,
+        "Serveur Epic Events à l'écoute sur http://{address} (HTTP simple : adresse locale seulement). Arrêt : Ctrl-C ou SIGTERM ; les requêtes en cours se terminent d'abord."
+    )?;
+    output.flush()?;
+    epic_events_server::serve(listener, core, stopped())
+        .await
+        .map_err(ApplicationError::Output)
+}
+
+/// When the server is asked to stop: Ctrl-C, or SIGTERM on Unix.
+async fn stopped() {
+    let interrupted = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let terminated = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = interrupted => {}
+            () = terminated => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupted.await;
 }
 
 #[cfg(all(test, unix))]

@@ -129,5 +129,8 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
                 .await
                 .map_err(ApplicationError::from)
         }
+        Command::Serveur(arguments) => {
+            local_core::serve(configuration, &arguments, &mut output).await
+        }
     }
 }

@@ -63,6 +63,9 @@ pub enum Command {
     /// Administrer la base de données (schéma, données de démonstration)
     #[command(subcommand, help_template = HELP_TEMPLATE)]
     Base(DatabaseCommand),
+    /// Servir le CRM aux postes (mode serveur) : seul le serveur tient la base et le secret
+    #[command(help_template = HELP_TEMPLATE)]
+    Serveur(ServerArguments),
 }
 
 /// How `executer` writes its results.
@@ -155,6 +158,14 @@ pub struct SignInArguments {
     /// Nom d'utilisateur ou adresse e-mail (demandé s'il n'est pas donné)
     #[arg(long, value_name = "NOM")]
     pub utilisateur: Option<String>,
+}
+
+/// Options of `serveur`.
+#[derive(Debug, Args)]
+pub struct ServerArguments {
+    /// L'adresse d'écoute, HÔTE:PORT (en HTTP simple, une adresse locale seulement)
+    #[arg(long, value_name = "HÔTE:PORT", default_value = "127.0.0.1:8443")]
+    pub adresse: String,
 }
 
 /// Options of `demo`.

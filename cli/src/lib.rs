@@ -10,6 +10,7 @@ pub mod application_error;
 pub mod command_line;
 pub mod commands;
 pub mod private_directory;
+pub mod remote;
 pub mod session_store;
 pub mod shell;
 pub mod terminal;

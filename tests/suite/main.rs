@@ -26,6 +26,7 @@ mod schema;
 mod script_commands;
 mod script_limits;
 mod scripting;
+mod server_mode;
 mod session_commands;
 mod session_ends;
 mod shell_journeys;

@@ -384,6 +384,9 @@ macro_rules! test_on_both_backends {
                     mod through_json {
                         $crate::test_on_both_backends!(@json super::super::super::$name);
                     }
+                    mod through_server {
+                        $crate::test_on_both_backends!(@server super::super::super::$name);
+                    }
                 }
             }
         )*
@@ -394,6 +397,9 @@ macro_rules! test_on_both_backends {
                 $crate::test_on_both_backends!(@tests super::$name);
                 mod through_json {
                     $crate::test_on_both_backends!(@json super::super::$name);
+                }
+                mod through_server {
+                    $crate::test_on_both_backends!(@server super::super::$name);
                 }
             }
         )*
@@ -413,6 +419,22 @@ macro_rules! test_on_both_backends {
                 $crate::test_on_both_backends!(@tests super::$name);
             }
         )*
+    };
+    (@server $scenario:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            $crate::support::through_server($scenario($crate::support::Backend::Sqlite)).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[cfg_attr(
+            not(mysql_tests),
+            ignore = "MySQL : définissez EPIC_EVENTS_TEST_MYSQL_URL pour le lancer"
+        )]
+        async fn mysql() {
+            $crate::support::require_mysql();
+            $crate::support::through_server($scenario($crate::support::Backend::MySql)).await;
+        }
     };
     (@json $scenario:path) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -522,6 +544,7 @@ pub fn binary_command(
         .env("EPIC_EVENTS_CONFIG_DIR", directory.join("config"))
         .env_remove("EPIC_EVENTS_JWT_SECRET")
         .env_remove("EPIC_EVENTS_JSON_ROUND_TRIP")
+        .env_remove("EPIC_EVENTS_SERVEUR")
         .envs(
             (chosen_client() == Client::JsonRoundTrip)
                 .then_some(("EPIC_EVENTS_JSON_ROUND_TRIP", "1")),
@@ -533,8 +556,25 @@ pub fn binary_command(
         .env("NO_COLOR", "1")
         // Local times are shown: the same everywhere.
         .env("TZ", "UTC");
-    if let Some(url) = url {
-        command.env("DATABASE_URL", url.expose());
+    match (url, chosen_client()) {
+        // The server mode: a server over the database, started by the test; the program
+        // is given its address only, no database URL (and it keeps no secret).
+        (Some(url), Client::Server) => {
+            let keys = epic_events_core::authentication::token::SessionKeys::new(
+                epic_events_core::authentication::token::JwtSecret::new(vec![9; 32])
+                    .expect("secret"),
+                chrono::Duration::hours(1),
+            );
+            let core = std::sync::Arc::new(epic_events_core::local::LocalCrm::connecting(
+                url.clone(),
+                keys,
+            ));
+            command.env("EPIC_EVENTS_SERVEUR", start_server(core));
+        }
+        (Some(url), _) => {
+            command.env("DATABASE_URL", url.expose());
+        }
+        (None, _) => {}
     }
     command
 }
@@ -618,13 +658,16 @@ pub enum Client {
     /// The core's own implementation, in this process.
     Local,
     /// The same, every request, answer and piece of output sent through JSON text, as the
-    /// server mode will send them (`epic_events_api::JsonRoundTrip`). The server-mode issue
-    /// adds its remote client here: the one constructor the tests choose from.
+    /// server mode sends them (`epic_events_api::JsonRoundTrip`).
     JsonRoundTrip,
+    /// A real server (`epic_events_server`) started by the test on a loopback port, over
+    /// the test's database, reached by the server mode's client (`epic_events_cli::remote`).
+    Server,
 }
 
 tokio::task_local! {
-    /// How the scenario under way reaches the core, when it is run through JSON.
+    /// How the scenario under way reaches the core, when it is run through JSON or a
+    /// server.
     static CLIENT: Client;
 }
 
@@ -633,6 +676,12 @@ tokio::task_local! {
 /// starts ([`binary_command`]).
 pub async fn through_json(scenario: impl std::future::Future<Output = ()>) {
     CLIENT.scope(Client::JsonRoundTrip, scenario).await;
+}
+
+/// Runs `scenario` with every call of its own to the core ([`Script::run`],
+/// [`chosen_client`]) sent to a real server on a loopback port.
+pub async fn through_server(scenario: impl std::future::Future<Output = ()>) {
+    CLIENT.scope(Client::Server, scenario).await;
 }
 
 /// How the scenario under way reaches the core: through JSON inside [`through_json`],
@@ -681,7 +730,28 @@ fn crm_over(
         Client::JsonRoundTrip => std::sync::Arc::new(epic_events_api::Forwarding::new(
             epic_events_api::JsonRoundTrip::new(local),
         )),
+        Client::Server => {
+            let address = start_server(local);
+            std::sync::Arc::new(epic_events_api::Forwarding::new(
+                epic_events_cli::remote::Remote::new(&address).expect("the client is built"),
+            ))
+        }
     }
+}
+
+/// Starts a server over `core` on a free loopback port, for as long as the test's runtime
+/// lives; its address.
+pub fn start_server(core: std::sync::Arc<dyn epic_events_api::Crm>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let address = format!("http://{}", listener.local_addr().expect("its address"));
+    listener.set_nonblocking(true).expect("non-blocking");
+    let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+    tokio::spawn(epic_events_server::serve(
+        listener,
+        core,
+        std::future::pending(),
+    ));
+    address
 }
 
 /// The session token of the demo user `username` (password `demo-epic-events`), signed in

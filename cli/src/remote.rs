@@ -1,0 +1,157 @@
+//! The server mode's client: the API reached over HTTP ([`Remote`], a
+//! `epic_events_api::Transport` for `Forwarding`). The workstation holds only the server's
+//! address and the session's token; the database and the signing secret are the server's.
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+
+use epic_events_api::scripts::{
+    OutputChunk, ScriptFailure, ScriptOutcome, ScriptRequest, ScriptRun,
+};
+use epic_events_api::{ApiError, ErrorCode, Request, SessionToken, Transport};
+
+/// The API of the server at an address (`http://127.0.0.1:8443`).
+pub struct Remote {
+    client: reqwest::Client,
+    address: String,
+}
+
+impl Remote {
+    /// The server at `address` (its scheme, host and port).
+    pub fn new(address: &str) -> Result<Self, ApiError> {
+        let client = reqwest::Client::builder()
+            .build()
+            .map_err(|error| unreachable_server(&error))?;
+        Ok(Self {
+            client,
+            address: address.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    fn post(&self, path: &str, session: Option<&SessionToken>) -> reqwest::RequestBuilder {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        match session {
+            Some(token) => request.bearer_auth(token.expose()),
+            None => request,
+        }
+    }
+}
+
+/// A server that could not be reached, or answered at all: said in French, transient (the
+/// shell keeps its session and form, as for a database that does not answer).
+fn unreachable_server(error: &reqwest::Error) -> ApiError {
+    let why = if error.is_timeout() {
+        "il ne répond pas à temps"
+    } else if error.is_connect() {
+        "la connexion est refusée ou impossible"
+    } else {
+        "l'échange a été interrompu"
+    };
+    ApiError::new(
+        ErrorCode::Unavailable,
+        format!("serveur injoignable : {why} ; réessayez dans un instant"),
+    )
+}
+
+/// An answer that does not read as the protocol's: a server of another version.
+fn unreadable(error: serde_json::Error) -> ApiError {
+    ApiError::new(
+        ErrorCode::Unexpected,
+        format!(
+            "réponse illisible du serveur ({error}) : les versions du client et du serveur diffèrent-elles ?"
+        ),
+    )
+}
+
+#[async_trait]
+impl Transport for Remote {
+    async fn call(
+        &self,
+        session: Option<&SessionToken>,
+        request: Request,
+    ) -> Result<serde_json::Value, ApiError> {
+        let body = serde_json::to_vec(&request).map_err(unreadable)?;
+        let answer = self
+            .post("/v1/appel", session)
+            .body(body)
+            .send()
+            .await
+            .map_err(|error| unreachable_server(&error))?
+            .bytes()
+            .await
+            .map_err(|error| unreachable_server(&error))?;
+        serde_json::from_slice::<Result<serde_json::Value, ApiError>>(&answer)
+            .map_err(unreadable)?
+    }
+
+    async fn run_script(
+        &self,
+        session: &SessionToken,
+        request: ScriptRequest,
+    ) -> Result<ScriptRun, ApiError> {
+        let body = serde_json::to_vec(&request).map_err(unreadable)?;
+        let response = self
+            .post("/v1/script", Some(session))
+            .body(body)
+            .send()
+            .await
+            .map_err(|error| unreachable_server(&error))?;
+        let mut lines = Box::pin(lines(response.bytes_stream()));
+        let head = match lines.next().await {
+            Some(Ok(line)) => line,
+            Some(Err(error)) => return Err(unreachable_server(&error)),
+            None => return Err(unreadable(serde::de::Error::custom("réponse vide"))),
+        };
+        let result =
+            serde_json::from_slice::<Result<Result<ScriptOutcome, ScriptFailure>, ApiError>>(&head)
+                .map_err(unreadable)??;
+        // The output, piece by piece, as the response body arrives.
+        let output = lines.map(|line| {
+            let line = line.map_err(std::io::Error::other)?;
+            match serde_json::from_slice::<Result<OutputChunk, String>>(&line) {
+                Ok(Ok(piece)) => Ok(piece),
+                Ok(Err(why)) => Err(std::io::Error::other(why)),
+                Err(error) => Err(std::io::Error::other(error)),
+            }
+        });
+        Ok(ScriptRun {
+            result,
+            output: Box::pin(output),
+        })
+    }
+}
+
+/// The lines of a body that arrives in pieces, each without its line break.
+fn lines<S>(body: S) -> impl futures_util::Stream<Item = Result<Vec<u8>, reqwest::Error>> + Send
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send + Unpin,
+{
+    futures_util::stream::unfold(
+        (body, Vec::<u8>::new(), false),
+        |(mut body, mut pending, mut ended)| async move {
+            loop {
+                if let Some(end) = pending.iter().position(|byte| *byte == b'\n') {
+                    let rest = pending.split_off(end + 1);
+                    pending.pop();
+                    let line = std::mem::replace(&mut pending, rest);
+                    return Some((Ok(line), (body, pending, ended)));
+                }
+                if ended {
+                    if pending.is_empty() {
+                        return None;
+                    }
+                    let line = std::mem::take(&mut pending);
+                    return Some((Ok(line), (body, pending, ended)));
+                }
+                match body.next().await {
+                    Some(Ok(bytes)) => pending.extend_from_slice(&bytes),
+                    Some(Err(error)) => return Some((Err(error), (body, pending, true))),
+                    None => ended = true,
+                }
+            }
+        },
+    )
+}

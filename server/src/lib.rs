@@ -1,0 +1,129 @@
+//! The server mode's server: the API (`epic_events_api::Crm`) served over HTTP, so that
+//! workstations hold only the server's address and a session, while the server alone
+//! holds the database and the signing secret.
+//!
+//! The protocol (version 1), both ways JSON:
+//! - `POST /v1/appel`: one call, the body a [`Request`]; the session's token, when the
+//!   operation needs one, in `Authorization: Bearer …`. The answer is
+//!   `{"Ok": answer}` or `{"Err": {code, field, message}}`.
+//! - `POST /v1/script`: a script run, the body a `ScriptRequest`, the token required. The
+//!   answer is lines of JSON: first `{"Ok": outcome-or-failure}` (or `{"Err": error}`),
+//!   then one line per piece of output, `{"Ok": piece}` or `{"Err": "why it stopped"}`,
+//!   streamed as the core reads them from the run's spool.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use futures_util::StreamExt;
+
+use epic_events_api::scripts::ScriptRequest;
+use epic_events_api::{ApiError, Crm, ErrorCode, Request, SessionToken, dispatch};
+
+/// The largest request body accepted: a script and the files it reads (64 Mio each, sent
+/// as JSON) stay well below.
+pub const MAXIMUM_BODY: usize = 256 << 20;
+
+/// The routes of the API over `crm`.
+pub fn routes(crm: Arc<dyn Crm>) -> Router {
+    Router::new()
+        .route("/v1/appel", post(call))
+        .route("/v1/script", post(script))
+        .layer(DefaultBodyLimit::max(MAXIMUM_BODY))
+        .with_state(crm)
+}
+
+/// Serves the API over `crm` on `listener` until `shutdown` completes; running requests
+/// finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    crm: Arc<dyn Crm>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, routes(crm))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The session's token, when the request carries one.
+fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| SessionToken::new(token.to_owned()))
+}
+
+/// A request the server cannot read: said in French, as every answer.
+fn unreadable(error: serde_json::Error) -> ApiError {
+    ApiError::new(
+        ErrorCode::Unexpected,
+        format!(
+            "requête illisible pour le serveur ({error}) : les versions du client et du serveur diffèrent-elles ?"
+        ),
+    )
+}
+
+fn json(value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn call(State(crm): State<Arc<dyn Crm>>, headers: HeaderMap, body: Bytes) -> Response {
+    let started = std::time::Instant::now();
+    let answer: Result<serde_json::Value, ApiError> = match serde_json::from_slice::<Request>(&body)
+    {
+        Ok(request) => {
+            let operation = request.operation();
+            let answer = dispatch(crm.as_ref(), bearer(&headers).as_ref(), request).await;
+            tracing::info!(
+                operation,
+                status = if answer.is_ok() { "ok" } else { "refused" },
+                milliseconds = started.elapsed().as_millis() as u64,
+                "call"
+            );
+            answer
+        }
+        Err(error) => Err(unreadable(error)),
+    };
+    json(&answer)
+}
+
+async fn script(State(crm): State<Arc<dyn Crm>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request = match serde_json::from_slice::<ScriptRequest>(&body) {
+        Ok(request) => request,
+        Err(error) => return json(&Err::<(), ApiError>(unreadable(error))),
+    };
+    let Some(token) = bearer(&headers) else {
+        return json(&Err::<(), _>(ApiError::new(
+            ErrorCode::SessionInvalid(epic_events_api::SessionProblem::Missing),
+            "votre session n'est plus valide (aucune session ouverte) : reconnectez-vous avec « epic-events connexion »",
+        )));
+    };
+    let run = match crm.run_script(&token, request).await {
+        Ok(run) => run,
+        Err(error) => return json(&Err::<(), ApiError>(error)),
+    };
+    let head = serde_json::to_vec(&Ok::<_, ApiError>(run.result)).unwrap_or_default();
+    let pieces = run.output.map(|piece| {
+        let line = match piece {
+            Ok(piece) => serde_json::to_vec(&Ok::<_, String>(piece)),
+            Err(error) => serde_json::to_vec(&Err::<(), _>(error.to_string())),
+        }
+        .unwrap_or_default();
+        Ok::<_, std::io::Error>(Bytes::from([line, b"\n".to_vec()].concat()))
+    });
+    let lines = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(Bytes::from([head, b"\n".to_vec()].concat()))
+    })
+    .chain(pieces);
+    (
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(lines),
+    )
+        .into_response()
+}
