@@ -28,6 +28,9 @@ pub mod variable {
     /// The server of the server mode (`http://127.0.0.1:8443`): when set, the commands and
     /// the shell reach the core there, with no database URL and no secret here.
     pub const SERVER: &str = "EPIC_EVENTS_SERVEUR";
+    /// The authority (PEM file) whose certificates the client trusts for the server, in
+    /// place of the system's.
+    pub const SERVER_AUTHORITY: &str = "EPIC_EVENTS_SERVEUR_CA";
 }
 
 /// Longest bound accepted on one database statement, in seconds.
@@ -61,6 +64,8 @@ pub struct Configuration {
     pub json_round_trip: bool,
     /// The server of the server mode, when the core is there (`EPIC_EVENTS_SERVEUR`).
     pub server: Option<String>,
+    /// The authority trusted for the server's certificate (`EPIC_EVENTS_SERVEUR_CA`).
+    pub server_authority: Option<PathBuf>,
 }
 
 /// An environment variable holds a value the program cannot use.
@@ -105,6 +110,7 @@ impl Configuration {
             database_timeout: epic_events_core::database::limits::DEFAULT_STATEMENT_BOUND,
             json_round_trip: false,
             server: None,
+            server_authority: None,
         }
     }
 
@@ -171,6 +177,7 @@ impl Configuration {
             json_round_trip: non_empty_variable(variable::JSON_ROUND_TRIP)
                 .is_some_and(|value| value.trim() == "1"),
             server: non_empty_variable(variable::SERVER).map(|address| address.trim().to_owned()),
+            server_authority: non_empty_variable(variable::SERVER_AUTHORITY).map(PathBuf::from),
         })
     }
 }

@@ -23,7 +23,10 @@ pub const SECRET_FILE_NAME: &str = "jwt-secret";
 /// database's URL nor a secret.
 pub fn local_crm(configuration: &Configuration) -> Result<Arc<dyn Crm>, ApplicationError> {
     if let Some(address) = &configuration.server {
-        let remote = epic_events_cli::remote::Remote::new(address)?;
+        let remote = epic_events_cli::remote::Remote::new(
+            address,
+            configuration.server_authority.as_deref(),
+        )?;
         return Ok(Arc::new(Forwarding::new(remote)));
     }
     let core: Arc<dyn Crm> = Arc::new(LocalCrm::connecting(
@@ -158,9 +161,16 @@ pub async fn serve(
             arguments.adresse.trim()
         ))
     })?;
-    if !address.ip().is_loopback() {
+    let tls = match (&arguments.certificat, &arguments.cle) {
+        (Some(certificate), Some(key)) => Some(
+            epic_events_server::tls_configuration(certificate, key)
+                .map_err(ApplicationError::Administration)?,
+        ),
+        _ => None,
+    };
+    if tls.is_none() && !address.ip().is_loopback() {
         return Err(ApplicationError::Administration(format!(
-            "le serveur ne parle qu'en HTTP simple pour l'instant : il n'écoute que sur une adresse locale (127.0.0.1, ::1), pas sur {address}"
+            "sans certificat, le serveur parle HTTP simple : il n'écoute alors que sur une adresse locale (127.0.0.1, ::1), pas sur {address} ; donnez --certificat et --cle pour HTTPS"
         )));
     }
     let core: Arc<dyn Crm> = Arc::new(LocalCrm::connecting(
@@ -176,14 +186,21 @@ pub async fn serve(
                 epic_events_cli::private_directory::french_io_error(&error)
             ))
         })?;
+    let scheme = if tls.is_some() {
+        "https"
+    } else {
+        "http (HTTP simple : adresse locale seulement)"
+    };
     writeln!(
         output,
-        "Serveur Epic Events à l'écoute sur http://{address} (HTTP simple : adresse locale seulement). Arrêt : Ctrl-C ou SIGTERM ; les requêtes en cours se terminent d'abord."
+        "Serveur Epic Events à l'écoute sur {address}, en {scheme}. Arrêt : Ctrl-C ou SIGTERM ; les requêtes en cours se terminent d'abord."
     )?;
     output.flush()?;
-    epic_events_server::serve(listener, core, stopped())
-        .await
-        .map_err(ApplicationError::Output)
+    let served = match tls {
+        Some(tls) => epic_events_server::serve_tls(listener, tls, core, stopped()).await,
+        None => epic_events_server::serve(listener, core, stopped()).await,
+    };
+    served.map_err(ApplicationError::Output)
 }
 
 /// When the server is asked to stop: Ctrl-C, or SIGTERM on Unix.

@@ -163,9 +163,15 @@ pub struct SignInArguments {
 /// Options of `serveur`.
 #[derive(Debug, Args)]
 pub struct ServerArguments {
-    /// L'adresse d'écoute, HÔTE:PORT (en HTTP simple, une adresse locale seulement)
+    /// L'adresse d'écoute, HÔTE:PORT (sans certificat, en HTTP simple : une adresse locale seulement)
     #[arg(long, value_name = "HÔTE:PORT", default_value = "127.0.0.1:8443")]
     pub adresse: String,
+    /// Le certificat du serveur et sa chaîne (fichier PEM) : le serveur parle HTTPS
+    #[arg(long, value_name = "FICHIER", requires = "cle")]
+    pub certificat: Option<std::path::PathBuf>,
+    /// La clé privée du certificat (fichier PEM)
+    #[arg(long, value_name = "FICHIER", requires = "certificat")]
+    pub cle: Option<std::path::PathBuf>,
 }
 
 /// Options of `demo`.

@@ -10,22 +10,50 @@ use epic_events_api::scripts::{
 };
 use epic_events_api::{ApiError, ErrorCode, Request, SessionToken, Transport};
 
-/// The API of the server at an address (`http://127.0.0.1:8443`).
+/// The API of the server at an address (`https://crm.epic-events.fr:8443`).
 pub struct Remote {
     client: reqwest::Client,
     address: String,
 }
 
+/// A client configuration the program cannot use: said in French.
+fn refused(message: String) -> ApiError {
+    ApiError::new(ErrorCode::Unexpected, message)
+}
+
 impl Remote {
-    /// The server at `address` (its scheme, host and port).
-    pub fn new(address: &str) -> Result<Self, ApiError> {
-        let client = reqwest::Client::builder()
+    /// The server at `address` (`https://…`, or `http://` on this machine only), trusting
+    /// the authority in the PEM file `authority` when given, the system's otherwise.
+    pub fn new(address: &str, authority: Option<&std::path::Path>) -> Result<Self, ApiError> {
+        let address = address.trim().trim_end_matches('/').to_owned();
+        let builder = reqwest::Client::builder();
+        let builder = if let Some(rest) = address.strip_prefix("http://") {
+            let host = rest.split(['/', ':']).next().unwrap_or_default();
+            let host = rest
+                .strip_prefix('[')
+                .and_then(|bracketed| bracketed.split(']').next())
+                .unwrap_or(host);
+            let local = host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if !local {
+                return Err(refused(format!(
+                    "le serveur {address} doit être joint en https:// (en http://, sur cette machine seulement)"
+                )));
+            }
+            builder
+        } else if address.starts_with("https://") {
+            builder.tls_backend_preconfigured(tls(authority)?)
+        } else {
+            return Err(refused(format!(
+                "« {address} » n'est pas l'adresse d'un serveur (https://hôte:port)"
+            )));
+        };
+        let client = builder
             .build()
             .map_err(|error| unreachable_server(&error))?;
-        Ok(Self {
-            client,
-            address: address.trim_end_matches('/').to_owned(),
-        })
+        Ok(Self { client, address })
     }
 
     fn post(&self, path: &str, session: Option<&SessionToken>) -> reqwest::RequestBuilder {
@@ -40,9 +68,72 @@ impl Remote {
     }
 }
 
+/// TLS trusting the authority of the PEM file `authority`, or the system's authorities.
+fn tls(authority: Option<&std::path::Path>) -> Result<rustls::ClientConfig, ApiError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match authority {
+        Some(file) => {
+            let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(file)
+                .and_then(|certificates| certificates.collect::<Result<_, _>>())
+                .map_err(|_| {
+                    refused(format!(
+                        "impossible de lire l'autorité de certification {} (un fichier PEM)",
+                        file.display()
+                    ))
+                })?;
+            for certificate in certificates {
+                roots.add(certificate).map_err(|_| {
+                    refused(format!(
+                        "l'autorité de certification {} n'est pas un certificat valide",
+                        file.display()
+                    ))
+                })?;
+            }
+        }
+        None => {
+            for certificate in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(certificate);
+            }
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| refused(format!("configuration TLS impossible ({error})")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+/// Whether `error` is the refusal of the server's certificate.
+fn untrusted_certificate(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return matches!(tls, rustls::Error::InvalidCertificate(_));
+        }
+        // An I/O error carries the TLS error inside it (its `source` skips it).
+        source = match cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    false
+}
+
 /// A server that could not be reached, or answered at all: said in French, transient (the
-/// shell keeps its session and form, as for a database that does not answer).
+/// shell keeps its session and form, as for a database that does not answer) — but for a
+/// certificate the client does not trust, which waiting will not change.
 fn unreachable_server(error: &reqwest::Error) -> ApiError {
+    if untrusted_certificate(error) {
+        return refused(
+            "certificat du serveur non reconnu : la connexion est refusée ; donnez l'autorité qui l'a signé avec EPIC_EVENTS_SERVEUR_CA".to_owned(),
+        );
+    }
     let why = if error.is_timeout() {
         "il ne répond pas à temps"
     } else if error.is_connect() {

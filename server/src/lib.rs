@@ -21,6 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use futures_util::StreamExt;
 
+mod tls;
+
 use epic_events_api::scripts::ScriptRequest;
 use epic_events_api::{ApiError, Crm, ErrorCode, Request, SessionToken, dispatch};
 
@@ -37,8 +39,8 @@ pub fn routes(crm: Arc<dyn Crm>) -> Router {
         .with_state(crm)
 }
 
-/// Serves the API over `crm` on `listener` until `shutdown` completes; running requests
-/// finish first.
+/// Serves the API over `crm` on `listener`, in plain HTTP, until `shutdown` completes;
+/// running requests finish first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     crm: Arc<dyn Crm>,
@@ -47,6 +49,29 @@ pub async fn serve(
     axum::serve(listener, routes(crm))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serves the API over `crm` on `listener` in HTTPS with `tls`, until `shutdown`
+/// completes; running requests finish first.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    crm: Arc<dyn Crm>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tls::TlsListener::new(listener, tls)?;
+    axum::serve(listener, routes(crm))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The TLS configuration of a certificate chain and its private key, both PEM files;
+/// what is wrong with them, in French.
+pub fn tls_configuration(
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    tls::configuration(certificate, key)
 }
 
 /// The session's token, when the request carries one.

@@ -71,7 +71,7 @@ fn plain_http_is_refused_beyond_the_loopback() {
     assert!(
         output
             .stderr
-            .contains("le serveur ne parle qu'en HTTP simple pour l'instant"),
+            .contains("sans certificat, le serveur parle HTTP simple"),
         "{}",
         output.stderr
     );
@@ -83,3 +83,43 @@ fn plain_http_is_refused_beyond_the_loopback() {
         output.stderr
     );
 }
+
+/// The client trusts the system's authorities, or the one it is given: a server whose
+/// certificate another authority signed is refused, in French, before anything is sent;
+/// plain HTTP is for this machine only.
+async fn a_client_refuses_a_certificate_it_does_not_trust(backend: support::Backend) {
+    use epic_events_api::{Crm, Forwarding};
+    use epic_events_cli::remote::Remote;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let server = support::start_server(support::client(&database, support::Client::Local));
+
+    let untrusting = Forwarding::new(Remote::new(&server.address, None).unwrap());
+    let refused = untrusting.ready().await.unwrap_err();
+    assert!(
+        refused
+            .message
+            .starts_with("certificat du serveur non reconnu"),
+        "{refused}"
+    );
+    assert!(!refused.is_transient(), "waiting would not change it");
+
+    let trusting = Forwarding::new(Remote::new(&server.address, Some(&server.authority)).unwrap());
+    trusting.ready().await.unwrap();
+    let signed_in = trusting
+        .sign_in(
+            "sales2".into(),
+            "demo-epic-events".into(),
+            epic_events_api::formatting::Zone::UTC,
+        )
+        .await
+        .unwrap();
+    assert_eq!(signed_in.user.username, "sales2");
+
+    let plain = Remote::new("http://192.0.2.7:8443", None).err().unwrap();
+    assert!(
+        plain.message.contains("doit être joint en https://"),
+        "{plain}"
+    );
+}
+
+test_on_both_backends!(a_client_refuses_a_certificate_it_does_not_trust);

@@ -545,6 +545,7 @@ pub fn binary_command(
         .env_remove("EPIC_EVENTS_JWT_SECRET")
         .env_remove("EPIC_EVENTS_JSON_ROUND_TRIP")
         .env_remove("EPIC_EVENTS_SERVEUR")
+        .env_remove("EPIC_EVENTS_SERVEUR_CA")
         .envs(
             (chosen_client() == Client::JsonRoundTrip)
                 .then_some(("EPIC_EVENTS_JSON_ROUND_TRIP", "1")),
@@ -569,7 +570,10 @@ pub fn binary_command(
                 url.clone(),
                 keys,
             ));
-            command.env("EPIC_EVENTS_SERVEUR", start_server(core));
+            let server = start_server(core);
+            command
+                .env("EPIC_EVENTS_SERVEUR", server.address)
+                .env("EPIC_EVENTS_SERVEUR_CA", server.authority);
         }
         (Some(url), _) => {
             command.env("DATABASE_URL", url.expose());
@@ -731,27 +735,62 @@ fn crm_over(
             epic_events_api::JsonRoundTrip::new(local),
         )),
         Client::Server => {
-            let address = start_server(local);
+            let server = start_server(local);
             std::sync::Arc::new(epic_events_api::Forwarding::new(
-                epic_events_cli::remote::Remote::new(&address).expect("the client is built"),
+                epic_events_cli::remote::Remote::new(&server.address, Some(&server.authority))
+                    .expect("the client is built"),
             ))
         }
     }
 }
 
-/// Starts a server over `core` on a free loopback port, for as long as the test's runtime
-/// lives; its address.
-pub fn start_server(core: std::sync::Arc<dyn epic_events_api::Crm>) -> String {
+/// A server started by a test: its address, and the authority that signed its
+/// certificate (a PEM file, kept as long as the server runs).
+pub struct TestServer {
+    /// `https://127.0.0.1:…`.
+    pub address: String,
+    /// The authority's certificate, for `EPIC_EVENTS_SERVEUR_CA`.
+    pub authority: std::path::PathBuf,
+}
+
+/// Starts an HTTPS server over `core` on a free loopback port, with a certificate for
+/// `localhost` and `127.0.0.1` signed by an authority made now, for as long as the test's
+/// runtime lives (its files with it).
+pub fn start_server(core: std::sync::Arc<dyn epic_events_api::Crm>) -> TestServer {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let directory = tempfile::tempdir().expect("a directory for the certificates");
+    let authority_key = KeyPair::generate().expect("a key");
+    let mut authority_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    authority_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    authority_params
+        .distinguished_name
+        .push(DnType::CommonName, "Epic Events, autorité de test");
+    let authority_certificate = authority_params
+        .self_signed(&authority_key)
+        .expect("the authority");
+    let issuer = Issuer::new(authority_params, authority_key);
+    let server_key = KeyPair::generate().expect("a key");
+    let server_certificate = CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
+        .expect("params")
+        .signed_by(&server_key, &issuer)
+        .expect("the server's certificate");
+    let authority = directory.path().join("autorite.pem");
+    let certificate = directory.path().join("serveur.pem");
+    let key = directory.path().join("serveur.cle");
+    std::fs::write(&authority, authority_certificate.pem()).expect("written");
+    std::fs::write(&certificate, server_certificate.pem()).expect("written");
+    std::fs::write(&key, server_key.serialize_pem()).expect("written");
+    let tls = epic_events_server::tls_configuration(&certificate, &key).expect("TLS");
+
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let address = format!("http://{}", listener.local_addr().expect("its address"));
+    let address = format!("https://{}", listener.local_addr().expect("its address"));
     listener.set_nonblocking(true).expect("non-blocking");
     let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-    tokio::spawn(epic_events_server::serve(
-        listener,
-        core,
-        std::future::pending(),
-    ));
-    address
+    tokio::spawn(async move {
+        let _certificates = directory;
+        epic_events_server::serve_tls(listener, tls, core, std::future::pending()).await
+    });
+    TestServer { address, authority }
 }
 
 /// The session token of the demo user `username` (password `demo-epic-events`), signed in
