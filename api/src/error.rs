@@ -91,6 +91,8 @@ pub enum ErrorCode {
     Stale,
     /// A script stopped (its error, a limit, an expected count that did not match).
     Script,
+    /// Too many sign-in attempts for the account or from the address: wait a minute.
+    TooManyAttempts,
     /// An unexpected failure; the detail is in the core's log.
     Unexpected,
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -30,13 +30,57 @@ use epic_events_api::{ApiError, Crm, ErrorCode, Request, SessionToken, dispatch}
 /// as JSON) stay well below.
 pub const MAXIMUM_BODY: usize = 256 << 20;
 
+/// Sign-in attempts allowed per minute for one account, and from one address.
+pub const SIGN_INS_PER_MINUTE_PER_ACCOUNT: u32 = 10;
+/// Sign-in attempts allowed per minute from one client address (a few people behind one
+/// address sign in at the start of the day).
+pub const SIGN_INS_PER_MINUTE_PER_ADDRESS: u32 = 30;
+
+/// The address a request comes from, over plain HTTP or HTTPS.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddress(pub std::net::SocketAddr);
+
+impl
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
+    for ClientAddress
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        ClientAddress(*stream.remote_addr())
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tls::TlsListener>>
+    for ClientAddress
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tls::TlsListener>) -> Self {
+        ClientAddress(*stream.remote_addr())
+    }
+}
+
+/// What the routes share: the core, and the sign-in limiters.
+struct Server {
+    crm: Arc<dyn Crm>,
+    per_account: governor::DefaultKeyedRateLimiter<String>,
+    per_address: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+}
+
 /// The routes of the API over `crm`.
 pub fn routes(crm: Arc<dyn Crm>) -> Router {
+    let per_minute = |count: u32| {
+        governor::Quota::per_minute(
+            std::num::NonZeroU32::new(count).unwrap_or(std::num::NonZeroU32::MIN),
+        )
+    };
+    let server = Arc::new(Server {
+        crm,
+        per_account: governor::RateLimiter::keyed(per_minute(SIGN_INS_PER_MINUTE_PER_ACCOUNT)),
+        per_address: governor::RateLimiter::keyed(per_minute(SIGN_INS_PER_MINUTE_PER_ADDRESS)),
+    });
     Router::new()
         .route("/v1/appel", post(call))
         .route("/v1/script", post(script))
         .layer(DefaultBodyLimit::max(MAXIMUM_BODY))
-        .with_state(crm)
+        .with_state(server)
 }
 
 /// Serves the API over `crm` on `listener`, in plain HTTP, until `shutdown` completes;
@@ -46,7 +90,8 @@ pub async fn serve(
     crm: Arc<dyn Crm>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, routes(crm))
+    let routes = routes(crm).into_make_service_with_connect_info::<ClientAddress>();
+    axum::serve(listener, routes)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -60,7 +105,8 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    axum::serve(listener, routes(crm))
+    let routes = routes(crm).into_make_service_with_connect_info::<ClientAddress>();
+    axum::serve(listener, routes)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -98,27 +144,60 @@ fn json(value: &impl serde::Serialize) -> Response {
     }
 }
 
-async fn call(State(crm): State<Arc<dyn Crm>>, headers: HeaderMap, body: Bytes) -> Response {
-    let started = std::time::Instant::now();
-    let answer: Result<serde_json::Value, ApiError> = match serde_json::from_slice::<Request>(&body)
+/// Whether a sign-in as `login` from `address` may be tried now: at most
+/// [`SIGN_INS_PER_MINUTE_PER_ACCOUNT`] a minute for an account (known or not: the answer is
+/// the same), [`SIGN_INS_PER_MINUTE_PER_ADDRESS`] from an address.
+fn sign_in_allowed(
+    server: &Server,
+    login: &str,
+    address: std::net::IpAddr,
+) -> Result<(), ApiError> {
+    let account = login.trim().to_lowercase();
+    if server.per_address.check_key(&address).is_err()
+        || server.per_account.check_key(&account).is_err()
     {
-        Ok(request) => {
-            let operation = request.operation();
-            let answer = dispatch(crm.as_ref(), bearer(&headers).as_ref(), request).await;
-            tracing::info!(
-                operation,
-                status = if answer.is_ok() { "ok" } else { "refused" },
-                milliseconds = started.elapsed().as_millis() as u64,
-                "call"
-            );
-            answer
-        }
-        Err(error) => Err(unreadable(error)),
+        tracing::warn!(%address, "sign-in attempts throttled");
+        return Err(ApiError::new(
+            ErrorCode::TooManyAttempts,
+            "trop de tentatives de connexion : réessayez dans une minute",
+        ));
+    }
+    Ok(())
+}
+
+async fn call(
+    State(server): State<Arc<Server>>,
+    ConnectInfo(ClientAddress(client)): ConnectInfo<ClientAddress>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = std::time::Instant::now();
+    let request = match serde_json::from_slice::<Request>(&body) {
+        Ok(request) => request,
+        Err(error) => return json(&Err::<(), ApiError>(unreadable(error))),
     };
+    if let Request::sign_in { login, .. } = &request
+        && let Err(refused) = sign_in_allowed(&server, login, client.ip())
+    {
+        return json(&Err::<(), ApiError>(refused));
+    }
+    let operation = request.operation();
+    let answer = dispatch(server.crm.as_ref(), bearer(&headers).as_ref(), request).await;
+    // Never a value, a password or a token: the operation, how it ended, how long.
+    tracing::info!(
+        operation,
+        status = match &answer {
+            Ok(_) => "ok",
+            Err(_) => "refused",
+        },
+        milliseconds = started.elapsed().as_millis() as u64,
+        "call"
+    );
     json(&answer)
 }
 
-async fn script(State(crm): State<Arc<dyn Crm>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn script(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
+    let crm = &server.crm;
     let request = match serde_json::from_slice::<ScriptRequest>(&body) {
         Ok(request) => request,
         Err(error) => return json(&Err::<(), ApiError>(unreadable(error))),

@@ -123,3 +123,44 @@ async fn a_client_refuses_a_certificate_it_does_not_trust(backend: support::Back
 }
 
 test_on_both_backends!(a_client_refuses_a_certificate_it_does_not_trust);
+
+/// Sign-in attempts are throttled: ten a minute for one account, then « trop de
+/// tentatives », the same for an account that does not exist; another account still signs
+/// in.
+async fn the_eleventh_sign_in_in_a_minute_is_throttled(backend: support::Backend) {
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::{Crm, ErrorCode, Forwarding};
+    use epic_events_cli::remote::Remote;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let server = support::start_server(support::client(&database, support::Client::Local));
+    let crm = Forwarding::new(Remote::new(&server.address, Some(&server.authority)).unwrap());
+    for login in ["sales2", "personne"] {
+        for attempt in 1..=10 {
+            let refused = crm
+                .sign_in(login.into(), "pas le bon mot de passe".into(), Zone::UTC)
+                .await
+                .unwrap_err();
+            assert_eq!(
+                refused.code,
+                ErrorCode::WrongCredentials,
+                "{login} {attempt}"
+            );
+        }
+        let throttled = crm
+            .sign_in(login.into(), "demo-epic-events".into(), Zone::UTC)
+            .await
+            .unwrap_err();
+        assert_eq!(throttled.code, ErrorCode::TooManyAttempts, "{login}");
+        assert_eq!(
+            throttled.message,
+            "trop de tentatives de connexion : réessayez dans une minute"
+        );
+    }
+    let other = crm
+        .sign_in("sales1".into(), "demo-epic-events".into(), Zone::UTC)
+        .await
+        .unwrap();
+    assert_eq!(other.user.username, "sales1");
+}
+
+test_on_both_backends!(the_eleventh_sign_in_in_a_minute_is_throttled);
