@@ -164,3 +164,98 @@ async fn the_eleventh_sign_in_in_a_minute_is_throttled(backend: support::Backend
 }
 
 test_on_both_backends!(the_eleventh_sign_in_in_a_minute_is_throttled);
+
+/// The server trusts no token it did not sign and still stands behind: one signed with
+/// another key, one without a signature (`alg: none`), a signed-out one, an expired one,
+/// one whose user's password was reset, one of a deleted user — each refused, as « votre
+/// session n'est plus valide ».
+async fn the_server_refuses_every_untrustworthy_token(backend: support::Backend) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use epic_events_api::catalogue::user::{NewUserInput, UserChanges};
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::vocabulary::Role;
+    use epic_events_api::{Crm, Forwarding, SessionToken};
+    use epic_events_cli::remote::Remote;
+    use epic_events_core::authentication::token::{Claims, JwtSecret, sign};
+
+    let database = TestDatabase::with_demo_data(backend).await;
+    let server = support::start_server(support::client(&database, support::Client::Local));
+    let crm = Forwarding::new(Remote::new(&server.address, Some(&server.authority)).unwrap());
+    let sign_in = |login: &'static str, password: &'static str| {
+        crm.sign_in(login.into(), password.into(), Zone::UTC)
+    };
+    let refused = async |token: &SessionToken, what: &str| {
+        let error = crm.session(token).await.unwrap_err();
+        assert!(error.session_ended().is_some(), "{what}: {error}");
+    };
+    let sales2 = sign_in("sales2", "demo-epic-events").await.unwrap();
+    crm.session(&sales2.token).await.unwrap();
+
+    // Signed with another key.
+    let claims = Claims::new(
+        sales2.user.id,
+        "sales2",
+        Role::Sales,
+        0,
+        Zone::UTC,
+        chrono::Utc::now(),
+        chrono::Duration::hours(1),
+    );
+    let other_key = JwtSecret::new(b"another secret, just as long as it must be".to_vec()).unwrap();
+    refused(&sign(&claims, &other_key).unwrap(), "another key").await;
+    // No signature at all.
+    let unsigned = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
+    );
+    refused(&SessionToken::new(unsigned), "alg none").await;
+    // Expired, with the server's own key.
+    let server_key = JwtSecret::new(vec![5; 32]).unwrap();
+    let expired = Claims::new(
+        sales2.user.id,
+        "sales2",
+        Role::Sales,
+        0,
+        Zone::UTC,
+        chrono::Utc::now() - chrono::Duration::hours(2),
+        chrono::Duration::hours(1),
+    );
+    refused(&sign(&expired, &server_key).unwrap(), "expired").await;
+    // Signed out.
+    let short_lived = sign_in("sales1", "demo-epic-events").await.unwrap();
+    crm.sign_out(&short_lived.token).await.unwrap();
+    refused(&short_lived.token, "signed out").await;
+
+    // A password reset by management, then a deleted account.
+    let manager = sign_in("manager1", "demo-epic-events").await.unwrap();
+    let reset = UserChanges {
+        new_password: Some("un mot de passe remis à zéro".into()),
+        ..UserChanges::default()
+    };
+    crm.update_user(&manager.token, sales2.user.id, reset, None)
+        .await
+        .unwrap();
+    refused(&sales2.token, "password reset").await;
+    let newcomer = crm
+        .create_user(
+            &manager.token,
+            NewUserInput {
+                first_name: "Jeanne".into(),
+                last_name: "Essai".into(),
+                email: "jeanne.essai@epic-events.fr".into(),
+                phone_number: "+33 6 11 22 33 44".into(),
+                username: "jessai".into(),
+                password: "un mot de passe solide".into(),
+            },
+            Role::Support,
+        )
+        .await
+        .unwrap();
+    let newcomers = sign_in("jessai", "un mot de passe solide").await.unwrap();
+    crm.delete_user(&manager.token, newcomer.id).await.unwrap();
+    refused(&newcomers.token, "deleted user").await;
+}
+
+test_on_both_backends!(the_server_refuses_every_untrustworthy_token);
