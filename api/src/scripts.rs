@@ -93,8 +93,27 @@ impl std::fmt::Debug for ScriptRequest {
 pub struct NamedFile {
     /// The name the parameter gives (`paiements.csv`).
     pub name: String,
-    /// Its bytes, as read by the client.
+    /// Its bytes, as read by the client (base64 text in JSON).
+    #[serde(with = "base64_text")]
     pub contents: Vec<u8>,
+}
+
+/// Bytes as base64 text, the way files cross the API.
+mod base64_text {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl std::fmt::Debug for NamedFile {

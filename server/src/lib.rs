@@ -26,9 +26,10 @@ mod tls;
 use epic_events_api::scripts::ScriptRequest;
 use epic_events_api::{ApiError, Crm, ErrorCode, Request, SessionToken, dispatch};
 
-/// The largest request body accepted: a script and the files it reads (64 Mio each, sent
-/// as JSON) stay well below.
-pub const MAXIMUM_BODY: usize = 256 << 20;
+/// The largest request body accepted: a script and a file of the largest size a run reads
+/// (64 Mio, sent as base64 text: 85 Mio) fit; a body announced larger is refused before it
+/// is read.
+pub const MAXIMUM_BODY: usize = 90 << 20;
 
 /// Sign-in attempts allowed per minute for one account, and from one address.
 pub const SIGN_INS_PER_MINUTE_PER_ACCOUNT: u32 = 10;
@@ -80,6 +81,7 @@ pub fn routes(crm: Arc<dyn Crm>) -> Router {
         .route("/v1/appel", post(call))
         .route("/v1/script", post(script))
         .layer(DefaultBodyLimit::max(MAXIMUM_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAXIMUM_BODY))
         .with_state(server)
 }
 

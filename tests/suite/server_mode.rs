@@ -259,3 +259,33 @@ async fn the_server_refuses_every_untrustworthy_token(backend: support::Backend)
 }
 
 test_on_both_backends!(the_server_refuses_every_untrustworthy_token);
+
+/// A request body larger than the server takes is refused from its announced length,
+/// before it is read: the server never holds 100 MB for it.
+async fn a_hundred_megabyte_request_is_refused_unread(backend: support::Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(epic_events_server::serve(
+        listener,
+        support::client(&database, support::Client::Local),
+        std::future::pending(),
+    ));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /v1/appel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("an answer before the body is sent")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
+
+test_on_both_backends!(a_hundred_megabyte_request_is_refused_unread);
