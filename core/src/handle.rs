@@ -77,15 +77,14 @@ impl Core {
     /// Whether every migration of this version is applied; the database's failure, when
     /// it cannot say.
     pub async fn schema_state(&self) -> Result<bool, CoreError> {
-        let states = database::administration::migration_status(&self.connection)
+        database::administration::schema_is_current(&self.connection)
             .await
             .map_err(|error| match error {
                 DatabaseError::Damaged(error) | DatabaseError::Unexpected(error) => {
                     CoreError::from(error)
                 }
                 other => CoreError::unexpected(other),
-            })?;
-        Ok(states.iter().all(|state| state.applied_at.is_some()))
+            })
     }
 
     /// A new session for the user `user_id` as they are now, without their password

@@ -289,3 +289,179 @@ async fn a_hundred_megabyte_request_is_refused_unread(backend: support::Backend)
 }
 
 test_on_both_backends!(a_hundred_megabyte_request_is_refused_unread);
+
+/// The tables the server's account reads and writes, and those it only reads: what the
+/// README's `GRANT` statements give it, and nothing else.
+const WRITTEN_TABLES: [&str; 6] = [
+    "user",
+    "customer",
+    "contract",
+    "event",
+    "number_sequence",
+    "revoked_session",
+];
+const READ_TABLES: [&str; 4] = ["role", "permission", "role_permission", "seaql_migrations"];
+
+/// Drops the MySQL account `name` when dropped (from a thread of its own: drop may run in
+/// a runtime).
+struct ServerAccount {
+    server_url: String,
+    name: String,
+}
+
+impl Drop for ServerAccount {
+    fn drop(&mut self) {
+        let (server_url, name) = (self.server_url.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let url = epic_events_core::database::url::DatabaseUrl::new(server_url).unwrap();
+                let server = epic_events_core::database::connect(&url).await.unwrap();
+                let _ = sea_orm::ConnectionTrait::execute_unprepared(
+                    &server,
+                    &format!("DROP USER IF EXISTS '{name}'@'%'"),
+                )
+                .await;
+            });
+        })
+        .join();
+    }
+}
+
+/// The server's database account has data rights on the business tables and nothing
+/// else: the server works with it (sign-in, a creation, a payment, a script, a sign-out),
+/// and it can neither drop nor alter a table nor grant a right.
+async fn the_servers_database_account_cannot_change_the_schema_or_grant() {
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::{Crm, Forwarding};
+    use sea_orm::ConnectionTrait;
+    let database = TestDatabase::with_demo_data(support::Backend::MySql).await;
+    let server_url = support::mysql_server_url().expect("a MySQL server");
+    let database_name = database
+        .url
+        .expose()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let account = ServerAccount {
+        server_url,
+        name: format!(
+            "srv_{}",
+            &database_name[database_name.len().saturating_sub(20)..]
+        ),
+    };
+    let password = "un mot de passe de serveur";
+    let root = &database.connection;
+    root.execute_unprepared(&format!(
+        "CREATE USER '{}'@'%' IDENTIFIED BY '{password}'",
+        account.name
+    ))
+    .await
+    .unwrap();
+    for table in WRITTEN_TABLES {
+        root.execute_unprepared(&format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON `{database_name}`.`{table}` TO '{}'@'%'",
+            account.name
+        ))
+        .await
+        .unwrap();
+    }
+    for table in READ_TABLES {
+        root.execute_unprepared(&format!(
+            "GRANT SELECT ON `{database_name}`.`{table}` TO '{}'@'%'",
+            account.name
+        ))
+        .await
+        .unwrap();
+    }
+    let url = epic_events_core::database::url::DatabaseUrl::new(format!(
+        "mysql://{}:{}@127.0.0.1:3306/{database_name}",
+        account.name,
+        password.replace(' ', "%20")
+    ))
+    .unwrap();
+
+    // The server works with it, through HTTPS.
+    let keys = epic_events_core::authentication::token::SessionKeys::new(
+        epic_events_core::authentication::token::JwtSecret::new(vec![7; 32]).unwrap(),
+        chrono::Duration::hours(1),
+    );
+    let core = std::sync::Arc::new(epic_events_core::local::LocalCrm::connecting(
+        url.clone(),
+        keys,
+    ));
+    let server = support::start_server(core);
+    let crm = Forwarding::new(
+        epic_events_cli::remote::Remote::new(&server.address, Some(&server.authority)).unwrap(),
+    );
+    crm.ready().await.unwrap();
+    let manager = crm
+        .sign_in("manager1".into(), "demo-epic-events".into(), Zone::UTC)
+        .await
+        .unwrap();
+    let contract = crm
+        .contract_by_number(&manager.token, "CTR-2026-0002".into())
+        .await
+        .unwrap();
+    crm.record_payment(&manager.token, contract.id, "10".into())
+        .await
+        .unwrap();
+    let run = crm
+        .run_script(
+            &manager.token,
+            epic_events_api::scripts::ScriptRequest {
+                text: "utilisateurs().len()".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    run.result.unwrap();
+    let sales = crm
+        .sign_in("sales2".into(), "demo-epic-events".into(), Zone::UTC)
+        .await
+        .unwrap();
+    crm.create_customer(
+        &sales.token,
+        epic_events_api::catalogue::customer::NewCustomer {
+            first_name: "Rose".into(),
+            last_name: "Serveur".into(),
+            email: "rose@serveur.fr".into(),
+            phone_number: "+33 6 70 00 00 01".into(),
+            company_name: "Serveur et Fils".into(),
+        },
+    )
+    .await
+    .unwrap();
+    crm.sign_out(&sales.token).await.unwrap();
+
+    // And it cannot change the schema or give rights.
+    let account_connection = epic_events_core::database::connect(&url).await.unwrap();
+    for statement in [
+        "DROP TABLE customer".to_owned(),
+        "ALTER TABLE customer ADD COLUMN site_web VARCHAR(100)".to_owned(),
+        format!(
+            "GRANT SELECT ON `{database_name}`.`customer` TO '{}'@'%'",
+            account.name
+        ),
+        "CREATE TABLE intrus (id INT)".to_owned(),
+    ] {
+        assert!(
+            account_connection
+                .execute_unprepared(&statement)
+                .await
+                .is_err(),
+            "the server's account could run: {statement}"
+        );
+    }
+    account_connection.close().await.ok();
+}
+
+test_on_mysql!(slow: the_servers_database_account_cannot_change_the_schema_or_grant);

@@ -34,6 +34,42 @@ pub async fn migrate(database: &DatabaseConnection) -> Result<Vec<String>, Datab
     Ok(pending)
 }
 
+/// Whether every migration of this version is applied, read without writing anything: the
+/// server's database account may only read the migrations' table (`migration_status`
+/// creates it when it is missing).
+pub async fn schema_is_current(database: &DatabaseConnection) -> Result<bool, DatabaseError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = database.get_database_backend();
+    let exists = match backend {
+        DbBackend::Sqlite => {
+            "SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
+        }
+        _ => {
+            "SELECT COUNT(*) AS found FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'seaql_migrations'"
+        }
+    };
+    let found: i64 = database
+        .query_one_raw(Statement::from_string(backend, exists))
+        .await?
+        .and_then(|row| row.try_get("", "found").ok())
+        .unwrap_or(0);
+    if found == 0 {
+        return Ok(false);
+    }
+    let applied: std::collections::HashSet<String> = database
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await?
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "version").ok())
+        .collect();
+    Ok(Migrator::migrations()
+        .iter()
+        .all(|migration| applied.contains(migration.name())))
+}
+
 /// Every known migration, in order, with the time it was applied.
 pub async fn migration_status(
     database: &DatabaseConnection,
