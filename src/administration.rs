@@ -60,6 +60,16 @@ impl From<AdministrationError> for ApplicationError {
     }
 }
 
+/// The database the `base` commands administer, through an administrator's URL when one is
+/// given (`EPIC_EVENTS_ADMIN_DATABASE_URL`): the server's own account may not change the
+/// schema.
+fn administered(configuration: &Configuration) -> &epic_events_core::database::url::DatabaseUrl {
+    configuration
+        .admin_database_url
+        .as_ref()
+        .unwrap_or(&configuration.database_url)
+}
+
 /// The user did not confirm a destructive action.
 fn not_confirmed() -> ApplicationError {
     ApplicationError::Cancelled("réinitialisation annulée : rien n'a été modifié".to_owned())
@@ -71,7 +81,7 @@ pub async fn run(
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), AdministrationError> {
-    let url = &configuration.database_url;
+    let url = administered(configuration);
     match command {
         DatabaseCommand::Migrer => {
             let connection = database::connect(url).await?;
@@ -175,7 +185,7 @@ async fn create_first_manager(
     configuration: &Configuration,
     output: &mut dyn Write,
 ) -> Result<(), AdministrationError> {
-    let core = Core::connect(&configuration.database_url).await?;
+    let core = Core::connect(administered(configuration)).await?;
     if !core.first_manager_needed().await? {
         return Err(CoreError::Conflict(
             "la base contient déjà des utilisateurs : un gestionnaire connecté crée les comptes suivants".to_owned(),
@@ -185,7 +195,7 @@ async fn create_first_manager(
     writeln!(
         output,
         "Création du premier compte de gestion de la base {}.",
-        configuration.database_url
+        administered(configuration)
     )?;
     let label = |field: UserField| capitalised(field.label());
     let input = NewUserInput {
@@ -223,7 +233,7 @@ fn confirm(configuration: &Configuration, replaced_by: &str) -> std::io::Result<
         error_output,
         "Toutes les données de la base {} seront supprimées et {replaced_by}.\n\
          Tapez « oui » pour confirmer : ",
-        configuration.database_url
+        administered(configuration)
     )?;
     error_output.flush()?;
     let mut answer = String::new();

@@ -12,6 +12,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://epic_events.db?mode=rwc";
 pub mod variable {
     /// Database URL, `mysql://…` or `sqlite://…`.
     pub const DATABASE_URL: &str = "DATABASE_URL";
+    /// The database URL of an administrator, for the `base` commands (the server's own
+    /// account has data rights only); `DATABASE_URL` when unset.
+    pub const ADMIN_DATABASE_URL: &str = "EPIC_EVENTS_ADMIN_DATABASE_URL";
     /// Directory of the session token, the generated secret, the history and the log.
     pub const CONFIG_DIRECTORY: &str = "EPIC_EVENTS_CONFIG_DIR";
     /// The JWT signing secret; generated and kept in the configuration directory if unset.
@@ -50,6 +53,8 @@ pub use epic_events_core::database::url::{DatabaseUrl, UnsupportedDatabaseUrl};
 pub struct Configuration {
     /// The database to use.
     pub database_url: DatabaseUrl,
+    /// The database URL of an administrator, for the `base` commands.
+    pub admin_database_url: Option<DatabaseUrl>,
     /// Directory of the session token, the generated secret, the history and the log.
     pub config_directory: PathBuf,
     /// The signing secret from the environment, if set (otherwise the generated one).
@@ -103,6 +108,7 @@ impl Configuration {
     pub fn for_tests() -> Self {
         Self {
             database_url: DatabaseUrl::new(DEFAULT_DATABASE_URL).expect("a valid URL"),
+            admin_database_url: None,
             config_directory: PathBuf::from("."),
             jwt_secret: None,
             session_lifetime: chrono::Duration::minutes(DEFAULT_SESSION_MINUTES),
@@ -170,6 +176,9 @@ impl Configuration {
         Ok(Self {
             database_timeout,
             database_url: DatabaseUrl::new(database_url)?,
+            admin_database_url: non_empty_variable(variable::ADMIN_DATABASE_URL)
+                .map(DatabaseUrl::new)
+                .transpose()?,
             config_directory,
             jwt_secret,
             session_lifetime: chrono::Duration::minutes(session_minutes),

@@ -125,14 +125,23 @@ async fn recreate_mysql_database(url: &DatabaseUrl) -> Result<(), DatabaseError>
     server_url.set_path("");
     let server =
         connect(&DatabaseUrl::new(server_url.as_str()).expect("same scheme as url")).await?;
+    let administrative = |error: sea_orm::DbErr| {
+        if super::failures::is_missing_privilege(&error) {
+            DatabaseError::NotAdministrator(error)
+        } else {
+            DatabaseError::from(error)
+        }
+    };
     server
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
-        .await?;
+        .await
+        .map_err(administrative)?;
     server
         .execute_unprepared(&format!(
             "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         ))
-        .await?;
+        .await
+        .map_err(administrative)?;
     server.close().await?;
     Ok(())
 }

@@ -38,6 +38,8 @@ const MYSQL_QUERY_TIMEOUT: u16 = 3024;
 const MYSQL_ACCESS_DENIED: u16 = 1045;
 const MYSQL_DATABASE_ACCESS_DENIED: u16 = 1044;
 const MYSQL_UNKNOWN_DATABASE: u16 = 1049;
+const MYSQL_TABLE_ACCESS_DENIED: u16 = 1142;
+const MYSQL_SPECIFIC_ACCESS_DENIED: u16 = 1227;
 
 // SQLite primary result codes (the extended code's low byte).
 const SQLITE_BUSY: i64 = 5;
@@ -54,6 +56,25 @@ fn sqlx_error(error: &DbErr) -> Option<&sqlx::Error> {
         | DbErr::Query(RuntimeErr::SqlxError(inner)) => Some(inner.deref()),
         _ => None,
     }
+}
+
+/// Whether `error` is the database refusing the account a right it lacks (to create, alter
+/// or drop a table or a database): an administration run with a data-only account.
+pub fn is_missing_privilege(error: &DbErr) -> bool {
+    let by_code = sqlx_error(error).and_then(code).is_some_and(|code| {
+        matches!(
+            code,
+            Code::MySql(
+                MYSQL_TABLE_ACCESS_DENIED
+                    | MYSQL_SPECIFIC_ACCESS_DENIED
+                    | MYSQL_DATABASE_ACCESS_DENIED
+            )
+        )
+    });
+    // A migration's failure reaches here as its text only.
+    by_code
+        || matches!(error, DbErr::Migration(text) if text.contains("command denied")
+            || text.contains("Access denied"))
 }
 
 /// The MySQL error number, or the SQLite primary result code, of a database's refusal.

@@ -37,6 +37,12 @@ pub enum DatabaseError {
     /// A migration failed.
     #[error("la mise à jour du schéma de la base a échoué")]
     Migration(#[source] DbErr),
+    /// The account of the URL may not change the schema (the server's account, which has
+    /// data rights only).
+    #[error(
+        "le compte de cette URL n'a pas les droits d'administration de la base (créer, modifier ou supprimer des tables) : donnez l'URL d'un administrateur dans EPIC_EVENTS_ADMIN_DATABASE_URL"
+    )]
+    NotAdministrator(#[source] DbErr),
     /// The SQLite file is damaged.
     #[error("le fichier de la base de données est endommagé : restaurez une sauvegarde")]
     Damaged(#[source] DbErr),
@@ -72,6 +78,7 @@ impl DatabaseError {
     pub fn migration(error: DbErr) -> Self {
         match classify(&error) {
             Failure::Damaged => DatabaseError::Damaged(error),
+            _ if failures::is_missing_privilege(&error) => DatabaseError::NotAdministrator(error),
             _ => DatabaseError::Migration(error),
         }
     }
