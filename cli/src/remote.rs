@@ -42,7 +42,9 @@ impl Remote {
                     "le serveur {address} doit être joint en https:// (en http://, sur cette machine seulement)"
                 )));
             }
-            builder
+            // Not used in plain HTTP, but the client is built with TLS all the same: it
+            // has no other provider.
+            builder.tls_backend_preconfigured(tls(authority)?)
         } else if address.starts_with("https://") {
             builder.tls_backend_preconfigured(tls(authority)?)
         } else {

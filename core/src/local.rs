@@ -108,6 +108,8 @@ impl LocalCrm {
         let session = retry::retrying(|| core.session(Some(token), &self.keys))
             .await
             .map_err(api_error)?;
+        // The access log of the server mode says whose call it is (a span's empty field).
+        tracing::Span::current().record("user_id", session.user.id);
         Ok((session, core))
     }
 

@@ -20,6 +20,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 mod tls;
 
@@ -184,17 +185,23 @@ async fn call(
         return json(&Err::<(), ApiError>(refused));
     }
     let operation = request.operation();
-    let answer = dispatch(server.crm.as_ref(), bearer(&headers).as_ref(), request).await;
-    // Never a value, a password or a token: the operation, how it ended, how long.
-    tracing::info!(
-        operation,
-        status = match &answer {
-            Ok(_) => "ok",
-            Err(_) => "refused",
-        },
-        milliseconds = started.elapsed().as_millis() as u64,
-        "call"
-    );
+    // The access log: the operation, the user (recorded by the core once it has checked
+    // the session), how it ended, how long — never a value, a password or a token.
+    let span = tracing::info_span!("appel", operation, user_id = tracing::field::Empty);
+    let answer = async {
+        let answer = dispatch(server.crm.as_ref(), bearer(&headers).as_ref(), request).await;
+        tracing::info!(
+            status = match &answer {
+                Ok(_) => "ok".to_owned(),
+                Err(error) => format!("{:?}", error.code),
+            },
+            milliseconds = started.elapsed().as_millis() as u64,
+            "call"
+        );
+        answer
+    }
+    .instrument(span)
+    .await;
     json(&answer)
 }
 

@@ -286,6 +286,13 @@ async fn a_hundred_megabyte_request_is_refused_unread(backend: support::Backend)
         .unwrap();
     let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // The same server, in plain HTTP on this machine, serves a client.
+    use epic_events_api::Crm;
+    let client = epic_events_api::Forwarding::new(
+        epic_events_cli::remote::Remote::new(&format!("http://{address}"), None).unwrap(),
+    );
+    client.ready().await.unwrap();
 }
 
 test_on_both_backends!(a_hundred_megabyte_request_is_refused_unread);
