@@ -472,3 +472,79 @@ async fn the_servers_database_account_cannot_change_the_schema_or_grant() {
 }
 
 test_on_mysql!(slow: the_servers_database_account_cannot_change_the_schema_or_grant);
+
+/// SIGTERM during a script run: the server lets the run end — its forty creations all
+/// written, never part of them — answers it, then stops.
+async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::{Crm, Forwarding};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let directory = tempfile::tempdir().unwrap();
+    let mut server = support::binary_command(
+        Some(&database.url),
+        directory.path(),
+        &["serveur", "--adresse", &format!("127.0.0.1:{port}")],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let crm = Forwarding::new(
+        epic_events_cli::remote::Remote::new(&format!("http://127.0.0.1:{port}"), None).unwrap(),
+    );
+    let mut ready = false;
+    for _ in 0..100 {
+        if crm.ready().await.is_ok() {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the server did not start");
+    let sales = crm
+        .sign_in("sales2".into(), "demo-epic-events".into(), Zone::UTC)
+        .await
+        .unwrap();
+    let before = database
+        .count(epic_events_core::entities::customer::Entity)
+        .await;
+    // Forty creations, with some work between them so that the run outlasts the signal.
+    let text = r#"for i in 0..40 { creer_client(#{ prenom: "Paul", nom: "Arrêt", email: `paul.arret${i}@exemple.fr`, telephone: `+33 6 12 00 ${10 + i} 00`, entreprise: `Arrêt ${i}` }); let n = 0; for j in 0..20000 { n += 1; } }"#;
+    let started = std::time::Instant::now();
+    let run = crm.run_script(
+        &sales.token,
+        epic_events_api::scripts::ScriptRequest {
+            text: text.into(),
+            ..Default::default()
+        },
+    );
+    let terminate = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let signalled = std::process::Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(signalled.success());
+    };
+    let (run, ()) = tokio::join!(run, terminate);
+    let run = run.expect("the run under way is answered");
+    assert!(
+        started.elapsed() > std::time::Duration::from_millis(500),
+        "the run ended before the signal: {:?}",
+        started.elapsed()
+    );
+    run.result.expect("the run ended whole");
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let after = database
+        .count(epic_events_core::entities::customer::Entity)
+        .await;
+    assert_eq!(after - before, 40, "every creation of the run, or none");
+}
+
+test_on_both_backends!(sigterm_during_a_run_lets_it_end_whole);
