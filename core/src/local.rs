@@ -635,6 +635,7 @@ impl Crm for LocalCrm {
         request: ScriptRequest,
     ) -> Result<ScriptRun, ApiError> {
         let (session, core) = self.open(token).await?;
+        tracing::info!("script run started");
         let run = Run::requested(request, self.limits, session.zone);
         match runner::run(core, session.user, run).await {
             // Committed: the outcome is said whatever happens to the output, so that a

@@ -205,6 +205,29 @@ async fn call(
     json(&answer)
 }
 
+/// Logs, when dropped before [`GivenUp::answered`], that a run was given up: its client
+/// went away, and the server dropped the request (the core then stops and rolls back the
+/// run).
+struct GivenUp(bool);
+
+impl GivenUp {
+    fn watching() -> Self {
+        GivenUp(false)
+    }
+
+    fn answered(mut self) {
+        self.0 = true;
+    }
+}
+
+impl Drop for GivenUp {
+    fn drop(&mut self) {
+        if !self.0 {
+            tracing::warn!("script run given up: its client went away");
+        }
+    }
+}
+
 async fn script(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
     let crm = &server.crm;
     let request = match serde_json::from_slice::<ScriptRequest>(&body) {
@@ -217,7 +240,27 @@ async fn script(State(server): State<Arc<Server>>, headers: HeaderMap, body: Byt
             "votre session n'est plus valide (aucune session ouverte) : reconnectez-vous avec « epic-events connexion »",
         )));
     };
-    let run = match crm.run_script(&token, request).await {
+    // The access log, as for a call: who ran a script, how it ended, how long.
+    let started = std::time::Instant::now();
+    let span = tracing::info_span!("script", user_id = tracing::field::Empty);
+    let run = async {
+        let given_up = GivenUp::watching();
+        let run = crm.run_script(&token, request).await;
+        given_up.answered();
+        tracing::info!(
+            status = match &run {
+                Ok(run) if run.result.is_ok() => "ok".to_owned(),
+                Ok(_) => "failed".to_owned(),
+                Err(error) => format!("{:?}", error.code),
+            },
+            milliseconds = started.elapsed().as_millis() as u64,
+            "script run"
+        );
+        run
+    }
+    .instrument(span)
+    .await;
+    let run = match run {
         Ok(run) => run,
         Err(error) => return json(&Err::<(), ApiError>(error)),
     };

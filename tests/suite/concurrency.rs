@@ -220,6 +220,12 @@ async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::B
         "manager1",
     )
     .await;
+    // The writers, each with its connection (and its server, through a server), for every
+    // round.
+    let mut writers = Vec::with_capacity(WRITERS);
+    for connection in connections(&database, WRITERS).await {
+        writers.push(client_over(&connection, client));
+    }
     for (total, payment, payment_cents, accepted) in [
         ("100.00", "10", 1000, 10),
         ("100.00", "60", 6000, 1),
@@ -227,8 +233,8 @@ async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::B
     ] {
         let contract = new_contract(&database, total, true).await;
         let mut workers = Vec::new();
-        for connection in connections(&database, WRITERS).await {
-            let crm = client_over(&connection, client);
+        for crm in &writers {
+            let crm = std::sync::Arc::clone(crm);
             let token = token.clone();
             let payment = payment.to_owned();
             workers.push(tokio::spawn(async move {

@@ -473,39 +473,68 @@ async fn the_servers_database_account_cannot_change_the_schema_or_grant() {
 
 test_on_mysql!(slow: the_servers_database_account_cannot_change_the_schema_or_grant);
 
-/// SIGTERM during a script run: the server lets the run end — its forty creations all
-/// written, never part of them — answers it, then stops.
-async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
-    use epic_events_api::formatting::Zone;
+/// A server process, killed when dropped if it still runs (a test that failed).
+struct ServerProcess(std::process::Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The real server, `epic-events serveur` in plain HTTP on a loopback port over
+/// `database`, started in `directory`, once it answers; its address.
+async fn started_server_process(
+    database: &TestDatabase,
+    directory: &std::path::Path,
+) -> (ServerProcess, String) {
     use epic_events_api::{Crm, Forwarding};
-    let database = TestDatabase::with_demo_data(backend).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let directory = tempfile::tempdir().unwrap();
-    let mut server = support::binary_command(
+    let server = support::binary_command(
         Some(&database.url),
-        directory.path(),
+        directory,
         &["serveur", "--adresse", &format!("127.0.0.1:{port}")],
     )
     .stdout(std::process::Stdio::null())
     .stderr(std::process::Stdio::null())
     .spawn()
     .unwrap();
-    let crm = Forwarding::new(
-        epic_events_cli::remote::Remote::new(&format!("http://127.0.0.1:{port}"), None).unwrap(),
-    );
-    let mut ready = false;
+    let address = format!("http://127.0.0.1:{port}");
+    let crm = Forwarding::new(epic_events_cli::remote::Remote::new(&address, None).unwrap());
     for _ in 0..100 {
         if crm.ready().await.is_ok() {
-            ready = true;
-            break;
+            return (ServerProcess(server), address);
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(ready, "the server did not start");
+    panic!("the server did not start");
+}
+
+/// Forty creations, with some work between them so that the run lasts: `reads` readings
+/// of every customer (time in the product's functions, not the script's own), and a loop
+/// of `steps` (the script's own). `marker` makes the addresses its own.
+fn forty_creations(marker: &str, reads: u32, steps: u32) -> String {
+    format!(
+        r#"for i in 0..40 {{ creer_client(#{{ prenom: "Paul", nom: "Arrêt", email: `paul.{marker}${{i}}@exemple.fr`, telephone: `+33 6 12 00 ${{10 + i}} 00`, entreprise: `Arrêt ${{i}}` }}); for k in 0..{reads} {{ clients(); }} let n = 0; for j in 0..{steps} {{ n += 1; }} }}"#
+    )
+}
+
+/// SIGTERM during a script run: the server lets the run end — its forty creations all
+/// written, never part of them — answers it, then stops.
+async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::{Crm, Forwarding};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let (mut server, address) = started_server_process(&database, directory.path()).await;
+    let crm = Forwarding::new(epic_events_cli::remote::Remote::new(&address, None).unwrap());
     let sales = crm
         .sign_in("sales2".into(), "demo-epic-events".into(), Zone::UTC)
         .await
@@ -513,20 +542,18 @@ async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
     let before = database
         .count(epic_events_core::entities::customer::Entity)
         .await;
-    // Forty creations, with some work between them so that the run outlasts the signal.
-    let text = r#"for i in 0..40 { creer_client(#{ prenom: "Paul", nom: "Arrêt", email: `paul.arret${i}@exemple.fr`, telephone: `+33 6 12 00 ${10 + i} 00`, entreprise: `Arrêt ${i}` }); let n = 0; for j in 0..20000 { n += 1; } }"#;
     let started = std::time::Instant::now();
     let run = crm.run_script(
         &sales.token,
         epic_events_api::scripts::ScriptRequest {
-            text: text.into(),
+            text: forty_creations("arret", 0, 20_000),
             ..Default::default()
         },
     );
     let terminate = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let signalled = std::process::Command::new("kill")
-            .args(["-TERM", &server.id().to_string()])
+            .args(["-TERM", &server.0.id().to_string()])
             .status()
             .unwrap();
         assert!(signalled.success());
@@ -539,7 +566,7 @@ async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
         started.elapsed()
     );
     run.result.expect("the run ended whole");
-    let status = server.wait().unwrap();
+    let status = server.0.wait().unwrap();
     assert!(status.success(), "{status:?}");
     let after = database
         .count(epic_events_core::entities::customer::Entity)
@@ -548,3 +575,123 @@ async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
 }
 
 test_on_both_backends!(sigterm_during_a_run_lets_it_end_whole);
+
+/// A workstation killed while its script runs on the server: the run is given up and
+/// rolled back — none of its forty creations written, then or later — and the lock it
+/// held is released for the others at once, not at the run's natural end.
+async fn a_client_killed_mid_run_leaves_nothing_written(backend: support::Backend) {
+    use epic_events_api::formatting::Zone;
+    use epic_events_api::{Crm, Forwarding};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let (server, address) = started_server_process(&database, directory.path()).await;
+    let crm = Forwarding::new(epic_events_cli::remote::Remote::new(&address, None).unwrap());
+    let sales = crm
+        .sign_in("sales2".into(), "demo-epic-events".into(), Zone::UTC)
+        .await
+        .unwrap();
+    let script = forty_creations("abandon", 80, 5_000);
+
+    // How long the run lasts, measured on a simulation of it (rolled back).
+    let started = std::time::Instant::now();
+    let simulated = crm
+        .run_script(
+            &sales.token,
+            epic_events_api::scripts::ScriptRequest {
+                text: script.clone(),
+                simulation: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    simulated.result.expect("the simulation runs");
+    let natural = started.elapsed();
+    assert!(
+        natural > std::time::Duration::from_secs(1),
+        "the run is too short to be interrupted: {natural:?}"
+    );
+
+    // The workstation: signed in with the server's address only, running the script.
+    let workstation = tempfile::tempdir().unwrap();
+    let command = |arguments: &[&str]| {
+        let mut command = support::binary_command(None, workstation.path(), arguments);
+        command.env("EPIC_EVENTS_SERVEUR", &address);
+        command
+    };
+    let signed_in = support::run_command(
+        command(&["connexion", "--utilisateur", "sales2"]),
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    std::fs::write(workstation.path().join("creations.rhai"), &script).unwrap();
+    let before = database
+        .count(epic_events_core::entities::customer::Entity)
+        .await;
+    let mut client = command(&["executer", "creations.rhai"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the run is under way on the server (its log says so).
+    let log = directory.path().join("config/epic-events.log");
+    let logged = |line: &'static str| {
+        let log = log.clone();
+        async move {
+            for _ in 0..100 {
+                if std::fs::read_to_string(&log).is_ok_and(|text| text.contains(line)) {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the server's log never said « {line} »");
+        }
+    };
+    logged("script run started").await;
+    tokio::time::sleep(natural / 4).await;
+    assert!(
+        client.try_wait().unwrap().is_none(),
+        "the client ended before it was killed"
+    );
+    client.kill().unwrap();
+    client.wait().unwrap();
+    let killed = std::time::Instant::now();
+    logged("script run given up").await;
+
+    // Another creation, which waits for the run's lock on SQLite: it passes before the
+    // run would have ended on its own.
+    crm.create_customer(
+        &sales.token,
+        epic_events_api::catalogue::customer::NewCustomer {
+            first_name: "Léa".into(),
+            last_name: "Après".into(),
+            email: "lea.apres@exemple.fr".into(),
+            phone_number: "+33 6 70 00 00 02".into(),
+            company_name: "Après et Fils".into(),
+        },
+    )
+    .await
+    .expect("the lock of the given-up run is released");
+    if backend == support::Backend::Sqlite {
+        assert!(
+            killed.elapsed() < natural / 2,
+            "the run held its lock {:?} after its client was killed (its natural length: {natural:?})",
+            killed.elapsed()
+        );
+    }
+    // Long after the run's natural end, still none of its creations.
+    tokio::time::sleep(natural.saturating_sub(killed.elapsed()) + natural).await;
+    let after = database
+        .count(epic_events_core::entities::customer::Entity)
+        .await;
+    assert_eq!(
+        after - before,
+        1,
+        "the killed client's run wrote {} creations",
+        after - before - 1
+    );
+    drop(server);
+}
+
+test_on_both_backends!(slow: a_client_killed_mid_run_leaves_nothing_written);

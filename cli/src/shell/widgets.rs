@@ -315,12 +315,23 @@ impl Shell {
                     offered.push(("Déconnexion", SIGN_OUT));
                 }
                 // The core says what is a command (a script that parses and calls only
-                // functions that exist); if it cannot answer, nothing is run.
-                let recognise = |line: &str| {
-                    self.call(self.crm.recognise_command(line.to_owned()))
-                        .unwrap_or(Recognised::NotACommand { nearest: None })
-                };
-                if let Some(message) = not_a_command(&line, &offered, recognise) {
+                // functions that exist); if it cannot answer, that is said, and nothing is
+                // run.
+                let mut unanswered = None;
+                let recognise =
+                    |line: &str| match self.call(self.crm.recognise_command(line.to_owned())) {
+                        Ok(recognised) => recognised,
+                        Err(error) => {
+                            unanswered = Some(error);
+                            Recognised::NotACommand { nearest: None }
+                        }
+                    };
+                let refusal = not_a_command(&line, &offered, recognise);
+                if let Some(error) = unanswered {
+                    self.refused(&error);
+                    continue;
+                }
+                if let Some(message) = refusal {
                     self.error(&message);
                     continue;
                 }

@@ -194,6 +194,15 @@ async fn begin(core: &Core, waiting_for_writers: bool) -> Result<Work, Attempt> 
         .map_err(Attempt::stopped_by)
 }
 
+/// Stops a run's script when dropped.
+struct StopWhenOver(Arc<super::sandbox::ScriptMeter>);
+
+impl Drop for StopWhenOver {
+    fn drop(&mut self) {
+        self.0.stop(Stop::Abandoned);
+    }
+}
+
 /// One attempt of `run`, writing to `output`.
 async fn run_once(
     core: &Core,
@@ -215,6 +224,10 @@ async fn run_once(
     // The script's meter starts here, once the transaction is open: waiting for another
     // writer's lock at the start is not the script's own time.
     let (mut engine, _, meter) = sandboxed_engine(run.limits, run_started);
+    // Whether this attempt ends or is given up by its caller (a client gone: the server
+    // drops the request's future), nothing of its script goes on: its thread stops at its
+    // next operation, and its work, never committed then, is rolled back when dropped.
+    let _stop_when_over = StopWhenOver(Arc::clone(&meter));
     api::register(&mut engine);
     let ast = match engine.compile(&run.source) {
         Ok(ast) => ast,

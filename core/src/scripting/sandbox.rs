@@ -20,16 +20,24 @@ pub enum Stop {
     Deadline,
     /// Longer in all than [`ScriptLimits::maximum_duration`], database included.
     MaximumDuration,
+    /// No one waits for the run any more (its client went away): it ends, rolled back.
+    Abandoned,
 }
 
 impl Stop {
-    const ALL: [Stop; 3] = [Stop::Operations, Stop::Deadline, Stop::MaximumDuration];
+    const ALL: [Stop; 4] = [
+        Stop::Operations,
+        Stop::Deadline,
+        Stop::MaximumDuration,
+        Stop::Abandoned,
+    ];
 
     fn code(self) -> u8 {
         match self {
             Stop::Operations => 1,
             Stop::Deadline => 2,
             Stop::MaximumDuration => 3,
+            Stop::Abandoned => 4,
         }
     }
 
@@ -52,6 +60,9 @@ impl Stop {
                 "l'exécution a dépassé sa durée maximale ({}, base de données comprise)",
                 crate::formatting::duration(limits.maximum_duration)
             ),
+            Stop::Abandoned => {
+                "l'exécution a été abandonnée : plus personne n'en attendait la fin".to_owned()
+            }
         }
     }
 }
