@@ -497,20 +497,22 @@ async fn started_server_process(
         .local_addr()
         .unwrap()
         .port();
-    let server = support::binary_command(
-        Some(&database.url),
-        directory,
-        &["serveur", "--adresse", &format!("127.0.0.1:{port}")],
-    )
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::null())
-    .spawn()
-    .unwrap();
+    let server = ServerProcess(
+        support::binary_command(
+            Some(&database.url),
+            directory,
+            &["serveur", "--adresse", &format!("127.0.0.1:{port}")],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap(),
+    );
     let address = format!("http://127.0.0.1:{port}");
     let crm = Forwarding::new(epic_events_cli::remote::Remote::new(&address, None).unwrap());
     for _ in 0..100 {
         if crm.ready().await.is_ok() {
-            return (ServerProcess(server), address);
+            return (server, address);
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
