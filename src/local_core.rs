@@ -197,8 +197,10 @@ pub async fn serve(
     )?;
     output.flush()?;
     let served = match tls {
-        Some(tls) => epic_events_server::serve_tls(listener, tls, core, stopped()).await,
-        None => epic_events_server::serve(listener, core, stopped()).await,
+        Some(tls) => {
+            epic_events_server::serve_tls(listener, tls, core, Default::default(), stopped()).await
+        }
+        None => epic_events_server::serve(listener, core, Default::default(), stopped()).await,
     };
     served.map_err(ApplicationError::Output)
 }

@@ -149,6 +149,33 @@ fn unreachable_server(error: &reqwest::Error) -> ApiError {
     )
 }
 
+/// An answer that is not the server's own (it answers every request with a status of
+/// success, its refusals inside): a layer in front of it refused the request, or a
+/// relay (a load balancer) could not reach it.
+fn refused_by_status(status: reqwest::StatusCode) -> ApiError {
+    use reqwest::StatusCode;
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            ErrorCode::Validation,
+            "la requête dépasse la taille maximale acceptée par le serveur : fichiers trop gros ?",
+        ),
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
+            ApiError::new(
+                ErrorCode::Unavailable,
+                format!(
+                    "serveur injoignable : le relais répond « {status} » ; réessayez dans un instant"
+                ),
+            )
+        }
+        _ => ApiError::new(
+            ErrorCode::Unexpected,
+            format!(
+                "le serveur a refusé la requête (« {status} ») : les versions du client et du serveur diffèrent-elles ?"
+            ),
+        ),
+    }
+}
+
 /// An answer that does not read as the protocol's: a server of another version.
 fn unreadable(error: serde_json::Error) -> ApiError {
     ApiError::new(
@@ -167,12 +194,16 @@ impl Transport for Remote {
         request: Request,
     ) -> Result<serde_json::Value, ApiError> {
         let body = serde_json::to_vec(&request).map_err(unreadable)?;
-        let answer = self
+        let response = self
             .post("/v1/appel", session)
             .body(body)
             .send()
             .await
-            .map_err(|error| unreachable_server(&error))?
+            .map_err(|error| unreachable_server(&error))?;
+        if !response.status().is_success() {
+            return Err(refused_by_status(response.status()));
+        }
+        let answer = response
             .bytes()
             .await
             .map_err(|error| unreachable_server(&error))?;
@@ -192,6 +223,9 @@ impl Transport for Remote {
             .send()
             .await
             .map_err(|error| unreachable_server(&error))?;
+        if !response.status().is_success() {
+            return Err(refused_by_status(response.status()));
+        }
         let mut lines = Box::pin(lines(response.bytes_stream()));
         let head = match lines.next().await {
             Some(Ok(line)) => line,

@@ -32,6 +32,28 @@ use epic_events_api::{ApiError, Crm, ErrorCode, Request, SessionToken, dispatch}
 /// is read.
 pub const MAXIMUM_BODY: usize = 90 << 20;
 
+/// How long the server waits for a request to arrive whole (its body read); past it the
+/// request is abandoned and its connection freed — a client that sends slowly, or stops
+/// sending, holds nothing for long. What is done with the request is bounded by the core
+/// (a call's database work, a run's maximum duration), never cut here half-way.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeLimits {
+    /// A call's request: a few kilobytes.
+    pub call: std::time::Duration,
+    /// A script run's request, the files it reads included (up to [`MAXIMUM_BODY`]: a few
+    /// minutes on a slow office link).
+    pub script: std::time::Duration,
+}
+
+impl Default for TimeLimits {
+    fn default() -> Self {
+        Self {
+            call: std::time::Duration::from_secs(60),
+            script: std::time::Duration::from_secs(5 * 60),
+        }
+    }
+}
+
 /// Sign-in attempts allowed per minute for one account, and from one address.
 pub const SIGN_INS_PER_MINUTE_PER_ACCOUNT: u32 = 10;
 /// Sign-in attempts allowed per minute from one client address (a few people behind one
@@ -59,15 +81,16 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tls:
     }
 }
 
-/// What the routes share: the core, and the sign-in limiters.
+/// What the routes share: the core, the time limits and the sign-in limiters.
 struct Server {
     crm: Arc<dyn Crm>,
+    limits: TimeLimits,
     per_account: governor::DefaultKeyedRateLimiter<String>,
     per_address: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
 }
 
-/// The routes of the API over `crm`.
-pub fn routes(crm: Arc<dyn Crm>) -> Router {
+/// The routes of the API over `crm`, within `limits`.
+pub fn routes(crm: Arc<dyn Crm>, limits: TimeLimits) -> Router {
     let per_minute = |count: u32| {
         governor::Quota::per_minute(
             std::num::NonZeroU32::new(count).unwrap_or(std::num::NonZeroU32::MIN),
@@ -75,6 +98,7 @@ pub fn routes(crm: Arc<dyn Crm>) -> Router {
     };
     let server = Arc::new(Server {
         crm,
+        limits,
         per_account: governor::RateLimiter::keyed(per_minute(SIGN_INS_PER_MINUTE_PER_ACCOUNT)),
         per_address: governor::RateLimiter::keyed(per_minute(SIGN_INS_PER_MINUTE_PER_ADDRESS)),
     });
@@ -86,29 +110,31 @@ pub fn routes(crm: Arc<dyn Crm>) -> Router {
         .with_state(server)
 }
 
-/// Serves the API over `crm` on `listener`, in plain HTTP, until `shutdown` completes;
-/// running requests finish first.
+/// Serves the API over `crm` on `listener`, in plain HTTP within `limits`, until
+/// `shutdown` completes; running requests finish first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     crm: Arc<dyn Crm>,
+    limits: TimeLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let routes = routes(crm).into_make_service_with_connect_info::<ClientAddress>();
+    let routes = routes(crm, limits).into_make_service_with_connect_info::<ClientAddress>();
     axum::serve(listener, routes)
         .with_graceful_shutdown(shutdown)
         .await
 }
 
-/// Serves the API over `crm` on `listener` in HTTPS with `tls`, until `shutdown`
-/// completes; running requests finish first.
+/// Serves the API over `crm` on `listener` in HTTPS with `tls`, within `limits`, until
+/// `shutdown` completes; running requests finish first.
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     tls: Arc<rustls::ServerConfig>,
     crm: Arc<dyn Crm>,
+    limits: TimeLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    let routes = routes(crm).into_make_service_with_connect_info::<ClientAddress>();
+    let routes = routes(crm, limits).into_make_service_with_connect_info::<ClientAddress>();
     axum::serve(listener, routes)
         .with_graceful_shutdown(shutdown)
         .await
@@ -136,6 +162,51 @@ fn unreadable(error: serde_json::Error) -> ApiError {
         ErrorCode::Unexpected,
         format!(
             "requête illisible pour le serveur ({error}) : les versions du client et du serveur diffèrent-elles ?"
+        ),
+    )
+}
+
+/// The body of a request, read within `limit`: a body that does not arrive in time, or
+/// is larger than [`MAXIMUM_BODY`] (sent without announcing its length), is refused.
+async fn read_body(body: Body, limit: std::time::Duration) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(limit, axum::body::to_bytes(body, MAXIMUM_BODY)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+            while let Some(cause) = source {
+                if cause.is::<http_body_util::LengthLimitError>() {
+                    return Err(too_large());
+                }
+                source = cause.source();
+            }
+            Err(ApiError::new(
+                ErrorCode::Unavailable,
+                "la requête a été interrompue avant d'arriver entière : réessayez",
+            ))
+        }
+        Err(_) => {
+            tracing::warn!(
+                seconds = limit.as_secs(),
+                "request body too slow: abandoned"
+            );
+            Err(ApiError::new(
+                ErrorCode::Unavailable,
+                format!(
+                    "la requête est arrivée trop lentement : le serveur l'a abandonnée au bout de {} s ; rien n'a été fait, réessayez",
+                    limit.as_secs()
+                ),
+            ))
+        }
+    }
+}
+
+/// A request larger than the server takes.
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::Validation,
+        format!(
+            "la requête dépasse la taille maximale acceptée par le serveur ({} Mio) : fichiers trop gros ?",
+            MAXIMUM_BODY >> 20
         ),
     )
 }
@@ -172,9 +243,13 @@ async fn call(
     State(server): State<Arc<Server>>,
     ConnectInfo(ClientAddress(client)): ConnectInfo<ClientAddress>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let started = std::time::Instant::now();
+    let body = match read_body(body, server.limits.call).await {
+        Ok(body) => body,
+        Err(refused) => return json(&Err::<(), ApiError>(refused)),
+    };
     let request = match serde_json::from_slice::<Request>(&body) {
         Ok(request) => request,
         Err(error) => return json(&Err::<(), ApiError>(unreadable(error))),
@@ -228,8 +303,12 @@ impl Drop for GivenUp {
     }
 }
 
-async fn script(State(server): State<Arc<Server>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn script(State(server): State<Arc<Server>>, headers: HeaderMap, body: Body) -> Response {
     let crm = &server.crm;
+    let body = match read_body(body, server.limits.script).await {
+        Ok(body) => body,
+        Err(refused) => return json(&Err::<(), ApiError>(refused)),
+    };
     let request = match serde_json::from_slice::<ScriptRequest>(&body) {
         Ok(request) => request,
         Err(error) => return json(&Err::<(), ApiError>(unreadable(error))),

@@ -270,6 +270,7 @@ async fn a_hundred_megabyte_request_is_refused_unread(backend: support::Backend)
     tokio::spawn(epic_events_server::serve(
         listener,
         support::client(&database, support::Client::Local),
+        Default::default(),
         std::future::pending(),
     ));
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
@@ -296,6 +297,68 @@ async fn a_hundred_megabyte_request_is_refused_unread(backend: support::Backend)
 }
 
 test_on_both_backends!(a_hundred_megabyte_request_is_refused_unread);
+
+/// A request that arrives too slowly — a client that stops sending half-way — is
+/// abandoned once its time is up, with a French answer, for a call and for a script run
+/// alike; the server goes on serving.
+async fn a_request_that_stops_arriving_is_abandoned(backend: support::Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let limit = std::time::Duration::from_secs(1);
+    tokio::spawn(epic_events_server::serve(
+        listener,
+        support::client(&database, support::Client::Local),
+        epic_events_server::TimeLimits {
+            call: limit,
+            script: limit,
+        },
+        std::future::pending(),
+    ));
+    for path in ["/v1/appel", "/v1/script"] {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let started = std::time::Instant::now();
+        stream
+            .write_all(
+                format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"").as_bytes(),
+            )
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let mut buffer = [0; 4096];
+        while !String::from_utf8_lossy(&answer).contains("réessayez") {
+            let read = tokio::time::timeout(limit * 10, stream.read(&mut buffer))
+                .await
+                .unwrap_or_else(|_| panic!("{path}: no answer for a request that stopped"))
+                .unwrap();
+            assert!(read > 0, "{path}: closed without an answer");
+            answer.extend_from_slice(&buffer[..read]);
+        }
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        assert!(
+            started.elapsed() >= limit,
+            "{path}: {:?}",
+            started.elapsed()
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
+        assert!(
+            answer.contains(
+                "la requête est arrivée trop lentement : le serveur l'a abandonnée au bout de 1 s"
+            ),
+            "{path}: {answer}"
+        );
+    }
+
+    // The server goes on serving.
+    use epic_events_api::Crm;
+    let client = epic_events_api::Forwarding::new(
+        epic_events_cli::remote::Remote::new(&format!("http://{address}"), None).unwrap(),
+    );
+    client.ready().await.unwrap();
+}
+
+test_on_both_backends!(a_request_that_stops_arriving_is_abandoned);
 
 /// The tables the server's account reads and writes, and those it only reads: what the
 /// README's `GRANT` statements give it, and nothing else.

@@ -788,7 +788,14 @@ pub fn start_server(core: std::sync::Arc<dyn epic_events_api::Crm>) -> TestServe
     let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
     tokio::spawn(async move {
         let _certificates = directory;
-        epic_events_server::serve_tls(listener, tls, core, std::future::pending()).await
+        epic_events_server::serve_tls(
+            listener,
+            tls,
+            core,
+            Default::default(),
+            std::future::pending(),
+        )
+        .await
     });
     TestServer { address, authority }
 }
