@@ -699,22 +699,25 @@ async fn a_client_killed_mid_run_leaves_nothing_written(backend: support::Backen
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Killed once the run is under way on the server (its log says so).
+    // Killed once the run is under way on the server: its log says so (the simulation's
+    // run was the first).
     let log = directory.path().join("config/epic-events.log");
-    let logged = |line: &'static str| {
+    let logged = |line: &'static str, times: usize| {
         let log = log.clone();
         async move {
-            for _ in 0..100 {
-                if std::fs::read_to_string(&log).is_ok_and(|text| text.contains(line)) {
+            for _ in 0..200 {
+                if std::fs::read_to_string(&log)
+                    .is_ok_and(|text| text.matches(line).count() >= times)
+                {
                     return;
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
             }
-            panic!("the server's log never said « {line} »");
+            panic!("the server's log never said « {line} » {times} times");
         }
     };
-    logged("script run started").await;
-    tokio::time::sleep(natural / 4).await;
+    logged("script run started", 2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(
         client.try_wait().unwrap().is_none(),
         "the client ended before it was killed"
@@ -722,7 +725,7 @@ async fn a_client_killed_mid_run_leaves_nothing_written(backend: support::Backen
     client.kill().unwrap();
     client.wait().unwrap();
     let killed = std::time::Instant::now();
-    logged("script run given up").await;
+    logged("script run given up", 1).await;
 
     // Another creation, which waits for the run's lock on SQLite: it passes before the
     // run would have ended on its own.
