@@ -268,6 +268,59 @@ async fn concurrent_payments_add_up_and_never_overpay(backend: crate::support::B
     }
 }
 
+/// Two servers on one database, as behind a load balancer: a session opened on one is
+/// good on the other; payments sent to both at once add up and never overpay; a sign-out
+/// on one ends the session on the other.
+async fn two_servers_on_one_database_agree(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let mut servers = Vec::new();
+    for connection in connections(&database, 2).await {
+        servers.push(client_over(&connection, support::Client::Server));
+    }
+    let token = sign_in(servers[0].as_ref(), "manager1").await;
+    let seen = servers[1]
+        .session(&token)
+        .await
+        .expect("the session is good on the other server");
+    assert_eq!(seen.user.username, "manager1");
+
+    let contract = new_contract(&database, "100.00", true).await;
+    let mut workers = Vec::new();
+    for writer in 0..WRITERS {
+        let crm = std::sync::Arc::clone(&servers[writer % 2]);
+        let token = token.clone();
+        workers.push(tokio::spawn(async move {
+            crm.record_payment(&token, contract.id, "10".into()).await
+        }));
+    }
+    let mut paid = 0;
+    for worker in workers {
+        match worker.await.unwrap() {
+            Ok(_) => paid += 1,
+            Err(error) => assert!(
+                error.message.contains("dépasse le reste à payer"),
+                "a payment failed otherwise than by the balance: {error}"
+            ),
+        }
+    }
+    assert_eq!(paid, 10);
+    let stored = stored_contract(&database, contract.id).await;
+    assert_eq!(cents(stored.balance_due), 0);
+    assert_eq!(stored.version, 11, "one version per payment");
+
+    servers[1].sign_out(&token).await.unwrap();
+    let refused = servers[0]
+        .session(&token)
+        .await
+        .expect_err("signed out on the other server");
+    assert!(
+        matches!(refused.code, epic_events_api::ErrorCode::SessionInvalid(_)),
+        "{refused:?}"
+    );
+}
+
+test_on_both_backends!(two_servers_on_one_database_agree);
+
 /// Two imports of a file of payments (each a few locked statements per thousand lines) and
 /// single payments, on the same contract at the same time: every one is kept, each import
 /// whole, and they add up exactly to the contract's balance.
