@@ -34,7 +34,14 @@ fn main() -> ExitCode {
         }
     };
     let configuration = match Configuration::from_environment() {
-        Ok(configuration) => configuration,
+        // `--serveur` names the server for this command, over the environment's.
+        Ok(configuration) => match &command_line.serveur {
+            Some(address) if !address.trim().is_empty() => Configuration {
+                server: Some(address.trim().to_owned()),
+                ..configuration
+            },
+            _ => configuration,
+        },
         Err(error) => {
             let _ = writeln!(terminal::stderr(), "Erreur : {error}");
             return ExitCode::FAILURE;

@@ -37,6 +37,10 @@ pub struct CommandLine {
     /// Afficher la version
     #[arg(short = 'V', long = "version", action = ArgAction::Version)]
     version: Option<bool>,
+
+    /// Passer par le serveur à cette adresse (https://hôte:port ; remplace EPIC_EVENTS_SERVEUR)
+    #[arg(long = "serveur", value_name = "ADRESSE", global = true)]
+    pub serveur: Option<String>,
 }
 
 /// The commands.

@@ -679,10 +679,13 @@ async fn a_client_killed_mid_run_leaves_nothing_written(backend: support::Backen
 
     // The workstation: signed in with the server's address only, running the script.
     let workstation = tempfile::tempdir().unwrap();
+    // The server named on the command line (`--serveur`), as a person would try it.
     let command = |arguments: &[&str]| {
-        let mut command = support::binary_command(None, workstation.path(), arguments);
-        command.env("EPIC_EVENTS_SERVEUR", &address);
-        command
+        let arguments: Vec<&str> = ["--serveur", address.as_str()]
+            .into_iter()
+            .chain(arguments.iter().copied())
+            .collect();
+        support::binary_command(None, workstation.path(), &arguments)
     };
     let signed_in = support::run_command(
         command(&["connexion", "--utilisateur", "sales2"]),
