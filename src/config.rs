@@ -25,6 +25,8 @@ pub mod variable {
     pub const SENTRY_DSN: &str = "SENTRY_DSN";
     /// How long one statement, or one call into the core, may wait for the database.
     pub const DATABASE_TIMEOUT_SECONDS: &str = "EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS";
+    /// How many connections to the database the process keeps at most.
+    pub const DATABASE_CONNECTIONS: &str = "EPIC_EVENTS_DATABASE_CONNECTIONS";
     /// `1`: every call to the core crosses the API as JSON text, as it will over the
     /// network (a developers' and tests' switch: the proof of the seam).
     pub const JSON_ROUND_TRIP: &str = "EPIC_EVENTS_JSON_ROUND_TRIP";
@@ -65,6 +67,8 @@ pub struct Configuration {
     pub sentry_dsn: Option<String>,
     /// The bound on one database statement (see `database::limits`).
     pub database_timeout: std::time::Duration,
+    /// How many connections to the database the process keeps at most.
+    pub database_connections: u32,
     /// Every call to the core through JSON text (`EPIC_EVENTS_JSON_ROUND_TRIP=1`).
     pub json_round_trip: bool,
     /// The server of the server mode, when the core is there (`EPIC_EVENTS_SERVEUR`).
@@ -97,6 +101,12 @@ pub enum ConfigurationError {
         "EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS doit être un nombre entier de secondes entre 1 et {MAXIMUM_DATABASE_TIMEOUT_SECONDS}"
     )]
     DatabaseTimeout,
+    /// `EPIC_EVENTS_DATABASE_CONNECTIONS` is not a number of connections in range.
+    #[error(
+        "EPIC_EVENTS_DATABASE_CONNECTIONS doit être un nombre entier de connexions entre 1 et {}",
+        epic_events_core::database::limits::MAXIMUM_POOL_SIZE
+    )]
+    DatabaseConnections,
     /// The `.env` file exists but cannot be read.
     #[error("le fichier .env est illisible : {0}")]
     DotEnv(String),
@@ -114,6 +124,7 @@ impl Configuration {
             session_lifetime: chrono::Duration::minutes(DEFAULT_SESSION_MINUTES),
             sentry_dsn: None,
             database_timeout: epic_events_core::database::limits::DEFAULT_STATEMENT_BOUND,
+            database_connections: epic_events_core::database::limits::DEFAULT_POOL_SIZE,
             json_round_trip: false,
             server: None,
             server_authority: None,
@@ -173,8 +184,20 @@ impl Configuration {
                 .map(std::time::Duration::from_secs)
                 .ok_or(ConfigurationError::DatabaseTimeout)?,
         };
+        let database_connections = match non_empty_variable(variable::DATABASE_CONNECTIONS) {
+            None => epic_events_core::database::limits::DEFAULT_POOL_SIZE,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|count| {
+                    (1..=epic_events_core::database::limits::MAXIMUM_POOL_SIZE).contains(count)
+                })
+                .ok_or(ConfigurationError::DatabaseConnections)?,
+        };
         Ok(Self {
             database_timeout,
+            database_connections,
             database_url: DatabaseUrl::new(database_url)?,
             admin_database_url: non_empty_variable(variable::ADMIN_DATABASE_URL)
                 .map(DatabaseUrl::new)

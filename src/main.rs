@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         }
     };
     epic_events_core::database::limits::set_statement_bound(configuration.database_timeout);
+    epic_events_core::database::limits::set_pool_size(configuration.database_connections);
     // Without a log file the program runs without a log rather than failing.
     if let Ok(log) = directory.append(reporting::LOG_FILE_NAME) {
         reporting::initialise_logging(log);

@@ -214,3 +214,21 @@ test_on_both_backends!(
     a_configuration_directory_others_may_write_in_is_refused,
     links_planted_in_the_configuration_directory_are_never_followed,
 );
+
+/// A number of database connections that is not one is refused at start, in French,
+/// naming the variable and its range.
+#[test]
+fn a_bad_number_of_connections_is_refused() {
+    let directory = tempfile::tempdir().unwrap();
+    for value in ["0", "zéro", "1001"] {
+        let mut command = support::binary_command(None, directory.path(), &["moi"]);
+        command.env("EPIC_EVENTS_DATABASE_CONNECTIONS", value);
+        let output = support::run_command(command, "");
+        assert!(!output.success, "{value}: {output:?}");
+        assert_eq!(
+            output.stderr.trim(),
+            "Erreur : EPIC_EVENTS_DATABASE_CONNECTIONS doit être un nombre entier de connexions entre 1 et 1000",
+            "{value}"
+        );
+    }
+}

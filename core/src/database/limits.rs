@@ -1,7 +1,7 @@
 //! How long the program waits for the database: the bounds that turn a held lock or a
 //! server that stopped answering into a French message instead of a wait without end.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How long a statement waits for a row lock held by someone else (InnoDB's
@@ -47,4 +47,26 @@ pub fn lock_wait() -> Duration {
 /// stopped answering, since then no server-side bound can.
 pub fn call_deadline() -> Duration {
     statement_bound() + lock_wait()
+}
+
+/// The default number of connections a process keeps to the database at most: a command
+/// uses one or two; a server serving many people shares them (requests wait their turn,
+/// up to [`ACQUIRE_WAIT`]).
+pub const DEFAULT_POOL_SIZE: u32 = 10;
+
+/// The most connections accepted for one process.
+pub const MAXIMUM_POOL_SIZE: u32 = 1000;
+
+static POOL_SIZE: AtomicU32 = AtomicU32::new(DEFAULT_POOL_SIZE);
+
+/// Sets the number of connections each pool opened afterwards keeps at most (from
+/// `EPIC_EVENTS_DATABASE_CONNECTIONS`): several servers on one database must stay within
+/// its `max_connections` together.
+pub fn set_pool_size(size: u32) {
+    POOL_SIZE.store(size.clamp(1, MAXIMUM_POOL_SIZE), Ordering::Relaxed);
+}
+
+/// The number of connections a pool keeps at most.
+pub fn pool_size() -> u32 {
+    POOL_SIZE.load(Ordering::Relaxed)
 }

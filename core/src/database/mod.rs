@@ -99,6 +99,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseEr
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(limits::ACQUIRE_WAIT)
+        .max_connections(limits::pool_size())
         // Statements may carry personal data: never log them.
         .sqlx_logging(false);
     match url.database_kind() {

@@ -57,9 +57,15 @@ pub enum Location {
 
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
 
+/// The connections each pool of a test keeps at most, in this process and in the programs
+/// the tests run: ten tests at once, some with a few dozen pools (people, servers), stay
+/// well within the shared MariaDB's `max_connections` (151 by default).
+pub const TEST_POOL_SIZE: u32 = 4;
+
 impl TestDatabase {
     /// The URL and location of a new, not yet created, database.
     pub fn reserve(backend: Backend) -> (DatabaseUrl, Location) {
+        epic_events_core::database::limits::set_pool_size(TEST_POOL_SIZE);
         match backend {
             Backend::Sqlite => {
                 let directory = tempfile::tempdir().expect("temporary directory");
@@ -552,6 +558,10 @@ pub fn binary_command(
         )
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
+        .env(
+            "EPIC_EVENTS_DATABASE_CONNECTIONS",
+            TEST_POOL_SIZE.to_string(),
+        )
         .env_remove("DATABASE_URL")
         .env_remove("SENTRY_DSN")
         .env("NO_COLOR", "1")
