@@ -5,14 +5,6 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 
 use crate::entities::revoked_session;
 
-/// Whether the token `token_id` was revoked.
-pub async fn is_revoked(connection: &impl ConnectionTrait, token_id: &str) -> Result<bool, DbErr> {
-    Ok(revoked_session::Entity::find_by_id(token_id.to_owned())
-        .one(connection)
-        .await?
-        .is_some())
-}
-
 /// Revokes the token `token_id` of `user_id`, which expires at `expires_at` (again: no
 /// error), and forgets the revoked tokens that have expired since.
 pub async fn revoke(

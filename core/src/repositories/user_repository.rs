@@ -27,6 +27,34 @@ pub async fn find_with_role_by_id(
     )
 }
 
+/// The user with id `id`, with their role, and whether the session `token_id` was
+/// revoked (its holder signed out): what checking a session reads, in one statement.
+pub async fn find_with_role_and_revocation(
+    connection: &impl ConnectionTrait,
+    id: i32,
+    token_id: &str,
+) -> Result<Option<(UserWithRole, bool)>, DbErr> {
+    use sea_orm::sea_query::{Expr, Query};
+    use sea_orm::{FromQueryResult, QueryTrait};
+    let revoked = Query::select()
+        .expr(Expr::val(1))
+        .from(crate::entities::revoked_session::Entity)
+        .and_where(crate::entities::revoked_session::Column::TokenId.eq(token_id))
+        .to_owned();
+    let statement = user::Entity::find_by_id(id)
+        .find_also_related(role::Entity)
+        .expr_as(Expr::exists(revoked), "revoked")
+        .build(connection.get_database_backend());
+    let Some(row) = connection.query_one_raw(statement).await? else {
+        return Ok(None);
+    };
+    // The prefixes of a select of two entities (`find_also_related`).
+    let user = user::Model::from_query_result(&row, "A_")?;
+    let role = role::Model::from_query_result_optional(&row, "B_")?;
+    let revoked: i64 = row.try_get("", "revoked")?;
+    Ok(with_role(Some((user, role)))?.map(|found| (found, revoked != 0)))
+}
+
 /// The user whose username or e-mail is `login` (letter case ignored), with their role.
 pub async fn find_with_role_by_login(
     connection: &impl ConnectionTrait,

@@ -126,9 +126,10 @@ pub async fn authenticate_with_zone(
         .sub
         .parse()
         .map_err(|_| CoreError::SessionInvalid(SessionProblem::Invalid))?;
-    let (user, role) = user_repository::find_with_role_by_id(connection, user_id)
-        .await?
-        .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
+    let ((user, role), revoked) =
+        user_repository::find_with_role_and_revocation(connection, user_id, &claims.jti)
+            .await?
+            .ok_or(CoreError::SessionInvalid(SessionProblem::UserDeleted))?;
     let session_version = user.session_version;
     let user = authenticated_user((user, role))?;
     if user.username != claims.username
@@ -137,7 +138,7 @@ pub async fn authenticate_with_zone(
     {
         return Err(CoreError::SessionInvalid(SessionProblem::UserChanged));
     }
-    if session_repository::is_revoked(connection, &claims.jti).await? {
+    if revoked {
         return Err(CoreError::SessionInvalid(SessionProblem::SignedOut));
     }
     Ok((user, claims.zone()))
