@@ -1085,3 +1085,64 @@ async fn a_typed_command_with_a_password_is_not_echoed(backend: crate::support::
 }
 
 test_on_both_backends!(a_typed_command_with_a_password_is_not_echoed);
+
+/// A typed command run from a record's screen shows its result, then the record's screen
+/// again, whole: the number typed next acts on the record on screen — never on one the
+/// command's output pushed out of sight (issue: after `client(4)`, `1` began changing
+/// another record).
+async fn a_number_after_a_typed_command_acts_on_the_record_on_screen(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let durand = support::customer_id(&database, "Maison Durand").await;
+    let lumiere = support::customer_id(&database, "Atelier Lumière").await;
+    let first_name = |id: i32| {
+        let database = &database;
+        async move {
+            customer::Entity::find_by_id(id)
+                .one(&database.connection)
+                .await
+                .unwrap()
+                .unwrap()
+                .customer_first_name
+        }
+    };
+    let lumiere_before = first_name(lumiere).await;
+    let command = format!("client({lumiere})");
+    let durand_text = durand.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "2",
+                "6",
+                &durand_text,
+                "1",
+                &command,
+                "1",
+                "Jeanne",
+                "0",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    // The command's result, then Maison Durand's screen again before the field's prompt.
+    let command_result = screen
+        .find("Atelier Lumière")
+        .unwrap_or_else(|| panic!("no result of the command:\n{screen}"));
+    let after = &screen[command_result..];
+    let again = after
+        .find("Modifier le client Maison Durand")
+        .unwrap_or_else(|| panic!("the record's screen was not shown again:\n{after}"));
+    let prompt = after
+        .find("Nouvelle valeur pour « prénom »")
+        .unwrap_or_else(|| panic!("no prompt:\n{after}"));
+    assert!(again < prompt, "{after}");
+    assert_eq!(first_name(durand).await, "Jeanne", "{screen}");
+    assert_eq!(first_name(lumiere).await, lumiere_before, "{screen}");
+}
+
+test_on_both_backends!(a_number_after_a_typed_command_acts_on_the_record_on_screen);

@@ -131,6 +131,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -241,6 +242,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -333,6 +335,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
+                Choice::Redisplay => continue,
             };
             if let Err(next) = outcome {
                 return Ok(next);
@@ -438,7 +441,7 @@ impl Shell {
                 Choice::Entry(number) => {
                     return Ok(Ok(found.into_iter().nth(number as usize - 1)));
                 }
-                Choice::Back => continue,
+                Choice::Back | Choice::Redisplay => continue,
                 Choice::Quit => return Ok(Err(Next::Quit)),
                 Choice::SignedOut => return Ok(Err(Next::SignedOut)),
             }

@@ -89,6 +89,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -188,6 +189,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -219,6 +221,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
+                Choice::Redisplay => continue,
             };
             let seen = &customer;
             let current = chosen.read(&customer);

@@ -95,6 +95,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -216,6 +217,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -253,6 +255,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
+                Choice::Redisplay => continue,
             };
             if field == EventField::Support {
                 match self.change_support(&session, &event)? {
@@ -329,7 +332,8 @@ impl Shell {
                 Some(user) => Given::WholeNumber(user.id.into()),
                 None => return Ok(Ok(())),
             },
-            Choice::Back => return Ok(Ok(())),
+            // The event is shown again, its support unchanged.
+            Choice::Back | Choice::Redisplay => return Ok(Ok(())),
             Choice::Quit => return Ok(Err(Next::Quit)),
             Choice::SignedOut => return Ok(Err(Next::SignedOut)),
         };

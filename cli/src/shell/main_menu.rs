@@ -20,7 +20,7 @@ impl Shell {
                     Next::Back | Next::SignedOut => break,
                 },
                 Choice::Entry(_) | Choice::Quit => break,
-                Choice::Back | Choice::SignedOut => continue,
+                Choice::Back | Choice::SignedOut | Choice::Redisplay => continue,
             }
         }
         self.say("Au revoir.");
@@ -93,6 +93,7 @@ impl Shell {
                 Choice::Back => Next::Back,
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             match next {
                 Next::Back => continue,

@@ -78,6 +78,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -159,6 +160,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,
                 Choice::SignedOut => Next::SignedOut,
+                Choice::Redisplay => Next::Back,
             };
             if next != Next::Back {
                 return Ok(next);
@@ -232,6 +234,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
+                Choice::Redisplay => continue,
             };
             if let Err(next) = outcome {
                 return Ok(next);

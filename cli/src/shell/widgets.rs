@@ -157,6 +157,10 @@ pub(super) enum Choice {
     Quit,
     /// The session ended while running a typed command.
     SignedOut,
+    /// A typed command ran and showed its result: the screen is shown again whole (its
+    /// record, its list), so that a number typed next acts on what is on screen — never
+    /// on a record the command's output pushed out of sight.
+    Redisplay,
 }
 
 /// An answer in a form.
@@ -335,11 +339,11 @@ impl Shell {
                     self.error(&message);
                     continue;
                 }
-                match self.typed_command(&line)? {
-                    Some(Choice::Quit) => return Ok(Choice::Quit),
-                    Some(Choice::SignedOut) => return Ok(Choice::SignedOut),
-                    _ => break,
-                }
+                return Ok(match self.typed_command(&line)? {
+                    Some(Choice::Quit) => Choice::Quit,
+                    Some(Choice::SignedOut) => Choice::SignedOut,
+                    _ => Choice::Redisplay,
+                });
             }
         }
     }
@@ -455,6 +459,7 @@ impl Shell {
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),
+                Choice::Redisplay => continue,
             }
         }
     }
