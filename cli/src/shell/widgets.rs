@@ -256,95 +256,93 @@ impl Shell {
         entries: &[Entry],
         back: Option<&str>,
     ) -> Result<Choice, ApplicationError> {
+        self.title(title);
+        for entry in entries {
+            if let EntryState::Offered = entry.state {
+                self.entry(&format!("{:>2}.", entry.number), &entry.label);
+            }
+        }
+        if let Some(back) = back {
+            self.entry(" 0.", back);
+        }
+        // Signing out is offered on every screen of a session, always as 99.
+        let signed_in = self.token.is_some();
+        if signed_in {
+            self.entry(&format!("{SIGN_OUT}."), "Déconnexion");
+        }
         loop {
-            self.title(title);
-            for entry in entries {
-                if let EntryState::Offered = entry.state {
-                    self.entry(&format!("{:>2}.", entry.number), &entry.label);
+            self.flush();
+            let line = match self.read(
+                "Votre choix (un numéro, ou une commande ; « aide ») : ",
+                Reading::Choice,
+            )? {
+                Line::Text(line) => line.trim().to_owned(),
+                Line::Interrupted | Line::Unreadable => continue,
+                Line::End => return Ok(Choice::Quit),
+            };
+            if line.is_empty() {
+                continue;
+            }
+            if line.chars().all(|character| character.is_ascii_digit()) {
+                let number: u32 = line.parse().unwrap_or(u32::MAX);
+                if number == BACK && back.is_some() {
+                    return Ok(Choice::Back);
                 }
+                if number == SIGN_OUT && signed_in {
+                    self.sign_out();
+                    self.say("Vous êtes déconnecté.");
+                    return Ok(Choice::SignedOut);
+                }
+                match entries.iter().find(|entry| entry.number == number) {
+                    Some(Entry {
+                        state: EntryState::Offered | EntryState::Unlisted,
+                        ..
+                    }) => return Ok(Choice::Entry(number)),
+                    Some(Entry {
+                        state: EntryState::Refused(refusal),
+                        ..
+                    }) => {
+                        let refusal = refusal.clone();
+                        self.error(&refusal);
+                    }
+                    _ => self.error("choix invalide : tapez l'un des numéros affichés"),
+                }
+                continue;
             }
-            if let Some(back) = back {
-                self.entry(" 0.", back);
-            }
-            // Signing out is offered on every screen of a session, always as 99.
-            let signed_in = self.token.is_some();
+            let mut offered: Vec<(&str, u32)> = entries
+                .iter()
+                .filter(|entry| matches!(entry.state, EntryState::Offered))
+                .map(|entry| (entry.label.as_str(), entry.number))
+                .collect();
             if signed_in {
-                self.entry(&format!("{SIGN_OUT}."), "Déconnexion");
+                offered.push(("Déconnexion", SIGN_OUT));
             }
-            loop {
-                self.flush();
-                let line = match self.read(
-                    "Votre choix (un numéro, ou une commande ; « aide ») : ",
-                    Reading::Choice,
-                )? {
-                    Line::Text(line) => line.trim().to_owned(),
-                    Line::Interrupted | Line::Unreadable => continue,
-                    Line::End => return Ok(Choice::Quit),
+            // The core says what is a command (a script that parses and calls only
+            // functions that exist); if it cannot answer, that is said, and nothing is
+            // run.
+            let mut unanswered = None;
+            let recognise =
+                |line: &str| match self.call(self.crm.recognise_command(line.to_owned())) {
+                    Ok(recognised) => recognised,
+                    Err(error) => {
+                        unanswered = Some(error);
+                        Recognised::NotACommand { nearest: None }
+                    }
                 };
-                if line.is_empty() {
-                    continue;
-                }
-                if line.chars().all(|character| character.is_ascii_digit()) {
-                    let number: u32 = line.parse().unwrap_or(u32::MAX);
-                    if number == BACK && back.is_some() {
-                        return Ok(Choice::Back);
-                    }
-                    if number == SIGN_OUT && signed_in {
-                        self.sign_out();
-                        self.say("Vous êtes déconnecté.");
-                        return Ok(Choice::SignedOut);
-                    }
-                    match entries.iter().find(|entry| entry.number == number) {
-                        Some(Entry {
-                            state: EntryState::Offered | EntryState::Unlisted,
-                            ..
-                        }) => return Ok(Choice::Entry(number)),
-                        Some(Entry {
-                            state: EntryState::Refused(refusal),
-                            ..
-                        }) => {
-                            let refusal = refusal.clone();
-                            self.error(&refusal);
-                        }
-                        _ => self.error("choix invalide : tapez l'un des numéros affichés"),
-                    }
-                    continue;
-                }
-                let mut offered: Vec<(&str, u32)> = entries
-                    .iter()
-                    .filter(|entry| matches!(entry.state, EntryState::Offered))
-                    .map(|entry| (entry.label.as_str(), entry.number))
-                    .collect();
-                if signed_in {
-                    offered.push(("Déconnexion", SIGN_OUT));
-                }
-                // The core says what is a command (a script that parses and calls only
-                // functions that exist); if it cannot answer, that is said, and nothing is
-                // run.
-                let mut unanswered = None;
-                let recognise =
-                    |line: &str| match self.call(self.crm.recognise_command(line.to_owned())) {
-                        Ok(recognised) => recognised,
-                        Err(error) => {
-                            unanswered = Some(error);
-                            Recognised::NotACommand { nearest: None }
-                        }
-                    };
-                let refusal = not_a_command(&line, &offered, recognise);
-                if let Some(error) = unanswered {
-                    self.refused(&error);
-                    continue;
-                }
-                if let Some(message) = refusal {
-                    self.error(&message);
-                    continue;
-                }
-                return Ok(match self.typed_command(&line)? {
-                    Some(Choice::Quit) => Choice::Quit,
-                    Some(Choice::SignedOut) => Choice::SignedOut,
-                    _ => Choice::Redisplay,
-                });
+            let refusal = not_a_command(&line, &offered, recognise);
+            if let Some(error) = unanswered {
+                self.refused(&error);
+                continue;
             }
+            if let Some(message) = refusal {
+                self.error(&message);
+                continue;
+            }
+            return Ok(match self.typed_command(&line)? {
+                Some(Choice::Quit) => Choice::Quit,
+                Some(Choice::SignedOut) => Choice::SignedOut,
+                _ => Choice::Redisplay,
+            });
         }
     }
 
