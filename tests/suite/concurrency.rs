@@ -855,21 +855,24 @@ async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
     let directory = tempfile::tempdir().unwrap();
     let mut shell = LiveShell::start(&database, directory.path(), &[]);
     let id = contract.id.to_string();
-    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "1", "4"]);
-    shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
-    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "6"]);
+    shell.wait_for("Montant reçu", 1);
     shell.type_lines(&["20"]);
+    shell.wait_for("Tapez « oui » pour confirmer", 1);
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["oui"]);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
-        !shell.screen().contains("Modification enregistrée."),
+        !shell.screen().contains("Paiement de 20,00 € enregistré"),
         "the shell waits for the lock"
     );
     contract_service::record_payment(&transaction, &manager2, contract.id, "10")
         .await
         .unwrap();
     transaction.commit().await.unwrap();
-    shell.wait_for("Modification enregistrée.", 1);
-    shell.type_lines(&["0", "0", "0", "99", "2"]);
+    // The receipt says what is left now, both payments made.
+    shell.wait_for("Paiement de 20,00 € enregistré : reste 70,00 € à payer.", 1);
+    shell.type_lines(&["0", "0", "99", "2"]);
     let screen = shell.finish();
     assert!(
         screen.contains("Reste à payer  : 70,00"),
@@ -1062,15 +1065,17 @@ async fn the_shell_keeps_the_session_and_the_typed_value_through_a_busy_database
         &[("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS", "2")],
     );
     let id = contract.id.to_string();
-    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "1", "4"]);
-    shell.wait_for("Nouvelle valeur pour « montant payé »", 1);
-    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["1", "manager1", "demo-epic-events", "3", "6", &id, "6"]);
+    shell.wait_for("Montant reçu", 1);
     shell.type_lines(&["20"]);
+    shell.wait_for("Tapez « oui » pour confirmer", 1);
+    let (_holder, transaction) = hold_contract(&database, contract.id).await;
+    shell.type_lines(&["oui"]);
     shell.wait_for("Réessayer avec la même saisie ?", 1);
     transaction.rollback().await.unwrap();
     shell.type_lines(&["oui"]);
-    shell.wait_for("Modification enregistrée.", 1);
-    shell.type_lines(&["0", "0", "0", "99", "2"]);
+    shell.wait_for("Paiement de 20,00 € enregistré : reste 80,00 € à payer.", 1);
+    shell.type_lines(&["0", "0", "99", "2"]);
     let screen = shell.finish();
     let busy = match backend {
         Backend::MySql => {

@@ -215,10 +215,8 @@ async fn management_journey(backend: crate::support::Backend) {
                 "5 000",
                 "",
                 "",
-                "1",
-                "3",
+                "7",
                 "oui",
-                "0",
                 "0",
                 "0",
                 "4",
@@ -258,7 +256,18 @@ async fn management_journey(backend: crate::support::Backend) {
         screen.contains("  1. gestion   2. commercial   3. support\nRôle (1 à 3) : 3\n"),
         "{screen}"
     );
-    assert!(screen.contains("Contrat signé."), "{screen}");
+    // Signed from the contract's screen, said with its number.
+    assert!(
+        screen
+            .lines()
+            .any(|line| line.starts_with("Contrat CTR-") && line.ends_with(" signé.")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Signer le contrat CTR-")
+            && screen.contains("Une signature est définitive."),
+        "{screen}"
+    );
     assert!(screen.contains("  Signé          : oui\n"), "{screen}");
     // The support user is chosen from the numbered list of the team.
     assert!(
@@ -683,7 +692,7 @@ fn demo_opens_the_shell_on_a_demo_database() {
     });
     // A payment, then a search (the search texts of stored rows were filled in).
     let input =
-        "1\nmanager1\ndemo-epic-events\n3\n6\n2\n1\n4\n100\n0\n0\n0\n2\n5\nlumiere\n0\n0\n99\n2\n";
+        "1\nmanager1\ndemo-epic-events\n3\n6\n2\n6\n100\noui\n0\n0\n2\n5\nlumiere\n0\n0\n99\n2\n";
     let output = run_shell_in(Some(&elsewhere), directory.path(), &["demo"], input);
     assert!(output.success, "{output:?}");
     // Its phone numbers were rewritten in the canonical form; a text that is not a number
@@ -719,7 +728,9 @@ fn demo_opens_the_shell_on_a_demo_database() {
         ]
     );
     assert!(
-        output.stdout.contains("Modification enregistrée."),
+        output
+            .stdout
+            .contains("Paiement de 100,00 € enregistré : reste 3 150,50 € à payer."),
         "{}",
         output.stdout
     );
@@ -1146,3 +1157,112 @@ async fn a_number_after_a_typed_command_acts_on_the_record_on_screen(
 }
 
 test_on_both_backends!(a_number_after_a_typed_command_acts_on_the_record_on_screen);
+
+/// Recording a payment and signing are actions of the contract's screen: the amount is
+/// asked beside what is due, a refused amount is explained and asked again, the
+/// confirmation says what will be left, « non » writes nothing, and the receipt says what
+/// the core saved; a paid contract offers no payment, a signed one no signature.
+async fn payments_and_signatures_are_actions_of_the_contract_screen(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "3",
+                "6",
+                "CTR-2026-0002",
+                "6",
+                "5000",
+                "1 250,50",
+                "non",
+                "6",
+                "1 250,50",
+                "oui",
+                "6",
+                "2000",
+                "oui",
+                "0",
+                "6",
+                "CTR-2026-0001",
+                "7",
+                "non",
+                "7",
+                "oui",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        screen.contains("Paiement sur le contrat CTR-2026-0002 — reste à payer : 3 250,50 €"),
+        "{screen}"
+    );
+    // Too much: the core's refusal, then the amount asked again.
+    let refusal = screen
+        .find("Erreur : montant payé")
+        .unwrap_or_else(|| panic!("no refusal:\n{screen}"));
+    assert!(
+        screen[refusal..].contains("dépasse le reste à payer"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(
+            "Enregistrer un paiement de 1 250,50 € sur le contrat CTR-2026-0002 ? Il restera 2 000,00 € à payer."
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("Paiement annulé."), "{screen}");
+    assert!(
+        screen.contains("Paiement de 1 250,50 € enregistré : reste 2 000,00 € à payer."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Paiement de 2 000,00 € enregistré : le contrat CTR-2026-0002 est soldé."),
+        "{screen}"
+    );
+    // Paid: the screen shown after the receipt offers no payment any more.
+    let paid = &screen[screen.find("est soldé.").unwrap()..];
+    let paid_menu = &paid[..paid.find("Votre choix").unwrap()];
+    assert!(paid_menu.contains("Reste à payer  : 0,00 €"), "{paid_menu}");
+    assert!(
+        !paid_menu.contains("Enregistrer un paiement"),
+        "{paid_menu}"
+    );
+
+    assert!(
+        screen.contains(
+            "Signer le contrat CTR-2026-0001 (12 000,00 € pour Maison Durand) ? Une signature est définitive."
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("Signature annulée."), "{screen}");
+    assert!(screen.contains("Contrat CTR-2026-0001 signé."), "{screen}");
+    let signed = &screen[screen.find("Contrat CTR-2026-0001 signé.").unwrap()..];
+    let signed_menu = &signed[..signed.find("Votre choix").unwrap()];
+    assert!(
+        signed_menu.contains("Signé          : oui"),
+        "{signed_menu}"
+    );
+    assert!(!signed_menu.contains("Signer le contrat"), "{signed_menu}");
+
+    let stored = |number: &'static str| {
+        let database = &database;
+        async move {
+            contract::Entity::find()
+                .filter(contract::Column::ContractNumber.eq(number))
+                .one(&database.connection)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let paid = stored("CTR-2026-0002").await;
+    assert_eq!(paid.balance_due.to_string(), "0.00");
+    assert!(stored("CTR-2026-0001").await.signed);
+}
+
+test_on_both_backends!(payments_and_signatures_are_actions_of_the_contract_screen);

@@ -1,21 +1,24 @@
-//! « Gestion des contrats »: lists, detail, creation, modification (amounts, signature,
-//! payments), deletion, and creating an event for a signed contract.
+//! « Gestion des contrats »: lists, detail, creation, modification of the amounts, the
+//! business actions (recording a payment, signing), deletion, and creating an event for a
+//! signed contract.
 
 use super::Session;
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
-    FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, SEARCH, SHOW_BY_NUMBER, Shell,
-    THIRD_LIST, render,
+    FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, RECORD_PAYMENT, SEARCH,
+    SHOW_BY_NUMBER, SIGN, Shell, THIRD_LIST, render,
 };
 use crate::paging::{Page, PageRequest};
-use epic_events_api::catalogue::contract::{ContractChanges, ContractField, NewContract, PAYMENT};
+use epic_events_api::catalogue::contract::{ContractChanges, ContractField, NewContract};
 use epic_events_api::catalogue::event::{EventField, NewEvent};
 use epic_events_api::catalogue::{Catalogue, Given, NumberedKind, Typed};
+use epic_events_api::formatting;
 use epic_events_api::lists::{ContractList, EventList};
+use epic_events_api::money::Money;
 use epic_events_api::records::{ContractRow, CustomerRow};
 use epic_events_api::vocabulary::{Action, Feature};
-use epic_events_api::{ApiError, Record};
+use epic_events_api::{ApiError, ErrorCode, Record};
 
 /// What the contract's screen shows.
 const SCREEN: [ContractField; 10] = [
@@ -192,16 +195,13 @@ impl Shell {
                 &contract.customer_company_name,
                 &mut related,
             );
+            let may_update = self.call(self.crm.permits(
+                &session.token,
+                Record::Contract(contract.id),
+                Action::Update,
+            ));
             let mut entries = vec![
-                Entry::when(
-                    MODIFY,
-                    "Modifier",
-                    self.call(self.crm.permits(
-                        &session.token,
-                        Record::Contract(contract.id),
-                        Action::Update,
-                    )),
-                ),
+                Entry::when(MODIFY, "Modifier", may_update.clone()),
                 Entry::when(
                     DELETE,
                     "Supprimer",
@@ -217,6 +217,18 @@ impl Shell {
                     self.call(self.crm.may_create_event_for(&session.token, contract.id)),
                 ),
             ];
+            // The business actions: a payment while something is due, a signature until
+            // signed.
+            if !contract.balance_due.is_zero() {
+                entries.push(Entry::when(
+                    RECORD_PAYMENT,
+                    "Enregistrer un paiement",
+                    may_update.clone(),
+                ));
+            }
+            if !contract.signed {
+                entries.push(Entry::when(SIGN, "Signer le contrat", may_update));
+            }
             entries.append(&mut related.entries);
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
                 Choice::Entry(MODIFY) => self.modify_contract(contract)?,
@@ -235,6 +247,8 @@ impl Shell {
                     }
                 }
                 Choice::Entry(CREATE_EVENT) => self.create_event(&contract)?,
+                Choice::Entry(RECORD_PAYMENT) => self.record_payment(&contract)?,
+                Choice::Entry(SIGN) => self.sign(&contract)?,
                 Choice::Entry(number) => match related.opening(number) {
                     Some(opening) => self.open_related(opening)?,
                     None => Next::Back,
@@ -250,6 +264,129 @@ impl Shell {
         }
     }
 
+    /// Records a payment on the contract `contract` shows: the amount asked beside what is
+    /// due now, a confirmation saying what will be left, then a receipt made from what the
+    /// core saved. A refused amount (too much, not an amount) is explained and asked again.
+    fn record_payment(&mut self, contract: &ContractRow) -> Result<Next, ApplicationError> {
+        let id = contract.id;
+        let number = contract.contract_number.clone();
+        loop {
+            // What is due now, not when the screen was drawn.
+            let (_, contract) = match self
+                .session_and(|shell, session| shell.call(shell.crm.contract(&session.token, id)))?
+            {
+                Ok(found) => found,
+                Err(next) => return Ok(next),
+            };
+            self.title(&format!(
+                "Paiement sur le contrat {number} — reste à payer : {}",
+                formatting::money(contract.balance_due)
+            ));
+            let amount = match self.ask("Montant reçu, par exemple 1 250,50 (vide pour annuler)")?
+            {
+                Answer::Text(amount) => amount,
+                Answer::Cancel => {
+                    self.say("Paiement annulé.");
+                    return Ok(Next::Back);
+                }
+                Answer::Quit => return Ok(Next::Quit),
+            };
+            // Said before confirming when the amount reads as one and fits what is due;
+            // otherwise the core's refusal says why.
+            let paid = amount.parse::<Money>().ok();
+            let left = paid.and_then(|paid| {
+                let left = contract.balance_due.amount() - paid.amount();
+                (!paid.is_zero() && !left.is_sign_negative()).then_some(left)
+            });
+            if let (Some(paid), Some(left)) = (paid, left) {
+                let question = format!(
+                    "Enregistrer un paiement de {} sur le contrat {number} ? Il restera {} à payer.",
+                    formatting::money(paid),
+                    formatting::euros(left)
+                );
+                match self.confirm(&question)? {
+                    Some(true) => {}
+                    Some(false) => {
+                        self.say("Paiement annulé.");
+                        return Ok(Next::Back);
+                    }
+                    None => return Ok(Next::Quit),
+                }
+            }
+            loop {
+                let Some(session) = self.session()? else {
+                    return Ok(Next::SignedOut);
+                };
+                match self.call(self.crm.record_payment(&session.token, id, amount.clone())) {
+                    Ok(saved) => {
+                        let paid = paid
+                            .map(formatting::money)
+                            .unwrap_or_else(|| amount.clone());
+                        self.success(&if saved.balance_due.is_zero() {
+                            format!(
+                                "Paiement de {paid} enregistré : le contrat {number} est soldé."
+                            )
+                        } else {
+                            format!(
+                                "Paiement de {paid} enregistré : reste {} à payer.",
+                                formatting::money(saved.balance_due)
+                            )
+                        });
+                        return Ok(Next::Back);
+                    }
+                    Err(refusal) if refusal.code == ErrorCode::Validation => {
+                        self.refused(&refusal);
+                        break;
+                    }
+                    Err(transient) if transient.is_transient() => {
+                        self.refused(&transient);
+                        match self.offer_retry()? {
+                            Some(true) => continue,
+                            Some(false) => return Ok(Next::Back),
+                            None => return Ok(Next::Quit),
+                        }
+                    }
+                    Err(other) => {
+                        self.refused(&other);
+                        return Ok(Next::Back);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Signs the contract `contract` shows, once confirmed: a signature is final.
+    fn sign(&mut self, contract: &ContractRow) -> Result<Next, ApplicationError> {
+        let number = &contract.contract_number;
+        let question = format!(
+            "Signer le contrat {number} ({} pour {}) ? Une signature est définitive.",
+            formatting::money(contract.total_amount),
+            contract.customer_company_name
+        );
+        match self.confirm(&question)? {
+            Some(true) => {}
+            Some(false) => {
+                self.say("Signature annulée.");
+                return Ok(Next::Back);
+            }
+            None => return Ok(Next::Quit),
+        }
+        let Some(session) = self.session()? else {
+            return Ok(Next::SignedOut);
+        };
+        let changes = ContractChanges {
+            signed: Some(true),
+            ..ContractChanges::default()
+        };
+        let signed =
+            self.call(
+                self.crm
+                    .update_contract(&session.token, contract.id, changes, None),
+            );
+        self.report(signed, &format!("Contrat {number} signé."));
+        Ok(Next::Back)
+    }
+
     fn modify_contract(&mut self, contract: ContractRow) -> Result<Next, ApplicationError> {
         let id = contract.id;
         loop {
@@ -263,11 +400,10 @@ impl Shell {
             };
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
             self.say(render::detail(&fields(&contract), self.width).trim_end());
+            // Payments and the signature are actions of the contract's screen.
             let entries = [
                 Entry::offered(1, super::capitalised(ContractField::TotalAmount.label())),
                 Entry::offered(2, super::capitalised(ContractField::BalanceDue.label())),
-                Entry::present_if(3, "Signer le contrat", !contract.signed),
-                Entry::offered(4, "Enregistrer un paiement"),
             ];
             let choice = self.choose("Champ à modifier", &entries, Some("Retour"))?;
             let seen = &contract;
@@ -300,38 +436,7 @@ impl Shell {
                         ))
                     },
                 )?,
-                Choice::Entry(3) => {
-                    let question = format!(
-                        "Signer le contrat {} ? Une signature est définitive.",
-                        contract.contract_number
-                    );
-                    match self.confirm(&question)? {
-                        Some(true) => {
-                            let Some(session) = self.session()? else {
-                                return Ok(Next::SignedOut);
-                            };
-                            let changes = ContractChanges {
-                                signed: Some(true),
-                                ..ContractChanges::default()
-                            };
-                            let signed = self.call(self.crm.update_contract(
-                                &session.token,
-                                id,
-                                changes.clone(),
-                                None,
-                            ));
-                            Ok(self.report(signed, "Contrat signé."))
-                        }
-                        Some(false) => {
-                            self.say("Signature annulée.");
-                            Ok(None)
-                        }
-                        None => return Ok(Next::Quit),
-                    }
-                }
-                Choice::Entry(_) => self.change_field(PAYMENT, None, |shell, session, value| {
-                    shell.call(shell.crm.record_payment(&session.token, id, value.clone()))
-                })?,
+                Choice::Entry(_) => continue,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => return Ok(Next::Quit),
                 Choice::SignedOut => return Ok(Next::SignedOut),

@@ -30,7 +30,7 @@ use crate::terminal::Terminal;
 use console::{Console, Line};
 use widgets::{
     ALL, Answer, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry, FOURTH_LIST, FormField,
-    MINE, MODIFY, Noun, SEARCH, SHOW_BY_NUMBER, THIRD_LIST, capitalised,
+    MINE, MODIFY, Noun, RECORD_PAYMENT, SEARCH, SHOW_BY_NUMBER, SIGN, THIRD_LIST, capitalised,
 };
 
 /// How many rows a page of a list shows.

@@ -134,6 +134,9 @@ pub(super) const CREATE: u32 = 7;
 pub(super) const MODIFY: u32 = 1;
 pub(super) const DELETE: u32 = 2;
 pub(super) const CREATE_EVENT: u32 = 3;
+/// A contract's business actions, on its screen.
+pub(super) const RECORD_PAYMENT: u32 = 6;
+pub(super) const SIGN: u32 = 7;
 
 /// What kind of line is read.
 #[derive(Clone, Copy, Debug)]
