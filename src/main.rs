@@ -33,6 +33,27 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Writing the completion script or the manual needs no configuration.
+    match &command_line.command {
+        Some(Command::Completion(arguments)) => {
+            command_line::write_completion(arguments.shell, &mut std::io::stdout().lock());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Manuel) => {
+            return match command_line::write_manual(&mut std::io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    let _ = writeln!(
+                        terminal::stderr(),
+                        "Erreur : {}",
+                        epic_events_cli::private_directory::french_io_error(&error)
+                    );
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
     let configuration = match Configuration::from_environment() {
         // `--serveur` names the server for this command, over the environment's.
         Ok(configuration) => match &command_line.serveur {
@@ -145,5 +166,6 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
         Command::Serveur(arguments) => {
             local_core::serve(configuration, &arguments, &mut output).await
         }
+        Command::Completion(_) | Command::Manuel => unreachable!("written before configuring"),
     }
 }

@@ -10,6 +10,14 @@ Utilisation : {usage}
 
 {all-args}{after-help}";
 
+/// The help of a command: what it does, how to call it, its options (clap's own headings
+/// and value lists are English; every heading here is set, every default said in French).
+const COMMAND_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
 /// Epic Events CRM. Without a command, opens the interactive shell.
 #[derive(Debug, Parser)]
 #[command(
@@ -31,15 +39,31 @@ pub struct CommandLine {
     pub command: Option<Command>,
 
     /// Afficher l'aide
-    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    #[arg(
+        short = 'h',
+        long = "help",
+        action = ArgAction::Help,
+        global = true,
+        help_heading = "Options générales"
+    )]
     help: Option<bool>,
 
     /// Afficher la version
-    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    #[arg(
+        short = 'V',
+        long = "version",
+        action = ArgAction::Version,
+        help_heading = "Options générales"
+    )]
     version: Option<bool>,
 
     /// Passer par le serveur à cette adresse (https://hôte:port ; remplace EPIC_EVENTS_SERVEUR)
-    #[arg(long = "serveur", value_name = "ADRESSE", global = true)]
+    #[arg(
+        long = "serveur",
+        value_name = "ADRESSE",
+        global = true,
+        help_heading = "Options générales"
+    )]
     pub serveur: Option<String>,
 }
 
@@ -47,29 +71,113 @@ pub struct CommandLine {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Se connecter (le mot de passe est lu sans écho sur un terminal, sur l'entrée standard sinon)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Connexion(SignInArguments),
     /// Se déconnecter (supprime la session enregistrée)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Deconnexion,
     /// Afficher l'utilisateur connecté et son rôle
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Moi,
     /// Exécuter un script rhai avec votre session (une seule transaction : tout ou rien)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Executer(ScriptArguments),
     /// Lister les fonctions des scripts, avec leur description
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Aide,
     /// Ouvrir le shell sur la base de démonstration epic_events_demo.db (créée au premier lancement)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Demo(DemoArguments),
     /// Administrer la base de données (schéma, données de démonstration)
-    #[command(subcommand, help_template = HELP_TEMPLATE)]
+    #[command(
+        subcommand,
+        help_template = COMMAND_TEMPLATE,
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
     Base(DatabaseCommand),
     /// Servir le CRM aux postes (mode serveur) : seul le serveur tient la base et le secret
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Serveur(ServerArguments),
+    /// Écrire le script de complétion des commandes pour un shell (bash, zsh ou fish)
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
+    Completion(CompletionArguments),
+    /// Écrire la page de manuel (man) d'epic-events, au format roff
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
+    Manuel,
+}
+
+/// Options of `completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArguments {
+    /// Le shell : bash (source <(epic-events completion bash)), zsh ou fish
+    #[arg(
+        value_name = "SHELL",
+        hide_possible_values = true,
+        help_heading = "Arguments"
+    )]
+    pub shell: CompletionShell,
+}
+
+/// The shells completions are written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    /// bash
+    Bash,
+    /// zsh
+    Zsh,
+    /// fish
+    Fish,
+}
+
+/// Writes the completion script of `shell` for the command line to `output`.
+pub fn write_completion(shell: CompletionShell, output: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    let mut command = CommandLine::command();
+    let generator = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(generator, &mut command, "epic-events", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == CompletionShell::Bash {
+        // clap_complete 4.6 spells the state of a hyphenated program's subcommands two
+        // ways in bash (`epic__events__subcmd__base` in the loop that reads the words,
+        // `epic__subcmd__events__subcmd__base` in the arms that complete them), so nothing
+        // after a command completed (clap-rs/clap#6421): the arms are spelt as the loop.
+        script = script.replace("epic__subcmd__events", "epic__events");
+    }
+    let _ = output.write_all(script.as_bytes());
+}
+
+/// The section titles clap_mangen writes in English, and their French.
+const MANUAL_SECTIONS: [(&str, &str); 7] = [
+    (".SH NAME", ".SH NOM"),
+    (".SH SUBCOMMANDS", ".SH COMMANDES"),
+    (".SH Commandes", ".SH COMMANDES"),
+    (".SH AUTHORS", ".SH AUTEURS"),
+    (".SH AUTHOR", ".SH AUTEUR"),
+    (".SH EXTRA", ".SH REMARQUES"),
+    (".SH \"EXIT STATUS\"", ".SH \"CODE DE RETOUR\""),
+];
+
+/// Writes the manual page of the command line (roff) to `output`, its section titles in
+/// French.
+pub fn write_manual(output: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(CommandLine::command()).render(&mut page)?;
+    let page = String::from_utf8_lossy(&page);
+    for line in page.lines() {
+        let line = MANUAL_SECTIONS
+            .iter()
+            .find(|(english, _)| line == *english)
+            .map_or(line, |(_, french)| french);
+        writeln!(output, "{line}")?;
+    }
+    Ok(())
 }
 
 /// How `executer` writes its results.
@@ -88,19 +196,26 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct ScriptArguments {
     /// Le script à exécuter (fichier .rhai)
-    #[arg(value_name = "FICHIER.rhai")]
+    #[arg(value_name = "FICHIER.rhai", help_heading = "Arguments")]
     pub fichier: std::path::PathBuf,
 
     /// Exécuter puis tout annuler, en affichant ce qui aurait été modifié
     #[arg(long)]
     pub simulation: bool,
 
-    /// Format des résultats
-    #[arg(long, value_enum, default_value_t = Format::Table, value_name = "FORMAT")]
+    /// Format des résultats : table (tableaux lisibles, par défaut), csv (virgules, montants exacts avec un point, dates RFC 3339) ou json (montants exacts en texte, dates RFC 3339)
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Format::Table,
+        value_name = "FORMAT",
+        hide_possible_values = true,
+        hide_default_value = true
+    )]
     pub format: Format,
 
     /// Paramètres du script, lisibles dans parametres.clé ; un fichier donné ainsi peut être lu par lire_csv
-    #[arg(value_name = "CLÉ=VALEUR", value_parser = parse_parameter)]
+    #[arg(value_name = "CLÉ=VALEUR", value_parser = parse_parameter, help_heading = "Arguments")]
     pub parametres: Vec<(String, String)>,
 }
 
@@ -126,30 +241,40 @@ fn parse_parameter(text: &str) -> Result<(String, String), String> {
 #[derive(Debug, Subcommand)]
 pub enum DatabaseCommand {
     /// Appliquer les migrations en attente
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Migrer,
     /// Afficher l'état des migrations
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Etat,
     /// Supprimer et recréer la base, appliquer les migrations, charger les données de démonstration
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Reinitialiser(ResetArguments),
     /// Créer le premier compte de gestion d'une base sans utilisateur
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     PremierGestionnaire,
     /// Supprimer et recréer la base, puis la remplir d'un grand jeu de données (mesures de vitesse)
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Generer(GenerateArguments),
 }
 
 /// Options of `base generer`.
 #[derive(Debug, Args)]
 pub struct GenerateArguments {
-    /// Taille par rapport au jeu complet (200 utilisateurs, 100 000 clients, 300 000 contrats, 500 000 évènements)
-    #[arg(long, default_value_t = 1.0, value_name = "FACTEUR")]
+    /// Taille par rapport au jeu complet (200 utilisateurs, 100 000 clients, 300 000 contrats, 500 000 évènements) ; 1 par défaut
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        value_name = "FACTEUR",
+        hide_default_value = true
+    )]
     pub echelle: f64,
-    /// Graine du générateur (le même jeu pour la même graine)
-    #[arg(long, default_value_t = 2026)]
+    /// Graine du générateur (le même jeu pour la même graine) ; 2026 par défaut
+    #[arg(
+        long,
+        default_value_t = 2026,
+        value_name = "GRAINE",
+        hide_default_value = true
+    )]
     pub graine: u64,
     /// Ne pas demander de confirmation (toutes les données seront perdues)
     #[arg(long)]
@@ -167,8 +292,13 @@ pub struct SignInArguments {
 /// Options of `serveur`.
 #[derive(Debug, Args)]
 pub struct ServerArguments {
-    /// L'adresse d'écoute, HÔTE:PORT (sans certificat, en HTTP simple : une adresse locale seulement)
-    #[arg(long, value_name = "HÔTE:PORT", default_value = "127.0.0.1:8443")]
+    /// L'adresse d'écoute, HÔTE:PORT (sans certificat, en HTTP simple : une adresse locale seulement) ; 127.0.0.1:8443 par défaut
+    #[arg(
+        long,
+        value_name = "HÔTE:PORT",
+        default_value = "127.0.0.1:8443",
+        hide_default_value = true
+    )]
     pub adresse: String,
     /// Le certificat du serveur et sa chaîne (fichier PEM) : le serveur parle HTTPS
     #[arg(long, value_name = "FICHIER", requires = "cle")]

@@ -8,6 +8,7 @@ mod support;
 mod authentication;
 mod bad_input;
 mod bundled_scripts;
+mod command_line;
 mod concurrency;
 mod configuration_files;
 mod contracts;

@@ -611,7 +611,7 @@ async fn sigterm_during_a_run_lets_it_end_whole(backend: support::Backend) {
     let run = crm.run_script(
         &sales.token,
         epic_events_api::scripts::ScriptRequest {
-            text: forty_creations("arret", 0, 20_000),
+            text: forty_creations("arret", 10, 2_000),
             ..Default::default()
         },
     );
