@@ -650,6 +650,7 @@ mod tests {
                     starts_from: Some("01/01/2027 08:00".into()),
                     starts_until: None,
                     soonest_first: true,
+                    upcoming_only: true,
                 },
                 page,
             },
@@ -717,6 +718,7 @@ mod tests {
             }],
             simulation: true,
             format: OutputFormat::Json,
+            width: Some(80),
         });
         round_trips(SessionToken::new("a.b.c".into()));
         round_trips(Zone::named("America/Guadeloupe").unwrap());

@@ -428,8 +428,10 @@ pub fn fitted_card(fields: &[(impl AsRef<str>, String)], width: Option<usize>) -
 /// `width` is given (a terminal's) — fitted to it without ever splitting an identifier, a
 /// number, an amount or a date: those columns keep their width, and the columns of free
 /// text share what is left, their long cells shortened with « … » so that each row stays
-/// one line (a page of a list then fits the screen). Cells must already be neutralised
-/// ([`neutralise_control_characters`]).
+/// one line (a page of a list then fits the screen) — keeping their ends when their
+/// beginnings alone would make rows look alike. When even that is too wide, the last
+/// columns are left out, and a line under the table names them. Cells must already be
+/// neutralised ([`neutralise_control_characters`]).
 pub fn table(
     headers: &[String],
     rows: &[Vec<String>],
@@ -445,50 +447,112 @@ pub fn table(
         .iter()
         .map(|header| neutralise_control_characters(header).into_owned())
         .collect();
-    let (headers, rows) = match width {
+    let (kept, shown_headers, rows) = match width {
         Some(width) => fitted(&headers, rows, right_aligned, width),
-        None => (headers, rows.to_vec()),
+        None => ((0..headers.len()).collect(), headers.clone(), rows.to_vec()),
     };
     let mut builder = tabled::builder::Builder::default();
-    builder.push_record(headers);
+    builder.push_record(shown_headers);
     for row in rows {
         builder.push_record(row);
     }
     let mut table = builder.build();
     table.with(Style::rounded());
-    for (index, right) in right_aligned.iter().enumerate() {
-        if *right {
-            table.modify(Columns::one(index), Alignment::right());
+    for (shown, index) in kept.iter().enumerate() {
+        if right_aligned.get(*index).copied().unwrap_or(false) {
+            table.modify(Columns::one(shown), Alignment::right());
         }
     }
-    table.to_string()
+    let mut text = table.to_string();
+    let left_out: Vec<&str> = (0..headers.len())
+        .filter(|index| !kept.contains(index))
+        .map(|index| headers[index].as_str())
+        .collect();
+    if let (false, Some(width)) = (left_out.is_empty(), width) {
+        let note = format!(
+            "(faute de place, sans {} : élargissez la fenêtre pour les voir)",
+            left_out
+                .iter()
+                .map(|header| format!("«\u{a0}{header}\u{a0}»"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let options = textwrap::Options::new(width.max(20))
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .break_words(false);
+        text.push('\n');
+        text.push_str(&textwrap::fill(&note, options));
+    }
+    text
 }
 
 /// Whether a column's cells must never be cut: numbers and amounts (`right_aligned`),
-/// words without spaces (identifiers: `CTR-2026-0001`, e-mails) and date-times.
+/// words without spaces (identifiers: `CTR-2026-0001`, e-mails), phone numbers and
+/// date-times.
 fn unbreakable(cells: &[&str], right_aligned: bool) -> bool {
+    let phone_number = |cell: &str| {
+        cell.starts_with(|character: char| character == '+' || character.is_ascii_digit())
+            && cell.chars().all(|character| {
+                character.is_ascii_digit() || " +-.()\u{a0}\u{202f}".contains(character)
+            })
+    };
     right_aligned
         || cells.iter().all(|cell| {
-            !cell.contains(' ') || (cell.chars().count() == 16 && parse_date_time(cell).is_some())
+            !cell.contains(' ')
+                || phone_number(cell)
+                || (cell.chars().count() == 16 && parse_date_time(cell).is_some())
         })
 }
 
-/// `headers` and `rows` with the cells of their free-text columns shortened so that the
-/// table is at most `width` columns wide, when it can be.
+/// The columns kept (their indexes), their headers and the rows, fitted to `width`: the
+/// cells of free-text columns shortened, and when that is not enough, the last columns
+/// left out (the first two are always kept: a row's number and what names it).
 fn fitted(
     headers: &[String],
     rows: &[Vec<String>],
     right_aligned: &[bool],
     width: usize,
-) -> (Vec<String>, Vec<Vec<String>>) {
+) -> (Vec<usize>, Vec<String>, Vec<Vec<String>>) {
+    let mut kept: Vec<usize> = (0..headers.len()).collect();
+    loop {
+        if let Some(fitted) = fitted_columns(&kept, headers, rows, right_aligned, width) {
+            return (kept, fitted.0, fitted.1);
+        }
+        if kept.len() <= 2 {
+            let (headers, rows) = fitted_columns(&kept, headers, rows, right_aligned, usize::MAX)
+                .expect("any table fits an unbounded width");
+            return (kept, headers, rows);
+        }
+        kept.pop();
+    }
+}
+
+/// The columns `kept` of `headers` and `rows`, their free-text cells shortened so that
+/// the table is at most `width` columns wide; `None` when it cannot be.
+fn fitted_columns(
+    kept: &[usize],
+    headers: &[String],
+    rows: &[Vec<String>],
+    right_aligned: &[bool],
+    width: usize,
+) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     use textwrap::core::display_width;
-    let columns = headers.len();
+    let empty = String::new();
+    let cell = |row: &Vec<String>, column: usize| -> String {
+        row.get(kept[column]).unwrap_or(&empty).clone()
+    };
+    let columns = kept.len();
+    let headers: Vec<String> = kept.iter().map(|index| headers[*index].clone()).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| (0..columns).map(|column| cell(row, column)).collect())
+        .collect();
     // « │ » before each column, a space each side of its cells, « │ » at the end.
     let frame = 3 * columns + 1;
     let natural: Vec<usize> = (0..columns)
         .map(|index| {
             rows.iter()
-                .filter_map(|row| row.get(index))
+                .map(|row| &row[index])
                 .chain(std::iter::once(&headers[index]))
                 .map(|cell| display_width(cell))
                 .max()
@@ -496,57 +560,99 @@ fn fitted(
         })
         .collect();
     if natural.iter().sum::<usize>() + frame <= width {
-        return (headers.to_vec(), rows.to_vec());
+        return Some((headers, rows));
     }
     let flexible: Vec<bool> = (0..columns)
         .map(|index| {
-            let cells: Vec<&str> = rows
-                .iter()
-                .filter_map(|row| row.get(index))
-                .map(String::as_str)
-                .collect();
-            !unbreakable(&cells, right_aligned.get(index).copied().unwrap_or(false))
+            let cells: Vec<&str> = rows.iter().map(|row| row[index].as_str()).collect();
+            !unbreakable(
+                &cells,
+                right_aligned.get(kept[index]).copied().unwrap_or(false),
+            )
         })
         .collect();
+    // Never narrower than its header (a column must say what it holds), nor than a few
+    // characters of its text: a column cut shorter says nothing, and is better left out.
+    const LEAST_TEXT: usize = 8;
+    let narrowest = |index: usize| {
+        display_width(&headers[index])
+            .max(LEAST_TEXT)
+            .min(natural[index])
+    };
     let fixed: usize = (0..columns)
         .filter(|index| !flexible[*index])
         .map(|index| natural[index])
         .sum();
-    let mut available = width.saturating_sub(frame + fixed);
+    let least: usize = (0..columns)
+        .filter(|index| flexible[*index])
+        .map(narrowest)
+        .sum();
+    if frame + fixed + least > width {
+        return None;
+    }
+    let mut available = width - frame - fixed;
     // The narrowest free-text columns first: each takes its share of what is left, at
     // most what it needs, so that the widest ones share the rest.
     let mut order: Vec<usize> = (0..columns).filter(|index| flexible[*index]).collect();
     order.sort_by_key(|index| natural[*index]);
     let mut allotted = natural.clone();
     for (position, index) in order.iter().enumerate() {
-        let share = available / (order.len() - position);
-        // Never narrower than its header: a column must say what it holds.
-        let header = display_width(&headers[*index]);
-        allotted[*index] = natural[*index].min(share).max(header).max(4);
+        let still_needed: usize = order[position + 1..]
+            .iter()
+            .map(|later| narrowest(*later))
+            .sum();
+        let share =
+            (available / (order.len() - position)).min(available.saturating_sub(still_needed));
+        allotted[*index] = natural[*index].min(share).max(narrowest(*index));
         available = available.saturating_sub(allotted[*index]);
     }
-    let shorten = |index: usize, cell: &String| {
-        if flexible[index] && display_width(cell) > allotted[index] {
-            shortened(cell, allotted[index])
-        } else {
-            cell.clone()
-        }
-    };
     let headers = headers
         .iter()
         .enumerate()
-        .map(|(index, header)| shorten(index, header))
+        .map(|(index, header)| shortened(header, allotted[index]))
         .collect();
-    let rows = rows
+    let mut rows = rows;
+    for index in (0..columns).filter(|index| flexible[*index]) {
+        let cells: Vec<String> = rows.iter().map(|row| row[index].clone()).collect();
+        for (row, shown) in rows
+            .iter_mut()
+            .zip(distinct_shortened(&cells, allotted[index]))
+        {
+            row[index] = shown;
+        }
+    }
+    Some((headers, rows))
+}
+
+/// `cells` shortened to `width` columns each; when the beginnings alone would make
+/// different cells look alike (« Atelier Durand de Lyon… » three times), they keep their
+/// beginning and their end instead (« Atelier D…Lyon Nord »).
+fn distinct_shortened(cells: &[String], width: usize) -> Vec<String> {
+    let shortened_cells: Vec<String> = cells.iter().map(|cell| shortened(cell, width)).collect();
+    let mut original_of: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let alike = shortened_cells.iter().zip(cells).any(|(shown, original)| {
+        *original_of
+            .entry(shown.as_str())
+            .or_insert(original.as_str())
+            != original.as_str()
+    });
+    if !alike {
+        return shortened_cells;
+    }
+    cells
         .iter()
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .map(|(index, cell)| shorten(index, cell))
-                .collect()
+        .map(|cell| {
+            let length = cell.chars().count();
+            if length <= width {
+                return cell.clone();
+            }
+            let tail = width.saturating_sub(1) / 2;
+            let head = width.saturating_sub(1) - tail;
+            let beginning: String = cell.chars().take(head).collect();
+            let end: String = cell.chars().skip(length - tail).collect();
+            format!("{}…{}", beginning.trim_end(), end.trim_start())
         })
-        .collect();
-    (headers, rows)
+        .collect()
 }
 
 /// Reads a date-time typed by a person: `22/11/2026 14:30` (in `zone`) or RFC 3339

@@ -59,4 +59,7 @@ pub struct EventSearch {
     pub starts_until: Option<String>,
     /// Soonest first rather than in creation order.
     pub soonest_first: bool,
+    /// Only the events to come: starting now or later (past ones on request).
+    #[serde(default)]
+    pub upcoming_only: bool,
 }

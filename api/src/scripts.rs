@@ -64,6 +64,11 @@ pub struct ScriptRequest {
     pub simulation: bool,
     /// How results are written.
     pub format: OutputFormat,
+    /// The width of the terminal the tables and cards are read on, to fit them to it
+    /// (free text shortened, identifiers, amounts and dates never cut); `None` when the
+    /// output is not a terminal: tables keep their natural width.
+    #[serde(default)]
+    pub width: Option<u16>,
 }
 
 /// The largest file a client sends with a run (`lire_csv` reads at most this much; the
@@ -84,6 +89,7 @@ impl std::fmt::Debug for ScriptRequest {
             .field("files", &self.files)
             .field("simulation", &self.simulation)
             .field("format", &self.format)
+            .field("width", &self.width)
             .finish()
     }
 }

@@ -209,6 +209,10 @@ pub enum Feature {
     MyUnpaidContracts,
     /// Creating a contract.
     CreateContract,
+    /// Every contract not signed yet, whoever's.
+    UnsignedContracts,
+    /// Every contract not fully paid, whoever's.
+    UnpaidContracts,
     /// Every event.
     Events,
     /// The events assigned to oneself.
@@ -219,7 +223,7 @@ pub enum Feature {
 
 impl Feature {
     /// Every feature.
-    pub const ALL: [Feature; 12] = [
+    pub const ALL: [Feature; 14] = [
         Feature::Users,
         Feature::Customers,
         Feature::MyCustomers,
@@ -229,6 +233,8 @@ impl Feature {
         Feature::MyUnsignedContracts,
         Feature::MyUnpaidContracts,
         Feature::CreateContract,
+        Feature::UnsignedContracts,
+        Feature::UnpaidContracts,
         Feature::Events,
         Feature::MyEvents,
         Feature::EventsWithoutSupport,
@@ -246,6 +252,8 @@ impl Feature {
             Feature::MyUnsignedContracts => "« Mes contrats non signés »",
             Feature::MyUnpaidContracts => "« Mes contrats non payés »",
             Feature::CreateContract => "la création de contrats",
+            Feature::UnsignedContracts => "« Tous les contrats non signés »",
+            Feature::UnpaidContracts => "« Tous les contrats non payés »",
             Feature::Events => "la liste des évènements",
             Feature::MyEvents => "« Mes évènements »",
             Feature::EventsWithoutSupport => "« Évènements sans support »",

@@ -131,7 +131,12 @@ async fn modification_prompts_start_from_the_current_value(backend: crate::suppo
         // Gestion des évènements, Mes évènements, row 1, Modifier, Participants.
         for (choice, then) in [
             ("4", "Gestion des évènements"),
-            ("2", "Mes évènements — 1 évènement — page 1/1"),
+            ("2", "Mes évènements à venir"),
+            // The past events too: what is listed does not depend on today's date.
+            (
+                "t",
+                "Mes évènements, passés compris — 1 évènement — page 1/1",
+            ),
             ("1", "Évènement EVT-2026-0002"),
             ("1", "Champ à modifier"),
         ] {
@@ -202,7 +207,7 @@ async fn lists_fit_80_columns_and_records_read_as_cards(backend: crate::support:
                 .unwrap_or_else(|| panic!("CTR-2026-000{number} whole on a line:\n{screen}"));
             assert!(row.contains(" €"), "{row}");
         }
-        for amount in ["12 000,00 €", "8 500,00 €", "22 000,00 €"] {
+        for amount in ["12 000,00 €", "3 250,50 €", "9 800,00 €"] {
             assert!(screen.contains(amount), "{amount} whole in:\n{screen}");
         }
         // In French typography: a narrow no-break space between the digit groups, a
@@ -223,11 +228,14 @@ async fn lists_fit_80_columns_and_records_read_as_cards(backend: crate::support:
         terminal.wait_for("Gestion des évènements");
         terminal.wait_for_prompt(CHOICE);
         terminal.line("1");
-        terminal.wait_for("Tous les évènements — 4 évènements — page 1/1");
+        terminal.wait_for_prompt(CHOICE);
+        // The past events too: what is listed does not depend on today's date.
+        terminal.line("t");
+        terminal.wait_for("Tous les évènements, passés compris — 4 évènements — page 1/1");
         let screen = terminal.wait_for_prompt(CHOICE);
         // The whole page at once: title, header, four rows of one line each, the prompt.
         assert!(
-            screen.contains("Tous les évènements — 4 évènements — page 1/1"),
+            screen.contains("Tous les évènements, passés compris — 4 évènements — page 1/1"),
             "{screen}"
         );
         for (number, date) in [
@@ -275,11 +283,11 @@ async fn main_screens_at_80_columns(backend: crate::support::Backend) {
         (
             "manager1",
             &[
-                "3", "1", "1", "1", "0", "0", "0", "0", "4", "3", "1", "0", "0", "0", "1", "1",
+                "3", "1", "1", "1", "0", "0", "0", "0", "4", "3", "t", "1", "0", "0", "0", "1", "1",
             ],
         ),
         ("sales2", &["2", "2", "2", "0", "0", "0", "3", "4"]),
-        ("support1", &["4", "2", "1", "1"]),
+        ("support1", &["4", "2", "t", "1", "1"]),
     ];
     for (username, choices) in journeys {
         let directory = tempfile::tempdir().unwrap();
@@ -309,3 +317,151 @@ async fn main_screens_at_80_columns(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(main_screens_at_80_columns);
+
+/// A window resized between two screens: the next screen fits the new size. At 120×40 a
+/// list of 15 customers fits one page; made 60×24, the same list shows the rows that fit
+/// (« page 1/2 ») in lines of at most 60 columns, turned by « s »; made 120×40 again,
+/// one page, and no line cut that need not be.
+async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
+    use epic_events_core::services::customer_service::{self, NewCustomer};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let sales1 = support::session(&database, "sales1").await;
+    for number in 10..25 {
+        customer_service::create(
+            &database.connection,
+            &sales1,
+            &NewCustomer {
+                first_name: "Client".into(),
+                last_name: format!("Numéro {number}"),
+                email: format!("client{number}@exemple.fr"),
+                phone_number: format!("+33 5 00 00 00 {number}"),
+                company_name: format!("Entreprise au nom assez long pour être raccourci {number}"),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut terminal = Terminal::start(&url, &path, &[], 120, 40);
+        sign_in(&mut terminal, "sales1");
+        terminal.line("2");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("2");
+        let wide = terminal.wait_for_prompt(CHOICE);
+        assert!(
+            wide.contains("Mes clients — 15 clients — page 1/1"),
+            "{wide}"
+        );
+        assert!(
+            wide.contains("Entreprise au nom assez long pour être raccourci 24"),
+            "{wide}"
+        );
+        assert!(!wide.contains("Page suivante"), "{wide}");
+
+        terminal.resize(60, 24);
+        terminal.line("0");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("2");
+        let narrow = terminal.wait_for_prompt(CHOICE);
+        assert!(
+            narrow.contains("Mes clients — 15 clients — page 1/2"),
+            "{narrow}"
+        );
+        assert!(narrow.contains(" s. Page suivante"), "{narrow}");
+        for row in terminal.rows() {
+            assert!(row.chars().count() <= 60, "{row:?} in\n{narrow}");
+        }
+        // The rows that fit 24 lines, numbered from 1: the table's last row is 11.
+        assert!(narrow.contains("│ 11 │"), "{narrow}");
+        assert!(!narrow.contains("│ 12 │"), "{narrow}");
+        terminal.line("s");
+        let second = terminal.wait_for("page 2/2");
+        assert!(second.contains(" p. Page précédente"), "{second}");
+        assert!(second.contains("│ 4 │"), "{second}");
+        assert!(!second.contains("│ 5 │"), "{second}");
+        // A title and a question longer than the terminal are wrapped between words.
+        terminal.line("1");
+        let card = terminal.wait_for_prompt(CHOICE);
+        assert!(card.contains("pour être\nraccourci 21"), "{card}");
+        terminal.line("2");
+        let question = terminal.wait_for_prompt("confirmer :");
+        assert!(
+            terminal
+                .rows()
+                .join(" ")
+                .contains("Tapez « oui » pour confirmer"),
+            "{question}"
+        );
+        for row in terminal.rows() {
+            assert!(row.chars().count() <= 60, "{row:?} in\n{question}");
+        }
+        terminal.line("non");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("0");
+        terminal.wait_for("page 2/2");
+        // A typed command's table is fitted too.
+        terminal.line("mes_clients()");
+        let typed = terminal.wait_until(
+            |screen| screen.contains("│ 18 │ Entreprise") && screen.ends_with("« aide ») :"),
+            "the command's table, then the list again",
+        );
+        for row in terminal.rows() {
+            assert!(row.chars().count() <= 60, "{row:?} in\n{typed}");
+        }
+
+        terminal.resize(120, 40);
+        terminal.line("0");
+        terminal.wait_for_prompt(CHOICE);
+        terminal.line("2");
+        let wide_again = terminal.wait_for("page 1/1");
+        assert!(
+            wide_again.contains("Entreprise au nom assez long pour être raccourci 24"),
+            "{wide_again}"
+        );
+        terminal.keys("\u{4}");
+        terminal.wait_for("Au revoir.");
+        terminal.finish();
+    })
+    .await
+    .unwrap();
+}
+
+test_on_both_backends!(screens_follow_a_resized_terminal);
+
+/// `executer` at a terminal fits its tables to it; piped, they keep their width.
+async fn reports_fit_the_terminal(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/impayes_par_commercial.rhai")
+        .to_string_lossy()
+        .into_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut terminal = Terminal::start(
+            &url,
+            &path,
+            &["connexion", "--utilisateur", "manager1"],
+            50,
+            24,
+        );
+        terminal.wait_for_prompt("Mot de passe :");
+        terminal.secret_line("demo-epic-events");
+        assert!(terminal.finish());
+        let terminal = Terminal::start(&url, &path, &["executer", &script], 50, 40);
+        let screen = terminal.wait_for("Total");
+        assert!(screen.contains("╭"), "{screen}");
+        for row in terminal.rows() {
+            assert!(row.chars().count() <= 50, "{row:?} in\n{screen}");
+        }
+        assert!(terminal.finish());
+    })
+    .await
+    .unwrap();
+}
+
+test_on_both_backends!(reports_fit_the_terminal);

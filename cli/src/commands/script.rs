@@ -103,6 +103,13 @@ pub async fn execute(
         parameters: arguments.parametres.clone(),
         simulation: arguments.simulation,
         format: output_format(arguments.format),
+        // Tables read at a terminal are fitted to it; piped, they keep their width.
+        width: match arguments.format {
+            Format::Table if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+                terminal_size::terminal_size().map(|(width, _)| width.0)
+            }
+            _ => None,
+        },
     };
     let run = crm.run_script(&token, request).await?;
     let outcome = run.result.map_err(ApplicationError::Script)?;

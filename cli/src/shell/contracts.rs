@@ -8,6 +8,7 @@ use super::{
     ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
     FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, RECORD_PAYMENT, SEARCH,
     SHOW_BY_NUMBER, SIGN, Shell, THIRD_LIST, render,
+    widgets::{ALL_UNPAID, ALL_UNSIGNED},
 };
 use crate::paging::{Page, PageRequest};
 use epic_events_api::catalogue::contract::{ContractChanges, ContractField, NewContract};
@@ -43,13 +44,15 @@ fn fields(contract: &ContractRow) -> Vec<(String, String)> {
     fields
 }
 
-/// The columns of a list of contracts.
-const COLUMNS: [ContractField; 5] = [
+/// The columns of a list of contracts, the most needed first (a narrow terminal leaves
+/// out the last ones): what a contract is, its state, who follows it.
+const COLUMNS: [ContractField; 6] = [
     ContractField::Number,
-    ContractField::TotalAmount,
     ContractField::Customer,
-    ContractField::ManagementUser,
+    ContractField::Signed,
+    ContractField::BalanceDue,
     ContractField::SalesUser,
+    ContractField::TotalAmount,
 ];
 
 impl Shell {
@@ -86,14 +89,28 @@ impl Shell {
                     "Créer un contrat",
                     session.allows(Feature::CreateContract),
                 ),
+                Entry::when(
+                    ALL_UNSIGNED,
+                    "Tous les contrats non signés",
+                    session.allows(Feature::UnsignedContracts),
+                ),
+                Entry::when(
+                    ALL_UNPAID,
+                    "Tous les contrats non payés",
+                    session.allows(Feature::UnpaidContracts),
+                ),
             ];
             let next = match self.choose("Gestion des contrats", &entries, Some("Retour"))? {
-                Choice::Entry(number @ (ALL | MINE | THIRD_LIST | FOURTH_LIST)) => {
+                Choice::Entry(
+                    number @ (ALL | MINE | THIRD_LIST | FOURTH_LIST | ALL_UNSIGNED | ALL_UNPAID),
+                ) => {
                     let (title, which) = match number {
                         ALL => ("Tous les contrats", ContractList::All),
                         MINE => ("Mes contrats", ContractList::Mine),
                         THIRD_LIST => ("Mes contrats non signés", ContractList::MineUnsigned),
-                        _ => ("Mes contrats non payés", ContractList::MineUnpaid),
+                        FOURTH_LIST => ("Mes contrats non payés", ContractList::MineUnpaid),
+                        ALL_UNSIGNED => ("Tous les contrats non signés", ContractList::Unsigned),
+                        _ => ("Tous les contrats non payés", ContractList::Unpaid),
                     };
                     self.contract_list(title, which)?
                 }
@@ -147,11 +164,7 @@ impl Shell {
         title: &str,
         which: ContractList,
     ) -> Result<Next, ApplicationError> {
-        let mut columns = COLUMNS.to_vec();
-        if which == ContractList::MineUnpaid {
-            columns.push(ContractField::BalanceDue);
-        }
-        self.contract_pages(title, &columns, |shell, session, page| {
+        self.contract_pages(title, &COLUMNS, |shell, session, page| {
             shell.call(shell.crm.list_contracts(&session.token, which, page))
         })
     }
@@ -183,7 +196,7 @@ impl Shell {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Contrat {}", contract.contract_number));
-            self.say(render::detail(&fields(&contract), self.width).trim_end());
+            self.say(render::detail(&fields(&contract), self.width()).trim_end());
             let mut related = Related::default();
             if let Err(error) =
                 self.related_events(&session, EventList::OfContract(id), &mut related)
@@ -399,7 +412,7 @@ impl Shell {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le contrat {}", contract.contract_number));
-            self.say(render::detail(&fields(&contract), self.width).trim_end());
+            self.say(render::detail(&fields(&contract), self.width()).trim_end());
             // Payments and the signature are actions of the contract's screen.
             let entries = [
                 Entry::offered(1, super::capitalised(ContractField::TotalAmount.label())),

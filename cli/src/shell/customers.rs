@@ -29,10 +29,10 @@ const SCREEN: [CustomerField; 9] = [
 
 /// The columns of a list of customers.
 const COLUMNS: [CustomerField; 5] = [
-    CustomerField::Id,
+    CustomerField::CompanyName,
     CustomerField::LastName,
     CustomerField::FirstName,
-    CustomerField::CompanyName,
+    CustomerField::PhoneNumber,
     CustomerField::SalesUser,
 ];
 
@@ -135,7 +135,9 @@ impl Shell {
                 "Client n°{} — {}",
                 customer.id, customer.company_name
             ));
-            self.say(render::detail(&render::described(&SCREEN, &customer), self.width).trim_end());
+            self.say(
+                render::detail(&render::described(&SCREEN, &customer), self.width()).trim_end(),
+            );
             let mut related = Related::default();
             let found = self
                 .related_contracts(&session, ContractList::OfCustomer(id), &mut related)
@@ -208,7 +210,9 @@ impl Shell {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le client {}", customer.company_name));
-            self.say(render::detail(&render::described(&SCREEN, &customer), self.width).trim_end());
+            self.say(
+                render::detail(&render::described(&SCREEN, &customer), self.width()).trim_end(),
+            );
             let entries: Vec<Entry> = (1..)
                 .zip(CustomerField::TYPED)
                 .map(|(number, field)| Entry::offered(number, super::capitalised(field.label())))

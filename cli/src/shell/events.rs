@@ -3,6 +3,7 @@
 
 use super::Session;
 use super::related::Related;
+use super::widgets::Switch;
 use super::{
     ALL, Answer, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER,
     Shell, THIRD_LIST, render,
@@ -37,12 +38,13 @@ const SCREEN: [EventField; 16] = [
 ];
 
 /// The columns of a list of events.
-const COLUMNS: [EventField; 5] = [
+const COLUMNS: [EventField; 6] = [
     EventField::Number,
-    EventField::Name,
     EventField::Start,
-    EventField::Customer,
+    EventField::Name,
+    EventField::Location,
     EventField::Support,
+    EventField::Customer,
 ];
 
 impl Shell {
@@ -128,6 +130,7 @@ impl Shell {
             starts_until: answers.next().flatten(),
             location_contains: None,
             soonest_first: true,
+            upcoming_only: false,
         };
         let mut described = Vec::new();
         if let Some(words) = &search.words {
@@ -173,9 +176,40 @@ impl Shell {
         title: &str,
         which: EventList,
     ) -> Result<Next, ApplicationError> {
-        self.event_pages(title, |shell, session, page| {
-            shell.call(shell.crm.list_events(&session.token, which, page))
-        })
+        // Soonest first, those to come unless the past ones are asked for (« t »).
+        let switch = Switch {
+            key: "t",
+            on: std::cell::Cell::new(false),
+            titles: [
+                format!("{title} à venir"),
+                format!("{title}, passés compris"),
+            ],
+            entries: [
+                "Afficher aussi les évènements passés",
+                "N'afficher que les évènements à venir",
+            ],
+        };
+        // Events nobody supports: no column of « — aucun — ».
+        let columns: Vec<EventField> = COLUMNS
+            .into_iter()
+            .filter(|column| which != EventList::WithoutSupport || *column != EventField::Support)
+            .collect();
+        self.browse_switching(
+            title,
+            Noun::of(epic_events_api::vocabulary::Resource::Event),
+            &columns,
+            Some(&switch),
+            |shell, session, page| {
+                let search = EventSearch {
+                    soonest_first: true,
+                    upcoming_only: !switch.on.get(),
+                    ..EventSearch::default()
+                };
+                shell.call(shell.crm.search_events(&session.token, which, search, page))
+            },
+            |event| event.id,
+            |shell, id| shell.event_detail(id),
+        )
     }
 
     pub(super) fn event_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
@@ -190,7 +224,7 @@ impl Shell {
                 "Évènement {} — {}",
                 event.event_number, event.event_name
             ));
-            self.say(render::detail(&render::described(&SCREEN, &event), self.width).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &event), self.width()).trim_end());
             let mut related = Related::default();
             self.related_contract(event.contract_id, &event.contract_number, &mut related);
             self.related_customer(
@@ -236,7 +270,7 @@ impl Shell {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier l'évènement {}", event.event_number));
-            self.say(render::detail(&render::described(&SCREEN, &event), self.width).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &event), self.width()).trim_end());
             let entries: Vec<Entry> = (1..)
                 .zip(EventField::CHANGEABLE)
                 .map(|(number, field)| {

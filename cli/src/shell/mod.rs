@@ -33,8 +33,16 @@ use widgets::{
     MINE, MODIFY, Noun, RECORD_PAYMENT, SEARCH, SHOW_BY_NUMBER, SIGN, THIRD_LIST, capitalised,
 };
 
-/// How many rows a page of a list shows.
+/// How many rows a page of a list shows when the height of the screen is unknown (not a
+/// terminal).
 pub const PAGE_SIZE: u64 = 10;
+/// The rows of a list's page at a terminal, whatever its height: at least a few, and at
+/// most what a number typed without looking can still open safely.
+const PAGE_ROWS: std::ops::RangeInclusive<u64> = 5..=50;
+/// The lines of a list's screen that are not its rows: the blank line and the title, the
+/// table's borders and header, the navigation entries, « Retour », « Déconnexion », the
+/// prompt and a message.
+const LIST_SCREEN_LINES: u64 = 13;
 
 /// Where to go after a screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +85,9 @@ struct Shell {
     output: Terminal<anstream::AutoStream<std::io::Stdout>>,
     /// The messages of a session that is not at a terminal.
     errors: Terminal<anstream::AutoStream<std::io::Stderr>>,
-    width: Option<usize>,
+    /// Whether standard output is a terminal, whose size is read at each screen (it may
+    /// have been resized since the last one).
+    at_terminal: bool,
     token: Option<SessionToken>,
     /// Where the command histories are kept.
     histories: std::path::PathBuf,
@@ -105,18 +115,13 @@ pub fn run(
     runtime.block_on(crm.ready())?;
     let functions = runtime.block_on(crm.script_functions())?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let width = if std::io::stdout().is_terminal() {
-        terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
-    } else {
-        None
-    };
     let mut shell = Shell {
         crm,
         runtime: runtime.handle().clone(),
         console: console::standard(completion::ShellHelper::new(&functions))?,
         output: crate::terminal::stdout(),
         errors: crate::terminal::stderr(),
-        width,
+        at_terminal: std::io::stdout().is_terminal(),
         token: None,
         histories: histories.to_owned(),
         leaving: false,
@@ -132,6 +137,32 @@ pub fn run(
 
 impl Shell {
     // --- Output ----------------------------------------------------------------------
+
+    /// The terminal's width now — read at each screen, so that a resized window is
+    /// followed —, or `None` when the output is not a terminal (nothing is fitted).
+    fn width(&self) -> Option<usize> {
+        self.terminal_size().map(|(width, _)| width)
+    }
+
+    /// The terminal's width and height now, in characters.
+    fn terminal_size(&self) -> Option<(usize, usize)> {
+        if !self.at_terminal {
+            return None;
+        }
+        terminal_size::terminal_size()
+            .map(|(width, height)| (usize::from(width.0), usize::from(height.0)))
+    }
+
+    /// How many rows a list's page shows: what the terminal's height leaves for them now,
+    /// or [`PAGE_SIZE`] when the output is not a terminal.
+    fn page_size(&self) -> u64 {
+        match self.terminal_size() {
+            Some((_, height)) => (height as u64)
+                .saturating_sub(LIST_SCREEN_LINES)
+                .clamp(*PAGE_ROWS.start(), *PAGE_ROWS.end()),
+            None => PAGE_SIZE,
+        }
+    }
 
     /// Writes `text` for the person using the shell: with French typography at a terminal
     /// (`formatting::french_typography`), as it is on a pipe.
@@ -151,7 +182,8 @@ impl Shell {
     }
 
     fn title(&mut self, text: &str) {
-        let text = self.typeset(text).into_owned();
+        let text = crate::formatting::neutralise_control_characters(text);
+        let text = render::wrapped(&self.typeset(&text), self.width());
         let _ = writeln!(self.output);
         let _ = self.output.styled(render::TITLE, &text);
         let _ = writeln!(self.output);
@@ -187,7 +219,7 @@ impl Shell {
         // typeset before wrapping, so that no line breaks before a « : » or inside an
         // amount.
         let message = crate::formatting::neutralise_control_characters(message);
-        let text = render::wrapped(&self.typeset(&format!("Erreur : {message}")), self.width);
+        let text = render::wrapped(&self.typeset(&format!("Erreur : {message}")), self.width());
         if !self.interactive {
             self.errors_shown += 1;
         }
@@ -214,7 +246,7 @@ impl Shell {
 
     fn success(&mut self, message: &str) {
         let message = crate::formatting::neutralise_control_characters(message);
-        let text = render::wrapped(&self.typeset(&message), self.width);
+        let text = render::wrapped(&self.typeset(&message), self.width());
         self.message(render::SUCCESS, &text);
     }
 

@@ -157,7 +157,7 @@ impl Shell {
     /// `label` shortened to fit the terminal beside its number (« 21. » and the
     /// indentation take 7 columns).
     fn fitted(&self, label: &str) -> String {
-        match self.width {
+        match self.width() {
             Some(width) => formatting::shortened(label, width.saturating_sub(7).max(20)),
             None => label.to_owned(),
         }

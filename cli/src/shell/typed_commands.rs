@@ -13,7 +13,7 @@ Aide du shell
 Les menus
   Tapez le numéro d'un choix. Sur chaque écran : 0 Retour, 99 Déconnexion.
   Menus « Gestion des … » : 1 à 4 les listes, 5 Rechercher (mots, majuscules et accents ignorés), 6 Afficher par son numéro (CTR-…, EVT-… ou numéro interne), 7 Créer.
-  Listes : 1 à 10 ouvrent la ligne de ce numéro, 11 Page suivante, 12 Page précédente ; Retour depuis une fiche ramène à la même page.
+  Listes : autant de lignes que la hauteur du terminal en permet ; le numéro d'une ligne l'ouvre, « s » Page suivante, « p » Page précédente ; Retour depuis une fiche ramène à la même page.
   Fiches : 1 Modifier, 2 Supprimer, 3 Créer un évènement ; 21 à 25 ses contrats, 31 à 35 ses évènements, 41 son client, 4 et 5 toutes ses fiches liées.
 
 Les touches
@@ -41,7 +41,7 @@ impl Shell {
                     }
                 };
                 let help = format!("{SHELL_HELP}\n{functions}");
-                let help = crate::formatting::fitted_lines(&help, self.width);
+                let help = crate::formatting::fitted_lines(&help, self.width());
                 self.say(help.trim_end());
                 return Ok(None);
             }
@@ -63,6 +63,9 @@ impl Shell {
         let request = ScriptRequest {
             text: line.to_owned(),
             format: OutputFormat::Table,
+            width: self
+                .width()
+                .map(|width| width.min(usize::from(u16::MAX)) as u16),
             ..ScriptRequest::default()
         };
         let run = match self.call(self.crm.run_script(&session.token, request)) {

@@ -120,7 +120,7 @@ impl Shell {
                 "Utilisateur {} — {} {}",
                 user.username, user.user_first_name, user.user_last_name
             ));
-            self.say(render::detail(&render::described(&SCREEN, &user), self.width).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &user), self.width()).trim_end());
             let entries = [
                 Entry::when(
                     MODIFY,
@@ -179,7 +179,7 @@ impl Shell {
                 Err(next) => return Ok(next),
             };
             self.title(&format!("Modifier le compte {}", user.username));
-            self.say(render::detail(&render::described(&SCREEN, &user), self.width).trim_end());
+            self.say(render::detail(&render::described(&SCREEN, &user), self.width()).trim_end());
             let mut entries: Vec<Entry> = (1..)
                 .zip(UserField::CHANGEABLE)
                 .map(|(number, field)| Entry::offered(number, super::capitalised(field.label())))

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::console::Line;
 use super::render;
-use super::{ApplicationError, Next, PAGE_SIZE, PageRequest, Session, Shell};
+use super::{ApplicationError, Next, PageRequest, Session, Shell};
 use crate::formatting;
 use crate::paging::Page;
 use crate::terminal::Prompt;
@@ -17,6 +17,9 @@ use epic_events_api::{ApiError, ErrorCode};
 /// An entry of a menu, with the number it always has.
 pub(super) struct Entry {
     number: u32,
+    /// The letter typed for it instead of its number (a list's « s. Page suivante »), so
+    /// that the numbers stay those of the rows, however many a page shows.
+    key: Option<&'static str>,
     label: String,
     state: EntryState,
 }
@@ -37,6 +40,7 @@ impl Entry {
     pub(super) fn offered(number: u32, label: impl Into<String>) -> Self {
         Self {
             number,
+            key: None,
             label: label.into(),
             state: EntryState::Offered,
         }
@@ -50,6 +54,7 @@ impl Entry {
     ) -> Self {
         Self {
             number,
+            key: None,
             label: label.into(),
             state: match verdict {
                 Ok(()) => EntryState::Offered,
@@ -62,6 +67,7 @@ impl Entry {
     pub(super) fn row(number: u32) -> Self {
         Self {
             number,
+            key: None,
             label: String::new(),
             state: EntryState::Unlisted,
         }
@@ -71,6 +77,7 @@ impl Entry {
     pub(super) fn present_if(number: u32, label: impl Into<String>, present: bool) -> Self {
         Self {
             number,
+            key: None,
             label: label.into(),
             state: if present {
                 EntryState::Offered
@@ -78,6 +85,28 @@ impl Entry {
                 EntryState::Absent
             },
         }
+    }
+
+    /// Offered only if `present`, chosen by typing `key` (or its label); `number` is how
+    /// the screen knows it, never shown.
+    pub(super) fn keyed_if(
+        number: u32,
+        key: &'static str,
+        label: impl Into<String>,
+        present: bool,
+    ) -> Self {
+        Self {
+            key: Some(key),
+            ..Self::present_if(number, label, present)
+        }
+    }
+
+    /// Whether `typed` names this entry by its key or its label (case and accents aside).
+    fn named_by(&self, typed: &str) -> bool {
+        self.key.is_some_and(|key| {
+            let typed = formatting::folded(typed);
+            typed == key || typed == formatting::folded(&self.label)
+        })
     }
 }
 
@@ -117,9 +146,36 @@ fn not_a_command(
 pub(super) const BACK: u32 = 0;
 /// « Déconnexion », on every screen of a session.
 pub(super) const SIGN_OUT: u32 = 99;
-/// Lists: rows are 1 to 10; then these.
-pub(super) const NEXT_PAGE: u32 = 11;
-pub(super) const PREVIOUS_PAGE: u32 = 12;
+/// Lists: rows are numbered from 1, as many as the terminal's height allows; the pages
+/// are turned by letters (« s », « p »), these numbers being the screen's own, never
+/// shown nor typed.
+pub(super) const NEXT_PAGE: u32 = 1_000_001;
+pub(super) const PREVIOUS_PAGE: u32 = 1_000_002;
+/// A list's switch (« t » : the past events too), chosen by its key.
+pub(super) const SWITCH: u32 = 1_000_003;
+
+/// A way of showing a list that the person turns on and off (the past events too, or
+/// only those to come), by typing its key.
+pub(super) struct Switch {
+    /// The letter that turns it.
+    pub key: &'static str,
+    /// Whether it is on.
+    pub on: std::cell::Cell<bool>,
+    /// The list's title when it is off, then on.
+    pub titles: [String; 2],
+    /// The entry that turns it on, then off.
+    pub entries: [&'static str; 2],
+}
+
+impl Switch {
+    fn title(&self) -> String {
+        self.titles[usize::from(self.on.get())].clone()
+    }
+
+    fn entry(&self) -> &'static str {
+        self.entries[usize::from(self.on.get())]
+    }
+}
 /// The menus of a record type (« Gestion des … »).
 pub(super) const ALL: u32 = 1;
 pub(super) const MINE: u32 = 2;
@@ -130,6 +186,9 @@ pub(super) const FOURTH_LIST: u32 = 4;
 pub(super) const SEARCH: u32 = 5;
 pub(super) const SHOW_BY_NUMBER: u32 = 6;
 pub(super) const CREATE: u32 = 7;
+/// Management's lists of every contract to sign, every contract to be paid.
+pub(super) const ALL_UNSIGNED: u32 = 8;
+pub(super) const ALL_UNPAID: u32 = 9;
 /// A record's screen.
 pub(super) const MODIFY: u32 = 1;
 pub(super) const DELETE: u32 = 2;
@@ -186,8 +245,9 @@ impl Shell {
         prompt: &str,
         reading: Reading,
     ) -> Result<Line, ApplicationError> {
-        let prompt = Prompt::new(&self.typeset(prompt));
+        let prompt = self.typeset(prompt).into_owned();
         loop {
+            let prompt = self.prompt_line(&prompt);
             let line = match reading {
                 Reading::Choice => self.console.read_line(&prompt),
                 Reading::Field { initial } => {
@@ -203,6 +263,30 @@ impl Shell {
                 "saisie refusée : la ligne n'est pas du texte (octets hors UTF-8) ; recommencez",
             );
         }
+    }
+
+    /// The last line of `prompt` as the line editor shows it, its lines before written
+    /// here: at a terminal too narrow for it and a little typing, the prompt is wrapped
+    /// between words (never « po / ur confirmer »), leaving room to type after it.
+    fn prompt_line(&mut self, prompt: &str) -> Prompt {
+        /// The columns left to type in after a prompt, at least.
+        const TYPING_ROOM: usize = 12;
+        let Some(width) = self.width() else {
+            return Prompt::new(prompt);
+        };
+        let neutralised = formatting::neutralise_control_characters(prompt);
+        if textwrap::core::display_width(&neutralised) + TYPING_ROOM <= width {
+            return Prompt::new(prompt);
+        }
+        let wrapped = render::wrapped(&neutralised, Some(width.saturating_sub(TYPING_ROOM)));
+        let mut lines: Vec<&str> = wrapped.lines().collect();
+        let last = lines.pop().unwrap_or_default();
+        if !lines.is_empty() {
+            let _ = writeln!(self.output, "{}", lines.join("\n"));
+        }
+        // The space a prompt ends with, which wrapping takes off.
+        let spacing = if prompt.ends_with(' ') { " " } else { "" };
+        Prompt::new(&format!("{last}{spacing}"))
     }
 
     /// Asks for a line; an empty line or Ctrl-C gives up. The label may name a record: it
@@ -262,7 +346,11 @@ impl Shell {
         self.title(title);
         for entry in entries {
             if let EntryState::Offered = entry.state {
-                self.entry(&format!("{:>2}.", entry.number), &entry.label);
+                let key = match entry.key {
+                    Some(key) => format!("{key:>2}."),
+                    None => format!("{:>2}.", entry.number),
+                };
+                self.entry(&key, &entry.label);
             }
         }
         if let Some(back) = back {
@@ -286,6 +374,16 @@ impl Shell {
             if line.is_empty() {
                 continue;
             }
+            if let Some(entry) = entries.iter().find(|entry| entry.named_by(&line)) {
+                match entry.state {
+                    EntryState::Offered => return Ok(Choice::Entry(entry.number)),
+                    _ => {
+                        let absent = format!("« {line} » n'est pas proposé sur cet écran");
+                        self.error(&absent);
+                        continue;
+                    }
+                }
+            }
             if line.chars().all(|character| character.is_ascii_digit()) {
                 let number: u32 = line.parse().unwrap_or(u32::MAX);
                 if number == BACK && back.is_some() {
@@ -296,7 +394,10 @@ impl Shell {
                     self.say("Vous êtes déconnecté.");
                     return Ok(Choice::SignedOut);
                 }
-                match entries.iter().find(|entry| entry.number == number) {
+                match entries
+                    .iter()
+                    .find(|entry| entry.number == number && entry.key.is_none())
+                {
                     Some(Entry {
                         state: EntryState::Offered | EntryState::Unlisted,
                         ..
@@ -351,9 +452,10 @@ impl Shell {
 
     // --- Lists -----------------------------------------------------------------------
 
-    /// Pages through a list, ten rows at a time, with how many rows it has and which page
-    /// this is (« 31 contrats — page 2/4 »). A row opens by its number (1 to 10) with
-    /// `open`; coming back from it shows the same page again. `columns` are the fields
+    /// Pages through a list, as many rows at a time as the terminal's height allows now
+    /// (ten when not at a terminal), with how many rows it has and which page this is
+    /// (« 31 contrats — page 2/4 »). A row opens by its number with `open`; coming back
+    /// from it shows the same page again; « s » and « p » turn the pages. `columns` are the fields
     /// shown; numbers and amounts are aligned right.
     pub(super) fn browse<F: Catalogue>(
         &mut self,
@@ -362,18 +464,45 @@ impl Shell {
         columns: &[F],
         fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, ApiError>,
         id_of: impl Fn(&F::Row) -> i32,
+        open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
+    ) -> Result<Next, ApplicationError> {
+        self.browse_switching(title, noun, columns, None, fetch, id_of, open)
+    }
+
+    /// [`Shell::browse`], with a `switch` the person turns on and off by its key (« t » :
+    /// the past events too); the list starts again from its first page at each turn, and
+    /// its title is the switch's.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn browse_switching<F: Catalogue>(
+        &mut self,
+        title: &str,
+        noun: Noun,
+        columns: &[F],
+        switch: Option<&Switch>,
+        fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, ApiError>,
+        id_of: impl Fn(&F::Row) -> i32,
         mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
     ) -> Result<Next, ApplicationError> {
-        let mut headers = vec!["#".to_owned()];
-        headers.extend(columns.iter().map(|field| capitalised(field.label())));
-        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let mut previous: Vec<PageRequest> = Vec::new();
-        let mut request = PageRequest::first(PAGE_SIZE).counting();
+        // Where each page starts: after no row (the first), or after the last row of the
+        // page before; its size is the terminal's at each showing.
+        // The pages before this one: where each started and how many rows it showed.
+        let mut previous: Vec<(Option<i32>, u64)> = Vec::new();
+        let mut after: Option<i32> = None;
+        let mut counting = true;
         let mut total: Option<u64> = None;
         loop {
             let Some(session) = self.session()? else {
                 return Ok(Next::SignedOut);
             };
+            let size = self.page_size();
+            let mut request = match after {
+                Some(id) => PageRequest::after(id, size),
+                None => PageRequest::first(size),
+            };
+            if counting {
+                request = request.counting();
+                counting = false;
+            }
             let page = match fetch(self, &session, request) {
                 Ok(page) => page,
                 Err(error) => {
@@ -382,22 +511,53 @@ impl Shell {
                 }
             };
             total = page.total.or(total);
+            let title = match switch {
+                Some(switch) => switch.title(),
+                None => title.to_owned(),
+            };
             let position = previous.len() as u64 + 1;
+            let shown_before: u64 = previous.iter().map(|(_, rows)| rows).sum();
             self.title(&match total {
                 Some(total) => format!(
                     "{title} — {} — page {position}/{}",
                     noun.counted(total),
-                    total.div_ceil(PAGE_SIZE).max(1)
+                    position - 1 + total.saturating_sub(shown_before).div_ceil(size).max(1)
                 ),
                 None => format!("{title} — page {position}"),
             });
             if page.items.is_empty() {
                 self.say(&format!("(aucun {})", noun.singular()));
             } else {
+                // A column naming the viewer on every row (« Mes clients »: their sales
+                // user) says nothing: left out.
+                let viewer = Value::Text(format!(
+                    "{} {}",
+                    session.user.first_name, session.user.last_name
+                ));
+                let shown: Vec<usize> = (0..columns.len())
+                    .filter(|index| {
+                        !page
+                            .items
+                            .iter()
+                            .all(|row| columns[*index].read(row) == viewer)
+                    })
+                    .collect();
+                let mut headers = vec!["#".to_owned()];
+                headers.extend(
+                    shown
+                        .iter()
+                        .map(|index| capitalised(columns[*index].label())),
+                );
+                let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
                 let values: Vec<Vec<Value>> = page
                     .items
                     .iter()
-                    .map(|row| columns.iter().map(|field| field.read(row)).collect())
+                    .map(|row| {
+                        shown
+                            .iter()
+                            .map(|index| columns[*index].read(row))
+                            .collect()
+                    })
                     .collect();
                 let mut right_aligned = vec![true];
                 right_aligned.extend(values[0].iter().map(|value| {
@@ -415,20 +575,25 @@ impl Shell {
                         cells
                     })
                     .collect();
-                let table = render::table(&headers, rows, &right_aligned, self.width);
+                let table = render::table(&headers, rows, &right_aligned, self.width());
                 self.say(&table);
             }
             let mut entries: Vec<Entry> = (1..=page.items.len() as u32).map(Entry::row).collect();
-            entries.push(Entry::present_if(
+            entries.push(Entry::keyed_if(
                 NEXT_PAGE,
+                "s",
                 "Page suivante",
                 page.next.is_some(),
             ));
-            entries.push(Entry::present_if(
+            entries.push(Entry::keyed_if(
                 PREVIOUS_PAGE,
+                "p",
                 "Page précédente",
                 !previous.is_empty(),
             ));
+            if let Some(switch) = switch {
+                entries.push(Entry::keyed_if(SWITCH, switch.key, switch.entry(), true));
+            }
             let prompt = match page.items.len() {
                 0 => "Que faire ?".to_owned(),
                 1 => "Que faire ? (1 ouvre la ligne)".to_owned(),
@@ -438,13 +603,22 @@ impl Shell {
             match self.choose(&prompt, &entries, Some("Retour"))? {
                 Choice::Entry(NEXT_PAGE) => {
                     if let Some(next) = page.next {
-                        previous.push(request);
-                        request = next;
+                        previous.push((after, page.items.len() as u64));
+                        after = next.after_id();
+                    }
+                }
+                Choice::Entry(SWITCH) => {
+                    if let Some(switch) = switch {
+                        switch.on.set(!switch.on.get());
+                        previous.clear();
+                        after = None;
+                        counting = true;
+                        total = None;
                     }
                 }
                 Choice::Entry(PREVIOUS_PAGE) => {
-                    if let Some(before) = previous.pop() {
-                        request = before;
+                    if let Some((before, _)) = previous.pop() {
+                        after = before;
                     }
                 }
                 Choice::Entry(row) => {
@@ -453,7 +627,7 @@ impl Shell {
                     };
                     match open(self, id_of(item))? {
                         // Back to the same page, counted again (the record may be gone).
-                        Next::Back => request = request.counting(),
+                        Next::Back => counting = true,
                         other => return Ok(other),
                     }
                 }

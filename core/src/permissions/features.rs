@@ -36,6 +36,16 @@ pub fn allows(actor: &Actor, feature: Feature) -> Result<(), PermissionDenied> {
             authorize(actor, Action::Update, any(Resource::Contract)).map_err(|_| refused())
         }
         CreateContract => authorize(actor, Action::Create, any(Resource::Contract)),
+        // Every contract's signature and payments: for those who may change any contract.
+        UnsignedContracts | UnpaidContracts => {
+            let changes_any_contract = actor.holds(Resource::Contract, Action::Update)
+                && scope(actor.role, Resource::Contract, Action::Update) == Scope::Any;
+            if changes_any_contract {
+                Ok(())
+            } else {
+                Err(refused())
+            }
+        }
         Events => authorize(actor, Action::Read, any(Resource::Event)),
         // For those who run the events assigned to them.
         MyEvents => {

@@ -472,6 +472,8 @@ mod tests {
                     MyUnsignedContracts,
                     MyUnpaidContracts,
                     CreateContract,
+                    UnsignedContracts,
+                    UnpaidContracts,
                     Events,
                     EventsWithoutSupport,
                 ],

@@ -311,6 +311,7 @@ fn event_criteria(
             starts_from: fields.date("du")?,
             starts_until: fields.date("au")?,
             soonest_first: true,
+            upcoming_only: false,
         },
         page_request(&fields)?,
     ))

@@ -225,7 +225,7 @@ impl Table {
     }
 
     /// Its one row as a card: « Header : value », one field a line.
-    fn card_for_person(&self) -> String {
+    fn card_for_person(&self, width: Option<usize>) -> String {
         let fields: Vec<(String, String)> = self
             .columns
             .iter()
@@ -237,10 +237,12 @@ impl Table {
                 )
             })
             .collect();
-        formatting::card(&fields).trim_end().to_owned()
+        formatting::fitted_card(&fields, width)
+            .trim_end()
+            .to_owned()
     }
 
-    fn for_person(&self) -> String {
+    fn for_person(&self, width: Option<usize>) -> String {
         if self.rows.is_empty() {
             return "(aucun résultat)".to_owned();
         }
@@ -263,7 +265,7 @@ impl Table {
                     .all(Cell::is_number)
             })
             .collect();
-        formatting::table(&headers, &rows, &numeric, None)
+        formatting::table(&headers, &rows, &numeric, width)
     }
 
     fn write_csv(&self, output: &mut dyn Write, with_header: bool) -> std::io::Result<()> {
@@ -329,6 +331,8 @@ fn written_error(error: &std::io::Error) -> String {
 /// Where a run writes, and how.
 pub struct ScriptOutput {
     format: OutputFormat,
+    /// The terminal's width tables and cards are fitted to, if they are read at one.
+    width: Option<usize>,
     data: Box<dyn Write + Send>,
     messages: Box<dyn Write + Send>,
     results_written: usize,
@@ -348,10 +352,16 @@ impl ScriptOutput {
         };
         Self {
             format,
+            width: None,
             data,
             messages: Box::new(Terminal::new(messages)),
             results_written: 0,
         }
+    }
+
+    /// The same output, its tables and cards fitted to `width` columns (a terminal's).
+    pub fn fitted_to(self, width: Option<usize>) -> Self {
+        Self { width, ..self }
     }
 
     /// A line the script printed: with the results on a table output, with the messages
@@ -384,9 +394,11 @@ impl ScriptOutput {
         let single = value.read_lock::<rhai::Array>().is_none();
         let written = match (self.format, table) {
             (OutputFormat::Table, Some(table)) if single && table.rows.len() == 1 => {
-                writeln!(self.data, "{}", table.card_for_person())
+                writeln!(self.data, "{}", table.card_for_person(self.width))
             }
-            (OutputFormat::Table, Some(table)) => writeln!(self.data, "{}", table.for_person()),
+            (OutputFormat::Table, Some(table)) => {
+                writeln!(self.data, "{}", table.for_person(self.width))
+            }
             (OutputFormat::Table, None) => writeln!(
                 self.data,
                 "{}",
@@ -443,7 +455,7 @@ impl ScriptOutput {
         };
         let written = match self.format {
             OutputFormat::Table if table.rows.is_empty() && !first => Ok(()),
-            OutputFormat::Table => writeln!(self.data, "{}", table.for_person()),
+            OutputFormat::Table => writeln!(self.data, "{}", table.for_person(self.width)),
             OutputFormat::Csv => {
                 if first && self.results_written > 0 {
                     let _ = writeln!(self.data);

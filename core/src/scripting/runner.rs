@@ -49,6 +49,8 @@ pub struct ScriptRun {
     pub limits: ScriptLimits,
     /// The zone the run reads and writes dates in (its session's).
     pub zone: Zone,
+    /// The width tables and cards are fitted to (a terminal's), if any.
+    pub width: Option<usize>,
 }
 
 impl std::fmt::Debug for ScriptRun {
@@ -67,6 +69,7 @@ impl std::fmt::Debug for ScriptRun {
             .field("format", &self.format)
             .field("limits", &self.limits)
             .field("zone", &self.zone)
+            .field("width", &self.width)
             .finish()
     }
 }
@@ -82,6 +85,7 @@ impl ScriptRun {
             format: request.format,
             limits,
             zone,
+            width: request.width.map(usize::from),
         }
     }
 }
@@ -127,6 +131,7 @@ pub async fn run(
     run: ScriptRun,
 ) -> Result<(ScriptOutcome, Spool), ScriptFailure> {
     let format = run.format;
+    let width = run.width;
     let run_started = std::time::Instant::now();
     let (outcome, spool) = retry::attempts(
         |attempt| {
@@ -135,7 +140,8 @@ pub async fn run(
                 format,
                 Box::new(spool.writer(Channel::Data)),
                 Box::new(spool.writer(Channel::Messages)),
-            );
+            )
+            .fitted_to(width);
             // The first attempt reads without taking SQLite's write lock (a report never
             // needs it); an attempt after a conflict takes it from the start, and waits
             // its turn.

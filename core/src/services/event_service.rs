@@ -110,6 +110,10 @@ pub async fn search(
     if let Some(text) = &search.starts_from {
         filter.starts_from = Some(date_time(criterion::STARTS_FROM, text, session.zone)?);
     }
+    if search.upcoming_only {
+        let now = chrono::Utc::now();
+        filter.starts_from = Some(filter.starts_from.map_or(now, |from| from.max(now)));
+    }
     if let Some(text) = &search.starts_until {
         filter.starts_until = Some(date_time(criterion::STARTS_UNTIL, text, session.zone)?);
     }

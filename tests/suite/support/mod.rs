@@ -1086,6 +1086,7 @@ impl<'a> Script<'a> {
             parameters: self.parameters,
             simulation: self.simulation,
             format: self.format,
+            width: None,
         };
         let run = crm
             .run_script(&token, request)
@@ -1129,6 +1130,7 @@ impl<'a> Script<'a> {
             format: self.format,
             limits: self.limits,
             zone: epic_events_api::formatting::Zone::of_this_machine(),
+            width: None,
         };
         let outcome = runner::run(
             &epic_events_core::handle::Core::over(connection.clone()),

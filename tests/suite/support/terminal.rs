@@ -22,8 +22,8 @@ pub struct Terminal {
     screen: Arc<Mutex<vt100::Parser>>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     reader: Option<std::thread::JoinHandle<()>>,
-    // Kept open until the end: the child's terminal.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    // Kept open until the end: the child's terminal (and resized by `resize`).
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Terminal {
@@ -87,8 +87,25 @@ impl Terminal {
             screen,
             child,
             reader: Some(reader),
-            _master: pair.master,
+            master: pair.master,
         }
+    }
+
+    /// Resizes the terminal to `columns`×`rows`, as a person dragging the window's corner:
+    /// the program is told (SIGWINCH) and the emulator's screen takes the new size.
+    pub fn resize(&mut self, columns: u16, rows: u16) {
+        self.screen.lock().unwrap().set_size(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(columns).expect("columns"),
+        );
+        self.master
+            .resize(PtySize {
+                rows,
+                cols: columns,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("the terminal resized");
     }
 
     /// Types `text` (keys included: [`UP`], [`TAB`]) without Enter.
