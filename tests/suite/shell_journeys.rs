@@ -1292,3 +1292,49 @@ async fn payments_and_signatures_are_actions_of_the_contract_screen(
 }
 
 test_on_both_backends!(payments_and_signatures_are_actions_of_the_contract_screen);
+
+/// A mistyped password is said, then asked again for the same username — not a trip back
+/// to « Accueil » to type `1` and the username again; an empty password then lets the
+/// person type another username.
+async fn a_wrong_password_is_asked_again(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let input = "1\nsales2\nmauvais-secret-1\ndemo-epic-events\n99\n2\n";
+    let output = run_shell_in(Some(&database.url), directory.path(), &[], input);
+    assert!(
+        output.stdout.contains("Connecté en tant que sales2"),
+        "{output:?}"
+    );
+    assert_eq!(
+        output.stdout.matches("\nConnexion\n").count(),
+        1,
+        "{output:?}"
+    );
+    assert!(
+        output
+            .stdout
+            .contains("Mot de passe (vide pour changer d'identifiant) : "),
+        "{output:?}"
+    );
+    assert_eq!(
+        output
+            .stdout
+            .matches("Erreur : identifiant ou mot de passe incorrect\n")
+            .count(),
+        1,
+        "{output:?}"
+    );
+
+    let input = "1\nsales2\nmauvais-secret-1\n\nsupport1\ndemo-epic-events\n99\n2\n";
+    let output = run_shell_in(Some(&database.url), directory.path(), &[], input);
+    assert!(
+        output.stdout.contains("Connecté en tant que support1"),
+        "{output:?}"
+    );
+    assert!(
+        !output.stdout.contains("Connecté en tant que sales2"),
+        "{output:?}"
+    );
+}
+
+test_on_both_backends!(a_wrong_password_is_asked_again);

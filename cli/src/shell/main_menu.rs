@@ -1,6 +1,7 @@
 //! The welcome screen, sign-in and the main menu.
 
 use super::{Answer, ApplicationError, Choice, Entry, Next, Shell};
+use epic_events_api::ErrorCode;
 use epic_events_api::vocabulary::Feature;
 
 impl Shell {
@@ -27,26 +28,39 @@ impl Shell {
         Ok(())
     }
 
+    /// Asks for a username and a password until the core accepts them: a wrong password
+    /// is said and the password asked again for the same username (an empty one to type
+    /// another username, an empty username to go back).
     pub(super) fn sign_in(&mut self) -> Result<Next, ApplicationError> {
         self.title("Connexion");
-        let login = match self.ask("Nom d'utilisateur ou adresse e-mail (vide pour revenir)")? {
-            Answer::Text(login) => login,
-            Answer::Cancel => return Ok(Next::Back),
-            Answer::Quit => return Ok(Next::Quit),
-        };
-        let password = match self.ask_secret("Mot de passe")? {
-            Answer::Text(password) => password,
-            Answer::Cancel => return Ok(Next::Back),
-            Answer::Quit => return Ok(Next::Quit),
-        };
-        // The core reads and writes this person's dates in this machine's zone.
-        let zone = epic_events_api::formatting::Zone::of_this_machine();
-        let signed_in = self.call(self.crm.sign_in(login, password, zone));
-        let (user, token) = match signed_in.map(|signed_in| (signed_in.user, signed_in.token)) {
-            Ok(signed_in) => signed_in,
-            Err(error) => {
-                self.refused(&error);
-                return Ok(Next::Back);
+        let (user, token) = 'username: loop {
+            let login = match self.ask("Nom d'utilisateur ou adresse e-mail (vide pour revenir)")? {
+                Answer::Text(login) => login,
+                Answer::Cancel => return Ok(Next::Back),
+                Answer::Quit => return Ok(Next::Quit),
+            };
+            let mut prompt = "Mot de passe";
+            loop {
+                let password = match self.ask_secret(prompt)? {
+                    Answer::Text(password) => password,
+                    Answer::Cancel if prompt == "Mot de passe" => return Ok(Next::Back),
+                    Answer::Cancel => continue 'username,
+                    Answer::Quit => return Ok(Next::Quit),
+                };
+                // The core reads and writes this person's dates in this machine's zone.
+                let zone = epic_events_api::formatting::Zone::of_this_machine();
+                match self.call(self.crm.sign_in(login.clone(), password, zone)) {
+                    Ok(signed_in) => break 'username (signed_in.user, signed_in.token),
+                    // A slip: the password again, for the same username.
+                    Err(error) if error.code == ErrorCode::WrongCredentials => {
+                        self.refused(&error);
+                        prompt = "Mot de passe (vide pour changer d'identifiant)";
+                    }
+                    Err(error) => {
+                        self.refused(&error);
+                        return Ok(Next::Back);
+                    }
+                }
             }
         };
         self.token = Some(token);
