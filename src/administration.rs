@@ -161,17 +161,38 @@ pub async fn run(
             }
             let connection = administration::recreate(url).await?;
             let scale = large_data::Scale::times(arguments.echelle);
-            let generated = large_data::generate(&connection, scale, arguments.graine).await?;
+            // At a terminal, a bar says how far it is (indicatif draws nothing elsewhere).
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent:>3} %")
+                    .expect("a valid template"),
+            );
+            let report = |progress: large_data::Progress| {
+                bar.set_length(progress.total as u64);
+                bar.set_position(progress.written as u64);
+                bar.set_message(match progress.step {
+                    "statistiques" => "Statistiques du planificateur…".to_owned(),
+                    step => format!(
+                        "{} lignes écrites sur {} ({step})",
+                        formatting::whole_number(progress.written as u64),
+                        formatting::whole_number(progress.total as u64)
+                    ),
+                });
+            };
+            let generated =
+                large_data::generate_reporting(&connection, scale, arguments.graine, &report).await;
+            bar.finish_and_clear();
+            let generated = generated?;
             connection.close().await.map_err(CoreError::from)?;
             let rows: Vec<String> = generated
                 .rows
                 .iter()
-                .map(|(what, count)| format!("{count} {what}"))
+                .map(|(what, count)| format!("{} {what}", formatting::whole_number(*count as u64)))
                 .collect();
             writeln!(
                 output,
-                "Base {url} remplie en {:.1} s : {}. Mot de passe de tous les comptes : {}.",
-                generated.seconds,
+                "Base {url} remplie en {} :\n{}.\nMot de passe de tous les comptes : {}.",
+                formatting::seconds(std::time::Duration::from_secs_f64(generated.seconds)),
                 rows.join(", "),
                 large_data::PASSWORD
             )?;

@@ -243,6 +243,15 @@ pub fn duration(length: std::time::Duration) -> String {
     }
 }
 
+/// A measured length of time in seconds, to the tenth: `12,3 s`.
+pub fn seconds(length: std::time::Duration) -> String {
+    let tenths = i64::try_from(length.as_millis() / 100).unwrap_or(i64::MAX);
+    format!(
+        "{} s",
+        decimal_number(rust_decimal::Decimal::new(tenths, 1))
+    )
+}
+
 /// A size in bytes as a person reads it: `64 Mio`, `40 Kio`, `512 octets` (whole units).
 pub fn size(bytes: u64) -> String {
     const KIBIBYTE: u64 = 1024;

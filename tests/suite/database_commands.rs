@@ -312,3 +312,69 @@ fn each_unusable_database_says_why() {
         "{output:?}"
     );
 }
+
+/// `base generer` says what it wrote with counts the French way, and at a terminal shows
+/// how far it is while it works (then clears its bar).
+async fn generation_counts_read_the_french_way(backend: crate::support::Backend) {
+    let mut database = TestDatabase::empty(backend).await;
+    let generated = database.run_binary(&["base", "generer", "--echelle", "0.02", "--oui"], "");
+    assert!(generated.success, "{generated:?}");
+    assert!(
+        generated
+            .stdout
+            .contains("2 000 clients, 6 000 contrats, 10 000 évènements"),
+        "{generated:?}"
+    );
+    let duration = says_seconds_to_the_tenth(&generated.stdout);
+    assert!(duration, "« remplie en N,N s »: {generated:?}");
+    database.reconnect().await;
+    assert_eq!(database.count(customer::Entity).await, 2_000);
+}
+
+/// Whether `text` says « remplie en N,N s » (a decimal comma, one decimal).
+fn says_seconds_to_the_tenth(text: &str) -> bool {
+    text.split("remplie en ").nth(1).is_some_and(|rest| {
+        let seconds = rest.split(" s :\n").next().unwrap_or_default();
+        seconds.split_once(',').is_some_and(|(units, tenths)| {
+            !units.is_empty()
+                && units
+                    .chars()
+                    .all(|digit| digit.is_ascii_digit() || digit == ' ')
+                && tenths.len() == 1
+                && tenths.chars().all(|digit| digit.is_ascii_digit())
+        })
+    })
+}
+
+test_on_both_backends!(generation_counts_read_the_french_way);
+
+/// At a terminal, `base generer` shows how far it is while it works, then clears the bar
+/// and says what it wrote.
+async fn generation_shows_its_progress_at_a_terminal(backend: crate::support::Backend) {
+    let database = TestDatabase::empty(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let terminal = crate::support::terminal::Terminal::start(
+            &url,
+            &path,
+            &["base", "generer", "--echelle", "0.05", "--oui"],
+            80,
+            24,
+        );
+        let working = terminal.wait_for("lignes écrites sur 45 010");
+        assert!(working.contains(" %"), "{working}");
+        let done = terminal.wait_for("Mot de passe de tous les comptes");
+        assert!(
+            !done.contains("lignes écrites"),
+            "the bar is cleared:\n{done}"
+        );
+        assert!(done.contains("5 000 clients"), "{done}");
+        assert!(terminal.finish());
+    })
+    .await
+    .unwrap();
+}
+
+test_on_both_backends!(slow: generation_shows_its_progress_at_a_terminal);

@@ -187,6 +187,7 @@ async fn insert_rows(
     table: impl sea_orm::sea_query::IntoTableRef + Clone,
     columns: &[&str],
     rows: impl Iterator<Item = Vec<SimpleExpr>>,
+    inserted: &dyn Fn(usize),
 ) -> Result<usize, DatabaseError> {
     let mut count = 0;
     let mut statement: Option<InsertStatement> = None;
@@ -205,10 +206,12 @@ async fn insert_rows(
             && let Some(full) = statement.take()
         {
             connection.execute(&full).await?;
+            inserted(ROWS_PER_STATEMENT);
         }
     }
     if let Some(rest) = statement {
         connection.execute(&rest).await?;
+        inserted(count % ROWS_PER_STATEMENT);
     }
     Ok(count)
 }
@@ -217,11 +220,33 @@ fn value(value: impl Into<sea_orm::Value>) -> SimpleExpr {
     Expr::value(value)
 }
 
+/// How far a generation is: what it is writing (« clients »…), or the planner's
+/// statistics at the end, and the rows written so far out of all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What is being written, in French (« clients »), or « statistiques ».
+    pub step: &'static str,
+    /// Rows written so far, all tables together.
+    pub written: usize,
+    /// Rows to write in all.
+    pub total: usize,
+}
+
 /// Fills the database (migrated, with no record) with `scale` rows from `seed`.
 pub async fn generate(
     connection: &DatabaseConnection,
     scale: Scale,
     seed: u64,
+) -> Result<Generated, DatabaseError> {
+    generate_reporting(connection, scale, seed, &|_| {}).await
+}
+
+/// [`generate`], telling `report` how far it is after each statement.
+pub async fn generate_reporting(
+    connection: &DatabaseConnection,
+    scale: Scale,
+    seed: u64,
+    report: &(dyn Fn(Progress) + Sync),
 ) -> Result<Generated, DatabaseError> {
     if [scale.managers, scale.sales, scale.support, scale.customers].contains(&0) {
         return Err(DatabaseError::Unexpected(sea_orm::DbErr::Custom(
@@ -229,6 +254,24 @@ pub async fn generate(
         )));
     }
     let started = Instant::now();
+    let total = scale.managers
+        + scale.sales
+        + scale.support
+        + scale.customers
+        + scale.contracts
+        + scale.events;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let step = |name: &'static str| {
+        let written = &written;
+        move |rows: usize| {
+            let so_far = written.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows;
+            report(Progress {
+                step: name,
+                written: so_far,
+                total,
+            });
+        }
+    };
     let mut random = fastrand::Rng::with_seed(seed);
     let now = crate::entities::now();
     let hash = password::hash_password(PASSWORD)
@@ -321,6 +364,7 @@ pub async fn generate(
             "search_text",
         ],
         user_rows.collect::<Vec<_>>().into_iter(),
+        &step("utilisateurs"),
     )
     .await?;
     transaction.commit().await?;
@@ -378,6 +422,7 @@ pub async fn generate(
             "search_text",
         ],
         customer_rows,
+        &step("clients"),
     )
     .await?;
     transaction.commit().await?;
@@ -432,6 +477,7 @@ pub async fn generate(
             "updated_at",
         ],
         contract_rows,
+        &step("contrats"),
     )
     .await?;
     transaction.commit().await?;
@@ -500,10 +546,16 @@ pub async fn generate(
                 "search_text",
             ],
             event_rows,
+            &step("évènements"),
         )
         .await?
     };
     transaction.commit().await?;
+    report(Progress {
+        step: "statistiques",
+        written: total,
+        total,
+    });
     analyse(connection).await?;
 
     Ok(Generated {
