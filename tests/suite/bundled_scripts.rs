@@ -35,6 +35,7 @@ async fn unpaid_contracts_per_sales_person(backend: crate::support::Backend) {
     assert_eq!(
         result.data,
         "\
+Contrats non payés, signés ou non, par commercial
 ╭──────────────┬──────────┬───────────────┬───────────────╮
 │ commercial   │ contrats │ montant total │ reste à payer │
 ├──────────────┼──────────┼───────────────┼───────────────┤
@@ -64,6 +65,46 @@ async fn unpaid_contracts_per_sales_person(backend: crate::support::Backend) {
          Léa Moreau,CTR-2026-0005,Brasserie des Quais,true,9800.00,9800.00\n"
     );
 }
+
+/// In JSON the total is a field of its own, never a row a tool would add to the others.
+async fn totals_are_not_rows_in_json(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    for script in ["impayes_par_commercial", "activite_par_commercial"] {
+        let result = Script::bundled("manager1", script)
+            .format(OutputFormat::Json)
+            .run(&database)
+            .await;
+        result.success();
+        let report: serde_json::Value = serde_json::from_str(&result.data).unwrap();
+        let rows = report["lignes"].as_array().expect("the rows");
+        assert!(!rows.is_empty(), "{report}");
+        assert!(
+            rows.iter().all(|row| row["commercial"] != "Total"),
+            "{report}"
+        );
+        assert_eq!(report["total"]["commercial"], "Total", "{report}");
+    }
+    let result = Script::bundled("manager1", "impayes_par_commercial")
+        .format(OutputFormat::Json)
+        .run(&database)
+        .await;
+    let report: serde_json::Value = serde_json::from_str(&result.data).unwrap();
+    assert_eq!(
+        report["total"],
+        serde_json::json!({
+            "commercial": "Total",
+            "contrats": 3,
+            "montant_total": "30300.00",
+            "reste_a_payer": "25050.50"
+        })
+    );
+    assert_eq!(
+        result.messages,
+        "Contrats non payés, signés ou non, par commercial\n"
+    );
+}
+
+test_on_both_backends!(totals_are_not_rows_in_json);
 
 async fn events_without_support_soonest_first(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
@@ -97,7 +138,10 @@ async fn events_without_support_soonest_first(backend: crate::support::Backend) 
             }
         ])
     );
-    assert_eq!(result.messages, "2 évènement(s) sans support.\n");
+    assert_eq!(
+        result.messages,
+        "Évènements sans support commençant à partir du 01/01/2026 00:00\n2 évènement(s) sans support.\n"
+    );
 
     for (parameters, expected) in [
         (
@@ -125,7 +169,13 @@ async fn events_without_support_soonest_first(backend: crate::support::Backend) 
         }
         let result = script.run(&database).await;
         result.success();
-        assert_eq!(result.data, expected, "{parameters:?}");
+        let from = parameters[0].1;
+        let heading = format!("Évènements sans support commençant à partir du {from}\n");
+        assert_eq!(
+            result.data,
+            format!("{heading}{expected}"),
+            "{parameters:?}"
+        );
     }
 }
 
@@ -192,6 +242,7 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
     let result = Script::bundled("sales2", "assigner_support")
         .parameter("support", "support2")
         .parameter("lieu", "Nantes")
+        .parameter("passes", "oui")
         .run(&database)
         .await;
     assert_eq!(
@@ -202,6 +253,7 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
     let result = assign()
         .parameter("support", "sales1")
         .parameter("lieu", "Nantes")
+        .parameter("passes", "oui")
         .run(&database)
         .await;
     assert_eq!(
@@ -212,6 +264,7 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
     let result = assign()
         .parameter("support", "support2")
         .parameter("lieu", "Nantes")
+        .parameter("passes", "oui")
         .simulation()
         .run(&database)
         .await;
@@ -222,6 +275,7 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
     let result = assign()
         .parameter("support", "support2")
         .parameter("lieu", "Nantes")
+        .parameter("passes", "oui")
         .parameter("attendu", "2")
         .run(&database)
         .await;
@@ -235,6 +289,7 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
     let result = assign()
         .parameter("support", "support2")
         .parameter("lieu", "Nantes")
+        .parameter("passes", "oui")
         .parameter("attendu", "1")
         .format(OutputFormat::Csv)
         .run(&database)
@@ -267,7 +322,10 @@ async fn bulk_assignment_changes_exactly_the_matching_events(backend: crate::sup
         .run(&database)
         .await;
     assert!(result.success().changes.is_empty());
-    assert_eq!(result.data, "(aucun résultat)\n");
+    assert_eq!(
+        result.data,
+        "Évènements sans support à venir (passes=oui pour les passés aussi)\n(aucun résultat)\n"
+    );
 }
 
 async fn payment_import_lowers_balances_exactly(backend: crate::support::Backend) {
@@ -429,3 +487,79 @@ test_on_both_backends!(
     bulk_assignment_changes_exactly_the_matching_events,
     payment_import_lowers_balances_exactly
 );
+
+/// The report and the bulk assignment choose the same events for the same parameters:
+/// those to come by default (both say so), the past ones too with `passes=oui`. The
+/// seminar is moved to last year, unassigned: a past event in Chantilly and one to come in
+/// Nantes remain without support.
+async fn the_report_and_the_bulk_assignment_choose_the_same_events(
+    backend: crate::support::Backend,
+) {
+    use epic_events_core::entities::event;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let seminar = support::event_id(&database, "EVT-2026-0001").await;
+    let last_year = chrono::Utc::now() - chrono::Duration::days(365);
+    event::ActiveModel {
+        id: Set(seminar),
+        start_datetime: Set(last_year),
+        end_datetime: Set(last_year + chrono::Duration::hours(8)),
+        ..Default::default()
+    }
+    .update(&database.connection)
+    .await
+    .unwrap();
+    let numbers = |data: &str| -> Vec<String> {
+        let mut found: Vec<String> = data
+            .lines()
+            .filter_map(|line| line.split(',').next())
+            .filter(|cell| cell.starts_with("EVT-"))
+            .map(str::to_owned)
+            .collect();
+        found.sort();
+        found
+    };
+    for (parameters, expected, heading) in [
+        (
+            vec![],
+            vec!["EVT-2026-0004"],
+            "Évènements sans support à venir (passes=oui pour les passés aussi)",
+        ),
+        (
+            vec![("passes", "oui")],
+            vec!["EVT-2026-0001", "EVT-2026-0004"],
+            "Évènements sans support, passés compris",
+        ),
+    ] {
+        let mut report =
+            Script::bundled("manager1", "evenements_sans_support").format(OutputFormat::Csv);
+        // `tous=oui`: no other criterion, as the report's parameters.
+        let mut assignment = Script::bundled("manager1", "assigner_support")
+            .parameter("support", "support1")
+            .parameter("tous", "oui")
+            .format(OutputFormat::Csv)
+            .simulation();
+        for (key, value) in &parameters {
+            report = report.parameter(key, *value);
+            assignment = assignment.parameter(key, *value);
+        }
+        let reported = report.run(&database).await;
+        reported.success();
+        let simulated = assignment.run(&database).await;
+        simulated.success();
+        assert_eq!(numbers(&reported.data), expected, "{parameters:?}");
+        assert_eq!(numbers(&simulated.data), expected, "{parameters:?}");
+        assert!(
+            reported.messages.starts_with(heading),
+            "{}",
+            reported.messages
+        );
+        assert!(
+            simulated.messages.starts_with(heading),
+            "{}",
+            simulated.messages
+        );
+    }
+}
+
+test_on_both_backends!(the_report_and_the_bulk_assignment_choose_the_same_events);

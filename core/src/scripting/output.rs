@@ -429,6 +429,71 @@ impl ScriptOutput {
             .map_err(|error| written_error(&error))
     }
 
+    /// Writes the list `value` with `columns` and, under it, its `total` (a map of some
+    /// of those columns): for a person and in CSV, a last row (a spreadsheet's habit); in
+    /// JSON, an object `{"lignes": […], "total": {…}}`, so that a tool summing the rows
+    /// never counts the total as one of them.
+    pub fn result_with_total(
+        &mut self,
+        value: &Dynamic,
+        columns: &[String],
+        total: &rhai::Map,
+    ) -> Result<usize, String> {
+        let Some(mut table) = Table::from_value(value, Some(columns))? else {
+            return Err("afficher : le total va avec une liste de lignes".to_owned());
+        };
+        if let Some(unknown) = total
+            .keys()
+            .find(|key| !columns.iter().any(|column| column == key.as_str()))
+        {
+            return Err(format!(
+                "afficher : le total a une colonne « {unknown} » qui n'est pas affichée"
+            ));
+        }
+        let total_row: Vec<Cell> = columns
+            .iter()
+            .map(|column| {
+                total
+                    .get(column.as_str())
+                    .map_or(Cell::Empty, Cell::from_value)
+            })
+            .collect();
+        let cells = table.cells() + columns.len();
+        let first = self.results_written == 0;
+        self.results_written += 1;
+        let written = match self.format {
+            OutputFormat::Json => {
+                let json = serde_json::json!({
+                    "lignes": table.to_json(),
+                    "total": serde_json::Value::Object(
+                        columns
+                            .iter()
+                            .cloned()
+                            .zip(total_row.iter().map(Cell::to_json))
+                            .collect(),
+                    ),
+                });
+                serde_json::to_string_pretty(&json)
+                    .map_err(std::io::Error::from)
+                    .and_then(|text| writeln!(self.data, "{}", formatting::json_escaped(text)))
+            }
+            OutputFormat::Csv => {
+                if !first {
+                    let _ = writeln!(self.data);
+                }
+                table.rows.push(total_row);
+                table.write_csv(&mut self.data, true)
+            }
+            OutputFormat::Table => {
+                table.rows.push(total_row);
+                writeln!(self.data, "{}", table.for_person(self.width))
+            }
+        };
+        written
+            .map(|()| cells)
+            .map_err(|error| written_error(&error))
+    }
+
     /// Writes one page of records of a list streamed page by page, `first` and `last`
     /// saying where the page stands, so that a long export never sits whole in memory: one
     /// CSV header, one JSON array, and a table per page for a person.

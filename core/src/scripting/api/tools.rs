@@ -62,6 +62,23 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
     function!(
         api,
         "afficher",
+        "lignes, colonnes, total",
+        "affiche une liste avec ses colonnes et, sous elle, son total (une ligne « Total » à l'écran et en CSV ; en JSON, un champ « total » à part des « lignes »)",
+        |call: NativeCallContext, value: Dynamic, columns: Array, total: Map| -> ScriptResult<()> {
+            let columns = strings(&columns, "afficher")?;
+            let context = context(&call)?;
+            let cells = context.outside_script(|| {
+                context
+                    .output()
+                    .result_with_total(&value, &columns, &total)
+                    .map_err(refusal)
+            })?;
+            context.count_work(cells)
+        },
+    );
+    function!(
+        api,
+        "afficher",
         "valeur, colonnes",
         "affiche une liste avec les colonnes choisies, dans l'ordre donné ([\"numero\", \"client\"])",
         |call: NativeCallContext, value: Dynamic, columns: Array| -> ScriptResult<()> {
