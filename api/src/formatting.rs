@@ -21,6 +21,11 @@ impl Zone {
         name.trim().trim_start_matches(':').parse().ok().map(Zone)
     }
 
+    /// `moment` as the clocks of this zone show it.
+    pub fn local(self, moment: DateTime<Utc>) -> chrono::NaiveDateTime {
+        moment.with_timezone(&self.0).naive_local()
+    }
+
     /// Its IANA name.
     pub fn name(self) -> &'static str {
         self.0.name()

@@ -142,6 +142,24 @@ pub enum OutputFormat {
     Csv,
     /// One JSON array of objects per table.
     Json,
+    /// CSV for a French spreadsheet: `;` between cells, a byte order mark, decimal
+    /// commas, dates in the session's zone (`JJ/MM/AAAA HH:MM`), `oui`/`non`, headers in
+    /// words, no internal ids.
+    SpreadsheetCsv,
+    /// An Excel workbook (`.xlsx`), a sheet per table: typed cells (amounts as numbers in
+    /// euros, dates as dates in the session's zone, `oui`/`non`), headers in words, no
+    /// internal ids.
+    Spreadsheet,
+}
+
+impl OutputFormat {
+    /// Whether its results are for a spreadsheet (French headers, no internal ids).
+    pub fn is_for_spreadsheets(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::SpreadsheetCsv | OutputFormat::Spreadsheet
+        )
+    }
 }
 
 /// Which output a piece of a run's output is for.

@@ -190,6 +190,10 @@ pub enum Format {
     Csv,
     /// JSON (montants exacts en texte, dates RFC 3339)
     Json,
+    /// CSV pour un tableur français (points-virgules, virgules décimales, dates locales, oui/non)
+    CsvTableur,
+    /// Classeur Excel .xlsx (montants en euros, dates, oui/non), avec --sortie ou redirigé
+    Tableur,
 }
 
 /// Options of `executer`.
@@ -203,7 +207,7 @@ pub struct ScriptArguments {
     #[arg(long)]
     pub simulation: bool,
 
-    /// Format des résultats : table (tableaux lisibles, par défaut), csv (virgules, montants exacts avec un point, dates RFC 3339) ou json (montants exacts en texte, dates RFC 3339)
+    /// Format des résultats : table (tableaux lisibles, par défaut), csv (virgules, montants exacts avec un point, dates RFC 3339), json (montants exacts en texte, dates RFC 3339), csv-tableur (pour un tableur français : points-virgules, virgules décimales, dates locales, oui/non, sans numéros internes) ou tableur (classeur Excel .xlsx : montants en euros, dates, oui/non, sans numéros internes)
     #[arg(
         long,
         value_enum,
@@ -213,6 +217,10 @@ pub struct ScriptArguments {
         hide_default_value = true
     )]
     pub format: Format,
+
+    /// Écrire les résultats dans ce fichier plutôt que sur la sortie standard (remplacé s'il existe)
+    #[arg(long, value_name = "FICHIER")]
+    pub sortie: Option<std::path::PathBuf>,
 
     /// Paramètres du script, lisibles dans parametres.clé ; un fichier donné ainsi peut être lu par lire_csv
     #[arg(value_name = "CLÉ=VALEUR", value_parser = parse_parameter, help_heading = "Arguments")]

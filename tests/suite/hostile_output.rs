@@ -46,7 +46,12 @@ async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Ba
         .await
         .unwrap();
 
-    for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json] {
+    for format in [
+        OutputFormat::Table,
+        OutputFormat::Csv,
+        OutputFormat::SpreadsheetCsv,
+        OutputFormat::Json,
+    ] {
         let run = Script::new(
             "sales2",
             format!("print(client({durand}).entreprise); mes_clients()"),
@@ -82,7 +87,13 @@ async fn stored_hostile_text_never_reaches_an_output(backend: crate::support::Ba
                     "{parsed}"
                 );
             }
+            OutputFormat::SpreadsheetCsv => {
+                assert!(run.data.contains("'=HYPERLINK"), "{}", run.data);
+                assert!(!run.data.contains(";=HYPERLINK"), "{}", run.data);
+            }
             OutputFormat::Table => assert!(run.data.contains("Maison �]0;piège� �31m �dnaruD")),
+            // A workbook's bytes are not text: checked by `exports_open_in_a_french_spreadsheet`.
+            OutputFormat::Spreadsheet => {}
         }
     }
 

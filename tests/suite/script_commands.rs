@@ -65,6 +65,8 @@ async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
         "--simulation",
         "support=support1",
         "tous=oui",
+        // The past events too: what is chosen does not depend on today's date.
+        "passes=oui",
         "--format",
         "csv",
     ]);
@@ -86,6 +88,8 @@ async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
         &assign,
         "support=support1",
         "tous=oui",
+        // The past events too: what is chosen does not depend on today's date.
+        "passes=oui",
         "attendu=3",
     ]);
     assert_eq!(mismatch.code, Some(1), "{mismatch:?}");
@@ -100,6 +104,8 @@ async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
         &assign,
         "support=support1",
         "tous=oui",
+        // The past events too: what is chosen does not depend on today's date.
+        "passes=oui",
         "attendu=2",
         "--format",
         "json",
@@ -110,7 +116,7 @@ async fn scripts_run_as_the_signed_in_user(backend: crate::support::Backend) {
     assert_eq!(assigned[0]["support"], "Inès Fontaine");
     assert_eq!(
         done.stderr,
-        "Enregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n"
+        "Évènements sans support, passés compris\nEnregistré :\n- modifié 2 évènements : EVT-2026-0001, EVT-2026-0004\n"
     );
     assert!(
         event_supports(&database)
@@ -234,3 +240,88 @@ async fn a_closed_pipe_ends_a_script_normally(backend: crate::support::Backend) 
 }
 
 test_on_both_backends!(a_closed_pipe_ends_a_script_normally);
+
+/// `--format tableur` writes an Excel workbook with typed cells — amounts as numbers in
+/// euros, dates as dates in the person's zone, `oui`/`non` —, French headers and no
+/// internal id; `--format csv-tableur` the same for a French spreadsheet's CSV (`;`, a byte
+/// order mark, decimal commas, local dates). A workbook is refused at a terminal.
+async fn exports_open_in_a_french_spreadsheet(backend: crate::support::Backend) {
+    use calamine::{Data, DataType, Reader};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "manager1"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    let script = directory.path().join("export.rhai");
+    std::fs::write(&script, "exporter_contrats();").unwrap();
+    let script = script.display().to_string();
+    let workbook_path = directory.path().join("contrats.xlsx");
+    let written = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[
+            "executer",
+            &script,
+            "--format",
+            "tableur",
+            "--sortie",
+            &workbook_path.display().to_string(),
+        ],
+        "",
+    );
+    assert!(written.success, "{written:?}");
+    assert!(written.stdout.is_empty(), "{written:?}");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&workbook_path).unwrap();
+    let sheet = workbook.worksheet_range("Résultat 1").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let headers: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert!(headers.contains(&"Numéro".to_owned()), "{headers:?}");
+    assert!(headers.contains(&"Reste à payer".to_owned()), "{headers:?}");
+    assert!(
+        !headers
+            .iter()
+            .any(|header| header == "Id" || header.ends_with(" id")),
+        "no internal id: {headers:?}"
+    );
+    assert_eq!(rows.len(), 7, "a header and six contracts");
+    let column = |name: &str| headers.iter().position(|header| header == name).unwrap();
+    let second = rows
+        .iter()
+        .find(|row| row[column("Numéro")] == Data::String("CTR-2026-0002".into()))
+        .unwrap();
+    assert_eq!(second[column("Reste à payer")], Data::Float(3250.5));
+    assert_eq!(second[column("Signé")], Data::String("oui".into()));
+    let created = &second[column("Créé le")];
+    assert!(created.is_datetime(), "{created:?}");
+
+    let csv = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["executer", &script, "--format", "csv-tableur"],
+        "",
+    );
+    assert!(csv.success, "{csv:?}");
+    assert!(csv.stdout.starts_with('\u{feff}'), "{:?}", csv.stdout);
+    let header = csv.stdout.lines().next().unwrap();
+    assert!(header.contains(";Reste à payer;"), "{header}");
+    assert!(!header.contains("id"), "{header}");
+    let line = csv
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("CTR-2026-0002;"))
+        .unwrap();
+    assert!(line.contains(";3250,50;"), "{line}");
+    assert!(line.contains(";oui;"), "{line}");
+    // Dates in the person's zone (the tests' programs run in UTC), the French way.
+    assert!(
+        line.split(';')
+            .any(|cell| cell.len() == 16 && cell.as_bytes()[2] == b'/'),
+        "{line}"
+    );
+}
+
+test_on_both_backends!(exports_open_in_a_french_spreadsheet);

@@ -1338,3 +1338,40 @@ async fn a_wrong_password_is_asked_again(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(a_wrong_password_is_asked_again);
+
+/// « Exporter … vers un tableur » in a menu asks for a file name and writes every record
+/// there as a workbook; a file already there is replaced only once confirmed.
+async fn menus_export_to_a_workbook(backend: crate::support::Backend) {
+    use calamine::Reader;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let lines = signed_in(
+        "manager1",
+        &["3", "10", "contrats", "10", "contrats.xlsx", "non", "", "0"],
+    );
+    let input = lines.join("\n") + "\n";
+    let output = run_shell_in(Some(&database.url), directory.path(), &[], &input);
+    assert!(output.success, "{output:?}");
+    assert_eq!(
+        output
+            .stdout
+            .matches("Classeur enregistré : contrats.xlsx (")
+            .count(),
+        1,
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(
+            "« contrats.xlsx » existe déjà : le remplacer ? Tapez « oui » pour confirmer"
+        ),
+        "{}",
+        output.stdout
+    );
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(directory.path().join("contrats.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("Résultat 1").unwrap();
+    assert_eq!(sheet.rows().count(), 7, "a header and six contracts");
+}
+
+test_on_both_backends!(menus_export_to_a_workbook);

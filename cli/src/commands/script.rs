@@ -19,6 +19,8 @@ fn output_format(format: Format) -> OutputFormat {
         Format::Table => OutputFormat::Table,
         Format::Csv => OutputFormat::Csv,
         Format::Json => OutputFormat::Json,
+        Format::CsvTableur => OutputFormat::SpreadsheetCsv,
+        Format::Tableur => OutputFormat::Spreadsheet,
     }
 }
 
@@ -95,6 +97,15 @@ pub async fn execute(
             "impossible de lire le script « {} »",
             arguments.fichier.display()
         )))?;
+    // A workbook is a file's bytes, never a terminal's.
+    if arguments.format == Format::Tableur
+        && arguments.sortie.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(ApplicationError::Cancelled(
+            "le format tableur écrit un classeur .xlsx : donnez --sortie FICHIER.xlsx, ou redirigez la sortie vers un fichier".to_owned(),
+        ));
+    }
     // The core checks the session when the run starts: one reading of the user.
     let token = stored_token(store)?;
     let request = ScriptRequest {
@@ -113,7 +124,21 @@ pub async fn execute(
     };
     let run = crm.run_script(&token, request).await?;
     let outcome = run.result.map_err(ApplicationError::Script)?;
-    write_output(run.output, &mut std::io::stdout(), &mut std::io::stderr()).await?;
+    match &arguments.sortie {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(ApplicationError::file(format!(
+                "impossible d'écrire « {} »",
+                path.display()
+            )))?;
+            let mut file = std::io::BufWriter::new(file);
+            write_output(run.output, &mut file, &mut std::io::stderr()).await?;
+            file.flush().map_err(ApplicationError::file(format!(
+                "impossible d'écrire « {} »",
+                path.display()
+            )))?;
+        }
+        None => write_output(run.output, &mut std::io::stdout(), &mut std::io::stderr()).await?,
+    }
     if let Some(summary) = outcome.summary() {
         writeln!(crate::terminal::stderr(), "{summary}")?;
     }

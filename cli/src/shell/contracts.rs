@@ -8,7 +8,7 @@ use super::{
     ALL, Answer, ApplicationError, CREATE, CREATE_EVENT, Choice, DELETE, Deletion, Entry,
     FOURTH_LIST, FormField, MINE, MODIFY, Next, Noun, PAGE_SIZE, RECORD_PAYMENT, SEARCH,
     SHOW_BY_NUMBER, SIGN, Shell, THIRD_LIST, render,
-    widgets::{ALL_UNPAID, ALL_UNSIGNED},
+    widgets::{ALL_UNPAID, ALL_UNSIGNED, EXPORT},
 };
 use crate::paging::{Page, PageRequest};
 use epic_events_api::catalogue::contract::{ContractChanges, ContractField, NewContract};
@@ -99,6 +99,11 @@ impl Shell {
                     "Tous les contrats non payés",
                     session.allows(Feature::UnpaidContracts),
                 ),
+                Entry::when(
+                    EXPORT,
+                    "Exporter tous les contrats vers un tableur (.xlsx)",
+                    session.allows(Feature::Contracts),
+                ),
             ];
             let next = match self.choose("Gestion des contrats", &entries, Some("Retour"))? {
                 Choice::Entry(
@@ -147,6 +152,7 @@ impl Shell {
                     Some(Err(next)) => next,
                     None => Next::Back,
                 },
+                Choice::Entry(EXPORT) => self.export("exporter_contrats", "contrats.xlsx")?,
                 Choice::Entry(_) => self.create_contract()?,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,

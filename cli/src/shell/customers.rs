@@ -4,7 +4,7 @@ use super::Session;
 use super::related::Related;
 use super::{
     ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MINE,
-    MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
+    MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render, widgets::EXPORT,
 };
 use crate::paging::{Page, PageRequest};
 use epic_events_api::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
@@ -60,6 +60,11 @@ impl Shell {
                     "Créer un client",
                     session.allows(Feature::CreateCustomer),
                 ),
+                Entry::when(
+                    EXPORT,
+                    "Exporter tous les clients vers un tableur (.xlsx)",
+                    session.allows(Feature::Customers),
+                ),
             ];
             let next = match self.choose("Gestion des clients", &entries, Some("Retour"))? {
                 Choice::Entry(ALL) => self.customer_list("Tous les clients", CustomerList::All)?,
@@ -85,6 +90,7 @@ impl Shell {
                     Some(Err(next)) => next,
                     None => Next::Back,
                 },
+                Choice::Entry(EXPORT) => self.export("exporter_clients", "clients.xlsx")?,
                 Choice::Entry(_) => self.create_customer()?,
                 Choice::Back => return Ok(Next::Back),
                 Choice::Quit => Next::Quit,

@@ -3,7 +3,7 @@
 
 use super::Session;
 use super::related::Related;
-use super::widgets::Switch;
+use super::widgets::{EXPORT, Switch};
 use super::{
     ALL, Answer, ApplicationError, Choice, Entry, MINE, MODIFY, Next, Noun, SEARCH, SHOW_BY_NUMBER,
     Shell, THIRD_LIST, render,
@@ -71,6 +71,11 @@ impl Shell {
                     "Afficher un évènement (par son numéro)",
                     session.allows(Feature::Events),
                 ),
+                Entry::when(
+                    EXPORT,
+                    "Exporter tous les évènements vers un tableur (.xlsx)",
+                    session.allows(Feature::Events),
+                ),
             ];
             let next = match self.choose("Gestion des évènements", &entries, Some("Retour"))? {
                 Choice::Entry(number @ (ALL | MINE | THIRD_LIST)) => {
@@ -82,6 +87,7 @@ impl Shell {
                     self.event_list(title, which)?
                 }
                 Choice::Entry(SEARCH) => self.search_events()?,
+                Choice::Entry(EXPORT) => self.export("exporter_evenements", "evenements.xlsx")?,
                 Choice::Entry(_) => match self.ask_reference(
                     "un évènement",
                     Some((NumberedKind::Event.start(), &|shell, session, number| {

@@ -10,6 +10,7 @@ mod console;
 mod contracts;
 mod customers;
 mod events;
+mod export;
 mod main_menu;
 mod related;
 mod render;

@@ -186,6 +186,8 @@ pub(super) const FOURTH_LIST: u32 = 4;
 pub(super) const SEARCH: u32 = 5;
 pub(super) const SHOW_BY_NUMBER: u32 = 6;
 pub(super) const CREATE: u32 = 7;
+/// « Exporter vers un tableur », in the menus of a record type.
+pub(super) const EXPORT: u32 = 10;
 /// Management's lists of every contract to sign, every contract to be paid.
 pub(super) const ALL_UNSIGNED: u32 = 8;
 pub(super) const ALL_UNPAID: u32 = 9;

@@ -72,6 +72,19 @@ impl Cell {
         }
     }
 
+    /// A cell of CSV for a French spreadsheet: decimal commas, dates in the run's zone,
+    /// `oui`/`non`, text made safe.
+    fn for_spreadsheet_csv(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => formatting::spreadsheet_safe(text).into_owned(),
+            Cell::Integer(integer) => integer.to_string(),
+            Cell::Decimal(decimal) => decimal.to_string().replace('.', ","),
+            Cell::Boolean(boolean) => formatting::yes_no(*boolean).to_owned(),
+            Cell::Date(date) => formatting::date_time_in(*date, super::zone::current()),
+        }
+    }
+
     /// A CSV cell: as for tools, text made safe for a spreadsheet.
     fn for_csv(&self) -> String {
         match self {
@@ -287,6 +300,44 @@ impl Table {
         writer.flush()
     }
 
+    /// The columns a spreadsheet shows: all but internal ids (`id`, `…_id`).
+    fn spreadsheet_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|index| {
+                let column = &self.columns[*index];
+                column != "id" && !column.ends_with("_id")
+            })
+            .collect()
+    }
+
+    /// The header of a spreadsheet's column: in words, capitalised.
+    fn spreadsheet_header(&self, index: usize) -> String {
+        formatting::capitalised(&column_header(&self.columns[index]))
+    }
+
+    fn write_spreadsheet_csv(
+        &self,
+        output: &mut dyn Write,
+        with_header: bool,
+    ) -> std::io::Result<()> {
+        let kept = self.spreadsheet_columns();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(output);
+        if with_header {
+            writer.write_record(kept.iter().map(|index| {
+                formatting::spreadsheet_safe(&self.spreadsheet_header(*index)).into_owned()
+            }))?;
+        }
+        for row in &self.rows {
+            writer.write_record(kept.iter().map(|index| row[*index].for_spreadsheet_csv()))?;
+        }
+        writer.flush()
+    }
+
     fn json_objects(&self) -> impl Iterator<Item = serde_json::Value> + '_ {
         self.rows.iter().map(|row| {
             serde_json::Value::Object(
@@ -333,6 +384,11 @@ pub struct ScriptOutput {
     format: OutputFormat,
     /// The terminal's width tables and cards are fitted to, if they are read at one.
     width: Option<usize>,
+    /// The workbook being written (`OutputFormat::Spreadsheet`), written out at the end;
+    /// boxed, so that an output (held by the run's futures) stays small.
+    book: Option<Box<Book>>,
+    /// Whether CSV for a spreadsheet has begun with its byte order mark.
+    marked: bool,
     data: Box<dyn Write + Send>,
     messages: Box<dyn Write + Send>,
     results_written: usize,
@@ -348,11 +404,16 @@ impl ScriptOutput {
     ) -> Self {
         let data: Box<dyn Write + Send> = match format {
             OutputFormat::Table => Box::new(Terminal::new(data)),
-            OutputFormat::Csv | OutputFormat::Json => data,
+            OutputFormat::Csv
+            | OutputFormat::Json
+            | OutputFormat::SpreadsheetCsv
+            | OutputFormat::Spreadsheet => data,
         };
         Self {
             format,
             width: None,
+            book: None,
+            marked: false,
             data,
             messages: Box::new(Terminal::new(messages)),
             results_written: 0,
@@ -370,7 +431,10 @@ impl ScriptOutput {
         let text = formatting::neutralise_control_characters(text);
         match self.format {
             OutputFormat::Table => writeln!(self.data, "{text}"),
-            OutputFormat::Csv | OutputFormat::Json => writeln!(self.messages, "{text}"),
+            OutputFormat::Csv
+            | OutputFormat::Json
+            | OutputFormat::SpreadsheetCsv
+            | OutputFormat::Spreadsheet => writeln!(self.messages, "{text}"),
         }
     }
 
@@ -413,6 +477,13 @@ impl ScriptOutput {
                     rows: vec![vec![Cell::from_value(value)]],
                 });
                 table.write_csv(&mut self.data, true)
+            }
+            (format @ (OutputFormat::SpreadsheetCsv | OutputFormat::Spreadsheet), table) => {
+                let table = table.unwrap_or_else(|| Table {
+                    columns: vec!["valeur".to_owned()],
+                    rows: vec![vec![Cell::from_value(value)]],
+                });
+                self.for_spreadsheet(format, &table, true, !first)
             }
             (OutputFormat::Json, table) => {
                 let json = match table {
@@ -488,6 +559,10 @@ impl ScriptOutput {
                 table.rows.push(total_row);
                 writeln!(self.data, "{}", table.for_person(self.width))
             }
+            format @ (OutputFormat::SpreadsheetCsv | OutputFormat::Spreadsheet) => {
+                table.rows.push(total_row);
+                self.for_spreadsheet(format, &table, true, !first)
+            }
         };
         written
             .map(|()| cells)
@@ -527,6 +602,10 @@ impl ScriptOutput {
                 }
                 table.write_csv(&mut self.data, first)
             }
+            format @ (OutputFormat::SpreadsheetCsv | OutputFormat::Spreadsheet) => {
+                let after_another = first && self.results_written > 0;
+                self.for_spreadsheet(format, &table, first, after_another)
+            }
             OutputFormat::Json => {
                 let mut text = String::new();
                 for (index, object) in table.json_objects().enumerate() {
@@ -551,10 +630,170 @@ impl ScriptOutput {
         (self.format, self.data, self.messages)
     }
 
-    /// Flushes both outputs.
+    /// Writes `table` for a spreadsheet: in CSV after the byte order mark (once), an
+    /// empty line between tables (`after_another`); in a workbook, on a new sheet when
+    /// `starting` (else on the sheet begun).
+    fn for_spreadsheet(
+        &mut self,
+        format: OutputFormat,
+        table: &Table,
+        starting: bool,
+        after_another: bool,
+    ) -> std::io::Result<()> {
+        if format == OutputFormat::Spreadsheet {
+            let book = self.book.get_or_insert_with(|| Box::new(Book::new()));
+            if starting {
+                book.start_sheet(table).map_err(std::io::Error::other)?;
+            }
+            return book.append(table).map_err(std::io::Error::other);
+        }
+        if !self.marked {
+            self.data.write_all("\u{feff}".as_bytes())?;
+            self.marked = true;
+        }
+        if after_another {
+            writeln!(self.data)?;
+        }
+        table.write_spreadsheet_csv(&mut self.data, starting)
+    }
+
+    /// Flushes both outputs; a workbook is written whole, once, at the first flush after
+    /// its last table (the run's end).
     pub fn flush(&mut self) -> std::io::Result<()> {
+        if self.format == OutputFormat::Spreadsheet {
+            let book = self.book.take().unwrap_or_else(|| Box::new(Book::new()));
+            let bytes = book.into_bytes().map_err(std::io::Error::other)?;
+            self.data.write_all(&bytes)?;
+            // Written: a later flush writes nothing more.
+            self.format = OutputFormat::SpreadsheetCsv;
+            self.marked = true;
+        }
         self.data.flush()?;
         self.messages.flush()
+    }
+}
+
+/// An Excel workbook being written: a sheet per table, rows written in order to temporary
+/// files (rust_xlsxwriter's constant memory), so that a large export never sits whole in
+/// memory before the end.
+struct Book {
+    workbook: rust_xlsxwriter::Workbook,
+    sheets: usize,
+    /// The columns of the sheet begun (indexes in its table) and its next row.
+    columns: Vec<usize>,
+    next_row: u32,
+    header: rust_xlsxwriter::Format,
+    money: rust_xlsxwriter::Format,
+    moment: rust_xlsxwriter::Format,
+}
+
+/// Rows a sheet holds at most (Excel's limit); a longer table goes on to another sheet.
+const SHEET_ROWS: u32 = 1_048_576;
+
+impl Book {
+    fn new() -> Self {
+        use rust_xlsxwriter::Format;
+        Self {
+            workbook: rust_xlsxwriter::Workbook::new(),
+            sheets: 0,
+            columns: Vec::new(),
+            next_row: 0,
+            header: Format::new().set_bold(),
+            // Excel stores formats in its own (English) notation and shows them the way
+            // of the reader's locale: `12 000,00 €` in French.
+            money: Format::new().set_num_format("#,##0.00\\ \"€\""),
+            moment: Format::new().set_num_format("dd/mm/yyyy\\ hh:mm"),
+        }
+    }
+
+    /// Begins a sheet for `table`: its headers in words, in bold, on the first row.
+    fn start_sheet(&mut self, table: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
+        self.sheets += 1;
+        self.columns = table.spreadsheet_columns();
+        let name = format!("Résultat {}", self.sheets);
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name(name)?;
+        for (position, index) in self.columns.iter().enumerate() {
+            let header = table.spreadsheet_header(*index);
+            let column = position as u16;
+            let width = match table.rows.first().map(|row| &row[*index]) {
+                Some(Cell::Date(_)) => 17.0,
+                Some(Cell::Decimal(_)) => 15.0,
+                _ => (header.chars().count() as f64 + 4.0).max(12.0),
+            };
+            sheet.set_column_width(column, width)?;
+            sheet.write_string_with_format(0, column, header, &self.header)?;
+        }
+        self.next_row = 1;
+        Ok(())
+    }
+
+    /// Writes the rows of `table` on the sheet begun, typed: numbers, amounts in euros,
+    /// dates in the run's zone, `oui`/`non`, text.
+    fn append(&mut self, table: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
+        if self.sheets == 0 {
+            self.start_sheet(table)?;
+        }
+        let zone = super::zone::current();
+        for row in &table.rows {
+            if self.next_row == SHEET_ROWS {
+                self.start_sheet(table)?;
+            }
+            let index = self.sheets - 1;
+            let sheet = self.workbook.worksheet_from_index(index)?;
+            for (position, column) in self.columns.iter().enumerate() {
+                let column_number = position as u16;
+                let row_number = self.next_row;
+                match &row[*column] {
+                    Cell::Empty => {}
+                    // Read by a person: nothing that hides or reorders text.
+                    Cell::Text(text) => {
+                        let text = formatting::neutralise_control_characters(text);
+                        sheet.write_string(row_number, column_number, text.as_ref())?;
+                    }
+                    Cell::Integer(integer) => {
+                        sheet.write_number(row_number, column_number, *integer as f64)?;
+                    }
+                    // A spreadsheet's numbers are binary; the amount's shortest decimal
+                    // form is what it shows, the same as the exact one to the cent.
+                    Cell::Decimal(amount) => {
+                        let number =
+                            rust_decimal::prelude::ToPrimitive::to_f64(amount).unwrap_or_default();
+                        sheet.write_number_with_format(
+                            row_number,
+                            column_number,
+                            number,
+                            &self.money,
+                        )?;
+                    }
+                    Cell::Boolean(value) => {
+                        sheet.write_string(
+                            row_number,
+                            column_number,
+                            formatting::yes_no(*value),
+                        )?;
+                    }
+                    Cell::Date(moment) => {
+                        sheet.write_datetime_with_format(
+                            row_number,
+                            column_number,
+                            zone.local(*moment),
+                            &self.moment,
+                        )?;
+                    }
+                }
+            }
+            self.next_row += 1;
+        }
+        Ok(())
+    }
+
+    /// The workbook's file (an empty sheet if no table was written).
+    fn into_bytes(mut self: Box<Self>) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        if self.sheets == 0 {
+            self.workbook.add_worksheet().set_name("Résultat")?;
+        }
+        self.workbook.save_to_buffer()
     }
 }
 
