@@ -153,9 +153,17 @@ async fn run(command: Command, configuration: &Configuration) -> Result<(), Appl
             let crm = local_core::local_crm(configuration)?;
             commands::script::execute(&arguments, &store, crm.as_ref()).await
         }
-        Command::Aide => {
+        Command::Aide(arguments) => {
             let crm = local_core::local_crm_without_sessions(configuration)?;
-            commands::script::help(crm.as_ref(), &mut output).await
+            match &arguments.nom {
+                Some(name) => {
+                    let functions = crm.script_functions().await?;
+                    let help = commands::script::function_help(&functions, name)
+                        .map_err(ApplicationError::Cancelled)?;
+                    write!(output, "{help}").map_err(ApplicationError::from)
+                }
+                None => commands::script::help(crm.as_ref(), &mut output).await,
+            }
         }
         Command::Demo(_) => unreachable!("the shell runs outside the runtime"),
         Command::Base(database_command) => {

@@ -82,9 +82,9 @@ pub enum Command {
     /// Exécuter un script rhai avec votre session (une seule transaction : tout ou rien)
     #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Executer(ScriptArguments),
-    /// Lister les fonctions des scripts, avec leur description
+    /// Lister les fonctions des scripts, avec leur description, ou détailler l'une d'elles
     #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
-    Aide,
+    Aide(HelpArguments),
     /// Ouvrir le shell sur la base de démonstration epic_events_demo.db (créée au premier lancement)
     #[command(help_template = COMMAND_TEMPLATE, next_help_heading = "Options")]
     Demo(DemoArguments),
@@ -194,6 +194,14 @@ pub enum Format {
     CsvTableur,
     /// Classeur Excel .xlsx (montants en euros, dates, oui/non), avec --sortie ou redirigé
     Tableur,
+}
+
+/// Options of `aide`.
+#[derive(Debug, Args)]
+pub struct HelpArguments {
+    /// La fonction à détailler (creer_client) ; sans nom, toutes
+    #[arg(value_name = "NOM", help_heading = "Arguments")]
+    pub nom: Option<String>,
 }
 
 /// Options of `executer`.

@@ -601,7 +601,7 @@ async fn typed_commands_say_nothing_was_saved_only_after_a_change(
         &signed_in(
             "sales2",
             &[
-                "aide",
+                "aide fonctions",
                 "client(999)",
                 r#"modifier_client(1, #{prenom: "Zoé"}); throw "arrêt voulu""#,
             ],
@@ -612,7 +612,7 @@ async fn typed_commands_say_nothing_was_saved_only_after_a_change(
         screen.contains("Erreur : client n°999 introuvable (ligne 1)\n"),
         "{screen}"
     );
-    // `aide` explains the menus and keys first, then the script functions.
+    // `aide fonctions` explains the menus and keys first, then the script functions.
     let help = &screen[screen.find("Aide du shell\n").expect("the shell's help")..];
     assert!(
         help.find("Les menus").unwrap() < help.find("Les touches").unwrap()
@@ -1375,3 +1375,78 @@ async fn menus_export_to_a_workbook(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(menus_export_to_a_workbook);
+
+/// Help in context: `aide`, `?` or `help` on a screen explains that screen's entries and
+/// keys, then points to `aide fonctions` and `aide NOM`; `aide NOM` details a function (or
+/// says which was meant); « q » goes back; `epic-events aide NOM` does the same outside.
+async fn help_is_about_the_screen_at_hand(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "2",
+                "?",
+                "help creer_client",
+                "aide(\"mes_clients\")",
+                "2",
+                "aide",
+                "q",
+                "q",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let clients = &screen[screen
+        .find("Aide — Gestion des clients\n")
+        .expect("the help of the customers' menu")..];
+    assert!(
+        clients.contains("      5  Rechercher un client\n"),
+        "{clients}"
+    );
+    assert!(clients.contains("      0  Retour\n"), "{clients}");
+    assert!(clients.contains("« aide fonctions »"), "{clients}");
+    assert!(clients.contains("« aide NOM »"), "{clients}");
+    assert!(
+        screen.contains("creer_client(#{prenom, nom, email, telephone, entreprise})\n    "),
+        "{screen}"
+    );
+    assert!(screen.contains("mes_clients()\n    "), "{screen}");
+    let list = &screen[screen
+        .find("Aide — Que faire ?")
+        .expect("the help of a list")..];
+    assert!(list.contains("ouvre la ligne"), "{list}");
+    // « q » twice: from the list back to the menu, from the menu back to the main menu.
+    assert_eq!(screen.matches("\nMenu principal — ").count(), 2, "{screen}");
+    assert!(!screen.contains("Erreur"), "{screen}");
+
+    let output = run_binary_in(
+        Some(&database.url),
+        tempfile::tempdir().unwrap().path(),
+        &["aide", "creer_client"],
+        "",
+    );
+    assert!(output.success, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .starts_with("creer_client(#{prenom, nom, email, telephone, entreprise})\n    "),
+        "{output:?}"
+    );
+    let output = run_binary_in(
+        Some(&database.url),
+        tempfile::tempdir().unwrap().path(),
+        &["aide", "creer_clien"],
+        "",
+    );
+    assert_eq!(output.code, Some(1), "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("aucune fonction « creer_clien » ; vouliez-vous dire creer_client ?"),
+        "{output:?}"
+    );
+}
+
+test_on_both_backends!(help_is_about_the_screen_at_hand);

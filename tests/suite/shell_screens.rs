@@ -465,3 +465,33 @@ async fn reports_fit_the_terminal(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(reports_fit_the_terminal);
+
+/// Tab with several names that match: what they share is completed, a second Tab lists
+/// them all (as bash does), instead of cycling through them unseen.
+async fn tab_lists_the_names_that_match(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let url = database.url.clone();
+    let path = directory.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut terminal = Terminal::start(&url, &path, &[], 80, 24);
+        sign_in(&mut terminal, "sales2");
+        terminal.keys("mes_co");
+        terminal.keys(TAB);
+        terminal.wait_until(
+            |_| terminal.cursor_row().ends_with("mes_contrats"),
+            "what the names share completed",
+        );
+        terminal.keys(TAB);
+        let listed = terminal.wait_for("mes_contrats_non_signes");
+        assert!(listed.contains("mes_contrats_non_payes"), "{listed}");
+        terminal.keys("\u{15}");
+        terminal.keys("\u{4}");
+        terminal.wait_for("Au revoir.");
+        terminal.finish();
+    })
+    .await
+    .unwrap();
+}
+
+test_on_both_backends!(tab_lists_the_names_that_match);

@@ -145,6 +145,39 @@ pub async fn execute(
     Ok(())
 }
 
+/// How to call the function `name` (each of its forms) and what it does; why not, with
+/// the nearest name, when there is no such function.
+pub fn function_help(
+    functions: &[epic_events_api::scripts::ScriptFunction],
+    name: &str,
+) -> Result<String, String> {
+    let name = name
+        .trim()
+        .trim_matches(|character| matches!(character, '"' | '(' | ')'));
+    let forms: Vec<_> = functions
+        .iter()
+        .filter(|function| function.name == name)
+        .collect();
+    if forms.is_empty() {
+        let nearest = functions
+            .iter()
+            .map(|function| function.name.as_str())
+            .min_by_key(|candidate| strsim::damerau_levenshtein(candidate, name))
+            .filter(|candidate| strsim::damerau_levenshtein(candidate, name) <= name.len() / 3 + 1);
+        return Err(match nearest {
+            Some(nearest) => format!(
+                "aucune fonction « {name} » ; vouliez-vous dire {nearest} ? (« aide » les liste toutes)"
+            ),
+            None => format!("aucune fonction « {name} » (« aide » les liste toutes)"),
+        });
+    }
+    let mut text = String::new();
+    for form in forms {
+        text.push_str(&format!("{}\n    {}\n", form.signature, form.description));
+    }
+    Ok(text)
+}
+
 /// Prints the script functions with their descriptions.
 pub async fn help(crm: &dyn Crm, output: &mut dyn Write) -> Result<(), ApplicationError> {
     write!(output, "{}", crm.script_help().await?)?;

@@ -76,6 +76,9 @@ struct TerminalConsole {
 impl TerminalConsole {
     fn new(helper: ShellHelper) -> io::Result<Self> {
         let config = Config::builder()
+            // Tab completes what is common to the names that match; a second Tab lists
+            // them (as bash), rather than cycling through them one by one.
+            .completion_type(rustyline::CompletionType::List)
             .auto_add_history(false)
             .history_ignore_dups(true)
             .map_err(io::Error::other)?

@@ -92,6 +92,8 @@ struct Shell {
     token: Option<SessionToken>,
     /// Where the command histories are kept.
     histories: std::path::PathBuf,
+    /// The script functions, as the core lists them: what `aide NOM` details.
+    functions: Vec<epic_events_api::scripts::ScriptFunction>,
     /// The user asked to leave (end of input) while waiting for the database.
     leaving: bool,
     /// A person at a terminal (not piped input): messages and errors go to standard
@@ -125,6 +127,7 @@ pub fn run(
         at_terminal: std::io::stdout().is_terminal(),
         token: None,
         histories: histories.to_owned(),
+        functions,
         leaving: false,
         interactive,
         errors_shown: 0,

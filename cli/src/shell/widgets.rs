@@ -118,7 +118,7 @@ fn not_a_command(
     entries: &[(&str, u32)],
     recognise: impl FnOnce(&str) -> Recognised,
 ) -> Option<String> {
-    if matches!(line, "aide" | "aide()" | "quitter" | "quitter()") {
+    if matches!(line, "quitter" | "quitter()") {
         return None;
     }
     let nearest = match recognise(line) {
@@ -375,6 +375,53 @@ impl Shell {
             };
             if line.is_empty() {
                 continue;
+            }
+            if let Some(request) = super::typed_commands::HelpRequest::of(&line) {
+                let mut shown: Vec<(String, String)> = Vec::new();
+                let rows: Vec<u32> = entries
+                    .iter()
+                    .filter(|entry| matches!(entry.state, EntryState::Unlisted))
+                    .map(|entry| entry.number)
+                    .collect();
+                match (rows.first(), rows.last()) {
+                    (Some(first), Some(last)) if first != last => shown.push((
+                        format!("{first}–{last}"),
+                        "ouvre la ligne de ce numéro".to_owned(),
+                    )),
+                    (Some(first), _) => {
+                        shown.push((first.to_string(), "ouvre la ligne".to_owned()));
+                    }
+                    _ => {}
+                }
+                for entry in entries {
+                    if let EntryState::Offered = entry.state {
+                        let key = entry
+                            .key
+                            .map_or_else(|| entry.number.to_string(), str::to_owned);
+                        shown.push((key, entry.label.clone()));
+                    }
+                }
+                if let Some(back) = back {
+                    shown.push((BACK.to_string(), back.to_owned()));
+                }
+                if signed_in {
+                    shown.push((SIGN_OUT.to_string(), "Déconnexion".to_owned()));
+                }
+                self.help(request, title, &shown);
+                continue;
+            }
+            // « q »: back where there is a way back, leave at the welcome screen.
+            if line.eq_ignore_ascii_case("q") {
+                match (back, signed_in) {
+                    (Some(_), _) => return Ok(Choice::Back),
+                    (None, false) => return Ok(Choice::Quit),
+                    (None, true) => {
+                        self.error(&format!(
+                            "« q » : tapez {SIGN_OUT} pour vous déconnecter, ou « quitter » pour fermer le shell"
+                        ));
+                        continue;
+                    }
+                }
             }
             if let Some(entry) = entries.iter().find(|entry| entry.named_by(&line)) {
                 match entry.state {
