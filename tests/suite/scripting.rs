@@ -570,3 +570,104 @@ async fn a_contract_number_ending_in_9_is_found(backend: crate::support::Backend
 }
 
 test_on_both_backends!(a_contract_number_ending_in_9_is_found);
+
+/// Every function that takes a contract or an event accepts the number people see
+/// (`"CTR-2026-0002"`, `"evt-2026-0003"` in any letter case) as well as its internal
+/// number: `enregistrer_paiement("CTR-2026-0002", "100")` is what a person types.
+async fn functions_take_the_numbers_people_see(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let result = Script::new(
+        "manager1",
+        r#"
+        let paye = enregistrer_paiement("CTR-2026-0002", "100");
+        let signe = signer_contrat("ctr-2026-0001");
+        let lu = contrat("CTR-2026-0005");
+        let modifie = modifier_contrat("CTR-2026-0005", #{montant_total: "9900"});
+        let evenement = evenement("evt-2026-0003");
+        let assigne = assigner_support("EVT-2026-0004", "support1");
+        [paye.reste_a_payer, signe.signe, lu.numero, modifie.montant_total, evenement.numero, assigne.support]
+        "#,
+    )
+    .format(epic_events_core::scripting::output::OutputFormat::Json)
+    .run(&database)
+    .await;
+    result.success();
+    let values: Vec<serde_json::Value> = serde_json::from_str(&result.data).unwrap();
+    let values: Vec<&serde_json::Value> = values.iter().map(|value| &value["valeur"]).collect();
+    assert_eq!(values[0], "3150.50", "{}", result.data);
+    assert_eq!(values[1], true, "{}", result.data);
+    assert_eq!(values[2], "CTR-2026-0005", "{}", result.data);
+    assert_eq!(values[3], "9900.00", "{}", result.data);
+    assert_eq!(values[4], "EVT-2026-0003", "{}", result.data);
+    assert_eq!(values[5], "Inès Fontaine", "{}", result.data);
+
+    // A number that names nothing, and a customer (which has no such number), are said.
+    for (source, expected) in [
+        (
+            r#"enregistrer_paiement("CTR-2026-9999", "1")"#,
+            "numéro de contrat : aucun contrat ne porte le numéro « CTR-2026-9999 »",
+        ),
+        (
+            r#"modifier_client("Maison Durand", #{prenom: "Paul"})"#,
+            "client : son numéro interne est attendu, pas « Maison Durand »",
+        ),
+    ] {
+        let result = Script::new("manager1", source).run(&database).await;
+        assert_eq!(result.failure(), expected, "{source}");
+    }
+}
+
+test_on_both_backends!(functions_take_the_numbers_people_see);
+
+/// A record asked for by a command reads as the menus' card: the screens' labels, no
+/// internal number of a related record, none of its own when it has a visible number,
+/// phones formatted.
+async fn command_cards_read_like_the_screens(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let customer = Script::new("sales2", "client(1)").run(&database).await;
+    customer.success();
+    assert!(
+        customer
+            .data
+            .contains("  Adresse e-mail : sophie.laurent@atelier-lumiere.fr\n"),
+        "{}",
+        customer.data
+    );
+    assert!(
+        customer
+            .data
+            .contains("  Téléphone      : +33 1 42 00 00 01\n"),
+        "{}",
+        customer.data
+    );
+    assert!(
+        customer.data.contains("  Numéro         : 1\n"),
+        "{}",
+        customer.data
+    );
+    assert!(!customer.data.contains(" id "), "{}", customer.data);
+    let contract = Script::new("sales2", r#"contrat("CTR-2026-0002")"#)
+        .run(&database)
+        .await;
+    contract.success();
+    assert!(
+        contract
+            .data
+            .starts_with("  Numéro        : CTR-2026-0002\n"),
+        "{}",
+        contract.data
+    );
+    assert!(
+        !contract.data.to_lowercase().contains(" id"),
+        "{}",
+        contract.data
+    );
+    // Columns a script chose are shown as chosen, internal numbers included.
+    let chosen = Script::new("sales2", r#"afficher(mes_contrats(), ["id", "numero"])"#)
+        .run(&database)
+        .await;
+    chosen.success();
+    assert!(chosen.data.contains("│ id │ numéro"), "{}", chosen.data);
+}
+
+test_on_both_backends!(command_cards_read_like_the_screens);

@@ -395,6 +395,21 @@ pub fn header_of_key(key: &str) -> Option<&'static str> {
         .or_else(|| find::<payment::PaymentField>(key))
 }
 
+/// The label of the field whose key is `key` (`email` → « adresse e-mail »), as a
+/// record's screen shows it, in whichever catalogue has it.
+pub fn label_of_key(key: &str) -> Option<&'static str> {
+    fn find<F: Catalogue>(key: &str) -> Option<&'static str> {
+        F::from_key(key).map(|field| field.label())
+    }
+    find::<customer::CustomerField>(key)
+        .or_else(|| find::<contract::ContractField>(key))
+        .or_else(|| find::<event::EventField>(key))
+        .or_else(|| find::<user::UserField>(key))
+        .or_else(|| find::<report::UnpaidField>(key))
+        .or_else(|| find::<report::ActivityField>(key))
+        .or_else(|| find::<payment::PaymentField>(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

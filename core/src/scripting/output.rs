@@ -128,6 +128,9 @@ fn column_header(name: &str) -> String {
 struct Table {
     columns: Vec<String>,
     rows: Vec<Vec<Cell>>,
+    /// Whether the script chose its columns (`afficher(liste, colonnes)`): a person then
+    /// sees them all, internal numbers included.
+    chosen: bool,
 }
 
 /// The named values of one row, or `None` for a value that is not a record or a map.
@@ -160,6 +163,7 @@ impl Table {
     /// values (one column, « valeur »), or a single record or map (one row). `None` for a
     /// plain value. `columns` chooses and orders the columns.
     fn from_value(value: &Dynamic, columns: Option<&[String]>) -> Result<Option<Table>, String> {
+        let chosen_columns = columns.is_some();
         let items: Vec<Dynamic> = if let Some(array) = value.read_lock::<rhai::Array>() {
             array.iter().cloned().collect()
         } else if row_fields(value).is_some() {
@@ -229,7 +233,11 @@ impl Table {
                 cells
             })
             .collect();
-        Ok(Some(Table { columns, rows }))
+        Ok(Some(Table {
+            columns,
+            rows,
+            chosen: chosen_columns,
+        }))
     }
 
     /// How many cells it has.
@@ -238,15 +246,46 @@ impl Table {
     }
 
     /// Its one row as a card: « Header : value », one field a line.
+    /// The columns a person sees: when the script did not choose them, not the internal
+    /// numbers of related records (`client_id`), nor the record's own when it has one
+    /// people know it by (`numero`: `CTR-…`, `EVT-…`).
+    fn person_columns(&self) -> Vec<usize> {
+        if self.chosen {
+            return (0..self.columns.len()).collect();
+        }
+        let numbered = self.columns.iter().any(|column| column == "numero");
+        (0..self.columns.len())
+            .filter(|index| {
+                let column = &self.columns[*index];
+                let internal = column.ends_with("_id") || (numbered && column == "id");
+                !internal
+            })
+            .collect()
+    }
+
+    /// The cell of `column` for a person: phone numbers formatted (`+33 1 42 00 00 01`).
+    fn person_cell(column: &str, cell: &Cell) -> String {
+        match cell {
+            Cell::Text(text) if column.starts_with("telephone") => {
+                formatting::neutralise_control_characters(&formatting::phone(text)).into_owned()
+            }
+            other => other.for_person(),
+        }
+    }
+
     fn card_for_person(&self, width: Option<usize>) -> String {
         let fields: Vec<(String, String)> = self
-            .columns
-            .iter()
-            .zip(&self.rows[0])
-            .map(|(column, cell)| {
+            .person_columns()
+            .into_iter()
+            .map(|index| {
+                let column = &self.columns[index];
+                // A card's labels are the screens' (« adresse e-mail »), a table's headers
+                // short.
+                let label = crate::catalogue::label_of_key(column)
+                    .map_or_else(|| column_header(column), str::to_owned);
                 (
-                    formatting::capitalised(&column_header(column)),
-                    cell.for_person(),
+                    formatting::capitalised(&label),
+                    Self::person_cell(column, &self.rows[0][index]),
                 )
             })
             .collect();
@@ -259,18 +298,24 @@ impl Table {
         if self.rows.is_empty() {
             return "(aucun résultat)".to_owned();
         }
-        let headers: Vec<String> = self
-            .columns
+        let shown = self.person_columns();
+        let headers: Vec<String> = shown
             .iter()
-            .map(|column| column_header(column))
+            .map(|index| column_header(&self.columns[*index]))
             .collect();
         let rows: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|row| row.iter().map(Cell::for_person).collect())
+            .map(|row| {
+                shown
+                    .iter()
+                    .map(|index| Self::person_cell(&self.columns[*index], &row[*index]))
+                    .collect()
+            })
             .collect();
-        let numeric: Vec<bool> = (0..self.columns.len())
-            .map(|index| {
+        let numeric: Vec<bool> = shown
+            .iter()
+            .map(|&index| {
                 self.rows
                     .iter()
                     .map(|row| &row[index])
@@ -475,6 +520,7 @@ impl ScriptOutput {
                 let table = table.unwrap_or_else(|| Table {
                     columns: vec!["valeur".to_owned()],
                     rows: vec![vec![Cell::from_value(value)]],
+                    chosen: false,
                 });
                 table.write_csv(&mut self.data, true)
             }
@@ -482,6 +528,7 @@ impl ScriptOutput {
                 let table = table.unwrap_or_else(|| Table {
                     columns: vec!["valeur".to_owned()],
                     rows: vec![vec![Cell::from_value(value)]],
+                    chosen: false,
                 });
                 self.for_spreadsheet(format, &table, true, !first)
             }
@@ -592,6 +639,7 @@ impl ScriptOutput {
                         .collect()
                 })
                 .collect(),
+            chosen: false,
         };
         let written = match self.format {
             OutputFormat::Table if table.rows.is_empty() && !first => Ok(()),

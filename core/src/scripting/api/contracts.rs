@@ -38,10 +38,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "contrat",
         "id",
-        "un contrat, par son numéro interne",
-        |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
+        "un contrat, par son numéro interne ou son numéro (\"CTR-2026-0001\")",
+        |call: NativeCallContext, contract: Dynamic| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, Resource::Contract)?;
+            let contract_id = reference(&context, &contract, Resource::Contract)?;
             context.call(async |work, session| work.contracts().detail(session, contract_id).await)
         },
     );
@@ -96,9 +96,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "signer_contrat",
         "id",
         "(gestion ; commercial : contrats de vos clients) marque un contrat comme signé",
-        |call: NativeCallContext, contract_id: INT| -> ScriptResult<ContractRow> {
+        |call: NativeCallContext, contract: Dynamic| -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, Resource::Contract)?;
+            let contract_id = reference(&context, &contract, Resource::Contract)?;
             let changes = ContractChanges {
                 signed: Some(true),
                 ..Default::default()
@@ -115,9 +115,12 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "enregistrer_paiement",
         "id, montant",
         "(gestion ; commercial : contrats de vos clients) baisse le reste à payer du montant payé",
-        |call: NativeCallContext, contract_id: INT, amount: Dynamic| -> ScriptResult<ContractRow> {
+        |call: NativeCallContext,
+         contract: Dynamic,
+         amount: Dynamic|
+         -> ScriptResult<ContractRow> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, Resource::Contract)?;
+            let contract_id = reference(&context, &contract, Resource::Contract)?;
             let amount = inputs::amount_text(&amount).ok_or_else(|| {
                 refusal("enregistrer_paiement : le montant doit être un nombre ou un texte (\"1 234,50\")")
             })?;
@@ -148,9 +151,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "supprimer_contrat",
         "id",
         "(gestion) supprime un contrat sans évènement",
-        |call: NativeCallContext, contract_id: INT| -> ScriptResult<()> {
+        |call: NativeCallContext, contract: Dynamic| -> ScriptResult<()> {
             let context = context(&call)?;
-            let contract_id = id(contract_id, Resource::Contract)?;
+            let contract_id = reference(&context, &contract, Resource::Contract)?;
             context.call(async |work, session| work.contracts().delete(session, contract_id).await)
         },
     );

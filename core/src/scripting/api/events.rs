@@ -55,10 +55,10 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "evenement",
         "id",
-        "un évènement",
-        |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
+        "un évènement, par son numéro interne ou son numéro (\"EVT-2026-0001\")",
+        |call: NativeCallContext, event: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, Resource::Event)?;
+            let event_id = reference(&context, &event, Resource::Event)?;
             context.call(async |work, session| work.events().detail(session, event_id).await)
         },
     );
@@ -100,9 +100,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "assigner_support",
         "evenement_id, support",
         "(gestion) assigne un membre du support (son numéro ou son identifiant) à un évènement",
-        |call: NativeCallContext, event_id: INT, support: Dynamic| -> ScriptResult<EventRow> {
+        |call: NativeCallContext, event: Dynamic, support: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, Resource::Event)?;
+            let event_id = reference(&context, &event, Resource::Event)?;
             let changes = EventChanges {
                 support: Some(Some(inputs::support_user(&support)?)),
                 ..Default::default()
@@ -154,9 +154,9 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "retirer_support",
         "evenement_id",
         "(gestion) retire le support assigné à un évènement",
-        |call: NativeCallContext, event_id: INT| -> ScriptResult<EventRow> {
+        |call: NativeCallContext, event: Dynamic| -> ScriptResult<EventRow> {
             let context = context(&call)?;
-            let event_id = id(event_id, Resource::Event)?;
+            let event_id = reference(&context, &event, Resource::Event)?;
             let changes = EventChanges {
                 support: Some(None),
                 ..Default::default()

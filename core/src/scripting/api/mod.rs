@@ -120,9 +120,9 @@ macro_rules! modification_functions {
             $name,
             &format!("id, {}", $fields),
             $description,
-            |call: NativeCallContext, record_id: INT, fields: Map| -> ScriptResult<$row> {
+            |call: NativeCallContext, record: Dynamic, fields: Map| -> ScriptResult<$row> {
                 let context = context(&call)?;
-                let record_id = id(record_id, $what)?;
+                let record_id = reference(&context, &record, $what)?;
                 let changes = $changes(&fields)?;
                 context.call(async |work, session| work.$records().update(session,
                     record_id,
@@ -234,6 +234,48 @@ const PAGE_DESCRIPTION: &str = "une page de la même liste : « limite » élém
 
 fn context(call: &NativeCallContext) -> ScriptResult<Arc<ScriptContext>> {
     ScriptContext::of(call)
+}
+
+/// The id of the contract or event `reference` names: its internal number, or the number
+/// people see (`"CTR-2026-0002"`, `"EVT-2026-0001"`, any letter case), looked up.
+fn reference(context: &ScriptContext, reference: &Dynamic, what: Resource) -> ScriptResult<i32> {
+    if let Ok(number) = reference.as_int() {
+        return inputs::id(number, what);
+    }
+    let Some(text) = reference.read_lock::<rhai::ImmutableString>() else {
+        return Err(refusal(match what {
+            Resource::Contract | Resource::Event => format!(
+                "{} : son numéro interne ou son numéro ({}…) est attendu",
+                what.french_noun(),
+                numbered_prefix(what)
+            ),
+            _ => format!("{} : son numéro interne est attendu", what.french_noun()),
+        }));
+    };
+    let text = text.trim().to_owned();
+    if let Ok(number) = text.parse::<INT>() {
+        return inputs::id(number, what);
+    }
+    match what {
+        Resource::Event => context
+            .call(async |work, session| work.events().detail_by_number(session, &text).await)
+            .map(|event| event.id),
+        Resource::Contract => context
+            .call(async |work, session| work.contracts().detail_by_number(session, &text).await)
+            .map(|contract| contract.id),
+        _ => Err(refusal(format!(
+            "{} : son numéro interne est attendu, pas « {text} »",
+            what.french_noun()
+        ))),
+    }
+}
+
+/// How the numbers people see of `what` start.
+fn numbered_prefix(what: Resource) -> &'static str {
+    match what {
+        Resource::Event => crate::catalogue::NumberedKind::Event.start(),
+        _ => crate::catalogue::NumberedKind::Contract.start(),
+    }
 }
 
 fn strings(array: &Array, function: &str) -> ScriptResult<Vec<String>> {
