@@ -669,19 +669,59 @@ fn distinct_shortened(cells: &[String], width: usize) -> Vec<String> {
         .collect()
 }
 
-/// Reads a date-time typed by a person: `22/11/2026 14:30` (in `zone`) or RFC 3339
-/// (`2026-11-22T14:30:00+01:00`). `None` when it is neither, or names a time of `zone`
-/// that does not exist or is ambiguous (daylight-saving change).
+/// Which moment of its day a date typed alone (`22/11/2026`) stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayBound {
+    /// Its beginning, 00:00: a start, a « du » bound.
+    Start,
+    /// Its last minute, 23:59: an end, an « au » bound.
+    End,
+}
+
+/// Reads a date-time typed by a person: `22/11/2026 14:30` (in `zone`), `22/11/2026 14h30`,
+/// `22/11/2026 14h`, `22/11/2026` alone (its first minute), or RFC 3339
+/// (`2026-11-22T14:30:00+01:00`). `None` when it is none of these, or names a time of
+/// `zone` that does not exist or is ambiguous (daylight-saving change).
 pub fn parse_date_time_in(text: &str, zone: Zone) -> Option<DateTime<Utc>> {
+    parse_moment_in(text, zone, DayBound::Start)
+}
+
+/// [`parse_date_time_in`], a date typed alone standing for the moment of its day `alone`
+/// says (an end's or an « au » bound's: its last minute).
+pub fn parse_moment_in(text: &str, zone: Zone, alone: DayBound) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
         return Some(moment.with_timezone(&Utc));
     }
-    let naive = chrono::NaiveDateTime::parse_from_str(text, "%d/%m/%Y %H:%M").ok()?;
-    naive
+    let (day, time) = match text.split_once(char::is_whitespace) {
+        Some((day, time)) => (day, Some(time.trim())),
+        None => (text, None),
+    };
+    let day = chrono::NaiveDate::parse_from_str(day, "%d/%m/%Y").ok()?;
+    let time = match (time, alone) {
+        (Some(time), _) => typed_time(time)?,
+        (None, DayBound::Start) => chrono::NaiveTime::MIN,
+        (None, DayBound::End) => chrono::NaiveTime::from_hms_opt(23, 59, 0)?,
+    };
+    day.and_time(time)
         .and_local_timezone(zone.0)
         .single()
         .map(|moment| moment.with_timezone(&Utc))
+}
+
+/// A time of day as people type it: `14:30`, `14h30`, `14h`, `9h05`.
+fn typed_time(text: &str) -> Option<chrono::NaiveTime> {
+    let (hours, minutes) = text.split_once([':', 'h', 'H'])?;
+    let hours: u32 = hours
+        .parse()
+        .ok()
+        .filter(|_| (1..=2).contains(&hours.len()))?;
+    let minutes: u32 = match minutes {
+        "" if !text.contains(':') => 0,
+        minutes if minutes.len() == 2 => minutes.parse().ok()?,
+        _ => return None,
+    };
+    chrono::NaiveTime::from_hms_opt(hours, minutes, 0)
 }
 
 /// [`parse_date_time_in`] this machine's zone: what the people's side reads.
@@ -880,7 +920,37 @@ mod tests {
         let utc = parse_date_time("2027-05-20T18:00:00+02:00").unwrap();
         assert_eq!(utc.to_rfc3339(), "2027-05-20T16:00:00+00:00");
         assert!(parse_date_time("20/05/2027 18:00").is_some());
-        assert!(parse_date_time("20/05/2027").is_none());
+        // A day alone: its first minute (its last for an end); a time as people type it.
+        let zone = Zone::named("Europe/Paris").unwrap();
+        let at = |text: &str, alone| {
+            parse_moment_in(text, zone, alone).map(|moment| date_time_in(moment, zone))
+        };
+        assert_eq!(
+            at("20/05/2027", DayBound::Start).unwrap(),
+            "20/05/2027 00:00"
+        );
+        assert_eq!(at("20/05/2027", DayBound::End).unwrap(), "20/05/2027 23:59");
+        assert_eq!(
+            at("20/05/2027 18h", DayBound::Start).unwrap(),
+            "20/05/2027 18:00"
+        );
+        assert_eq!(
+            at("20/05/2027 18h30", DayBound::End).unwrap(),
+            "20/05/2027 18:30"
+        );
+        assert_eq!(
+            at("20/05/2027 9H05", DayBound::Start).unwrap(),
+            "20/05/2027 09:05"
+        );
+        for wrong in [
+            "20/05/2027 18:",
+            "20/05/2027 18h3",
+            "20/05/2027 25h",
+            "20/05/2027 demain",
+            "20/05",
+        ] {
+            assert!(at(wrong, DayBound::Start).is_none(), "{wrong}");
+        }
         assert!(parse_date_time("31/02/2027 10:00").is_none());
         assert!(parse_date_time("demain").is_none());
     }

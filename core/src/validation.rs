@@ -16,7 +16,7 @@ pub const USERNAME_MINIMUM_LENGTH: usize = 3;
 /// Maximum length of a username (`varchar(50)`).
 pub const USERNAME_MAXIMUM_LENGTH: usize = 50;
 /// Minimum length of a password, in characters.
-pub const PASSWORD_MINIMUM_LENGTH: usize = 12;
+pub use epic_events_api::catalogue::user::PASSWORD_MINIMUM_LENGTH;
 /// Maximum length of a password, so that hashing cannot be abused.
 pub const PASSWORD_MAXIMUM_LENGTH: usize = 1024;
 

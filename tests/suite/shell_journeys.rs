@@ -1450,3 +1450,78 @@ async fn help_is_about_the_screen_at_hand(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(help_is_about_the_screen_at_hand);
+
+/// Forms forgive a slip: an empty required field after others were typed asks whether to
+/// give up (« non »: the field again, nothing lost); the password's rule is in its prompt;
+/// dates are read as typed: a day alone, `18h`, `18h30`.
+async fn forms_forgive_slips(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let contract = contract_id(&database, "CTR-2026-0002").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "2",
+                "7",
+                "Claire",
+                "",
+                "non",
+                "Vasseur",
+                "claire@vasseur.fr",
+                "+33 3 20 00 00 09",
+                "Vasseur & Fils",
+                "0",
+                "0",
+                // An event on a signed contract: a start at « 18h », an end a day alone.
+                "3",
+                "6",
+                &contract,
+                "3",
+                "Cocktail",
+                "20/05/2027 18h",
+                "21/05/2027",
+                "Lille",
+                "40",
+                "",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        screen.contains("Ce champ est obligatoire. Abandonner la saisie et ce qui a été tapé ? Tapez « oui » pour confirmer"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Client n°"),
+        "created after the slip: {screen}"
+    );
+    assert!(
+        screen.contains("  Début                : 20/05/2027 18:00\n"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  Fin                  : 21/05/2027 23:59\n"),
+        "{screen}"
+    );
+
+    let output = shell(
+        &database,
+        &signed_in("manager1", &["1", "7", "Jean", "", "oui", "0"]),
+    );
+    assert!(
+        output.stdout.contains("Saisie annulée."),
+        "{}",
+        output.stdout
+    );
+    let output = shell(&database, &signed_in("manager1", &["1", "7", "", "0"]));
+    assert!(
+        !output.stdout.contains("Abandonner la saisie"),
+        "nothing typed: given up at once\n{}",
+        output.stdout
+    );
+}
+
+test_on_both_backends!(forms_forgive_slips);

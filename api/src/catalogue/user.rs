@@ -8,6 +8,12 @@ use crate::error::ApiError;
 use crate::records::UserRow;
 use crate::vocabulary::Role;
 
+/// The fewest characters a password has.
+pub const PASSWORD_MINIMUM_LENGTH: usize = 12;
+
+/// The password rule, said in its prompt before anything is typed.
+pub const PASSWORD_HINT: &str = "12 caractères au moins";
+
 /// The current password, asked before changing one's own.
 pub const CURRENT_PASSWORD_LABEL: &str = "mot de passe actuel";
 
@@ -113,7 +119,8 @@ impl Catalogue for UserField {
                 "mot de passe",
                 "mot de passe (jamais relu)",
                 Input::Secret,
-            ),
+            )
+            .hinted(PASSWORD_HINT),
             CreatedAt => CREATED_AT,
             UpdatedAt => UPDATED_AT,
         }
@@ -302,5 +309,16 @@ impl Typed<UserField> for UserChanges {
         };
         *slot = Some(value.text(label)?);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod password_rule_tests {
+    use super::*;
+
+    /// The prompt says the rule the core applies.
+    #[test]
+    fn the_hint_says_the_minimum_length() {
+        assert!(PASSWORD_HINT.starts_with(&format!("{PASSWORD_MINIMUM_LENGTH} ")));
     }
 }

@@ -468,7 +468,7 @@ impl Shell {
     }
 
     fn create_contract(&mut self) -> Result<Next, ApplicationError> {
-        self.title("Nouveau contrat (laissez un champ obligatoire vide pour annuler)");
+        self.title("Nouveau contrat (un champ obligatoire laissé vide propose d'abandonner)");
         let customer = match self.choose_customer()? {
             Ok(Some(customer)) => customer,
             Ok(None) => {
@@ -574,7 +574,7 @@ impl Shell {
 
     fn create_event(&mut self, contract: &ContractRow) -> Result<Next, ApplicationError> {
         self.title(&format!(
-            "Nouvel évènement pour le contrat {} (laissez un champ obligatoire vide pour annuler)",
+            "Nouvel évènement pour le contrat {} (un champ obligatoire laissé vide propose d'abandonner)",
             contract.contract_number
         ));
         let form = FormField::all(&EventField::TYPED_ON_CREATION);

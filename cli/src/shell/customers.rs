@@ -255,7 +255,7 @@ impl Shell {
     }
 
     fn create_customer(&mut self) -> Result<Next, ApplicationError> {
-        self.title("Nouveau client (laissez un champ vide pour annuler)");
+        self.title("Nouveau client (un champ laissé vide propose d'abandonner)");
         let form = FormField::all(&CustomerField::TYPED);
         let created = self.form(&form, |shell, session, values| {
             let input = NewCustomer::filled(&CustomerField::TYPED, values)?;

@@ -117,8 +117,8 @@ impl Shell {
         let mut answers: Vec<Option<String>> = Vec::new();
         for question in [
             "Mots du nom ou du lieu (vide : tous)",
-            "Début au plus tôt (JJ/MM/AAAA HH:MM ; vide : sans limite)",
-            "Début au plus tard (JJ/MM/AAAA HH:MM ; vide : sans limite)",
+            "Début au plus tôt (JJ/MM/AAAA, l'heure si besoin : 14h30 ; vide : sans limite)",
+            "Début au plus tard (JJ/MM/AAAA, jusqu'à 23h59, ou avec l'heure ; vide : sans limite)",
         ] {
             answers.push(match self.ask(question)? {
                 Answer::Text(text) => Some(text),

@@ -243,7 +243,7 @@ impl Shell {
     }
 
     fn create_user(&mut self) -> Result<Next, ApplicationError> {
-        self.title("Nouvel utilisateur (laissez un champ vide pour annuler)");
+        self.title("Nouvel utilisateur (un champ obligatoire laissé vide propose d'abandonner)");
         let form = FormField::all(&UserField::TYPED_ON_CREATION);
         let created = self.form(&form, |shell, session, values| {
             let user = NewUser::filled(&UserField::TYPED_ON_CREATION, values)?;

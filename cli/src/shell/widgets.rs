@@ -750,13 +750,19 @@ impl Shell {
     ) -> Result<Result<T, Next>, ApplicationError> {
         let mut values: Vec<String> = Vec::with_capacity(fields.len());
         for field in fields {
-            match self.ask_field(field)? {
-                Answer::Text(text) => values.push(text),
-                Answer::Cancel => {
-                    self.say("Saisie annulée.");
-                    return Ok(Err(Next::Back));
+            loop {
+                match self.ask_field(field)? {
+                    Answer::Text(text) => {
+                        values.push(text);
+                        break;
+                    }
+                    Answer::Cancel => match self.give_up_form(&values)? {
+                        Some(true) => return Ok(Err(Next::Back)),
+                        Some(false) => continue,
+                        None => return Ok(Err(Next::Quit)),
+                    },
+                    Answer::Quit => return Ok(Err(Next::Quit)),
                 }
-                Answer::Quit => return Ok(Err(Next::Quit)),
             }
         }
         loop {
@@ -772,13 +778,19 @@ impl Shell {
                     else {
                         return Ok(Err(Next::Back));
                     };
-                    match self.ask_field(&fields[index])? {
-                        Answer::Text(text) => values[index] = text,
-                        Answer::Cancel => {
-                            self.say("Saisie annulée.");
-                            return Ok(Err(Next::Back));
+                    loop {
+                        match self.ask_field(&fields[index])? {
+                            Answer::Text(text) => {
+                                values[index] = text;
+                                break;
+                            }
+                            Answer::Cancel => match self.give_up_form(&values)? {
+                                Some(true) => return Ok(Err(Next::Back)),
+                                Some(false) => continue,
+                                None => return Ok(Err(Next::Quit)),
+                            },
+                            Answer::Quit => return Ok(Err(Next::Quit)),
                         }
-                        Answer::Quit => return Ok(Err(Next::Quit)),
                     }
                 }
                 Err(transient) if transient.is_transient() => {
@@ -798,6 +810,24 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// After an empty answer to a required field: whether to give the form up (`true`,
+    /// said), or ask the field again (`false`); `None` at the end of input. Nothing typed
+    /// yet: given up at once; otherwise only once confirmed, so that one slip of Enter
+    /// never throws away what was typed.
+    fn give_up_form(&mut self, typed: &[String]) -> Result<Option<bool>, ApplicationError> {
+        if typed.iter().any(|value| !value.is_empty()) {
+            match self
+                .confirm("Ce champ est obligatoire. Abandonner la saisie et ce qui a été tapé ?")?
+            {
+                Some(true) => {}
+                Some(false) => return Ok(Some(false)),
+                None => return Ok(None),
+            }
+        }
+        self.say("Saisie annulée.");
+        Ok(Some(true))
     }
 
     pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, ApplicationError> {

@@ -8,15 +8,34 @@ use crate::errors::CoreError;
 use crate::formatting::DATE_TIME_EXAMPLE;
 use crate::validation;
 use EventField::*;
-use epic_events_api::formatting::Zone;
+use epic_events_api::formatting::{DayBound, Zone};
 
-/// A date-time as typed (`22/11/2026 14:30` in `zone`, or RFC 3339), for `field`.
+/// A date-time as typed (`22/11/2026 14:30` in `zone`, `22/11/2026 14h30`, or RFC 3339),
+/// for `field`; a date alone is its first minute.
 pub fn date_time(
     field: &'static str,
     text: &str,
     zone: Zone,
 ) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
-    crate::formatting::parse_date_time_in(text, zone).ok_or_else(|| {
+    moment(field, text, zone, DayBound::Start)
+}
+
+/// [`date_time`] for an end or an « au » bound: a date alone is its last minute.
+pub fn date_time_until(
+    field: &'static str,
+    text: &str,
+    zone: Zone,
+) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
+    moment(field, text, zone, DayBound::End)
+}
+
+fn moment(
+    field: &'static str,
+    text: &str,
+    zone: Zone,
+    alone: DayBound,
+) -> Result<chrono::DateTime<chrono::Utc>, CoreError> {
+    crate::formatting::parse_moment_in(text, zone, alone).ok_or_else(|| {
         CoreError::validation(
             field,
             format!("n'est pas une date valide ({DATE_TIME_EXAMPLE})"),
@@ -53,7 +72,8 @@ impl FieldRule for EventField {
             Location => {
                 validation::required_text(label, text, LOCATION_MAXIMUM_LENGTH).map(Value::Text)
             }
-            Start | End => date_time(label, text, zone).map(Value::Moment),
+            Start => date_time(label, text, zone).map(Value::Moment),
+            End => date_time_until(label, text, zone).map(Value::Moment),
             Attendees => attendees(crate::formatting::read_whole_number(label, text)?)
                 .map(|attendees| Value::Number(attendees.into())),
             Note => note(text).map(Value::Text),

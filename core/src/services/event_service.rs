@@ -29,7 +29,7 @@ use crate::validation;
 pub use crate::catalogue::event::{
     LOCATION_MAXIMUM_LENGTH, NAME_MAXIMUM_LENGTH, NOTE_MAXIMUM_LENGTH,
 };
-use crate::catalogue::event::{attendees, date_time};
+use crate::catalogue::event::{attendees, date_time, date_time_until};
 
 /// The criteria of a search, as users know them.
 pub mod criterion {
@@ -115,7 +115,11 @@ pub async fn search(
         filter.starts_from = Some(filter.starts_from.map_or(now, |from| from.max(now)));
     }
     if let Some(text) = &search.starts_until {
-        filter.starts_until = Some(date_time(criterion::STARTS_UNTIL, text, session.zone)?);
+        filter.starts_until = Some(date_time_until(
+            criterion::STARTS_UNTIL,
+            text,
+            session.zone,
+        )?);
     }
     let order = if search.soonest_first {
         EventOrder::SoonestFirst
