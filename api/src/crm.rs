@@ -238,6 +238,9 @@ operations! {
         fn delete_customer(id: i32) -> ();
         /// Whether the customer may be deleted as it is now.
         fn may_delete_customer(id: i32) -> ();
+        /// Hands the customers of the sales user `from` — all, or those of `chosen` — to
+        /// the sales user `to` (management); how many were handed.
+        fn reassign_customers(from: i32, to: i32, chosen: Option<Vec<i32>>) -> u64;
 
         /// A page of contracts.
         fn list_contracts(which: ContractList, page: PageRequest) -> Page<ContractRow>;
@@ -604,6 +607,11 @@ mod tests {
             },
             Request::delete_customer { id: 2 },
             Request::may_delete_customer { id: 2 },
+            Request::reassign_customers {
+                from: 2,
+                to: 3,
+                chosen: Some(vec![1, 4]),
+            },
             Request::list_contracts {
                 which: ContractList::OfCustomer(2),
                 page,

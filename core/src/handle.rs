@@ -394,6 +394,18 @@ impl<C: ConnectionTrait + TransactionTrait> Customers<'_, C> {
         customer_service::delete(self.0, session, id).await
     }
 
+    /// Hands the customers of the sales user `from` (all, or those of `chosen`) to the
+    /// sales user `to`; how many.
+    pub async fn reassign(
+        self,
+        session: &Session,
+        from: i32,
+        to: i32,
+        chosen: Option<&[i32]>,
+    ) -> Result<u64, CoreError> {
+        customer_service::reassign(self.0, session, from, to, chosen).await
+    }
+
     /// Whether `session` may delete the record `id` as it is now: asked before asking
     /// for a confirmation.
     pub async fn may_delete(self, session: &Session, id: i32) -> Result<(), CoreError> {

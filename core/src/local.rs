@@ -477,6 +477,21 @@ impl Crm for LocalCrm {
         self.write(|| core.customers().delete(&session, id)).await
     }
 
+    async fn reassign_customers(
+        &self,
+        token: &SessionToken,
+        from: i32,
+        to: i32,
+        chosen: Option<Vec<i32>>,
+    ) -> Result<u64, ApiError> {
+        let (session, core) = self.open(token).await?;
+        self.write(|| {
+            core.customers()
+                .reassign(&session, from, to, chosen.as_deref())
+        })
+        .await
+    }
+
     async fn may_delete_customer(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
         let (session, core) = self.open(token).await?;
         self.read(core.customers().may_delete(&session, id)).await

@@ -325,3 +325,198 @@ test_on_both_backends!(
     bad_customer_input_is_refused_with_its_field_and_rule,
     lists_filter_and_page_in_the_database
 );
+
+/// Management hands a departing sales user's customers to a colleague — all, or those
+/// chosen —; nobody else may, only to and from sales users, and a chosen customer that is
+/// not the giver's stops everything with nothing written.
+async fn management_hands_a_sales_users_customers_to_another(backend: crate::support::Backend) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = crate::support::api_session(&database, "manager1").await;
+    let sales2 = crate::support::api_session(&database, "sales2").await;
+    let (hugo, lea, support1) = (
+        crate::support::user_id(&database, "sales2").await,
+        crate::support::user_id(&database, "sales3").await,
+        crate::support::user_id(&database, "support1").await,
+    );
+    let customers_of = |id: i32| {
+        let connection = database.connection.clone();
+        async move {
+            let mut ids: Vec<i32> = customer::Entity::find()
+                .filter(customer::Column::UserSalesId.eq(id))
+                .all(&connection)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let hugos = customers_of(hugo).await;
+    let leas = customers_of(lea).await;
+    assert!(hugos.len() >= 2, "{hugos:?}");
+
+    let refused = sales2
+        .crm
+        .reassign_customers(&sales2.token, hugo, lea, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "action refusée : le rôle commercial ne permet pas de modifier cet utilisateur"
+    );
+    for (to, expected) in [
+        (
+            hugo,
+            "commercial repreneur : est déjà le commercial de ces clients",
+        ),
+        (
+            support1,
+            "commercial repreneur : « support1 » n'est pas un commercial",
+        ),
+    ] {
+        let refused = manager1
+            .crm
+            .reassign_customers(&manager1.token, hugo, to, None)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.to_string(), expected);
+    }
+    // One of Léa's among the chosen: nothing moves.
+    let refused = manager1
+        .crm
+        .reassign_customers(&manager1.token, hugo, lea, Some(vec![hugos[0], leas[0]]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "clients : le client n°{} n'est pas un client de Hugo Lefèvre",
+            leas[0]
+        )
+    );
+    assert_eq!(customers_of(hugo).await, hugos);
+
+    // The first one chosen, then all the others.
+    let handed = manager1
+        .crm
+        .reassign_customers(&manager1.token, hugo, lea, Some(vec![hugos[0]]))
+        .await
+        .unwrap();
+    assert_eq!(handed, 1);
+    let handed = manager1
+        .crm
+        .reassign_customers(&manager1.token, hugo, lea, None)
+        .await
+        .unwrap();
+    assert_eq!(handed as usize, hugos.len() - 1);
+    assert!(customers_of(hugo).await.is_empty());
+    let mut all: Vec<i32> = leas.iter().chain(&hugos).copied().collect();
+    all.sort();
+    assert_eq!(customers_of(lea).await, all);
+    // Léa now sees them as hers; Hugo no longer may change them.
+    let customer = manager1
+        .crm
+        .customer(&manager1.token, hugos[0])
+        .await
+        .unwrap();
+    assert_eq!(customer.user_sales_id, lea);
+}
+
+test_on_both_backends!(and_through_json: management_hands_a_sales_users_customers_to_another);
+
+/// A reassignment waits for a customer row someone else holds, and loses nothing: the
+/// other change is kept and every customer is handed.
+async fn a_reassignment_waits_for_a_held_customer_and_loses_nothing(
+    backend: crate::support::Backend,
+) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = crate::support::session(&database, "manager1").await;
+    let hugo = crate::support::user_id(&database, "sales2").await;
+    let lea = crate::support::user_id(&database, "sales3").await;
+    let held = customer::Entity::find()
+        .filter(customer::Column::UserSalesId.eq(hugo))
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    let holder = epic_events_core::database::connect(&database.url)
+        .await
+        .unwrap();
+    let transaction = epic_events_core::repositories::begin_write(&holder)
+        .await
+        .unwrap();
+    let statement = match database.backend {
+        crate::support::Backend::MySql => {
+            format!("SELECT id FROM customer WHERE id = {} FOR UPDATE", held.id)
+        }
+        crate::support::Backend::Sqlite => {
+            format!(
+                "UPDATE customer SET updated_at = updated_at WHERE id = {}",
+                held.id
+            )
+        }
+    };
+    sea_orm::ConnectionTrait::execute_unprepared(&transaction, &statement)
+        .await
+        .unwrap();
+    let connection = epic_events_core::database::connect(&database.url)
+        .await
+        .unwrap();
+    let session = manager1.clone();
+    let started = std::time::Instant::now();
+    let run = tokio::spawn(async move {
+        epic_events_core::services::customer_service::reassign(
+            &connection,
+            &session,
+            hugo,
+            lea,
+            None,
+        )
+        .await
+    });
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        !run.is_finished(),
+        "the reassignment waits for the held row"
+    );
+    // The holder changes the customer's first name meanwhile, then commits.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &transaction,
+        &format!(
+            "UPDATE customer SET customer_first_name = 'Pendant', version = version + 1 WHERE id = {}",
+            held.id
+        ),
+    )
+    .await
+    .unwrap();
+    transaction.commit().await.unwrap();
+    let handed = run
+        .await
+        .unwrap()
+        .expect("the reassignment ends after the wait");
+    assert!(handed >= 1);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    let after = customer::Entity::find_by_id(held.id)
+        .one(&database.connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.customer_first_name, "Pendant",
+        "the other change is kept"
+    );
+    assert_eq!(after.user_sales_id, lea, "and the customer handed");
+    assert_eq!(after.version, held.version + 2);
+    let left = customer::Entity::find()
+        .filter(customer::Column::UserSalesId.eq(hugo))
+        .all(&database.connection)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+test_on_both_backends!(a_reassignment_waits_for_a_held_customer_and_loses_nothing);

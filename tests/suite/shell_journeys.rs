@@ -1525,3 +1525,39 @@ async fn forms_forgive_slips(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(forms_forgive_slips);
+
+/// A sales user leaving: from their screen, management hands all their customers to a
+/// colleague, after confirming; then the account can be deleted.
+async fn management_hands_customers_over_from_a_sales_users_screen(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let hugo = support::user_id(&database, "sales2").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "1", "6", &hugo, "8", "sales9", "sales3", "oui", "2", "oui", "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    assert!(
+        screen.contains("   8. Confier ses clients à un autre commercial\n"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(
+            "Confier tous les clients de Hugo Lefèvre à Léa Moreau ? Tapez « oui » pour confirmer"
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(" clients confiés à Léa Moreau."),
+        "{screen}"
+    );
+    assert!(screen.contains("Utilisateur supprimé."), "{screen}");
+}
+
+test_on_both_backends!(management_hands_customers_over_from_a_sales_users_screen);

@@ -4,7 +4,7 @@
 use super::Session;
 use super::{
     ALL, Answer, ApplicationError, CREATE, Choice, DELETE, Deletion, Entry, FormField, MODIFY,
-    Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render,
+    Next, Noun, SEARCH, SHOW_BY_NUMBER, Shell, render, widgets::REASSIGN_CUSTOMERS,
 };
 use crate::paging::{Page, PageRequest};
 use epic_events_api::catalogue::user::{CURRENT_PASSWORD_LABEL, NewUser, UserChanges, UserField};
@@ -140,9 +140,23 @@ impl Shell {
                         Action::Delete,
                     )),
                 ),
+                // A sales user's portfolio, handed to a colleague (before they leave).
+                Entry::present_if(
+                    REASSIGN_CUSTOMERS,
+                    "Confier ses clients à un autre commercial",
+                    user.role_name == epic_events_api::vocabulary::Role::Sales.name()
+                        && self
+                            .call(self.crm.permits(
+                                &session.token,
+                                Record::User(user.id),
+                                Action::Update,
+                            ))
+                            .is_ok(),
+                ),
             ];
             let next = match self.choose("Que faire ?", &entries, Some("Retour"))? {
                 Choice::Entry(MODIFY) => self.modify_user(user)?,
+                Choice::Entry(REASSIGN_CUSTOMERS) => self.reassign_customers(&user)?,
                 Choice::Entry(_) => {
                     let question = format!("Supprimer le compte {} ?", user.username);
                     let deletion = self.delete_after_confirmation(
@@ -165,6 +179,65 @@ impl Shell {
             if next != Next::Back {
                 return Ok(next);
             }
+        }
+    }
+
+    /// Asks which sales user takes over `from`'s customers, confirms, and hands them all.
+    fn reassign_customers(&mut self, from: &UserRow) -> Result<Next, ApplicationError> {
+        let from_name = format!("{} {}", from.user_first_name, from.user_last_name);
+        loop {
+            let login = match self.ask("Identifiant du commercial repreneur (vide pour revenir)")? {
+                Answer::Text(login) => login,
+                Answer::Cancel => return Ok(Next::Back),
+                Answer::Quit => return Ok(Next::Quit),
+            };
+            let Some(session) = self.session()? else {
+                return Ok(Next::SignedOut);
+            };
+            let found = self.call(self.crm.search_users(
+                &session.token,
+                login.clone(),
+                crate::paging::PageRequest::first(crate::paging::MAXIMUM_PAGE_SIZE),
+            ));
+            let found = match found {
+                Ok(page) => page.items,
+                Err(error) => {
+                    self.refused(&error);
+                    continue;
+                }
+            };
+            let Some(to) = found.into_iter().find(|user| {
+                user.username.eq_ignore_ascii_case(&login)
+                    || user.email.eq_ignore_ascii_case(&login)
+            }) else {
+                self.error(&format!(
+                    "commercial repreneur : aucun utilisateur « {login} »"
+                ));
+                continue;
+            };
+            let to_name = format!("{} {}", to.user_first_name, to.user_last_name);
+            match self.confirm(&format!(
+                "Confier tous les clients de {from_name} à {to_name} ?"
+            ))? {
+                Some(true) => {}
+                Some(false) => return Ok(Next::Back),
+                None => return Ok(Next::Quit),
+            }
+            match self.call(
+                self.crm
+                    .reassign_customers(&session.token, from.id, to.id, None),
+            ) {
+                Ok(0) => self.success(&format!("{from_name} n'a aucun client : rien n'a changé.")),
+                Ok(count) => self.success(&format!(
+                    "{} confiés à {to_name}.",
+                    Noun::of(epic_events_api::vocabulary::Resource::Customer).counted(count)
+                )),
+                Err(error) => {
+                    self.refused(&error);
+                    continue;
+                }
+            }
+            return Ok(Next::Back);
         }
     }
 

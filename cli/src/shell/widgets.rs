@@ -195,6 +195,8 @@ pub(super) const ALL_UNPAID: u32 = 9;
 pub(super) const MODIFY: u32 = 1;
 pub(super) const DELETE: u32 = 2;
 pub(super) const CREATE_EVENT: u32 = 3;
+/// A sales user's screen: « Confier ses clients à un autre commercial ».
+pub(super) const REASSIGN_CUSTOMERS: u32 = 8;
 /// A contract's business actions, on its screen.
 pub(super) const RECORD_PAYMENT: u32 = 6;
 pub(super) const SIGN: u32 = 7;
@@ -1071,7 +1073,7 @@ impl Noun {
         self.0.french_noun()
     }
 
-    fn counted(self, count: u64) -> String {
+    pub(super) fn counted(self, count: u64) -> String {
         match count {
             0 => format!("aucun {}", self.singular()),
             1 => format!("1 {}", self.singular()),

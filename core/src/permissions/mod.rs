@@ -193,6 +193,13 @@ impl Target {
 
 pub use epic_events_api::catalogue::event::EventField;
 
+/// Whether `actor` may hand the customers of the sales user `from` to another sales user:
+/// part of managing that account (a sales person leaving, a portfolio shared out), so for
+/// those who may change it — management —, whoever owns the customers.
+pub fn may_reassign_customers(actor: &Actor, from: i32) -> Result<(), PermissionDenied> {
+    authorize(actor, Action::Update, Target::User { user_id: from })
+}
+
 /// Whether `role` may modify `field` of an event it may update at all.
 pub fn may_edit_event_field(role: Role, field: EventField) -> bool {
     match role {

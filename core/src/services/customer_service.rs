@@ -304,3 +304,112 @@ pub async fn delete(
     );
     Ok(())
 }
+
+/// Hands the customers of the sales user `from` — all of them, or those of `chosen` — to
+/// the sales user `to` (management: a sales person leaving, a portfolio shared out). In
+/// one transaction, the rows changed locked: a chosen customer that is not (or no longer)
+/// `from`'s stops everything, with nothing written. How many were handed.
+pub async fn reassign(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    session: &Session,
+    from: i32,
+    to: i32,
+    chosen: Option<&[i32]>,
+) -> Result<u64, CoreError> {
+    use crate::repositories::user_repository;
+    use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect};
+    crate::permissions::may_reassign_customers(&session.actor, from)?;
+    const FROM: &str = "commercial cédant";
+    const TO: &str = "commercial repreneur";
+    if from == to {
+        return Err(CoreError::validation(
+            TO,
+            "est déjà le commercial de ces clients",
+        ));
+    }
+    if chosen.is_some_and(<[i32]>::is_empty) {
+        return Err(CoreError::validation(
+            "clients",
+            "choisissez au moins un client",
+        ));
+    }
+    let transaction = begin_write(connection).await?;
+    let mut names = Vec::new();
+    for (field, id) in [(FROM, from), (TO, to)] {
+        let Some((user, role)) = user_repository::find_with_role_by_id(&transaction, id).await?
+        else {
+            return Err(CoreError::validation(
+                field,
+                format!("l'utilisateur n°{id} n'existe pas"),
+            ));
+        };
+        if role.name != crate::permissions::Role::Sales.name() {
+            return Err(CoreError::validation(
+                field,
+                format!("« {} » n'est pas un commercial", user.username),
+            ));
+        }
+        names.push(format!("{} {}", user.user_first_name, user.user_last_name));
+    }
+    // The customers handed, locked until the end: read, then changed, by this run alone.
+    let mut query = customer::Entity::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .column(customer::Column::CompanyName)
+        .filter(customer::Column::UserSalesId.eq(from));
+    if let Some(chosen) = chosen {
+        query = query.filter(customer::Column::Id.is_in(chosen.iter().copied()));
+    }
+    let handed: Vec<(i32, String)> = query
+        .lock_exclusive()
+        .into_tuple()
+        .all(&transaction)
+        .await?;
+    if let Some(chosen) = chosen
+        && let Some(missing) = chosen
+            .iter()
+            .find(|id| !handed.iter().any(|(handed_id, _)| handed_id == *id))
+    {
+        return Err(CoreError::validation(
+            "clients",
+            format!("le client n°{missing} n'est pas un client de {}", names[0]),
+        ));
+    }
+    if handed.is_empty() {
+        commit(transaction).await?;
+        return Ok(0);
+    }
+    let ids: Vec<i32> = handed.iter().map(|(id, _)| *id).collect();
+    let changed = customer::Entity::update_many()
+        .col_expr(customer::Column::UserSalesId, Expr::value(to))
+        .col_expr(
+            customer::Column::Version,
+            Expr::col(customer::Column::Version).add(1),
+        )
+        .col_expr(
+            customer::Column::UpdatedAt,
+            Expr::value(crate::entities::now()),
+        )
+        .col_expr(customer::Column::UpdatedBy, Expr::value(session.user.id))
+        .filter(customer::Column::Id.is_in(ids))
+        .exec(&transaction)
+        .await?
+        .rows_affected;
+    commit(transaction).await?;
+    for (id, company) in &handed {
+        session.journal.record(
+            Resource::Customer,
+            ChangeKind::Modified,
+            *id,
+            company.clone(),
+        );
+    }
+    tracing::info!(
+        user_id = session.user.id,
+        from,
+        to,
+        customers = changed,
+        "customers reassigned"
+    );
+    Ok(changed)
+}
