@@ -378,7 +378,9 @@ async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
         assert!(narrow.contains("│ 11 │"), "{narrow}");
         assert!(!narrow.contains("│ 12 │"), "{narrow}");
         terminal.line("s");
-        let second = terminal.wait_for("page 2/2");
+        terminal.wait_for("page 2/2");
+        // The whole screen, its menu and prompt drawn.
+        let second = terminal.wait_for_prompt(CHOICE);
         assert!(second.contains(" p. Page précédente"), "{second}");
         assert!(second.contains("│ 4 │"), "{second}");
         assert!(!second.contains("│ 5 │"), "{second}");
@@ -401,7 +403,7 @@ async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
         terminal.line("non");
         terminal.wait_for_prompt(CHOICE);
         terminal.line("0");
-        terminal.wait_for("page 2/2");
+        terminal.wait_for_prompt(CHOICE);
         // A typed command's table is fitted too.
         terminal.line("mes_clients()");
         let typed = terminal.wait_until(
@@ -416,7 +418,8 @@ async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
         terminal.line("0");
         terminal.wait_for_prompt(CHOICE);
         terminal.line("2");
-        let wide_again = terminal.wait_for("page 1/1");
+        terminal.wait_for("page 1/1");
+        let wide_again = terminal.wait_for_prompt(CHOICE);
         assert!(
             wide_again.contains("Entreprise au nom assez long pour être raccourci 24"),
             "{wide_again}"
