@@ -381,10 +381,10 @@ pub fn map_signature<F: Catalogue>(fields: &[F]) -> String {
     format!("#{{{}}}", keys.join(", "))
 }
 
-/// The column header of the script key `key` when a record type has a field of that key.
-pub fn header_of_key(key: &str) -> Option<&'static str> {
-    fn find<F: Catalogue>(key: &str) -> Option<&'static str> {
-        F::from_key(key).map(|field| field.describe().header)
+/// The description of the field whose script key is `key`, in whichever catalogue has it.
+fn description_of_key(key: &str) -> Option<Description> {
+    fn find<F: Catalogue>(key: &str) -> Option<Description> {
+        F::from_key(key).map(Catalogue::describe)
     }
     find::<customer::CustomerField>(key)
         .or_else(|| find::<contract::ContractField>(key))
@@ -395,19 +395,15 @@ pub fn header_of_key(key: &str) -> Option<&'static str> {
         .or_else(|| find::<payment::PaymentField>(key))
 }
 
+/// The column header of the script key `key` when a record type has a field of that key.
+pub fn header_of_key(key: &str) -> Option<&'static str> {
+    description_of_key(key).map(|description| description.header)
+}
+
 /// The label of the field whose key is `key` (`email` → « adresse e-mail »), as a
 /// record's screen shows it, in whichever catalogue has it.
 pub fn label_of_key(key: &str) -> Option<&'static str> {
-    fn find<F: Catalogue>(key: &str) -> Option<&'static str> {
-        F::from_key(key).map(|field| field.label())
-    }
-    find::<customer::CustomerField>(key)
-        .or_else(|| find::<contract::ContractField>(key))
-        .or_else(|| find::<event::EventField>(key))
-        .or_else(|| find::<user::UserField>(key))
-        .or_else(|| find::<report::UnpaidField>(key))
-        .or_else(|| find::<report::ActivityField>(key))
-        .or_else(|| find::<payment::PaymentField>(key))
+    description_of_key(key).map(|description| description.label)
 }
 
 #[cfg(test)]

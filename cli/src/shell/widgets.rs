@@ -752,19 +752,9 @@ impl Shell {
     ) -> Result<Result<T, Next>, ApplicationError> {
         let mut values: Vec<String> = Vec::with_capacity(fields.len());
         for field in fields {
-            loop {
-                match self.ask_field(field)? {
-                    Answer::Text(text) => {
-                        values.push(text);
-                        break;
-                    }
-                    Answer::Cancel => match self.give_up_form(&values)? {
-                        Some(true) => return Ok(Err(Next::Back)),
-                        Some(false) => continue,
-                        None => return Ok(Err(Next::Quit)),
-                    },
-                    Answer::Quit => return Ok(Err(Next::Quit)),
-                }
+            match self.ask_required(field, &values)? {
+                Ok(text) => values.push(text),
+                Err(next) => return Ok(Err(next)),
             }
         }
         loop {
@@ -780,19 +770,9 @@ impl Shell {
                     else {
                         return Ok(Err(Next::Back));
                     };
-                    loop {
-                        match self.ask_field(&fields[index])? {
-                            Answer::Text(text) => {
-                                values[index] = text;
-                                break;
-                            }
-                            Answer::Cancel => match self.give_up_form(&values)? {
-                                Some(true) => return Ok(Err(Next::Back)),
-                                Some(false) => continue,
-                                None => return Ok(Err(Next::Quit)),
-                            },
-                            Answer::Quit => return Ok(Err(Next::Quit)),
-                        }
+                    match self.ask_required(&fields[index], &values)? {
+                        Ok(text) => values[index] = text,
+                        Err(next) => return Ok(Err(next)),
                     }
                 }
                 Err(transient) if transient.is_transient() => {
@@ -810,6 +790,26 @@ impl Shell {
                     self.refused(&other);
                     return Ok(Err(Next::Back));
                 }
+            }
+        }
+    }
+
+    /// Asks `field` of a form in which `typed` was typed so far, until it is answered;
+    /// `Err(next)` when the form is given up or the shell left.
+    fn ask_required(
+        &mut self,
+        field: &FormField,
+        typed: &[String],
+    ) -> Result<Result<String, Next>, ApplicationError> {
+        loop {
+            match self.ask_field(field)? {
+                Answer::Text(text) => return Ok(Ok(text)),
+                Answer::Cancel => match self.give_up_form(typed)? {
+                    Some(true) => return Ok(Err(Next::Back)),
+                    Some(false) => continue,
+                    None => return Ok(Err(Next::Quit)),
+                },
+                Answer::Quit => return Ok(Err(Next::Quit)),
             }
         }
     }
