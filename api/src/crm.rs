@@ -181,9 +181,6 @@ operations! {
         /// core reads and writes dates in `zone` (the person's). An unknown user and a
         /// wrong password get the same answer.
         fn sign_in(login: String, password: String, zone: Zone) -> SignedIn;
-        /// Whether `text`, typed for `field`, meets the field's own rule: what a form
-        /// checks as soon as the field is typed (the write checks everything again).
-        fn check_field(field: FieldRef, text: String) -> ();
         /// The scripts' help, in French, as `aide` shows it.
         fn script_help() -> String;
         /// The functions scripts and typed commands call (completion).
@@ -200,6 +197,14 @@ operations! {
         /// Changes the signed-in user's own password; every session of theirs ends, and a
         /// new one is opened with the new password.
         fn change_own_password(current_password: String, new_password: String) -> SignedIn;
+        /// Whether `text`, typed for `field` in a form after the fields `before` (each with
+        /// its text as typed), can be written as far as a form can know: the field's own
+        /// rule, its rules with the fields before it (an end after the start, a balance
+        /// within the total), and, for those who may read every record of its kind, that
+        /// no other record holds a value that must be unique. The answer is a note when the
+        /// value will be stored otherwise than typed (« enregistré en minuscules »). The
+        /// write checks everything again.
+        fn check_typed(field: FieldRef, text: String, before: Vec<(FieldRef, String)>) -> Option<String>;
         /// Whether the session may do `action` on `record`, with the core's refusal.
         fn permits(record: Record, action: Action) -> ();
         /// Whether the session may change `field` of the events it may change.
@@ -266,6 +271,9 @@ operations! {
         fn list_events(which: EventList, page: PageRequest) -> Page<EventRow>;
         /// A page of the events of a list matching `search`.
         fn search_events(which: EventList, search: EventSearch, page: PageRequest) -> Page<EventRow>;
+        /// Whether `search` can be run: each criterion given meets its rule (what a search
+        /// form checks as each criterion is typed).
+        fn check_event_search(search: EventSearch) -> ();
         /// One event.
         fn event(id: i32) -> EventRow;
         /// One event by its number (`EVT-2026-0001`).
@@ -528,14 +536,6 @@ mod tests {
                 password: "mot de passe".into(),
                 zone: Zone::named("Europe/Paris").unwrap(),
             },
-            Request::check_field {
-                field: FieldRef::Customer(CustomerField::Email),
-                text: "a@b.fr".into(),
-            },
-            Request::check_field {
-                field: FieldRef::User(UserField::Password),
-                text: "x".into(),
-            },
             Request::script_help {},
             Request::script_functions {},
             Request::recognise_command {
@@ -543,6 +543,15 @@ mod tests {
             },
             Request::session {},
             Request::sign_out {},
+            Request::check_typed {
+                field: FieldRef::Event(EventField::End),
+                text: "01/01/2027".into(),
+                before: vec![
+                    (FieldRef::Event(EventField::Start), "02/01/2027 18h".into()),
+                    (FieldRef::User(UserField::Password), "x".into()),
+                    (FieldRef::Customer(CustomerField::Email), "a@b.fr".into()),
+                ],
+            },
             Request::change_own_password {
                 current_password: "a".into(),
                 new_password: "b".into(),
@@ -661,6 +670,12 @@ mod tests {
                     upcoming_only: true,
                 },
                 page,
+            },
+            Request::check_event_search {
+                search: EventSearch {
+                    starts_until: Some("31/12/2027".into()),
+                    ..EventSearch::default()
+                },
             },
             Request::update_event {
                 id: 9,

@@ -211,11 +211,16 @@ pub fn from_unique_violation(
             let index = format!("{table}_{column}_unique");
             let qualified = format!("{table}.{column}");
             if message.contains(&index) || message.contains(&qualified) {
-                return CoreError::validation(field, "cette valeur est déjà utilisée");
+                return already_used(field);
             }
         }
     }
     CoreError::from(error)
+}
+
+/// The refusal of a value another record of its kind already holds, for `field`.
+pub fn already_used(field: &str) -> CoreError {
+    CoreError::validation(field, "cette valeur est déjà utilisée")
 }
 
 /// The refusal to remove or change a record that others still depend on, e.g. « le client

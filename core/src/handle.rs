@@ -17,9 +17,10 @@ use crate::errors::CoreError;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Role};
 use crate::services::{
-    authentication_service, contract_service, customer_service, event_service, report_service,
-    user_service,
+    authentication_service, contract_service, customer_service, event_service, form_service,
+    report_service, user_service,
 };
+use epic_events_api::catalogue::FieldRef;
 
 pub use crate::catalogue::contract::{ContractChanges, ContractField, NewContract, PAYMENT};
 pub use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
@@ -136,6 +137,19 @@ impl Core {
         keys: &SessionKeys,
     ) -> Result<(), CoreError> {
         authentication_service::sign_out(&self.connection, token, keys).await
+    }
+
+    /// Whether `text`, typed for `field` in a form after `before`, can be written as far
+    /// as a form can know (see [`form_service::check_typed`]); a note when it will be
+    /// stored otherwise than typed.
+    pub async fn check_typed(
+        &self,
+        session: &Session,
+        field: FieldRef,
+        text: &str,
+        before: &[(FieldRef, String)],
+    ) -> Result<Option<String>, CoreError> {
+        form_service::check_typed(&self.connection, session, field, text, before).await
     }
 
     /// Whether the database has no user yet, so that a first manager may be created.
@@ -519,6 +533,11 @@ impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
 pub struct Events<'a, C>(&'a C);
 
 impl<C: ConnectionTrait + TransactionTrait> Events<'_, C> {
+    /// Whether `search` can be run: each criterion given meets its rule.
+    pub fn check_search(&self, session: &Session, search: &EventSearch) -> Result<(), CoreError> {
+        event_service::check_search(session, search)
+    }
+
     /// Whether `session` may do `action` on `event`.
     pub fn permits(
         &self,

@@ -20,7 +20,6 @@ use epic_events_api::scripts::{
 use epic_events_api::session::{SessionInfo, SessionToken, SignedIn};
 
 use crate::authentication::token::SessionKeys;
-use crate::catalogue::FieldRule;
 use crate::database::DatabaseError;
 use crate::database::url::DatabaseUrl;
 use crate::errors::CoreError;
@@ -217,16 +216,6 @@ impl Crm for LocalCrm {
         zone: Zone,
     ) -> Result<SignedIn, ApiError> {
         self.signed_in(&login, &password, zone).await
-    }
-
-    async fn check_field(&self, field: FieldRef, text: String) -> Result<(), ApiError> {
-        match field {
-            FieldRef::Customer(field) => field.check(&text),
-            FieldRef::Contract(field) => field.check(&text),
-            FieldRef::Event(field) => field.check(&text),
-            FieldRef::User(field) => field.check(&text),
-        }
-        .map_err(api_error)
     }
 
     async fn script_help(&self) -> Result<String, ApiError> {
@@ -492,6 +481,18 @@ impl Crm for LocalCrm {
         .await
     }
 
+    async fn check_typed(
+        &self,
+        token: &SessionToken,
+        field: FieldRef,
+        text: String,
+        before: Vec<(FieldRef, String)>,
+    ) -> Result<Option<String>, ApiError> {
+        let (session, core) = self.open(token).await?;
+        self.read(core.check_typed(&session, field, &text, &before))
+            .await
+    }
+
     async fn may_delete_customer(&self, token: &SessionToken, id: i32) -> Result<(), ApiError> {
         let (session, core) = self.open(token).await?;
         self.read(core.customers().may_delete(&session, id)).await
@@ -604,6 +605,17 @@ impl Crm for LocalCrm {
         let (session, core) = self.open(token).await?;
         self.read(core.events().search(&session, which, &search, page))
             .await
+    }
+
+    async fn check_event_search(
+        &self,
+        token: &SessionToken,
+        search: EventSearch,
+    ) -> Result<(), ApiError> {
+        let (session, core) = self.open(token).await?;
+        core.events()
+            .check_search(&session, &search)
+            .map_err(api_error)
     }
 
     async fn event(&self, token: &SessionToken, id: i32) -> Result<EventRow, ApiError> {

@@ -1027,6 +1027,7 @@ async fn searches_ignore_case_and_accents(backend: crate::support::Backend) {
                 "",
                 "hier",
                 "",
+                "",
                 "0",
                 "0",
                 "1",
@@ -1525,6 +1526,123 @@ async fn forms_forgive_slips(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(forms_forgive_slips);
+
+/// A form says what it can know as soon as it is typed: an e-mail already someone's before
+/// the password is asked; a username the core stores in lower case; a balance above the
+/// total and an end before the start right after the second of the two is typed; a date a
+/// search cannot read before the next question.
+async fn forms_check_each_field_as_soon_as_it_can(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "1",
+                "7",
+                "Camille",
+                "Bernard",
+                "CAMILLE.BERNARD@epic-events.fr",
+                "camille.b@epic-events.fr",
+                "+33 6 40 00 00 02",
+                "Camille.B",
+                "3",
+                "un mot de passe solide",
+                "un mot de passe solide",
+                "0",
+                "0",
+                "3",
+                "7",
+                "atelier LUMIERE",
+                "100",
+                "200",
+                "50",
+                "",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let refused_email = screen
+        .find("Erreur : adresse e-mail : cette valeur est déjà utilisée")
+        .unwrap_or_else(|| panic!("{screen}"));
+    let password_asked = screen.find("Mot de passe (").unwrap();
+    assert!(
+        refused_email < password_asked,
+        "refused when typed, not after the password\n{screen}"
+    );
+    assert!(
+        screen.contains("Identifiant enregistré en minuscules : « camille.b »"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Utilisateur créé : n°8 camille.b."),
+        "{screen}"
+    );
+    let refused_balance = screen
+        .find("ne peut pas dépasser le montant total (100,00 €)")
+        .unwrap_or_else(|| panic!("{screen}"));
+    let signed_asked = screen[refused_balance..].find("Signé");
+    assert!(signed_asked.is_some(), "{screen}");
+    assert!(
+        !screen[..refused_balance].contains("Signé ("),
+        "refused before the next field\n{screen}"
+    );
+    assert!(screen.contains("Contrat créé : CTR-"), "{screen}");
+
+    let contract = contract_id(&database, "CTR-2026-0002").await.to_string();
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales2",
+            &[
+                "3",
+                "6",
+                &contract,
+                "3",
+                "Cocktail",
+                "20/05/2027 18h",
+                "19/05/2027",
+                "21/05/2027",
+                "Lille",
+                "40",
+                "",
+                "0",
+                "0",
+                "0",
+                "4",
+                "5",
+                "",
+                "32/13/2027",
+                "01/01/2027",
+                "",
+                "0",
+                "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let refused_end = screen
+        .find("fin : doit être postérieure au début")
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        !screen[..refused_end].contains("Lieu"),
+        "refused before the location is asked\n{screen}"
+    );
+    assert!(screen.contains("Évènement créé : EVT-"), "{screen}");
+    let refused_date = screen
+        .find("32/13/2027")
+        .and_then(|typed| screen[typed..].find("Erreur").map(|at| typed + at))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let until_asked = screen
+        .find("Début au plus tard")
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(refused_date < until_asked, "{screen}");
+    assert!(screen.contains("Évènements — du 01/01/2027"), "{screen}");
+}
+
+test_on_both_backends!(forms_check_each_field_as_soon_as_it_can);
 
 /// A sales user leaving: from their screen, management hands all their customers to a
 /// colleague, after confirming; then the account can be deleted.

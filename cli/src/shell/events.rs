@@ -114,30 +114,60 @@ impl Shell {
     /// Asks for words of the name or location and a range of start dates (each may be left
     /// empty, not all), then pages through the events that match, soonest first.
     fn search_events(&mut self) -> Result<Next, ApplicationError> {
-        let mut answers: Vec<Option<String>> = Vec::new();
-        for question in [
-            "Mots du nom ou du lieu (vide : tous)",
-            "Début au plus tôt (JJ/MM/AAAA, l'heure si besoin : 14h30 ; vide : sans limite)",
-            "Début au plus tard (JJ/MM/AAAA, jusqu'à 23h59, ou avec l'heure ; vide : sans limite)",
-        ] {
-            answers.push(match self.ask(question)? {
-                Answer::Text(text) => Some(text),
-                Answer::Cancel => None,
-                Answer::Quit => return Ok(Next::Quit),
-            });
+        // Each date is checked by the core as soon as it is typed, and asked again when it
+        // cannot be read.
+        let mut search = EventSearch {
+            soonest_first: true,
+            ..EventSearch::default()
+        };
+        search.words = match self.ask("Mots du nom ou du lieu (vide : tous)")? {
+            Answer::Text(text) => Some(text),
+            Answer::Cancel => None,
+            Answer::Quit => return Ok(Next::Quit),
+        };
+        for bound in [Bound::From, Bound::Until] {
+            let question = match bound {
+                Bound::From => {
+                    "Début au plus tôt (JJ/MM/AAAA, l'heure si besoin : 14h30 ; vide : sans limite)"
+                }
+                Bound::Until => {
+                    "Début au plus tard (JJ/MM/AAAA, jusqu'à 23h59, ou avec l'heure ; vide : sans limite)"
+                }
+            };
+            loop {
+                let text = match self.ask(question)? {
+                    Answer::Text(text) => text,
+                    Answer::Cancel => break,
+                    Answer::Quit => return Ok(Next::Quit),
+                };
+                let criterion = match bound {
+                    Bound::From => EventSearch {
+                        starts_from: Some(text.clone()),
+                        ..EventSearch::default()
+                    },
+                    Bound::Until => EventSearch {
+                        starts_until: Some(text.clone()),
+                        ..EventSearch::default()
+                    },
+                };
+                let Some(session) = self.session()? else {
+                    return Ok(Next::SignedOut);
+                };
+                match self.call(self.crm.check_event_search(&session.token, criterion)) {
+                    Ok(()) => {
+                        match bound {
+                            Bound::From => search.starts_from = Some(text),
+                            Bound::Until => search.starts_until = Some(text),
+                        }
+                        break;
+                    }
+                    Err(refusal) => self.refused(&refusal),
+                }
+            }
         }
-        if answers.iter().all(Option::is_none) {
+        if search.words.is_none() && search.starts_from.is_none() && search.starts_until.is_none() {
             return Ok(Next::Back);
         }
-        let mut answers = answers.into_iter();
-        let search = EventSearch {
-            words: answers.next().flatten(),
-            starts_from: answers.next().flatten(),
-            starts_until: answers.next().flatten(),
-            location_contains: None,
-            soonest_first: true,
-            upcoming_only: false,
-        };
         let mut described = Vec::new();
         if let Some(words) = &search.words {
             described.push(format!("« {words} »"));
@@ -394,4 +424,11 @@ impl Shell {
         self.report(changed, "Modification enregistrée.");
         Ok(Ok(()))
     }
+}
+
+/// A bound of the start dates a search asks for.
+#[derive(Clone, Copy)]
+enum Bound {
+    From,
+    Until,
 }

@@ -265,7 +265,7 @@ impl Shell {
             let outcome = match self.choose("Champ à modifier", &entries, Some("Retour"))? {
                 Choice::Entry(RESET_PASSWORD) => {
                     let password = FormField::of(UserField::Password.describe());
-                    let new_password = match self.ask_field(&password)? {
+                    let new_password = match self.ask_field(&password, &[])? {
                         Answer::Text(password) => password,
                         Answer::Cancel => continue,
                         Answer::Quit => return Ok(Next::Quit),
@@ -343,11 +343,12 @@ impl Shell {
             Answer::Cancel => return Ok(Next::Back),
             Answer::Quit => return Ok(Next::Quit),
         };
-        let new_password = match self.ask_field(&FormField::of(UserField::Password.describe()))? {
-            Answer::Text(password) => password,
-            Answer::Cancel => return Ok(Next::Back),
-            Answer::Quit => return Ok(Next::Quit),
-        };
+        let new_password =
+            match self.ask_field(&FormField::of(UserField::Password.describe()), &[])? {
+                Answer::Text(password) => password,
+                Answer::Cancel => return Ok(Next::Back),
+                Answer::Quit => return Ok(Next::Quit),
+            };
         let Some(session) = self.session()? else {
             return Ok(Next::SignedOut);
         };

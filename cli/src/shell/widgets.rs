@@ -752,7 +752,7 @@ impl Shell {
     ) -> Result<Result<T, Next>, ApplicationError> {
         let mut values: Vec<String> = Vec::with_capacity(fields.len());
         for field in fields {
-            match self.ask_required(field, &values)? {
+            match self.ask_required(field, fields, &values)? {
                 Ok(text) => values.push(text),
                 Err(next) => return Ok(Err(next)),
             }
@@ -770,7 +770,10 @@ impl Shell {
                     else {
                         return Ok(Err(Next::Back));
                     };
-                    match self.ask_required(&fields[index], &values)? {
+                    // Asked again with the other fields as typed.
+                    let mut others = values.clone();
+                    others[index].clear();
+                    match self.ask_required(&fields[index], fields, &others)? {
                         Ok(text) => values[index] = text,
                         Err(next) => return Ok(Err(next)),
                     }
@@ -794,15 +797,24 @@ impl Shell {
         }
     }
 
-    /// Asks `field` of a form in which `typed` was typed so far, until it is answered;
-    /// `Err(next)` when the form is given up or the shell left.
+    /// Asks `field` of the form `fields`, in which `typed` was typed so far (in the order
+    /// of `fields`; empty for a field not typed), until it is answered; `Err(next)` when
+    /// the form is given up or the shell left.
     fn ask_required(
         &mut self,
         field: &FormField,
+        fields: &[FormField],
         typed: &[String],
     ) -> Result<Result<String, Next>, ApplicationError> {
+        let before: Vec<(FieldRef, String)> = fields
+            .iter()
+            .zip(typed)
+            // A password is not sent again: no rule relates it to another field.
+            .filter(|(field, text)| !text.is_empty() && !field.secret)
+            .filter_map(|(field, text)| Some((field.check?, text.clone())))
+            .collect();
         loop {
-            match self.ask_field(field)? {
+            match self.ask_field(field, &before)? {
                 Answer::Text(text) => return Ok(Ok(text)),
                 Answer::Cancel => match self.give_up_form(typed)? {
                     Some(true) => return Ok(Err(Next::Back)),
@@ -832,7 +844,13 @@ impl Shell {
         Ok(Some(true))
     }
 
-    pub(super) fn ask_field(&mut self, field: &FormField) -> Result<Answer, ApplicationError> {
+    /// Asks `field`, typed after the fields `before` of its form (each with its text),
+    /// until the core accepts what is typed or it is left empty.
+    pub(super) fn ask_field(
+        &mut self,
+        field: &FormField,
+        before: &[(FieldRef, String)],
+    ) -> Result<Answer, ApplicationError> {
         let answer = if field.choices.is_empty() {
             let prompt = prompt(capitalised(field.name), field.hint, field.when_empty);
             if field.secret {
@@ -848,13 +866,25 @@ impl Shell {
             (Answer::Text(text), _) => text,
             (answer, _) => return Ok(answer),
         };
-        // The core's rule for this field, at once: a wrong value is asked again before
-        // the next field.
-        if let Some(checked) = field.check
-            && let Err(refusal) = self.call(self.crm.check_field(checked, text.clone()))
-        {
-            self.refused(&refusal);
-            return self.ask_field(field);
+        // The core's rules for this field and the fields before it, at once: a wrong
+        // value is asked again before the next field.
+        if let Some(checked) = field.check {
+            let Some(session) = self.session()? else {
+                return Ok(Answer::Quit);
+            };
+            match self.call(self.crm.check_typed(
+                &session.token,
+                checked,
+                text.clone(),
+                before.to_vec(),
+            )) {
+                Ok(Some(note)) => self.say(&capitalised(&note)),
+                Ok(None) => {}
+                Err(refusal) => {
+                    self.refused(&refusal);
+                    return self.ask_field(field, before);
+                }
+            }
         }
         if field.secret {
             return match self.ask_secret(&format!("{} (confirmation)", capitalised(field.name)))? {
@@ -863,14 +893,14 @@ impl Shell {
                 Answer::Cancel => Ok(Answer::Cancel),
                 _ => {
                     self.error(&format!("{} : les deux saisies diffèrent", field.name));
-                    self.ask_field(field)
+                    self.ask_field(field, before)
                 }
             };
         }
         if field.moment {
             return match self.confirm_if_past(&text)? {
                 Some(true) => Ok(Answer::Text(text)),
-                Some(false) => self.ask_field(field),
+                Some(false) => self.ask_field(field, before),
                 None => Ok(Answer::Quit),
             };
         }

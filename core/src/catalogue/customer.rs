@@ -41,6 +41,10 @@ impl StoredField for CustomerField {
             Id | SalesUserId | SalesUser | CreatedAt | UpdatedAt => None,
         }
     }
+
+    fn unique(self) -> bool {
+        matches!(self, Email | PhoneNumber | CompanyName)
+    }
 }
 
 #[cfg(test)]

@@ -27,13 +27,6 @@ pub trait FieldRule: Catalogue {
     /// the field's own rule (the rules across fields are the services', at the write).
     fn checked(self, text: &str, zone: Zone) -> Result<Self::Checked, CoreError>;
 
-    /// Whether `text` meets the field's own rule: what a form checks as soon as the field
-    /// is typed (the write checks everything again, with the rules across fields, in the
-    /// session's zone; whether a date is one does not depend on the zone).
-    fn check(self, text: &str) -> Result<(), CoreError> {
-        self.checked(text, Zone::UTC).map(drop)
-    }
-
     /// `given` (typed text, or a script's typed value) when it meets the field's rule.
     fn accepted(self, given: &Given, zone: Zone) -> Result<Self::Checked, CoreError> {
         self.checked(&given.typed_text(), zone)
@@ -113,6 +106,25 @@ pub trait StoredField: FieldRule {
 
     /// The column a field typed as text is stored in (checked by [`FieldRule::checked`]).
     fn column(self) -> Option<Self::Column>;
+
+    /// Whether no two records may hold the same value of this field (its column has a
+    /// unique index, `<table>_<column>_unique`).
+    fn unique(self) -> bool {
+        false
+    }
+}
+
+/// The columns with a unique index among `F`'s fields, each with its field's label: what
+/// names the field a uniqueness refusal of the database is about.
+pub fn unique_columns<F: StoredField>() -> Vec<(&'static str, &'static str)>
+where
+    F::Column: sea_orm::IdenStatic,
+{
+    F::ALL
+        .iter()
+        .filter(|field| field.unique())
+        .filter_map(|field| Some((sea_orm::IdenStatic::as_str(&field.column()?), field.label())))
+        .collect()
 }
 
 /// The text a record is searched by, as the core stores it.

@@ -43,4 +43,8 @@ impl StoredField for UserField {
             Id | Role | Password | CreatedAt | UpdatedAt => None,
         }
     }
+
+    fn unique(self) -> bool {
+        matches!(self, Email | PhoneNumber | Username)
+    }
 }

@@ -35,7 +35,7 @@ fn checked_money(field: ContractField, text: &str) -> Result<Money, CoreError> {
     money_of(&[(field, field.checked(text, Zone::UTC)?)], field)
 }
 
-fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
+pub(crate) fn check_balance(total: Money, balance: Money) -> Result<(), CoreError> {
     if balance > total {
         return Err(CoreError::validation(
             ContractField::BalanceDue.label(),

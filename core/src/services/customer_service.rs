@@ -1,13 +1,13 @@
 //! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, IdenStatic, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
 pub use crate::catalogue::customer::{CustomerChanges, CustomerField, NewCustomer};
 use crate::catalogue::{Catalogue, Value};
-use crate::catalogue::{FieldRule, Searched, StoredField};
+use crate::catalogue::{FieldRule, Searched, StoredField, unique_columns};
 use crate::entities::customer;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -19,14 +19,6 @@ use crate::repositories::{begin_write, customer_repository, page_of, store_searc
 use crate::validation;
 
 pub use crate::catalogue::customer::COMPANY_NAME_MAXIMUM_LENGTH;
-
-/// The typed fields by their column, to name the field a uniqueness rule refused.
-fn unique_columns() -> Vec<(&'static str, &'static str)> {
-    CustomerField::TYPED
-        .iter()
-        .filter_map(|field| Some((field.column()?.as_str(), field.label())))
-        .collect()
-}
 
 pub use epic_events_api::lists::CustomerList;
 
@@ -157,7 +149,9 @@ pub async fn create(
     new_customer.search_text = Set(CustomerField::search_text_of(&stored));
     let created = customer_repository::insert(connection, new_customer)
         .await
-        .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
+        .map_err(|error| {
+            from_unique_violation(error, "customer", &unique_columns::<CustomerField>())
+        })?;
     tracing::info!(
         user_id = session.user.id,
         customer_id = created.id,
@@ -225,7 +219,9 @@ pub async fn update(
     }
     customer_repository::update(&transaction, id, columns, session.user.id)
         .await
-        .map_err(|error| from_unique_violation(error, "customer", &unique_columns()))?;
+        .map_err(|error| {
+            from_unique_violation(error, "customer", &unique_columns::<CustomerField>())
+        })?;
     let updated = find(&transaction, id, false).await?;
     store_search_text::<customer::Entity>(&transaction, id, CustomerField::search_text(&updated))
         .await?;

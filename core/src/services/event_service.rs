@@ -41,7 +41,7 @@ pub mod criterion {
 
 pub use epic_events_api::lists::{EventList, EventSearch};
 
-fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {
+pub(crate) fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), CoreError> {
     if start >= end {
         return Err(CoreError::validation(
             EventField::End.label(),
@@ -97,30 +97,7 @@ pub async fn search(
             ..Default::default()
         },
     };
-    if let Some(words) = &search.words {
-        filter.matching = Some(validation::search_words(words)?);
-    }
-    if let Some(text) = &search.location_contains {
-        filter.location_contains = Some(validation::required_text(
-            criterion::LOCATION,
-            text,
-            LOCATION_MAXIMUM_LENGTH,
-        )?);
-    }
-    if let Some(text) = &search.starts_from {
-        filter.starts_from = Some(date_time(criterion::STARTS_FROM, text, session.zone)?);
-    }
-    if search.upcoming_only {
-        let now = chrono::Utc::now();
-        filter.starts_from = Some(filter.starts_from.map_or(now, |from| from.max(now)));
-    }
-    if let Some(text) = &search.starts_until {
-        filter.starts_until = Some(date_time_until(
-            criterion::STARTS_UNTIL,
-            text,
-            session.zone,
-        )?);
-    }
+    narrow(&mut filter, search, session.zone)?;
     let order = if search.soonest_first {
         EventOrder::SoonestFirst
     } else {
@@ -145,6 +122,42 @@ pub async fn search(
         |row: &EventRow| row.id,
     )
     .await?)
+}
+
+/// Narrows `filter` to the events `search` asks for, each criterion read by its rule for
+/// someone whose dates are in `zone`.
+fn narrow(
+    filter: &mut EventFilter,
+    search: &EventSearch,
+    zone: epic_events_api::formatting::Zone,
+) -> Result<(), CoreError> {
+    if let Some(words) = &search.words {
+        filter.matching = Some(validation::search_words(words)?);
+    }
+    if let Some(text) = &search.location_contains {
+        filter.location_contains = Some(validation::required_text(
+            criterion::LOCATION,
+            text,
+            LOCATION_MAXIMUM_LENGTH,
+        )?);
+    }
+    if let Some(text) = &search.starts_from {
+        filter.starts_from = Some(date_time(criterion::STARTS_FROM, text, zone)?);
+    }
+    if search.upcoming_only {
+        let now = chrono::Utc::now();
+        filter.starts_from = Some(filter.starts_from.map_or(now, |from| from.max(now)));
+    }
+    if let Some(text) = &search.starts_until {
+        filter.starts_until = Some(date_time_until(criterion::STARTS_UNTIL, text, zone)?);
+    }
+    Ok(())
+}
+
+/// Whether `search` can be run: each criterion given meets its rule (what a search form
+/// checks as each criterion is typed).
+pub fn check_search(session: &Session, search: &EventSearch) -> Result<(), CoreError> {
+    narrow(&mut EventFilter::default(), search, session.zone)
 }
 
 /// One event.

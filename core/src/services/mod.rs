@@ -7,6 +7,7 @@ pub mod authorization_service;
 pub mod contract_service;
 pub mod customer_service;
 pub mod event_service;
+pub mod form_service;
 pub mod journal;
 pub mod numbering;
 pub mod report_service;

@@ -12,7 +12,7 @@ pub use crate::catalogue::user::{
     CURRENT_PASSWORD_LABEL, NewUser, NewUserInput, UserChanges, UserField, parse_role,
 };
 use crate::catalogue::{Catalogue, Value};
-use crate::catalogue::{FieldRule, Searched, StoredField};
+use crate::catalogue::{FieldRule, Searched, StoredField, unique_columns};
 use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
@@ -20,14 +20,6 @@ use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, autho
 pub use crate::repositories::user_repository::UserRow;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
-
-fn unique_columns() -> [(&'static str, &'static str); 3] {
-    [
-        ("email", UserField::Email.label()),
-        ("phone_number", UserField::PhoneNumber.label()),
-        ("username", UserField::Username.label()),
-    ]
-}
 
 /// Validates `input` and hashes its password: the row to insert for a user of `role_id`.
 pub(crate) fn new_user_model(
@@ -161,7 +153,7 @@ pub async fn create(
     model.updated_by = Set(Some(session.user.id));
     let created = user_repository::insert(connection, model)
         .await
-        .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
+        .map_err(|error| from_unique_violation(error, "user", &unique_columns::<UserField>()))?;
     tracing::info!(
         user_id = session.user.id,
         created_user_id = created.id,
@@ -252,7 +244,7 @@ pub async fn update(
     }
     user_repository::update(&transaction, id, columns, session.user.id)
         .await
-        .map_err(|error| from_unique_violation(error, "user", &unique_columns()))?;
+        .map_err(|error| from_unique_violation(error, "user", &unique_columns::<UserField>()))?;
     let updated = find(&transaction, id, false).await?;
     store_search_text::<user::Entity>(&transaction, id, UserField::search_text(&updated)).await?;
     commit(transaction).await?;
