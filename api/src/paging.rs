@@ -1,10 +1,23 @@
 //! Pages of a list, by key (`id > last id seen`) rather than by offset, so that a page deep
-//! in a long list costs the same as the first.
+//! in a long list costs the same as the first. A list sorted by a column a person chose, or
+//! a page jumped to by its number, is read by offset (`skip`) instead.
+
+use crate::catalogue::FieldRef;
 
 /// Default number of rows per page.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest page a caller may ask for.
 pub const MAXIMUM_PAGE_SIZE: u64 = 1000;
+
+/// The order a person asked a list in: by one of its columns, rising or falling, then by
+/// id in the same direction. Which columns a list can be sorted by is the core's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SortOrder {
+    /// The column.
+    pub field: FieldRef,
+    /// Largest (or latest, or last in the alphabet) first.
+    pub descending: bool,
+}
 
 /// Which page to read: the rows after `after_id`, at most `size` of them. Its fields are
 /// private: the only ways to make one ([`PageRequest::first`], [`PageRequest::after`])
@@ -19,6 +32,11 @@ pub struct PageRequest {
     /// Whether to count every row of the list too (a person's first page: « 31 contrats —
     /// page 1/4 »); a count costs a query, so lists read by scripts do not.
     count_total: bool,
+    /// Rows left out before the page (after `after_id` if given): a page jumped to, or
+    /// the pages of a sorted list.
+    skip: u64,
+    /// The order a person chose, instead of the list's own.
+    sort: Option<SortOrder>,
 }
 
 impl PageRequest {
@@ -28,6 +46,28 @@ impl PageRequest {
             after_id: None,
             size: size.clamp(1, MAXIMUM_PAGE_SIZE),
             count_total: false,
+            skip: 0,
+            sort: None,
+        }
+    }
+
+    /// The page numbered `number` (from 1) of the list in the order `sort` (the list's own
+    /// when `None`), pages of `size` rows.
+    pub fn numbered(number: u64, size: u64, sort: Option<SortOrder>) -> Self {
+        let first = Self::first(size);
+        Self {
+            skip: number.saturating_sub(1).saturating_mul(first.size),
+            sort,
+            ..first
+        }
+    }
+
+    /// The same request, for pages of `size` rows (a terminal resized): a page read by
+    /// offset starts at the same row.
+    pub fn resized(self, size: u64) -> Self {
+        Self {
+            size: size.clamp(1, MAXIMUM_PAGE_SIZE),
+            ..self
         }
     }
 
@@ -61,6 +101,16 @@ impl PageRequest {
     pub fn size(self) -> u64 {
         self.size
     }
+
+    /// Rows left out before the page.
+    pub fn skip(self) -> u64 {
+        self.skip
+    }
+
+    /// The order a person chose, if any.
+    pub fn sort(self) -> Option<SortOrder> {
+        self.sort
+    }
 }
 
 /// A page request as it arrives from outside: its size is clamped again, so that no
@@ -70,6 +120,10 @@ struct RequestedPage {
     after_id: Option<i32>,
     size: u64,
     count_total: bool,
+    #[serde(default)]
+    skip: u64,
+    #[serde(default)]
+    sort: Option<SortOrder>,
 }
 
 impl From<RequestedPage> for PageRequest {
@@ -78,6 +132,8 @@ impl From<RequestedPage> for PageRequest {
         PageRequest {
             after_id: requested.after_id,
             count_total: requested.count_total,
+            skip: requested.skip,
+            sort: requested.sort,
             ..first
         }
     }
@@ -115,12 +171,20 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, request: PageRequest, id: impl Fn(&T) -> i32) -> Self {
         let has_more = rows.len() as u64 > request.size;
         rows.truncate(request.size as usize);
-        // The same size as asked (an export reads more than a person's page).
+        // The same size as asked (an export reads more than a person's page); in the
+        // list's own order, after the last row; in an order chosen, by offset.
         let next = match rows.last() {
+            Some(_) if has_more && request.sort.is_some() => Some(PageRequest {
+                skip: request.skip + request.size,
+                count_total: false,
+                ..request
+            }),
             Some(last) if has_more => Some(PageRequest {
                 after_id: Some(id(last)),
                 size: request.size,
                 count_total: false,
+                skip: 0,
+                sort: None,
             }),
             _ => None,
         };

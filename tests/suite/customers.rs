@@ -316,6 +316,67 @@ async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend)
     assert_eq!(companies(&second), ["Brasserie des Quais"]);
     assert_eq!(second.next, None);
     assert_eq!(second.items[0].sales_last_name, "Moreau");
+
+    // Sorted by a column, in pages read by offset; a page by its number.
+    use epic_events_api::catalogue::FieldRef;
+    use epic_events_core::paging::SortOrder;
+    let by_company = |descending| {
+        Some(SortOrder {
+            field: FieldRef::Customer(
+                epic_events_api::catalogue::customer::CustomerField::CompanyName,
+            ),
+            descending,
+        })
+    };
+    let first = support1
+        .crm
+        .list_customers(
+            &support1.token,
+            CustomerList::All,
+            PageRequest::numbered(1, 2, by_company(true)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(companies(&first), ["Maison Durand", "Brasserie des Quais"]);
+    let second = support1
+        .crm
+        .list_customers(&support1.token, CustomerList::All, first.next.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(companies(&second), ["Atelier Lumière"]);
+    assert_eq!(second.next, None);
+    let numbered = support1
+        .crm
+        .list_customers(
+            &support1.token,
+            CustomerList::All,
+            PageRequest::numbered(2, 2, by_company(false)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(companies(&numbered), ["Maison Durand"]);
+    // A column of another record: refused, naming the sort.
+    let refused = support1
+        .crm
+        .list_customers(
+            &support1.token,
+            CustomerList::All,
+            PageRequest::numbered(
+                1,
+                2,
+                Some(SortOrder {
+                    field: FieldRef::Event(epic_events_api::catalogue::event::EventField::Start),
+                    descending: false,
+                }),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Validation);
+    assert_eq!(
+        refused.message,
+        "tri : cette liste ne se trie pas par cette colonne"
+    );
 }
 
 test_on_both_backends!(

@@ -840,6 +840,81 @@ async fn lists_page_by_ten(backend: crate::support::Backend) {
 
 test_on_both_backends!(lists_page_by_ten);
 
+/// A list sorted by one of its columns (« o »; the same column again: the other way), and
+/// a page reached by its number (« a »), then the page before it (« p »).
+async fn lists_sort_by_a_column_and_jump_to_a_page(backend: crate::support::Backend) {
+    use epic_events_core::services::customer_service::{self, NewCustomer};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let sales1 = session(&database, "sales1").await;
+    // Created in an order that is not the companies' alphabetical order.
+    for index in 0..25 {
+        let number = (index * 7) % 25;
+        customer_service::create(
+            &database.connection,
+            &sales1,
+            &NewCustomer {
+                first_name: "Client".into(),
+                last_name: format!("Numéro {number}"),
+                email: format!("client{number}@exemple.fr"),
+                phone_number: format!("+33 5 00 00 00 {number:02}"),
+                company_name: format!("Société {number:02}"),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let output = shell(
+        &database,
+        &signed_in(
+            "sales1",
+            &[
+                "2", "2", "o", "1", "a", "3", "p", "o", "1", "a", "9", "", "0", "0",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let page = |heading: &str| -> String {
+        let start = screen
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no {heading:?} in\n{screen}"));
+        let page = &screen[start..];
+        page[..page.find("Que faire").unwrap()].to_owned()
+    };
+    let companies = |table: &str| -> Vec<String> {
+        table
+            .lines()
+            .filter_map(|line| {
+                let at = line.find("Société ")?;
+                Some(line[at..at + "Société 00".len()].to_owned())
+            })
+            .collect()
+    };
+    let names = |range: std::ops::Range<u32>| -> Vec<String> {
+        range.map(|number| format!("Société {number:02}")).collect()
+    };
+    let rising = page("Mes clients — par entreprise croissant — 25 clients — page 1/3");
+    assert_eq!(companies(&rising), names(0..10));
+    let third = page("Mes clients — par entreprise croissant — 25 clients — page 3/3");
+    assert_eq!(companies(&third), names(20..25));
+    let second = page("Mes clients — par entreprise croissant — 25 clients — page 2/3");
+    assert_eq!(companies(&second), names(10..20));
+    let falling = page("Mes clients — par entreprise décroissant — 25 clients — page 1/3");
+    assert_eq!(
+        companies(&falling),
+        names(15..25).into_iter().rev().collect::<Vec<_>>()
+    );
+    assert!(
+        screen.contains("Erreur : « 9 » n'est pas une page de 1 à 3"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("   1. Entreprise (décroissant)"),
+        "{screen}"
+    );
+}
+
+test_on_both_backends!(lists_sort_by_a_column_and_jump_to_a_page);
+
 async fn deletion_asks_for_confirmation(backend: crate::support::Backend) {
     let database = TestDatabase::with_demo_data(backend).await;
     let atelier = support::customer_id(&database, "Atelier Lumière")

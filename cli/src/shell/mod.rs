@@ -41,9 +41,9 @@ pub const PAGE_SIZE: u64 = 10;
 /// most what a number typed without looking can still open safely.
 const PAGE_ROWS: std::ops::RangeInclusive<u64> = 5..=50;
 /// The lines of a list's screen that are not its rows: the blank line and the title, the
-/// table's borders and header, the navigation entries, « Retour », « Déconnexion », the
-/// prompt and a message.
-const LIST_SCREEN_LINES: u64 = 13;
+/// table's borders and header, the navigation entries (« s », « p », « a », « o », « t »),
+/// « Retour », « Déconnexion », the prompt and a message.
+const LIST_SCREEN_LINES: u64 = 15;
 
 /// Where to go after a screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,7 +14,7 @@ Aide du shell
 Les menus
   Tapez le numéro d'un choix. Sur chaque écran : 0 Retour, 99 Déconnexion ; « q » revient en arrière.
   Menus « Gestion des … » : 1 à 4 les listes, 5 Rechercher (mots, majuscules et accents ignorés), 6 Afficher par son numéro (CTR-…, EVT-… ou numéro interne), 7 Créer, 10 Exporter vers un tableur.
-  Listes : autant de lignes que la hauteur du terminal en permet ; le numéro d'une ligne l'ouvre, « s » Page suivante, « p » Page précédente, « t » les évènements passés aussi ; Retour depuis une fiche ramène à la même page.
+  Listes : autant de lignes que la hauteur du terminal en permet ; le numéro d'une ligne l'ouvre, « s » Page suivante, « p » Page précédente, « a » Aller à la page, « o » Trier par une colonne (la même à nouveau : dans l'autre sens), « t » les évènements passés aussi ; Retour depuis une fiche ramène à la même page.
   Fiches : 1 Modifier, 2 Supprimer, 3 Créer un évènement ; 21 à 25 ses contrats, 31 à 35 ses évènements, 41 son client, 4 et 5 toutes ses fiches liées.
 
 Les touches

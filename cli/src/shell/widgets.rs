@@ -8,7 +8,7 @@ use super::console::Line;
 use super::render;
 use super::{ApplicationError, Next, PageRequest, Session, Shell};
 use crate::formatting;
-use crate::paging::Page;
+use crate::paging::{Page, SortOrder};
 use crate::terminal::Prompt;
 use epic_events_api::catalogue::{Catalogue, Description, FieldRef, Input, Referenced, Value};
 use epic_events_api::scripts::Recognised;
@@ -153,6 +153,9 @@ pub(super) const NEXT_PAGE: u32 = 1_000_001;
 pub(super) const PREVIOUS_PAGE: u32 = 1_000_002;
 /// A list's switch (« t » : the past events too), chosen by its key.
 pub(super) const SWITCH: u32 = 1_000_003;
+/// A list sorted by one of its columns (« o »), and a page jumped to by its number (« a »).
+pub(super) const SORT: u32 = 1_000_004;
+pub(super) const GO_TO_PAGE: u32 = 1_000_005;
 
 /// A way of showing a list that the person turns on and off (the past events too, or
 /// only those to come), by typing its key.
@@ -508,7 +511,7 @@ impl Shell {
     /// (« 31 contrats — page 2/4 »). A row opens by its number with `open`; coming back
     /// from it shows the same page again; « s » and « p » turn the pages. `columns` are the fields
     /// shown; numbers and amounts are aligned right.
-    pub(super) fn browse<F: Catalogue>(
+    pub(super) fn browse<F: Referenced>(
         &mut self,
         title: &str,
         noun: Noun,
@@ -522,9 +525,10 @@ impl Shell {
 
     /// [`Shell::browse`], with a `switch` the person turns on and off by its key (« t » :
     /// the past events too); the list starts again from its first page at each turn, and
-    /// its title is the switch's.
+    /// its title is the switch's. Any list can be sorted by one of its columns (« o »; the
+    /// same column again reverses the order) and a page reached by its number (« a »).
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn browse_switching<F: Catalogue>(
+    pub(super) fn browse_switching<F: Referenced>(
         &mut self,
         title: &str,
         noun: Noun,
@@ -534,11 +538,14 @@ impl Shell {
         id_of: impl Fn(&F::Row) -> i32,
         mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
     ) -> Result<Next, ApplicationError> {
-        // Where each page starts: after no row (the first), or after the last row of the
-        // page before; its size is the terminal's at each showing.
-        // The pages before this one: where each started and how many rows it showed.
-        let mut previous: Vec<(Option<i32>, u64)> = Vec::new();
-        let mut after: Option<i32> = None;
+        // The page shown: its request (its size is the terminal's at each showing), its
+        // number, and how many rows the pages before it showed.
+        let mut request = PageRequest::first(self.page_size());
+        let mut position: u64 = 1;
+        let mut shown_before: u64 = 0;
+        // The pages turned to before this one, to come back to each as it was.
+        let mut previous: Vec<(PageRequest, u64)> = Vec::new();
+        let mut sort: Option<SortOrder> = None;
         let mut counting = true;
         let mut total: Option<u64> = None;
         loop {
@@ -546,87 +553,58 @@ impl Shell {
                 return Ok(Next::SignedOut);
             };
             let size = self.page_size();
-            let mut request = match after {
-                Some(id) => PageRequest::after(id, size),
-                None => PageRequest::first(size),
-            };
-            if counting {
-                request = request.counting();
+            request = request.resized(size);
+            let asked = if counting {
                 counting = false;
-            }
-            let page = match fetch(self, &session, request) {
+                request.counting()
+            } else {
+                request
+            };
+            let page = match fetch(self, &session, asked) {
                 Ok(page) => page,
+                Err(error) if sort.is_some() => {
+                    // An order the core refuses: the list's own again.
+                    self.refused(&error);
+                    sort = None;
+                    request = PageRequest::first(size);
+                    (position, shown_before, counting) = (1, 0, true);
+                    previous.clear();
+                    continue;
+                }
                 Err(error) => {
                     self.refused(&error);
                     return Ok(Next::Back);
                 }
             };
             total = page.total.or(total);
-            let title = match switch {
+            let mut title = match switch {
                 Some(switch) => switch.title(),
                 None => title.to_owned(),
             };
-            let position = previous.len() as u64 + 1;
-            let shown_before: u64 = previous.iter().map(|(_, rows)| rows).sum();
-            self.title(&match total {
-                Some(total) => format!(
-                    "{title} — {} — page {position}/{}",
-                    noun.counted(total),
-                    position - 1 + total.saturating_sub(shown_before).div_ceil(size).max(1)
+            if let Some(sort) = sort
+                && let Some(field) = columns.iter().find(|field| field.reference() == sort.field)
+            {
+                let direction = if sort.descending {
+                    "décroissant"
+                } else {
+                    "croissant"
+                };
+                title = format!("{title} — par {} {direction}", field.label());
+            }
+            let pages = total.map(|total| {
+                position - 1 + total.saturating_sub(shown_before).div_ceil(size).max(1)
+            });
+            self.title(&match (total, pages) {
+                (Some(total), Some(pages)) => format!(
+                    "{title} — {} — page {position}/{pages}",
+                    noun.counted(total)
                 ),
-                None => format!("{title} — page {position}"),
+                _ => format!("{title} — page {position}"),
             });
             if page.items.is_empty() {
                 self.say(&format!("(aucun {})", noun.singular()));
             } else {
-                // A column naming the viewer on every row (« Mes clients »: their sales
-                // user) says nothing: left out.
-                let viewer = Value::Text(format!(
-                    "{} {}",
-                    session.user.first_name, session.user.last_name
-                ));
-                let shown: Vec<usize> = (0..columns.len())
-                    .filter(|index| {
-                        !page
-                            .items
-                            .iter()
-                            .all(|row| columns[*index].read(row) == viewer)
-                    })
-                    .collect();
-                let mut headers = vec!["#".to_owned()];
-                headers.extend(
-                    shown
-                        .iter()
-                        .map(|index| capitalised(columns[*index].label())),
-                );
-                let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-                let values: Vec<Vec<Value>> = page
-                    .items
-                    .iter()
-                    .map(|row| {
-                        shown
-                            .iter()
-                            .map(|index| columns[*index].read(row))
-                            .collect()
-                    })
-                    .collect();
-                let mut right_aligned = vec![true];
-                right_aligned.extend(values[0].iter().map(|value| {
-                    matches!(
-                        value,
-                        Value::Number(_) | Value::Money(_) | Value::Decimal(_)
-                    )
-                }));
-                let rows = values
-                    .iter()
-                    .enumerate()
-                    .map(|(index, row)| {
-                        let mut cells = vec![(index + 1).to_string()];
-                        cells.extend(row.iter().map(formatting::value));
-                        cells
-                    })
-                    .collect();
-                let table = render::table(&headers, rows, &right_aligned, self.width());
+                let table = self.list_table(&session, columns, &page.items);
                 self.say(&table);
             }
             let mut entries: Vec<Entry> = (1..=page.items.len() as u32).map(Entry::row).collect();
@@ -640,7 +618,19 @@ impl Shell {
                 PREVIOUS_PAGE,
                 "p",
                 "Page précédente",
-                !previous.is_empty(),
+                position > 1,
+            ));
+            entries.push(Entry::keyed_if(
+                GO_TO_PAGE,
+                "a",
+                "Aller à la page…",
+                pages.is_some_and(|pages| pages > 1),
+            ));
+            entries.push(Entry::keyed_if(
+                SORT,
+                "o",
+                "Trier par une colonne",
+                page.items.len() > 1 || position > 1,
             ));
             if let Some(switch) = switch {
                 entries.push(Entry::keyed_if(SWITCH, switch.key, switch.entry(), true));
@@ -654,22 +644,53 @@ impl Shell {
             match self.choose(&prompt, &entries, Some("Retour"))? {
                 Choice::Entry(NEXT_PAGE) => {
                     if let Some(next) = page.next {
-                        previous.push((after, page.items.len() as u64));
-                        after = next.after_id();
-                    }
-                }
-                Choice::Entry(SWITCH) => {
-                    if let Some(switch) = switch {
-                        switch.on.set(!switch.on.get());
-                        previous.clear();
-                        after = None;
-                        counting = true;
-                        total = None;
+                        previous.push((request, page.items.len() as u64));
+                        shown_before += page.items.len() as u64;
+                        position += 1;
+                        request = next;
                     }
                 }
                 Choice::Entry(PREVIOUS_PAGE) => {
-                    if let Some((before, _)) = previous.pop() {
-                        after = before;
+                    if let Some((before, rows)) = previous.pop() {
+                        request = before;
+                        shown_before = shown_before.saturating_sub(rows);
+                        position -= 1;
+                    } else if position > 1 {
+                        // Reached by its number: the page before, by its number too.
+                        position -= 1;
+                        request = PageRequest::numbered(position, size, sort);
+                        shown_before = (position - 1) * size;
+                    }
+                }
+                Choice::Entry(GO_TO_PAGE) => {
+                    let Some(pages) = pages else { continue };
+                    match self.ask_page_number(pages)? {
+                        Ok(Some(number)) => {
+                            position = number;
+                            request = PageRequest::numbered(number, size, sort);
+                            shown_before = (number - 1) * size;
+                            previous.clear();
+                        }
+                        Ok(None) => {}
+                        Err(next) => return Ok(next),
+                    }
+                }
+                Choice::Entry(SORT) => match self.ask_sort_column(columns, sort)? {
+                    Ok(Some(chosen)) => {
+                        sort = Some(chosen);
+                        request = PageRequest::numbered(1, size, sort);
+                        (position, shown_before) = (1, 0);
+                        previous.clear();
+                    }
+                    Ok(None) => {}
+                    Err(next) => return Ok(next),
+                },
+                Choice::Entry(SWITCH) => {
+                    if let Some(switch) = switch {
+                        switch.on.set(!switch.on.get());
+                        request = PageRequest::numbered(1, size, sort);
+                        (position, shown_before, counting, total) = (1, 0, true, None);
+                        previous.clear();
                     }
                 }
                 Choice::Entry(row) => {
@@ -688,6 +709,113 @@ impl Shell {
                 Choice::Redisplay => continue,
             }
         }
+    }
+
+    /// The table of a list's `rows`, numbered from 1, in `columns` (less a column naming
+    /// the viewer on every row), fitted to the terminal.
+    fn list_table<F: Catalogue>(
+        &self,
+        session: &Session,
+        columns: &[F],
+        rows: &[F::Row],
+    ) -> String {
+        // A column naming the viewer on every row (« Mes clients »: their sales user)
+        // says nothing: left out.
+        let viewer = Value::Text(format!(
+            "{} {}",
+            session.user.first_name, session.user.last_name
+        ));
+        let shown: Vec<usize> = (0..columns.len())
+            .filter(|index| !rows.iter().all(|row| columns[*index].read(row) == viewer))
+            .collect();
+        let mut headers = vec!["#".to_owned()];
+        headers.extend(
+            shown
+                .iter()
+                .map(|index| capitalised(columns[*index].label())),
+        );
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|row| {
+                shown
+                    .iter()
+                    .map(|index| columns[*index].read(row))
+                    .collect()
+            })
+            .collect();
+        let mut right_aligned = vec![true];
+        right_aligned.extend(values[0].iter().map(|value| {
+            matches!(
+                value,
+                Value::Number(_) | Value::Money(_) | Value::Decimal(_)
+            )
+        }));
+        let cells = values
+            .iter()
+            .enumerate()
+            .map(|(index, row)| {
+                let mut cells = vec![(index + 1).to_string()];
+                cells.extend(row.iter().map(formatting::value));
+                cells
+            })
+            .collect();
+        render::table(&headers, cells, &right_aligned, self.width())
+    }
+
+    /// Asks which page of `pages` to show; `Ok(None)` when given up.
+    fn ask_page_number(
+        &mut self,
+        pages: u64,
+    ) -> Result<Result<Option<u64>, Next>, ApplicationError> {
+        loop {
+            let text = match self.ask(&format!(
+                "Aller à la page (1 à {pages} ; vide pour revenir)"
+            ))? {
+                Answer::Text(text) => text,
+                Answer::Cancel => return Ok(Ok(None)),
+                Answer::Quit => return Ok(Err(Next::Quit)),
+            };
+            match text.trim().parse::<u64>() {
+                Ok(number) if (1..=pages).contains(&number) => return Ok(Ok(Some(number))),
+                _ => self.error(&format!("« {text} » n'est pas une page de 1 à {pages}")),
+            }
+        }
+    }
+
+    /// Asks which of `columns` to sort a list by: the one it is sorted by (`current`) the
+    /// other way round, any other rising; `Ok(None)` when given up.
+    fn ask_sort_column<F: Referenced>(
+        &mut self,
+        columns: &[F],
+        current: Option<SortOrder>,
+    ) -> Result<Result<Option<SortOrder>, Next>, ApplicationError> {
+        let entries: Vec<Entry> = (1..)
+            .zip(columns)
+            .map(|(number, field)| {
+                let way = match current {
+                    Some(sort) if sort.field == field.reference() && !sort.descending => {
+                        " (décroissant)"
+                    }
+                    _ => "",
+                };
+                Entry::offered(number, format!("{}{way}", capitalised(field.label())))
+            })
+            .collect();
+        Ok(match self.choose("Trier par", &entries, Some("Retour"))? {
+            Choice::Entry(number) => {
+                let Some(field) = columns.get(number as usize - 1) else {
+                    return Ok(Ok(None));
+                };
+                let field = field.reference();
+                let descending =
+                    current.is_some_and(|sort| sort.field == field && !sort.descending);
+                Ok(Some(SortOrder { field, descending }))
+            }
+            Choice::Back | Choice::Redisplay => Ok(None),
+            Choice::Quit => Err(Next::Quit),
+            Choice::SignedOut => Err(Next::SignedOut),
+        })
     }
 
     /// Asks for the number of `what` (« un client »); `None` when given up, `Err(next)` to

@@ -12,6 +12,8 @@ pub use epic_events_api::records::ContractRow;
 use crate::entities::{contract, customer, event, user};
 use crate::money::{Money, StoredMoney};
 use crate::paging::PageRequest;
+use epic_events_api::catalogue::FieldRef;
+use epic_events_api::catalogue::contract::ContractField;
 
 /// Which contracts, before paging. All conditions given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -129,12 +131,34 @@ pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract
         // Equality only: on SQLite amounts are canonical text (see `money`).
         query = query.filter(contract::Column::BalanceDue.ne(StoredMoney(Money::ZERO)));
     }
-    if let Some(after_id) = page.after_id() {
-        query = query.filter(contract::Column::Id.gt(after_id));
-    }
-    query
+    super::ordered(query, page, contract::Column::Id, sort_key, |query| {
+        match page.after_id() {
+            Some(after_id) => query.filter(contract::Column::Id.gt(after_id)),
+            None => query,
+        }
         .order_by_asc(contract::Column::Id)
-        .limit(page.fetch_limit())
+    })
+}
+
+/// What the list of contracts is sorted by when a person chooses `field` (its columns).
+pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+    let FieldRef::Contract(field) = field else {
+        return None;
+    };
+    Some(match field {
+        ContractField::Number => Expr::col((contract::Entity, contract::Column::ContractNumber)),
+        ContractField::Customer => Expr::col((customer::Entity, customer::Column::CompanyName)),
+        ContractField::Signed => Expr::col((contract::Entity, contract::Column::Signed)),
+        ContractField::TotalAmount => {
+            super::amount_order((contract::Entity, contract::Column::TotalAmount))
+        }
+        ContractField::BalanceDue => {
+            super::amount_order((contract::Entity, contract::Column::BalanceDue))
+        }
+        ContractField::SalesUser => Expr::col((Alias::new("sales"), user::Column::UserLastName)),
+        ContractField::CreatedAt => Expr::col((contract::Entity, contract::Column::CreatedAt)),
+        _ => return None,
+    })
 }
 
 /// A text after every text starting with `prefix` and before the next ones, in byte order

@@ -11,6 +11,9 @@ pub use epic_events_api::records::CustomerRow;
 
 use crate::entities::{contract, customer, user};
 use crate::paging::PageRequest;
+use epic_events_api::catalogue::FieldRef;
+use epic_events_api::catalogue::customer::CustomerField;
+use sea_orm::sea_query::Expr;
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
 fn with_sales_name() -> Select<customer::Entity> {
@@ -53,12 +56,33 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(customer::Column::SearchText, search));
     }
-    if let Some(after_id) = page.after_id() {
-        query = query.filter(customer::Column::Id.gt(after_id));
-    }
-    query
+    super::ordered(query, page, customer::Column::Id, sort_key, |query| {
+        match page.after_id() {
+            Some(after_id) => query.filter(customer::Column::Id.gt(after_id)),
+            None => query,
+        }
         .order_by_asc(customer::Column::Id)
-        .limit(page.fetch_limit())
+    })
+}
+
+/// What the list of customers is sorted by when a person chooses `field` (its columns).
+pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+    let FieldRef::Customer(field) = field else {
+        return None;
+    };
+    let column = match field {
+        CustomerField::CompanyName => customer::Column::CompanyName,
+        CustomerField::LastName => customer::Column::CustomerLastName,
+        CustomerField::FirstName => customer::Column::CustomerFirstName,
+        CustomerField::PhoneNumber => customer::Column::PhoneNumber,
+        CustomerField::Email => customer::Column::Email,
+        CustomerField::CreatedAt => customer::Column::CreatedAt,
+        CustomerField::SalesUser => {
+            return Some(Expr::col((user::Entity, user::Column::UserLastName)));
+        }
+        _ => return None,
+    };
+    Some(Expr::col((customer::Entity, column)))
 }
 
 /// The customer `id` with their sales user's name; with `for_update`, read and locked as

@@ -12,6 +12,8 @@ pub use epic_events_api::records::EventRow;
 use crate::entities::{contract, customer, event, user};
 use crate::paging::PageRequest;
 use crate::repositories::contains_pattern;
+use epic_events_api::catalogue::FieldRef;
+use epic_events_api::catalogue::event::EventField;
 
 /// Which events, before paging. All conditions given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -111,28 +113,52 @@ pub fn list_query(
     if let Some(moment) = filter.starts_until {
         query = query.filter(event::Column::StartDatetime.lte(moment));
     }
-    match order {
-        EventOrder::Creation => {
-            if let Some(after_id) = page.after_id() {
-                query = query.filter(event::Column::Id.gt(after_id));
-            }
-        }
-        EventOrder::SoonestFirst => {
-            if let Some(after_id) = page.after_id() {
+    super::ordered(query, page, event::Column::Id, sort_key, |query| {
+        let query = match order {
+            EventOrder::Creation => match page.after_id() {
+                Some(after_id) => query.filter(event::Column::Id.gt(after_id)),
+                None => query,
+            },
+            EventOrder::SoonestFirst => match page.after_id() {
                 // The row after the last one seen in (start, id) order, whose start is
                 // read from its id so that a page request stays a single id.
-                query = query.filter(Expr::cust_with_values(
+                Some(after_id) => query.filter(Expr::cust_with_values(
                     "(`event`.`start_datetime`, `event`.`id`) > \
                      (SELECT `seen`.`start_datetime`, `seen`.`id` FROM `event` AS `seen` WHERE `seen`.`id` = ?)",
                     [after_id],
-                ));
+                )),
+                None => query,
             }
-            query = query.order_by_asc(event::Column::StartDatetime);
+            .order_by_asc(event::Column::StartDatetime),
+        };
+        query.order_by_asc(event::Column::Id)
+    })
+}
+
+/// What a list of events is sorted by when a person chooses `field` (its columns).
+pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+    let FieldRef::Event(field) = field else {
+        return None;
+    };
+    let column = match field {
+        EventField::Number => event::Column::EventNumber,
+        EventField::Name => event::Column::EventName,
+        EventField::Start => event::Column::StartDatetime,
+        EventField::End => event::Column::EndDatetime,
+        EventField::Location => event::Column::Location,
+        EventField::Attendees => event::Column::Attendees,
+        EventField::Customer => {
+            return Some(Expr::col((customer::Entity, customer::Column::CompanyName)));
         }
-    }
-    query
-        .order_by_asc(event::Column::Id)
-        .limit(page.fetch_limit())
+        EventField::Support => {
+            return Some(Expr::col((
+                Alias::new("support"),
+                user::Column::UserLastName,
+            )));
+        }
+        _ => return None,
+    };
+    Some(Expr::col((event::Entity, column)))
 }
 
 /// The event `id`. With `for_update`, its row is read and locked until the end of the

@@ -22,6 +22,7 @@ use sea_orm::{
 };
 
 use crate::entities::{contract, customer, event, user};
+use epic_events_api::catalogue::FieldRef;
 
 /// Opens a write transaction. On SQLite it takes the database's write lock at once
 /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later would fail at once
@@ -84,20 +85,35 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     sea_orm::sea_query::LikeExpr::new(pattern).escape('!')
 }
 
-/// The page `page` of the list `query` makes (given a page request, it filters, orders by
-/// key and limits), with the list's total counted when the request asks for it.
+/// The expression a list is sorted by when a person chooses `field`, if the list can be
+/// sorted by it (each repository's `sort_key`).
+pub type SortKey = fn(FieldRef) -> Option<SimpleExpr>;
+
+/// The page `page` of the list `query` makes (given a page request, it filters, orders —
+/// see [`ordered`] — and limits), with the list's total counted when the request asks for
+/// it. An order the list cannot be sorted in (`sort_key` does not know its column) is
+/// refused.
 pub async fn page_of<E, M>(
     connection: &impl ConnectionTrait,
     query: impl Fn(crate::paging::PageRequest) -> sea_orm::Select<E>,
+    sort_key: SortKey,
     page: crate::paging::PageRequest,
     id: impl Fn(&M) -> i32,
-) -> Result<crate::paging::Page<M>, DbErr>
+) -> Result<crate::paging::Page<M>, crate::errors::CoreError>
 where
     E: EntityTrait,
     E::Model: Sync,
     M: Send + Sync,
     rows::Read<M>: sea_orm::FromQueryResult,
 {
+    if let Some(sort) = page.sort()
+        && sort_key(sort.field).is_none()
+    {
+        return Err(crate::errors::CoreError::validation(
+            "tri",
+            "cette liste ne se trie pas par cette colonne",
+        ));
+    }
     let rows = query(page)
         .into_model::<rows::Read<M>>()
         .all(connection)
@@ -105,12 +121,51 @@ where
         .into_iter()
         .map(rows::Read::into_row)
         .collect();
-    crate::paging::Page::from_rows(rows, page, id)
+    Ok(crate::paging::Page::from_rows(rows, page, id)
         .counted(
             page,
             count_matching(connection, query(crate::paging::PageRequest::first(1))),
         )
-        .await
+        .await?)
+}
+
+/// `query` in the order `page` asks, from where it starts, one row more than the page:
+/// by the column a person chose (its expression from `sort_key`), then by `id` the same
+/// way; or else in the list's own order, which `own_order` gives (with its keyset after
+/// `page.after_id()`). Then `page.skip()` rows are left out.
+pub fn ordered<E: EntityTrait>(
+    query: sea_orm::Select<E>,
+    page: crate::paging::PageRequest,
+    id: impl ColumnTrait,
+    sort_key: SortKey,
+    own_order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+) -> sea_orm::Select<E> {
+    use sea_orm::QueryOrder;
+    let chosen = page
+        .sort()
+        .and_then(|sort| Some((sort_key(sort.field)?, sort.descending)));
+    let query = match chosen {
+        Some((key, descending)) => {
+            let order = if descending {
+                sea_orm::Order::Desc
+            } else {
+                sea_orm::Order::Asc
+            };
+            query.order_by(key, order.clone()).order_by(id, order)
+        }
+        None => own_order(query),
+    };
+    let query = match page.skip() {
+        0 => query,
+        skip => query.offset(skip),
+    };
+    query.limit(page.fetch_limit())
+}
+
+/// An amount column as a number to sort by, on both backends (SQLite holds amounts as
+/// canonical text, see `money`; only the order is read from it, never the value).
+pub fn amount_order(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
+    Expr::col(column).add(0)
 }
 
 /// How many rows `query` (a list's query, paged or not) matches in all: its limit and

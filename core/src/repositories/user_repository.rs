@@ -1,5 +1,6 @@
 //! Users and their roles.
 
+use epic_events_api::catalogue::FieldRef;
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -180,12 +181,32 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(user::Column::SearchText, search));
     }
-    if let Some(after_id) = page.after_id() {
-        query = query.filter(user::Column::Id.gt(after_id));
-    }
-    query
+    super::ordered(query, page, user::Column::Id, sort_key, |query| {
+        match page.after_id() {
+            Some(after_id) => query.filter(user::Column::Id.gt(after_id)),
+            None => query,
+        }
         .order_by_asc(user::Column::Id)
-        .limit(page.fetch_limit())
+    })
+}
+
+/// What the list of users is sorted by when a person chooses `field` (its columns).
+pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+    use epic_events_api::catalogue::user::UserField;
+    use sea_orm::sea_query::Expr;
+    let FieldRef::User(field) = field else {
+        return None;
+    };
+    let column = match field {
+        UserField::Id => user::Column::Id,
+        UserField::LastName => user::Column::UserLastName,
+        UserField::FirstName => user::Column::UserFirstName,
+        UserField::Username => user::Column::Username,
+        UserField::Email => user::Column::Email,
+        UserField::Role => return Some(Expr::col((role::Entity, role::Column::Name))),
+        _ => return None,
+    };
+    Some(Expr::col((user::Entity, column)))
 }
 
 /// The user `id`, without the hash; with `for_update`, read and locked as

@@ -88,13 +88,14 @@ pub async fn list(
     let Some(filter) = filter_for(session, which) else {
         return Ok(Page::empty());
     };
-    Ok(page_of(
+    page_of(
         connection,
         |page| contract_repository::list_query(&filter, page),
+        contract_repository::sort_key,
         page,
         |row: &ContractRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// A page of the contracts whose number starts with `words` (`CTR-2026-00`, letter case
@@ -124,13 +125,14 @@ pub async fn search(
             ..ContractFilter::default()
         }
     };
-    Ok(page_of(
+    page_of(
         connection,
         |page| contract_repository::list_query(&filter, page),
+        contract_repository::sort_key,
         page,
         |row: &ContractRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// One contract.

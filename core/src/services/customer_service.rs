@@ -41,13 +41,14 @@ pub async fn list(
             _ => return Ok(Page::empty()),
         },
     };
-    Ok(page_of(
+    page_of(
         connection,
         |page| customer_repository::list_query(owner, page),
+        customer_repository::sort_key,
         page,
         |row: &CustomerRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// A page of the customers whose name, company or e-mail holds every word of `words`,
@@ -64,13 +65,14 @@ pub async fn search(
         Target::AnyOf(Resource::Customer),
     )?;
     let words = validation::search_words(words)?;
-    Ok(page_of(
+    page_of(
         connection,
         |page| customer_repository::search_query(None, Some(&words), page),
+        customer_repository::sort_key,
         page,
         |row: &CustomerRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// One customer, with their sales user's name.

@@ -115,13 +115,14 @@ pub async fn search(
             format!("l'évènement n°{after_id} n'existe pas (plus)"),
         ));
     }
-    Ok(page_of(
+    page_of(
         connection,
         |page| event_repository::list_query(&filter, order, page),
+        event_repository::sort_key,
         page,
         |row: &EventRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// Narrows `filter` to the events `search` asks for, each criterion read by its rule for

@@ -88,13 +88,14 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
-    Ok(page_of(
+    page_of(
         connection,
         |page| user_repository::list_query(None, page),
+        user_repository::sort_key,
         page,
         |row: &UserRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// A page of the accounts whose name, username or e-mail holds every word of `words`,
@@ -107,13 +108,14 @@ pub async fn search(
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
     let words = validation::search_words(words)?;
-    Ok(page_of(
+    page_of(
         connection,
         |page| user_repository::search_query(None, Some(&words), page),
+        user_repository::sort_key,
         page,
         |row: &UserRow| row.id,
     )
-    .await?)
+    .await
 }
 
 /// The support users, to choose who supports an event (management).
