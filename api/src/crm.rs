@@ -742,6 +742,7 @@ mod tests {
             simulation: true,
             format: OutputFormat::Json,
             width: Some(80),
+            records_apart: true,
         });
         round_trips(SessionToken::new("a.b.c".into()));
         round_trips(Zone::named("America/Guadeloupe").unwrap());
@@ -794,6 +795,7 @@ mod tests {
                 label: "CTR-2026-0007".into(),
             }],
             committed: false,
+            records: Some(crate::scripts::ListedRecords::Contracts(vec![contract()])),
         });
         round_trips(outcome);
         let failure: Result<ScriptOutcome, ScriptFailure> = Err(ScriptFailure {

@@ -62,6 +62,14 @@ impl PageRequest {
         }
     }
 
+    /// The page of `size` rows after the first `skip` rows of the list, in its own order.
+    pub fn from_row(skip: u64, size: u64) -> Self {
+        Self {
+            skip,
+            ..Self::first(size)
+        }
+    }
+
     /// The same request, for pages of `size` rows (a terminal resized): a page read by
     /// offset starts at the same row.
     pub fn resized(self, size: u64) -> Self {

@@ -69,6 +69,11 @@ pub struct ScriptRequest {
     /// output is not a terminal: tables keep their natural width.
     #[serde(default)]
     pub width: Option<u16>,
+    /// A final value that is a list of users, customers, contracts or events is not
+    /// written but answered apart ([`ScriptOutcome::records`]), for the shell to show it
+    /// as its own lists: paged, each row opening its record's screen.
+    #[serde(default)]
+    pub records_apart: bool,
 }
 
 /// The largest file a client sends with a run (`lire_csv` reads at most this much; the
@@ -90,6 +95,7 @@ impl std::fmt::Debug for ScriptRequest {
             .field("simulation", &self.simulation)
             .field("format", &self.format)
             .field("width", &self.width)
+            .field("records_apart", &self.records_apart)
             .finish()
     }
 }
@@ -211,6 +217,23 @@ pub struct ScriptOutcome {
     pub changes: Vec<Change>,
     /// Whether the writes were committed (not in a simulation).
     pub committed: bool,
+    /// The run's final value, when it was asked apart ([`ScriptRequest::records_apart`])
+    /// and is a list of records of one kind.
+    #[serde(default)]
+    pub records: Option<ListedRecords>,
+}
+
+/// A list of records of one kind, as a command's final value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListedRecords {
+    /// Users.
+    Users(Vec<crate::records::UserRow>),
+    /// Customers.
+    Customers(Vec<crate::records::CustomerRow>),
+    /// Contracts.
+    Contracts(Vec<crate::records::ContractRow>),
+    /// Events.
+    Events(Vec<crate::records::EventRow>),
 }
 
 /// A run that stopped: nothing was written.
@@ -357,6 +380,7 @@ mod tests {
                 change(Resource::Event, ChangeKind::Modified, 1, "EVT-2026-0001"),
             ],
             committed: false,
+            records: None,
         };
         assert_eq!(
             outcome.summary().unwrap(),
@@ -367,6 +391,7 @@ mod tests {
         let report = ScriptOutcome {
             changes: Vec::new(),
             committed: true,
+            records: None,
         };
         assert_eq!(report.summary(), None);
     }

@@ -1719,6 +1719,53 @@ async fn forms_check_each_field_as_soon_as_it_can(backend: crate::support::Backe
 
 test_on_both_backends!(forms_check_each_field_as_soon_as_it_can);
 
+/// A typed command's list of records is a list like the menus': counted, paged, each row
+/// opening its record's screen, « Retour » coming back to it, then to the screen the
+/// command was typed at; other values are written as they are.
+async fn typed_command_lists_open_like_the_menus(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let output = shell(
+        &database,
+        &signed_in(
+            "manager1",
+            &[
+                "contrats()",
+                "2",
+                "0",
+                "0",
+                "evenements().len()",
+                "3",
+                "mes_clients()",
+            ],
+        ),
+    );
+    let screen = &output.stdout;
+    let list = "\ncontrats() — 6 contrats — page 1/1\n";
+    assert_eq!(
+        screen.matches(list).count(),
+        2,
+        "shown, then again\n{screen}"
+    );
+    let opened = screen
+        .find("\nContrat CTR-2026-0002\n")
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(screen.find(list).unwrap() < opened, "{screen}");
+    assert!(
+        screen[opened..].contains("   6. Enregistrer un paiement"),
+        "the contract's own screen\n{screen}"
+    );
+    // Back at the main menu after the list: « 3 » is its entry, not a row of the list.
+    assert!(screen.contains("\n4\n"), "{screen}");
+    assert!(screen.contains("\nGestion des contrats\n"), "{screen}");
+    // A list the core cannot type (empty): written as it is.
+    assert!(
+        screen.contains("mes_clients()\n(aucun résultat)\n"),
+        "{screen}"
+    );
+}
+
+test_on_both_backends!(typed_command_lists_open_like_the_menus);
+
 /// A sales user leaving: from their screen, management hands all their customers to a
 /// colleague, after confirming; then the account can be deleted.
 async fn management_hands_customers_over_from_a_sales_users_screen(

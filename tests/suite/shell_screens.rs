@@ -404,18 +404,24 @@ async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
         terminal.wait_for_prompt(CHOICE);
         terminal.line("0");
         terminal.wait_for_prompt(CHOICE);
-        // A typed command's table is fitted too.
+        // A typed command's list is a list like the menus': fitted, paged, then back to
+        // the screen it was typed at.
         terminal.line("mes_clients()");
         let typed = terminal.wait_until(
             |screen| {
-                screen.contains("(faute de place, sans « email »")
+                screen.contains("mes_clients() — 15 clients — page 1/2")
                     && screen.ends_with("« aide ») :")
             },
-            "the command's table, then the list again",
+            "the command's result as a list",
         );
+        assert!(typed.contains("│ 9 │ Entre…ci 18"), "{typed}");
+        assert!(typed.contains(" s. Page suivante"), "{typed}");
         for row in terminal.rows() {
             assert!(row.chars().count() <= 60, "{row:?} in\n{typed}");
         }
+        terminal.line("0");
+        terminal.wait_for("Mes clients — 15 clients — page 2/2");
+        terminal.wait_for_prompt(CHOICE);
 
         terminal.resize(120, 40);
         terminal.line("0");

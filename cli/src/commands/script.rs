@@ -121,6 +121,7 @@ pub async fn execute(
             }
             _ => None,
         },
+        records_apart: false,
     };
     let run = crm.run_script(&token, request).await?;
     let outcome = run.result.map_err(ApplicationError::Script)?;

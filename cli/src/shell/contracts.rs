@@ -46,7 +46,7 @@ fn fields(contract: &ContractRow) -> Vec<(String, String)> {
 
 /// The columns of a list of contracts, the most needed first (a narrow terminal leaves
 /// out the last ones): what a contract is, its state, who follows it.
-const COLUMNS: [ContractField; 6] = [
+pub(super) const COLUMNS: [ContractField; 6] = [
     ContractField::Number,
     ContractField::Customer,
     ContractField::Signed,

@@ -28,7 +28,7 @@ const SCREEN: [CustomerField; 9] = [
 ];
 
 /// The columns of a list of customers.
-const COLUMNS: [CustomerField; 5] = [
+pub(super) const COLUMNS: [CustomerField; 5] = [
     CustomerField::CompanyName,
     CustomerField::LastName,
     CustomerField::FirstName,

@@ -38,7 +38,7 @@ const SCREEN: [EventField; 16] = [
 ];
 
 /// The columns of a list of events.
-const COLUMNS: [EventField; 6] = [
+pub(super) const COLUMNS: [EventField; 6] = [
     EventField::Number,
     EventField::Start,
     EventField::Name,
@@ -235,6 +235,7 @@ impl Shell {
             Noun::of(epic_events_api::vocabulary::Resource::Event),
             &columns,
             Some(&switch),
+            true,
             |shell, session, page| {
                 let search = EventSearch {
                     soonest_first: true,

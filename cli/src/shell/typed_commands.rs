@@ -1,10 +1,12 @@
 //! Commands typed at any menu: `aide`, `quitter`, or script statements run with the
 //! signed-in session, in one transaction, as `executer` runs a file.
 
-use epic_events_api::scripts::{OutputFormat, ScriptRequest};
+use epic_events_api::scripts::{ListedRecords, OutputFormat, ScriptRequest};
+use epic_events_api::vocabulary::Resource;
 
 use super::console;
-use super::{ApplicationError, Choice, Shell};
+use super::widgets::Noun;
+use super::{ApplicationError, Choice, Next, Shell};
 
 /// What `aide fonctions` says first: the shell's conventions, then the script functions
 /// follow.
@@ -23,7 +25,7 @@ Les touches
   Dans un formulaire, une ligne vide annule ; « - » vide un champ facultatif ; en modification, la valeur actuelle est déjà tapée.
 
 Les commandes
-  Au lieu d'un numéro, tapez une commande : une instruction rhai exécutée avec votre session, en une transaction, par exemple mes_contrats_non_payes() ou chercher_clients(\"durand\"). « aide NOM » détaille une fonction.
+  Au lieu d'un numéro, tapez une commande : une instruction rhai exécutée avec votre session, en une transaction, par exemple mes_contrats_non_payes() ou chercher_clients(\"durand\"). Une liste d'utilisateurs, de clients, de contrats ou d'évènements s'affiche comme les listes des menus (pages, lignes ouvertes par leur numéro). « aide NOM » détaille une fonction.
 ";
 
 /// What a person asked for by typing `aide`, `?` or `help`.
@@ -127,6 +129,8 @@ impl Shell {
             width: self
                 .width()
                 .map(|width| width.min(usize::from(u16::MAX)) as u16),
+            // A list of records comes back apart, to be shown as the menus' lists.
+            records_apart: true,
             ..ScriptRequest::default()
         };
         let run = match self.call(self.crm.run_script(&session.token, request)) {
@@ -152,6 +156,13 @@ impl Shell {
                 if let Some(summary) = outcome.summary() {
                     self.success(&summary);
                 }
+                if let Some(listed) = outcome.records {
+                    return Ok(match self.show_listed(line, listed)? {
+                        Next::Quit => Some(Choice::Quit),
+                        Next::SignedOut => Some(Choice::SignedOut),
+                        _ => None,
+                    });
+                }
             }
             // « Nothing was saved » only when something had been changed, then undone.
             Err(failure) if failure.undone_changes > 0 => {
@@ -160,5 +171,45 @@ impl Shell {
             Err(failure) => self.error(&failure.to_string()),
         }
         Ok(None)
+    }
+
+    /// Shows the records a typed command (`line`) answered as the menus' lists: paged,
+    /// each row opening its record's screen.
+    fn show_listed(&mut self, line: &str, listed: ListedRecords) -> Result<Next, ApplicationError> {
+        let title = line.trim();
+        match listed {
+            ListedRecords::Users(rows) => self.browse_held(
+                title,
+                Noun::of(Resource::User),
+                &super::users::COLUMNS,
+                rows,
+                |user| user.id,
+                |shell, id| shell.user_detail(id),
+            ),
+            ListedRecords::Customers(rows) => self.browse_held(
+                title,
+                Noun::of(Resource::Customer),
+                &super::customers::COLUMNS,
+                rows,
+                |customer| customer.id,
+                |shell, id| shell.customer_detail(id),
+            ),
+            ListedRecords::Contracts(rows) => self.browse_held(
+                title,
+                Noun::of(Resource::Contract),
+                &super::contracts::COLUMNS,
+                rows,
+                |contract| contract.id,
+                |shell, id| shell.contract_detail(id),
+            ),
+            ListedRecords::Events(rows) => self.browse_held(
+                title,
+                Noun::of(Resource::Event),
+                &super::events::COLUMNS,
+                rows,
+                |event| event.id,
+                |shell, id| shell.event_detail(id),
+            ),
+        }
     }
 }

@@ -27,7 +27,7 @@ const SCREEN: [UserField; 9] = [
 ];
 
 /// The columns of a list of accounts.
-const COLUMNS: [UserField; 5] = [
+pub(super) const COLUMNS: [UserField; 5] = [
     UserField::Id,
     UserField::LastName,
     UserField::FirstName,
@@ -108,7 +108,7 @@ impl Shell {
         )
     }
 
-    fn user_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
+    pub(super) fn user_detail(&mut self, id: i32) -> Result<Next, ApplicationError> {
         loop {
             let (session, user) = match self
                 .session_and(|shell, session| shell.call(shell.crm.user(&session.token, id)))?

@@ -520,7 +520,35 @@ impl Shell {
         id_of: impl Fn(&F::Row) -> i32,
         open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
     ) -> Result<Next, ApplicationError> {
-        self.browse_switching(title, noun, columns, None, fetch, id_of, open)
+        self.browse_switching(title, noun, columns, None, true, fetch, id_of, open)
+    }
+
+    /// [`Shell::browse`] over `rows` already read (a typed command's result): paged and
+    /// opened like the other lists, in the order the command gave them (not sorted again:
+    /// a command sorts its result itself).
+    pub(super) fn browse_held<F: Referenced>(
+        &mut self,
+        title: &str,
+        noun: Noun,
+        columns: &[F],
+        rows: Vec<F::Row>,
+        id_of: impl Fn(&F::Row) -> i32,
+        open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
+    ) -> Result<Next, ApplicationError>
+    where
+        F::Row: Clone,
+    {
+        let total = rows.len() as u64;
+        let fetch = |_: &Self, _: &Session, request: PageRequest| {
+            let start = request.skip().min(total);
+            let end = (start + request.size()).min(total);
+            Ok(Page {
+                items: rows[start as usize..end as usize].to_vec(),
+                next: (end < total).then(|| PageRequest::from_row(end, request.size())),
+                total: Some(total),
+            })
+        };
+        self.browse_switching(title, noun, columns, None, false, fetch, id_of, open)
     }
 
     /// [`Shell::browse`], with a `switch` the person turns on and off by its key (« t » :
@@ -534,6 +562,7 @@ impl Shell {
         noun: Noun,
         columns: &[F],
         switch: Option<&Switch>,
+        sortable: bool,
         fetch: impl Fn(&Self, &Session, PageRequest) -> Result<Page<F::Row>, ApiError>,
         id_of: impl Fn(&F::Row) -> i32,
         mut open: impl FnMut(&mut Self, i32) -> Result<Next, ApplicationError>,
@@ -630,7 +659,7 @@ impl Shell {
                 SORT,
                 "o",
                 "Trier par une colonne",
-                page.items.len() > 1 || position > 1,
+                sortable && (page.items.len() > 1 || position > 1),
             ));
             if let Some(switch) = switch {
                 entries.push(Entry::keyed_if(SWITCH, switch.key, switch.entry(), true));

@@ -253,6 +253,28 @@ pub fn record_fields(value: &Dynamic) -> Option<NamedValues> {
         .find_map(|record_type| (record_type.fields_of)(value))
 }
 
+/// `value` as a list of records of one kind that has screens of its own (users,
+/// customers, contracts, events), for the shell to show as its lists; `None` for anything
+/// else, an empty list included (its kind is unknown).
+pub fn listed(value: &Dynamic) -> Option<epic_events_api::scripts::ListedRecords> {
+    use epic_events_api::scripts::ListedRecords;
+    fn all<T: Clone + 'static>(array: &rhai::Array) -> Option<Vec<T>> {
+        array
+            .iter()
+            .map(|item| item.read_lock::<T>().map(|row| row.clone()))
+            .collect()
+    }
+    let array = value.read_lock::<rhai::Array>()?;
+    if array.is_empty() {
+        return None;
+    }
+    all::<UserRow>(&array)
+        .map(ListedRecords::Users)
+        .or_else(|| all::<CustomerRow>(&array).map(ListedRecords::Customers))
+        .or_else(|| all::<ContractRow>(&array).map(ListedRecords::Contracts))
+        .or_else(|| all::<EventRow>(&array).map(ListedRecords::Events))
+}
+
 /// Every record type with its fields, for the help: (type name, [(field, description)]).
 pub fn record_types() -> Vec<TypeDescription> {
     RECORD_TYPES

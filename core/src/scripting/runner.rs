@@ -51,6 +51,8 @@ pub struct ScriptRun {
     pub zone: Zone,
     /// The width tables and cards are fitted to (a terminal's), if any.
     pub width: Option<usize>,
+    /// A final value that is a list of records is answered apart, not written.
+    pub records_apart: bool,
 }
 
 impl std::fmt::Debug for ScriptRun {
@@ -70,6 +72,7 @@ impl std::fmt::Debug for ScriptRun {
             .field("limits", &self.limits)
             .field("zone", &self.zone)
             .field("width", &self.width)
+            .field("records_apart", &self.records_apart)
             .finish()
     }
 }
@@ -86,6 +89,7 @@ impl ScriptRun {
             limits,
             zone,
             width: request.width.map(usize::from),
+            records_apart: request.records_apart,
         }
     }
 }
@@ -273,6 +277,7 @@ async fn run_once(
     let zone = run.zone;
     let script_context = Arc::clone(&context);
     let script_meter = Arc::clone(&meter);
+    let records_apart = run.records_apart;
     let mut script = tokio::task::spawn_blocking(move || {
         // The run's dates, read and shown in its session's zone, on this thread.
         let _zone = super::zone::entered(zone);
@@ -286,11 +291,14 @@ async fn run_once(
                 undone_changes: 0,
             })
             .and_then(|value| {
+                if records_apart && let Some(listed) = super::records::listed(&value) {
+                    return Ok(Some(listed));
+                }
                 script_context.outside_script(|| {
                     script_context
                         .output()
                         .result(&value, None)
-                        .map(drop)
+                        .map(|_| None)
                         .map_err(failure)
                 })
             });
@@ -358,9 +366,10 @@ async fn run_once(
 
     // A run stopped by a failure of the database is never committed, even if the script
     // caught the error (through a closure) and went on.
-    let evaluated = match (evaluated, stopped_by) {
-        (Ok(()), Some(message)) => Err(failure(message)),
-        (evaluated, _) => evaluated,
+    let (evaluated, listed) = match (evaluated, stopped_by) {
+        (Ok(_), Some(message)) => (Err(failure(message)), None),
+        (Ok(listed), None) => (Ok(()), listed),
+        (Err(failure), _) => (Err(failure), None),
     };
     let checked = evaluated.and_then(|()| match expected_changes {
         Some(expected) if expected != journal.changed_record_count() => Err(failure(format!(
@@ -373,6 +382,7 @@ async fn run_once(
     let outcome = ScriptOutcome {
         changes: journal.changes(),
         committed: !run.simulation,
+        records: listed,
     };
     match checked {
         Ok(()) if !run.simulation => match retry::bounded(work.commit()).await {

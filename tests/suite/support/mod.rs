@@ -1087,6 +1087,7 @@ impl<'a> Script<'a> {
             simulation: self.simulation,
             format: self.format,
             width: None,
+            records_apart: false,
         };
         let run = crm
             .run_script(&token, request)
@@ -1131,6 +1132,7 @@ impl<'a> Script<'a> {
             limits: self.limits,
             zone: epic_events_api::formatting::Zone::of_this_machine(),
             width: None,
+            records_apart: false,
         };
         let outcome = runner::run(
             &epic_events_core::handle::Core::over(connection.clone()),
