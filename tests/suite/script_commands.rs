@@ -325,3 +325,77 @@ async fn exports_open_in_a_french_spreadsheet(backend: crate::support::Backend) 
 }
 
 test_on_both_backends!(exports_open_in_a_french_spreadsheet);
+
+/// What a manager exports for a French spreadsheet (`--format csv-tableur`: a byte order
+/// mark, `;`, « Numéro », decimal commas) is read back by the payment import as it is:
+/// every balance exported as paid leaves nothing to pay.
+async fn french_csv_round_trips_through_the_payment_import(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let directory = tempfile::tempdir().unwrap();
+    let signed_in = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["connexion", "--utilisateur", "manager1"],
+        "demo-epic-events\n",
+    );
+    assert!(signed_in.success, "{signed_in:?}");
+    let export = directory.path().join("export.rhai");
+    std::fs::write(
+        &export,
+        "afficher(contrats().filter(|contrat| contrat.reste_a_payer > 0)\
+         .map(|contrat| #{numero: contrat.numero, montant: contrat.reste_a_payer}));",
+    )
+    .unwrap();
+    let payments = directory.path().join("paiements.csv");
+    let exported = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[
+            "executer",
+            &export.display().to_string(),
+            "--format",
+            "csv-tableur",
+            "--sortie",
+            &payments.display().to_string(),
+        ],
+        "",
+    );
+    assert!(exported.success, "{exported:?}");
+    let written = std::fs::read_to_string(&payments).unwrap();
+    assert!(
+        written.starts_with("\u{feff}Montant;Numéro\n"),
+        "{written:?}"
+    );
+    assert!(written.contains("3250,50;CTR-2026-0002\n"), "{written:?}");
+    let import = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/importer_paiements.rhai")
+        .display()
+        .to_string();
+    let imported = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &[
+            "executer",
+            &import,
+            &format!("fichier={}", payments.display()),
+            "attendu=3",
+        ],
+        "",
+    );
+    assert!(imported.success, "{imported:?}");
+    let check = directory.path().join("check.rhai");
+    std::fs::write(
+        &check,
+        "contrats().filter(|contrat| contrat.reste_a_payer > 0).len()",
+    )
+    .unwrap();
+    let left = run_binary_in(
+        Some(&database.url),
+        directory.path(),
+        &["executer", &check.display().to_string()],
+        "",
+    );
+    assert_eq!(left.stdout.trim(), "0", "{left:?}");
+}
+
+test_on_both_backends!(french_csv_round_trips_through_the_payment_import);

@@ -507,3 +507,159 @@ async fn tab_lists_the_names_that_match(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(tab_lists_the_names_that_match);
+
+/// What no screen may show, whatever the terminal's size: a line wider than the terminal,
+/// a table row wrapped (not ending with its border), or a contract or event number, an
+/// amount, a date or a time cut.
+fn assert_whole(screen: &str, width: usize, context: &str) {
+    let fail = |what: &str| panic!("{what} at {width} columns ({context}):\n{screen}");
+    for line in screen.lines() {
+        if line.chars().count() > width {
+            fail(&format!("{line:?} is wider than the terminal"));
+        }
+        if line.starts_with('│') && !line.ends_with('│') {
+            fail(&format!("{line:?} is a table row cut"));
+        }
+    }
+    let characters: Vec<char> = screen.chars().collect();
+    let digits = |from: usize, count: usize| {
+        characters
+            .get(from..from + count)
+            .is_some_and(|found| found.iter().all(char::is_ascii_digit))
+    };
+    for (at, _) in characters.iter().enumerate() {
+        let rest: String = characters[at..characters.len().min(at + 4)]
+            .iter()
+            .collect();
+        if (rest == "CTR-" || rest == "EVT-")
+            && !(digits(at + 4, 4) && characters.get(at + 8) == Some(&'-') && digits(at + 9, 4))
+        {
+            fail(&format!("a number cut at {at}"));
+        }
+        if characters[at] == '€'
+            && !(at >= 5
+                && characters[at - 1] == ' '
+                && digits(at - 3, 2)
+                && characters[at - 4] == ','
+                && digits(at - 5, 1))
+        {
+            fail(&format!("an amount cut at {at}"));
+        }
+        // A date: « JJ/MM/AAAA »; a time after a date: « HH:MM ».
+        if at >= 2
+            && characters[at] == '/'
+            && digits(at - 2, 2)
+            && characters.get(at + 3) == Some(&'/')
+            && !digits(at + 4, 4)
+        {
+            fail(&format!("a date cut at {at}"));
+        }
+        if characters[at] == ':' && at >= 2 && digits(at - 2, 2) && !digits(at + 1, 2) {
+            fail(&format!("a time cut at {at}"));
+        }
+    }
+}
+
+/// At 80×24, 100×30 and 120×40, every list each role sees (every « Gestion des … » menu's
+/// lists, the past events too), the card of its first row, a typed command's list and a
+/// report show nothing cut and no line wider than the terminal.
+async fn every_screen_fits_each_terminal_size(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    for (width, height) in [(80_u16, 24_u16), (100, 30), (120, 40)] {
+        for username in ["manager1", "sales2", "support1"] {
+            let directory = tempfile::tempdir().unwrap();
+            let url = database.url.clone();
+            let path = directory.path().to_path_buf();
+            tokio::task::spawn_blocking(move || {
+                let mut terminal = Terminal::start(&url, &path, &[], width, height);
+                sign_in(&mut terminal, username);
+                let width = usize::from(width);
+                let mut lists_seen = 0;
+                for menu in ["1", "2", "3", "4"] {
+                    terminal.line(menu);
+                    let screen = terminal.wait_for_prompt(CHOICE);
+                    if !screen.contains("Gestion des") {
+                        // Not offered to this role: refused, the main menu again.
+                        continue;
+                    }
+                    let lists: Vec<String> = screen
+                        .lines()
+                        .filter_map(|line| {
+                            let (number, label) = line.trim_start().split_once(". ")?;
+                            let is_list = ["Tous les", "Toutes", "Mes ", "sans support"]
+                                .iter()
+                                .any(|words| label.contains(words))
+                                && !label.contains("Exporter");
+                            (is_list && number.parse::<u32>().is_ok()).then(|| number.to_owned())
+                        })
+                        .collect();
+                    for list in lists {
+                        terminal.line(&list);
+                        let screen = terminal.wait_for_prompt(CHOICE);
+                        let context = format!("{username}, menu {menu}, list {list}");
+                        assert_whole(&screen, width, &context);
+                        lists_seen += 1;
+                        let mut depth = 1;
+                        if screen.contains(" t. Afficher aussi") {
+                            terminal.line("t");
+                            let screen = terminal.wait_for_prompt(CHOICE);
+                            assert_whole(&screen, width, &format!("{context}, t"));
+                        }
+                        if screen.contains("│ 1 │") || terminal.screen().contains("│ 1 │") {
+                            terminal.line("1");
+                            let card = terminal.wait_for_prompt(CHOICE);
+                            assert_whole(&card, width, &format!("{context}, card"));
+                            depth += 1;
+                        }
+                        for _ in 0..depth {
+                            terminal.line("0");
+                            terminal.wait_for_prompt(CHOICE);
+                        }
+                    }
+                    terminal.line("0");
+                    terminal.wait_for("Menu principal");
+                    terminal.wait_for_prompt(CHOICE);
+                }
+                assert!(lists_seen >= 4, "{username} saw {lists_seen} lists");
+                for command in ["contrats()", "impayes_par_commercial()"] {
+                    terminal.line(command);
+                    let screen = terminal.wait_until(
+                        |screen| screen.contains('╰') && screen.ends_with(CHOICE),
+                        command,
+                    );
+                    assert_whole(&screen, width, &format!("{username}, {command}"));
+                    if command == "contrats()" {
+                        terminal.line("0");
+                        terminal.wait_for("Menu principal");
+                        terminal.wait_for_prompt(CHOICE);
+                    }
+                }
+                terminal.keys("\u{4}");
+                terminal.wait_for("Au revoir.");
+                terminal.finish();
+            })
+            .await
+            .unwrap();
+        }
+    }
+}
+
+test_on_both_backends!(every_screen_fits_each_terminal_size);
+
+/// The checker of [`every_screen_fits_each_terminal_size`] sees each kind of cut.
+#[test]
+fn the_screen_checker_sees_what_is_cut() {
+    let whole = "│ CTR-2026-0001 │ 12 000,00 € │ 18/03/2027 08:00 │";
+    assert_whole(whole, 80, "whole");
+    for cut in [
+        "│ CTR-20\n26-0001 │",
+        "│   12 \n000,00 € │",
+        "│ 18/03/\n2027 08:00 │",
+        "│ 18/03/2027 08:\n00 │",
+        "│ a row wrapped",
+        &"x".repeat(81),
+    ] {
+        let caught = std::panic::catch_unwind(|| assert_whole(cut, 80, "cut"));
+        assert!(caught.is_err(), "{cut:?} passed");
+    }
+}

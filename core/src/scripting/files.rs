@@ -93,8 +93,10 @@ pub fn register_csv_line(engine: &mut Engine) {
 }
 
 /// Reads the CSV file `path` among the `files` the run was given, one [`CsvLine`] per
-/// line, keyed by the header's column names. The delimiter is `;` when the header has one
-/// (as French spreadsheets write), `,` otherwise. Values are texts, trimmed.
+/// line, keyed by the header's column names as keys ([`column_key`]: « Reste à payer »,
+/// as `--format csv-tableur` and spreadsheets write it, is `reste_a_payer`). The delimiter
+/// is `;` when the header has one (as French spreadsheets write), `,` otherwise. Values
+/// are texts, trimmed.
 ///
 /// The file's size is checked before anything is read, and counted against what the run
 /// may read.
@@ -165,7 +167,7 @@ pub fn read_csv(
         .headers()
         .map_err(invalid)?
         .iter()
-        .map(str::to_owned)
+        .map(column_key)
         .collect();
     if columns.len() > MAXIMUM_COLUMNS {
         return Err(refusal(format!(
@@ -195,6 +197,17 @@ pub fn read_csv(
         return Err(too_large());
     }
     Ok(lines)
+}
+
+/// The key a column's header names: its words in lower case, without accents, joined by
+/// « _ » (`Numéro` → `numero`, `Reste à payer` → `reste_a_payer`), as the records' keys
+/// are written.
+pub fn column_key(header: &str) -> String {
+    epic_events_api::formatting::folded(header)
+        .split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// The most columns a file read by `lire_csv` may have.
