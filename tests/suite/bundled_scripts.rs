@@ -519,6 +519,7 @@ async fn the_report_and_the_bulk_assignment_choose_the_same_events(
         found.sort();
         found
     };
+    let since_2020 = "Évènements sans support commençant à partir du 01/01/2020";
     for (parameters, expected, heading) in [
         (
             vec![],
@@ -529,6 +530,36 @@ async fn the_report_and_the_bulk_assignment_choose_the_same_events(
             vec![("passes", "oui")],
             vec!["EVT-2026-0001", "EVT-2026-0004"],
             "Évènements sans support, passés compris",
+        ),
+        (
+            vec![("lieu", "nantes")],
+            vec!["EVT-2026-0004"],
+            "Évènements sans support à venir (passes=oui pour les passés aussi)",
+        ),
+        (
+            vec![("lieu", "Chantilly")],
+            vec![],
+            "Évènements sans support à venir (passes=oui pour les passés aussi)",
+        ),
+        (
+            vec![("lieu", "Chantilly"), ("passes", "oui")],
+            vec!["EVT-2026-0001"],
+            "Évènements sans support, passés compris",
+        ),
+        (
+            vec![("du", "01/01/2020")],
+            vec!["EVT-2026-0001", "EVT-2026-0004"],
+            since_2020,
+        ),
+        (
+            vec![("du", "01/01/2020"), ("au", "01/01/2027")],
+            vec!["EVT-2026-0001"],
+            since_2020,
+        ),
+        (
+            vec![("du", "01/01/2020"), ("lieu", "nantes")],
+            vec!["EVT-2026-0004"],
+            since_2020,
         ),
     ] {
         let mut report =
