@@ -110,6 +110,23 @@ pub fn folded(text: &str) -> String {
         .to_lowercase()
 }
 
+/// The characters of `text` as [`folded`] gives them, one by one, without allocating.
+fn folded_characters(text: &str) -> impl Iterator<Item = char> + '_ {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|character| !is_combining_mark(*character))
+        .flat_map(char::to_lowercase)
+}
+
+/// The order of `left` and `right` in a list sorted by a text column: letters without
+/// their accents, letter case ignored (`Alice`, `Émile`, `étienne`, `Zoé`), as MySQL's
+/// `utf8mb4_unicode_ci` sorts them (SQLite sorts with this, see
+/// `database::TEXT_ORDER_COLLATION`).
+pub fn compare_folded(left: &str, right: &str) -> std::cmp::Ordering {
+    folded_characters(left).cmp(folded_characters(right))
+}
+
 /// `Prénom` from `prénom`: a label starting a line or a column.
 pub fn capitalised(text: &str) -> String {
     let mut characters = text.chars();

@@ -109,6 +109,43 @@ async fn filters_return_each_users_contracts(backend: crate::support::Backend) {
         ),
         ("Girard", "Lefèvre")
     );
+
+    // Sorted by an amount: as numbers on both backends (SQLite holds amounts as text,
+    // where « 9800.00 » would come after « 12000.00 »), ties by number.
+    use epic_events_api::catalogue::FieldRef;
+    use epic_events_core::paging::SortOrder;
+    let by_balance = sales2
+        .crm
+        .list_contracts(
+            &sales2.token,
+            ContractList::All,
+            PageRequest::numbered(
+                1,
+                10,
+                Some(SortOrder {
+                    field: FieldRef::Contract(contract_service::ContractField::BalanceDue),
+                    descending: true,
+                }),
+            ),
+        )
+        .await
+        .unwrap();
+    let balances: Vec<String> = by_balance
+        .items
+        .iter()
+        .map(|row| format!("{} {}", row.contract_number, row.balance_due))
+        .collect();
+    assert_eq!(
+        balances,
+        [
+            "CTR-2026-0001 12000.00",
+            "CTR-2026-0005 9800.00",
+            "CTR-2026-0002 3250.50",
+            "CTR-2026-0006 0.00",
+            "CTR-2026-0004 0.00",
+            "CTR-2026-0003 0.00",
+        ]
+    );
 }
 
 async fn only_management_creates_contracts_with_a_generated_number(

@@ -379,7 +379,60 @@ async fn lists_filter_and_page_in_the_database(backend: crate::support::Backend)
     );
 }
 
+/// A list sorted by a text column reads in French order on both backends: accents and
+/// letter case ignored (`Alice`, `Émile`, `étienne`, `Zoé`), not SQLite's byte order.
+async fn text_columns_sort_in_french_order(backend: crate::support::Backend) {
+    use epic_events_api::catalogue::FieldRef;
+    use epic_events_api::catalogue::customer::CustomerField;
+    use epic_events_core::paging::SortOrder;
+    use epic_events_core::services::customer_service;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let sales1 = support::session(&database, "sales1").await;
+    for (number, company) in ["Zoé", "étienne", "Alice", "Émile", "bernard"]
+        .into_iter()
+        .enumerate()
+    {
+        customer_service::create(
+            &database.connection,
+            &sales1,
+            &NewCustomer {
+                first_name: "Client".into(),
+                last_name: "Tri".into(),
+                email: format!("tri{number}@exemple.fr"),
+                phone_number: format!("+33 5 00 00 01 0{number}"),
+                company_name: company.into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let someone = api_session(&database, "sales1").await;
+    for (descending, expected) in [
+        (false, ["Alice", "bernard", "Émile", "étienne", "Zoé"]),
+        (true, ["Zoé", "étienne", "Émile", "bernard", "Alice"]),
+    ] {
+        let page = someone
+            .crm
+            .list_customers(
+                &someone.token,
+                CustomerList::Mine,
+                PageRequest::numbered(
+                    1,
+                    10,
+                    Some(SortOrder {
+                        field: FieldRef::Customer(CustomerField::CompanyName),
+                        descending,
+                    }),
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(companies(&page), expected, "descending: {descending}");
+    }
+}
+
 test_on_both_backends!(
+    text_columns_sort_in_french_order,
     only_sales_users_create_customers_and_own_them,
     only_the_owner_modifies_or_deletes_a_customer,
     a_customer_with_contracts_cannot_be_deleted,

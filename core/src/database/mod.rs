@@ -84,6 +84,13 @@ impl DatabaseError {
     }
 }
 
+/// The collation a list sorted by a text column is ordered with: MySQL's tables have it
+/// (`utf8mb4_unicode_ci`: accents and letter case ignored); every SQLite connection of the
+/// core gets one of the same name doing the same (`formatting::compare_folded`), so that
+/// one statement sorts alike on both backends. SQLite's own tools do not know it: only the
+/// sorted lists use it.
+pub const TEXT_ORDER_COLLATION: &str = "utf8mb4_unicode_ci";
+
 /// Opens a connection pool to `url`, failing fast when the server does not answer.
 ///
 /// Every connection is set up for concurrent use (ARCHITECTURE.md, « Concurrency »):
@@ -92,6 +99,7 @@ impl DatabaseError {
 ///   the snapshot of the transaction's first read; lock waits bounded by
 ///   [`limits::lock_wait`]; statements bounded by [`limits::statement_bound`] (MariaDB's
 ///   `max_statement_time`, MySQL's `max_execution_time` for reads);
+/// - SQLite: the collation [`TEXT_ORDER_COLLATION`];
 /// - SQLite: WAL journal (readers never wait for the writer), foreign keys on, and a busy
 ///   timeout of [`limits::lock_wait`] so that a writer waits for another instead of failing.
 pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseError> {
@@ -116,6 +124,10 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseEr
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(limits::lock_wait())
                     .foreign_keys(true)
+                    .collation(
+                        TEXT_ORDER_COLLATION,
+                        epic_events_api::formatting::compare_folded,
+                    )
             });
         }
     }

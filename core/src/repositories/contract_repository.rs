@@ -147,7 +147,9 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
     };
     Some(match field {
         ContractField::Number => Expr::col((contract::Entity, contract::Column::ContractNumber)),
-        ContractField::Customer => Expr::col((customer::Entity, customer::Column::CompanyName)),
+        ContractField::Customer => {
+            super::text_order((customer::Entity, customer::Column::CompanyName))
+        }
         ContractField::Signed => Expr::col((contract::Entity, contract::Column::Signed)),
         ContractField::TotalAmount => {
             super::amount_order((contract::Entity, contract::Column::TotalAmount))
@@ -155,7 +157,9 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
         ContractField::BalanceDue => {
             super::amount_order((contract::Entity, contract::Column::BalanceDue))
         }
-        ContractField::SalesUser => Expr::col((Alias::new("sales"), user::Column::UserLastName)),
+        ContractField::SalesUser => {
+            super::text_order((Alias::new("sales"), user::Column::UserLastName))
+        }
         ContractField::CreatedAt => Expr::col((contract::Entity, contract::Column::CreatedAt)),
         _ => return None,
     })

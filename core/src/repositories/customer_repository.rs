@@ -70,19 +70,17 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
     let FieldRef::Customer(field) = field else {
         return None;
     };
-    let column = match field {
-        CustomerField::CompanyName => customer::Column::CompanyName,
-        CustomerField::LastName => customer::Column::CustomerLastName,
-        CustomerField::FirstName => customer::Column::CustomerFirstName,
-        CustomerField::PhoneNumber => customer::Column::PhoneNumber,
-        CustomerField::Email => customer::Column::Email,
-        CustomerField::CreatedAt => customer::Column::CreatedAt,
-        CustomerField::SalesUser => {
-            return Some(Expr::col((user::Entity, user::Column::UserLastName)));
-        }
+    let text = |column: customer::Column| super::text_order((customer::Entity, column));
+    Some(match field {
+        CustomerField::CompanyName => text(customer::Column::CompanyName),
+        CustomerField::LastName => text(customer::Column::CustomerLastName),
+        CustomerField::FirstName => text(customer::Column::CustomerFirstName),
+        CustomerField::Email => text(customer::Column::Email),
+        CustomerField::PhoneNumber => Expr::col((customer::Entity, customer::Column::PhoneNumber)),
+        CustomerField::CreatedAt => Expr::col((customer::Entity, customer::Column::CreatedAt)),
+        CustomerField::SalesUser => super::text_order((user::Entity, user::Column::UserLastName)),
         _ => return None,
-    };
-    Some(Expr::col((customer::Entity, column)))
+    })
 }
 
 /// The customer `id` with their sales user's name; with `for_update`, read and locked as

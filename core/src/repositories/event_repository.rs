@@ -140,25 +140,23 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
     let FieldRef::Event(field) = field else {
         return None;
     };
-    let column = match field {
-        EventField::Number => event::Column::EventNumber,
-        EventField::Name => event::Column::EventName,
-        EventField::Start => event::Column::StartDatetime,
-        EventField::End => event::Column::EndDatetime,
-        EventField::Location => event::Column::Location,
-        EventField::Attendees => event::Column::Attendees,
+    let own = |column: event::Column| Expr::col((event::Entity, column));
+    let text = |column: event::Column| super::text_order((event::Entity, column));
+    Some(match field {
+        EventField::Number => own(event::Column::EventNumber),
+        EventField::Name => text(event::Column::EventName),
+        EventField::Start => own(event::Column::StartDatetime),
+        EventField::End => own(event::Column::EndDatetime),
+        EventField::Location => text(event::Column::Location),
+        EventField::Attendees => own(event::Column::Attendees),
         EventField::Customer => {
-            return Some(Expr::col((customer::Entity, customer::Column::CompanyName)));
+            super::text_order((customer::Entity, customer::Column::CompanyName))
         }
         EventField::Support => {
-            return Some(Expr::col((
-                Alias::new("support"),
-                user::Column::UserLastName,
-            )));
+            super::text_order((Alias::new("support"), user::Column::UserLastName))
         }
         _ => return None,
-    };
-    Some(Expr::col((event::Entity, column)))
+    })
 }
 
 /// The event `id`. With `for_update`, its row is read and locked until the end of the

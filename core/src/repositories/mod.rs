@@ -162,6 +162,15 @@ pub fn ordered<E: EntityTrait>(
     query.limit(page.fetch_limit())
 }
 
+/// A text column to sort by as a person reads a list: accents and letter case ignored, on
+/// both backends (see `database::TEXT_ORDER_COLLATION`).
+pub fn text_order(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
+    Expr::cust_with_expr(
+        format!("? COLLATE {}", crate::database::TEXT_ORDER_COLLATION),
+        Expr::col(column),
+    )
+}
+
 /// An amount column as a number to sort by, on both backends (SQLite holds amounts as
 /// canonical text, see `money`; only the order is read from it, never the value).
 pub fn amount_order(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {

@@ -197,16 +197,16 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
     let FieldRef::User(field) = field else {
         return None;
     };
-    let column = match field {
-        UserField::Id => user::Column::Id,
-        UserField::LastName => user::Column::UserLastName,
-        UserField::FirstName => user::Column::UserFirstName,
-        UserField::Username => user::Column::Username,
-        UserField::Email => user::Column::Email,
-        UserField::Role => return Some(Expr::col((role::Entity, role::Column::Name))),
+    let text = |column: user::Column| super::text_order((user::Entity, column));
+    Some(match field {
+        UserField::Id => Expr::col((user::Entity, user::Column::Id)),
+        UserField::LastName => text(user::Column::UserLastName),
+        UserField::FirstName => text(user::Column::UserFirstName),
+        UserField::Username => text(user::Column::Username),
+        UserField::Email => text(user::Column::Email),
+        UserField::Role => super::text_order((role::Entity, role::Column::Name)),
         _ => return None,
-    };
-    Some(Expr::col((user::Entity, column)))
+    })
 }
 
 /// The user `id`, without the hash; with `for_update`, read and locked as
