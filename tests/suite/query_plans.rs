@@ -86,15 +86,16 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
     let mut queries: Vec<(&str, Statement)> = vec![
         (
             "customers, deep page",
-            customer_repository::list_query(None, deep).build(sea_backend),
+            customer_repository::list_query(None, deep, sea_backend).build(sea_backend),
         ),
         (
             "my customers",
-            customer_repository::list_query(Some(sales), first).build(sea_backend),
+            customer_repository::list_query(Some(sales), first, sea_backend).build(sea_backend),
         ),
         (
             "contracts, deep page",
-            contract_repository::list_query(&ContractFilter::default(), deep).build(sea_backend),
+            contract_repository::list_query(&ContractFilter::default(), deep, sea_backend)
+                .build(sea_backend),
         ),
     ];
     let contract_filters = [
@@ -170,7 +171,7 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
     for (name, filter) in contract_filters {
         queries.push((
             name,
-            contract_repository::list_query(&filter, first).build(sea_backend),
+            contract_repository::list_query(&filter, first, sea_backend).build(sea_backend),
         ));
     }
     let event_filters = [
@@ -220,7 +221,7 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
     for (name, filter, order, page) in event_filters {
         queries.push((
             name,
-            event_repository::list_query(&filter, order, page).build(sea_backend),
+            event_repository::list_query(&filter, order, page, sea_backend).build(sea_backend),
         ));
     }
 
@@ -251,7 +252,8 @@ async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
         (
             "customers by words",
             "customer",
-            customer_repository::search_query(None, Some("durand"), first).build(sea_backend),
+            customer_repository::search_query(None, Some("durand"), first, sea_backend)
+                .build(sea_backend),
         ),
         (
             "contracts by customer words",
@@ -262,6 +264,7 @@ async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
                     ..Default::default()
                 },
                 first,
+                sea_backend,
             )
             .build(sea_backend),
         ),
@@ -275,6 +278,7 @@ async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
                 },
                 EventOrder::Creation,
                 first,
+                sea_backend,
             )
             .build(sea_backend),
         ),

@@ -84,11 +84,12 @@ impl DatabaseError {
     }
 }
 
-/// The collation a list sorted by a text column is ordered with: MySQL's tables have it
-/// (`utf8mb4_unicode_ci`: accents and letter case ignored); every SQLite connection of the
-/// core gets one of the same name doing the same (`formatting::compare_folded`), so that
-/// one statement sorts alike on both backends. SQLite's own tools do not know it: only the
-/// sorted lists use it.
+/// The collation a list sorted by a text column is ordered with on SQLite
+/// (`repositories::text_order`): every SQLite connection of the core gets one doing what
+/// MySQL's tables' own collation does (`utf8mb4_unicode_ci`: accents and letter case
+/// ignored, `formatting::compare_folded`), under that name, so that both backends list
+/// `Alice, Émile, étienne, Zoé` alike. SQLite's own tools do not know it: only the sorted
+/// lists use it.
 pub const TEXT_ORDER_COLLATION: &str = "utf8mb4_unicode_ci";
 
 /// Opens a connection pool to `url`, failing fast when the server does not answer.

@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::rows::ReadRows;
@@ -91,7 +91,11 @@ fn with_names() -> Select<contract::Entity> {
 
 /// The query of a page of the list (read through `repositories::page_of`; the query-plan
 /// tests explain it).
-pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract::Entity> {
+pub fn list_query(
+    filter: &ContractFilter,
+    page: PageRequest,
+    backend: DbBackend,
+) -> Select<contract::Entity> {
     let mut query = with_names();
     if let Some(id) = filter.customer_id {
         query = query.filter(contract::Column::CustomerId.eq(id));
@@ -131,34 +135,41 @@ pub fn list_query(filter: &ContractFilter, page: PageRequest) -> Select<contract
         // Equality only: on SQLite amounts are canonical text (see `money`).
         query = query.filter(contract::Column::BalanceDue.ne(StoredMoney(Money::ZERO)));
     }
-    super::ordered(query, page, contract::Column::Id, sort_key, |query| {
-        match page.after_id() {
-            Some(after_id) => query.filter(contract::Column::Id.gt(after_id)),
-            None => query,
-        }
-        .order_by_asc(contract::Column::Id)
-    })
+    super::ordered(
+        query,
+        page,
+        backend,
+        contract::Column::Id,
+        sort_key,
+        |query| {
+            match page.after_id() {
+                Some(after_id) => query.filter(contract::Column::Id.gt(after_id)),
+                None => query,
+            }
+            .order_by_asc(contract::Column::Id)
+        },
+    )
 }
 
 /// What the list of contracts is sorted by when a person chooses `field` (its columns).
-pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+pub fn sort_key(field: FieldRef, backend: DbBackend) -> Option<SimpleExpr> {
     let FieldRef::Contract(field) = field else {
         return None;
     };
     Some(match field {
         ContractField::Number => Expr::col((contract::Entity, contract::Column::ContractNumber)),
         ContractField::Customer => {
-            super::text_order((customer::Entity, customer::Column::CompanyName))
+            super::text_order((customer::Entity, customer::Column::CompanyName), backend)
         }
         ContractField::Signed => Expr::col((contract::Entity, contract::Column::Signed)),
         ContractField::TotalAmount => {
-            super::amount_order((contract::Entity, contract::Column::TotalAmount))
+            super::amount_order((contract::Entity, contract::Column::TotalAmount), backend)
         }
         ContractField::BalanceDue => {
-            super::amount_order((contract::Entity, contract::Column::BalanceDue))
+            super::amount_order((contract::Entity, contract::Column::BalanceDue), backend)
         }
         ContractField::SalesUser => {
-            super::text_order((Alias::new("sales"), user::Column::UserLastName))
+            super::text_order((Alias::new("sales"), user::Column::UserLastName), backend)
         }
         ContractField::CreatedAt => Expr::col((contract::Entity, contract::Column::CreatedAt)),
         _ => return None,

@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::rows::ReadRows;
@@ -25,8 +25,12 @@ fn with_sales_name() -> Select<customer::Entity> {
 
 /// The query of a page of the list (read through `repositories::page_of`; the query-plan
 /// tests explain it).
-pub fn list_query(sales_user_id: Option<i32>, page: PageRequest) -> Select<customer::Entity> {
-    search_query(sales_user_id, None, page)
+pub fn list_query(
+    sales_user_id: Option<i32>,
+    page: PageRequest,
+    backend: DbBackend,
+) -> Select<customer::Entity> {
+    search_query(sales_user_id, None, page, backend)
 }
 
 /// A page of the customers (of `sales_user_id`, if given) whose name, company or e-mail
@@ -37,9 +41,14 @@ pub async fn search(
     search: &str,
     page: PageRequest,
 ) -> Result<Vec<CustomerRow>, DbErr> {
-    search_query(sales_user_id, Some(search), page)
-        .all_rows::<CustomerRow>(connection)
-        .await
+    search_query(
+        sales_user_id,
+        Some(search),
+        page,
+        connection.get_database_backend(),
+    )
+    .all_rows::<CustomerRow>(connection)
+    .await
 }
 
 /// The query of a page of the customers (of `sales_user_id`, if given) whose name, company
@@ -48,6 +57,7 @@ pub fn search_query(
     sales_user_id: Option<i32>,
     search: Option<&str>,
     page: PageRequest,
+    backend: DbBackend,
 ) -> Select<customer::Entity> {
     let mut query = with_sales_name();
     if let Some(sales_user_id) = sales_user_id {
@@ -56,21 +66,28 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(customer::Column::SearchText, search));
     }
-    super::ordered(query, page, customer::Column::Id, sort_key, |query| {
-        match page.after_id() {
-            Some(after_id) => query.filter(customer::Column::Id.gt(after_id)),
-            None => query,
-        }
-        .order_by_asc(customer::Column::Id)
-    })
+    super::ordered(
+        query,
+        page,
+        backend,
+        customer::Column::Id,
+        sort_key,
+        |query| {
+            match page.after_id() {
+                Some(after_id) => query.filter(customer::Column::Id.gt(after_id)),
+                None => query,
+            }
+            .order_by_asc(customer::Column::Id)
+        },
+    )
 }
 
 /// What the list of customers is sorted by when a person chooses `field` (its columns).
-pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+pub fn sort_key(field: FieldRef, backend: DbBackend) -> Option<SimpleExpr> {
     let FieldRef::Customer(field) = field else {
         return None;
     };
-    let text = |column: customer::Column| super::text_order((customer::Entity, column));
+    let text = |column: customer::Column| super::text_order((customer::Entity, column), backend);
     Some(match field {
         CustomerField::CompanyName => text(customer::Column::CompanyName),
         CustomerField::LastName => text(customer::Column::CustomerLastName),
@@ -78,7 +95,9 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
         CustomerField::Email => text(customer::Column::Email),
         CustomerField::PhoneNumber => Expr::col((customer::Entity, customer::Column::PhoneNumber)),
         CustomerField::CreatedAt => Expr::col((customer::Entity, customer::Column::CreatedAt)),
-        CustomerField::SalesUser => super::text_order((user::Entity, user::Column::UserLastName)),
+        CustomerField::SalesUser => {
+            super::text_order((user::Entity, user::Column::UserLastName), backend)
+        }
         _ => return None,
     })
 }

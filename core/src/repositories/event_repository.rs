@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::rows::ReadRows;
@@ -84,6 +84,7 @@ pub fn list_query(
     filter: &EventFilter,
     order: EventOrder,
     page: PageRequest,
+    backend: DbBackend,
 ) -> Select<event::Entity> {
     let mut query = with_names();
     if let Some(id) = filter.customer_id {
@@ -113,7 +114,7 @@ pub fn list_query(
     if let Some(moment) = filter.starts_until {
         query = query.filter(event::Column::StartDatetime.lte(moment));
     }
-    super::ordered(query, page, event::Column::Id, sort_key, |query| {
+    super::ordered(query, page, backend, event::Column::Id, sort_key, |query| {
         let query = match order {
             EventOrder::Creation => match page.after_id() {
                 Some(after_id) => query.filter(event::Column::Id.gt(after_id)),
@@ -136,12 +137,12 @@ pub fn list_query(
 }
 
 /// What a list of events is sorted by when a person chooses `field` (its columns).
-pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+pub fn sort_key(field: FieldRef, backend: DbBackend) -> Option<SimpleExpr> {
     let FieldRef::Event(field) = field else {
         return None;
     };
     let own = |column: event::Column| Expr::col((event::Entity, column));
-    let text = |column: event::Column| super::text_order((event::Entity, column));
+    let text = |column: event::Column| super::text_order((event::Entity, column), backend);
     Some(match field {
         EventField::Number => own(event::Column::EventNumber),
         EventField::Name => text(event::Column::EventName),
@@ -150,10 +151,10 @@ pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
         EventField::Location => text(event::Column::Location),
         EventField::Attendees => own(event::Column::Attendees),
         EventField::Customer => {
-            super::text_order((customer::Entity, customer::Column::CompanyName))
+            super::text_order((customer::Entity, customer::Column::CompanyName), backend)
         }
         EventField::Support => {
-            super::text_order((Alias::new("support"), user::Column::UserLastName))
+            super::text_order((Alias::new("support"), user::Column::UserLastName), backend)
         }
         _ => return None,
     })

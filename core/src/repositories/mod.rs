@@ -85,9 +85,9 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
     sea_orm::sea_query::LikeExpr::new(pattern).escape('!')
 }
 
-/// The expression a list is sorted by when a person chooses `field`, if the list can be
-/// sorted by it (each repository's `sort_key`).
-pub type SortKey = fn(FieldRef) -> Option<SimpleExpr>;
+/// The expression a list is sorted by on a backend when a person chooses `field`, if the
+/// list can be sorted by it (each repository's `sort_key`).
+pub type SortKey = fn(FieldRef, sea_orm::DbBackend) -> Option<SimpleExpr>;
 
 /// The page `page` of the list `query` makes (given a page request, it filters, orders —
 /// see [`ordered`] — and limits), with the list's total counted when the request asks for
@@ -107,7 +107,7 @@ where
     rows::Read<M>: sea_orm::FromQueryResult,
 {
     if let Some(sort) = page.sort()
-        && sort_key(sort.field).is_none()
+        && sort_key(sort.field, connection.get_database_backend()).is_none()
     {
         return Err(crate::errors::CoreError::validation(
             "tri",
@@ -130,12 +130,13 @@ where
 }
 
 /// `query` in the order `page` asks, from where it starts, one row more than the page:
-/// by the column a person chose (its expression from `sort_key`), then by `id` the same
-/// way; or else in the list's own order, which `own_order` gives (with its keyset after
-/// `page.after_id()`). Then `page.skip()` rows are left out.
+/// by the column a person chose (its expression on `backend` from `sort_key`), then by
+/// `id` the same way; or else in the list's own order, which `own_order` gives (with its
+/// keyset after `page.after_id()`). Then `page.skip()` rows are left out.
 pub fn ordered<E: EntityTrait>(
     query: sea_orm::Select<E>,
     page: crate::paging::PageRequest,
+    backend: sea_orm::DbBackend,
     id: impl ColumnTrait,
     sort_key: SortKey,
     own_order: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
@@ -143,7 +144,7 @@ pub fn ordered<E: EntityTrait>(
     use sea_orm::QueryOrder;
     let chosen = page
         .sort()
-        .and_then(|sort| Some((sort_key(sort.field)?, sort.descending)));
+        .and_then(|sort| Some((sort_key(sort.field, backend)?, sort.descending)));
     let query = match chosen {
         Some((key, descending)) => {
             let order = if descending {
@@ -162,19 +163,33 @@ pub fn ordered<E: EntityTrait>(
     query.limit(page.fetch_limit())
 }
 
-/// A text column to sort by as a person reads a list: accents and letter case ignored, on
-/// both backends (see `database::TEXT_ORDER_COLLATION`).
-pub fn text_order(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Expr::cust_with_expr(
-        format!("? COLLATE {}", crate::database::TEXT_ORDER_COLLATION),
-        Expr::col(column),
-    )
+/// A text column to sort by as a person reads a list: accents and letter case ignored.
+/// MySQL's tables already compare so; on SQLite the column is compared with the
+/// collation every connection of the core has (`database::TEXT_ORDER_COLLATION`).
+pub fn text_order(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    backend: sea_orm::DbBackend,
+) -> SimpleExpr {
+    match backend {
+        sea_orm::DbBackend::Sqlite => Expr::cust_with_expr(
+            format!("? COLLATE {}", crate::database::TEXT_ORDER_COLLATION),
+            Expr::col(column),
+        ),
+        _ => Expr::col(column),
+    }
 }
 
-/// An amount column as a number to sort by, on both backends (SQLite holds amounts as
-/// canonical text, see `money`; only the order is read from it, never the value).
-pub fn amount_order(column: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Expr::col(column).add(0)
+/// An amount column to sort by, as a number: MySQL's `DECIMAL` already is; SQLite holds
+/// amounts as canonical text (see `money`), read as a number for the order only, never
+/// for the value.
+pub fn amount_order(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    backend: sea_orm::DbBackend,
+) -> SimpleExpr {
+    match backend {
+        sea_orm::DbBackend::Sqlite => Expr::col(column).add(0),
+        _ => Expr::col(column),
+    }
 }
 
 /// How many rows `query` (a list's query, paged or not) matches in all: its limit and

@@ -154,7 +154,7 @@ pub async fn list(
     role_name: Option<&str>,
     page: crate::paging::PageRequest,
 ) -> Result<Vec<UserRow>, DbErr> {
-    list_query(role_name, page)
+    list_query(role_name, page, connection.get_database_backend())
         .all_rows::<UserRow>(connection)
         .await
 }
@@ -163,8 +163,9 @@ pub async fn list(
 pub fn list_query(
     role_name: Option<&str>,
     page: crate::paging::PageRequest,
+    backend: sea_orm::DbBackend,
 ) -> sea_orm::Select<user::Entity> {
-    search_query(role_name, None, page)
+    search_query(role_name, None, page, backend)
 }
 
 /// The query of a page of the users (of `role_name`, if given) whose name, username or
@@ -173,6 +174,7 @@ pub fn search_query(
     role_name: Option<&str>,
     search: Option<&str>,
     page: crate::paging::PageRequest,
+    backend: sea_orm::DbBackend,
 ) -> sea_orm::Select<user::Entity> {
     let mut query = rows();
     if let Some(role_name) = role_name {
@@ -181,7 +183,7 @@ pub fn search_query(
     if let Some(search) = search {
         query = query.filter(super::matches_words(user::Column::SearchText, search));
     }
-    super::ordered(query, page, user::Column::Id, sort_key, |query| {
+    super::ordered(query, page, backend, user::Column::Id, sort_key, |query| {
         match page.after_id() {
             Some(after_id) => query.filter(user::Column::Id.gt(after_id)),
             None => query,
@@ -191,20 +193,20 @@ pub fn search_query(
 }
 
 /// What the list of users is sorted by when a person chooses `field` (its columns).
-pub fn sort_key(field: FieldRef) -> Option<SimpleExpr> {
+pub fn sort_key(field: FieldRef, backend: sea_orm::DbBackend) -> Option<SimpleExpr> {
     use epic_events_api::catalogue::user::UserField;
     use sea_orm::sea_query::Expr;
     let FieldRef::User(field) = field else {
         return None;
     };
-    let text = |column: user::Column| super::text_order((user::Entity, column));
+    let text = |column: user::Column| super::text_order((user::Entity, column), backend);
     Some(match field {
         UserField::Id => Expr::col((user::Entity, user::Column::Id)),
         UserField::LastName => text(user::Column::UserLastName),
         UserField::FirstName => text(user::Column::UserFirstName),
         UserField::Username => text(user::Column::Username),
         UserField::Email => text(user::Column::Email),
-        UserField::Role => super::text_order((role::Entity, role::Column::Name)),
+        UserField::Role => super::text_order((role::Entity, role::Column::Name), backend),
         _ => return None,
     })
 }

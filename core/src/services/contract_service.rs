@@ -90,7 +90,7 @@ pub async fn list(
     };
     page_of(
         connection,
-        |page| contract_repository::list_query(&filter, page),
+        |page| contract_repository::list_query(&filter, page, connection.get_database_backend()),
         contract_repository::sort_key,
         page,
         |row: &ContractRow| row.id,
@@ -127,7 +127,7 @@ pub async fn search(
     };
     page_of(
         connection,
-        |page| contract_repository::list_query(&filter, page),
+        |page| contract_repository::list_query(&filter, page, connection.get_database_backend()),
         contract_repository::sort_key,
         page,
         |row: &ContractRow| row.id,

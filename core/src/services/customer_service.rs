@@ -43,7 +43,7 @@ pub async fn list(
     };
     page_of(
         connection,
-        |page| customer_repository::list_query(owner, page),
+        |page| customer_repository::list_query(owner, page, connection.get_database_backend()),
         customer_repository::sort_key,
         page,
         |row: &CustomerRow| row.id,
@@ -67,7 +67,14 @@ pub async fn search(
     let words = validation::search_words(words)?;
     page_of(
         connection,
-        |page| customer_repository::search_query(None, Some(&words), page),
+        |page| {
+            customer_repository::search_query(
+                None,
+                Some(&words),
+                page,
+                connection.get_database_backend(),
+            )
+        },
         customer_repository::sort_key,
         page,
         |row: &CustomerRow| row.id,

@@ -117,7 +117,9 @@ pub async fn search(
     }
     page_of(
         connection,
-        |page| event_repository::list_query(&filter, order, page),
+        |page| {
+            event_repository::list_query(&filter, order, page, connection.get_database_backend())
+        },
         event_repository::sort_key,
         page,
         |row: &EventRow| row.id,

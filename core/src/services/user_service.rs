@@ -90,7 +90,7 @@ pub async fn list(
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
     page_of(
         connection,
-        |page| user_repository::list_query(None, page),
+        |page| user_repository::list_query(None, page, connection.get_database_backend()),
         user_repository::sort_key,
         page,
         |row: &UserRow| row.id,
@@ -110,7 +110,14 @@ pub async fn search(
     let words = validation::search_words(words)?;
     page_of(
         connection,
-        |page| user_repository::search_query(None, Some(&words), page),
+        |page| {
+            user_repository::search_query(
+                None,
+                Some(&words),
+                page,
+                connection.get_database_backend(),
+            )
+        },
         user_repository::sort_key,
         page,
         |row: &UserRow| row.id,
