@@ -410,8 +410,10 @@ async fn hostile_text_never_reaches_a_command_s_output(backend: Backend) {
             shown("CTR-2026-0002"),
             shown("Prénom de manager1")
         ),
-        format!("numero{}", shown("")),
-        format!("Numero{}", shown("")),
+        // A header names its column by its letters and digits only (`lire_csv`'s keys):
+        // the payload's control and bidi characters are dropped from it.
+        "│ numéro 0 pwned 2j 31m fin │ montant │".to_owned(),
+        "  Numéro 0 pwned 2j 31m fin : ".to_owned(),
         format!(
             "le client {} ne peut pas être supprimé",
             shown("Maison Durand")
