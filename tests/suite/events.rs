@@ -478,6 +478,16 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
         ]
     );
     assert_eq!(manager1.journal.changed_record_count(), 2);
+    // The rows answered are the rows stored (not read again after the statement, but
+    // made from the locked reading and what the statement changed).
+    for row in &updated {
+        let stored =
+            epic_events_core::repositories::event_repository::find(connection, row.id, false)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(*row, stored, "{}", row.event_number);
+    }
     // Bulk assignment and the session's journal are below the trait; what they left is
     // read through the API.
     let manager1_api = api_session(&database, "manager1").await;

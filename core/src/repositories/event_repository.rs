@@ -226,18 +226,20 @@ pub async fn find_many(
 }
 
 /// Sets the support user of the events `ids` in one statement, as a new version of each
-/// by `author`. Returns how many changed.
+/// by `author` at `at`. Returns how many changed.
 pub async fn set_support_of_many(
     connection: &impl ConnectionTrait,
     ids: &[i32],
     support_user_id: Option<i32>,
     author: i32,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, DbErr> {
-    super::write_versions::<event::Entity>(
+    super::write_versions_at::<event::Entity>(
         connection,
         event::Column::Id.is_in(ids.iter().copied()),
         vec![(event::Column::UserSupportId, Expr::value(support_user_id))],
         author,
+        at,
     )
     .await
 }

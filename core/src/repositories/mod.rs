@@ -291,6 +291,18 @@ pub async fn write_versions<E: VersionedEntity>(
     changes: Vec<(E::Column, SimpleExpr)>,
     author: i32,
 ) -> Result<u64, DbErr> {
+    write_versions_at::<E>(connection, rows, changes, author, crate::entities::now()).await
+}
+
+/// [`write_versions`], the new versions dated `at` (a time of [`crate::entities::now`]):
+/// the caller knows the rows as written without reading them again.
+pub async fn write_versions_at<E: VersionedEntity>(
+    connection: &impl ConnectionTrait,
+    rows: SimpleExpr,
+    changes: Vec<(E::Column, SimpleExpr)>,
+    author: i32,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
     let mut update = E::update_many();
     for (column, value) in changes {
         update = update.col_expr(column, value);
@@ -298,7 +310,7 @@ pub async fn write_versions<E: VersionedEntity>(
     let update = update
         .col_expr(E::VERSION, E::VERSION.into_expr().add(1))
         .col_expr(E::UPDATED_BY, Expr::value(author))
-        .col_expr(E::UPDATED_AT, Expr::value(crate::entities::now()))
+        .col_expr(E::UPDATED_AT, Expr::value(at))
         .filter(rows);
     Ok(update.exec(connection).await?.rows_affected)
 }

@@ -466,6 +466,15 @@ async fn support_user_id(
     connection: &impl ConnectionTrait,
     user: &SupportUser,
 ) -> Result<i32, CoreError> {
+    Ok(support_user(connection, user).await?.id)
+}
+
+/// The support user `user` designates, read with their role locked (see
+/// [`support_user_id`]).
+async fn support_user(
+    connection: &impl ConnectionTrait,
+    user: &SupportUser,
+) -> Result<crate::entities::user::Model, CoreError> {
     let (found, shown) = match user {
         SupportUser::Id(id) => (
             user_repository::find_with_role_by_id(connection, *id).await?,
@@ -484,7 +493,7 @@ async fn support_user_id(
         (Some((user, role)), Some(locked_role))
             if role.name == Role::Support.name() && role.id == locked_role =>
         {
-            Ok(user.id)
+            Ok(user)
         }
         (Some(_), Some(_)) => Err(CoreError::validation(
             EventField::Support.label(),
@@ -552,12 +561,13 @@ pub async fn assign_support_to_many(
     unique.sort_unstable_by_key(|target| target.id);
     unique.dedup_by_key(|target| target.id);
     let transaction = begin_write(connection).await?;
-    let support_id = match support {
-        Some(user) => Some(support_user_id(&transaction, user).await?),
+    let support_user = match support {
+        Some(user) => Some(support_user(&transaction, user).await?),
         None => None,
     };
+    let support_id = support_user.as_ref().map(|user| user.id);
     let mut changing: Vec<EventRow> = Vec::new();
-    let mut kept: Vec<i32> = Vec::new();
+    let mut kept: Vec<EventRow> = Vec::new();
     let mut taken: Vec<EventRow> = Vec::new();
     for chunk in unique.chunks(BULK_CHUNK) {
         let ids: Vec<i32> = chunk.iter().map(|target| target.id).collect();
@@ -575,22 +585,37 @@ pub async fn assign_support_to_many(
             permits(session, Action::Update, &event)?;
             match target.seen_support {
                 Some(seen) if seen != event.user_support_id => taken.push(event),
-                _ if event.user_support_id == support_id => kept.push(event.id),
+                _ if event.user_support_id == support_id => kept.push(event),
                 _ => changing.push(event),
             }
         }
     }
     let changing_ids: Vec<i32> = changing.iter().map(|event| event.id).collect();
+    let at = crate::entities::now();
     for chunk in changing_ids.chunks(BULK_CHUNK) {
-        event_repository::set_support_of_many(&transaction, chunk, support_id, session.user.id)
+        event_repository::set_support_of_many(&transaction, chunk, support_id, session.user.id, at)
             .await?;
     }
-    let mut assigned_ids: Vec<i32> = changing_ids.iter().chain(&kept).copied().collect();
-    assigned_ids.sort_unstable();
-    let mut assigned = Vec::with_capacity(assigned_ids.len());
-    for chunk in assigned_ids.chunks(BULK_CHUNK) {
-        assigned.extend(event_repository::find_many(&transaction, chunk, false).await?);
-    }
+    // The events as the statements left them: read under lock, then changed by them
+    // only (a new version by this user, now, with this support), so not read again.
+    let mut assigned: Vec<EventRow> = changing
+        .iter()
+        .map(|event| EventRow {
+            user_support_id: support_id,
+            support_first_name: support_user
+                .as_ref()
+                .map(|user| user.user_first_name.clone()),
+            support_last_name: support_user
+                .as_ref()
+                .map(|user| user.user_last_name.clone()),
+            version: event.version + 1,
+            updated_by: Some(session.user.id),
+            updated_at: at,
+            ..event.clone()
+        })
+        .chain(kept)
+        .collect();
+    assigned.sort_unstable_by_key(|event| event.id);
     commit(transaction).await?;
     for event in &changing {
         session.journal.record(
