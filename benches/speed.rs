@@ -38,6 +38,46 @@ impl Measure {
     }
 }
 
+/// What a case must reach (issue 23's targets), judged on the medians of one run.
+#[derive(Clone, Copy)]
+enum Goal {
+    /// At most this ratio to the raw client.
+    Ratio(f64),
+    /// At most this many milliseconds, the whole process.
+    Milliseconds(f64),
+}
+
+impl Goal {
+    /// The goal of `case` (its label's number, or its name) on `backend`, if it has one.
+    fn of(case: &str, backend: &str) -> Option<Goal> {
+        let mysql = backend == "MySQL";
+        let number = case.split('.').next().unwrap_or_default();
+        Some(match number {
+            "3" | "4" | "9c" => Goal::Ratio(if mysql { 1.5 } else { 2.5 }),
+            "5" => Goal::Ratio(if mysql { 1.2 } else { 1.5 }),
+            "7" => Goal::Ratio(2.0),
+            "9a" => Goal::Milliseconds(30.0),
+            "9b" => Goal::Milliseconds(20.0),
+            _ => return None,
+        })
+    }
+
+    fn text(self) -> String {
+        match self {
+            Goal::Ratio(ratio) => format!("≤ {ratio}×"),
+            Goal::Milliseconds(milliseconds) => format!("≤ {milliseconds} ms"),
+        }
+    }
+
+    /// Whether `ours` (against `reference`) reaches it.
+    fn met(self, ours: &Measure, reference: &Measure) -> bool {
+        match self {
+            Goal::Ratio(ratio) => ours.median / reference.median <= ratio,
+            Goal::Milliseconds(milliseconds) => ours.median <= milliseconds,
+        }
+    }
+}
+
 /// A database to measure on.
 struct Backend {
     name: &'static str,
@@ -214,7 +254,8 @@ fn main() {
         return;
     }
 
-    let mut table: Vec<[String; 6]> = Vec::new();
+    let mut table: Vec<[String; 7]> = Vec::new();
+    let (mut goals_met, mut goals_missed) = (0, 0);
     for backend in &backends {
         eprintln!("== {} : génération du jeu de données", backend.name);
         let started = Instant::now();
@@ -259,6 +300,12 @@ fn main() {
         let sales_id = raw_value("SELECT id FROM `user` WHERE username = 'commercial001'");
         let support_id = raw_value("SELECT id FROM `user` WHERE username = 'support001'");
         let deep = raw_value("SELECT MAX(id) - 50000 FROM contract");
+        // Search: a frequent word, a word found once (the last event's number, which no
+        // other event's holds), the start of a contract number shared by about ten.
+        let rare_word = raw_value("SELECT MAX(id) FROM event");
+        let last_number =
+            raw_value("SELECT contract_number FROM contract ORDER BY id DESC LIMIT 1");
+        let number_prefix = last_number[..last_number.len() - 1].to_owned();
         let sql_without_support_dates = |offset: usize| {
             format!(
                 "SELECT start_datetime FROM event WHERE user_support_id IS NULL ORDER BY start_datetime, id LIMIT 1 OFFSET {offset}"
@@ -315,6 +362,26 @@ fn main() {
             "afficher(evenements_sans_support(#{ limite: 20 }));",
         );
         let export = script(&workspace, "export.rhai", "exporter_contrats();");
+        let frequent_search = script(
+            &workspace,
+            "frequent.rhai",
+            "afficher(chercher_evenements(#{ texte: \"seminaire\", limite: 20 }));",
+        );
+        let rare_search = script(
+            &workspace,
+            &format!("rare-{}.rhai", backend.name),
+            &format!("afficher(chercher_evenements(#{{ texte: \"{rare_word}\", limite: 20 }}));"),
+        );
+        let prefix_search = script(
+            &workspace,
+            &format!("prefix-{}.rhai", backend.name),
+            &format!("afficher(chercher_contrats(\"{number_prefix}\"));"),
+        );
+        let events_search_sql = |word: &str| {
+            format!(
+                "SELECT event.*, contract.contract_number, customer.company_name, support.user_first_name FROM event LEFT JOIN contract ON contract.id = event.contract_id LEFT JOIN customer ON customer.id = event.customer_id LEFT JOIN `user` AS support ON support.id = event.user_support_id WHERE event.search_text LIKE '%{word}%' ORDER BY event.start_datetime, event.id LIMIT 21"
+            )
+        };
         let report = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scripts/impayes_par_commercial.rhai")
             .display()
@@ -362,17 +429,32 @@ fn main() {
             ("5. export CSV des contrats", Box::new(|| epic_events(backend, &manager, &["executer", &export, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} ORDER BY contract.id")),
             ("6. impayés par commercial", Box::new(|| epic_events(backend, &manager, &["executer", &report, "--format", "csv"])), "", unpaid_report_sql),
             ("7. assignation de 10 000 évènements (simulation)", Box::new(|| epic_events(backend, &manager, &["executer", &bulk, "--simulation", "--format", "csv", "support=support001", &format!("du={bulk_from}"), &format!("au={bulk_until}")])), "", bulk_sql),
+            ("9a. recherche d'un mot fréquent (« seminaire »), première page", Box::new(|| epic_events(backend, &manager, &["executer", &frequent_search, "--format", "csv"])), "", events_search_sql("seminaire")),
+            ("9b. recherche d'un mot rare (le numéro du dernier évènement)", Box::new(|| epic_events(backend, &manager, &["executer", &rare_search, "--format", "csv"])), "", events_search_sql(&rare_word)),
+            ("9c. recherche par début de numéro de contrat", Box::new(|| epic_events(backend, &manager, &["executer", &prefix_search, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} WHERE contract.contract_number >= '{number_prefix}' AND contract.contract_number < '{number_prefix}:' ORDER BY contract.id")),
         ];
         for (label, make, input, sql) in &cases {
             eprintln!("-- {} : {label}", backend.name);
             let ours = measure(label, runs, input, make.as_ref());
             let reference = measure(label, runs, "", &|| (backend.raw)(sql));
+            let goal = match Goal::of(label, backend.name) {
+                Some(goal) if goal.met(&ours, &reference) => {
+                    goals_met += 1;
+                    format!("{} : tenu", goal.text())
+                }
+                Some(goal) => {
+                    goals_missed += 1;
+                    format!("{} : manqué", goal.text())
+                }
+                None => "—".to_owned(),
+            };
             table.push([
                 (*label).to_owned(),
                 backend.name.to_owned(),
                 ours.text(),
                 reference.text(),
                 format!("{:.2}", ours.median / reference.median),
+                goal,
                 format!("{} / {}", ours.peak_kib / 1024, reference.peak_kib / 1024),
             ]);
         }
@@ -384,11 +466,18 @@ fn main() {
     }
 
     println!(
-        "\n| cas | base | epic-events (médiane, min–max) | client brut | rapport | mémoire max Mio (epic-events / brut) |"
+        "\n| cas | base | epic-events (médiane, min–max) | client brut | rapport | objectif | mémoire max Mio (epic-events / brut) |"
     );
-    println!("|---|---|---|---|---|---|");
-    for [case, backend, ours, raw, ratio, memory] in &table {
-        println!("| {case} | {backend} | {ours} | {raw} | {ratio} | {memory} |");
+    println!("|---|---|---|---|---|---|---|");
+    for [case, backend, ours, raw, ratio, goal, memory] in &table {
+        println!("| {case} | {backend} | {ours} | {raw} | {ratio} | {goal} | {memory} |");
+    }
+    if !table.is_empty() {
+        println!(
+            "\nobjectifs : {goals_met} tenu{}, {goals_missed} manqué{}",
+            if goals_met > 1 { "s" } else { "" },
+            if goals_missed > 1 { "s" } else { "" }
+        );
     }
     concurrent::print(&concurrency_rows);
     let _ = std::fs::remove_dir_all(&workspace);
