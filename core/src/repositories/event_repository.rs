@@ -186,13 +186,13 @@ pub async fn id_of_number(
 /// The events whose ids are in `ids` (at most a thousand), in id order. With
 /// `for_update`, their rows (and only theirs, not their contracts', customers' or users')
 /// are read and locked until the end of the transaction, and their own columns are those
-/// of that locking read.
+/// of that locking read (on MySQL; on SQLite see `repositories::locks_rows`).
 pub async fn find_many(
     connection: &impl ConnectionTrait,
     ids: &[i32],
     for_update: bool,
 ) -> Result<Vec<EventRow>, DbErr> {
-    let stored = if for_update {
+    let stored = if for_update && super::locks_rows(connection) {
         Some(
             event::Entity::find()
                 .filter(event::Column::Id.is_in(ids.iter().copied()))

@@ -233,11 +233,20 @@ macro_rules! versioned_entity {
 }
 versioned_entity!(user, customer, contract, event);
 
+/// Whether a reading for an update locks its rows by a statement of its own. On MySQL it
+/// does (`FOR UPDATE`, the rows of the listed table only). On SQLite it does not: a write
+/// transaction holds the whole database from its start (`begin_write`), SQLite has no row
+/// locks (`FOR UPDATE` is not even written), and a transaction's readings all see one
+/// state, so a reading of its own would only read the same rows again.
+pub fn locks_rows(connection: &impl ConnectionTrait) -> bool {
+    connection.get_database_backend() != sea_orm::DbBackend::Sqlite
+}
+
 /// The record `id` as `read` returns it (with the names of related records). With
-/// `for_update`, the record's row, and only it, is first read and locked until the end of
-/// the transaction by one statement (MySQL; SQLite's write transaction holds the whole
-/// database), and `merge` takes the record's own columns from that locking read: what a
-/// service decides on is the latest committed row, whatever the isolation level.
+/// `for_update`, on MySQL, the record's row, and only it, is first read and locked until
+/// the end of the transaction by one statement, and `merge` takes the record's own columns
+/// from that locking read: what a service decides on is the latest committed row,
+/// whatever the isolation level (SQLite: see [`locks_rows`]).
 pub async fn find_locked<E: VersionedEntity, Row>(
     connection: &impl ConnectionTrait,
     id: i32,
@@ -245,7 +254,7 @@ pub async fn find_locked<E: VersionedEntity, Row>(
     read: impl Future<Output = Result<Option<Row>, DbErr>>,
     merge: impl FnOnce(Row, E::Model) -> Row,
 ) -> Result<Option<Row>, DbErr> {
-    let stored = if for_update {
+    let stored = if for_update && locks_rows(connection) {
         match E::find()
             .filter(E::ID.eq(id))
             .lock_exclusive()
