@@ -214,8 +214,19 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
                 without_support_only: true,
                 ..Default::default()
             },
-            EventOrder::SoonestFirst,
+            EventOrder::SoonestFirst { after_start: None },
             first,
+        ),
+        (
+            "events without support, soonest first, a later page",
+            EventFilter {
+                without_support_only: true,
+                ..Default::default()
+            },
+            EventOrder::SoonestFirst {
+                after_start: Some(chrono::Utc::now()),
+            },
+            PageRequest::after(1000, 20),
         ),
     ];
     for (name, filter, order, page) in event_filters {

@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::rows::ReadRows;
@@ -46,8 +46,13 @@ pub enum EventOrder {
     /// By id: creation order.
     #[default]
     Creation,
-    /// By start, then id: the soonest first.
-    SoonestFirst,
+    /// By start, then id: the soonest first. A page after the event last seen starts
+    /// after its start, `after_start`, which the caller read: the index on the start then
+    /// bounds the page, instead of every page reading from the start of the list.
+    SoonestFirst {
+        /// The start of the event last seen (the page request's `after_id`).
+        after_start: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
@@ -120,15 +125,25 @@ pub fn list_query(
                 Some(after_id) => query.filter(event::Column::Id.gt(after_id)),
                 None => query,
             },
-            EventOrder::SoonestFirst => match page.after_id() {
-                // The row after the last one seen in (start, id) order, whose start is
-                // read from its id so that a page request stays a single id.
-                Some(after_id) => query.filter(Expr::cust_with_values(
+            EventOrder::SoonestFirst { after_start } => match (page.after_id(), after_start) {
+                // The rows after the last one seen in (start, id) order, written so that
+                // the start's index bounds them (`start >= seen start`).
+                (Some(after_id), Some(start)) => query.filter(
+                    Condition::all()
+                        .add(event::Column::StartDatetime.gte(start))
+                        .add(
+                            Condition::any()
+                                .add(event::Column::StartDatetime.gt(start))
+                                .add(event::Column::Id.gt(after_id)),
+                        ),
+                ),
+                // The start not given: read from the seen row's id.
+                (Some(after_id), None) => query.filter(Expr::cust_with_values(
                     "(`event`.`start_datetime`, `event`.`id`) > \
                      (SELECT `seen`.`start_datetime`, `seen`.`id` FROM `event` AS `seen` WHERE `seen`.`id` = ?)",
                     [after_id],
                 )),
-                None => query,
+                (None, _) => query,
             }
             .order_by_asc(event::Column::StartDatetime),
         };

@@ -98,23 +98,25 @@ pub async fn search(
         },
     };
     narrow(&mut filter, search, session.zone)?;
+    // In start order a page continues from the start of the event last seen: that event
+    // must exist, or the page would silently come back empty.
     let order = if search.soonest_first {
-        EventOrder::SoonestFirst
+        let after_start = match page.after_id() {
+            Some(after_id) => match event_repository::find(connection, after_id, false).await? {
+                Some(seen) => Some(seen.start_datetime),
+                None => {
+                    return Err(CoreError::validation(
+                        criterion::AFTER,
+                        format!("l'évènement n°{after_id} n'existe pas (plus)"),
+                    ));
+                }
+            },
+            None => None,
+        };
+        EventOrder::SoonestFirst { after_start }
     } else {
         EventOrder::Creation
     };
-    // In start order a page continues from the start of the event last seen: that event
-    // must exist, or the page would silently come back empty.
-    if let (EventOrder::SoonestFirst, Some(after_id)) = (order, page.after_id())
-        && event_repository::find(connection, after_id, false)
-            .await?
-            .is_none()
-    {
-        return Err(CoreError::validation(
-            criterion::AFTER,
-            format!("l'évènement n°{after_id} n'existe pas (plus)"),
-        ));
-    }
     page_of(
         connection,
         |page| {
