@@ -846,6 +846,83 @@ async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(
     );
 }
 
+/// A bulk assignment meeting an event another person holds (their change under way) waits
+/// for it, then keeps their change: the rows it answers — made from its locked reading and
+/// its own statements, not read again — are the rows stored, the other change included.
+async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored(
+    backend: crate::support::Backend,
+) {
+    use epic_events_core::services::event_service::{BulkTarget, SupportUser};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let held = new_event(&database, contract.id, "Tenu").await;
+    let free = new_event(&database, contract.id, "Libre").await;
+    let holder = database::connect(&database.url).await.unwrap();
+    let transaction = begin_write(&holder).await.unwrap();
+    let lock = match backend {
+        Backend::MySql => format!("SELECT id FROM event WHERE id = {} FOR UPDATE", held.id),
+        Backend::Sqlite => format!(
+            "UPDATE event SET updated_at = updated_at WHERE id = {}",
+            held.id
+        ),
+    };
+    transaction.execute_unprepared(&lock).await.unwrap();
+    let bulk_connection = database::connect(&database.url).await.unwrap();
+    let bulk_session = manager1.clone();
+    let targets = [held.id, free.id].map(BulkTarget::current);
+    let started = Instant::now();
+    let bulk = tokio::spawn(async move {
+        event_service::assign_support_to_many(
+            &bulk_connection,
+            &bulk_session,
+            &targets,
+            Some(&SupportUser::Login("support1".into())),
+        )
+        .await
+    });
+    // The other person changes the held event's notes, holding it for 2 s, then commits.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !bulk.is_finished(),
+        "the assignment waits for the held event"
+    );
+    transaction
+        .execute_unprepared(&format!(
+            "UPDATE event SET note = 'note de l''autre', version = version + 1 WHERE id = {}",
+            held.id
+        ))
+        .await
+        .unwrap();
+    transaction.commit().await.unwrap();
+    let assigned = bulk
+        .await
+        .unwrap()
+        .expect("assigned after the wait")
+        .assigned;
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(assigned.len(), 2);
+    for row in &assigned {
+        let stored = epic_events_core::repositories::event_repository::find(
+            &database.connection,
+            row.id,
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(*row, stored, "answered as stored: {}", row.event_name);
+    }
+    let held_now = assigned.iter().find(|row| row.id == held.id).unwrap();
+    assert_eq!(held_now.note, "note de l'autre", "the other change is kept");
+    assert_eq!(held_now.version, held.version + 2, "both changes counted");
+    assert_eq!(
+        held_now.support_last_name.as_deref(),
+        Some("Fontaine"),
+        "the support's name with the row"
+    );
+}
+
 async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
     backend: crate::support::Backend,
 ) {
@@ -1150,6 +1227,7 @@ test_on_both_backends!(
     two_bulk_assignments_over_the_same_events_assign_each_once,
     twenty_runs_creating_two_records_each_take_distinct_numbers,
     a_script_waits_for_a_held_lock_and_reads_the_row_as_locked,
+    a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored,
     a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost,
     a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
     the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again,
