@@ -214,7 +214,7 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
                 without_support_only: true,
                 ..Default::default()
             },
-            EventOrder::SoonestFirst { after_start: None },
+            EventOrder::SoonestFirst { after: None },
             first,
         ),
         (
@@ -224,9 +224,9 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
                 ..Default::default()
             },
             EventOrder::SoonestFirst {
-                after_start: Some(chrono::Utc::now()),
+                after: Some((chrono::Utc::now(), 1000)),
             },
-            PageRequest::after(1000, 20),
+            first,
         ),
     ];
     for (name, filter, order, page) in event_filters {

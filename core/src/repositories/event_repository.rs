@@ -47,11 +47,12 @@ pub enum EventOrder {
     #[default]
     Creation,
     /// By start, then id: the soonest first. A page after the event last seen starts
-    /// after its start, `after_start`, which the caller read: the index on the start then
-    /// bounds the page, instead of every page reading from the start of the list.
+    /// after its start and id, `after`, which the caller read (the page request's
+    /// `after_id` is not used): the index on the start then bounds the page, instead of
+    /// every page reading from the start of the list.
     SoonestFirst {
-        /// The start of the event last seen (the page request's `after_id`).
-        after_start: Option<chrono::DateTime<chrono::Utc>>,
+        /// The start and id of the event last seen, or `None` for the first page.
+        after: Option<(chrono::DateTime<chrono::Utc>, i32)>,
     },
 }
 
@@ -125,10 +126,10 @@ pub fn list_query(
                 Some(after_id) => query.filter(event::Column::Id.gt(after_id)),
                 None => query,
             },
-            EventOrder::SoonestFirst { after_start } => match (page.after_id(), after_start) {
+            EventOrder::SoonestFirst { after } => match after {
                 // The rows after the last one seen in (start, id) order, written so that
                 // the start's index bounds them (`start >= seen start`).
-                (Some(after_id), Some(start)) => query.filter(
+                Some((start, after_id)) => query.filter(
                     Condition::all()
                         .add(event::Column::StartDatetime.gte(start))
                         .add(
@@ -137,13 +138,7 @@ pub fn list_query(
                                 .add(event::Column::Id.gt(after_id)),
                         ),
                 ),
-                // The start not given: read from the seen row's id.
-                (Some(after_id), None) => query.filter(Expr::cust_with_values(
-                    "(`event`.`start_datetime`, `event`.`id`) > \
-                     (SELECT `seen`.`start_datetime`, `seen`.`id` FROM `event` AS `seen` WHERE `seen`.`id` = ?)",
-                    [after_id],
-                )),
-                (None, _) => query,
+                None => query,
             }
             .order_by_asc(event::Column::StartDatetime),
         };

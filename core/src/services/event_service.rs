@@ -101,9 +101,9 @@ pub async fn search(
     // In start order a page continues from the start of the event last seen: that event
     // must exist, or the page would silently come back empty.
     let order = if search.soonest_first {
-        let after_start = match page.after_id() {
+        let after = match page.after_id() {
             Some(after_id) => match event_repository::find(connection, after_id, false).await? {
-                Some(seen) => Some(seen.start_datetime),
+                Some(seen) => Some((seen.start_datetime, seen.id)),
                 None => {
                     return Err(CoreError::validation(
                         criterion::AFTER,
@@ -113,7 +113,7 @@ pub async fn search(
             },
             None => None,
         };
-        EventOrder::SoonestFirst { after_start }
+        EventOrder::SoonestFirst { after }
     } else {
         EventOrder::Creation
     };

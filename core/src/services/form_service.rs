@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::Session;
 use crate::catalogue::contract::ContractField;
 use crate::catalogue::event::EventField;
-use crate::catalogue::{Catalogue, FieldRef, FieldRule, StoredField, Value};
+use crate::catalogue::{FieldRef, FieldRule, Referenced, StoredField, Value};
 use crate::entities::{customer, user};
 use crate::errors::{CoreError, already_used};
 use crate::permissions::{Action, Resource, Target, authorize};
@@ -27,80 +27,90 @@ pub async fn check_typed(
     let zone = session.zone;
     match field {
         FieldRef::Customer(field) => {
-            let stored = field.checked(text, zone)?;
-            if field.unique() && may_read(session, Resource::Customer) {
-                let column = field.column().expect("a unique field has a column");
-                let taken = customer::Entity::find()
-                    .filter(column.eq(stored.as_str()))
-                    .count(connection)
-                    .await?;
-                if taken > 0 {
-                    return Err(already_used(field.label()));
-                }
-            }
-            Ok(case_note(field.label(), text, &stored))
+            free_value::<customer::Entity, _>(connection, session, Resource::Customer, field, text)
+                .await
         }
         FieldRef::User(field) => {
-            let stored = field.checked(text, zone)?;
-            if field.unique() && may_read(session, Resource::User) {
-                let column = field.column().expect("a unique field has a column");
-                let taken = user::Entity::find()
-                    .filter(column.eq(stored.as_str()))
-                    .count(connection)
-                    .await?;
-                if taken > 0 {
-                    return Err(already_used(field.label()));
-                }
-            }
-            Ok(case_note(field.label(), text, &stored))
+            free_value::<user::Entity, _>(connection, session, Resource::User, field, text).await
         }
         FieldRef::Contract(field) => {
-            let value = field.checked(text, zone)?;
-            let other = match field {
-                ContractField::TotalAmount => ContractField::BalanceDue,
-                ContractField::BalanceDue => ContractField::TotalAmount,
-                _ => return Ok(None),
-            };
-            let Some(Value::Money(other_amount)) = typed_before(before, FieldRef::Contract(other))
-                .map(|text| other.checked(text, zone))
-                .transpose()?
-            else {
-                return Ok(None);
-            };
-            let Value::Money(amount) = value else {
-                return Ok(None);
-            };
-            let (total, balance) = match field {
-                ContractField::TotalAmount => (amount, other_amount),
-                _ => (other_amount, amount),
-            };
-            super::contract_service::check_balance(total, balance)?;
+            use ContractField::{BalanceDue, TotalAmount};
+            if let Some((Value::Money(total), Value::Money(balance))) =
+                with_its_pair(field, text, before, zone, (TotalAmount, BalanceDue))?
+            {
+                super::contract_service::check_balance(total, balance)?;
+            }
             Ok(None)
         }
         FieldRef::Event(field) => {
-            let value = field.checked(text, zone)?;
-            let other = match field {
-                EventField::Start => EventField::End,
-                EventField::End => EventField::Start,
-                _ => return Ok(None),
-            };
-            let Some(Value::Moment(other_moment)) = typed_before(before, FieldRef::Event(other))
-                .map(|text| other.checked(text, zone))
-                .transpose()?
-            else {
-                return Ok(None);
-            };
-            let Value::Moment(moment) = value else {
-                return Ok(None);
-            };
-            let (start, end) = match field {
-                EventField::Start => (moment, other_moment),
-                _ => (other_moment, moment),
-            };
-            super::event_service::check_dates(start, end)?;
+            use EventField::{End, Start};
+            if let Some((Value::Moment(start), Value::Moment(end))) =
+                with_its_pair(field, text, before, zone, (Start, End))?
+            {
+                super::event_service::check_dates(start, end)?;
+            }
             Ok(None)
         }
     }
+}
+
+/// `text` for `field` of a record of `E` (`resource`) by its rule, refused when another
+/// record already holds it and the field is one no two may share (said only to those who
+/// may read them all); a note when it is stored in lower case.
+async fn free_value<E, F>(
+    connection: &impl ConnectionTrait,
+    session: &Session,
+    resource: Resource,
+    field: F,
+    text: &str,
+) -> Result<Option<String>, CoreError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    F: StoredField<Checked = String>,
+    F::Column: ColumnTrait,
+{
+    let stored = field.checked(text, session.zone)?;
+    if field.unique()
+        && may_read(session, resource)
+        && let Some(column) = field.column()
+        && E::find()
+            .filter(column.eq(stored.as_str()))
+            .count(connection)
+            .await?
+            > 0
+    {
+        return Err(already_used(field.label()));
+    }
+    Ok(case_note(field.label(), text, &stored))
+}
+
+/// `field`'s value from `text` by its rule and, when `field` is one of `pair` and the other
+/// was typed before, both values in `pair`'s order, for the rule between them.
+fn with_its_pair<F: Referenced + FieldRule<Checked = Value>>(
+    field: F,
+    text: &str,
+    before: &[(FieldRef, String)],
+    zone: epic_events_api::formatting::Zone,
+    pair: (F, F),
+) -> Result<Option<(Value, Value)>, CoreError> {
+    let value = field.checked(text, zone)?;
+    let other = if field == pair.0 {
+        pair.1
+    } else if field == pair.1 {
+        pair.0
+    } else {
+        return Ok(None);
+    };
+    let Some(other_text) = typed_before(before, other.reference()) else {
+        return Ok(None);
+    };
+    let other_value = other.checked(other_text, zone)?;
+    Ok(Some(if field == pair.0 {
+        (value, other_value)
+    } else {
+        (other_value, value)
+    }))
 }
 
 /// The text typed before for `wanted`, if it was.
