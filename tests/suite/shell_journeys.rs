@@ -774,24 +774,14 @@ fn demo_opens_the_shell_on_a_demo_database() {
 }
 
 async fn lists_page_by_ten(backend: crate::support::Backend) {
-    use epic_events_core::services::customer_service::{self, NewCustomer};
     let database = TestDatabase::with_demo_data(backend).await;
     let sales1 = session(&database, "sales1").await;
-    for number in 10..22 {
-        customer_service::create(
-            &database.connection,
-            &sales1,
-            &NewCustomer {
-                first_name: "Client".into(),
-                last_name: format!("Numéro {number}"),
-                email: format!("client{number}@exemple.fr"),
-                phone_number: format!("+33 5 00 00 00 {number}"),
-                company_name: format!("Entreprise {number}"),
-            },
-        )
-        .await
-        .unwrap();
-    }
+    support::add_customers(
+        &database,
+        &sales1,
+        (10..22).map(|number| (number, format!("Entreprise {number}"))),
+    )
+    .await;
     let output = shell(
         &database,
         &signed_in("sales1", &["2", "1", "s", "3", "0", "P", "0", "0"]),
@@ -843,26 +833,17 @@ test_on_both_backends!(lists_page_by_ten);
 /// A list sorted by one of its columns (« o »; the same column again: the other way), and
 /// a page reached by its number (« a »), then the page before it (« p »).
 async fn lists_sort_by_a_column_and_jump_to_a_page(backend: crate::support::Backend) {
-    use epic_events_core::services::customer_service::{self, NewCustomer};
     let database = TestDatabase::with_demo_data(backend).await;
     let sales1 = session(&database, "sales1").await;
     // Created in an order that is not the companies' alphabetical order.
-    for index in 0..25 {
-        let number = (index * 7) % 25;
-        customer_service::create(
-            &database.connection,
-            &sales1,
-            &NewCustomer {
-                first_name: "Client".into(),
-                last_name: format!("Numéro {number}"),
-                email: format!("client{number}@exemple.fr"),
-                phone_number: format!("+33 5 00 00 00 {number:02}"),
-                company_name: format!("Société {number:02}"),
-            },
-        )
-        .await
-        .unwrap();
-    }
+    support::add_customers(
+        &database,
+        &sales1,
+        (0..25)
+            .map(|index| (index * 7) % 25)
+            .map(|number| (number, format!("Société {number:02}"))),
+    )
+    .await;
     let output = shell(
         &database,
         &signed_in(

@@ -323,24 +323,19 @@ test_on_both_backends!(main_screens_at_80_columns);
 /// (« page 1/2 ») in lines of at most 60 columns, turned by « s »; made 120×40 again,
 /// one page, and no line cut that need not be.
 async fn screens_follow_a_resized_terminal(backend: crate::support::Backend) {
-    use epic_events_core::services::customer_service::{self, NewCustomer};
     let database = TestDatabase::with_demo_data(backend).await;
     let sales1 = support::session(&database, "sales1").await;
-    for number in 10..25 {
-        customer_service::create(
-            &database.connection,
-            &sales1,
-            &NewCustomer {
-                first_name: "Client".into(),
-                last_name: format!("Numéro {number}"),
-                email: format!("client{number}@exemple.fr"),
-                phone_number: format!("+33 5 00 00 00 {number}"),
-                company_name: format!("Entreprise au nom assez long pour être raccourci {number}"),
-            },
-        )
-        .await
-        .unwrap();
-    }
+    support::add_customers(
+        &database,
+        &sales1,
+        (10..25).map(|number| {
+            (
+                number,
+                format!("Entreprise au nom assez long pour être raccourci {number}"),
+            )
+        }),
+    )
+    .await;
     let directory = tempfile::tempdir().unwrap();
     let url = database.url.clone();
     let path = directory.path().to_path_buf();

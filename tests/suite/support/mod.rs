@@ -882,6 +882,31 @@ pub async fn session(
     .expect("session")
 }
 
+/// Creates, as `sales_user`, a customer per `(number, company)`: « Client Numéro N »,
+/// `clientN@exemple.fr`, `+33 5 00 00 00 NN`.
+pub async fn add_customers(
+    database: &TestDatabase,
+    sales_user: &epic_events_core::services::Session,
+    customers: impl IntoIterator<Item = (u32, String)>,
+) {
+    use epic_events_core::services::customer_service::{self, NewCustomer};
+    for (number, company_name) in customers {
+        customer_service::create(
+            &database.connection,
+            sales_user,
+            &NewCustomer {
+                first_name: "Client".into(),
+                last_name: format!("Numéro {number}"),
+                email: format!("client{number}@exemple.fr"),
+                phone_number: format!("+33 5 00 00 00 {number:02}"),
+                company_name,
+            },
+        )
+        .await
+        .expect("customer created");
+    }
+}
+
 /// Holds a write lock on the contract `id` from a connection of its own, as another person
 /// in the middle of a change would: MySQL locks the row, SQLite takes the database's write
 /// lock.
