@@ -377,9 +377,21 @@ fn main() {
             &format!("prefix-{}.rhai", backend.name),
             &format!("afficher(chercher_contrats(\"{number_prefix}\"));"),
         );
-        let events_search_sql = |word: &str| {
+        // What one would type at the raw client: a frequent word by reading in start order
+        // (word starts compared), a rare one through the full-text index.
+        let events_search_sql = |condition: &str| {
             format!(
-                "SELECT event.*, contract.contract_number, customer.company_name, support.user_first_name FROM event LEFT JOIN contract ON contract.id = event.contract_id LEFT JOIN customer ON customer.id = event.customer_id LEFT JOIN `user` AS support ON support.id = event.user_support_id WHERE event.search_text LIKE '%{word}%' ORDER BY event.start_datetime, event.id LIMIT 21"
+                "SELECT event.*, contract.contract_number, customer.company_name, support.user_first_name FROM event LEFT JOIN contract ON contract.id = event.contract_id LEFT JOIN customer ON customer.id = event.customer_id LEFT JOIN `user` AS support ON support.id = event.user_support_id WHERE {condition} ORDER BY event.start_datetime, event.id LIMIT 21"
+            )
+        };
+        let frequent_condition =
+            "(event.search_text LIKE 'seminaire%' OR event.search_text LIKE '% seminaire%')"
+                .to_owned();
+        let rare_condition = if backend.name == "MySQL" {
+            format!("MATCH(event.search_text) AGAINST ('+{rare_word}*' IN BOOLEAN MODE)")
+        } else {
+            format!(
+                "event.id IN (SELECT rowid FROM event_words WHERE event_words MATCH '\"{rare_word}\"*')"
             )
         };
         let report = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -429,8 +441,8 @@ fn main() {
             ("5. export CSV des contrats", Box::new(|| epic_events(backend, &manager, &["executer", &export, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} ORDER BY contract.id")),
             ("6. impayés par commercial", Box::new(|| epic_events(backend, &manager, &["executer", &report, "--format", "csv"])), "", unpaid_report_sql),
             ("7. assignation de 10 000 évènements (simulation)", Box::new(|| epic_events(backend, &manager, &["executer", &bulk, "--simulation", "--format", "csv", "support=support001", &format!("du={bulk_from}"), &format!("au={bulk_until}")])), "", bulk_sql),
-            ("9a. recherche d'un mot fréquent (« seminaire »), première page", Box::new(|| epic_events(backend, &manager, &["executer", &frequent_search, "--format", "csv"])), "", events_search_sql("seminaire")),
-            ("9b. recherche d'un mot rare (le numéro du dernier évènement)", Box::new(|| epic_events(backend, &manager, &["executer", &rare_search, "--format", "csv"])), "", events_search_sql(&rare_word)),
+            ("9a. recherche d'un mot fréquent (« seminaire »), première page", Box::new(|| epic_events(backend, &manager, &["executer", &frequent_search, "--format", "csv"])), "", events_search_sql(&frequent_condition)),
+            ("9b. recherche d'un mot rare (le numéro du dernier évènement)", Box::new(|| epic_events(backend, &manager, &["executer", &rare_search, "--format", "csv"])), "", events_search_sql(&rare_condition)),
             ("9c. recherche par début de numéro de contrat", Box::new(|| epic_events(backend, &manager, &["executer", &prefix_search, "--format", "csv"])), "", format!("{CONTRACT_COLUMNS_SQL} WHERE contract.contract_number >= '{number_prefix}' AND contract.contract_number < '{number_prefix}:' ORDER BY contract.id")),
         ];
         for (label, make, input, sql) in &cases {

@@ -200,9 +200,17 @@ pub const SEARCH_LABEL: &str = "recherche";
 pub const SEARCH_MAXIMUM_LENGTH: usize = 100;
 
 /// What a person searches for: the text policy, not empty, at most
-/// [`SEARCH_MAXIMUM_LENGTH`] characters.
+/// [`SEARCH_MAXIMUM_LENGTH`] characters, with at least one word (letters or digits: the
+/// rest only separates words).
 pub fn search_words(text: &str) -> Result<String, CoreError> {
-    required_text(SEARCH_LABEL, text, SEARCH_MAXIMUM_LENGTH)
+    let text = required_text(SEARCH_LABEL, text, SEARCH_MAXIMUM_LENGTH)?;
+    if migrations::words(&text).is_empty() {
+        return Err(CoreError::validation(
+            SEARCH_LABEL,
+            "doit contenir au moins une lettre ou un chiffre",
+        ));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

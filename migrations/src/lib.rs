@@ -13,9 +13,13 @@ mod m20261124_000003_concurrent_use;
 mod m20261124_000004_canonical_phone_numbers;
 mod m20261204_000005_search_text;
 mod m20261206_000006_sessions;
+mod m20261207_000007_full_text_search;
 
 pub use m20261124_000004_canonical_phone_numbers::canonical_phone_number;
-pub use m20261204_000005_search_text::{folded, search_text};
+pub use m20261204_000005_search_text::folded;
+pub use m20261207_000007_full_text_search::{
+    LONGEST_WORD, SHORTEST_INDEXED_WORD, search_text, words, words_table,
+};
 
 /// The ordered list of every migration of the application.
 pub struct Migrator;
@@ -30,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_canonical_phone_numbers::Migration),
             Box::new(m20261204_000005_search_text::Migration),
             Box::new(m20261206_000006_sessions::Migration),
+            Box::new(m20261207_000007_full_text_search::Migration),
         ]
     }
 }

@@ -22,15 +22,17 @@ pub use epic_events_api::formatting::folded;
 /// The longest search text kept (longer records are searched by their first words).
 pub const SEARCH_TEXT_LENGTH: u32 = 1000;
 
-/// The search text of a record whose searched fields are `parts`, in order.
-pub fn search_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    let text = folded(&parts.into_iter().collect::<Vec<_>>().join(" "));
+/// The search text of a record whose searched fields are `parts`, in order, as this
+/// migration made it: the fields folded, as they are (the full-text search of
+/// `m20261207_000007_full_text_search` keeps their words only).
+fn folded_search_text(parts: &[&str]) -> String {
+    let text = folded(&parts.join(" "));
     text.chars().take(SEARCH_TEXT_LENGTH as usize).collect()
 }
 
 /// The tables with a search text, and the columns it is made of (as of this migration:
 /// the program's catalogues say which fields are searched from now on).
-const SEARCHED: [(&str, &[&str]); 3] = [
+pub(crate) const SEARCHED: [(&str, &[&str]); 3] = [
     (
         "customer",
         &[
@@ -65,37 +67,7 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        let connection = manager.get_connection();
-        let backend = connection.get_database_backend();
-        for (table, columns) in SEARCHED {
-            let quoted = match backend {
-                sea_orm_migration::sea_orm::DbBackend::MySql => format!("`{table}`"),
-                _ => format!("\"{table}\""),
-            };
-            let rows = connection
-                .query_all_raw(Statement::from_string(
-                    backend,
-                    format!("SELECT id, {} FROM {quoted}", columns.join(", ")),
-                ))
-                .await?;
-            for row in &rows {
-                let id: i32 = row.try_get("", "id")?;
-                let mut parts = Vec::with_capacity(columns.len());
-                for column in columns {
-                    parts.push(row.try_get::<String>("", column)?);
-                }
-                connection
-                    .execute_raw(Statement::from_sql_and_values(
-                        backend,
-                        format!("UPDATE {quoted} SET search_text = ? WHERE id = ?"),
-                        [
-                            search_text(parts.iter().map(String::as_str)).into(),
-                            id.into(),
-                        ],
-                    ))
-                    .await?;
-            }
-        }
+        fill_search_texts(manager, folded_search_text).await?;
         Ok(())
     }
 
@@ -114,6 +86,44 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// Stores in every row of the searched tables the search text `text_of` makes of its
+/// searched columns (as of this migration), one row at a time.
+pub(crate) async fn fill_search_texts(
+    manager: &SchemaManager<'_>,
+    text_of: fn(&[&str]) -> String,
+) -> Result<(), DbErr> {
+    let connection = manager.get_connection();
+    let backend = connection.get_database_backend();
+    for (table, columns) in SEARCHED {
+        let quoted = match backend {
+            sea_orm_migration::sea_orm::DbBackend::MySql => format!("`{table}`"),
+            _ => format!("\"{table}\""),
+        };
+        let rows = connection
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT id, {} FROM {quoted}", columns.join(", ")),
+            ))
+            .await?;
+        for row in &rows {
+            let id: i32 = row.try_get("", "id")?;
+            let mut parts = Vec::with_capacity(columns.len());
+            for column in columns {
+                parts.push(row.try_get::<String>("", column)?);
+            }
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            connection
+                .execute_raw(Statement::from_sql_and_values(
+                    backend,
+                    format!("UPDATE {quoted} SET search_text = ? WHERE id = ?"),
+                    [text_of(&parts).into(), id.into()],
+                ))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,7 +133,7 @@ mod tests {
         assert_eq!(folded("Théâtre de l'Œuvre"), "theatre de l'œuvre");
         assert_eq!(folded("ATELIER LUMIÈRE"), "atelier lumiere");
         assert_eq!(
-            search_text(["Durand", "Paul", "Maison Durand", "paul@durand.fr"]),
+            folded_search_text(&["Durand", "Paul", "Maison Durand", "paul@durand.fr"]),
             "durand paul maison durand paul@durand.fr"
         );
     }

@@ -122,7 +122,7 @@ async fn migrate_then_report_the_status(backend: crate::support::Backend) {
         "{status:?}"
     );
     assert!(
-        status.stdout.contains("6 migrations en attente"),
+        status.stdout.contains("7 migrations en attente"),
         "{status:?}"
     );
 

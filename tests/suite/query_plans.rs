@@ -5,10 +5,14 @@
 use crate::support;
 
 use epic_events_core::database::administration;
+use epic_events_core::entities::event;
 use epic_events_core::paging::PageRequest;
 use epic_events_core::repositories::contract_repository::{self, ContractFilter};
 use epic_events_core::repositories::customer_repository;
 use epic_events_core::repositories::event_repository::{self, EventFilter, EventOrder};
+use epic_events_core::repositories::rows::ReadRows;
+use epic_events_core::repositories::user_repository;
+use epic_events_core::repositories::words::WordSearch;
 use epic_events_core::seed::large_data;
 use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement};
 use support::{Backend, TestDatabase};
@@ -248,81 +252,243 @@ async fn every_list_filter_uses_an_index(backend: crate::support::Backend) {
 
 test_on_both_backends!(every_list_filter_uses_an_index);
 
-/// Searching by words (« durand », « lumiere ») matches them anywhere in a stored search
-/// text: a B-tree index cannot serve a pattern that starts with a wildcard, so these
-/// queries read the table holding the search text (MySQL: `ALL`, or its primary key in
-/// the page's order; SQLite: its rowid, without sorting the result in a temporary
-/// B-tree), stopping once a page is full when they read in key order. A rare word reads
-/// the table through: that is the cost these plans state. (A search by contract number uses its index: see
-/// `every_list_filter_uses_an_index`.)
-async fn word_searches_read_in_key_order(backend: crate::support::Backend) {
-    let database = generated_database(backend).await;
-    let sea_backend = database.connection.get_database_backend();
+/// The queries of a search by `words`, answered through the full-text index or along
+/// the list's order: customers, contracts by their customer's words, events soonest
+/// first, users.
+fn word_queries(
+    words: &WordSearch,
+    backend: DbBackend,
+) -> [(&'static str, &'static str, Statement); 4] {
     let first = PageRequest::first(20);
-    let queries = [
+    [
         (
             "customers by words",
             "customer",
-            customer_repository::search_query(None, Some("durand"), first, sea_backend)
-                .build(sea_backend),
+            customer_repository::search_query(None, Some(words), first, backend).build(backend),
         ),
         (
             "contracts by customer words",
             "customer",
             contract_repository::list_query(
                 &ContractFilter {
-                    customer_matches: Some("durand".into()),
+                    customer_matches: Some(words.clone()),
                     ..Default::default()
                 },
                 first,
-                sea_backend,
+                backend,
             )
-            .build(sea_backend),
+            .build(backend),
         ),
         (
             "events by words",
             "event",
             event_repository::list_query(
                 &EventFilter {
-                    matching: Some("seminaire".into()),
+                    matching: Some(words.clone()),
                     ..Default::default()
                 },
-                EventOrder::Creation,
+                EventOrder::SoonestFirst { after: None },
                 first,
-                sea_backend,
+                backend,
             )
-            .build(sea_backend),
+            .build(backend),
         ),
-    ];
-    for (name, table, statement) in &queries {
+        (
+            "users by words",
+            "user",
+            user_repository::search_query(None, Some(words), first, backend).build(backend),
+        ),
+    ]
+}
+
+/// Word searches use the databases' own full-text engines (MariaDB's `FULLTEXT` index,
+/// SQLite's FTS5 table) when their words are rare, and read the list in its order,
+/// stopping once the page is full, when they are frequent (the index would find every
+/// record holding them before the page is sorted). The plan of each search is chosen from
+/// the newest records.
+async fn word_searches_use_the_full_text_index(backend: crate::support::Backend) {
+    let database = generated_database(backend).await;
+    let connection = &database.connection;
+    let sea_backend = connection.get_database_backend();
+    let last_event: i32 = connection
+        .query_one_raw(Statement::from_string(
+            sea_backend,
+            "SELECT MAX(id) AS id FROM event",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap();
+    if backend == Backend::MySql {
+        // The words the program sends to the index are the ones InnoDB holds.
+        let bounds = connection
+            .query_one_raw(Statement::from_string(
+                sea_backend,
+                "SELECT @@innodb_ft_min_token_size AS shortest, @@innodb_ft_max_token_size AS longest",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let shortest: u64 = bounds.try_get("", "shortest").unwrap();
+        let longest: u64 = bounds.try_get("", "longest").unwrap();
+        assert!(
+            shortest <= migrations::SHORTEST_INDEXED_WORD as u64,
+            "{shortest}"
+        );
+        assert!(longest >= migrations::LONGEST_WORD as u64, "{longest}");
+    }
+    // Chosen: a frequent word along the order, a rare one (the last event's number, a
+    // word of its name) through the index.
+    let frequent = WordSearch::new("seminaire")
+        .planned::<event::Entity>(connection, 20)
+        .await
+        .unwrap();
+    assert!(!frequent.is_through_index());
+    let rare = WordSearch::new(&last_event.to_string())
+        .planned::<event::Entity>(connection, 20)
+        .await
+        .unwrap();
+    assert!(rare.is_through_index());
+
+    let indexed = WordSearch::new("durand").through_index(true);
+    for (name, table, statement) in &word_queries(&indexed, sea_backend) {
         let lines = plan(&database, statement).await;
         match backend {
-            // The table holding the search text is read through (`ALL`), or along its
-            // primary key for the page's order (`index PRIMARY`).
             Backend::MySql => assert!(
-                lines.iter().any(|line| {
-                    line.starts_with(&format!("{table} ALL"))
-                        || line.starts_with(&format!("{table} index PRIMARY"))
-                }),
+                lines
+                    .iter()
+                    .any(|line| line == &format!("{table} fulltext {table}_search_words")),
                 "{name}: {lines:?}"
             ),
             Backend::Sqlite => assert!(
-                !lines.iter().any(|line| line.contains("TEMP B-TREE")),
+                lines
+                    .iter()
+                    .any(|line| line.contains(&format!("{table}_words VIRTUAL TABLE INDEX"))),
                 "{name}: {lines:?}"
             ),
         }
     }
-    // The words really are found, regardless of letter case and accents.
-    let found = customer_repository::search(&database.connection, None, "LEFEVRE", first)
-        .await
-        .unwrap();
-    assert!(!found.is_empty());
-    assert!(
-        found
-            .iter()
-            .all(|row| row.customer_last_name == "Lefèvre" || row.company_name.contains("Lefèvre")),
-        "{found:?}"
-    );
+    let along = WordSearch::new("durand").through_index(false);
+    for (name, table, statement) in &word_queries(&along, sea_backend) {
+        let lines = plan(&database, statement).await;
+        match backend {
+            // The table holding the search text is read through (`ALL`), or along an
+            // index in the page's order (`index`).
+            Backend::MySql => assert!(
+                lines.iter().any(|line| {
+                    line.starts_with(&format!("{table} ALL"))
+                        || line.starts_with(&format!("{table} index "))
+                }),
+                "{name}: {lines:?}"
+            ),
+            Backend::Sqlite => assert!(
+                !lines.iter().any(|line| line.contains("VIRTUAL TABLE")),
+                "{name}: {lines:?}"
+            ),
+        }
+    }
 }
 
-test_on_both_backends!(slow: word_searches_read_in_key_order);
+test_on_both_backends!(slow: word_searches_use_the_full_text_index);
+
+/// A word search finds the same records in the same order through the full-text index
+/// and along the list's order, and the same on both backends (the snapshot is shared):
+/// frequent and rare words, starts of words, several words, words of one or two letters
+/// (which MariaDB's index does not hold), accents, letter case, `œ`, e-mail addresses.
+async fn word_searches_find_the_same_records_either_way(backend: crate::support::Backend) {
+    let database = generated_database(backend).await;
+    let connection = &database.connection;
+    let sea_backend = connection.get_database_backend();
+    let mut found = String::new();
+    for text in [
+        "seminaire",
+        "SÉMIN",
+        "soiree gala",
+        "chateau lyon",
+        "salle des fetes",
+        "de",
+        "n 1234",
+        "1234",
+        "99",
+        "lefevre",
+        "LEFÈVRE paris",
+        "durand",
+        "dur",
+        "theatre",
+        "oeuvre",
+        "fr",
+        "exemple fr",
+        "zzzz",
+        "support001",
+        "ulier",
+    ] {
+        let mut counts = Vec::new();
+        for (name, _, _) in word_queries(&WordSearch::new(text), sea_backend) {
+            let mut either_way = Vec::new();
+            for through_index in [true, false] {
+                let words = WordSearch::new(text).through_index(through_index);
+                let page = PageRequest::first(1000);
+                let ids: Vec<i32> = match name {
+                    "customers by words" => {
+                        customer_repository::search_query(None, Some(&words), page, sea_backend)
+                            .all_rows::<customer_repository::CustomerRow>(connection)
+                            .await
+                            .unwrap()
+                            .iter()
+                            .map(|row| row.id)
+                            .collect()
+                    }
+                    "contracts by customer words" => contract_repository::list_query(
+                        &ContractFilter {
+                            customer_matches: Some(words),
+                            ..Default::default()
+                        },
+                        page,
+                        sea_backend,
+                    )
+                    .all_rows::<contract_repository::ContractRow>(connection)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|row| row.id)
+                    .collect(),
+                    "events by words" => event_repository::list_query(
+                        &EventFilter {
+                            matching: Some(words),
+                            ..Default::default()
+                        },
+                        EventOrder::SoonestFirst { after: None },
+                        page,
+                        sea_backend,
+                    )
+                    .all_rows::<event_repository::EventRow>(connection)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|row| row.id)
+                    .collect(),
+                    _ => user_repository::search_query(None, Some(&words), page, sea_backend)
+                        .all_rows::<user_repository::UserRow>(connection)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .map(|row| row.id)
+                        .collect(),
+                };
+                either_way.push(ids);
+            }
+            assert_eq!(either_way[0], either_way[1], "{name} « {text} »");
+            let ids = &either_way[0];
+            counts.push(format!(
+                "{name}: {} {:?}",
+                ids.len(),
+                &ids[..ids.len().min(3)]
+            ));
+        }
+        found.push_str(&format!("« {text} »\n  {}\n", counts.join("\n  ")));
+    }
+    insta::assert_snapshot!("word_search_results", found);
+}
+
+test_on_both_backends!(slow: word_searches_find_the_same_records_either_way);

@@ -691,12 +691,20 @@ fn demo_opens_the_shell_on_a_demo_database() {
         let connection = epic_events_core::database::connect(&demo).await.unwrap();
         connection
             .execute_unprepared(
-                "DROP TABLE number_sequence; \
+                "DROP TRIGGER customer_words_insert; DROP TRIGGER customer_words_delete; \
+                 DROP TRIGGER customer_words_update; DROP TABLE customer_words; \
+                 DROP TRIGGER event_words_insert; DROP TRIGGER event_words_delete; \
+                 DROP TRIGGER event_words_update; DROP TABLE event_words; \
+                 DROP TRIGGER user_words_insert; DROP TRIGGER user_words_delete; \
+                 DROP TRIGGER user_words_update; DROP TABLE user_words; \
+                 DROP INDEX event_start_index; \
+                 DROP TABLE number_sequence; \
                  DROP TABLE revoked_session; \
                  ALTER TABLE user DROP COLUMN session_version; \
                  DELETE FROM seaql_migrations WHERE version IN \
                  ('m20261124_000003_concurrent_use', 'm20261124_000004_canonical_phone_numbers', \
-                 'm20261204_000005_search_text', 'm20261206_000006_sessions'); \
+                 'm20261204_000005_search_text', 'm20261206_000006_sessions', \
+                 'm20261207_000007_full_text_search'); \
                  ALTER TABLE customer DROP COLUMN search_text; \
                  ALTER TABLE event DROP COLUMN search_text; \
                  ALTER TABLE user DROP COLUMN search_text; \

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use super::rows::ReadRows;
+use super::words::WordSearch;
 pub use epic_events_api::records::ContractRow;
 
 use crate::entities::{contract, customer, event, user};
@@ -23,7 +24,7 @@ pub struct ContractFilter {
     /// Numbered starting with this (`CTR-2026-00`, upper case).
     pub number_starts_with: Option<String>,
     /// Of a customer whose name, company or e-mail holds every word of this.
-    pub customer_matches: Option<String>,
+    pub customer_matches: Option<WordSearch>,
     /// Created by this management user.
     pub management_user_id: Option<i32>,
     /// Of the customers of this sales user.
@@ -109,7 +110,9 @@ pub fn list_query(
         }
     }
     if let Some(search) = &filter.customer_matches {
-        query = query.filter(super::matches_words(customer::Column::SearchText, search));
+        query = query.filter(
+            search.condition_through::<customer::Entity>(backend, ("contract", "customer_id")),
+        );
     }
     if let Some(id) = filter.management_user_id {
         query = query.filter(contract::Column::UserManagementId.eq(id));

@@ -11,6 +11,7 @@ pub use epic_events_api::records::CustomerRow;
 
 use crate::entities::{contract, customer, user};
 use crate::paging::PageRequest;
+use crate::repositories::words::WordSearch;
 use epic_events_api::catalogue::FieldRef;
 use epic_events_api::catalogue::customer::CustomerField;
 use sea_orm::sea_query::Expr;
@@ -41,9 +42,12 @@ pub async fn search(
     search: &str,
     page: PageRequest,
 ) -> Result<Vec<CustomerRow>, DbErr> {
+    let search = WordSearch::new(search)
+        .planned::<customer::Entity>(connection, page.size())
+        .await?;
     search_query(
         sales_user_id,
-        Some(search),
+        Some(&search),
         page,
         connection.get_database_backend(),
     )
@@ -55,7 +59,7 @@ pub async fn search(
 /// or e-mail holds every word of `search`, regardless of letter case and accents.
 pub fn search_query(
     sales_user_id: Option<i32>,
-    search: Option<&str>,
+    search: Option<&WordSearch>,
     page: PageRequest,
     backend: DbBackend,
 ) -> Select<customer::Entity> {
@@ -64,7 +68,7 @@ pub fn search_query(
         query = query.filter(customer::Column::UserSalesId.eq(sales_user_id));
     }
     if let Some(search) = search {
-        query = query.filter(super::matches_words(customer::Column::SearchText, search));
+        query = query.filter(search.condition::<customer::Entity>(backend));
     }
     super::ordered(
         query,

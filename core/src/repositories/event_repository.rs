@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use super::rows::ReadRows;
+use super::words::WordSearch;
 pub use epic_events_api::records::EventRow;
 
 use crate::entities::{contract, customer, event, user};
@@ -30,7 +31,7 @@ pub struct EventFilter {
     pub without_support_only: bool,
     /// Whose name or location holds every word of this, regardless of letter case and
     /// accents.
-    pub matching: Option<String>,
+    pub matching: Option<WordSearch>,
     /// The location contains this text (letter case ignored).
     pub location_contains: Option<String>,
     /// Starting at or after this moment.
@@ -109,7 +110,7 @@ pub fn list_query(
         query = query.filter(event::Column::UserSupportId.is_null());
     }
     if let Some(search) = &filter.matching {
-        query = query.filter(super::matches_words(event::Column::SearchText, search));
+        query = query.filter(search.condition::<event::Entity>(backend));
     }
     if let Some(text) = &filter.location_contains {
         query = query.filter(event::Column::Location.like(contains_pattern(text)));

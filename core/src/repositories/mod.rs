@@ -14,6 +14,7 @@ pub mod report_repository;
 pub mod rows;
 pub mod session_repository;
 pub mod user_repository;
+pub mod words;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
@@ -57,18 +58,6 @@ pub async fn store_search_text<E: EntityTrait>(
         .exec(connection)
         .await?;
     Ok(())
-}
-
-/// The condition « `column` holds every word of `search` », regardless of letter case and
-/// accents (`column` is a stored search text). A word matches anywhere in it: a B-tree
-/// index cannot serve that, so a search reads the table in key order until its page is
-/// full (see `tests/suite/query_plans.rs`).
-pub fn matches_words(column: impl ColumnTrait, search: &str) -> sea_orm::Condition {
-    let mut condition = sea_orm::Condition::all();
-    for word in crate::formatting::folded(search).split_whitespace() {
-        condition = condition.add(column.like(contains_pattern(word)));
-    }
-    condition
 }
 
 /// A LIKE pattern matching text that contains `text`, its `%` and `_` taken literally.

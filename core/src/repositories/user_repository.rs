@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::rows::ReadRows;
+use super::words::WordSearch;
 pub use epic_events_api::records::UserRow;
 
 use crate::entities::{role, user};
@@ -172,7 +173,7 @@ pub fn list_query(
 /// e-mail holds every word of `search`, regardless of letter case and accents.
 pub fn search_query(
     role_name: Option<&str>,
-    search: Option<&str>,
+    search: Option<&WordSearch>,
     page: crate::paging::PageRequest,
     backend: sea_orm::DbBackend,
 ) -> sea_orm::Select<user::Entity> {
@@ -181,7 +182,7 @@ pub fn search_query(
         query = query.filter(role::Column::Name.eq(role_name));
     }
     if let Some(search) = search {
-        query = query.filter(super::matches_words(user::Column::SearchText, search));
+        query = query.filter(search.condition::<user::Entity>(backend));
     }
     super::ordered(query, page, backend, user::Column::Id, sort_key, |query| {
         match page.after_id() {

@@ -11,7 +11,7 @@ pub use crate::catalogue::contract::{
 };
 pub use crate::catalogue::payment::{PaymentLine, RecordedPayment};
 use crate::catalogue::{Catalogue, NumberedKind};
-use crate::entities::contract;
+use crate::entities::{contract, customer};
 use crate::errors::{CoreError, attached_records_conflict};
 use crate::formatting;
 use crate::money::Money;
@@ -21,6 +21,7 @@ use crate::permissions::{
 };
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
+use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, customer_repository, page_of};
 use crate::validation;
 
@@ -121,7 +122,11 @@ pub async fn search(
         }
     } else {
         ContractFilter {
-            customer_matches: Some(words),
+            customer_matches: Some(
+                WordSearch::new(&words)
+                    .planned::<customer::Entity>(connection, page.size())
+                    .await?,
+            ),
             ..ContractFilter::default()
         }
     };

@@ -15,6 +15,7 @@ use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
+use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, customer_repository, page_of, store_search_text};
 use crate::validation;
 
@@ -64,7 +65,9 @@ pub async fn search(
         Action::Read,
         Target::AnyOf(Resource::Customer),
     )?;
-    let words = validation::search_words(words)?;
+    let words = WordSearch::new(&validation::search_words(words)?)
+        .planned::<customer::Entity>(connection, page.size())
+        .await?;
     page_of(
         connection,
         |page| {

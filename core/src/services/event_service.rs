@@ -23,6 +23,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
+use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
 
@@ -98,6 +99,13 @@ pub async fn search(
         },
     };
     narrow(&mut filter, search, session.zone)?;
+    if let Some(words) = filter.matching.take() {
+        filter.matching = Some(
+            words
+                .planned::<event::Entity>(connection, page.size())
+                .await?,
+        );
+    }
     // In start order a page continues from the start of the event last seen: that event
     // must exist, or the page would silently come back empty.
     let order = if search.soonest_first {
@@ -137,7 +145,7 @@ fn narrow(
     zone: epic_events_api::formatting::Zone,
 ) -> Result<(), CoreError> {
     if let Some(words) = &search.words {
-        filter.matching = Some(validation::search_words(words)?);
+        filter.matching = Some(WordSearch::new(&validation::search_words(words)?));
     }
     if let Some(text) = &search.location_contains {
         filter.location_contains = Some(validation::required_text(

@@ -18,6 +18,7 @@ use crate::errors::{CoreError, attached_records_conflict, from_unique_violation}
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
 pub use crate::repositories::user_repository::UserRow;
+use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
 
@@ -107,7 +108,9 @@ pub async fn search(
     page: PageRequest,
 ) -> Result<Page<UserRow>, CoreError> {
     authorize(&session.actor, Action::Read, Target::AnyOf(Resource::User))?;
-    let words = validation::search_words(words)?;
+    let words = WordSearch::new(&validation::search_words(words)?)
+        .planned::<user::Entity>(connection, page.size())
+        .await?;
     page_of(
         connection,
         |page| {

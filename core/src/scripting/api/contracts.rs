@@ -49,7 +49,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "chercher_contrats",
         "texte",
-        "les contrats dont le numéro commence par « texte » (\"CTR-2026-00\"), ou dont le client contient tous ses mots (majuscules et accents ignorés)",
+        "les contrats dont le numéro commence par « texte » (\"CTR-2026-00\"), ou dont le client est trouvé par ses mots (majuscules et accents ignorés)",
         |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
             context.all_pages(async |work, session, page| {

@@ -18,7 +18,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "chercher_clients",
         "texte",
-        "les clients dont le nom, l'entreprise ou l'e-mail contient tous les mots de « texte » (majuscules et accents ignorés)",
+        "les clients trouvés par les mots de « texte », chacun au début d'un mot du nom, de l'entreprise ou de l'e-mail (majuscules et accents ignorés)",
         |call: NativeCallContext, words: &str| -> ScriptResult<Array> {
             let context = context(&call)?;
             context.all_pages(async |work, session, page| {

@@ -40,7 +40,7 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         api,
         "chercher_evenements",
         "#{texte, lieu, du, au, apres, limite}",
-        "les évènements dont le nom ou le lieu contient tous les mots de « texte » (majuscules et accents ignorés), qui commencent entre du et au, les plus proches d'abord",
+        "les évènements trouvés par les mots de « texte », chacun au début d'un mot du nom ou du lieu (majuscules et accents ignorés), qui commencent entre du et au, les plus proches d'abord",
         |call: NativeCallContext, criteria: Map| -> ScriptResult<Array> {
             let context = context(&call)?;
             let (search, request): (EventSearch, _) = inputs::event_words_search(&criteria)?;
