@@ -17,8 +17,23 @@ use epic_events_api::catalogue::customer::CustomerField;
 use sea_orm::sea_query::Expr;
 
 // LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
+// The row's own columns are named: `search_text` is the search's, never read back.
 fn with_sales_name() -> Select<customer::Entity> {
     customer::Entity::find()
+        .select_only()
+        .columns([
+            customer::Column::Id,
+            customer::Column::UserSalesId,
+            customer::Column::CustomerFirstName,
+            customer::Column::CustomerLastName,
+            customer::Column::Email,
+            customer::Column::PhoneNumber,
+            customer::Column::CompanyName,
+            customer::Column::CreatedAt,
+            customer::Column::UpdatedAt,
+            customer::Column::Version,
+            customer::Column::UpdatedBy,
+        ])
         .join(JoinType::LeftJoin, customer::Relation::UserSales.def())
         .column_as(user::Column::UserFirstName, "sales_first_name")
         .column_as(user::Column::UserLastName, "sales_last_name")

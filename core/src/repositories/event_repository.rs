@@ -57,10 +57,29 @@ pub enum EventOrder {
     },
 }
 
-// LEFT JOINs keep the listed table driving the plan (see `contract_repository`).
+// LEFT JOINs keep the listed table driving the plan (see `contract_repository`). The
+// row's own columns are named: `search_text` is the search's, never read back.
 fn with_names() -> Select<event::Entity> {
     let support = Alias::new("support");
     event::Entity::find()
+        .select_only()
+        .columns([
+            event::Column::Id,
+            event::Column::ContractId,
+            event::Column::CustomerId,
+            event::Column::UserSupportId,
+            event::Column::EventName,
+            event::Column::EventNumber,
+            event::Column::StartDatetime,
+            event::Column::EndDatetime,
+            event::Column::Location,
+            event::Column::Attendees,
+            event::Column::Note,
+            event::Column::CreatedAt,
+            event::Column::UpdatedAt,
+            event::Column::Version,
+            event::Column::UpdatedBy,
+        ])
         .join(JoinType::LeftJoin, event::Relation::Contract.def())
         .join(JoinType::LeftJoin, event::Relation::Customer.def())
         .join_as(

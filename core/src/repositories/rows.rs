@@ -21,19 +21,18 @@ impl<T> Read<T> {
 
 impl FromQueryResult for Read<CustomerRow> {
     fn from_query_result(result: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
-        let stored = customer::Model::from_query_result(result, prefix)?;
         Ok(Read(CustomerRow {
-            id: stored.id,
-            user_sales_id: stored.user_sales_id,
-            customer_first_name: stored.customer_first_name,
-            customer_last_name: stored.customer_last_name,
-            email: stored.email,
-            phone_number: stored.phone_number,
-            company_name: stored.company_name,
-            created_at: stored.created_at,
-            updated_at: stored.updated_at,
-            version: stored.version,
-            updated_by: stored.updated_by,
+            id: result.try_get(prefix, "id")?,
+            user_sales_id: result.try_get(prefix, "user_sales_id")?,
+            customer_first_name: result.try_get(prefix, "customer_first_name")?,
+            customer_last_name: result.try_get(prefix, "customer_last_name")?,
+            email: result.try_get(prefix, "email")?,
+            phone_number: result.try_get(prefix, "phone_number")?,
+            company_name: result.try_get(prefix, "company_name")?,
+            created_at: result.try_get(prefix, "created_at")?,
+            updated_at: result.try_get(prefix, "updated_at")?,
+            version: result.try_get(prefix, "version")?,
+            updated_by: result.try_get(prefix, "updated_by")?,
             sales_first_name: result.try_get(prefix, "sales_first_name")?,
             sales_last_name: result.try_get(prefix, "sales_last_name")?,
         }))

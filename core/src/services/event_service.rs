@@ -581,14 +581,21 @@ pub async fn assign_support_to_many(
     let mut taken: Vec<EventRow> = Vec::new();
     for chunk in unique.chunks(BULK_CHUNK) {
         let ids: Vec<i32> = chunk.iter().map(|target| target.id).collect();
+        // Both in id order: the first id without its event is the first that differs.
         let found = event_repository::find_many(&transaction, &ids, true).await?;
         if let Some(missing) = ids
             .iter()
-            .find(|id| !found.iter().any(|event| event.id == **id))
+            .zip(
+                found
+                    .iter()
+                    .map(|event| Some(event.id))
+                    .chain(std::iter::repeat(None)),
+            )
+            .find_map(|(id, read)| (read != Some(*id)).then_some(*id))
         {
             return Err(CoreError::NotFound {
                 what: Resource::Event,
-                id: *missing,
+                id: missing,
             });
         }
         for (target, event) in chunk.iter().zip(found) {
@@ -608,26 +615,28 @@ pub async fn assign_support_to_many(
     }
     // The events as the statements left them: read under lock, then changed by them
     // only (a new version by this user, now, with this support), so not read again.
+    let (support_first_name, support_last_name) = match &support_user {
+        Some(user) => (
+            Some(user.user_first_name.clone()),
+            Some(user.user_last_name.clone()),
+        ),
+        None => (None, None),
+    };
     let mut assigned: Vec<EventRow> = changing
-        .iter()
+        .into_iter()
         .map(|event| EventRow {
             user_support_id: support_id,
-            support_first_name: support_user
-                .as_ref()
-                .map(|user| user.user_first_name.clone()),
-            support_last_name: support_user
-                .as_ref()
-                .map(|user| user.user_last_name.clone()),
+            support_first_name: support_first_name.clone(),
+            support_last_name: support_last_name.clone(),
             version: event.version + 1,
             updated_by: Some(session.user.id),
             updated_at: at,
-            ..event.clone()
+            ..event
         })
-        .chain(kept)
         .collect();
-    assigned.sort_unstable_by_key(|event| event.id);
+    let changed = assigned.len();
     commit(transaction).await?;
-    for event in &changing {
+    for event in &assigned {
         session.journal.record(
             Resource::Event,
             ChangeKind::Modified,
@@ -635,9 +644,11 @@ pub async fn assign_support_to_many(
             &event.event_number,
         );
     }
+    assigned.extend(kept);
+    assigned.sort_unstable_by_key(|event| event.id);
     tracing::info!(
         user_id = session.user.id,
-        events = changing.len(),
+        events = changed,
         taken = taken.len(),
         "support assigned to many events"
     );
