@@ -849,6 +849,9 @@ async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(
 /// A bulk assignment meeting an event another person holds (their change under way) waits
 /// for it, then keeps their change: the rows it answers — made from its locked reading and
 /// its own statements, not read again — are the rows stored, the other change included.
+/// The events are given as read before (as a script gives its list: the held one changes
+/// meanwhile, so its reading is stale and it is read again; the other is still as read)
+/// and by number only.
 async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored(
     backend: crate::support::Backend,
 ) {
@@ -858,6 +861,7 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
     let contract = new_contract(&database, "100.00", true).await;
     let held = new_event(&database, contract.id, "Tenu").await;
     let free = new_event(&database, contract.id, "Libre").await;
+    let read = new_event(&database, contract.id, "Lu").await;
     let holder = database::connect(&database.url).await.unwrap();
     let transaction = begin_write(&holder).await.unwrap();
     let lock = match backend {
@@ -870,7 +874,11 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
     transaction.execute_unprepared(&lock).await.unwrap();
     let bulk_connection = database::connect(&database.url).await.unwrap();
     let bulk_session = manager1.clone();
-    let targets = [held.id, free.id].map(BulkTarget::current);
+    let targets = [
+        BulkTarget::seen(held.clone()),
+        BulkTarget::current(free.id),
+        BulkTarget::seen(read.clone()),
+    ];
     let started = Instant::now();
     let bulk = tokio::spawn(async move {
         event_service::assign_support_to_many(
@@ -901,7 +909,7 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
         .expect("assigned after the wait")
         .assigned;
     assert!(started.elapsed() >= Duration::from_secs(2));
-    assert_eq!(assigned.len(), 2);
+    assert_eq!(assigned.len(), 3);
     for row in &assigned {
         let stored = epic_events_core::repositories::event_repository::find(
             &database.connection,

@@ -255,6 +255,51 @@ pub async fn find_many(
     })
 }
 
+/// What decides a change to an event: its support user and its version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventState {
+    /// The event.
+    pub id: i32,
+    /// Its support user.
+    pub user_support_id: Option<i32>,
+    /// Its version: equal to the version of an earlier reading, the event's own columns
+    /// are still those of that reading (every write makes a new version).
+    pub version: i64,
+}
+
+/// The state of the events `ids` (at most a thousand), in id order, read with nothing
+/// else (no join): with `for_update`, their rows are locked until the end of the
+/// transaction (on MySQL; on SQLite see `repositories::locks_rows`).
+pub async fn states(
+    connection: &impl ConnectionTrait,
+    ids: &[i32],
+    for_update: bool,
+) -> Result<Vec<EventState>, DbErr> {
+    let mut query = event::Entity::find()
+        .select_only()
+        .columns([
+            event::Column::Id,
+            event::Column::UserSupportId,
+            event::Column::Version,
+        ])
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(event::Column::Id);
+    if for_update && super::locks_rows(connection) {
+        query = query.lock_exclusive();
+    }
+    Ok(query
+        .into_tuple::<(i32, Option<i32>, i64)>()
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|(id, user_support_id, version)| EventState {
+            id,
+            user_support_id,
+            version,
+        })
+        .collect())
+}
+
 /// Sets the support user of the events `ids` in one statement, as a new version of each
 /// by `author` at `at`. Returns how many changed.
 pub async fn set_support_of_many(

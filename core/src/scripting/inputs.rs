@@ -325,15 +325,9 @@ pub fn bulk_targets(events: &rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
         .map(|item| {
             if let Some(event) = item.read_lock::<EventRow>() {
                 // Read earlier: assigned only if its support is still what was read.
-                Ok(BulkTarget {
-                    id: event.id,
-                    seen_support: Some(event.user_support_id),
-                })
+                Ok(BulkTarget::seen(event.clone()))
             } else if let Ok(number) = item.as_int() {
-                Ok(BulkTarget {
-                    id: id(number, Resource::Event)?,
-                    seen_support: None,
-                })
+                Ok(BulkTarget::current(id(number, Resource::Event)?))
             } else {
                 Err(refusal(
                     "les évènements se donnent comme une liste d'évènements ou de numéros",

@@ -22,7 +22,7 @@ use crate::permissions::{
 };
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
-use crate::repositories::event_repository::{self, EventFilter, EventOrder};
+use crate::repositories::event_repository::{self, EventFilter, EventOrder, EventState};
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
@@ -520,22 +520,29 @@ async fn support_user(
 const BULK_CHUNK: usize = 1000;
 
 /// An event a bulk assignment is asked to change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BulkTarget {
     /// The event.
     pub id: i32,
-    /// Its support user as it was read when the event was chosen (`Some(None)`: it had
-    /// none), if it was chosen from a reading: the assignment then applies only if that
-    /// has not changed since — the criteria it was chosen by are checked again under lock.
-    pub seen_support: Option<Option<i32>>,
+    /// The event as it was read when it was chosen, if it was chosen from a reading made
+    /// by the core in the same unit of work (a script's records cannot be made or changed
+    /// by the script). The assignment then applies only if its support user has not
+    /// changed since: the criteria it was chosen by are checked again under lock. While
+    /// its version is unchanged, its row is that reading's, not read again.
+    pub seen: Option<EventRow>,
 }
 
 impl BulkTarget {
     /// The event `id` as it is when the assignment runs.
     pub fn current(id: i32) -> Self {
+        Self { id, seen: None }
+    }
+
+    /// The event `row`, as it was read.
+    pub fn seen(row: EventRow) -> Self {
         Self {
-            id,
-            seen_support: None,
+            id: row.id,
+            seen: Some(row),
         }
     }
 }
@@ -567,7 +574,7 @@ pub async fn assign_support_to_many(
         Target::AnyOf(Resource::Event),
     )?;
     permits_field(session, EventField::Support)?;
-    let mut unique: Vec<BulkTarget> = targets.to_vec();
+    let mut unique: Vec<&BulkTarget> = targets.iter().collect();
     unique.sort_unstable_by_key(|target| target.id);
     unique.dedup_by_key(|target| target.id);
     let transaction = begin_write(connection).await?;
@@ -581,14 +588,15 @@ pub async fn assign_support_to_many(
     let mut taken: Vec<EventRow> = Vec::new();
     for chunk in unique.chunks(BULK_CHUNK) {
         let ids: Vec<i32> = chunk.iter().map(|target| target.id).collect();
-        // Both in id order: the first id without its event is the first that differs.
-        let found = event_repository::find_many(&transaction, &ids, true).await?;
+        // Each event's support and version, read and locked with nothing else; in id
+        // order, as `ids`: the first id without its event is the first that differs.
+        let states = event_repository::states(&transaction, &ids, true).await?;
         if let Some(missing) = ids
             .iter()
             .zip(
-                found
+                states
                     .iter()
-                    .map(|event| Some(event.id))
+                    .map(|state| Some(state.id))
                     .chain(std::iter::repeat(None)),
             )
             .find_map(|(id, read)| (read != Some(*id)).then_some(*id))
@@ -598,11 +606,48 @@ pub async fn assign_support_to_many(
                 id: missing,
             });
         }
-        for (target, event) in chunk.iter().zip(found) {
+        // An event read earlier at the same version is as it was read (its contract's
+        // and customer's names too, as read then); the others are read now, under the
+        // lock just taken.
+        let still_seen = |target: &BulkTarget, state: &EventState| {
+            target
+                .seen
+                .as_ref()
+                .filter(|seen| seen.version == state.version)
+                .cloned()
+        };
+        let unread: Vec<i32> = chunk
+            .iter()
+            .zip(&states)
+            .filter(|(target, state)| {
+                target
+                    .seen
+                    .as_ref()
+                    .is_none_or(|seen| seen.version != state.version)
+            })
+            .map(|(target, _)| target.id)
+            .collect();
+        let mut read = if unread.is_empty() {
+            Vec::new()
+        } else {
+            event_repository::find_many(&transaction, &unread, false).await?
+        }
+        .into_iter();
+        for (target, state) in chunk.iter().zip(&states) {
+            let event = match still_seen(target, state) {
+                Some(seen) => seen,
+                None => read
+                    .find(|event| event.id == target.id)
+                    .ok_or(CoreError::NotFound {
+                        what: Resource::Event,
+                        id: target.id,
+                    })?,
+            };
             permits(session, Action::Update, &event)?;
-            match target.seen_support {
-                Some(seen) if seen != event.user_support_id => taken.push(event),
-                _ if event.user_support_id == support_id => kept.push(event),
+            let seen_support = target.seen.as_ref().map(|seen| seen.user_support_id);
+            match seen_support {
+                Some(seen) if seen != state.user_support_id => taken.push(event),
+                _ if state.user_support_id == support_id => kept.push(event),
                 _ => changing.push(event),
             }
         }
