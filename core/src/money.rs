@@ -95,21 +95,15 @@ impl From<StoredMoney> for Value {
 
 impl TryGetable for StoredMoney {
     fn try_get_by<I: ColIdx>(result: &QueryResult, index: I) -> Result<Self, TryGetError> {
-        // A DECIMAL column (MySQL) reads as `Decimal`. SQLite holds the exact text, read as
-        // such first: its `Decimal` reading goes through a float, and refusing a text value
-        // costs an error per amount (an export reads 600,000 of them). A number stored
-        // there as a number is still read.
-        let text = match result.try_as_sqlite_row() {
-            Some(_) => match String::try_get_by(result, index) {
-                Err(TryGetError::Null(column)) => return Err(TryGetError::Null(column)),
-                read => read.ok(),
-            },
-            None => None,
-        };
-        let amount = match text {
-            Some(text) => Decimal::from_str_exact(&text)
-                .map_err(|error| invalid_stored_amount(&text, error))?,
-            None => Decimal::try_get_by(result, index)?,
+        // A DECIMAL column (MySQL) reads as `Decimal`. SQLite holds the exact text (a text
+        // column whose format the schema checks), read as such: its `Decimal` reading goes
+        // through a float and refuses text, at the cost of an error per amount (an export
+        // reads 600,000 of them).
+        let amount = if result.try_as_sqlite_row().is_some() {
+            let text = String::try_get_by(result, index)?;
+            Decimal::from_str_exact(&text).map_err(|error| invalid_stored_amount(&text, error))?
+        } else {
+            Decimal::try_get_by(result, index)?
         };
         Money::new(amount)
             .map(StoredMoney)

