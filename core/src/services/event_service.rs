@@ -608,7 +608,9 @@ pub async fn assign_support_to_many(
         }
         // An event read earlier at the same version is as it was read (its contract's
         // and customer's names too, as read then); the others are read now, under the
-        // lock just taken.
+        // lock just taken. The rules for changing an event look at its support user,
+        // which is the locked reading's either way (same version, same support); were
+        // they to look at its customer's sales user, read that under the lock too.
         let still_seen = |target: &BulkTarget, state: &EventState| {
             target
                 .seen
