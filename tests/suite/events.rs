@@ -550,6 +550,28 @@ async fn dates_are_read_and_shown_in_the_sessions_zone(backend: crate::support::
             "22/11/2027 14:30\n",
             "{name}"
         );
+        // An export is written on a thread of its own, in the run's zone too.
+        let exported = crm
+            .run_script(
+                &token,
+                epic_events_api::scripts::ScriptRequest {
+                    text: "exporter_evenements();".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        exported.result.unwrap();
+        let (mut data, mut messages) = (Vec::new(), Vec::new());
+        epic_events_cli::commands::script::write_output(exported.output, &mut data, &mut messages)
+            .await
+            .unwrap();
+        let exported = String::from_utf8(data).unwrap();
+        let line = exported
+            .lines()
+            .find(|line| line.contains(name))
+            .unwrap_or_else(|| panic!("{name} exported: {exported}"));
+        assert!(line.contains("22/11/2027 14:30"), "{name}: {line}");
     }
     assert_eq!(
         starts,

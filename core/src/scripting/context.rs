@@ -365,7 +365,10 @@ impl ScriptContext {
             std::thread::scope(|scope| {
                 // One page waits while another is written: memory stays flat.
                 let (pages, to_write) = std::sync::mpsc::sync_channel::<(Vec<T>, bool)>(1);
+                // Dates are written in the run's zone, which is its thread's.
+                let zone = super::zone::current();
                 let writer = scope.spawn(move || -> Result<(), String> {
+                    let _zone = super::zone::entered(zone);
                     let mut first = true;
                     for (items, last) in to_write {
                         self.output().streamed_records(&items, first, last)?;
