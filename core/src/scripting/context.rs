@@ -362,16 +362,25 @@ impl ScriptContext {
         T: ScriptRecord,
     {
         self.outside_script(|| {
+            // A writer that failed (output too large) stops the reading before its next
+            // call into the core, and says why below.
+            let writer_failed = AtomicBool::new(false);
+            let writer_failed = &writer_failed;
+            // Dates are written in the run's zone, which is its thread's.
+            let zone = super::zone::current();
             std::thread::scope(|scope| {
-                // One page waits while another is written: memory stays flat.
+                // At most one page waits between the one read and the one written: memory
+                // stays flat.
                 let (pages, to_write) = std::sync::mpsc::sync_channel::<(Vec<T>, bool)>(1);
-                // Dates are written in the run's zone, which is its thread's.
-                let zone = super::zone::current();
                 let writer = scope.spawn(move || -> Result<(), String> {
                     let _zone = super::zone::entered(zone);
                     let mut first = true;
                     for (items, last) in to_write {
-                        self.output().streamed_records(&items, first, last)?;
+                        let written = self.output().streamed_records(&items, first, last);
+                        if written.is_err() {
+                            writer_failed.store(true, Ordering::Relaxed);
+                            return written;
+                        }
                         first = false;
                     }
                     Ok(())
@@ -379,11 +388,13 @@ impl ScriptContext {
                 let read = (|| -> ScriptResult<()> {
                     let mut request = Some(PageRequest::first(EXPORT_PAGE_SIZE));
                     while let Some(page_request) = request {
+                        if writer_failed.load(Ordering::Relaxed) {
+                            break;
+                        }
                         let page = self
                             .call(async |work, session| fetch(work, session, page_request).await)?;
                         self.count_work(page.items.len())?;
                         request = page.next;
-                        // A writer that stopped says why below.
                         if pages.send((page.items, request.is_none())).is_err() {
                             break;
                         }
@@ -391,9 +402,10 @@ impl ScriptContext {
                     Ok(())
                 })();
                 drop(pages);
+                // A panic of the writer is the run's, as it was when the run's thread wrote.
                 let written = writer
                     .join()
-                    .unwrap_or_else(|_| Err(UNEXPECTED_FAILURE.to_owned()));
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 read?;
                 written.map_err(refusal)
             })

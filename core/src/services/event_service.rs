@@ -550,7 +550,9 @@ impl BulkTarget {
 /// What a bulk assignment did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BulkAssignment {
-    /// The events now supported as asked, as they are after the assignment.
+    /// The events now supported as asked, as they are after the assignment; an event
+    /// given as read and unchanged since (its version) keeps the names of its contract
+    /// and customer as they were read (see [`BulkTarget::seen`]).
     pub assigned: Vec<EventRow>,
     /// The events left alone because their support changed since they were read (someone
     /// else assigned them meanwhile), as they are now.
