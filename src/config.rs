@@ -67,8 +67,10 @@ pub struct Configuration {
     pub sentry_dsn: Option<String>,
     /// The bound on one database statement (see `database::limits`).
     pub database_timeout: std::time::Duration,
-    /// How many connections to the database the process keeps at most.
-    pub database_connections: u32,
+    /// How many connections to the database the process keeps at most, when set
+    /// (otherwise one for a person's command or shell, the default of the pool for the
+    /// server and the `base` commands: see `main`).
+    pub database_connections: Option<u32>,
     /// Every call to the core through JSON text (`EPIC_EVENTS_JSON_ROUND_TRIP=1`).
     pub json_round_trip: bool,
     /// The server of the server mode, when the core is there (`EPIC_EVENTS_SERVEUR`).
@@ -124,7 +126,7 @@ impl Configuration {
             session_lifetime: chrono::Duration::minutes(DEFAULT_SESSION_MINUTES),
             sentry_dsn: None,
             database_timeout: epic_events_core::database::limits::DEFAULT_STATEMENT_BOUND,
-            database_connections: epic_events_core::database::limits::DEFAULT_POOL_SIZE,
+            database_connections: None,
             json_round_trip: false,
             server: None,
             server_authority: None,
@@ -185,15 +187,16 @@ impl Configuration {
                 .ok_or(ConfigurationError::DatabaseTimeout)?,
         };
         let database_connections = match non_empty_variable(variable::DATABASE_CONNECTIONS) {
-            None => epic_events_core::database::limits::DEFAULT_POOL_SIZE,
-            Some(text) => text
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|count| {
-                    (1..=epic_events_core::database::limits::MAXIMUM_POOL_SIZE).contains(count)
-                })
-                .ok_or(ConfigurationError::DatabaseConnections)?,
+            None => None,
+            Some(text) => Some(
+                text.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|count| {
+                        (1..=epic_events_core::database::limits::MAXIMUM_POOL_SIZE).contains(count)
+                    })
+                    .ok_or(ConfigurationError::DatabaseConnections)?,
+            ),
         };
         Ok(Self {
             database_timeout,

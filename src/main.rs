@@ -78,7 +78,19 @@ fn main() -> ExitCode {
         }
     };
     epic_events_core::database::limits::set_statement_bound(configuration.database_timeout);
-    epic_events_core::database::limits::set_pool_size(configuration.database_connections);
+    // A person's command or shell does one thing at a time: one connection, which a
+    // statement waits for rather than opening another while the pool takes the last one
+    // back (a second SQLite connection cost 0.6 ms of each command, docs/benchmarks.md).
+    // The server serves many at once; `base` keeps the pool's default.
+    let connections = configuration
+        .database_connections
+        .unwrap_or(match &command_line.command {
+            Some(Command::Serveur(_) | Command::Base(_)) => {
+                epic_events_core::database::limits::DEFAULT_POOL_SIZE
+            }
+            _ => 1,
+        });
+    epic_events_core::database::limits::set_pool_size(connections);
     // Without a log file the program runs without a log rather than failing.
     if let Ok(log) = directory.append(reporting::LOG_FILE_NAME) {
         reporting::initialise_logging(log);

@@ -57,9 +57,10 @@ pub enum Location {
 
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
 
-/// The connections each pool of a test keeps at most, in this process and in the programs
-/// the tests run: ten tests at once, some with a few dozen pools (people, servers), stay
-/// well within the shared MariaDB's `max_connections` (151 by default).
+/// The connections each pool of a test keeps at most, in this process: ten tests at once,
+/// some with a few dozen pools (people, servers), stay well within the shared MariaDB's
+/// `max_connections` (151 by default). The programs the tests run keep their own default:
+/// one connection for a command or the shell, ten for a server.
 pub const TEST_POOL_SIZE: u32 = 4;
 
 impl TestDatabase {
@@ -565,10 +566,8 @@ pub fn binary_command(
         )
         .env_remove("EPIC_EVENTS_SESSION_MINUTES")
         .env_remove("EPIC_EVENTS_DATABASE_TIMEOUT_SECONDS")
-        .env(
-            "EPIC_EVENTS_DATABASE_CONNECTIONS",
-            TEST_POOL_SIZE.to_string(),
-        )
+        // The program's own default: one connection for a command or the shell.
+        .env_remove("EPIC_EVENTS_DATABASE_CONNECTIONS")
         .env_remove("DATABASE_URL")
         .env_remove("SENTRY_DSN")
         .env("NO_COLOR", "1")
