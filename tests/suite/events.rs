@@ -497,6 +497,33 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     );
 }
 
+/// What the script `text` run by `token` wrote: its data, then its messages.
+async fn written(
+    crm: &dyn epic_events_api::Crm,
+    token: &epic_events_api::SessionToken,
+    text: &str,
+) -> (String, String) {
+    let run = crm
+        .run_script(
+            token,
+            epic_events_api::scripts::ScriptRequest {
+                text: text.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    run.result.unwrap();
+    let (mut data, mut messages) = (Vec::new(), Vec::new());
+    epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
+        .await
+        .unwrap();
+    (
+        String::from_utf8(data).unwrap(),
+        String::from_utf8(messages).unwrap(),
+    )
+}
+
 /// The dates a person types are read in the zone they signed in with, and the core's
 /// own writing of dates (a script's output) is in it too: the same typed « 14:30 » is
 /// 13:30 UTC for someone in Paris in November, 14:30 UTC for someone in UTC.
@@ -529,44 +556,15 @@ async fn dates_are_read_and_shown_in_the_sessions_zone(backend: crate::support::
             .await
             .unwrap();
         starts.push(created.start_datetime);
-        let run = crm
-            .run_script(
-                &token,
-                epic_events_api::scripts::ScriptRequest {
-                    text: format!("print(evenement({}).debut);", created.id),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        run.result.unwrap();
-        let (mut data, mut messages) = (Vec::new(), Vec::new());
-        epic_events_cli::commands::script::write_output(run.output, &mut data, &mut messages)
-            .await
-            .unwrap();
-        data.extend(messages);
-        assert_eq!(
-            String::from_utf8(data).unwrap(),
-            "22/11/2027 14:30\n",
-            "{name}"
-        );
+        let (data, messages) = written(
+            crm.as_ref(),
+            &token,
+            &format!("print(evenement({}).debut);", created.id),
+        )
+        .await;
+        assert_eq!(data + messages.as_str(), "22/11/2027 14:30\n", "{name}");
         // An export is written on a thread of its own, in the run's zone too.
-        let exported = crm
-            .run_script(
-                &token,
-                epic_events_api::scripts::ScriptRequest {
-                    text: "exporter_evenements();".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        exported.result.unwrap();
-        let (mut data, mut messages) = (Vec::new(), Vec::new());
-        epic_events_cli::commands::script::write_output(exported.output, &mut data, &mut messages)
-            .await
-            .unwrap();
-        let exported = String::from_utf8(data).unwrap();
+        let (exported, _) = written(crm.as_ref(), &token, "exporter_evenements();").await;
         let line = exported
             .lines()
             .find(|line| line.contains(name))

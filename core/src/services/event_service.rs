@@ -22,7 +22,7 @@ use crate::permissions::{
 };
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
-use crate::repositories::event_repository::{self, EventFilter, EventOrder, EventState};
+use crate::repositories::event_repository::{self, EventFilter, EventOrder};
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
@@ -613,22 +613,20 @@ pub async fn assign_support_to_many(
         // lock just taken. The rules for changing an event look at its support user,
         // which is the locked reading's either way (same version, same support); were
         // they to look at its customer's sales user, read that under the lock too.
-        let still_seen = |target: &BulkTarget, state: &EventState| {
-            target
-                .seen
-                .as_ref()
-                .filter(|seen| seen.version == state.version)
-                .cloned()
-        };
-        let unread: Vec<i32> = chunk
+        let still_seen: Vec<Option<&EventRow>> = chunk
             .iter()
             .zip(&states)
-            .filter(|(target, state)| {
+            .map(|(target, state)| {
                 target
                     .seen
                     .as_ref()
-                    .is_none_or(|seen| seen.version != state.version)
+                    .filter(|seen| seen.version == state.version)
             })
+            .collect();
+        let unread: Vec<i32> = chunk
+            .iter()
+            .zip(&still_seen)
+            .filter(|(_, seen)| seen.is_none())
             .map(|(target, _)| target.id)
             .collect();
         let mut read = if unread.is_empty() {
@@ -637,9 +635,9 @@ pub async fn assign_support_to_many(
             event_repository::find_many(&transaction, &unread, false).await?
         }
         .into_iter();
-        for (target, state) in chunk.iter().zip(&states) {
-            let event = match still_seen(target, state) {
-                Some(seen) => seen,
+        for ((target, state), seen) in chunk.iter().zip(&states).zip(still_seen) {
+            let event = match seen {
+                Some(seen) => seen.clone(),
                 None => read
                     .find(|event| event.id == target.id)
                     .ok_or(CoreError::NotFound {
