@@ -6,8 +6,8 @@
 
 use epic_events_api::formatting::Zone;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 
 use crate::authentication::token::{SessionKeys, SessionToken};
@@ -16,6 +16,7 @@ use crate::database::{self, DatabaseError};
 use crate::errors::CoreError;
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Role};
+use crate::repositories::reading::Store;
 use crate::services::{
     authentication_service, contract_service, customer_service, event_service, form_service,
     report_service, user_service,
@@ -191,27 +192,27 @@ macro_rules! record_services {
     ($owner:ty, $connection:ident) => {
         impl $owner {
             /// Users.
-            pub fn users(&self) -> Users<'_, impl ConnectionTrait + TransactionTrait> {
+            pub fn users(&self) -> Users<'_, impl Store> {
                 Users(&self.$connection)
             }
 
             /// Customers.
-            pub fn customers(&self) -> Customers<'_, impl ConnectionTrait + TransactionTrait> {
+            pub fn customers(&self) -> Customers<'_, impl Store> {
                 Customers(&self.$connection)
             }
 
             /// Contracts.
-            pub fn contracts(&self) -> Contracts<'_, impl ConnectionTrait + TransactionTrait> {
+            pub fn contracts(&self) -> Contracts<'_, impl Store> {
                 Contracts(&self.$connection)
             }
 
             /// Events.
-            pub fn events(&self) -> Events<'_, impl ConnectionTrait + TransactionTrait> {
+            pub fn events(&self) -> Events<'_, impl Store> {
                 Events(&self.$connection)
             }
 
             /// Reports.
-            pub fn reports(&self) -> Reports<'_, impl ConnectionTrait + TransactionTrait> {
+            pub fn reports(&self) -> Reports<'_, impl Store> {
                 Reports(&self.$connection)
             }
         }
@@ -255,7 +256,7 @@ impl Work {
 #[derive(Clone, Copy)]
 pub struct Users<'a, C>(&'a C);
 
-impl<C: ConnectionTrait + TransactionTrait> Users<'_, C> {
+impl<C: Store> Users<'_, C> {
     /// Whether `session` may do `action` on `user`.
     pub fn permits(
         &self,
@@ -346,7 +347,7 @@ impl<C: ConnectionTrait + TransactionTrait> Users<'_, C> {
 #[derive(Clone, Copy)]
 pub struct Customers<'a, C>(&'a C);
 
-impl<C: ConnectionTrait + TransactionTrait> Customers<'_, C> {
+impl<C: Store> Customers<'_, C> {
     /// Whether `session` may do `action` on `customer`.
     pub fn permits(
         &self,
@@ -431,7 +432,7 @@ impl<C: ConnectionTrait + TransactionTrait> Customers<'_, C> {
 #[derive(Clone, Copy)]
 pub struct Contracts<'a, C>(&'a C);
 
-impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
+impl<C: Store> Contracts<'_, C> {
     /// Whether `session` may do `action` on `contract`.
     pub fn permits(
         &self,
@@ -532,7 +533,7 @@ impl<C: ConnectionTrait + TransactionTrait> Contracts<'_, C> {
 #[derive(Clone, Copy)]
 pub struct Events<'a, C>(&'a C);
 
-impl<C: ConnectionTrait + TransactionTrait> Events<'_, C> {
+impl<C: Store> Events<'_, C> {
     /// Whether `search` can be run: each criterion given meets its rule.
     pub fn check_search(&self, session: &Session, search: &EventSearch) -> Result<(), CoreError> {
         event_service::check_search(session, search)
@@ -632,7 +633,7 @@ impl<C: ConnectionTrait + TransactionTrait> Events<'_, C> {
 #[derive(Clone, Copy)]
 pub struct Reports<'a, C>(&'a C);
 
-impl<C: ConnectionTrait + TransactionTrait> Reports<'_, C> {
+impl<C: Store> Reports<'_, C> {
     /// Unpaid contracts per sales user.
     pub async fn unpaid_by_sales_user(
         self,

@@ -137,5 +137,36 @@ async fn exports_stream_every_page(backend: crate::support::Backend) {
     assert_eq!(json.messages, "fini\n");
 }
 
+/// A reading of a full page made from a thread that may pause, as a script's or the
+/// command line's (SQLite's rows are then taken in batches, `repositories::reading`),
+/// gives every row in order, as the same reading taking each row as it comes.
+async fn a_paused_reading_takes_every_row_in_order(backend: crate::support::Backend) {
+    let (url, location) = TestDatabase::reserve(backend);
+    let connection = administration::recreate(&url).await.unwrap();
+    let database = TestDatabase::adopt(backend, url, connection, location);
+    large_data::generate(&database.connection, large_data::Scale::times(0.005), 3)
+        .await
+        .unwrap();
+    let manager = support::session(&database, "gestion001").await;
+    let read = async || {
+        contract_service::list(
+            &database.connection,
+            &manager,
+            ContractList::All,
+            PageRequest::first(1000),
+        )
+        .await
+        .unwrap()
+        .items
+    };
+    let as_they_come = read().await;
+    epic_events_core::repositories::reading::this_thread_may_pause();
+    let paused = read().await;
+    assert_eq!(paused.len(), 1000);
+    assert!(paused.windows(2).all(|pair| pair[0].id < pair[1].id));
+    assert_eq!(paused, as_they_come);
+}
+
 test_on_both_backends!(generates_a_valid_data_set);
+test_on_both_backends!(a_paused_reading_takes_every_row_in_order);
 test_on_both_backends!(slow: exports_stream_every_page);

@@ -3,7 +3,7 @@
 use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::rows::ReadRows;
@@ -256,7 +256,7 @@ pub async fn find_many(
 }
 
 /// What decides a change to an event: its support user and its version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct EventState {
     /// The event.
     pub id: i32,
@@ -271,7 +271,7 @@ pub struct EventState {
 /// else (no join): with `for_update`, their rows are locked until the end of the
 /// transaction (on MySQL; on SQLite see `repositories::locks_rows`).
 pub async fn states(
-    connection: &impl ConnectionTrait,
+    connection: &impl super::reading::Store,
     ids: &[i32],
     for_update: bool,
 ) -> Result<Vec<EventState>, DbErr> {
@@ -287,17 +287,7 @@ pub async fn states(
     if for_update && super::locks_rows(connection) {
         query = query.lock_exclusive();
     }
-    Ok(query
-        .into_tuple::<(i32, Option<i32>, i64)>()
-        .all(connection)
-        .await?
-        .into_iter()
-        .map(|(id, user_support_id, version)| EventState {
-            id,
-            user_support_id,
-            version,
-        })
-        .collect())
+    super::reading::all(connection, &query).await
 }
 
 /// Sets the support user of the events `ids` in one statement, as a new version of each

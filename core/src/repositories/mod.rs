@@ -10,6 +10,7 @@ pub mod customer_repository;
 pub mod event_repository;
 pub mod numbering_repository;
 pub mod permission_repository;
+pub mod reading;
 pub mod report_repository;
 pub mod rows;
 pub mod session_repository;
@@ -83,7 +84,7 @@ pub type SortKey = fn(FieldRef, sea_orm::DbBackend) -> Option<SimpleExpr>;
 /// it. An order the list cannot be sorted in (`sort_key` does not know its column) is
 /// refused.
 pub async fn page_of<E, M>(
-    connection: &impl ConnectionTrait,
+    connection: &impl reading::Store,
     query: impl Fn(crate::paging::PageRequest) -> sea_orm::Select<E>,
     sort_key: SortKey,
     page: crate::paging::PageRequest,
@@ -103,9 +104,7 @@ where
             "cette liste ne se trie pas par cette colonne",
         ));
     }
-    let rows = query(page)
-        .into_model::<rows::Read<M>>()
-        .all(connection)
+    let rows = reading::all::<rows::Read<M>>(connection, &query(page))
         .await?
         .into_iter()
         .map(rows::Read::into_row)

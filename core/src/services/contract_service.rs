@@ -21,6 +21,7 @@ use crate::permissions::{
 };
 pub use crate::repositories::contract_repository::ContractRow;
 use crate::repositories::contract_repository::{self, ContractFilter};
+use crate::repositories::reading::Store;
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, customer_repository, page_of};
 use crate::validation;
@@ -76,7 +77,7 @@ fn filter_for(session: &Session, which: ContractList) -> Option<ContractFilter> 
 
 /// A page of contracts.
 pub async fn list(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     which: ContractList,
     page: PageRequest,
@@ -103,7 +104,7 @@ pub async fn list(
 /// ignored), or else whose customer's name, company or e-mail holds every word of
 /// `words`, regardless of letter case and accents.
 pub async fn search(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     words: &str,
     page: PageRequest,
@@ -230,7 +231,7 @@ async fn find(
 
 /// Creates a contract for an existing customer, by the signed-in management user.
 pub async fn create(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     input: &NewContract,
 ) -> Result<ContractRow, CoreError> {
@@ -316,7 +317,7 @@ pub async fn create(
 /// change is refused ([`CoreError::Stale`]) and nothing is written. Without `seen`, the
 /// change applies to the contract as it is now, under its lock.
 pub async fn update(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     id: i32,
     changes: &ContractChanges,
@@ -381,7 +382,7 @@ pub async fn update(
 /// relative to the balance at that moment: concurrent payments add up, and together they
 /// can never exceed the balance.
 pub async fn record_payment(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     id: i32,
     amount_text: &str,
@@ -433,7 +434,7 @@ const PAYMENTS_PER_STATEMENT: usize = 1_000;
 /// read. The new balances are written at the end, one statement per thousand contracts,
 /// each contract as one new version.
 pub async fn record_payments(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     lines: &[PaymentLine],
 ) -> Result<Vec<RecordedPayment>, CoreError> {
@@ -651,11 +652,7 @@ async fn refuse_deletion_if_attached(
 }
 
 /// Deletes a contract that has no event (management only).
-pub async fn delete(
-    connection: &(impl ConnectionTrait + TransactionTrait),
-    session: &Session,
-    id: i32,
-) -> Result<(), CoreError> {
+pub async fn delete(connection: &impl Store, session: &Session, id: i32) -> Result<(), CoreError> {
     let (transaction, current) = lock_authorized(connection, session, id, Action::Delete).await?;
     refuse_deletion_if_attached(&transaction, &current).await?;
     contract_repository::delete(&transaction, id).await?;

@@ -1,7 +1,7 @@
 //! Customers: listing, reading, and — for their sales user — creating, modifying, deleting.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
@@ -15,6 +15,7 @@ use crate::permissions::{
     Action, Ownership, PermissionDenied, Resource, Target, authorize, ownership,
 };
 pub use crate::repositories::customer_repository::CustomerRow;
+use crate::repositories::reading::Store;
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, customer_repository, page_of, store_search_text};
 use crate::validation;
@@ -25,7 +26,7 @@ pub use epic_events_api::lists::CustomerList;
 
 /// A page of customers.
 pub async fn list(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     which: CustomerList,
     page: PageRequest,
@@ -55,7 +56,7 @@ pub async fn list(
 /// A page of the customers whose name, company or e-mail holds every word of `words`,
 /// regardless of letter case and accents.
 pub async fn search(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     words: &str,
     page: PageRequest,
@@ -184,7 +185,7 @@ pub async fn create(
 /// the change was made from it: when a field the change sets has changed since, the change
 /// is refused ([`CoreError::Stale`]) and nothing is written.
 pub async fn update(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     id: i32,
     changes: &CustomerChanges,
@@ -281,11 +282,7 @@ async fn refuse_deletion_if_impossible(
 }
 
 /// Deletes a customer owned by the signed-in sales user, if no contract refers to it.
-pub async fn delete(
-    connection: &(impl ConnectionTrait + TransactionTrait),
-    session: &Session,
-    id: i32,
-) -> Result<(), CoreError> {
+pub async fn delete(connection: &impl Store, session: &Session, id: i32) -> Result<(), CoreError> {
     refuse_before_locking(
         session,
         Action::Delete,
@@ -318,7 +315,7 @@ pub async fn delete(
 /// one transaction, the rows changed locked: a chosen customer that is not (or no longer)
 /// `from`'s stops everything, with nothing written. How many were handed.
 pub async fn reassign(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     from: i32,
     to: i32,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
@@ -23,6 +23,7 @@ use crate::permissions::{
 use crate::repositories::contract_repository::{self, ContractRow};
 pub use crate::repositories::event_repository::EventRow;
 use crate::repositories::event_repository::{self, EventFilter, EventOrder};
+use crate::repositories::reading::Store;
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
 use crate::validation;
@@ -54,7 +55,7 @@ pub(crate) fn check_dates(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<()
 
 /// A page of events, in creation order.
 pub async fn list(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     which: EventList,
     page: PageRequest,
@@ -64,7 +65,7 @@ pub async fn list(
 
 /// A page of the events of `which` that meet `search`.
 pub async fn search(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     which: EventList,
     search: &EventSearch,
@@ -269,7 +270,7 @@ pub fn may_create_for(session: &Session, contract: &ContractRow) -> Result<(), C
 
 /// Creates an event for a signed contract of one of the signed-in sales user's customers.
 pub async fn create(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     input: &NewEvent,
 ) -> Result<EventRow, CoreError> {
@@ -372,7 +373,7 @@ pub async fn create(
 /// is refused ([`CoreError::Stale`]) and nothing is written. Changes to other fields made
 /// meanwhile are kept: only the fields that change are written.
 pub async fn update(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     id: i32,
     changes: &EventChanges,
@@ -565,7 +566,7 @@ pub struct BulkAssignment {
 /// written, then one statement per thousand events instead of several queries per event.
 /// An event whose support changed since it was read is not changed (see [`BulkTarget`]).
 pub async fn assign_support_to_many(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     targets: &[BulkTarget],
     support: Option<&SupportUser>,

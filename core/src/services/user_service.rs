@@ -3,7 +3,7 @@
 
 use epic_events_api::formatting::Zone;
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 use super::journal::{ChangeKind, Notice};
 use super::{Current, Session, commit, refuse_before_locking, refuse_if_stale};
@@ -17,6 +17,7 @@ use crate::entities::user;
 use crate::errors::{CoreError, attached_records_conflict, from_unique_violation};
 use crate::paging::{Page, PageRequest};
 use crate::permissions::{Action, PermissionDenied, Resource, Role, Target, authorize};
+use crate::repositories::reading::Store;
 pub use crate::repositories::user_repository::UserRow;
 use crate::repositories::words::WordSearch;
 use crate::repositories::{begin_write, page_of, store_search_text, user_repository};
@@ -84,7 +85,7 @@ async fn find(
 
 /// A page of users (management).
 pub async fn list(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     page: PageRequest,
 ) -> Result<Page<UserRow>, CoreError> {
@@ -102,7 +103,7 @@ pub async fn list(
 /// A page of the accounts whose name, username or e-mail holds every word of `words`,
 /// regardless of letter case and accents (management).
 pub async fn search(
-    connection: &impl ConnectionTrait,
+    connection: &impl Store,
     session: &Session,
     words: &str,
     page: PageRequest,
@@ -191,7 +192,7 @@ pub async fn create(
 /// was made from it: when a field the change sets has changed since, the change is refused
 /// ([`CoreError::Stale`]) and nothing is written.
 pub async fn update(
-    connection: &(impl ConnectionTrait + TransactionTrait),
+    connection: &impl Store,
     session: &Session,
     id: i32,
     changes: &UserChanges,
@@ -370,11 +371,7 @@ async fn refuse_deletion_if_impossible(
 
 /// Deletes an account (management): never one's own, never one still responsible for
 /// customers, contracts or events.
-pub async fn delete(
-    connection: &(impl ConnectionTrait + TransactionTrait),
-    session: &Session,
-    id: i32,
-) -> Result<(), CoreError> {
+pub async fn delete(connection: &impl Store, session: &Session, id: i32) -> Result<(), CoreError> {
     refuse_before_locking(
         session,
         Action::Delete,
