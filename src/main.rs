@@ -113,7 +113,7 @@ fn main() -> ExitCode {
     reporting::install_panic_hook();
     // The shell waits for the user on this thread, and for the core through the runtime:
     // the core's long readings may pause it while SQLite's driver reads ahead.
-    epic_events_core::repositories::reading::this_thread_may_pause();
+    let _may_pause = epic_events_core::repositories::reading::may_pause();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         match command_line.command {
             None => local_core::shell(&configuration, &runtime),

@@ -160,8 +160,10 @@ async fn a_paused_reading_takes_every_row_in_order(backend: crate::support::Back
         .items
     };
     let as_they_come = read().await;
-    epic_events_core::repositories::reading::this_thread_may_pause();
-    let paused = read().await;
+    let paused = {
+        let _pause = epic_events_core::repositories::reading::may_pause();
+        read().await
+    };
     assert_eq!(paused.len(), 1000);
     assert!(paused.windows(2).all(|pair| pair[0].id < pair[1].id));
     assert_eq!(paused, as_they_come);

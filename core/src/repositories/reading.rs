@@ -8,11 +8,12 @@
 //!
 //! [`all`] takes the first rows of a reading as they come, so a page of a few dozen rows
 //! is not delayed. Past those, it takes every row already waiting. When none is, it lets
-//! the driver read ahead for a moment, then looks again. It pauses this way only on a
-//! thread that said it may ([`this_thread_may_pause`]): a script's thread, the command
-//! line's. A thread of the runtime runs other tasks too, so its readings take rows as
-//! they come. MySQL's driver reads in the reader's own task, so there is nothing to wait
-//! for there.
+//! the driver read ahead for a moment, then gives way to the runtime once (so the call's
+//! deadline can end it, as it could any wait) and looks again. It pauses this way only on
+//! a thread that said it may, for as long as it says so ([`may_pause`]): a script's
+//! thread while it runs the script, the command line's. A thread of the runtime runs
+//! other tasks too, so its readings take rows as they come. MySQL's driver reads in the
+//! reader's own task, so there is nothing to wait for there.
 
 use std::cell::Cell;
 use std::pin::Pin;
@@ -37,11 +38,26 @@ thread_local! {
 }
 
 /// Says that the current thread does nothing but wait for the core calls it makes (a
-/// script's thread, the command line's): a long reading made from it may pause it while
-/// SQLite's driver reads ahead. A thread of the runtime, which runs other tasks too, must
-/// never say so.
-pub fn this_thread_may_pause() {
-    MAY_PAUSE.set(true);
+/// script's thread, the command line's) until the guard is dropped: a long reading made
+/// from it meanwhile may pause it while SQLite's driver reads ahead. A thread of the
+/// runtime, which runs other tasks too, must never say so; a thread of its blocking pool
+/// may, for as long as its closure runs (the pool may later make it one of the
+/// runtime's).
+pub fn may_pause() -> MayPause {
+    MayPause {
+        before: MAY_PAUSE.replace(true),
+    }
+}
+
+/// Puts the thread back as it was when dropped (see [`may_pause`]).
+pub struct MayPause {
+    before: bool,
+}
+
+impl Drop for MayPause {
+    fn drop(&mut self) {
+        MAY_PAUSE.set(self.before);
+    }
 }
 
 /// The rows of a statement, as the driver hands them over.
@@ -111,6 +127,8 @@ async fn all_of<M: FromQueryResult>(
                     #[cfg(test)]
                     tests::PAUSES.set(tests::PAUSES.get() + 1);
                     std::thread::sleep(READ_AHEAD);
+                    // The runtime may now end the call, past its deadline.
+                    tokio::task::yield_now().await;
                     continue;
                 }
             }
@@ -154,7 +172,7 @@ mod tests {
                SELECT COUNT(*) FROM counting) AS counted \
              FROM numbers",
         );
-        super::this_thread_may_pause();
+        let _pause = super::may_pause();
         let rows: Vec<Numbered> = super::all_of(&connection, statement).await.unwrap();
         assert_eq!(
             rows.iter().map(|row| row.number).collect::<Vec<_>>(),
@@ -162,5 +180,43 @@ mod tests {
         );
         assert!(rows.iter().all(|row| row.counted == 3000));
         assert!(PAUSES.get() > 0, "the reading never paused");
+    }
+
+    /// A deadline passed while a reading pauses ends it at its next pause, as it would
+    /// end a reading taking rows as they come: the rows after the 64th come slowly here
+    /// (about a millisecond each in a test build, 536 of them).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_deadline_ends_a_paused_reading() {
+        let connection = Database::connect("sqlite::memory:").await.unwrap();
+        let statement = Statement::from_string(
+            DbBackend::Sqlite,
+            "WITH RECURSIVE numbers(number) AS \
+               (SELECT 1 UNION ALL SELECT number + 1 FROM numbers WHERE number < 600) \
+             SELECT number, CASE WHEN number <= 64 THEN 0 ELSE \
+               (WITH RECURSIVE counting(step) AS \
+                 (SELECT 1 UNION ALL SELECT step + 1 FROM counting \
+                  WHERE step < 3000 + number - number) \
+                 SELECT COUNT(*) FROM counting) END AS counted \
+             FROM numbers",
+        );
+        let _pause = super::may_pause();
+        let read = super::all_of::<Numbered>(&connection, statement);
+        let ended = tokio::time::timeout(std::time::Duration::from_millis(100), read).await;
+        assert!(ended.is_err(), "the reading went on past its deadline");
+        assert!(PAUSES.get() > 0, "the reading never paused");
+    }
+
+    #[test]
+    fn a_thread_may_pause_while_it_says_so() {
+        assert!(!super::MAY_PAUSE.get());
+        {
+            let _pause = super::may_pause();
+            assert!(super::MAY_PAUSE.get());
+            {
+                let _again = super::may_pause();
+            }
+            assert!(super::MAY_PAUSE.get(), "still said by the outer guard");
+        }
+        assert!(!super::MAY_PAUSE.get());
     }
 }

@@ -281,9 +281,9 @@ async fn run_once(
     let mut script = tokio::task::spawn_blocking(move || {
         // The run's dates, read and shown in its session's zone, on this thread.
         let _zone = super::zone::entered(zone);
-        // This thread only waits for the script's calls: its long readings may pause it
-        // while SQLite's driver reads ahead.
-        crate::repositories::reading::this_thread_may_pause();
+        // While it runs the script, this thread only waits for the script's calls: its
+        // long readings may pause it while SQLite's driver reads ahead.
+        let _may_pause = crate::repositories::reading::may_pause();
         let mut scope = Scope::new();
         scope.push_constant(PARAMETERS_VARIABLE, parameters);
         let result = engine
