@@ -141,9 +141,7 @@ async fn exports_stream_every_page(backend: crate::support::Backend) {
 /// command line's (SQLite's rows are then taken in batches, `repositories::reading`),
 /// gives every row in order, as the same reading taking each row as it comes.
 async fn a_paused_reading_takes_every_row_in_order(backend: crate::support::Backend) {
-    let (url, location) = TestDatabase::reserve(backend);
-    let connection = administration::recreate(&url).await.unwrap();
-    let database = TestDatabase::adopt(backend, url, connection, location);
+    let database = TestDatabase::migrated(backend).await;
     large_data::generate(&database.connection, large_data::Scale::times(0.005), 3)
         .await
         .unwrap();

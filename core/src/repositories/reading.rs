@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, Stream, StreamExt};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, FromQueryResult,
-    QueryResult, QueryTrait, Statement, StreamTrait, TransactionTrait,
+    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, FromQueryResult, QueryResult,
+    QueryTrait, Statement, StreamTrait, TransactionTrait,
 };
 
 /// The rows a reading takes as they come before it lets the driver read ahead.
@@ -75,19 +75,10 @@ pub trait Store:
     ) -> Pin<Box<dyn Future<Output = Result<RowStream<'_>, DbErr>> + Send + '_>>;
 }
 
-impl Store for DatabaseConnection {
-    fn rows(
-        &self,
-        statement: Statement,
-    ) -> Pin<Box<dyn Future<Output = Result<RowStream<'_>, DbErr>> + Send + '_>> {
-        Box::pin(async move {
-            let rows: RowStream<'_> = Box::pin(self.stream_raw(statement).await?);
-            Ok(rows)
-        })
-    }
-}
-
-impl Store for DatabaseTransaction {
+impl<T> Store for T
+where
+    T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> + StreamTrait,
+{
     fn rows(
         &self,
         statement: Statement,
