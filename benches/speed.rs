@@ -627,7 +627,7 @@ mod concurrent {
         event_service::assign_support_to_many(
             &connection,
             &manager,
-            &targets,
+            targets,
             Some(&SupportUser::Login("support1".into())),
         )
         .await

@@ -622,7 +622,7 @@ impl<C: Store> Events<'_, C> {
     pub async fn assign_support_to_many(
         self,
         session: &Session,
-        targets: &[BulkTarget],
+        targets: Vec<BulkTarget>,
         support: Option<&SupportUser>,
     ) -> Result<BulkAssignment, CoreError> {
         event_service::assign_support_to_many(self.0, session, targets, support).await

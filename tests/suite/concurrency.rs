@@ -884,7 +884,7 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
         event_service::assign_support_to_many(
             &bulk_connection,
             &bulk_session,
-            &targets,
+            Vec::from(targets),
             Some(&SupportUser::Login("support1".into())),
         )
         .await

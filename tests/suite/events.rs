@@ -431,7 +431,7 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     let refused = event_service::assign_support_to_many(
         connection,
         &support1,
-        &[seminar].map(BulkTarget::current),
+        [seminar].map(BulkTarget::current).to_vec(),
         Some(&SupportUser::Login("support1".into())),
     )
     .await;
@@ -443,7 +443,7 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     let missing = event_service::assign_support_to_many(
         connection,
         &manager1,
-        &[seminar, 424242].map(BulkTarget::current),
+        [seminar, 424242].map(BulkTarget::current).to_vec(),
         Some(&SupportUser::Id(support1.user.id)),
     )
     .await;
@@ -460,7 +460,9 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     let updated = event_service::assign_support_to_many(
         connection,
         &manager1,
-        &[anniversary, seminar, seminar].map(BulkTarget::current),
+        [anniversary, seminar, seminar]
+            .map(BulkTarget::current)
+            .to_vec(),
         Some(&SupportUser::Login("support1".into())),
     )
     .await

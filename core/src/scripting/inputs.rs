@@ -319,20 +319,19 @@ fn event_criteria(
 
 /// The events given as a list of `Évènement` records (read earlier: their support is checked
 /// again under lock) or of numbers.
-pub fn bulk_targets(events: &rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
+/// The list is the function's own copy: its events are taken from it, not copied again.
+pub fn bulk_targets(events: rhai::Array) -> ScriptResult<Vec<BulkTarget>> {
     events
-        .iter()
-        .map(|item| {
-            if let Some(event) = item.read_lock::<EventRow>() {
-                // Read earlier: assigned only if its support is still what was read.
-                Ok(BulkTarget::seen(event.clone()))
-            } else if let Ok(number) = item.as_int() {
-                Ok(BulkTarget::current(id(number, Resource::Event)?))
-            } else {
-                Err(refusal(
+        .into_iter()
+        .map(|item| match item.try_cast_result::<EventRow>() {
+            // Read earlier: assigned only if its support is still what was read.
+            Ok(event) => Ok(BulkTarget::seen(event)),
+            Err(item) => match item.as_int() {
+                Ok(number) => Ok(BulkTarget::current(id(number, Resource::Event)?)),
+                Err(_) => Err(refusal(
                     "les évènements se donnent comme une liste d'évènements ou de numéros",
-                ))
-            }
+                )),
+            },
         })
         .collect()
 }

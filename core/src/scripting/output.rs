@@ -5,6 +5,7 @@
 //! output for the command. Messages go to standard error, and so do the lines a script
 //! prints when the data output is CSV or JSON, so that it stays machine-readable.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -12,8 +13,8 @@ use rhai::Dynamic;
 use rust_decimal::Decimal;
 
 use super::files::CsvLine;
-use super::records::{ScriptDate, ScriptRecord, dynamic, record_fields};
-use crate::catalogue::Catalogue;
+use super::records::{ScriptDate, ScriptRecord, record_fields};
+use crate::catalogue::{Catalogue, Value};
 use crate::formatting;
 use epic_events_api::terminal::Terminal;
 
@@ -28,6 +29,22 @@ enum Cell {
     Decimal(Decimal),
     Boolean(bool),
     Date(DateTime<Utc>),
+}
+
+impl From<Value> for Cell {
+    /// A record's field as a cell, as it would be once held by a script (see
+    /// [`super::records::dynamic`]), without going through rhai.
+    fn from(value: Value) -> Cell {
+        match value {
+            Value::Number(number) => Cell::Integer(number),
+            Value::Text(text) | Value::Phone(text) => Cell::Text(text),
+            Value::Money(amount) => Cell::Decimal(amount.amount()),
+            Value::Decimal(amount) => Cell::Decimal(amount),
+            Value::Moment(moment) => Cell::Date(moment),
+            Value::YesNo(yes) => Cell::Boolean(yes),
+            Value::Nothing => Cell::Empty,
+        }
+    }
 }
 
 impl Cell {
@@ -85,11 +102,12 @@ impl Cell {
         }
     }
 
-    /// A CSV cell: as for tools, text made safe for a spreadsheet.
-    fn for_csv(&self) -> String {
+    /// A CSV cell: as for tools, text made safe for a spreadsheet (borrowed when it is
+    /// already).
+    fn for_csv(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Text(text) => formatting::spreadsheet_safe(text).into_owned(),
-            other => other.for_tools(),
+            Cell::Text(text) => formatting::spreadsheet_safe(text),
+            other => other.for_tools().into(),
         }
     }
 
@@ -133,27 +151,52 @@ struct Table {
     chosen: bool,
 }
 
+/// A value of a row, made a cell only if its column is shown.
+enum RowValue {
+    /// A record's field.
+    Field(Value),
+    /// A CSV line's text.
+    Text(String),
+    /// A value of a map, or a plain value.
+    Script(Dynamic),
+}
+
+impl RowValue {
+    fn into_cell(self) -> Cell {
+        match self {
+            RowValue::Field(value) => Cell::from(value),
+            RowValue::Text(text) => Cell::Text(text),
+            RowValue::Script(value) => Cell::from_value(&value),
+        }
+    }
+}
+
 /// The named values of one row, or `None` for a value that is not a record or a map.
-fn row_fields(value: &Dynamic) -> Option<Vec<(String, Dynamic)>> {
+fn row_fields(value: &Dynamic) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
     if let Some(fields) = record_fields(value) {
         return Some(
             fields
                 .into_iter()
-                .map(|(name, value)| (name.to_owned(), value))
+                .map(|(name, value)| (Cow::Borrowed(name), RowValue::Field(value)))
                 .collect(),
         );
     }
     if let Some(line) = value.read_lock::<CsvLine>() {
         return Some(
             line.fields()
-                .map(|(name, text)| (name.to_owned(), Dynamic::from(text.to_owned())))
+                .map(|(name, text)| (Cow::Owned(name.to_owned()), RowValue::Text(text.to_owned())))
                 .collect(),
         );
     }
     let map = value.read_lock::<rhai::Map>()?;
     Some(
         map.iter()
-            .map(|(name, value)| (name.to_string(), value.clone()))
+            .map(|(name, value)| {
+                (
+                    Cow::Owned(name.to_string()),
+                    RowValue::Script(value.clone()),
+                )
+            })
             .collect(),
     )
 }
@@ -164,12 +207,12 @@ impl Table {
     /// plain value. `columns` chooses and orders the columns.
     fn from_value(value: &Dynamic, columns: Option<&[String]>) -> Result<Option<Table>, String> {
         let chosen_columns = columns.is_some();
-        let items: Vec<Dynamic> = if let Some(array) = value.read_lock::<rhai::Array>() {
-            array.iter().cloned().collect()
-        } else if row_fields(value).is_some() {
-            vec![value.clone()]
-        } else {
-            return Ok(None);
+        // The items are read where they are, not copied.
+        let array = value.read_lock::<rhai::Array>();
+        let items: &[Dynamic] = match &array {
+            Some(array) => array.as_slice(),
+            None if row_fields(value).is_some() => std::slice::from_ref(value),
+            None => return Ok(None),
         };
         // Bounded before any cell is made: a table is at most so many cells, whatever its
         // rows hold.
@@ -183,10 +226,12 @@ impl Table {
         if items.len().saturating_mul(width.max(1)) > MAXIMUM_TABLE_CELLS {
             return Err(too_many_cells());
         }
-        let named_rows: Vec<Vec<(String, Dynamic)>> = items
+        let named_rows: Vec<Vec<(Cow<'static, str>, RowValue)>> = items
             .iter()
             .map(|item| {
-                row_fields(item).unwrap_or_else(|| vec![("valeur".to_owned(), item.clone())])
+                row_fields(item).unwrap_or_else(|| {
+                    vec![(Cow::Borrowed("valeur"), RowValue::Script(item.clone()))]
+                })
             })
             .collect();
         // Each column once, in the order first met.
@@ -194,8 +239,8 @@ impl Table {
         let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for row in &named_rows {
             for (name, _) in row {
-                if known.insert(name.as_str()) {
-                    found.push(name.clone());
+                if known.insert(name) {
+                    found.push(name.clone().into_owned());
                 }
             }
         }
@@ -221,13 +266,27 @@ impl Table {
             .enumerate()
             .map(|(index, column)| (column.as_str(), index))
             .collect();
+        // Where each value of a row goes, kept while the rows name the same fields in the
+        // same order (records of one kind): looked up once, not for every row.
+        let mut layout: Vec<(Cow<'static, str>, Option<usize>)> = Vec::new();
         let rows = named_rows
-            .iter()
+            .into_iter()
             .map(|row| {
+                let same_layout = layout.len() == row.len()
+                    && layout
+                        .iter()
+                        .zip(&row)
+                        .all(|((known, _), (name, _))| known == name);
+                if !same_layout {
+                    layout = row
+                        .iter()
+                        .map(|(name, _)| (name.clone(), position.get(name.as_ref()).copied()))
+                        .collect();
+                }
                 let mut cells = vec![Cell::Empty; columns.len()];
-                for (name, value) in row {
-                    if let Some(index) = position.get(name.as_str()) {
-                        cells[*index] = Cell::from_value(value);
+                for ((_, index), (_, value)) in layout.iter().zip(row) {
+                    if let Some(index) = index {
+                        cells[*index] = value.into_cell();
                     }
                 }
                 cells
@@ -340,7 +399,11 @@ impl Table {
             )?;
         }
         for row in &self.rows {
-            writer.write_record(row.iter().map(Cell::for_csv))?;
+            // Field by field, so that a cell already safe is written from where it is.
+            for cell in row {
+                writer.write_field(cell.for_csv().as_bytes())?;
+            }
+            writer.write_record(None::<&[u8]>)?;
         }
         writer.flush()
     }
@@ -635,7 +698,7 @@ impl ScriptOutput {
                 .map(|record| {
                     T::Field::ALL
                         .iter()
-                        .map(|field| Cell::from_value(&dynamic(field.read(record))))
+                        .map(|field| Cell::from(field.read(record)))
                         .collect()
                 })
                 .collect(),

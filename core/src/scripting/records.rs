@@ -192,7 +192,7 @@ pub fn register_record<T: ScriptRecord>(engine: &mut Engine) {
 }
 
 /// A record's fields with their values, in table order.
-pub type NamedValues = Vec<(&'static str, Dynamic)>;
+pub type NamedValues = Vec<(&'static str, Value)>;
 
 /// A record type's name and its fields with their descriptions, for the help.
 pub type TypeDescription = (&'static str, Vec<(&'static str, &'static str)>);
@@ -230,7 +230,7 @@ fn fields_of<T: ScriptRecord>(value: &Dynamic) -> Option<NamedValues> {
     Some(
         T::Field::ALL
             .iter()
-            .map(|field| (field.key(), dynamic(field.read(&record))))
+            .map(|field| (field.key(), field.read(&record)))
             .collect(),
     )
 }

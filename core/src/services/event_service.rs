@@ -568,7 +568,7 @@ pub struct BulkAssignment {
 pub async fn assign_support_to_many(
     connection: &impl Store,
     session: &Session,
-    targets: &[BulkTarget],
+    targets: Vec<BulkTarget>,
     support: Option<&SupportUser>,
 ) -> Result<BulkAssignment, CoreError> {
     authorize(
@@ -577,7 +577,7 @@ pub async fn assign_support_to_many(
         Target::AnyOf(Resource::Event),
     )?;
     permits_field(session, EventField::Support)?;
-    let mut unique: Vec<&BulkTarget> = targets.iter().collect();
+    let mut unique = targets;
     unique.sort_unstable_by_key(|target| target.id);
     unique.dedup_by_key(|target| target.id);
     let transaction = begin_write(connection).await?;
@@ -589,7 +589,7 @@ pub async fn assign_support_to_many(
     let mut changing: Vec<EventRow> = Vec::new();
     let mut kept: Vec<EventRow> = Vec::new();
     let mut taken: Vec<EventRow> = Vec::new();
-    for chunk in unique.chunks(BULK_CHUNK) {
+    for chunk in unique.chunks_mut(BULK_CHUNK) {
         let ids: Vec<i32> = chunk.iter().map(|target| target.id).collect();
         // Each event's support and version, read and locked with nothing else; in id
         // order, as `ids`: the first id without its event is the first that differs.
@@ -614,20 +614,20 @@ pub async fn assign_support_to_many(
         // lock just taken. The rules for changing an event look at its support user,
         // which is the locked reading's either way (same version, same support); were
         // they to look at its customer's sales user, read that under the lock too.
-        let still_seen: Vec<Option<&EventRow>> = chunk
+        let still_seen: Vec<bool> = chunk
             .iter()
             .zip(&states)
             .map(|(target, state)| {
                 target
                     .seen
                     .as_ref()
-                    .filter(|seen| seen.version == state.version)
+                    .is_some_and(|seen| seen.version == state.version)
             })
             .collect();
         let unread: Vec<i32> = chunk
             .iter()
             .zip(&still_seen)
-            .filter(|(_, seen)| seen.is_none())
+            .filter(|(_, still)| !**still)
             .map(|(target, _)| target.id)
             .collect();
         let mut read = if unread.is_empty() {
@@ -636,9 +636,12 @@ pub async fn assign_support_to_many(
             event_repository::find_many(&transaction, &unread, false).await?
         }
         .into_iter();
-        for ((target, state), seen) in chunk.iter().zip(&states).zip(still_seen) {
-            let event = match seen {
-                Some(seen) => seen.clone(),
+        for ((target, state), still) in chunk.iter_mut().zip(&states).zip(still_seen) {
+            let seen_support = target.seen.as_ref().map(|seen| seen.user_support_id);
+            // The targets are the assignment's own: a row still as read is taken, not
+            // copied.
+            let event = match target.seen.take().filter(|_| still) {
+                Some(seen) => seen,
                 None => read
                     .find(|event| event.id == target.id)
                     .ok_or(CoreError::NotFound {
@@ -647,7 +650,6 @@ pub async fn assign_support_to_many(
                     })?,
             };
             permits(session, Action::Update, &event)?;
-            let seen_support = target.seen.as_ref().map(|seen| seen.user_support_id);
             match seen_support {
                 Some(seen) if seen != state.user_support_id => taken.push(event),
                 _ if state.user_support_id == support_id => kept.push(event),

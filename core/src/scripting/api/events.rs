@@ -139,11 +139,11 @@ pub(super) fn register(api: &mut Registrar<'_>) {
         "(gestion) assigne un membre du support à tous les évènements donnés (une liste d'évènements ou de numéros), en une fois ; un évènement lu plus tôt dont le support a changé entre-temps est laissé tel quel et n'est pas dans la liste rendue",
         |call: NativeCallContext, events: Array, support: Dynamic| -> ScriptResult<Array> {
             let context = context(&call)?;
-            let targets = inputs::bulk_targets(&events)?;
+            let targets = inputs::bulk_targets(events)?;
             let support = inputs::support_user(&support)?;
             let done = context.call(async |work, session| {
                 work.events()
-                    .assign_support_to_many(session, &targets, Some(&support))
+                    .assign_support_to_many(session, targets, Some(&support))
                     .await
             })?;
             Ok(done.assigned.into_iter().map(Dynamic::from).collect())
