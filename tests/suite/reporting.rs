@@ -192,6 +192,25 @@ struct StandInSentry {
     requests: Arc<Mutex<Vec<String>>>,
 }
 
+/// Whether `request` holds a whole HTTP request: its headers, and the body they announce
+/// (`Content-Length` bytes, or chunks up to the last; a request with neither ends with its
+/// headers).
+fn is_whole_request(request: &[u8]) -> bool {
+    let Some(end) = request.windows(4).position(|window| window == b"\r\n\r\n") else {
+        return false;
+    };
+    let headers = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+    if headers.contains("transfer-encoding: chunked") {
+        return request.ends_with(b"\r\n0\r\n\r\n");
+    }
+    let length = headers
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    request.len() >= end + 4 + length
+}
+
 impl StandInSentry {
     fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -206,16 +225,20 @@ impl StandInSentry {
                     .unwrap();
                 let mut request = Vec::new();
                 let mut buffer = [0; 65536];
-                while let Ok(read) = stream.read(&mut buffer) {
-                    if read == 0 {
-                        break;
-                    }
+                // Until the request is whole (its headers and the body they announce), or
+                // the client closes, or stops sending.
+                while !is_whole_request(&request)
+                    && let Ok(read) = stream.read(&mut buffer)
+                    && read > 0
+                {
                     request.extend_from_slice(&buffer[..read]);
                 }
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+                // Kept before answering: once the program has its answer it may end, and the
+                // test then looks at what was received.
                 kept.lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&request).into_owned());
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
             }
         });
         Self { port, requests }
