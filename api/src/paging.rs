@@ -8,6 +8,11 @@ use crate::catalogue::FieldRef;
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest page a caller may ask for.
 pub const MAXIMUM_PAGE_SIZE: u64 = 1000;
+/// Rows per query of an export, which the core reads for itself
+/// ([`PageRequest::export_batch`]): more than a caller's page, since between two queries
+/// the database's reading waits for the last rows to be taken (docs/benchmarks.md).
+pub const EXPORT_BATCH_SIZE: u64 = 5000;
+const _: () = assert!(EXPORT_BATCH_SIZE > MAXIMUM_PAGE_SIZE);
 
 /// The order a person asked a list in: by one of its columns, rising or falling, then by
 /// id in the same direction. Which columns a list can be sorted by is the core's.
@@ -20,14 +25,17 @@ pub struct SortOrder {
 }
 
 /// Which page to read: the rows after `after_id`, at most `size` of them. Its fields are
-/// private: the only ways to make one ([`PageRequest::first`], [`PageRequest::after`])
-/// keep the size between 1 and [`MAXIMUM_PAGE_SIZE`].
+/// private: the only ways to make one ([`PageRequest::first`], [`PageRequest::after`], a
+/// deserialised request) keep the size between 1 and [`MAXIMUM_PAGE_SIZE`]; only an
+/// export's batches ([`PageRequest::export_batch`]), which the core makes for itself,
+/// are larger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(from = "RequestedPage")]
 pub struct PageRequest {
     /// The last id of the previous page, or `None` for the first page.
     after_id: Option<i32>,
-    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
+    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`] ([`EXPORT_BATCH_SIZE`] for an
+    /// export's batches).
     size: u64,
     /// Whether to count every row of the list too (a person's first page: « 31 contrats —
     /// page 1/4 »); a count costs a query, so lists read by scripts do not.
@@ -48,6 +56,15 @@ impl PageRequest {
             count_total: false,
             skip: 0,
             sort: None,
+        }
+    }
+
+    /// The first batch of an export: [`EXPORT_BATCH_SIZE`] rows, the pages after it as
+    /// many ([`Page::next`]).
+    pub fn export_batch() -> Self {
+        Self {
+            size: EXPORT_BATCH_SIZE,
+            ..Self::first(1)
         }
     }
 
@@ -105,7 +122,8 @@ impl PageRequest {
         self.after_id
     }
 
-    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`].
+    /// Number of rows, between 1 and [`MAXIMUM_PAGE_SIZE`] ([`EXPORT_BATCH_SIZE`] for an
+    /// export's batches).
     pub fn size(self) -> u64 {
         self.size
     }
@@ -214,5 +232,37 @@ impl<T> Page<T> {
             self.total = Some(count.await?);
         }
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_reads_larger_batches_than_any_caller_may_ask_for() {
+        let batch = PageRequest::export_batch();
+        assert_eq!(batch.size(), EXPORT_BATCH_SIZE);
+        assert_eq!(batch.fetch_limit(), EXPORT_BATCH_SIZE + 1);
+        // The batch after it as large, after the last row read.
+        let rows: Vec<i32> = (1..=i32::try_from(EXPORT_BATCH_SIZE).unwrap() + 1).collect();
+        let page = Page::from_rows(rows, batch, |id| *id);
+        assert_eq!(page.items.len() as u64, EXPORT_BATCH_SIZE);
+        let next = page.next.expect("another batch follows");
+        assert_eq!(next.size(), EXPORT_BATCH_SIZE);
+        assert_eq!(
+            next.after_id(),
+            Some(i32::try_from(EXPORT_BATCH_SIZE).unwrap())
+        );
+        // A caller asking for as much gets a page.
+        assert_eq!(
+            PageRequest::first(EXPORT_BATCH_SIZE).size(),
+            MAXIMUM_PAGE_SIZE
+        );
+        let asked: PageRequest = serde_json::from_str(&format!(
+            r#"{{"after_id":3,"size":{EXPORT_BATCH_SIZE},"count_total":false}}"#
+        ))
+        .unwrap();
+        assert_eq!(asked.size(), MAXIMUM_PAGE_SIZE);
     }
 }

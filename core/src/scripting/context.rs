@@ -23,10 +23,6 @@ use crate::paging::{MAXIMUM_PAGE_SIZE, Page, PageRequest};
 /// What a registered function returns to the engine.
 pub type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
 
-/// Rows per query of an export: the largest page there is (a person reads 10 at a time),
-/// few enough to keep memory low.
-pub const EXPORT_PAGE_SIZE: u64 = MAXIMUM_PAGE_SIZE;
-
 /// How long a call into the core may go on past the run's maximum duration, so that the
 /// watchdog, not the call, says why the run stopped.
 const STOPPED_CALL_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
@@ -350,7 +346,8 @@ impl ScriptContext {
     }
 
     /// Writes every page of a list to the output as it comes, without keeping the list:
-    /// an export of any size, in pages of [`EXPORT_PAGE_SIZE`]. Its time is the
+    /// an export of any size, in batches of [`crate::paging::EXPORT_BATCH_SIZE`] rows
+    /// (a few MiB of records, whatever the export's size). Its time is the
     /// product's, not the script's. The next page is read while the last one is written,
     /// on a thread of its own: the database's time and the writing's overlap, so that an
     /// export goes at the pace of the slower of the two rather than of their sum.
@@ -386,7 +383,7 @@ impl ScriptContext {
                     Ok(())
                 });
                 let read = (|| -> ScriptResult<()> {
-                    let mut request = Some(PageRequest::first(EXPORT_PAGE_SIZE));
+                    let mut request = Some(PageRequest::export_batch());
                     while let Some(page_request) = request {
                         if writer_failed.load(Ordering::Relaxed) {
                             break;
