@@ -499,6 +499,69 @@ async fn support_is_assigned_to_many_events_at_once(backend: crate::support::Bac
     );
 }
 
+/// An event given twice to a bulk assignment is taken as it was first given, however many
+/// targets there are: a record read before someone else assigned it is left alone; its
+/// number given first assigns it.
+async fn an_event_given_twice_is_taken_as_first_given(backend: crate::support::Backend) {
+    use epic_events_core::repositories::event_repository;
+    let database = TestDatabase::with_demo_data(backend).await;
+    let connection = &database.connection;
+    let seminar = event_id(&database, "EVT-2026-0001").await;
+    let manager1 = session(&database, "manager1").await;
+    let read = event_repository::find(connection, seminar, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.user_support_id, None);
+    // Someone else assigns it meanwhile.
+    event_service::assign_support_to_many(
+        connection,
+        &manager1,
+        vec![BulkTarget::current(seminar)],
+        Some(&SupportUser::Login("support2".into())),
+    )
+    .await
+    .unwrap();
+    let support1 = user_id(&database, "support1").await;
+    let support2 = user_id(&database, "support2").await;
+    let stored_support = async || {
+        event_repository::find(connection, seminar, false)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_support_id
+    };
+
+    // More targets than a short sort handles alone.
+    let mut read_first = vec![BulkTarget::seen(read.clone())];
+    read_first.extend(std::iter::repeat_n(BulkTarget::current(seminar), 29));
+    let done = event_service::assign_support_to_many(
+        connection,
+        &manager1,
+        read_first,
+        Some(&SupportUser::Login("support1".into())),
+    )
+    .await
+    .unwrap();
+    assert!(done.assigned.is_empty(), "{:?}", done.assigned);
+    assert_eq!(done.taken.len(), 1);
+    assert_eq!(stored_support().await, Some(support2));
+
+    let mut number_first = vec![BulkTarget::current(seminar); 29];
+    number_first.push(BulkTarget::seen(read));
+    let done = event_service::assign_support_to_many(
+        connection,
+        &manager1,
+        number_first,
+        Some(&SupportUser::Login("support1".into())),
+    )
+    .await
+    .unwrap();
+    assert!(done.taken.is_empty(), "{:?}", done.taken);
+    assert_eq!(done.assigned.len(), 1);
+    assert_eq!(stored_support().await, Some(support1));
+}
+
 /// What the script `text` run by `token` wrote: its data, then its messages.
 async fn written(
     crm: &dyn epic_events_api::Crm,
@@ -589,5 +652,6 @@ test_on_both_backends!(
     filters_return_each_users_events,
     sales_users_create_events_for_their_signed_contracts,
     searches_page_soonest_first,
-    support_is_assigned_to_many_events_at_once
+    support_is_assigned_to_many_events_at_once,
+    an_event_given_twice_is_taken_as_first_given
 );

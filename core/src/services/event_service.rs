@@ -577,9 +577,21 @@ pub async fn assign_support_to_many(
         Target::AnyOf(Resource::Event),
     )?;
     permits_field(session, EventField::Support)?;
-    let mut unique = targets;
-    unique.sort_unstable_by_key(|target| target.id);
-    unique.dedup_by_key(|target| target.id);
+    // Each event once, in id order; an event given twice is taken as first given (a
+    // record read earlier, or its number). Sorted by key and position, then moved: the
+    // targets themselves are large.
+    let mut order: Vec<(i32, usize)> = targets
+        .iter()
+        .enumerate()
+        .map(|(position, target)| (target.id, position))
+        .collect();
+    order.sort_unstable();
+    order.dedup_by_key(|(id, _)| *id);
+    let mut given: Vec<Option<BulkTarget>> = targets.into_iter().map(Some).collect();
+    let mut unique: Vec<BulkTarget> = order
+        .iter()
+        .filter_map(|(_, position)| given[*position].take())
+        .collect();
     let transaction = begin_write(connection).await?;
     let support_user = match support {
         Some(user) => Some(support_user(&transaction, user).await?),
