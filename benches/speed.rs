@@ -695,6 +695,7 @@ mod concurrent {
                                 &epic_events_core::handle::Core::over(own.clone()),
                                 manager.user.clone(),
                                 run,
+                                None,
                             )
                             .await
                             {

@@ -661,10 +661,12 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         request: ScriptRequest,
     ) -> Result<ScriptRun, ApiError> {
+        // The run's engine is made while the database opens the session.
+        let prepared = runner::PreparedEngine::start(self.limits);
         let (session, core) = self.open(token).await?;
         tracing::info!("script run started");
         let run = Run::requested(request, self.limits, session.zone);
-        match runner::run(core, session.user, run).await {
+        match runner::run(core, session.user, run, Some(prepared)).await {
             // Committed: the outcome is said whatever happens to the output, so that a
             // run that was saved is never taken for one that was not (and run again).
             Ok((outcome, spool)) => {

@@ -11,7 +11,7 @@ use super::api;
 use super::context::{ScriptContext, UNEXPECTED_FAILURE};
 use super::errors::{french_message, line_of};
 use super::output::ScriptOutput;
-use super::sandbox::{ScriptLimits, Stop, sandboxed_engine};
+use super::sandbox::{ScriptLimits, Stop, meter_engine, unmetered_engine};
 use super::spool::Spool;
 use crate::database::limits;
 use crate::errors::CoreError;
@@ -129,14 +129,19 @@ fn records(count: usize) -> String {
 /// (a deadlock, a lock held past its bound, SQLite's busy database) is run again from the
 /// start, at most [`retry::ATTEMPTS`] times in all, then stops with the French
 /// « réessayez » message. A simulation shows what it wrote, then rolls back.
+///
+/// `prepared`, when given, is the engine of the first attempt, made meanwhile
+/// ([`PreparedEngine::start`]).
 pub async fn run(
     core: &Core,
     user: AuthenticatedUser,
     run: ScriptRun,
+    prepared: Option<PreparedEngine>,
 ) -> Result<(ScriptOutcome, Spool), ScriptFailure> {
     let format = run.format;
     let width = run.width;
     let run_started = std::time::Instant::now();
+    let mut prepared = prepared.filter(|prepared| prepared.limits == run.limits);
     let (outcome, spool) = retry::attempts(
         |attempt| {
             let spool = Spool::new();
@@ -157,6 +162,7 @@ pub async fn run(
                 attempt_output,
                 waiting_for_writers,
                 run_started,
+                prepared.take(),
             );
             async move {
                 match attempted.await {
@@ -171,6 +177,44 @@ pub async fn run(
     .await
     .map_err(|(failure, _)| failure)?;
     Ok((outcome, spool))
+}
+
+/// The engine of a run, with the product's functions but not yet its meter, made on a
+/// blocking thread while the database opens the session and the run's unit of work:
+/// making it (rhai's standard library, then the product's functions) takes about as long
+/// as a first page's query (docs/benchmarks.md).
+pub struct PreparedEngine {
+    limits: ScriptLimits,
+    making: tokio::task::JoinHandle<rhai::Engine>,
+}
+
+impl PreparedEngine {
+    /// Starts making the engine of a run with `limits`.
+    pub fn start(limits: ScriptLimits) -> Self {
+        Self {
+            limits,
+            making: tokio::task::spawn_blocking(move || engine_with_functions(limits)),
+        }
+    }
+
+    /// The engine, once made; made here if its making was cancelled (the runtime shutting
+    /// down). A panic while making it is the run's.
+    async fn engine(self) -> rhai::Engine {
+        match self.making.await {
+            Ok(engine) => engine,
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => engine_with_functions(self.limits),
+            },
+        }
+    }
+}
+
+/// A run's engine with `limits` and the product's functions, without its meter.
+fn engine_with_functions(limits: ScriptLimits) -> rhai::Engine {
+    let mut engine = unmetered_engine(limits);
+    api::register(&mut engine);
+    engine
 }
 
 /// How one attempt of a run ended.
@@ -221,6 +265,7 @@ async fn run_once(
     output: ScriptOutput,
     waiting_for_writers: bool,
     run_started: std::time::Instant,
+    prepared: Option<PreparedEngine>,
 ) -> Attempt {
     let journal = Journal::holding_notices();
     let work = match begin(core, waiting_for_writers).await {
@@ -231,14 +276,17 @@ async fn run_once(
         Ok(session) => session,
         Err(error) => return Attempt::stopped_by(error),
     };
+    let mut engine = match prepared {
+        Some(prepared) => prepared.engine().await,
+        None => engine_with_functions(run.limits),
+    };
     // The script's meter starts here, once the transaction is open: waiting for another
     // writer's lock at the start is not the script's own time.
-    let (mut engine, _, meter) = sandboxed_engine(run.limits, run_started);
+    let (_, meter) = meter_engine(&mut engine, run.limits, run_started);
     // Whether this attempt ends or is given up by its caller (a client gone: the server
     // drops the request's future), nothing of its script goes on: its thread stops at its
     // next operation, and its work, never committed then, is rolled back when dropped.
     let _stop_when_over = StopWhenOver(Arc::clone(&meter));
-    api::register(&mut engine);
     let ast = match engine.compile(&run.source) {
         Ok(ast) => ast,
         Err(error) => {

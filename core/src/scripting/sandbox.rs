@@ -316,6 +316,15 @@ pub fn sandboxed_engine(
     limits: ScriptLimits,
     run_started: Instant,
 ) -> (Engine, PrintedLines, Arc<ScriptMeter>) {
+    let mut engine = unmetered_engine(limits);
+    let (printed, meter) = meter_engine(&mut engine, limits, run_started);
+    (engine, printed, meter)
+}
+
+/// The sandboxed engine without its meter: its limits, no code from strings, no modules
+/// from disk. It can be made before the attempt starts (the runner makes it while the
+/// database opens the session), then given its meter by [`meter_engine`].
+pub fn unmetered_engine(limits: ScriptLimits) -> Engine {
     let mut engine = Engine::new();
     // No code from strings, no modules from disk.
     engine.disable_symbol("eval");
@@ -333,7 +342,16 @@ pub fn sandboxed_engine(
     engine.set_max_array_size(limits.maximum_array_size);
     engine.set_max_map_size(limits.maximum_map_size);
     hold_the_map_size_limit_under_index_assignment(&mut engine, limits.maximum_map_size);
+    engine
+}
 
+/// Gives `engine` (from [`unmetered_engine`]) the meter of an attempt starting now of a
+/// run that began at `run_started`: the lines the script prints, and the meter.
+pub fn meter_engine(
+    engine: &mut Engine,
+    limits: ScriptLimits,
+    run_started: Instant,
+) -> (PrintedLines, Arc<ScriptMeter>) {
     let meter = ScriptMeter::start(limits, run_started);
     let progress_meter = Arc::clone(&meter);
     engine.on_progress(move |_| progress_meter.operation().map(Dynamic::from));
@@ -351,7 +369,7 @@ pub fn sandboxed_engine(
             lines.push(text.to_owned());
         }
     });
-    (engine, printed, meter)
+    (printed, meter)
 }
 
 #[cfg(test)]

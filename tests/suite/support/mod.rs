@@ -1169,6 +1169,7 @@ impl<'a> Script<'a> {
             &epic_events_core::handle::Core::over(connection.clone()),
             user,
             run,
+            None,
         )
         .await
         .map(|(outcome, spool)| {
