@@ -661,12 +661,15 @@ impl Crm for LocalCrm {
         token: &SessionToken,
         request: ScriptRequest,
     ) -> Result<ScriptRun, ApiError> {
-        // The run's engine is made while the database opens the session.
-        let prepared = runner::PreparedEngine::start(self.limits);
+        // The run's engine is made while the database checks the session, for a token
+        // the product signed and that has not expired: a forged one gets nothing made.
+        let prepared = crate::authentication::token::verify(token, &self.keys)
+            .is_ok()
+            .then(|| runner::PreparedEngine::start(self.limits));
         let (session, core) = self.open(token).await?;
         tracing::info!("script run started");
         let run = Run::requested(request, self.limits, session.zone);
-        match runner::run(core, session.user, run, Some(prepared)).await {
+        match runner::run(core, session.user, run, prepared).await {
             // Committed: the outcome is said whatever happens to the output, so that a
             // run that was saved is never taken for one that was not (and run again).
             Ok((outcome, spool)) => {

@@ -197,18 +197,30 @@ impl PreparedEngine {
         }
     }
 
-    /// The engine, once made; made here if its making was cancelled (the runtime shutting
-    /// down). A panic while making it is the run's.
-    async fn engine(self) -> rhai::Engine {
-        match self.making.await {
-            Ok(engine) => engine,
-            Err(error) => match error.try_into_panic() {
+    /// The engine, once made; made here if it is not ready within
+    /// [`PREPARED_ENGINE_WAIT`] (a blocking pool busy with other runs must not keep the
+    /// attempt's open transaction waiting, before its meter and watchdog start) or if
+    /// its making was cancelled (the runtime shutting down). A panic while making it is
+    /// the run's.
+    async fn engine(mut self) -> rhai::Engine {
+        match tokio::time::timeout(PREPARED_ENGINE_WAIT, &mut self.making).await {
+            Ok(Ok(engine)) => engine,
+            Ok(Err(error)) => match error.try_into_panic() {
                 Ok(panic) => std::panic::resume_unwind(panic),
                 Err(_) => engine_with_functions(self.limits),
             },
+            Err(_) => {
+                // Not begun yet, it never will be; begun, it ends on its own.
+                self.making.abort();
+                engine_with_functions(self.limits)
+            }
         }
     }
 }
+
+/// How long a run's first attempt waits for its prepared engine: making it takes about a
+/// millisecond.
+const PREPARED_ENGINE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// A run's engine with `limits` and the product's functions, without its meter.
 fn engine_with_functions(limits: ScriptLimits) -> rhai::Engine {
@@ -465,5 +477,38 @@ async fn run_once(
                 }),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A first attempt whose engine the blocking pool has not begun making (every thread
+    /// of it busy with other runs) makes one itself rather than wait, its transaction
+    /// open, for a thread to be free.
+    #[test]
+    fn a_run_does_not_wait_for_a_busy_pool_to_make_its_engine() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (release, held) = std::sync::mpsc::channel::<()>();
+            let busy = tokio::task::spawn_blocking(move || {
+                // Held until released, or for a minute should the engine wait for it.
+                let _ = held.recv_timeout(std::time::Duration::from_secs(60));
+            });
+            let prepared = PreparedEngine::start(ScriptLimits::default());
+            let engine = prepared.engine().await;
+            assert!(
+                !busy.is_finished(),
+                "the engine was made without the pool's only thread"
+            );
+            assert_eq!(engine.eval::<rhai::INT>("1 + 1").unwrap(), 2);
+            release.send(()).unwrap();
+            busy.await.unwrap();
+        });
     }
 }
