@@ -532,31 +532,28 @@ async fn an_event_given_twice_is_taken_as_first_given(backend: crate::support::B
             .user_support_id
     };
 
+    let assign_support1 = async |targets: Vec<BulkTarget>| {
+        event_service::assign_support_to_many(
+            connection,
+            &manager1,
+            targets,
+            Some(&SupportUser::Login("support1".into())),
+        )
+        .await
+        .unwrap()
+    };
+
     // More targets than a short sort handles alone.
     let mut read_first = vec![BulkTarget::seen(read.clone())];
     read_first.extend(std::iter::repeat_n(BulkTarget::current(seminar), 29));
-    let done = event_service::assign_support_to_many(
-        connection,
-        &manager1,
-        read_first,
-        Some(&SupportUser::Login("support1".into())),
-    )
-    .await
-    .unwrap();
+    let done = assign_support1(read_first).await;
     assert!(done.assigned.is_empty(), "{:?}", done.assigned);
     assert_eq!(done.taken.len(), 1);
     assert_eq!(stored_support().await, Some(support2));
 
     let mut number_first = vec![BulkTarget::current(seminar); 29];
     number_first.push(BulkTarget::seen(read));
-    let done = event_service::assign_support_to_many(
-        connection,
-        &manager1,
-        number_first,
-        Some(&SupportUser::Login("support1".into())),
-    )
-    .await
-    .unwrap();
+    let done = assign_support1(number_first).await;
     assert!(done.taken.is_empty(), "{:?}", done.taken);
     assert_eq!(done.assigned.len(), 1);
     assert_eq!(stored_support().await, Some(support1));

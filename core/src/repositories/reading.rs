@@ -147,22 +147,31 @@ mod tests {
         counted: i64,
     }
 
+    /// The numbers 1 to `count`, each but the first `quick` counting to 3,000 before it
+    /// comes (`counted`, 0 for the quick ones): rows slower to come than to take.
+    fn slow_numbers(count: u32, quick: u32) -> Statement {
+        Statement::from_string(
+            DbBackend::Sqlite,
+            format!(
+                "WITH RECURSIVE numbers(number) AS \
+                   (SELECT 1 UNION ALL SELECT number + 1 FROM numbers WHERE number < {count}) \
+                 SELECT number, CASE WHEN number <= {quick} THEN 0 ELSE \
+                   (WITH RECURSIVE counting(step) AS \
+                     (SELECT 1 UNION ALL SELECT step + 1 FROM counting \
+                      WHERE step < 3000 + number - number) \
+                     SELECT COUNT(*) FROM counting) END AS counted \
+                 FROM numbers"
+            ),
+        )
+    }
+
     /// Rows slower to come than to take (each counts to 3,000 first): a reading from a
     /// thread that may pause finds none waiting, pauses, and still takes every row, in
     /// order.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_paused_reading_takes_every_row_in_order() {
         let connection = Database::connect("sqlite::memory:").await.unwrap();
-        let statement = Statement::from_string(
-            DbBackend::Sqlite,
-            "WITH RECURSIVE numbers(number) AS \
-               (SELECT 1 UNION ALL SELECT number + 1 FROM numbers WHERE number < 1000) \
-             SELECT number, (WITH RECURSIVE counting(step) AS \
-               (SELECT 1 UNION ALL SELECT step + 1 FROM counting \
-                WHERE step < 3000 + number - number) \
-               SELECT COUNT(*) FROM counting) AS counted \
-             FROM numbers",
-        );
+        let statement = slow_numbers(1000, 0);
         let _pause = super::may_pause();
         let rows: Vec<Numbered> = super::all_of(&connection, statement).await.unwrap();
         assert_eq!(
@@ -179,17 +188,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_deadline_ends_a_paused_reading() {
         let connection = Database::connect("sqlite::memory:").await.unwrap();
-        let statement = Statement::from_string(
-            DbBackend::Sqlite,
-            "WITH RECURSIVE numbers(number) AS \
-               (SELECT 1 UNION ALL SELECT number + 1 FROM numbers WHERE number < 600) \
-             SELECT number, CASE WHEN number <= 64 THEN 0 ELSE \
-               (WITH RECURSIVE counting(step) AS \
-                 (SELECT 1 UNION ALL SELECT step + 1 FROM counting \
-                  WHERE step < 3000 + number - number) \
-                 SELECT COUNT(*) FROM counting) END AS counted \
-             FROM numbers",
-        );
+        let statement = slow_numbers(600, 64);
         let _pause = super::may_pause();
         let read = super::all_of::<Numbered>(&connection, statement);
         let ended = tokio::time::timeout(std::time::Duration::from_millis(100), read).await;
