@@ -765,3 +765,54 @@ async fn command_cards_read_like_the_screens(backend: crate::support::Backend) {
 }
 
 test_on_both_backends!(command_cards_read_like_the_screens);
+
+/// `afficher` reads the list it is given where it is (not a copy): a constant, a list
+/// shown as a method, and one a closure captured are shown alike, the columns chosen in the
+/// order chosen and only those, and the list is still whole afterwards.
+async fn a_list_shown_is_read_where_it_is(backend: crate::support::Backend) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let script = Script::new(
+        "manager1",
+        r#"
+        const liste = contrats();
+        afficher(liste, ["signe", "numero"]);
+        liste.afficher(["signe", "numero"]);
+        let variable = contrats();
+        let montrer = || afficher(variable, ["signe", "numero"]);
+        montrer.call();
+        print(`${liste.len()} ${variable.len()} ${type_of(liste[0])}`);
+        "#,
+    )
+    .format(epic_events_core::scripting::output::OutputFormat::Csv)
+    .run(&database)
+    .await;
+    script.success();
+    let tables: Vec<&str> = script
+        .data
+        .split("signe,numero\n")
+        .map(str::trim)
+        .filter(|table| !table.is_empty())
+        .collect();
+    assert_eq!(tables.len(), 3, "{}", script.data);
+    let first = tables[0].lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("true,CTR-") || first.starts_with("false,CTR-"),
+        "{}",
+        script.data
+    );
+    assert!(
+        tables.iter().all(|table| *table == tables[0]),
+        "{}",
+        script.data
+    );
+    let contracts = tables[0].lines().count();
+    assert!(
+        script
+            .messages
+            .contains(&format!("{contracts} {contracts} Contrat")),
+        "{}",
+        script.messages
+    );
+}
+
+test_on_both_backends!(a_list_shown_is_read_where_it_is);

@@ -13,7 +13,7 @@ use rhai::Dynamic;
 use rust_decimal::Decimal;
 
 use super::files::CsvLine;
-use super::records::{ScriptDate, ScriptRecord, record_fields};
+use super::records::{ScriptDate, ScriptRecord, chosen_record_fields};
 use crate::catalogue::{Catalogue, Value};
 use crate::formatting;
 use epic_events_api::terminal::Terminal;
@@ -171,9 +171,15 @@ impl RowValue {
     }
 }
 
-/// The named values of one row, or `None` for a value that is not a record or a map.
-fn row_fields(value: &Dynamic) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
-    if let Some(fields) = record_fields(value) {
+/// The named values of one row, or `None` for a value that is not a record or a map;
+/// only those `chosen`, when some are.
+fn row_fields(
+    value: &Dynamic,
+    chosen: Option<&[String]>,
+) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
+    let is_chosen =
+        |name: &str| chosen.is_none_or(|chosen| chosen.iter().any(|column| column == name));
+    if let Some(fields) = chosen_record_fields(value, chosen) {
         return Some(
             fields
                 .into_iter()
@@ -184,6 +190,7 @@ fn row_fields(value: &Dynamic) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
     if let Some(line) = value.read_lock::<CsvLine>() {
         return Some(
             line.fields()
+                .filter(|(name, _)| is_chosen(name))
                 .map(|(name, text)| (Cow::Owned(name.to_owned()), RowValue::Text(text.to_owned())))
                 .collect(),
         );
@@ -191,6 +198,7 @@ fn row_fields(value: &Dynamic) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
     let map = value.read_lock::<rhai::Map>()?;
     Some(
         map.iter()
+            .filter(|(name, _)| is_chosen(name))
             .map(|(name, value)| {
                 (
                     Cow::Owned(name.to_string()),
@@ -199,6 +207,23 @@ fn row_fields(value: &Dynamic) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
             })
             .collect(),
     )
+}
+
+/// Every column of the rows `items`, each once, in the order first met.
+fn every_column(items: &[Dynamic]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for item in items {
+        let names: Vec<Cow<'static, str>> = match row_fields(item, None) {
+            Some(fields) => fields.into_iter().map(|(name, _)| name).collect(),
+            None => vec![Cow::Borrowed("valeur")],
+        };
+        for name in names {
+            if !found.iter().any(|known| *known == name) {
+                found.push(name.into_owned());
+            }
+        }
+    }
+    found
 }
 
 impl Table {
@@ -211,25 +236,29 @@ impl Table {
         let array = value.read_lock::<rhai::Array>();
         let items: &[Dynamic] = match &array {
             Some(array) => array.as_slice(),
-            None if row_fields(value).is_some() => std::slice::from_ref(value),
+            None if row_fields(value, columns).is_some() => std::slice::from_ref(value),
             None => return Ok(None),
         };
         // Bounded before any cell is made: a table is at most so many cells, whatever its
         // rows hold.
-        let widest = items
-            .iter()
-            .take(100)
-            .map(|item| row_fields(item).map_or(1, |fields| fields.len()))
-            .max()
-            .unwrap_or(0);
-        let width = columns.map_or(widest, <[String]>::len);
+        let width = columns.map_or_else(
+            || {
+                items
+                    .iter()
+                    .take(100)
+                    .map(|item| row_fields(item, None).map_or(1, |fields| fields.len()))
+                    .max()
+                    .unwrap_or(0)
+            },
+            <[String]>::len,
+        );
         if items.len().saturating_mul(width.max(1)) > MAXIMUM_TABLE_CELLS {
             return Err(too_many_cells());
         }
         let named_rows: Vec<Vec<(Cow<'static, str>, RowValue)>> = items
             .iter()
             .map(|item| {
-                row_fields(item).unwrap_or_else(|| {
+                row_fields(item, columns).unwrap_or_else(|| {
                     vec![(Cow::Borrowed("valeur"), RowValue::Script(item.clone()))]
                 })
             })
@@ -252,7 +281,7 @@ impl Table {
                 {
                     return Err(format!(
                         "afficher : colonne inconnue « {unknown} » (colonnes : {})",
-                        found.join(", ")
+                        every_column(items).join(", ")
                     ));
                 }
                 chosen.to_vec()
@@ -1019,5 +1048,23 @@ mod tests {
             .result(&rows(), Some(&["montnat".to_owned()]))
             .unwrap_err();
         assert!(error.contains("colonne inconnue « montnat »"), "{error}");
+    }
+
+    /// Rows read for a few chosen columns only still name every column they have when one
+    /// chosen is not among them.
+    #[test]
+    fn an_unknown_column_among_chosen_ones_names_every_column() {
+        let mut output = ScriptOutput::new(
+            OutputFormat::Csv,
+            Box::new(Buffer::default()),
+            Box::new(Buffer::default()),
+        );
+        let error = output
+            .result(&rows(), Some(&["nom".to_owned(), "montnat".to_owned()]))
+            .unwrap_err();
+        assert!(
+            error.contains("« montnat » (colonnes : montant, nom, nombre)"),
+            "{error}"
+        );
     }
 }

@@ -200,7 +200,7 @@ pub type TypeDescription = (&'static str, Vec<(&'static str, &'static str)>);
 /// What the rest of the scripting layer needs of one record type, without naming it.
 struct RecordType {
     register: fn(&mut Engine),
-    fields_of: fn(&Dynamic) -> Option<NamedValues>,
+    fields_of: fn(&Dynamic, Option<&[String]>) -> Option<NamedValues>,
     describe: fn() -> TypeDescription,
 }
 
@@ -225,11 +225,14 @@ const RECORD_TYPES: [RecordType; 7] = [
     RecordType::of::<RecordedPayment>(),
 ];
 
-fn fields_of<T: ScriptRecord>(value: &Dynamic) -> Option<NamedValues> {
+fn fields_of<T: ScriptRecord>(value: &Dynamic, chosen: Option<&[String]>) -> Option<NamedValues> {
     let record = value.read_lock::<T>()?;
     Some(
         T::Field::ALL
             .iter()
+            .filter(|field| {
+                chosen.is_none_or(|chosen| chosen.iter().any(|name| name == field.key()))
+            })
             .map(|field| (field.key(), field.read(&record)))
             .collect(),
     )
@@ -248,9 +251,15 @@ fn describe<T: ScriptRecord>() -> TypeDescription {
 /// The fields of a record held in `value`, as (name, value) in table order, if `value` is
 /// one of the record types.
 pub fn record_fields(value: &Dynamic) -> Option<NamedValues> {
+    chosen_record_fields(value, None)
+}
+
+/// As [`record_fields`], only those `chosen` (still in table order) when some are: a
+/// list shown with a few columns reads only those, not every field of every record.
+pub fn chosen_record_fields(value: &Dynamic, chosen: Option<&[String]>) -> Option<NamedValues> {
     RECORD_TYPES
         .iter()
-        .find_map(|record_type| (record_type.fields_of)(value))
+        .find_map(|record_type| (record_type.fields_of)(value, chosen))
 }
 
 /// `value` as a list of records of one kind that has screens of its own (users,

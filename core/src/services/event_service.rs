@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ConnectionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend};
 
 use super::journal::ChangeKind;
 use super::{Current, Session, commit, numbering, refuse_before_locking, refuse_if_stale};
@@ -517,8 +517,15 @@ async fn support_user(
     }
 }
 
-/// How many events one statement of a bulk assignment handles.
+/// How many events one statement of a bulk assignment reads, and on MySQL writes.
 const BULK_CHUNK: usize = 1000;
+
+/// How many events one statement of a bulk assignment writes on SQLite: all of them up to
+/// the values one statement may bind (32,766), less the statement's own three. Each
+/// statement journals again the pages an earlier one journaled (the events' indexes): for
+/// 10,000 events, one statement writes 34,599 pages where ten wrote 42,789
+/// (docs/benchmarks.md).
+const SQLITE_BULK_WRITE_CHUNK: usize = 32_000;
 
 /// An event a bulk assignment is asked to change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -563,7 +570,8 @@ pub struct BulkAssignment {
 /// Assigns `support` (or nobody, with `None`) to every event of `targets` at once, in one
 /// transaction: the same rules as [`update`] for each event (management only, the support
 /// field only, a support user), checked for all under their locks before anything is
-/// written, then one statement per thousand events instead of several queries per event.
+/// written, then one statement per thousand events (on SQLite, one for them all) instead of
+/// several queries per event.
 /// An event whose support changed since it was read is not changed (see [`BulkTarget`]).
 pub async fn assign_support_to_many(
     connection: &impl Store,
@@ -671,7 +679,11 @@ pub async fn assign_support_to_many(
     }
     let changing_ids: Vec<i32> = changing.iter().map(|event| event.id).collect();
     let at = crate::entities::now();
-    for chunk in changing_ids.chunks(BULK_CHUNK) {
+    let write_chunk = match transaction.get_database_backend() {
+        DbBackend::Sqlite => SQLITE_BULK_WRITE_CHUNK,
+        _ => BULK_CHUNK,
+    };
+    for chunk in changing_ids.chunks(write_chunk) {
         event_repository::set_support_of_many(&transaction, chunk, support_id, session.user.id, at)
             .await?;
     }

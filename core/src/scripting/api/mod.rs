@@ -69,6 +69,20 @@ macro_rules! function {
     }};
 }
 
+/// `reading_function!(api, name, parameters, description, closure)`: as `function!`, for a
+/// closure that takes its first argument as `&mut Dynamic` and only reads it. A script's
+/// variable is then lent to it rather than copied (a list of 10,000 records shown was
+/// copied whole, then dropped), and it may still be a constant (the function is pure).
+macro_rules! reading_function {
+    ($api:expr, $name:expr, $parameters:expr, $description:expr, $function:expr $(,)?) => {{
+        let name: &'static str = $name;
+        rhai::FuncRegistration::new(name)
+            .with_purity(true)
+            .register_into_engine($api.engine, $function);
+        $api.describe(name, $parameters, $description);
+    }};
+}
+
 /// `list_functions!(api, records, name, description, which, paged)`: registers the
 /// list `name` whole (`name()`) and, when `paged`, by page (`name(#{apres, limite})`),
 /// both through `core.records().list(session, which, page)`.

@@ -47,47 +47,51 @@ pub(super) fn register(api: &mut Registrar<'_>, help_source: &Arc<OnceLock<Vec<F
             print_lines(&call, &text)
         },
     );
-    function!(
+    reading_function!(
         api,
         "afficher",
         "valeur",
         "affiche une liste, un enregistrement ou une valeur (tableau, CSV ou JSON selon --format)",
-        |call: NativeCallContext, value: Dynamic| -> ScriptResult<()> {
+        |call: NativeCallContext, value: &mut Dynamic| -> ScriptResult<()> {
             let context = context(&call)?;
-            let cells = context
-                .outside_script(|| context.output().result(&value, None).map_err(refusal))?;
+            let cells =
+                context.outside_script(|| context.output().result(value, None).map_err(refusal))?;
             context.count_work(cells)
         },
     );
-    function!(
+    reading_function!(
         api,
         "afficher",
         "lignes, colonnes, total",
         "affiche une liste avec ses colonnes et, sous elle, son total (une ligne « Total » à l'écran et en CSV ; en JSON, un champ « total » à part des « lignes »)",
-        |call: NativeCallContext, value: Dynamic, columns: Array, total: Map| -> ScriptResult<()> {
+        |call: NativeCallContext,
+         value: &mut Dynamic,
+         columns: Array,
+         total: Map|
+         -> ScriptResult<()> {
             let columns = strings(&columns, "afficher")?;
             let context = context(&call)?;
             let cells = context.outside_script(|| {
                 context
                     .output()
-                    .result_with_total(&value, &columns, &total)
+                    .result_with_total(value, &columns, &total)
                     .map_err(refusal)
             })?;
             context.count_work(cells)
         },
     );
-    function!(
+    reading_function!(
         api,
         "afficher",
         "valeur, colonnes",
         "affiche une liste avec les colonnes choisies, dans l'ordre donné ([\"numero\", \"client\"])",
-        |call: NativeCallContext, value: Dynamic, columns: Array| -> ScriptResult<()> {
+        |call: NativeCallContext, value: &mut Dynamic, columns: Array| -> ScriptResult<()> {
             let columns = strings(&columns, "afficher")?;
             let context = context(&call)?;
             let cells = context.outside_script(|| {
                 context
                     .output()
-                    .result(&value, Some(&columns))
+                    .result(value, Some(&columns))
                     .map_err(refusal)
             })?;
             context.count_work(cells)
