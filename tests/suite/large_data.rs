@@ -8,7 +8,7 @@ use epic_events_core::entities::{contract, customer, event, user};
 use epic_events_core::paging::PageRequest;
 use epic_events_core::seed::large_data;
 use epic_events_core::services::contract_service::{self, ContractList};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use support::TestDatabase;
 
 async fn generates_a_valid_data_set(backend: crate::support::Backend) {
@@ -167,6 +167,61 @@ async fn a_paused_reading_takes_every_row_in_order(backend: crate::support::Back
     assert_eq!(paused, as_they_come);
 }
 
+/// A bulk assignment of more events than one statement writes on MySQL (a thousand; on
+/// SQLite one statement writes them all): every event without support gets the support
+/// asked, once, as a new version by the manager; no other event changes.
+async fn a_bulk_assignment_of_thousands_assigns_each_once(backend: crate::support::Backend) {
+    let database = TestDatabase::migrated(backend).await;
+    large_data::generate(&database.connection, large_data::Scale::times(0.01), 5)
+        .await
+        .unwrap();
+    let events = async || {
+        event::Entity::find()
+            .order_by_asc(event::Column::Id)
+            .all(&database.connection)
+            .await
+            .unwrap()
+    };
+    let user_id = async |username: &str| {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&database.connection)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (manager, support) = (user_id("gestion001").await, user_id("support001").await);
+    let before = events().await;
+    let run = support::Script::new(
+        "gestion001",
+        r#"let assignes = assigner_support_en_masse(evenements_sans_support(), "support001");
+        print(assignes.len());"#,
+    )
+    .run(&database)
+    .await;
+    run.success();
+    let assigned: usize = run.data.trim().parse().expect(&run.data);
+    assert!(assigned > 1000, "{assigned} events assigned");
+    let after = events().await;
+    assert_eq!(before.len(), after.len());
+    let mut changed = 0;
+    for (was, now) in before.iter().zip(&after) {
+        assert_eq!(was.id, now.id);
+        if now.version == was.version {
+            assert_eq!(now, was);
+            continue;
+        }
+        changed += 1;
+        assert_eq!(was.user_support_id, None, "event {}", was.id);
+        assert_eq!(now.user_support_id, Some(support), "event {}", was.id);
+        assert_eq!(now.version, was.version + 1, "event {}", was.id);
+        assert_eq!(now.updated_by, Some(manager), "event {}", was.id);
+    }
+    assert_eq!(changed, assigned);
+}
+
 test_on_both_backends!(generates_a_valid_data_set);
+test_on_both_backends!(a_bulk_assignment_of_thousands_assigns_each_once);
 test_on_both_backends!(a_paused_reading_takes_every_row_in_order);
 test_on_both_backends!(slow: exports_stream_every_page);
