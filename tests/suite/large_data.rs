@@ -193,6 +193,10 @@ async fn a_bulk_assignment_of_thousands_assigns_each_once(backend: crate::suppor
     };
     let (manager, support) = (user_id("gestion001").await, user_id("support001").await);
     let before = events().await;
+    let without_support = before
+        .iter()
+        .filter(|event| event.user_support_id.is_none())
+        .count();
     let run = support::Script::new(
         "gestion001",
         r#"let assignes = assigner_support_en_masse(evenements_sans_support(), "support001");
@@ -203,6 +207,7 @@ async fn a_bulk_assignment_of_thousands_assigns_each_once(backend: crate::suppor
     run.success();
     let assigned: usize = run.data.trim().parse().expect(&run.data);
     assert!(assigned > 1000, "{assigned} events assigned");
+    assert_eq!(assigned, without_support);
     let after = events().await;
     assert_eq!(before.len(), after.len());
     let mut changed = 0;
@@ -219,6 +224,7 @@ async fn a_bulk_assignment_of_thousands_assigns_each_once(backend: crate::suppor
         assert_eq!(now.updated_by, Some(manager), "event {}", was.id);
     }
     assert_eq!(changed, assigned);
+    assert!(after.iter().all(|event| event.user_support_id.is_some()));
 }
 
 test_on_both_backends!(generates_a_valid_data_set);

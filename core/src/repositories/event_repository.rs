@@ -292,6 +292,12 @@ pub async fn states(
 
 /// Sets the support user of the events `ids` in one statement, as a new version of each
 /// by `author` at `at`. Returns how many changed.
+///
+/// The ids are bound padded to a power of two by repeating the last one (the same rows):
+/// a connection keeps every statement it prepared, one per number of values bound, and a
+/// statement of thousands of values weighs megabytes. Lists of any length then make at
+/// most one statement per power of two, not one per length, in a server that runs for
+/// days.
 pub async fn set_support_of_many(
     connection: &impl ConnectionTrait,
     ids: &[i32],
@@ -301,12 +307,21 @@ pub async fn set_support_of_many(
 ) -> Result<u64, DbErr> {
     super::write_versions_at::<event::Entity>(
         connection,
-        event::Column::Id.is_in(ids.iter().copied()),
+        event::Column::Id.is_in(padded_to_a_power_of_two(ids)),
         vec![(event::Column::UserSupportId, Expr::value(support_user_id))],
         author,
         at,
     )
     .await
+}
+
+/// `ids`, then its last id again until their number is a power of two.
+fn padded_to_a_power_of_two(ids: &[i32]) -> Vec<i32> {
+    let mut padded = ids.to_vec();
+    if let Some(&last) = ids.last() {
+        padded.resize(ids.len().next_power_of_two(), last);
+    }
+    padded
 }
 
 /// The highest event number starting with `prefix` (by length, then text).
@@ -339,4 +354,22 @@ pub async fn update(
     author: i32,
 ) -> Result<bool, DbErr> {
     super::write_version::<event::Entity>(connection, id, changes, None, author).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_padded_to_a_power_of_two_with_the_last_one() {
+        assert_eq!(super::padded_to_a_power_of_two(&[]), Vec::<i32>::new());
+        assert_eq!(super::padded_to_a_power_of_two(&[7]), vec![7]);
+        assert_eq!(
+            super::padded_to_a_power_of_two(&[4, 9, 2]),
+            vec![4, 9, 2, 2]
+        );
+        assert_eq!(
+            super::padded_to_a_power_of_two(&[1, 2, 3, 4]),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(super::padded_to_a_power_of_two(&[1; 1000]).len(), 1024);
+    }
 }

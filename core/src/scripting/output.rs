@@ -13,7 +13,7 @@ use rhai::Dynamic;
 use rust_decimal::Decimal;
 
 use super::files::CsvLine;
-use super::records::{ScriptDate, ScriptRecord, chosen_record_fields};
+use super::records::{ScriptDate, ScriptRecord, record_fields};
 use crate::catalogue::{Catalogue, Value};
 use crate::formatting;
 use epic_events_api::terminal::Terminal;
@@ -179,7 +179,7 @@ fn row_fields(
 ) -> Option<Vec<(Cow<'static, str>, RowValue)>> {
     let is_chosen =
         |name: &str| chosen.is_none_or(|chosen| chosen.iter().any(|column| column == name));
-    if let Some(fields) = chosen_record_fields(value, chosen) {
+    if let Some(fields) = record_fields(value, chosen) {
         return Some(
             fields
                 .into_iter()

@@ -249,14 +249,9 @@ fn describe<T: ScriptRecord>() -> TypeDescription {
 }
 
 /// The fields of a record held in `value`, as (name, value) in table order, if `value` is
-/// one of the record types.
-pub fn record_fields(value: &Dynamic) -> Option<NamedValues> {
-    chosen_record_fields(value, None)
-}
-
-/// As [`record_fields`], only those `chosen` (still in table order) when some are: a
+/// one of the record types; only those `chosen` (still in table order) when some are: a
 /// list shown with a few columns reads only those, not every field of every record.
-pub fn chosen_record_fields(value: &Dynamic, chosen: Option<&[String]>) -> Option<NamedValues> {
+pub fn record_fields(value: &Dynamic, chosen: Option<&[String]>) -> Option<NamedValues> {
     RECORD_TYPES
         .iter()
         .find_map(|record_type| (record_type.fields_of)(value, chosen))

@@ -520,12 +520,15 @@ async fn support_user(
 /// How many events one statement of a bulk assignment reads, and on MySQL writes.
 const BULK_CHUNK: usize = 1000;
 
-/// How many events one statement of a bulk assignment writes on SQLite: all of them up to
-/// the values one statement may bind (32,766), less the statement's own three. Each
-/// statement journals again the pages an earlier one journaled (the events' indexes): for
-/// 10,000 events, one statement writes 34,599 pages where ten wrote 42,789
-/// (docs/benchmarks.md).
-const SQLITE_BULK_WRITE_CHUNK: usize = 32_000;
+/// How many events one statement of a bulk assignment writes on SQLite. Each statement
+/// journals again the pages an earlier one journaled (the events' indexes): for 10,000
+/// events, one statement writes 34,599 pages where ten wrote 42,789 (docs/benchmarks.md).
+/// A power of two, as the lists of ids are padded to one
+/// (`event_repository::set_support_of_many`), and with the statement's four other values
+/// within what one statement may bind (32,766).
+const SQLITE_BULK_WRITE_CHUNK: usize = 16_384;
+const _: () =
+    assert!(SQLITE_BULK_WRITE_CHUNK.is_power_of_two() && SQLITE_BULK_WRITE_CHUNK + 4 <= 32_766);
 
 /// An event a bulk assignment is asked to change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -570,7 +573,7 @@ pub struct BulkAssignment {
 /// Assigns `support` (or nobody, with `None`) to every event of `targets` at once, in one
 /// transaction: the same rules as [`update`] for each event (management only, the support
 /// field only, a support user), checked for all under their locks before anything is
-/// written, then one statement per thousand events (on SQLite, one for them all) instead of
+/// written, then one statement per thousand events (on SQLite, per 16,384) instead of
 /// several queries per event.
 /// An event whose support changed since it was read is not changed (see [`BulkTarget`]).
 pub async fn assign_support_to_many(

@@ -70,9 +70,11 @@ macro_rules! function {
 }
 
 /// `reading_function!(api, name, parameters, description, closure)`: as `function!`, for a
-/// closure that takes its first argument as `&mut Dynamic` and only reads it. A script's
-/// variable is then lent to it rather than copied (a list of 10,000 records shown was
-/// copied whole, then dropped), and it may still be a constant (the function is pure).
+/// closure that takes its first argument as `&mut Dynamic` and only reads it, registered
+/// as pure (it changes nothing; rhai's default, said here). A script's variable, given
+/// first or as the object of a method call, is then lent to it rather than copied (case
+/// 7's list of 10,000 events was copied whole, then dropped); rhai still copies a constant
+/// or a variable a closure captured given in function style, as before.
 macro_rules! reading_function {
     ($api:expr, $name:expr, $parameters:expr, $description:expr, $function:expr $(,)?) => {{
         let name: &'static str = $name;
