@@ -8,7 +8,7 @@ use epic_events_core::entities::{contract, customer, event, user};
 use epic_events_core::paging::PageRequest;
 use epic_events_core::seed::large_data;
 use epic_events_core::services::contract_service::{self, ContractList};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use support::TestDatabase;
 
 async fn generates_a_valid_data_set(backend: crate::support::Backend) {
@@ -182,16 +182,10 @@ async fn a_bulk_assignment_of_thousands_assigns_each_once(backend: crate::suppor
             .await
             .unwrap()
     };
-    let user_id = async |username: &str| {
-        user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(&database.connection)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let (manager, support) = (user_id("gestion001").await, user_id("support001").await);
+    let (manager, support) = (
+        support::user_id(&database, "gestion001").await,
+        support::user_id(&database, "support001").await,
+    );
     let before = events().await;
     let without_support = before
         .iter()
