@@ -931,6 +931,102 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
     );
 }
 
+/// Events all given as read, all without support, as a script gives its list: while the
+/// assignment waits, another person changes the notes of one and gives another a support
+/// of their own. The assignment changes the first from its new version, leaves the second
+/// to its new support, changes the third as read, and answers the rows as stored: each
+/// event's version moved once per change kept.
+async fn a_bulk_assignment_of_events_as_read_keeps_what_changed_meanwhile(
+    backend: crate::support::Backend,
+) {
+    use epic_events_core::services::event_service::{BulkTarget, SupportUser};
+    let database = TestDatabase::with_demo_data(backend).await;
+    let manager1 = session(&database, "manager1").await;
+    let contract = new_contract(&database, "100.00", true).await;
+    let noted = new_event(&database, contract.id, "Annoté").await;
+    let taken = new_event(&database, contract.id, "Pris").await;
+    let read = new_event(&database, contract.id, "Lu").await;
+    let other_support = support::user_id(&database, "support2").await;
+    let holder = database::connect(&database.url).await.unwrap();
+    let transaction = begin_write(&holder).await.unwrap();
+    transaction
+        .execute_unprepared(&format!(
+            "UPDATE event SET note = 'note de l''autre', version = version + 1 WHERE id = {}",
+            noted.id
+        ))
+        .await
+        .unwrap();
+    transaction
+        .execute_unprepared(&format!(
+            "UPDATE event SET user_support_id = {other_support}, version = version + 1 \
+             WHERE id = {}",
+            taken.id
+        ))
+        .await
+        .unwrap();
+    let bulk_connection = database::connect(&database.url).await.unwrap();
+    let bulk_session = manager1.clone();
+    let targets = vec![
+        BulkTarget::seen(noted.clone()),
+        BulkTarget::seen(taken.clone()),
+        BulkTarget::seen(read.clone()),
+    ];
+    let bulk = tokio::spawn(async move {
+        event_service::assign_support_to_many(
+            &bulk_connection,
+            &bulk_session,
+            targets,
+            Some(&SupportUser::Login("support1".into())),
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!bulk.is_finished(), "the assignment waits for the changes");
+    transaction.commit().await.unwrap();
+    let outcome = bulk.await.unwrap().expect("assigned after the wait");
+    let ids = |rows: &[EventRow]| rows.iter().map(|row| row.id).collect::<Vec<_>>();
+    assert_eq!(ids(&outcome.assigned), vec![noted.id, read.id]);
+    assert_eq!(ids(&outcome.taken), vec![taken.id]);
+    for row in outcome.assigned.iter().chain(&outcome.taken) {
+        let stored = epic_events_core::repositories::event_repository::find(
+            &database.connection,
+            row.id,
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(*row, stored, "answered as stored: {}", row.event_name);
+    }
+    let [noted_now, read_now] = [&outcome.assigned[0], &outcome.assigned[1]];
+    assert_eq!(
+        noted_now.note, "note de l'autre",
+        "the other change is kept"
+    );
+    assert_eq!(
+        noted_now.version,
+        noted.version + 2,
+        "two changes, two versions"
+    );
+    assert_eq!(
+        read_now.version,
+        read.version + 1,
+        "one change, one version"
+    );
+    assert_eq!(read_now.support_last_name.as_deref(), Some("Fontaine"));
+    let taken_now = &outcome.taken[0];
+    assert_eq!(
+        taken_now.user_support_id,
+        Some(other_support),
+        "left to its support"
+    );
+    assert_eq!(
+        taken_now.version,
+        taken.version + 1,
+        "not changed by the assignment"
+    );
+}
+
 async fn a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost(
     backend: crate::support::Backend,
 ) {
@@ -1236,6 +1332,7 @@ test_on_both_backends!(
     twenty_runs_creating_two_records_each_take_distinct_numbers,
     a_script_waits_for_a_held_lock_and_reads_the_row_as_locked,
     a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored,
+    a_bulk_assignment_of_events_as_read_keeps_what_changed_meanwhile,
     a_shell_payment_waits_for_a_held_lock_and_nothing_is_lost,
     a_support_user_being_assigned_keeps_their_role_until_the_assignment_ends,
     the_shell_refuses_a_change_made_from_an_outdated_screen_and_shows_it_again,

@@ -416,8 +416,61 @@ async fn lists_by_page(backend: crate::support::Backend) {
     );
 }
 
+/// A run that lists the events without support, gives one of them a support, then
+/// assigns another support to the whole list, leaves that one to the support it gave it
+/// (its reading is stale: the run changed it) and assigns the others: each event's version
+/// moves once, and the list shown is of those assigned.
+async fn a_run_that_assigns_a_listed_event_then_all_leaves_that_one_as_it_made_it(
+    backend: crate::support::Backend,
+) {
+    let database = TestDatabase::with_demo_data(backend).await;
+    let ids = ids(&database).await;
+    let support2 = support::user_id(&database, "support2").await;
+    let stored = |id: i32| {
+        let connection = database.connection.clone();
+        async move {
+            event::Entity::find_by_id(id)
+                .one(&connection)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let (seminar, anniversary) = (stored(ids.seminar).await, stored(ids.anniversary).await);
+    let result = Script::new(
+        "manager1",
+        r#"
+        let trouves = evenements_sans_support(#{});
+        assigner_support(evenement_par_numero("EVT-2026-0001").id, "support2");
+        let assignes = assigner_support_en_masse(trouves, "support1");
+        print(`${trouves.len()} trouvés, ${assignes.len()} assignés`);
+        afficher(assignes, ["numero", "support_id"]);
+        "#,
+    )
+    .format(epic_events_core::scripting::output::OutputFormat::Csv)
+    .run(&database)
+    .await;
+    let outcome = result.success();
+    assert!(outcome.committed);
+    let (seminar_now, anniversary_now) = (stored(ids.seminar).await, stored(ids.anniversary).await);
+    assert_eq!(seminar_now.user_support_id, Some(support2));
+    assert_eq!(seminar_now.version, seminar.version + 1);
+    assert_eq!(anniversary_now.user_support_id, Some(ids.support1));
+    assert_eq!(anniversary_now.version, anniversary.version + 1);
+    assert_eq!(
+        result.data,
+        format!("numero,support_id\nEVT-2026-0004,{}\n", ids.support1)
+    );
+    assert!(
+        result.messages.contains("2 trouvés, 1 assignés"),
+        "{}",
+        result.messages
+    );
+}
+
 test_on_both_backends!(
     a_run_commits_all_its_writes,
+    a_run_that_assigns_a_listed_event_then_all_leaves_that_one_as_it_made_it,
     a_failure_after_writes_changes_nothing,
     refusals_are_catchable_with_the_core_message,
     the_dry_run_changes_nothing_and_says_what_it_would_do,
