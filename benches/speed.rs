@@ -3,7 +3,8 @@
 //! same run. `cargo bench --bench speed` (see docs/benchmarks.md).
 //!
 //! Environment: `EPIC_EVENTS_BENCH_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`, the
-//! database `epic_events_bench` is dropped and recreated on it; `none` to skip MySQL),
+//! database `epic_events_bench` is dropped and recreated on it, and `mariadb` queries it
+//! there; `none` to skip MySQL),
 //! `EPIC_EVENTS_BENCH_RUNS` (runs per case, default 7), `EPIC_EVENTS_BENCH_SCALE`
 //! (fraction of the full data set, default 1), `EPIC_EVENTS_BENCH_ONLY=concurrence` (only
 //! the concurrent case, 8), `EPIC_EVENTS_BENCH_OPERATIONS` (operations per worker in case
@@ -222,20 +223,36 @@ fn main() {
     let mysql_server = std::env::var("EPIC_EVENTS_BENCH_MYSQL_URL")
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned());
     if mysql_server != "none" {
+        // The raw client reaches the same server as the program: its host, port, user and
+        // password are the address's.
+        let server = url::Url::parse(&mysql_server)
+            .expect("EPIC_EVENTS_BENCH_MYSQL_URL : une adresse mysql://utilisateur@hôte:port");
+        let host = server.host_str().unwrap_or("127.0.0.1").to_owned();
+        let port = server.port().unwrap_or(3306).to_string();
+        let user = match server.username() {
+            "" => "root".to_owned(),
+            user => percent_encoding::percent_decode_str(user)
+                .decode_utf8_lossy()
+                .into_owned(),
+        };
+        let password = server.password().map(|password| {
+            percent_encoding::percent_decode_str(password)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
         backends.push(Backend {
             name: "MySQL",
             url: format!("{}/epic_events_bench", mysql_server.trim_end_matches('/')),
-            raw: Box::new(|sql| {
+            raw: Box::new(move |sql| {
                 let mut command = Command::new("mariadb");
                 command
-                    .args([
-                        "-h127.0.0.1",
-                        "-uroot",
-                        "--batch",
-                        "epic_events_bench",
-                        "-e",
-                    ])
+                    .args(["-h", &host, "-P", &port, "-u", &user])
+                    .args(["--batch", "epic_events_bench", "-e"])
                     .arg(sql);
+                // In the environment, not on the command line other processes can read.
+                if let Some(password) = &password {
+                    command.env("MYSQL_PWD", password);
+                }
                 command
             }),
         });
