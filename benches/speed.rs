@@ -227,7 +227,12 @@ fn main() {
         // password are the address's.
         let server = url::Url::parse(&mysql_server)
             .expect("EPIC_EVENTS_BENCH_MYSQL_URL : une adresse mysql://utilisateur@hôte:port");
-        let host = server.host_str().unwrap_or("127.0.0.1").to_owned();
+        let host = match server.host() {
+            // Without the brackets of the address.
+            Some(url::Host::Ipv6(address)) => address.to_string(),
+            Some(host) => host.to_string(),
+            None => "127.0.0.1".to_owned(),
+        };
         let port = server.port().unwrap_or(3306).to_string();
         let user = match server.username() {
             "" => "root".to_owned(),
