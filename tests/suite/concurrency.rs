@@ -846,6 +846,41 @@ async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(
     );
 }
 
+/// The assignment of support1 to `targets` by `session`, started on a connection of its
+/// own, as another person's.
+async fn spawn_bulk_assignment(
+    database: &TestDatabase,
+    session: &Session,
+    targets: Vec<event_service::BulkTarget>,
+) -> tokio::task::JoinHandle<Result<event_service::BulkAssignment, CoreError>> {
+    let connection = database::connect(&database.url).await.unwrap();
+    let session = session.clone();
+    tokio::spawn(async move {
+        event_service::assign_support_to_many(
+            &connection,
+            &session,
+            targets,
+            Some(&event_service::SupportUser::Login("support1".into())),
+        )
+        .await
+    })
+}
+
+/// Each of `rows`, as a bulk assignment answered it, is the event as stored now.
+async fn assert_answered_as_stored(database: &TestDatabase, rows: &[&EventRow]) {
+    for row in rows {
+        let stored = epic_events_core::repositories::event_repository::find(
+            &database.connection,
+            row.id,
+            false,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(**row, stored, "answered as stored: {}", row.event_name);
+    }
+}
+
 /// A bulk assignment meeting an event another person holds (their change under way) waits
 /// for it, then keeps their change: the rows it answers — made from its locked reading and
 /// its own statements, not read again — are the rows stored, the other change included.
@@ -855,7 +890,7 @@ async fn a_script_waits_for_a_held_lock_and_reads_the_row_as_locked(
 async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored(
     backend: crate::support::Backend,
 ) {
-    use epic_events_core::services::event_service::{BulkTarget, SupportUser};
+    use epic_events_core::services::event_service::BulkTarget;
     let database = TestDatabase::with_demo_data(backend).await;
     let manager1 = session(&database, "manager1").await;
     let contract = new_contract(&database, "100.00", true).await;
@@ -872,23 +907,13 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
         ),
     };
     transaction.execute_unprepared(&lock).await.unwrap();
-    let bulk_connection = database::connect(&database.url).await.unwrap();
-    let bulk_session = manager1.clone();
-    let targets = [
+    let targets = vec![
         BulkTarget::seen(held.clone()),
         BulkTarget::current(free.id),
         BulkTarget::seen(read.clone()),
     ];
     let started = Instant::now();
-    let bulk = tokio::spawn(async move {
-        event_service::assign_support_to_many(
-            &bulk_connection,
-            &bulk_session,
-            Vec::from(targets),
-            Some(&SupportUser::Login("support1".into())),
-        )
-        .await
-    });
+    let bulk = spawn_bulk_assignment(&database, &manager1, targets).await;
     // The other person changes the held event's notes, holding it for 2 s, then commits.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
@@ -910,17 +935,7 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
         .assigned;
     assert!(started.elapsed() >= Duration::from_secs(2));
     assert_eq!(assigned.len(), 3);
-    for row in &assigned {
-        let stored = epic_events_core::repositories::event_repository::find(
-            &database.connection,
-            row.id,
-            false,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-        assert_eq!(*row, stored, "answered as stored: {}", row.event_name);
-    }
+    assert_answered_as_stored(&database, &assigned.iter().collect::<Vec<_>>()).await;
     let held_now = assigned.iter().find(|row| row.id == held.id).unwrap();
     assert_eq!(held_now.note, "note de l'autre", "the other change is kept");
     assert_eq!(held_now.version, held.version + 2, "both changes counted");
@@ -939,7 +954,7 @@ async fn a_bulk_assignment_waits_for_a_held_event_and_answers_the_rows_as_stored
 async fn a_bulk_assignment_of_events_as_read_keeps_what_changed_meanwhile(
     backend: crate::support::Backend,
 ) {
-    use epic_events_core::services::event_service::{BulkTarget, SupportUser};
+    use epic_events_core::services::event_service::BulkTarget;
     let database = TestDatabase::with_demo_data(backend).await;
     let manager1 = session(&database, "manager1").await;
     let contract = new_contract(&database, "100.00", true).await;
@@ -964,22 +979,12 @@ async fn a_bulk_assignment_of_events_as_read_keeps_what_changed_meanwhile(
         ))
         .await
         .unwrap();
-    let bulk_connection = database::connect(&database.url).await.unwrap();
-    let bulk_session = manager1.clone();
     let targets = vec![
         BulkTarget::seen(noted.clone()),
         BulkTarget::seen(taken.clone()),
         BulkTarget::seen(read.clone()),
     ];
-    let bulk = tokio::spawn(async move {
-        event_service::assign_support_to_many(
-            &bulk_connection,
-            &bulk_session,
-            targets,
-            Some(&SupportUser::Login("support1".into())),
-        )
-        .await
-    });
+    let bulk = spawn_bulk_assignment(&database, &manager1, targets).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!bulk.is_finished(), "the assignment waits for the changes");
     transaction.commit().await.unwrap();
@@ -987,17 +992,15 @@ async fn a_bulk_assignment_of_events_as_read_keeps_what_changed_meanwhile(
     let ids = |rows: &[EventRow]| rows.iter().map(|row| row.id).collect::<Vec<_>>();
     assert_eq!(ids(&outcome.assigned), vec![noted.id, read.id]);
     assert_eq!(ids(&outcome.taken), vec![taken.id]);
-    for row in outcome.assigned.iter().chain(&outcome.taken) {
-        let stored = epic_events_core::repositories::event_repository::find(
-            &database.connection,
-            row.id,
-            false,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-        assert_eq!(*row, stored, "answered as stored: {}", row.event_name);
-    }
+    assert_answered_as_stored(
+        &database,
+        &outcome
+            .assigned
+            .iter()
+            .chain(&outcome.taken)
+            .collect::<Vec<_>>(),
+    )
+    .await;
     let [noted_now, read_now] = [&outcome.assigned[0], &outcome.assigned[1]];
     assert_eq!(
         noted_now.note, "note de l'autre",
