@@ -135,8 +135,9 @@ async fn a_run_stops_at_its_maximum_duration(backend: Backend) {
         .limits(limits)
         .run_as(&database, manager1)
         .await;
+    // Generous for a loaded machine: far from the 60 s deadline all the same.
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
@@ -226,7 +227,9 @@ async fn a_stopped_run_releases_its_locks_at_once(backend: Backend) {
         result.failure(),
         "le script a dépassé le temps maximal d'exécution (2 s)"
     );
-    let limit = ScriptLimits::default().deadline + Duration::from_secs(1);
+    // Before their own lock wait (5 s, from 0.7 s) would have given up, with room for a
+    // loaded machine.
+    let limit = ScriptLimits::default().deadline + Duration::from_secs(3);
     for (what, at) in [("change", changed_at), ("creation", created_at)] {
         assert!(
             at > Duration::from_millis(1500),
