@@ -4,7 +4,9 @@
 //!
 //! Environment: `EPIC_EVENTS_BENCH_MYSQL_URL` (default `mysql://root@127.0.0.1:3306`, the
 //! database `epic_events_bench` is dropped and recreated on it, and `mariadb` queries it
-//! there; `none` to skip MySQL),
+//! there; `none` to skip MySQL; `jetable` for a throwaway MariaDB of the benchmark's own,
+//! whose InnoDB buffer pool is `EPIC_EVENTS_BENCH_MYSQL_BUFFER_POOL`, default `1G`: it
+//! holds the full data set, as a production server's pool would),
 //! `EPIC_EVENTS_BENCH_RUNS` (runs per case, default 7), `EPIC_EVENTS_BENCH_SCALE`
 //! (fraction of the full data set, default 1), `EPIC_EVENTS_BENCH_ONLY=concurrence` (only
 //! the concurrent case, 8), `EPIC_EVENTS_BENCH_OPERATIONS` (operations per worker in case
@@ -18,6 +20,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+#[path = "../tests/shared/throwaway_mariadb.rs"]
+mod throwaway_mariadb;
+
+use throwaway_mariadb::ThrowawayMariadb;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_epic-events");
 
@@ -220,8 +227,23 @@ fn main() {
             command
         }),
     });
-    let mysql_server = std::env::var("EPIC_EVENTS_BENCH_MYSQL_URL")
+    let mut mysql_server = std::env::var("EPIC_EVENTS_BENCH_MYSQL_URL")
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned());
+    // A server of the benchmark's own, whose buffer pool holds the data set (313 MiB with
+    // its indexes at full scale), as a production server's would.
+    let throwaway = (mysql_server == "jetable").then(|| {
+        let buffer_pool = std::env::var("EPIC_EVENTS_BENCH_MYSQL_BUFFER_POOL")
+            .unwrap_or_else(|_| "1G".to_owned());
+        let server = ThrowawayMariadb::start(&workspace, &buffer_pool).expect(
+            "EPIC_EVENTS_BENCH_MYSQL_URL=jetable : il faut le serveur MariaDB (mariadbd, mariadb-install-db)",
+        );
+        eprintln!(
+            "== MySQL : serveur jetable, pool InnoDB de {buffer_pool}, port {}",
+            server.port
+        );
+        mysql_server = server.url();
+        server
+    });
     if mysql_server != "none" {
         // The raw client reaches the same server as the program: its host, port, user and
         // password are the address's.
@@ -280,6 +302,7 @@ fn main() {
     }
     if only_concurrency {
         concurrent::print(&concurrency_rows);
+        drop(throwaway);
         let _ = std::fs::remove_dir_all(&workspace);
         return;
     }
@@ -522,6 +545,7 @@ fn main() {
         );
     }
     concurrent::print(&concurrency_rows);
+    drop(throwaway);
     let _ = std::fs::remove_dir_all(&workspace);
 }
 

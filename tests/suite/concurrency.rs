@@ -1431,97 +1431,36 @@ mod stopped_server {
     //! is a throwaway MariaDB started for this test, never the shared one.
 
     use super::*;
-    use std::process::{Child, Command, Stdio};
+    use crate::support::throwaway_mariadb::ThrowawayMariadb;
+    use std::process::{Command, Stdio};
 
-    struct ThrowawayServer {
-        process: Child,
-        _directory: tempfile::TempDir,
-        port: u16,
-    }
+    /// A throwaway MariaDB this test may stop and let go on.
+    struct ThrowawayServer(ThrowawayMariadb);
 
     impl ThrowawayServer {
         fn start() -> Option<Self> {
-            let install = ["/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db"]
-                .into_iter()
-                .find(|path| std::path::Path::new(path).exists());
-            let server = ["/usr/sbin/mariadbd", "/usr/sbin/mysqld"]
-                .into_iter()
-                .find(|path| std::path::Path::new(path).exists());
-            let (Some(install), Some(server)) = (install, server) else {
+            let parent = std::env::temp_dir();
+            let Some(server) = ThrowawayMariadb::start(&parent, "32M") else {
                 assert!(
                     std::env::var("CI").as_deref() != Ok("true"),
                     "CI must have MariaDB's server binaries for this test"
                 );
                 return None;
             };
-            let directory = tempfile::tempdir().unwrap();
-            let data = directory.path().join("data");
-            let installed = Command::new(install)
-                .arg("--no-defaults")
-                .arg(format!("--datadir={}", data.display()))
-                .arg("--user=root")
-                .arg("--auth-root-authentication-method=normal")
-                .arg("--skip-test-db")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .unwrap();
-            assert!(installed.success(), "mariadb-install-db failed");
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let process = Command::new(server)
-                .arg("--no-defaults")
-                .arg(format!("--datadir={}", data.display()))
-                .arg(format!(
-                    "--socket={}",
-                    directory.path().join("socket").display()
-                ))
-                .arg(format!(
-                    "--pid-file={}",
-                    directory.path().join("pid").display()
-                ))
-                .arg("--bind-address=127.0.0.1")
-                .arg(format!("--port={port}"))
-                .arg("--user=root")
-                .arg("--skip-log-bin")
-                .arg("--innodb-buffer-pool-size=32M")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let started = Instant::now();
-            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(
-                    started.elapsed() < Duration::from_secs(60),
-                    "the throwaway server never answered"
-                );
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            Some(Self {
-                process,
-                _directory: directory,
-                port,
-            })
+            Some(Self(server))
+        }
+
+        fn port(&self) -> u16 {
+            self.0.port
         }
 
         fn signal(&self, signal: &str) {
             let sent = Command::new("kill")
                 .arg(format!("-{signal}"))
-                .arg(self.process.id().to_string())
+                .arg(self.0.process_id().to_string())
                 .status()
                 .unwrap();
             assert!(sent.success());
-        }
-    }
-
-    impl Drop for ThrowawayServer {
-        fn drop(&mut self) {
-            self.signal("CONT");
-            let _ = self.process.kill();
-            let _ = self.process.wait();
         }
     }
 
@@ -1565,7 +1504,7 @@ mod stopped_server {
             };
             let url = epic_events_core::database::url::DatabaseUrl::new(format!(
                 "mysql://root@127.0.0.1:{}/epic_events",
-                server.port
+                server.port()
             ))
             .unwrap();
             let directory = tempfile::tempdir().unwrap();
@@ -1591,7 +1530,7 @@ mod stopped_server {
             let observer = database::connect(
                 &epic_events_core::database::url::DatabaseUrl::new(format!(
                     "mysql://root@127.0.0.1:{}",
-                    server.port
+                    server.port()
                 ))
                 .unwrap(),
             )

@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod terminal;
+#[path = "../../shared/throwaway_mariadb.rs"]
+pub mod throwaway_mariadb;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
