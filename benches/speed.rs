@@ -101,62 +101,95 @@ fn runs() -> usize {
         .unwrap_or(7)
 }
 
-/// Runs `make()` `runs` times (after one warm-up run), feeding `input`, under
-/// `/usr/bin/time` for the peak memory; panics if a run fails.
-fn measure(label: &str, runs: usize, input: &str, make: &dyn Fn() -> Command) -> Measure {
-    let mut times = Vec::with_capacity(runs);
-    let mut peak_kib = 0;
+/// Runs the program's command and the raw client's alternately, `runs` times each after
+/// one warm-up run of each, feeding `input` to the program's; panics if a run fails.
+///
+/// Alternately, not one series after the other: on a shared machine a slow spell then
+/// falls on both sides of a ratio, not on one (docs/benchmarks.md, « The command »).
+fn measure_pair(
+    label: &str,
+    runs: usize,
+    input: &str,
+    ours: &dyn Fn() -> Command,
+    reference: &dyn Fn() -> Command,
+) -> (Measure, Measure) {
+    let (mut our_runs, mut reference_runs) = (Runs::default(), Runs::default());
     for run in 0..=runs {
-        let command = make();
-        let program = command.get_program().to_owned();
-        let arguments: Vec<_> = command
-            .get_args()
-            .map(|argument| argument.to_owned())
-            .collect();
-        let mut timed = Command::new("/usr/bin/time");
-        timed.arg("-f").arg("%M").arg(program).args(arguments);
-        for (key, value) in command.get_envs() {
-            match value {
-                Some(value) => timed.env(key, value),
-                None => timed.env_remove(key),
-            };
-        }
-        if let Some(directory) = command.get_current_dir() {
-            timed.current_dir(directory);
-        }
-        timed
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let started = Instant::now();
-        let mut child = timed.spawn().expect("the command starts");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .ok();
-        let output = child.wait_with_output().expect("the command ends");
-        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{label} failed:\n{stderr}");
-        let kib = stderr
-            .lines()
-            .last()
-            .and_then(|line| line.trim().parse::<u64>().ok())
-            .unwrap_or(0);
-        if run > 0 {
-            times.push(elapsed);
-            peak_kib = peak_kib.max(kib);
+        let counted = run > 0;
+        our_runs.add(time_once(label, input, ours()), counted);
+        reference_runs.add(time_once(label, "", reference()), counted);
+    }
+    (our_runs.measure(), reference_runs.measure())
+}
+
+/// The wall-clock milliseconds and peak resident memory (KiB) of each counted run.
+#[derive(Default)]
+struct Runs {
+    milliseconds: Vec<f64>,
+    peak_kib: u64,
+}
+
+impl Runs {
+    fn add(&mut self, (milliseconds, kib): (f64, u64), counted: bool) {
+        if counted {
+            self.milliseconds.push(milliseconds);
+            self.peak_kib = self.peak_kib.max(kib);
         }
     }
-    times.sort_by(f64::total_cmp);
-    Measure {
-        median: times[times.len() / 2],
-        minimum: times[0],
-        maximum: times[times.len() - 1],
-        peak_kib,
+
+    fn measure(mut self) -> Measure {
+        self.milliseconds.sort_by(f64::total_cmp);
+        let times = &self.milliseconds;
+        Measure {
+            median: times[times.len() / 2],
+            minimum: times[0],
+            maximum: times[times.len() - 1],
+            peak_kib: self.peak_kib,
+        }
     }
+}
+
+/// Runs `command` once under `/usr/bin/time`, feeding it `input`: its wall-clock
+/// milliseconds and peak resident memory (KiB); panics if it fails.
+fn time_once(label: &str, input: &str, command: Command) -> (f64, u64) {
+    let program = command.get_program().to_owned();
+    let arguments: Vec<_> = command
+        .get_args()
+        .map(|argument| argument.to_owned())
+        .collect();
+    let mut timed = Command::new("/usr/bin/time");
+    timed.arg("-f").arg("%M").arg(program).args(arguments);
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => timed.env(key, value),
+            None => timed.env_remove(key),
+        };
+    }
+    if let Some(directory) = command.get_current_dir() {
+        timed.current_dir(directory);
+    }
+    timed
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = timed.spawn().expect("the command starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .ok();
+    let output = child.wait_with_output().expect("the command ends");
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{label} failed:\n{stderr}");
+    let kib = stderr
+        .lines()
+        .last()
+        .and_then(|line| line.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    (elapsed, kib)
 }
 
 fn epic_events(backend: &Backend, config: &Path, arguments: &[&str]) -> Command {
@@ -500,8 +533,8 @@ fn main() {
         ];
         for (label, make, input, sql) in &cases {
             eprintln!("-- {} : {label}", backend.name);
-            let ours = measure(label, runs, input, make.as_ref());
-            let reference = measure(label, runs, "", &|| (backend.raw)(sql));
+            let (ours, reference) =
+                measure_pair(label, runs, input, make.as_ref(), &|| (backend.raw)(sql));
             let goal = match Goal::of(label, backend.name) {
                 Some(goal) if goal.met(&ours, &reference) => {
                     goals_met += 1;
