@@ -4,6 +4,8 @@
 
 use crate::support;
 
+use std::time::{Duration, Instant};
+
 use epic_events_core::database::administration;
 use epic_events_core::entities::event;
 use epic_events_core::paging::PageRequest;
@@ -425,8 +427,7 @@ async fn word_searches_find_the_same_records_either_way(backend: crate::support:
     ] {
         let mut counts = Vec::new();
         for (name, _, _) in word_queries(&WordSearch::new(text), sea_backend) {
-            let mut either_way = Vec::new();
-            for through_index in [true, false] {
+            let found_by = async |through_index: bool| -> Vec<i32> {
                 let words = WordSearch::new(text).through_index(through_index);
                 let page = PageRequest::first(1000);
                 let ids: Vec<i32> = match name {
@@ -476,10 +477,20 @@ async fn word_searches_find_the_same_records_either_way(backend: crate::support:
                         .map(|row| row.id)
                         .collect(),
                 };
-                either_way.push(ids);
+                ids
+            };
+            let scanned = found_by(false).await;
+            // InnoDB's full-text index once answered nothing for the first word right
+            // after the bulk load (one CI run; not seen again in 20 runs at once): it is
+            // asked again for up to 5 s, so that only a lasting difference fails.
+            let asked = Instant::now();
+            let mut indexed = found_by(true).await;
+            while indexed != scanned && asked.elapsed() < Duration::from_secs(5) {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                indexed = found_by(true).await;
             }
-            assert_eq!(either_way[0], either_way[1], "{name} « {text} »");
-            let ids = &either_way[0];
+            assert_eq!(indexed, scanned, "{name} « {text} »");
+            let ids = &indexed;
             counts.push(format!(
                 "{name}: {} {:?}",
                 ids.len(),
