@@ -168,19 +168,9 @@ fn time_once(label: &str, input: &str, command: Command) -> (f64, u64) {
     if let Some(directory) = command.get_current_dir() {
         timed.current_dir(directory);
     }
-    timed
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    timed.stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
-    let mut child = timed.spawn().expect("the command starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .ok();
-    let output = child.wait_with_output().expect("the command ends");
+    let output = run_with_input(timed, input);
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{label} failed:\n{stderr}");
@@ -204,19 +194,24 @@ fn epic_events(backend: &Backend, config: &Path, arguments: &[&str]) -> Command 
     command
 }
 
-fn run_once(mut command: Command, input: &str) -> String {
-    command
+/// Starts `command` (its standard input piped), writes `input` to it, and waits for its end.
+fn run_with_input(mut command: Command, input: &str) -> std::process::Output {
+    let mut child = command
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("starts");
+        .spawn()
+        .expect("the command starts");
     child
         .stdin
         .take()
         .expect("stdin")
         .write_all(input.as_bytes())
         .ok();
-    let output = child.wait_with_output().expect("ends");
+    child.wait_with_output().expect("the command ends")
+}
+
+fn run_once(mut command: Command, input: &str) -> String {
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let output = run_with_input(command, input);
     assert!(
         output.status.success(),
         "{}",
